@@ -1,0 +1,207 @@
+namespace SakuraLb.Model;
+
+/// <summary>
+/// Structural checks of a received <see cref="EventBatch"/>, reporting every problem at once with its field
+/// path. A missing or null list or map reads as empty (the records coalesce it); a missing string reads
+/// as empty and "required" is checked here, not by the JSON layer. Semantic checks (annotations, ports the LB can serve) belong to the reconcile core.
+/// </summary>
+public static class EventBatchValidator
+{
+    /// <summary>Longest accepted cluster id; it ends up in a Sakura tag, so it is kept short.</summary>
+    public const int MaxClusterIdLength = 63;
+
+    public static IReadOnlyList<FieldError> Validate(EventBatch? batch)
+    {
+        var errors = new List<FieldError>();
+        if (batch is null)
+        {
+            errors.Add(new FieldError("$", "the body must be an event batch object"));
+            return errors;
+        }
+
+        MessageChecks.Version(batch.Version, errors);
+        MessageChecks.ClusterId(batch.ClusterId, errors);
+
+        if (batch.SentAt == default)
+        {
+            errors.Add(new FieldError("sentAt", "is required"));
+        }
+
+        for (var i = 0; i < batch.Services.Count; i++)
+        {
+            ValidateService(batch.Services[i], $"services[{i}]", errors);
+        }
+
+        if (batch.Nodes is not null)
+        {
+            ValidateNodeSet(batch.Nodes, "nodes", errors);
+        }
+
+        return errors;
+    }
+
+    private static void ValidateService(ServiceSnapshot? service, string path, List<FieldError> errors)
+    {
+        if (service is null)
+        {
+            errors.Add(new FieldError(path, "must not be null"));
+            return;
+        }
+
+        MessageChecks.Required(service.Uid, $"{path}.uid", errors);
+        MessageChecks.Required(service.Namespace, $"{path}.namespace", errors);
+        MessageChecks.Required(service.Name, $"{path}.name", errors);
+        if (service.Deleted)
+        {
+            // A tombstone only needs its identity.
+            return;
+        }
+
+        MessageChecks.Required(service.ResourceVersion, $"{path}.resourceVersion", errors);
+        MessageChecks.Required(service.Type, $"{path}.type", errors);
+        if (service.HealthCheckNodePort is { } hcnp && hcnp is < 0 or > 65535)
+        {
+            errors.Add(new FieldError($"{path}.healthCheckNodePort", $"must be between 0 and 65535, got {hcnp}"));
+        }
+
+        for (var p = 0; p < service.Ports.Count; p++)
+        {
+            var port = service.Ports[p];
+            var portPath = $"{path}.ports[{p}]";
+            if (port is null)
+            {
+                errors.Add(new FieldError(portPath, "must not be null"));
+                continue;
+            }
+
+            MessageChecks.Required(port.Protocol, $"{portPath}.protocol", errors);
+            if (port.Port is < 1 or > 65535)
+            {
+                errors.Add(new FieldError($"{portPath}.port", $"must be between 1 and 65535, got {port.Port}"));
+            }
+
+            // 0 is legal: allocateLoadBalancerNodePorts=false leaves nodePort unset.
+            if (port.NodePort is { } nodePort && nodePort is < 0 or > 65535)
+            {
+                errors.Add(new FieldError($"{portPath}.nodePort", $"must be between 0 and 65535, got {nodePort}"));
+            }
+        }
+    }
+
+    private static void ValidateNodeSet(NodeSetSnapshot set, string path, List<FieldError> errors)
+    {
+        MessageChecks.Required(set.ResourceVersion, $"{path}.resourceVersion", errors);
+        if (!set.Complete)
+        {
+            errors.Add(new FieldError($"{path}.complete", "must be true: protocol version 1 sends the whole node set"));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < set.Nodes.Count; i++)
+        {
+            var node = set.Nodes[i];
+            var nodePath = $"{path}.nodes[{i}]";
+            if (node is null)
+            {
+                errors.Add(new FieldError(nodePath, "must not be null"));
+                continue;
+            }
+
+            MessageChecks.Required(node.Name, $"{nodePath}.name", errors);
+            if (!string.IsNullOrEmpty(node.Name) && !seen.Add(node.Name))
+            {
+                errors.Add(new FieldError($"{nodePath}.name", $"node '{node.Name}' appears more than once"));
+            }
+
+            for (var a = 0; a < node.Addresses.Count; a++)
+            {
+                var address = node.Addresses[a];
+                if (address is null)
+                {
+                    errors.Add(new FieldError($"{nodePath}.addresses[{a}]", "must not be null"));
+                    continue;
+                }
+
+                MessageChecks.Required(address.Type, $"{nodePath}.addresses[{a}].type", errors);
+                MessageChecks.Required(address.Address, $"{nodePath}.addresses[{a}].address", errors);
+            }
+
+            for (var t = 0; t < node.Taints.Count; t++)
+            {
+                if (node.Taints[t] is null)
+                {
+                    errors.Add(new FieldError($"{nodePath}.taints[{t}]", "must not be null"));
+                }
+                else
+                {
+                    MessageChecks.Required(node.Taints[t].Key, $"{nodePath}.taints[{t}].key", errors);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Structural checks of a received <see cref="ResyncRequest"/>.</summary>
+public static class ResyncRequestValidator
+{
+    public static IReadOnlyList<FieldError> Validate(ResyncRequest? request)
+    {
+        var errors = new List<FieldError>();
+        if (request is null)
+        {
+            errors.Add(new FieldError("$", "the body must be a resync request object"));
+            return errors;
+        }
+
+        MessageChecks.Version(request.Version, errors);
+        MessageChecks.ClusterId(request.ClusterId, errors);
+        if (!string.IsNullOrEmpty(request.Name) && string.IsNullOrEmpty(request.Namespace))
+        {
+            errors.Add(new FieldError("namespace", "is required when name is given"));
+        }
+
+        return errors;
+    }
+}
+
+internal static class MessageChecks
+{
+    public static void Version(int version, List<FieldError> errors)
+    {
+        if (version != ProtocolVersion.Current)
+        {
+            errors.Add(new FieldError(
+                "version",
+                $"unsupported protocol version {version}; this side speaks version {ProtocolVersion.Current}"));
+        }
+    }
+
+    public static void ClusterId(string? clusterId, List<FieldError> errors)
+    {
+        if (string.IsNullOrEmpty(clusterId))
+        {
+            errors.Add(new FieldError("clusterId", "is required"));
+            return;
+        }
+
+        if (clusterId.Length > EventBatchValidator.MaxClusterIdLength)
+        {
+            errors.Add(new FieldError(
+                "clusterId",
+                $"must be at most {EventBatchValidator.MaxClusterIdLength} characters, got {clusterId.Length}"));
+        }
+
+        if (!clusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors.Add(new FieldError("clusterId", "may contain only ASCII letters, digits, '-', '_' and '.'"));
+        }
+    }
+
+    public static void Required(string? value, string path, List<FieldError> errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            errors.Add(new FieldError(path, "is required"));
+        }
+    }
+}

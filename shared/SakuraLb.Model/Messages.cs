@@ -1,0 +1,254 @@
+namespace SakuraLb.Model;
+
+/// <summary>
+/// relay → function: the newest snapshots of some Services, and optionally the whole node set.
+/// </summary>
+public sealed record EventBatch
+{
+    public int Version { get; init; } = ProtocolVersion.Current;
+
+    public string ClusterId
+
+    {
+
+        get => clusterId;
+
+        init => clusterId = value ?? "";
+
+    }
+
+
+    private readonly string clusterId = "";
+
+    public DateTimeOffset SentAt { get; init; }
+
+    public IReadOnlyList<ServiceSnapshot> Services
+
+    {
+
+        get => services;
+
+        init => services = value ?? [];
+
+    }
+
+
+    private readonly IReadOnlyList<ServiceSnapshot> services = [];
+
+    /// <summary>The cluster's whole node set, when it changed or on a periodic resync; null when unchanged.</summary>
+    public NodeSetSnapshot? Nodes { get; init; }
+}
+
+/// <summary>
+/// Always the whole node set of the cluster, so a node that disappeared simply is not in it (no tombstones).
+/// </summary>
+public sealed record NodeSetSnapshot
+{
+    /// <summary>The list's resourceVersion, or the highest node resourceVersion in the set.</summary>
+    public string ResourceVersion
+    {
+        get => resourceVersion;
+        init => resourceVersion = value ?? "";
+    }
+
+    private readonly string resourceVersion = "";
+
+    public IReadOnlyList<NodeSnapshot> Nodes
+
+    {
+
+        get => nodes;
+
+        init => nodes = value ?? [];
+
+    }
+
+
+    private readonly IReadOnlyList<NodeSnapshot> nodes = [];
+
+    /// <summary>True when <see cref="Nodes"/> is the complete set (it always is in protocol version 1).</summary>
+    public bool Complete { get; init; } = true;
+}
+
+/// <summary>Lifecycle of a Service's load balancer as the function app reports it.</summary>
+public enum ServicePhase
+{
+    Provisioning,
+    Ready,
+    Deleting,
+    Deleted,
+    Failed,
+}
+
+/// <summary>function → relay: what the relay should write to each Service.</summary>
+public sealed record StatusFeed
+{
+    public int Version { get; init; } = ProtocolVersion.Current;
+
+    public string ClusterId
+
+    {
+
+        get => clusterId;
+
+        init => clusterId = value ?? "";
+
+    }
+
+
+    private readonly string clusterId = "";
+
+    /// <summary>Opaque tag of this feed, for conditional polling (If-None-Match).</summary>
+    public string? ETag { get; init; }
+
+    public IReadOnlyList<ServiceStatus> Services
+
+    {
+
+        get => services;
+
+        init => services = value ?? [];
+
+    }
+
+
+    private readonly IReadOnlyList<ServiceStatus> services = [];
+}
+
+/// <summary>The outcome of the last reconcile of one Service.</summary>
+public sealed record ServiceStatus
+{
+    public string Uid
+    {
+        get => uid;
+        init => uid = value ?? "";
+    }
+
+    private readonly string uid = "";
+
+    public string Namespace
+
+    {
+
+        get => @namespace;
+
+        init => @namespace = value ?? "";
+
+    }
+
+
+    private readonly string @namespace = "";
+
+    public string Name
+
+    {
+
+        get => name;
+
+        init => name = value ?? "";
+
+    }
+
+
+    private readonly string name = "";
+
+    public ServicePhase Phase { get; init; }
+
+    /// <summary>The IPs for status.loadBalancer.ingress (the VIP; DSR, so ipMode VIP).</summary>
+    public IReadOnlyList<string> IngressIps
+    {
+        get => ingressIps;
+        init => ingressIps = value ?? [];
+    }
+
+    private readonly IReadOnlyList<string> ingressIps = [];
+
+    /// <summary>A reason code from the closed set in SakuraLb.Reconcile (ReasonCodes).</summary>
+    public string? ReasonCode { get; init; }
+
+    public string? Message { get; init; }
+
+    /// <summary>The Service resourceVersion this status was computed from.</summary>
+    public string ObservedResourceVersion
+    {
+        get => observedResourceVersion;
+        init => observedResourceVersion = value ?? "";
+    }
+
+    private readonly string observedResourceVersion = "";
+
+    /// <summary>True once every cloud resource of the Service is gone: the relay may remove the finalizer.</summary>
+    public bool FinalizerReleasable { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Service status.conditions to write (LoadBalancerProvisioned, ConfigInSync, ...).</summary>
+    public IReadOnlyList<StatusCondition>? Conditions { get; init; }
+
+    /// <summary>Non-fatal problems (e.g. a node without an address) for the relay to surface as Warning events.</summary>
+    public IReadOnlyList<StatusWarning>? Warnings { get; init; }
+}
+
+/// <summary>A Kubernetes-style condition: Status is "True", "False" or "Unknown".</summary>
+public sealed record StatusCondition(string Type, string Status, string Reason, string Message);
+
+/// <summary>A non-fatal problem: a reason code and a message a user can act on.</summary>
+public sealed record StatusWarning(string ReasonCode, string Message);
+
+/// <summary>operator/relay → function: reconcile everything, one namespace, or one Service now.</summary>
+public sealed record ResyncRequest
+{
+    public int Version { get; init; } = ProtocolVersion.Current;
+
+    public string ClusterId
+
+    {
+
+        get => clusterId;
+
+        init => clusterId = value ?? "";
+
+    }
+
+
+    private readonly string clusterId = "";
+
+    public string? Namespace { get; init; }
+
+    public string? Name { get; init; }
+}
+
+/// <summary>The reconciles a resync started.</summary>
+public sealed record ResyncResponse
+{
+    public int Version { get; init; } = ProtocolVersion.Current;
+
+    public IReadOnlyList<string> StartedInstanceIds
+
+    {
+
+        get => startedInstanceIds;
+
+        init => startedInstanceIds = value ?? [];
+
+    }
+
+
+    private readonly IReadOnlyList<string> startedInstanceIds = [];
+
+    public IReadOnlyList<ServiceReference> Services
+
+    {
+
+        get => services;
+
+        init => services = value ?? [];
+
+    }
+
+
+    private readonly IReadOnlyList<ServiceReference> services = [];
+}
+
+/// <summary>Identity of a Service.</summary>
+public sealed record ServiceReference(string Uid, string Namespace, string Name);

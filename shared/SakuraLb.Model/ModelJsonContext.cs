@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace SakuraLb.Model;
+
+/// <summary>
+/// Source-generated JSON for every relay ↔ function message: camelCase, enums as strings, nulls left out
+/// when writing, unknown members ignored when reading (so a newer sender does not break an older receiver).
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSerializable(typeof(EventBatch))]
+[JsonSerializable(typeof(ServiceSnapshot))]
+[JsonSerializable(typeof(NodeSnapshot))]
+[JsonSerializable(typeof(NodeSetSnapshot))]
+[JsonSerializable(typeof(StatusFeed))]
+[JsonSerializable(typeof(ServiceStatus))]
+[JsonSerializable(typeof(ResyncRequest))]
+[JsonSerializable(typeof(ResyncResponse))]
+[JsonSerializable(typeof(IReadOnlyList<FieldError>))]
+public sealed partial class ModelJsonContext : JsonSerializerContext;
