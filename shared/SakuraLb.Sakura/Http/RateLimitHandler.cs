@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SakuraLb.Sakura.Logging;
+
+namespace SakuraLb.Sakura.Http;
+
+/// <summary>
+/// Takes a permit from the key's shared limiter before every attempt (retries included), so the API
+/// never sees more than <see cref="SakuraClientOptions.RequestsPerSecond"/> requests in any second
+/// from this process.
+/// </summary>
+public sealed class RateLimitHandler(
+    IOptions<SakuraClientOptions> options,
+    SakuraRateLimiterRegistry registry,
+    TimeProvider timeProvider,
+    ILogger<RateLimitHandler> logger) : DelegatingHandler
+{
+    private readonly SlidingWindowRequestLimiter _limiter = registry.GetOrCreate(
+        options.Value.ApiRootUrl, options.Value.AccessToken, options.Value.RequestsPerSecond, timeProvider);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = timeProvider.GetTimestamp();
+        using (var lease = await _limiter.AcquireAsync(1, cancellationToken))
+        {
+            if (!lease.IsAcquired)
+            {
+                throw new InvalidOperationException("The Sakura API rate limiter refused a permit.");
+            }
+        }
+
+        var waited = timeProvider.GetElapsedTime(started);
+        if (waited >= TimeSpan.FromMilliseconds(1))
+        {
+            Log.RateLimited(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (long)waited.TotalMilliseconds);
+        }
+
+        return await base.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace SakuraLb.Sakura.Logging;
+
+/// <summary>Source-generated log messages of the Sakura client (event ids 3000-3099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+        Message = "Sakura API {Method} {Path} answered {StatusCode} {ErrorCode}; retry {Attempt} of {MaxRetries} in {DelayMs} ms")]
+    public static partial void RetryScheduled(
+        ILogger logger, string method, string path, HttpStatusCode statusCode, string? errorCode, int attempt, int maxRetries, long delayMs);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "Sakura API {Method} {Path} still answered {StatusCode} after {MaxRetries} retries")]
+    public static partial void RetriesExhausted(ILogger logger, string method, string path, HttpStatusCode statusCode, int maxRetries);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug,
+        Message = "Sakura API request {Method} {Path} waited {WaitMs} ms for the rate limiter")]
+    public static partial void RateLimited(ILogger logger, string method, string path, long waitMs);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning,
+        Message = "Sakura API {Method} {Path} did not answer within {TimeoutMs} ms")]
+    public static partial void AttemptTimedOut(ILogger logger, string method, string path, long timeoutMs);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning,
+        Message = "Sakura API search {Path} ignored paging (asked From {From} Count {Count}, got {Returned} items starting at {ReportedFrom}); using what it returned")]
+    public static partial void PagingIgnored(ILogger logger, string path, int from, int count, int returned, int? reportedFrom);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug,
+        Message = "Sakura API {Method} {Path} failed: {StatusCode} {ErrorCode} {ErrorMessage} (serial {Serial})")]
+    public static partial void ApiError(
+        ILogger logger, string method, string path, HttpStatusCode statusCode, string? errorCode, string? errorMessage, string? serial);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information,
+        Message = "Sakura appliance {ApplianceId} was already gone when deleting it")]
+    public static partial void DeleteAlreadyGone(ILogger logger, long applianceId);
+}

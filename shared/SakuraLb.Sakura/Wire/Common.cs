@@ -1,0 +1,123 @@
+using System.Text.Json.Serialization;
+using SakuraLb.Sakura.Wire.Converters;
+
+namespace SakuraLb.Sakura.Wire;
+
+/// <summary>The <c>Success</c> flag of a response: a bool, or a word such as <c>"Accepted"</c>.</summary>
+/// <param name="IsSuccess">True for <c>true</c> and for any non-empty word other than "false".</param>
+/// <param name="Text">The word when the API sent a string; null when it sent a bool.</param>
+public readonly record struct SuccessFlag(bool IsSuccess, string? Text);
+
+/// <summary>Appliance or server availability. <c>Transfering</c> is the API's own spelling.</summary>
+public enum Availability
+{
+    /// <summary>Missing, or a value this client does not know.</summary>
+    Unknown = 0,
+    Available,
+    Uploading,
+    Failed,
+    Migrating,
+    Transfering,
+    Discontinued,
+}
+
+/// <summary>Power state of a server or appliance (<c>Instance.Status</c>).</summary>
+public enum InstanceStatus
+{
+    /// <summary>Missing (e.g. an appliance still being created), or a value this client does not know.</summary>
+    Unknown = 0,
+    Up,
+    Cleaning,
+    Down,
+}
+
+/// <summary>A reference that carries only an ID (<c>Plan</c>, <c>Remark.Zone</c>, <c>Remark.Switch</c>).</summary>
+public sealed record IdRef
+{
+    [JsonPropertyName("ID")]
+    public long? Id { get; init; }
+}
+
+/// <summary>A zone as embedded in resources.</summary>
+public sealed record ZoneRef
+{
+    [JsonPropertyName("ID")]
+    public long? Id { get; init; }
+
+    public string? Name { get; init; }
+}
+
+/// <summary>The user-declared network of a switch or NIC (<c>UserSubnet</c>), informational only.</summary>
+public sealed record UserSubnet
+{
+    public string? DefaultRoute { get; init; }
+
+    public int? NetworkMaskLen { get; init; }
+}
+
+/// <summary>The subnet of a NIC's switch (<c>Interfaces[].Switch.Subnet</c>) or of the shared segment.</summary>
+public sealed record NicSubnet
+{
+    [JsonPropertyName("ID")]
+    public long? Id { get; init; }
+
+    public string? NetworkAddress { get; init; }
+
+    public int? NetworkMaskLen { get; init; }
+
+    public string? DefaultRoute { get; init; }
+}
+
+/// <summary>A switch as embedded in an appliance (top-level <c>Switch</c>) or in a NIC.</summary>
+public sealed record SwitchRef
+{
+    [JsonPropertyName("ID")]
+    public long? Id { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary><c>shared</c> (the shared segment) or <c>user</c>.</summary>
+    public string? Scope { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<NicSubnet>))]
+    public NicSubnet? Subnet { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<UserSubnet>))]
+    public UserSubnet? UserSubnet { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
+    public ZoneRef? Zone { get; init; }
+}
+
+/// <summary>A network interface of a server or appliance.</summary>
+public sealed record SakuraInterface
+{
+    [JsonPropertyName("ID")]
+    public long? Id { get; init; }
+
+    [JsonPropertyName("MACAddress")]
+    public string? MacAddress { get; init; }
+
+    /// <summary>The address the API assigned (shared segment only).</summary>
+    public string? IPAddress { get; init; }
+
+    /// <summary>The address the user registered (router+switch or plain switch).</summary>
+    public string? UserIPAddress { get; init; }
+
+    public string? HostName { get; init; }
+
+    /// <summary>Null when the NIC is not connected.</summary>
+    [JsonConverter(typeof(TolerantObjectConverter<SwitchRef>))]
+    public SwitchRef? Switch { get; init; }
+}
+
+/// <summary>Power state details (<c>Instance</c>).</summary>
+public sealed record SakuraInstance
+{
+    public InstanceStatus Status { get; init; }
+
+    public InstanceStatus BeforeStatus { get; init; }
+
+    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
+    public DateTimeOffset? StatusChangedAt { get; init; }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Serialization;
+using SakuraLb.Sakura.Wire.Converters;
+
+namespace SakuraLb.Sakura.Wire;
+
+/// <summary>A page of a search: <c>{"Total","From","Count","&lt;Plural&gt;":[...]}</c>.</summary>
+public interface IListEnvelope<out T>
+{
+    /// <summary>Number of matches before paging (0 when the API left it out).</summary>
+    int Total { get; }
+
+    /// <summary>Offset of this page as the API reports it, if it does.</summary>
+    int? From { get; }
+
+    /// <summary>The items of this page.</summary>
+    IReadOnlyList<T> Items { get; }
+}
+
+/// <summary>Flags common to every envelope.</summary>
+public abstract record ResultFlags
+{
+    [JsonPropertyName("is_ok")]
+    public bool? IsOk { get; init; }
+
+    [JsonConverter(typeof(SuccessFlagConverter))]
+    public SuccessFlag? Success { get; init; }
+}
+
+/// <summary>A body that only carries the flags (config, power, delete).</summary>
+public sealed record ResultEnvelope : ResultFlags;
+
+/// <summary><c>{"Appliance": {...}}</c>.</summary>
+public sealed record ApplianceEnvelope : ResultFlags
+{
+    [JsonConverter(typeof(TolerantObjectConverter<SakuraAppliance>))]
+    public SakuraAppliance? Appliance { get; init; }
+}
+
+/// <summary>A page of <c>Appliances</c>.</summary>
+public sealed record ApplianceListEnvelope : ResultFlags, IListEnvelope<SakuraAppliance>
+{
+    public int Total { get; init; }
+
+    public int? From { get; init; }
+
+    public int? Count { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<SakuraAppliance>))]
+    public IReadOnlyList<SakuraAppliance> Appliances { get; init; } = [];
+
+    [JsonIgnore]
+    public IReadOnlyList<SakuraAppliance> Items => Appliances;
+}
+
+/// <summary><c>{"Internet": {...}}</c>.</summary>
+public sealed record InternetEnvelope : ResultFlags
+{
+    [JsonConverter(typeof(TolerantObjectConverter<SakuraInternet>))]
+    public SakuraInternet? Internet { get; init; }
+}
+
+/// <summary>A page of routers. The plural key really is the singular <c>Internet</c>.</summary>
+public sealed record InternetListEnvelope : ResultFlags, IListEnvelope<SakuraInternet>
+{
+    public int Total { get; init; }
+
+    public int? From { get; init; }
+
+    public int? Count { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<SakuraInternet>))]
+    public IReadOnlyList<SakuraInternet> Internet { get; init; } = [];
+
+    [JsonIgnore]
+    public IReadOnlyList<SakuraInternet> Items => Internet;
+}
+
+/// <summary><c>{"Switch": {...}}</c>.</summary>
+public sealed record SwitchEnvelope : ResultFlags
+{
+    [JsonConverter(typeof(TolerantObjectConverter<SakuraSwitch>))]
+    public SakuraSwitch? Switch { get; init; }
+}
+
+/// <summary>A page of <c>Switches</c>.</summary>
+public sealed record SwitchListEnvelope : ResultFlags, IListEnvelope<SakuraSwitch>
+{
+    public int Total { get; init; }
+
+    public int? From { get; init; }
+
+    public int? Count { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<SakuraSwitch>))]
+    public IReadOnlyList<SakuraSwitch> Switches { get; init; } = [];
+
+    [JsonIgnore]
+    public IReadOnlyList<SakuraSwitch> Items => Switches;
+}
+
+/// <summary><c>{"Server": {...}}</c>.</summary>
+public sealed record ServerEnvelope : ResultFlags
+{
+    [JsonConverter(typeof(TolerantObjectConverter<SakuraServer>))]
+    public SakuraServer? Server { get; init; }
+}
+
+/// <summary>A page of <c>Servers</c>.</summary>
+public sealed record ServerListEnvelope : ResultFlags, IListEnvelope<SakuraServer>
+{
+    public int Total { get; init; }
+
+    public int? From { get; init; }
+
+    public int? Count { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<SakuraServer>))]
+    public IReadOnlyList<SakuraServer> Servers { get; init; } = [];
+
+    [JsonIgnore]
+    public IReadOnlyList<SakuraServer> Items => Servers;
+}
+
+/// <summary><c>{"LoadBalancer": [...]}</c> from <c>GET /appliance/{id}/status</c>.</summary>
+public sealed record LoadBalancerStatusEnvelope : ResultFlags
+{
+    [JsonConverter(typeof(TolerantListConverter<LoadBalancerVipStatus>))]
+    public IReadOnlyList<LoadBalancerVipStatus> LoadBalancer { get; init; } = [];
+}
+
+/// <summary>The error body: <c>{"is_fatal","serial","status","error_code","error_msg"}</c>.</summary>
+public sealed record SakuraErrorBody
+{
+    [JsonPropertyName("is_fatal")]
+    public bool? IsFatal { get; init; }
+
+    [JsonPropertyName("serial")]
+    public string? Serial { get; init; }
+
+    /// <summary>"&lt;code&gt; &lt;reason phrase&gt;", e.g. "404 Not Found".</summary>
+    [JsonPropertyName("status")]
+    public string? Status { get; init; }
+
+    [JsonPropertyName("error_code")]
+    public string? ErrorCode { get; init; }
+
+    [JsonPropertyName("error_msg")]
+    public string? ErrorMessage { get; init; }
+}

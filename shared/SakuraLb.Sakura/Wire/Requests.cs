@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using SakuraLb.Sakura.Wire.Converters;
+
+namespace SakuraLb.Sakura.Wire;
+
+/// <summary>
+/// The JSON of a search (sent after <c>?</c> with no key, see <c>RawJsonQueryHandler</c>).
+/// A string filter value is a partial match, an array of scalars an exact match OR'ed, and
+/// <c>"Tags.Name": [[a, b]]</c> means "has every tag" (see <see cref="SearchFilter"/>).
+/// </summary>
+public sealed record SearchRequest
+{
+    public int? From { get; init; }
+
+    public int? Count { get; init; }
+
+    public IReadOnlyList<string>? Sort { get; init; }
+
+    public JsonObject? Filter { get; init; }
+
+    public IReadOnlyList<string>? Include { get; init; }
+
+    public IReadOnlyList<string>? Exclude { get; init; }
+}
+
+/// <summary><c>POST /appliance</c> body.</summary>
+public sealed record ApplianceCreateEnvelope
+{
+    public required ApplianceCreateBody Appliance { get; init; }
+}
+
+/// <summary>A new appliance (only the load-balancer form is used).</summary>
+public sealed record ApplianceCreateBody
+{
+    public string Class { get; init; } = "loadbalancer";
+
+    public required string Name { get; init; }
+
+    public string Description { get; init; } = "";
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public required IdRef Plan { get; init; }
+
+    public required ApplianceRemark Remark { get; init; }
+
+    public ApplianceSettings Settings { get; init; } = new();
+}
+
+/// <summary><c>PUT /appliance/{id}</c> body.</summary>
+public sealed record ApplianceUpdateEnvelope
+{
+    public required ApplianceUpdateBody Appliance { get; init; }
+}
+
+/// <summary>
+/// The fields an update may change. Read-only and immutable fields are never sent; a null member is
+/// left out and so left unchanged.
+/// </summary>
+public sealed record ApplianceUpdateBody
+{
+    public ApplianceSettings? Settings { get; init; }
+
+    public string? SettingsHash { get; init; }
+
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    public string? Description { get; init; }
+}
+
+/// <summary><c>DELETE /appliance/{id}/power</c> body.</summary>
+public sealed record ShutdownRequest
+{
+    /// <summary>A plain JSON bool, unlike the settings flags.</summary>
+    [JsonConverter(typeof(JsonBoolConverter))]
+    public bool Force { get; init; }
+}

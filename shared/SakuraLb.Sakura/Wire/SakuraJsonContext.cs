@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SakuraLb.Sakura.Wire.Converters;
+
+namespace SakuraLb.Sakura.Wire;
+
+/// <summary>
+/// Source-generated JSON metadata for every wire type. Property names are the API's PascalCase as
+/// declared; reads are case-insensitive and ignore unknown members; nulls are left out on write.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.Unspecified,
+    PropertyNameCaseInsensitive = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    Converters =
+    [
+        typeof(LenientInt64Converter),
+        typeof(LenientNullableInt64Converter),
+        typeof(LenientInt32Converter),
+        typeof(LenientNullableInt32Converter),
+        typeof(TolerantEnumConverter<Availability>),
+        typeof(TolerantEnumConverter<InstanceStatus>),
+    ])]
+[JsonSerializable(typeof(ApplianceEnvelope))]
+[JsonSerializable(typeof(ApplianceListEnvelope))]
+[JsonSerializable(typeof(InternetEnvelope))]
+[JsonSerializable(typeof(InternetListEnvelope))]
+[JsonSerializable(typeof(SwitchEnvelope))]
+[JsonSerializable(typeof(SwitchListEnvelope))]
+[JsonSerializable(typeof(ServerEnvelope))]
+[JsonSerializable(typeof(ServerListEnvelope))]
+[JsonSerializable(typeof(LoadBalancerStatusEnvelope))]
+[JsonSerializable(typeof(ResultEnvelope))]
+[JsonSerializable(typeof(AuthStatus))]
+[JsonSerializable(typeof(SakuraErrorBody))]
+[JsonSerializable(typeof(SakuraAppliance))]
+[JsonSerializable(typeof(SakuraInternet))]
+[JsonSerializable(typeof(SakuraSwitch))]
+[JsonSerializable(typeof(SakuraServer))]
+[JsonSerializable(typeof(SwitchRef))]
+[JsonSerializable(typeof(ApplianceCreateEnvelope))]
+[JsonSerializable(typeof(ApplianceUpdateEnvelope))]
+[JsonSerializable(typeof(ShutdownRequest))]
+[JsonSerializable(typeof(SearchRequest))]
+public sealed partial class SakuraJsonContext : JsonSerializerContext;

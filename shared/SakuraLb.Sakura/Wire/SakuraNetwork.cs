@@ -1,0 +1,135 @@
+using System.Text.Json.Serialization;
+using SakuraLb.Sakura.Wire.Converters;
+
+namespace SakuraLb.Sakura.Wire;
+
+/// <summary>A router+switch (the <c>Internet</c> resource).</summary>
+public sealed record SakuraInternet
+{
+    [JsonPropertyName("ID")]
+    public long Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Description { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<string>))]
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public string? Scope { get; init; }
+
+    public string? ServiceClass { get; init; }
+
+    public int? BandWidthMbps { get; init; }
+
+    public int? NetworkMaskLen { get; init; }
+
+    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
+    public ZoneRef? Zone { get; init; }
+
+    /// <summary>
+    /// A reduced view of the router's switch: its subnets lack <see cref="SwitchSubnet.IPAddresses"/>.
+    /// Read the switch itself for the assignable range.
+    /// </summary>
+    [JsonConverter(typeof(TolerantObjectConverter<SakuraSwitch>))]
+    public SakuraSwitch? Switch { get; init; }
+}
+
+/// <summary>A switch (plain, the switch of a router+switch, or the shared segment).</summary>
+public sealed record SakuraSwitch
+{
+    [JsonPropertyName("ID")]
+    public long Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Description { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<string>))]
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public string? Scope { get; init; }
+
+    public string? ServiceClass { get; init; }
+
+    public int? ServerCount { get; init; }
+
+    public int? ApplianceCount { get; init; }
+
+    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
+    public ZoneRef? Zone { get; init; }
+
+    /// <summary>The router's address blocks; <c>[0]</c> is the primary one. Empty for a plain switch.</summary>
+    [JsonConverter(typeof(TolerantListConverter<SwitchSubnet>))]
+    public IReadOnlyList<SwitchSubnet> Subnets { get; init; } = [];
+
+    /// <summary>Only on the shared segment.</summary>
+    [JsonConverter(typeof(TolerantObjectConverter<NicSubnet>))]
+    public NicSubnet? Subnet { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<UserSubnet>))]
+    public UserSubnet? UserSubnet { get; init; }
+
+    /// <summary>The router this switch belongs to; null for a plain switch.</summary>
+    [JsonConverter(typeof(TolerantObjectConverter<InternetRef>))]
+    public InternetRef? Internet { get; init; }
+}
+
+/// <summary>An address block of a router's switch.</summary>
+public sealed record SwitchSubnet
+{
+    [JsonPropertyName("ID")]
+    public long? Id { get; init; }
+
+    public string? NetworkAddress { get; init; }
+
+    public int? NetworkMaskLen { get; init; }
+
+    public string? DefaultRoute { get; init; }
+
+    /// <summary>Set on additional (static-routed) blocks: the address they are routed to.</summary>
+    public string? NextHop { get; init; }
+
+    public string? StaticRoute { get; init; }
+
+    public string? ServiceClass { get; init; }
+
+    /// <summary>
+    /// The user-assignable range (inclusive). Present when the switch itself is read; absent in the
+    /// reduced view embedded in an <c>Internet</c>.
+    /// </summary>
+    [JsonConverter(typeof(TolerantObjectConverter<IPAddressRange>))]
+    public IPAddressRange? IPAddresses { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<InternetRef>))]
+    public InternetRef? Internet { get; init; }
+}
+
+/// <summary>An inclusive address range <c>{Min, Max}</c>.</summary>
+public sealed record IPAddressRange
+{
+    public string? Min { get; init; }
+
+    public string? Max { get; init; }
+}
+
+/// <summary>A router+switch as embedded in a switch or subnet.</summary>
+public sealed record InternetRef
+{
+    [JsonPropertyName("ID")]
+    public long? Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public int? BandWidthMbps { get; init; }
+
+    public string? Scope { get; init; }
+
+    public string? ServiceClass { get; init; }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+using SakuraLb.Sakura.Wire.Converters;
+
+namespace SakuraLb.Sakura.Wire;
+
+/// <summary>A server (virtual machine), as far as the load-balancer controller needs it.</summary>
+public sealed record SakuraServer
+{
+    [JsonPropertyName("ID")]
+    public long Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? HostName { get; init; }
+
+    public string? Description { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<string>))]
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public Availability Availability { get; init; }
+
+    public string? ServiceClass { get; init; }
+
+    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
+    public ZoneRef? Zone { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<SakuraInstance>))]
+    public SakuraInstance? Instance { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<ServerPlan>))]
+    public ServerPlan? ServerPlan { get; init; }
+
+    /// <summary>NICs in order; <c>[0]</c> is the one the original CCM looked at.</summary>
+    [JsonConverter(typeof(TolerantListConverter<SakuraInterface>))]
+    public IReadOnlyList<SakuraInterface> Interfaces { get; init; } = [];
+
+    /// <summary>Convenience: the power state, or <see cref="InstanceStatus.Unknown"/> when absent.</summary>
+    [JsonIgnore]
+    public InstanceStatus InstanceStatus => Instance?.Status ?? InstanceStatus.Unknown;
+}
+
+/// <summary>A server's plan.</summary>
+public sealed record ServerPlan
+{
+    [JsonPropertyName("ID")]
+    public long? Id { get; init; }
+
+    public string? Name { get; init; }
+
+    [JsonPropertyName("CPU")]
+    public int? Cpu { get; init; }
+
+    public int? MemoryMB { get; init; }
+
+    public string? ServiceClass { get; init; }
+}
