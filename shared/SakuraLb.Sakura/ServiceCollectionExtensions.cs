@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Refit;
+using SakuraLb.Sakura.Api;
+using SakuraLb.Sakura.Http;
+using SakuraLb.Sakura.Wire;
+
+namespace SakuraLb.Sakura;
+
+/// <summary>Registers the Sakura Cloud client: options, handlers, the Refit client and <see cref="ISakuraCloud"/>.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Registers the client with options bound from <paramref name="section"/> (usually <c>"Sakura"</c>).</summary>
+    public static IServiceCollection AddSakuraClient(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptions<SakuraClientOptions>().Bind(section).ValidateOnStart();
+        return services.AddSakuraClientCore();
+    }
+
+    /// <summary>Registers the client with options set by <paramref name="configure"/>.</summary>
+    public static IServiceCollection AddSakuraClient(this IServiceCollection services, Action<SakuraClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<SakuraClientOptions>().Configure(configure).ValidateOnStart();
+        return services.AddSakuraClientCore();
+    }
+
+    /// <summary>The Refit settings the client uses: our JSON context, our error mapping, no wrapping of transport errors.</summary>
+    public static RefitSettings CreateRefitSettings()
+    {
+        var settings = RefitSettings.ForJsonContext(SakuraJsonContext.Default);
+        settings.ExceptionFactory = async response => await SakuraErrorMapper.CreateAsync(response);
+        settings.DeserializationExceptionFactory = async (response, exception) =>
+            await SakuraErrorMapper.CreateDeserializationError(response, exception);
+
+        // Timeouts, cancellations and connection failures keep their own types, which callers already know.
+        settings.TransportExceptionFactory = (_, exception, _) => exception;
+        return settings;
+    }
+
+    private static IServiceCollection AddSakuraClientCore(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SakuraClientOptions>, SakuraClientOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(SakuraRateLimiterRegistry.Shared);
+        if (services.Any(d => d.ServiceType == typeof(ISakuraCloud)))
+        {
+            // A second call only adds its options configuration; the pipeline exists once.
+            return services;
+        }
+
+        services.AddTransient<SakuraHeadersHandler>();
+        services.AddTransient<BasicAuthHandler>();
+        services.AddTransient<RawJsonQueryHandler>();
+        services.AddTransient<RetryHandler>();
+        services.AddTransient<RateLimitHandler>();
+        services.AddTransient<AttemptTimeoutHandler>();
+
+        // Outermost first: headers and auth once per call, the query once, then per attempt: permit, timeout.
+        services.AddRefitGeneratedClient<ISakuraApi>(_ => CreateRefitSettings())
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<IOptions<SakuraClientOptions>>().Value.ZoneApiBaseAddress;
+
+                // Per-attempt timeouts live in AttemptTimeoutHandler; rate-limit waits must not count.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddHttpMessageHandler<SakuraHeadersHandler>()
+            .AddHttpMessageHandler<BasicAuthHandler>()
+            .AddHttpMessageHandler<RawJsonQueryHandler>()
+            .AddHttpMessageHandler<RetryHandler>()
+            .AddHttpMessageHandler<RateLimitHandler>()
+            .AddHttpMessageHandler<AttemptTimeoutHandler>();
+
+        services.AddTransient<ISakuraCloud, SakuraCloud>();
+        return services;
+    }
+}
