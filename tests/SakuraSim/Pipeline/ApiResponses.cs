@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+using SakuraSim.Search;
+using SakuraSim.Wire;
+
+namespace SakuraSim.Pipeline;
+
+/// <summary>The response envelopes of sakura-api.md §1.5 and the error body of §2.1.</summary>
+internal static class ApiResponses
+{
+    public const string BigintHeader = "X-Sakura-Bigint-As-Int";
+    public const string BeautifyHeader = "X-Sakura-API-Beautify";
+
+    public static JsonObject Single(string key, JsonNode wire, JsonNode? success = null)
+    {
+        var body = new JsonObject { [key] = wire, ["is_ok"] = true };
+        if (success is not null)
+        {
+            body["Success"] = success;
+        }
+
+        return body;
+    }
+
+    /// <summary>A flag result of a state-changing call; appliances answer "Accepted" (§1.5).</summary>
+    public static JsonObject Flag(JsonNode success) => new() { ["is_ok"] = true, ["Success"] = success };
+
+    public static JsonObject List<T>(string key, SearchPage<T> page, IEnumerable<JsonObject> items, DateTimeOffset now)
+    {
+        var array = new JsonArray(items.Select(i => (JsonNode?)i).ToArray());
+        return new JsonObject
+        {
+            ["Total"] = page.Total,
+            ["From"] = page.From,
+            ["Count"] = array.Count,
+            [key] = array,
+            ["ResponsedAt"] = WireFormat.Timestamp(now),
+            ["is_ok"] = true,
+        };
+    }
+
+    public static JsonObject Error(int status, string errorCode, IReadOnlyList<string> details, bool english, string? messageOverride)
+    {
+        var message = messageOverride ?? ErrorCatalog.MessageOf(errorCode, english);
+        if (details.Count > 0)
+        {
+            message += "\n" + string.Join("\n", details);
+        }
+
+        return new JsonObject
+        {
+            ["is_fatal"] = true,
+            ["serial"] = Guid.NewGuid().ToString("N"),
+            ["status"] = $"{status} {ReasonPhrases.GetReasonPhrase(status)}",
+            ["error_code"] = errorCode,
+            ["error_msg"] = message,
+        };
+    }
+
+    public static bool WantsEnglish(HttpRequest request) =>
+        request.Headers.AcceptLanguage.ToString().TrimStart().StartsWith("en", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Writes an API body, honouring the bigint and beautify headers of §1.3.</summary>
+    public static async Task WriteAsync(HttpContext http, int status, JsonObject body)
+    {
+        if (http.Request.Headers[BigintHeader].ToString() != "1")
+        {
+            WireFormat.StringifyBigIds(body);
+        }
+
+        var indented = http.Request.Headers[BeautifyHeader].ToString() == "1";
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=UTF-8";
+        await http.Response.WriteAsync(WireFormat.Serialize(body, indented), http.RequestAborted);
+    }
+
+    /// <summary>Control-endpoint bodies: plain JSON, numeric IDs.</summary>
+    public static async Task WriteControlAsync(HttpContext http, int status, JsonNode body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=UTF-8";
+        await http.Response.WriteAsync(WireFormat.Serialize(body, indented: true), http.RequestAborted);
+    }
+}
