@@ -46,7 +46,7 @@ public sealed record ApplianceListEnvelope : ResultFlags, IListEnvelope<SakuraAp
     public int? Count { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<SakuraAppliance>))]
-    public IReadOnlyList<SakuraAppliance> Appliances { get; init; } = [];
+    public IReadOnlyList<SakuraAppliance> Appliances { get; init => field = value ?? []; } = [];
 
     [JsonIgnore]
     public IReadOnlyList<SakuraAppliance> Items => Appliances;
@@ -69,7 +69,7 @@ public sealed record InternetListEnvelope : ResultFlags, IListEnvelope<SakuraInt
     public int? Count { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<SakuraInternet>))]
-    public IReadOnlyList<SakuraInternet> Internet { get; init; } = [];
+    public IReadOnlyList<SakuraInternet> Internet { get; init => field = value ?? []; } = [];
 
     [JsonIgnore]
     public IReadOnlyList<SakuraInternet> Items => Internet;
@@ -92,7 +92,7 @@ public sealed record SwitchListEnvelope : ResultFlags, IListEnvelope<SakuraSwitc
     public int? Count { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<SakuraSwitch>))]
-    public IReadOnlyList<SakuraSwitch> Switches { get; init; } = [];
+    public IReadOnlyList<SakuraSwitch> Switches { get; init => field = value ?? []; } = [];
 
     [JsonIgnore]
     public IReadOnlyList<SakuraSwitch> Items => Switches;
@@ -115,7 +115,7 @@ public sealed record ServerListEnvelope : ResultFlags, IListEnvelope<SakuraServe
     public int? Count { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<SakuraServer>))]
-    public IReadOnlyList<SakuraServer> Servers { get; init; } = [];
+    public IReadOnlyList<SakuraServer> Servers { get; init => field = value ?? []; } = [];
 
     [JsonIgnore]
     public IReadOnlyList<SakuraServer> Items => Servers;
@@ -125,7 +125,7 @@ public sealed record ServerListEnvelope : ResultFlags, IListEnvelope<SakuraServe
 public sealed record LoadBalancerStatusEnvelope : ResultFlags
 {
     [JsonConverter(typeof(TolerantListConverter<LoadBalancerVipStatus>))]
-    public IReadOnlyList<LoadBalancerVipStatus> LoadBalancer { get; init; } = [];
+    public IReadOnlyList<LoadBalancerVipStatus> LoadBalancer { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>The error body: <c>{"is_fatal","serial","status","error_code","error_msg"}</c>.</summary>

@@ -16,7 +16,7 @@ public sealed record LoadBalancerVipStatus
     public int? Cps { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<LoadBalancerServerStatus>))]
-    public IReadOnlyList<LoadBalancerServerStatus> Servers { get; init; } = [];
+    public IReadOnlyList<LoadBalancerServerStatus> Servers { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>Live health of one real server.</summary>

@@ -39,7 +39,7 @@ public sealed record ApplianceCreateBody
 
     public string Description { get; init; } = "";
 
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
 
     public required IdRef Plan { get; init; }
 

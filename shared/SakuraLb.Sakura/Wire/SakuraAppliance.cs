@@ -21,7 +21,7 @@ public sealed record SakuraAppliance
     public string? Description { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
 
     public Availability Availability { get; init; }
 
@@ -41,7 +41,7 @@ public sealed record SakuraAppliance
     public SwitchRef? Switch { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<SakuraInterface>))]
-    public IReadOnlyList<SakuraInterface> Interfaces { get; init; } = [];
+    public IReadOnlyList<SakuraInterface> Interfaces { get; init => field = value ?? []; } = [];
 
     [JsonConverter(typeof(TolerantObjectConverter<ApplianceRemark>))]
     public ApplianceRemark? Remark { get; init; }
@@ -80,7 +80,7 @@ public sealed record ApplianceRemark
 
     /// <summary>The appliance's own addresses: one entry for a single LB, two for an HA pair.</summary>
     [JsonConverter(typeof(TolerantListConverter<RemarkServer>))]
-    public IReadOnlyList<RemarkServer> Servers { get; init; } = [];
+    public IReadOnlyList<RemarkServer> Servers { get; init => field = value ?? []; } = [];
 
     [JsonConverter(typeof(TolerantObjectConverter<IdRef>))]
     public IdRef? Plan { get; init; }
@@ -115,7 +115,7 @@ public sealed record RemarkServer
 public sealed record ApplianceSettings
 {
     [JsonConverter(typeof(TolerantListConverter<LoadBalancerVip>))]
-    public IReadOnlyList<LoadBalancerVip> LoadBalancer { get; init; } = [];
+    public IReadOnlyList<LoadBalancerVip> LoadBalancer { get; init => field = value ?? []; } = [];
 
     [JsonConverter(typeof(TolerantObjectConverter<VpcRouterSettings>))]
     public VpcRouterSettings? Router { get; init; }
@@ -138,7 +138,7 @@ public sealed record LoadBalancerVip
     public string? Description { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<LoadBalancerRealServer>))]
-    public IReadOnlyList<LoadBalancerRealServer> Servers { get; init; } = [];
+    public IReadOnlyList<LoadBalancerRealServer> Servers { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>A real server behind a VIP.</summary>
@@ -186,19 +186,19 @@ public sealed record VpcRouterSettings
 {
     /// <summary>Interface <c>i</c> belongs to NIC <c>i</c>; unused positions are null.</summary>
     [JsonConverter(typeof(PositionalListConverter<VpcRouterInterfaceSetting>))]
-    public IReadOnlyList<VpcRouterInterfaceSetting?> Interfaces { get; init; } = [];
+    public IReadOnlyList<VpcRouterInterfaceSetting?> Interfaces { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>One VPC router interface's addresses.</summary>
 public sealed record VpcRouterInterfaceSetting
 {
     [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> IPAddress { get; init; } = [];
+    public IReadOnlyList<string> IPAddress { get; init => field = value ?? []; } = [];
 
     public string? VirtualIPAddress { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> IPAliases { get; init; } = [];
+    public IReadOnlyList<string> IPAliases { get; init => field = value ?? []; } = [];
 
     public int? NetworkMaskLen { get; init; }
 }

@@ -7,6 +7,8 @@ namespace SakuraLb.Sakura.Wire;
 /// <summary>
 /// Source-generated JSON metadata for every wire type. Property names are the API's PascalCase as
 /// declared; reads are case-insensitive and ignore unknown members; nulls are left out on write.
+/// List properties normalise null in their init accessor (<c>init => field = value ?? []</c>): the source
+/// generator passes null for an init-only property missing from the JSON instead of keeping its initializer.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.Unspecified,

@@ -14,7 +14,7 @@ public sealed record SakuraInternet
     public string? Description { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
 
     public string? Scope { get; init; }
 
@@ -49,7 +49,7 @@ public sealed record SakuraSwitch
     public string? Description { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
 
     public string? Scope { get; init; }
 
@@ -67,7 +67,7 @@ public sealed record SakuraSwitch
 
     /// <summary>The router's address blocks; <c>[0]</c> is the primary one. Empty for a plain switch.</summary>
     [JsonConverter(typeof(TolerantListConverter<SwitchSubnet>))]
-    public IReadOnlyList<SwitchSubnet> Subnets { get; init; } = [];
+    public IReadOnlyList<SwitchSubnet> Subnets { get; init => field = value ?? []; } = [];
 
     /// <summary>Only on the shared segment.</summary>
     [JsonConverter(typeof(TolerantObjectConverter<NicSubnet>))]

@@ -16,7 +16,7 @@ public sealed record SakuraServer
     public string? Description { get; init; }
 
     [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
 
     public Availability Availability { get; init; }
 
@@ -36,7 +36,7 @@ public sealed record SakuraServer
 
     /// <summary>NICs in order; <c>[0]</c> is the one the original CCM looked at.</summary>
     [JsonConverter(typeof(TolerantListConverter<SakuraInterface>))]
-    public IReadOnlyList<SakuraInterface> Interfaces { get; init; } = [];
+    public IReadOnlyList<SakuraInterface> Interfaces { get; init => field = value ?? []; } = [];
 
     /// <summary>Convenience: the power state, or <see cref="InstanceStatus.Unknown"/> when absent.</summary>
     [JsonIgnore]
