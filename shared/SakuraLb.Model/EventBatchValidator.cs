@@ -7,8 +7,8 @@ namespace SakuraLb.Model;
 /// </summary>
 public static class EventBatchValidator
 {
-    /// <summary>Longest accepted cluster id; it ends up in a Sakura tag, so it is kept short.</summary>
-    public const int MaxClusterIdLength = 63;
+    /// <summary>Longest accepted cluster id; it ends up in a Sakura tag (@k8s.ClusterID=...), so it is kept short.</summary>
+    public const int MaxClusterIdLength = 32;
 
     public static IReadOnlyList<FieldError> Validate(EventBatch? batch)
     {

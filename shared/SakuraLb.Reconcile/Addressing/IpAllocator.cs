@@ -1,0 +1,197 @@
+using SakuraLb.Reconcile.Observed;
+
+namespace SakuraLb.Reconcile.Addressing;
+
+/// <summary>What one load balancer needs from a router's block.</summary>
+public sealed record AddressRequest
+{
+    public required RouterNetwork Router { get; init; }
+
+    /// <summary>The Service UID the addresses are for; its own reservations count as free for it.</summary>
+    public required string OwnerUid { get; init; }
+
+    /// <summary>Own addresses of the appliance: 1 single, 2 for an HA pair.</summary>
+    public int OwnAddressCount { get; init; } = 1;
+
+    /// <summary>spec.loadBalancerIP or the load-balancer-ip annotation.</summary>
+    public Ipv4Address? RequestedVip { get; init; }
+
+    /// <summary>Addresses used on the router's switch by anything else (NICs, other appliances' own IPs and VIPs).</summary>
+    public IReadOnlyCollection<Ipv4Address> InUse { get; init; } = [];
+
+    /// <summary>Reservation rows on the router's switch (every owner's; other switches are ignored).</summary>
+    public IReadOnlyCollection<AddressReservation> Reservations { get; init; } = [];
+
+    /// <summary>VIP to keep if it is still usable (the VIP of an appliance being replaced, or the Service's current ingress IP).</summary>
+    public Ipv4Address? PreferredVip { get; init; }
+
+    /// <summary>Own addresses to keep if they are still usable (those of an appliance being replaced).</summary>
+    public IReadOnlyCollection<Ipv4Address> PreferredOwn { get; init; } = [];
+}
+
+/// <summary>The outcome of a choice: the addresses, or a reason and a message with counts.</summary>
+public sealed record AddressChoice
+{
+    public IReadOnlyList<Ipv4Address> OwnAddresses { get; init; } = [];
+
+    public Ipv4Address? Vip { get; init; }
+
+    public ValidationProblem? Problem { get; init; }
+
+    public bool Succeeded => Problem is null;
+
+    /// <summary>The choice as reservation rows for <paramref name="ownerUid"/>.</summary>
+    public IReadOnlyList<AddressReservation> AsReservations(long switchId, string ownerUid) =>
+        Vip is null
+            ? []
+            : [new AddressReservation(switchId, Vip.Value, ownerUid, AddressRole.Vip),
+               .. OwnAddresses.Select(a => new AddressReservation(switchId, a, ownerUid, AddressRole.Own))];
+}
+
+/// <summary>
+/// Chooses a load balancer's own address(es) and VIP. Free = the assignable range inside the block, minus
+/// the router's reserved addresses, minus what is in use, minus other Services' reservations. The owner's
+/// own reservations come first (in their role), then preferred addresses, then the lowest free ones, so a
+/// retried allocation returns the same addresses. With <see cref="AddressRequest.OwnAddressCount"/> 0 it
+/// chooses a VIP alone (moving the VIP of a running appliance). A requested VIP is never handed out as an own address.
+/// </summary>
+public static class IpAllocator
+{
+    public static AddressChoice Choose(AddressRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var router = request.Router;
+        var inUse = request.InUse.ToHashSet();
+        var onSwitch = request.Reservations.Where(r => r is not null && r.SwitchId == router.SwitchId).ToList();
+        var reservedByOthers = onSwitch
+            .Where(r => !string.Equals(r.OwnerUid, request.OwnerUid, StringComparison.Ordinal))
+            .Select(r => r.Address)
+            .ToHashSet();
+        var mine = onSwitch
+            .Where(r => string.Equals(r.OwnerUid, request.OwnerUid, StringComparison.Ordinal))
+            .OrderBy(r => r.Address)
+            .ToList();
+
+        bool Usable(Ipv4Address a) => router.IsCandidate(a) && !inUse.Contains(a) && !reservedByOthers.Contains(a);
+
+        Ipv4Address vip;
+        if (request.RequestedVip is { } requested)
+        {
+            var problem = CheckRequested(requested, router, inUse, reservedByOthers);
+            if (problem is not null)
+            {
+                return new AddressChoice { Problem = problem };
+            }
+
+            vip = requested;
+        }
+        else
+        {
+            Ipv4Address? picked = mine.Where(r => r.Role == AddressRole.Vip).Select(r => r.Address).Where(Usable).Cast<Ipv4Address?>().FirstOrDefault()
+                ?? (request.PreferredVip is { } preferred && Usable(preferred) ? preferred : null);
+            if (picked is null)
+            {
+                // Own addresses take the lowest free ones first (as the original did: IP1, [IP2], VIP).
+                var free = Free(router, Usable, request.OwnAddressCount + 1, exclude: []);
+                if (free.Count <= request.OwnAddressCount)
+                {
+                    return new AddressChoice { Problem = Exhausted(router, inUse, reservedByOthers, request.OwnAddressCount + 1) };
+                }
+
+                picked = free[request.OwnAddressCount];
+            }
+
+            vip = picked.Value;
+        }
+
+        var own = new List<Ipv4Address>();
+        void Take(IEnumerable<Ipv4Address> source)
+        {
+            foreach (var a in source)
+            {
+                if (own.Count < request.OwnAddressCount && a != vip && !own.Contains(a) && Usable(a))
+                {
+                    own.Add(a);
+                }
+            }
+        }
+
+        Take(mine.Where(r => r.Role == AddressRole.Own).Select(r => r.Address));
+        Take(request.PreferredOwn.Order());
+        if (own.Count < request.OwnAddressCount)
+        {
+            Take(Free(router, Usable, request.OwnAddressCount + 1, exclude: [vip, .. own]));
+        }
+
+        if (own.Count < request.OwnAddressCount)
+        {
+            return new AddressChoice { Problem = Exhausted(router, inUse, reservedByOthers, request.OwnAddressCount + 1) };
+        }
+
+        own.Sort();
+        return new AddressChoice { OwnAddresses = own, Vip = vip };
+    }
+
+    /// <summary>Why a requested VIP cannot be used, or null when it can.</summary>
+    public static ValidationProblem? CheckRequested(
+        Ipv4Address requested,
+        RouterNetwork router,
+        IReadOnlySet<Ipv4Address> inUse,
+        IReadOnlySet<Ipv4Address> reservedByOthers)
+    {
+        if (!router.IsCandidate(requested))
+        {
+            return new ValidationProblem(
+                ReasonCodes.LoadBalancerIPUnavailable,
+                $"the requested load-balancer IP {requested} is not assignable in router {router.Name}: use an address in {router.AssignableRange} other than the gateway and router addresses",
+                "spec.loadBalancerIP");
+        }
+
+        if (inUse.Contains(requested))
+        {
+            return new ValidationProblem(
+                ReasonCodes.LoadBalancerIPUnavailable,
+                $"the requested load-balancer IP {requested} is already in use on the switch of router {router.Name}",
+                "spec.loadBalancerIP");
+        }
+
+        if (reservedByOthers.Contains(requested))
+        {
+            return new ValidationProblem(
+                ReasonCodes.LoadBalancerIPUnavailable,
+                $"the requested load-balancer IP {requested} is reserved by another Service",
+                "spec.loadBalancerIP");
+        }
+
+        return null;
+    }
+
+    private static List<Ipv4Address> Free(RouterNetwork router, Func<Ipv4Address, bool> usable, int wanted, IReadOnlyCollection<Ipv4Address> exclude)
+    {
+        var result = new List<Ipv4Address>(wanted);
+        foreach (var a in router.CandidateAddresses())
+        {
+            if (usable(a) && !exclude.Contains(a))
+            {
+                result.Add(a);
+                if (result.Count == wanted)
+                {
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static ValidationProblem Exhausted(RouterNetwork router, HashSet<Ipv4Address> inUse, HashSet<Ipv4Address> reservedByOthers, int needed)
+    {
+        var candidates = router.CandidateAddresses().ToList();
+        var used = candidates.Count(inUse.Contains);
+        var reserved = candidates.Count(a => !inUse.Contains(a) && reservedByOthers.Contains(a));
+        var free = candidates.Count - used - reserved;
+        return new ValidationProblem(
+            ReasonCodes.AddressesExhausted,
+            $"no free address in router {router.Name}: {candidates.Count} assignable, {used} in use, {reserved} reserved by other Services, {free} free; this load balancer needs {needed}");
+    }
+}

@@ -1,0 +1,165 @@
+using SakuraLb.Model;
+
+namespace SakuraLb.Reconcile.Annotations;
+
+/// <summary>One Service annotation: its key, value type, default, an example and what it does.</summary>
+public sealed record AnnotationDefinition(string Name, string Type, string Default, string Example, string Description)
+{
+    /// <summary>The full key, e.g. "k8s.usacloud.jp/load-balancer-ha".</summary>
+    public string Key => LoadBalancerAnnotations.Prefix + Name;
+}
+
+/// <summary>
+/// The catalogue of every annotation the controller reads. docs/annotations.md is checked against it by a
+/// test, so a key cannot be added, renamed or re-defaulted without the documentation following.
+/// </summary>
+public static class LoadBalancerAnnotations
+{
+    public const string Prefix = WellKnown.AnnotationPrefix;
+
+    public static AnnotationDefinition Type { get; } = new(
+        "load-balancer-type",
+        "enum: `internet`, `switch`",
+        "`internet`",
+        "`internet`",
+        "Where the load balancer lives. `internet`: on the switch of a router+switch, with a global VIP. `switch` (a private LB on a plain switch, from the original CCM) is not supported yet and is rejected with `UnsupportedLoadBalancerType`.");
+
+    public static AnnotationDefinition HighAvailability { get; } = new(
+        "load-balancer-ha",
+        "bool",
+        "`false` (controller setting)",
+        "`\"true\"`",
+        "Redundant VRRP pair (two appliances, two own addresses plus the VIP). Unlike the original, `\"false\"` means false. Changing it on an existing load balancer needs `load-balancer-recreate-allowed`.");
+
+    public static AnnotationDefinition Plan { get; } = new(
+        "load-balancer-plan",
+        "enum: `standard`, `premium`",
+        "`standard` (controller setting)",
+        "`premium`",
+        "Appliance plan: `standard` (plan 1) or `premium` (plan 2, high-spec). An unknown value is an error (the original silently used standard). Changing it needs `load-balancer-recreate-allowed`.");
+
+    public static AnnotationDefinition HealthCheckInterval { get; } = new(
+        "load-balancer-healthz-interval",
+        "int (seconds, ≥ 10)",
+        "`10` (controller setting)",
+        "`\"30\"`",
+        "Seconds between health checks (DelayLoop). Honoured, unlike the original; values below 10 are rejected.");
+
+    public static AnnotationDefinition HealthCheckProtocol { get; } = new(
+        "load-balancer-healthz-protocol",
+        "enum: `ping`, `tcp`, `http`, `https`",
+        "`ping` (controller setting)",
+        "`http`",
+        "Health check of each real server. tcp/http/https probe the node's own address on the Service port (DSR: no separate check port), so they pass only where the workload listens on the node's network (hostNetwork/hostPort); otherwise keep `ping`.");
+
+    public static AnnotationDefinition HealthCheckPath { get; } = new(
+        "load-balancer-healthz-path",
+        "string (absolute path)",
+        "`/`",
+        "`/healthz`",
+        "Request path of an http/https check. Ignored (with a warning) for ping and tcp.");
+
+    public static AnnotationDefinition HealthCheckStatus { get; } = new(
+        "load-balancer-healthz-status",
+        "int (100–599)",
+        "`200`",
+        "`\"204\"`",
+        "Expected HTTP status of an http/https check. Ignored (with a warning) for ping and tcp.");
+
+    public static AnnotationDefinition HealthCheckRetry { get; } = new(
+        "load-balancer-healthz-retry",
+        "int (1–5)",
+        "appliance default",
+        "`\"3\"`",
+        "Retries (5 s apart) before a real server counts as down.");
+
+    public static AnnotationDefinition HealthCheckConnectTimeout { get; } = new(
+        "load-balancer-healthz-connect-timeout",
+        "int (seconds, 1–30)",
+        "appliance default",
+        "`\"5\"`",
+        "Seconds a health-check connection may take.");
+
+    public static AnnotationDefinition RouterSelector { get; } = new(
+        "router-selector",
+        "string (a Sakura tag)",
+        "none (the router must carry the controller's router tags, default `@k8s`)",
+        "`k8s-prod`",
+        "An extra tag the router+switch must carry, on top of the controller's router tags (all tags must match, unlike the original, where the selector widened the search). Use it when several routers carry `@k8s`. Changing it moves the load balancer to another router, which needs `load-balancer-recreate-allowed`.");
+
+    public static AnnotationDefinition LoadBalancerIP { get; } = new(
+        "load-balancer-ip",
+        "IPv4 address",
+        "none (first free address)",
+        "`203.0.113.101`",
+        "The VIP to use; same as `spec.loadBalancerIP` (deprecated upstream). Must be free and inside the router's assignable range. If both are set they must be equal. Changing it moves the VIP in place.");
+
+    public static AnnotationDefinition SorryServer { get; } = new(
+        "load-balancer-sorry-server",
+        "IPv4 address",
+        "none",
+        "`203.0.113.110`",
+        "Server that gets the traffic of every port while all real servers are down.");
+
+    public static AnnotationDefinition RecreateAllowed { get; } = new(
+        "load-balancer-recreate-allowed",
+        "bool",
+        "`false`",
+        "`\"true\"`",
+        "Allows the controller to delete and recreate the load balancer when a change cannot be applied in place (plan, HA, router). The VIP is kept when the router stays the same; traffic stops for the minutes the new appliance takes to boot. Without it such a change is reported as `RecreateRequired` and not applied.");
+
+    public static AnnotationDefinition SwitchSelector { get; } = new(
+        "switch-selector",
+        "string",
+        "none",
+        "`k8s-private`",
+        "Original CCM key for `load-balancer-type: switch`. Not supported yet: setting it is an `UnsupportedLoadBalancerType` error.");
+
+    public static AnnotationDefinition IpRange { get; } = new(
+        "load-balancer-ip-range",
+        "CIDR",
+        "none",
+        "`10.240.0.0/16`",
+        "Original CCM key for `load-balancer-type: switch`. Not supported yet: setting it is an `UnsupportedLoadBalancerType` error.");
+
+    public static AnnotationDefinition AssignIpRange { get; } = new(
+        "load-balancer-assign-ip-range",
+        "CIDR",
+        "none",
+        "`10.240.100.0/24`",
+        "Original CCM key for `load-balancer-type: switch`. Not supported yet: setting it is an `UnsupportedLoadBalancerType` error.");
+
+    public static AnnotationDefinition AssignDefaultGateway { get; } = new(
+        "load-balancer-assign-default-gateway",
+        "IPv4 address",
+        "none",
+        "`10.240.0.1`",
+        "Original CCM key for `load-balancer-type: switch`. Not supported yet: setting it is an `UnsupportedLoadBalancerType` error.");
+
+    public static IReadOnlyList<AnnotationDefinition> All { get; } =
+    [
+        Type,
+        HighAvailability,
+        Plan,
+        HealthCheckInterval,
+        HealthCheckProtocol,
+        HealthCheckPath,
+        HealthCheckStatus,
+        HealthCheckRetry,
+        HealthCheckConnectTimeout,
+        RouterSelector,
+        LoadBalancerIP,
+        SorryServer,
+        RecreateAllowed,
+        SwitchSelector,
+        IpRange,
+        AssignIpRange,
+        AssignDefaultGateway,
+    ];
+
+    /// <summary>The keys only a switch-type load balancer uses.</summary>
+    public static IReadOnlyList<AnnotationDefinition> SwitchTypeOnly { get; } = [SwitchSelector, IpRange, AssignIpRange, AssignDefaultGateway];
+
+    public static AnnotationDefinition? Find(string key) =>
+        All.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.Ordinal));
+}

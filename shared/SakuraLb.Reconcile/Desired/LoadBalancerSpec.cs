@@ -1,0 +1,48 @@
+using SakuraLb.Reconcile.Addressing;
+
+namespace SakuraLb.Reconcile.Desired;
+
+/// <summary>
+/// What a Service asks for, from its spec and annotations alone (no cloud state): the first half of the
+/// desired load balancer.
+/// </summary>
+public sealed record LoadBalancerSpec
+{
+    public required string ServiceUid { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public LoadBalancerPlan Plan { get; init; }
+
+    public bool HighAvailability { get; init; }
+
+    public bool RecreateAllowed { get; init; }
+
+    public int HealthCheckIntervalSeconds { get; init; } = HealthCheckSpec.MinimumIntervalSeconds;
+
+    public HealthCheckSpec HealthCheck { get; init; } = HealthCheckSpec.Ping;
+
+    /// <summary>Service ports, ascending: one VIP entry each, real-server port = Service port (DSR).</summary>
+    public IReadOnlyList<int> Ports { get; init; } = [];
+
+    public Ipv4Address? RequestedVip { get; init; }
+
+    public Ipv4Address? SorryServer { get; init; }
+
+    /// <summary>Tags the router must carry, all of them (controller tags plus router-selector), sorted.</summary>
+    public IReadOnlyList<string> RouterTags { get; init; } = [];
+
+    /// <summary>The Service's current status.loadBalancer.ingress IPs.</summary>
+    public IReadOnlyList<string> CurrentIngress { get; init; } = [];
+}
+
+/// <summary>The parsed spec, or every problem that prevents one; warnings either way.</summary>
+public sealed record SpecResult(
+    LoadBalancerSpec? Spec,
+    IReadOnlyList<ValidationProblem> Errors,
+    IReadOnlyList<ValidationProblem> Warnings)
+{
+    public bool IsValid => Spec is not null;
+}

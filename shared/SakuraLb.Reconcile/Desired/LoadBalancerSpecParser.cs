@@ -1,0 +1,425 @@
+using System.Globalization;
+using SakuraLb.Model;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Annotations;
+
+namespace SakuraLb.Reconcile.Desired;
+
+/// <summary>
+/// Service spec + annotations → <see cref="LoadBalancerSpec"/>. Total: any input gives a spec or a list of
+/// problems, never an exception; every problem is reported at once, each naming the field and what would
+/// be accepted.
+/// </summary>
+public static class LoadBalancerSpecParser
+{
+    private const int MaxPathLength = 255;
+    private const int MaxTagLength = 64;
+
+    public static SpecResult Parse(ServiceSnapshot service, ControllerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(settings);
+
+        var errors = new List<ValidationProblem>();
+        var warnings = new List<ValidationProblem>();
+        var annotations = service.Annotations ?? new Dictionary<string, string>();
+        string? Get(AnnotationDefinition a) => annotations.TryGetValue(a.Key, out var v) ? v?.Trim() : null;
+
+        ReportUnknownKeys(annotations, warnings);
+
+        // Type, and the original's switch-type keys.
+        var type = Get(LoadBalancerAnnotations.Type);
+        if (type is not null && !string.Equals(type, "internet", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add(string.Equals(type, "switch", StringComparison.OrdinalIgnoreCase)
+                ? new ValidationProblem(ReasonCodes.UnsupportedLoadBalancerType, "load-balancer-type \"switch\" (a private load balancer on a plain switch) is not supported yet; remove the annotation or set it to \"internet\"", LoadBalancerAnnotations.Type.Key)
+                : Invalid(LoadBalancerAnnotations.Type, type, "\"internet\" (or \"switch\", not supported yet)"));
+        }
+
+        foreach (var key in LoadBalancerAnnotations.SwitchTypeOnly.Where(a => annotations.ContainsKey(a.Key)))
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.UnsupportedLoadBalancerType,
+                $"{key.Key} is only used by load-balancer-type \"switch\", which is not supported yet; remove it",
+                key.Key));
+        }
+
+        var ha = ParseBool(Get(LoadBalancerAnnotations.HighAvailability), LoadBalancerAnnotations.HighAvailability, settings.DefaultHighAvailability, errors);
+        var recreate = ParseBool(Get(LoadBalancerAnnotations.RecreateAllowed), LoadBalancerAnnotations.RecreateAllowed, false, errors);
+
+        var plan = settings.DefaultPlan;
+        var planText = Get(LoadBalancerAnnotations.Plan);
+        if (planText is not null)
+        {
+            if (string.Equals(planText, "standard", StringComparison.OrdinalIgnoreCase))
+            {
+                plan = LoadBalancerPlan.Standard;
+            }
+            else if (string.Equals(planText, "premium", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(planText, "highspec", StringComparison.OrdinalIgnoreCase))
+            {
+                plan = LoadBalancerPlan.Premium;
+            }
+            else
+            {
+                errors.Add(Invalid(LoadBalancerAnnotations.Plan, planText, "\"standard\" or \"premium\""));
+            }
+        }
+
+        var interval = ParseInt(Get(LoadBalancerAnnotations.HealthCheckInterval), LoadBalancerAnnotations.HealthCheckInterval,
+            HealthCheckSpec.MinimumIntervalSeconds, int.MaxValue, errors) ?? settings.DefaultHealthCheckIntervalSeconds;
+
+        var healthCheck = ParseHealthCheck(Get, settings, errors, warnings);
+
+        var routerTags = new SortedSet<string>(settings.RouterTags ?? [], StringComparer.Ordinal);
+        var selector = Get(LoadBalancerAnnotations.RouterSelector);
+        if (selector is not null)
+        {
+            if (selector.Length == 0 || selector.Length > MaxTagLength || selector.Any(char.IsControl))
+            {
+                errors.Add(Invalid(LoadBalancerAnnotations.RouterSelector, selector, $"a non-empty Sakura tag of at most {MaxTagLength} characters"));
+            }
+            else
+            {
+                routerTags.Add(selector);
+            }
+        }
+
+        var requestedVip = ParseRequestedVip(service, Get(LoadBalancerAnnotations.LoadBalancerIP), errors);
+        var sorry = ParseAddress(Get(LoadBalancerAnnotations.SorryServer), LoadBalancerAnnotations.SorryServer, errors);
+
+        var ports = ParsePorts(service, settings, errors);
+        CheckIpFamilies(service, errors);
+        WarnAboutTrafficPolicy(service, healthCheck, warnings);
+
+        if (errors.Count > 0)
+        {
+            return new SpecResult(null, errors, warnings);
+        }
+
+        return new SpecResult(
+            new LoadBalancerSpec
+            {
+                ServiceUid = service.Uid,
+                Namespace = service.Namespace,
+                Name = service.Name,
+                Plan = plan,
+                HighAvailability = ha,
+                RecreateAllowed = recreate,
+                HealthCheckIntervalSeconds = interval,
+                HealthCheck = healthCheck,
+                Ports = ports,
+                RequestedVip = requestedVip,
+                SorryServer = sorry,
+                RouterTags = [.. routerTags],
+                CurrentIngress = [.. (service.CurrentIngress ?? []).Where(i => i is not null)],
+            },
+            errors,
+            warnings);
+    }
+
+    /// <summary>Kubernetes' bool spellings (Go's strconv.ParseBool) plus any casing of true/false.</summary>
+    public static bool? ParseBoolValue(string? value) =>
+        value is null ? null
+        : string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) ? true
+        : string.Equals(value, "false", StringComparison.OrdinalIgnoreCase) ? false
+        : Nodes.NodeEligibility.ParseBool(value);
+
+    private static HealthCheckSpec ParseHealthCheck(
+        Func<AnnotationDefinition, string?> get,
+        ControllerSettings settings,
+        List<ValidationProblem> errors,
+        List<ValidationProblem> warnings)
+    {
+        var protocol = settings.DefaultHealthCheckProtocol;
+        var protocolText = get(LoadBalancerAnnotations.HealthCheckProtocol);
+        if (protocolText is not null)
+        {
+            if (Enum.TryParse<HealthCheckProtocol>(protocolText, ignoreCase: true, out var parsed)
+                && Enum.IsDefined(parsed)
+                && protocolText.All(char.IsAsciiLetter))
+            {
+                protocol = parsed;
+            }
+            else
+            {
+                errors.Add(Invalid(LoadBalancerAnnotations.HealthCheckProtocol, protocolText, "\"ping\", \"tcp\", \"http\" or \"https\""));
+            }
+        }
+
+        var isHttp = protocol is HealthCheckProtocol.Http or HealthCheckProtocol.Https;
+        var pathText = get(LoadBalancerAnnotations.HealthCheckPath);
+        string? path = null;
+        if (pathText is not null)
+        {
+            if (pathText.Length is 0 or > MaxPathLength || pathText[0] != '/' || pathText.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            {
+                errors.Add(Invalid(LoadBalancerAnnotations.HealthCheckPath, pathText, $"an absolute path such as \"/healthz\" (no spaces, at most {MaxPathLength} characters)"));
+            }
+            else
+            {
+                path = pathText;
+            }
+        }
+
+        var status = ParseInt(get(LoadBalancerAnnotations.HealthCheckStatus), LoadBalancerAnnotations.HealthCheckStatus, 100, 599, errors);
+        var retry = ParseInt(get(LoadBalancerAnnotations.HealthCheckRetry), LoadBalancerAnnotations.HealthCheckRetry, 1, 5, errors);
+        var timeout = ParseInt(get(LoadBalancerAnnotations.HealthCheckConnectTimeout), LoadBalancerAnnotations.HealthCheckConnectTimeout, 1, 30, errors);
+
+        if (!isHttp)
+        {
+            foreach (var ignored in new[] { LoadBalancerAnnotations.HealthCheckPath, LoadBalancerAnnotations.HealthCheckStatus }
+                         .Where(a => get(a) is not null))
+            {
+                warnings.Add(new ValidationProblem(
+                    ReasonCodes.HealthCheckSettingIgnored,
+                    $"{ignored.Key} applies to http and https checks only; the check is {protocol.ToString().ToLowerInvariant()}, so it is ignored",
+                    ignored.Key));
+            }
+        }
+
+        return isHttp
+            ? new HealthCheckSpec(protocol, path ?? "/", status ?? 200, retry, timeout)
+            : new HealthCheckSpec(protocol, null, null, retry, timeout);
+    }
+
+    private static Ipv4Address? ParseRequestedVip(ServiceSnapshot service, string? annotation, List<ValidationProblem> errors)
+    {
+        Ipv4Address? fromSpec = null;
+        var specText = service.LoadBalancerIP?.Trim();
+        if (!string.IsNullOrEmpty(specText))
+        {
+            if (Ipv4Address.TryParse(specText, out var a))
+            {
+                fromSpec = a;
+            }
+            else
+            {
+                errors.Add(new ValidationProblem(ReasonCodes.InvalidLoadBalancerIP, $"spec.loadBalancerIP \"{Shorten(specText)}\" is not an IPv4 address", "spec.loadBalancerIP"));
+            }
+        }
+
+        Ipv4Address? fromAnnotation = null;
+        if (annotation is not null)
+        {
+            if (Ipv4Address.TryParse(annotation, out var a))
+            {
+                fromAnnotation = a;
+            }
+            else
+            {
+                errors.Add(new ValidationProblem(ReasonCodes.InvalidLoadBalancerIP, $"{LoadBalancerAnnotations.LoadBalancerIP.Key} \"{Shorten(annotation)}\" is not an IPv4 address", LoadBalancerAnnotations.LoadBalancerIP.Key));
+            }
+        }
+
+        if (fromSpec is not null && fromAnnotation is not null && fromSpec != fromAnnotation)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.ConflictingLoadBalancerIP,
+                $"spec.loadBalancerIP {fromSpec} and {LoadBalancerAnnotations.LoadBalancerIP.Key} {fromAnnotation} differ; set one of them",
+                LoadBalancerAnnotations.LoadBalancerIP.Key));
+        }
+
+        return fromAnnotation ?? fromSpec;
+    }
+
+    private static List<int> ParsePorts(ServiceSnapshot service, ControllerSettings settings, List<ValidationProblem> errors)
+    {
+        var ports = (service.Ports ?? []).Where(p => p is not null).ToList();
+        if (ports.Count == 0)
+        {
+            errors.Add(new ValidationProblem(ReasonCodes.NoPorts, "the Service has no ports; add at least one TCP port", "spec.ports"));
+            return [];
+        }
+
+        var nonTcp = ports.Where(p => !string.Equals(p.Protocol ?? "TCP", "TCP", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (nonTcp.Count > 0)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.UnsupportedProtocol,
+                $"the Sakura load balancer forwards TCP only; remove these ports or move them to another Service: {string.Join(", ", nonTcp.Select(PortLabel))}",
+                "spec.ports"));
+        }
+
+        var outOfRange = ports.Where(p => p.Port is < 1 or > 65535).ToList();
+        if (outOfRange.Count > 0)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.InvalidPort,
+                $"port numbers must be 1–65535: {string.Join(", ", outOfRange.Select(PortLabel))}",
+                "spec.ports"));
+        }
+
+        var duplicates = ports.GroupBy(p => p.Port).Where(g => g.Count() > 1).Select(g => g.Key).Order().ToList();
+        if (duplicates.Count > 0)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.DuplicatePort,
+                $"each port number can be used once on a load balancer (one VIP entry per port); used more than once: {string.Join(", ", duplicates)}",
+                "spec.ports"));
+        }
+
+        var distinct = ports.Select(p => p.Port).Distinct().Order().ToList();
+        if (distinct.Count > settings.MaxVipsPerLoadBalancer)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.TooManyPorts,
+                $"the Service has {distinct.Count} ports but one Sakura load balancer takes at most {settings.MaxVipsPerLoadBalancer} VIP entries (one per port); split the ports over several Services",
+                "spec.ports"));
+        }
+
+        return distinct;
+    }
+
+    private static void CheckIpFamilies(ServiceSnapshot service, List<ValidationProblem> errors)
+    {
+        if (service.IpFamilies is { Count: > 0 } families
+            && !families.Any(f => string.Equals(f, "IPv4", StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.UnsupportedIpFamily,
+                $"spec.ipFamilies is [{string.Join(", ", families.Select(f => Shorten(f ?? "")))}]; the Sakura load balancer serves IPv4 only",
+                "spec.ipFamilies"));
+        }
+    }
+
+    private static void WarnAboutTrafficPolicy(ServiceSnapshot service, HealthCheckSpec healthCheck, List<ValidationProblem> warnings)
+    {
+        var local = string.Equals(service.ExternalTrafficPolicy, "Local", StringComparison.OrdinalIgnoreCase);
+        if (healthCheck.Protocol == HealthCheckProtocol.Ping)
+        {
+            if (local)
+            {
+                warnings.Add(new ValidationProblem(
+                    ReasonCodes.LocalTrafficPolicyUnchecked,
+                    "externalTrafficPolicy is Local but the health check is ping: the Sakura load balancer has no separate check port, so nodes without a ready local endpoint still receive traffic and drop it; use externalTrafficPolicy Cluster, or a tcp/http check if the pods listen on the node's address (hostNetwork/hostPort)",
+                    "spec.externalTrafficPolicy"));
+            }
+
+            return;
+        }
+
+        warnings.Add(new ValidationProblem(
+            ReasonCodes.HealthCheckProbesNodeAddress,
+            $"the {healthCheck.WireProtocol} check connects to each node's own address on the Service port (DSR: no separate check port, no NodePort); only a workload listening on the node's network (hostNetwork/hostPort) answers, other nodes are marked down",
+            LoadBalancerAnnotations.HealthCheckProtocol.Key));
+    }
+
+    private static void ReportUnknownKeys(IReadOnlyDictionary<string, string> annotations, List<ValidationProblem> warnings)
+    {
+        foreach (var key in annotations.Keys.Where(k => k is not null && k.StartsWith(LoadBalancerAnnotations.Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            if (LoadBalancerAnnotations.Find(key) is not null)
+            {
+                continue;
+            }
+
+            var name = key[LoadBalancerAnnotations.Prefix.Length..];
+            var closest = LoadBalancerAnnotations.All
+                .Select(a => (a, distance: EditDistance(name, a.Name)))
+                .Where(x => x.distance <= 3)
+                .OrderBy(x => x.distance)
+                .Select(x => x.a.Key)
+                .FirstOrDefault();
+            warnings.Add(new ValidationProblem(
+                ReasonCodes.UnknownAnnotation,
+                closest is null
+                    ? $"{Shorten(key)} is not an annotation this controller knows; it is ignored"
+                    : $"{Shorten(key)} is not an annotation this controller knows (did you mean {closest}?); it is ignored",
+                key));
+        }
+    }
+
+    private static bool ParseBool(string? text, AnnotationDefinition annotation, bool fallback, List<ValidationProblem> errors)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        var value = ParseBoolValue(text);
+        if (value is null)
+        {
+            errors.Add(Invalid(annotation, text, "\"true\" or \"false\""));
+            return fallback;
+        }
+
+        return value.Value;
+    }
+
+    private static int? ParseInt(string? text, AnnotationDefinition annotation, int min, int max, List<ValidationProblem> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            errors.Add(Invalid(annotation, text, max == int.MaxValue ? $"a whole number of at least {min}" : $"a whole number from {min} to {max}"));
+            return null;
+        }
+
+        return value;
+    }
+
+    private static Ipv4Address? ParseAddress(string? text, AnnotationDefinition annotation, List<ValidationProblem> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Ipv4Address.TryParse(text, out var address))
+        {
+            return address;
+        }
+
+        errors.Add(Invalid(annotation, text, "an IPv4 address such as 203.0.113.10"));
+        return null;
+    }
+
+    private static ValidationProblem Invalid(AnnotationDefinition annotation, string value, string accepted) =>
+        new(ReasonCodes.InvalidAnnotation, $"{annotation.Key} is \"{Shorten(value)}\"; it must be {accepted}", annotation.Key);
+
+    private static string PortLabel(ServicePortSnapshot p) =>
+        string.IsNullOrEmpty(p.Name)
+            ? string.Create(CultureInfo.InvariantCulture, $"{p.Port}/{p.Protocol}")
+            : string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Port}/{p.Protocol}");
+
+    /// <summary>Keeps messages short and printable whatever a user typed.</summary>
+    private static string Shorten(string value)
+    {
+        var printable = new string(value.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return printable.Length <= 64 ? printable : printable[..61] + "...";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 3)
+        {
+            return int.MaxValue;
+        }
+
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,198 @@
+using SakuraLb.Model;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Observed;
+
+namespace SakuraLb.Reconcile.Nodes;
+
+/// <summary>A node that becomes a real server, at its address on the router's switch.</summary>
+public sealed record RealServerTarget(string NodeName, Ipv4Address Address);
+
+/// <summary>The real servers of a load balancer, and why some nodes are not among them.</summary>
+public sealed record RealServerSelection(
+    IReadOnlyList<RealServerTarget> Servers,
+    IReadOnlyList<ValidationProblem> Warnings,
+    IReadOnlyList<string> ExcludedNodes,
+    IReadOnlyList<string> DroppedByLimit);
+
+/// <summary>
+/// Nodes → real servers. A node is the Sakura server with exactly its name; its address is that server's
+/// NIC address on the router's switch (the node's own ExternalIP/InternalIP inside the router's block is
+/// used when the NIC has no registered address). Nodes that cannot be placed are reported by name, never
+/// dropped silently. Above the per-VIP limit a stable subset is chosen by rendezvous hashing keyed by the
+/// Service, so adding or removing one node changes at most one choice and different Services spread over
+/// different nodes.
+/// </summary>
+public static class RealServerSelector
+{
+    private const int NamesInMessage = 10;
+
+    public static RealServerSelection Select(
+        IReadOnlyList<NodeSnapshot> nodes,
+        IReadOnlyList<CloudServer> servers,
+        RouterNetwork router,
+        int maxServers,
+        string stableKey)
+    {
+        var warnings = new List<ValidationProblem>();
+        var excluded = new List<string>();
+        var withoutServer = new List<string>();
+        var ambiguous = new List<string>();
+        var withoutAddress = new List<string>();
+        var duplicates = new List<string>();
+
+        var serversByName = servers
+            .Where(s => s is not null)
+            .GroupBy(s => s.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        var placed = new List<RealServerTarget>();
+        var taken = new Dictionary<Ipv4Address, string>();
+        foreach (var node in nodes.Where(n => n is not null && !string.IsNullOrEmpty(n.Name))
+                     .DistinctBy(n => n.Name, StringComparer.Ordinal)
+                     .OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            if (!NodeEligibility.IsEligible(node))
+            {
+                excluded.Add(node.Name);
+                continue;
+            }
+
+            if (!serversByName.TryGetValue(node.Name, out var matches))
+            {
+                withoutServer.Add(node.Name);
+                continue;
+            }
+
+            if (matches.Count > 1)
+            {
+                ambiguous.Add(node.Name);
+                continue;
+            }
+
+            var address = AddressOnRouter(matches[0], node, router);
+            if (address is null)
+            {
+                withoutAddress.Add(node.Name);
+                continue;
+            }
+
+            if (taken.TryGetValue(address.Value, out var other))
+            {
+                duplicates.Add($"{node.Name} ({address} is already {other}'s)");
+                continue;
+            }
+
+            taken.Add(address.Value, node.Name);
+            placed.Add(new RealServerTarget(node.Name, address.Value));
+        }
+
+        if (withoutServer.Count > 0)
+        {
+            warnings.Add(new ValidationProblem(
+                ReasonCodes.NodeWithoutServer,
+                $"{Count(withoutServer, "node")} without a Sakura server of the same name, not added as real servers: {Names(withoutServer)}"));
+        }
+
+        if (ambiguous.Count > 0)
+        {
+            warnings.Add(new ValidationProblem(
+                ReasonCodes.AmbiguousServerName,
+                $"{Count(ambiguous, "node")} match several Sakura servers by name, not added as real servers: {Names(ambiguous)}"));
+        }
+
+        if (withoutAddress.Count > 0)
+        {
+            warnings.Add(new ValidationProblem(
+                ReasonCodes.NodeWithoutAddress,
+                $"{Count(withoutAddress, "node")} without an address in {router.Block} on the switch of router {router.Name}, not added as real servers: {Names(withoutAddress)}"));
+        }
+
+        if (duplicates.Count > 0)
+        {
+            warnings.Add(new ValidationProblem(
+                ReasonCodes.DuplicateNodeAddress,
+                $"{Count(duplicates, "node")} share an address with another node, not added: {Names(duplicates)}"));
+        }
+
+        var dropped = new List<string>();
+        if (placed.Count > maxServers)
+        {
+            var ranked = placed
+                .OrderByDescending(p => Rank(stableKey, p.NodeName))
+                .ThenBy(p => p.NodeName, StringComparer.Ordinal)
+                .ToList();
+            dropped.AddRange(ranked.Skip(maxServers).Select(p => p.NodeName).Order(StringComparer.Ordinal));
+            var total = placed.Count;
+            placed = ranked.Take(maxServers).ToList();
+            warnings.Add(new ValidationProblem(
+                ReasonCodes.TooManyNodes,
+                $"{total} nodes qualify but one VIP takes at most {maxServers} real servers; left out: {Names(dropped)}"));
+        }
+
+        if (placed.Count == 0)
+        {
+            warnings.Add(new ValidationProblem(
+                ReasonCodes.NoEligibleNodes,
+                $"no node can be a real server ({nodes.Count} nodes, {excluded.Count} excluded by label, taint or deletion); the load balancer has no backends"));
+        }
+
+        placed.Sort((a, b) => a.Address.CompareTo(b.Address));
+        return new RealServerSelection(placed, warnings, excluded, dropped);
+    }
+
+    /// <summary>The node's address on the router's switch, inside the router's block, or null.</summary>
+    public static Ipv4Address? AddressOnRouter(CloudServer server, NodeSnapshot node, RouterNetwork router)
+    {
+        foreach (var nic in server.Nics.Where(n => n is not null && n.SwitchId == router.SwitchId))
+        {
+            if (Ipv4Address.TryParse(nic.Address?.Trim(), out var address) && router.Block.Contains(address))
+            {
+                return address;
+            }
+        }
+
+        // The API does not enforce UserIPAddress; kubelet's view of the node's address is the fallback,
+        // but only for a server that is on the switch at all.
+        if (!server.Nics.Any(n => n is not null && n.SwitchId == router.SwitchId))
+        {
+            return null;
+        }
+
+        foreach (var type in new[] { WellKnown.NodeExternalIP, WellKnown.NodeInternalIP })
+        {
+            foreach (var nodeAddress in node.Addresses.Where(a => a is not null && string.Equals(a.Type, type, StringComparison.Ordinal)))
+            {
+                if (Ipv4Address.TryParse(nodeAddress.Address, out var address) && router.Block.Contains(address))
+                {
+                    return address;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>FNV-1a over key and node name: deterministic across processes (string.GetHashCode is not).</summary>
+    internal static ulong Rank(string key, string nodeName)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in key + "\n" + nodeName)
+        {
+            hash ^= c;
+            hash *= 1099511628211UL;
+        }
+
+        // One more mixing round so names differing only in the last character spread well.
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        return hash;
+    }
+
+    private static string Count(List<string> names, string noun) => names.Count == 1 ? $"1 {noun}" : $"{names.Count} {noun}s";
+
+    internal static string Names(IReadOnlyCollection<string> names) =>
+        names.Count <= NamesInMessage
+            ? string.Join(", ", names)
+            : string.Join(", ", names.Take(NamesInMessage)) + $" and {names.Count - NamesInMessage} more";
+}

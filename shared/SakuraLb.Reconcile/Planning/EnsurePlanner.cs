@@ -1,0 +1,354 @@
+using SakuraLb.Model;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Annotations;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
+
+namespace SakuraLb.Reconcile.Planning;
+
+/// <summary>The Ensure branch of <see cref="Planner"/>: one instance per planning call.</summary>
+internal sealed class EnsurePlanner
+{
+    private readonly PlanInput input;
+    private readonly DesiredLoadBalancer desired;
+    private readonly RouterNetwork router;
+    private readonly List<PlanStep> steps = [];
+    private readonly List<ValidationProblem> warnings;
+    private bool replanAfter;
+
+    public EnsurePlanner(PlanInput input)
+    {
+        this.input = input;
+        desired = input.Desired ?? throw new ArgumentException("Ensure needs the desired load balancer.", nameof(input));
+        router = desired.Router;
+        warnings = [.. input.BuildWarnings];
+    }
+
+    public Plan Run()
+    {
+        var (mine, foreign) = Planner.Classify(input);
+        Planner.ReportForeign(foreign, warnings, touched: false);
+        if (mine.Count == 0 && foreign.Count > 0)
+        {
+            var problem = warnings.Last(w => w.Code == ReasonCodes.ForeignOwner);
+            return Finish(ServicePhase.Failed, ReasonCodes.ForeignOwner, problem.Message + "; delete or rename it, or check the controller's cluster id", []);
+        }
+
+        var failed = mine.Where(Planner.IsFailed).ToList();
+        var alive = mine.Where(l => !Planner.IsFailed(l)).ToList();
+        var primary = ChoosePrimary(alive);
+        var extras = alive.Where(l => l != primary).ToList();
+
+        foreach (var lb in failed)
+        {
+            warnings.Add(new ValidationProblem(ReasonCodes.LoadBalancerFailed, $"load balancer {lb.Name} ({lb.Id}) reports Availability failed; it is deleted and created again"));
+            steps.AddRange(Planner.Teardown(lb));
+        }
+
+        if (primary is null)
+        {
+            return Create(failed, extras, Mine(), failed.Count > 0 ? ReasonCodes.Recreating : ReasonCodes.Provisioning);
+        }
+
+        var current = CurrentVip(primary);
+        var ingress = current is null ? [] : new[] { current.Value.ToString() };
+        if (Planner.IsTransitional(primary) || primary.InstanceStatus == InstanceStatus.Unknown)
+        {
+            steps.Add(new WaitUntilUp(primary.Id, primary.Name));
+            replanAfter = true;
+            return Finish(ServicePhase.Provisioning, ReasonCodes.WaitingForCloud, $"waiting for load balancer {primary.Name} ({primary.Id}) to become available", ingress);
+        }
+
+        if (primary.InstanceStatus == InstanceStatus.Cleaning)
+        {
+            steps.Add(new WaitUntilDown(primary.Id));
+            replanAfter = true;
+            return Finish(ServicePhase.Provisioning, ReasonCodes.WaitingForCloud, $"load balancer {primary.Name} ({primary.Id}) is shutting down; waiting before starting it again", ingress);
+        }
+
+        var changes = ImmutableChanges(primary);
+        if (changes.Count > 0 && desired.Spec.RecreateAllowed)
+        {
+            return Recreate(primary, changes, failed, extras);
+        }
+
+        if (primary.InstanceStatus == InstanceStatus.Down)
+        {
+            steps.Add(new Report(ServicePhase.Provisioning, ReasonCodes.Booting, $"load balancer {primary.Name} ({primary.Id}) is down; starting it"));
+            steps.Add(new Boot(primary.Id));
+            steps.Add(new WaitUntilUp(primary.Id, primary.Name));
+        }
+
+        return UpdateInPlace(primary, changes, extras);
+    }
+
+    private Plan UpdateInPlace(ObservedLoadBalancer primary, List<string> changes, List<ObservedLoadBalancer> extras)
+    {
+        var switchId = primary.SwitchId ?? router.SwitchId;
+        var sameSwitch = switchId == router.SwitchId;
+        var current = CurrentVip(primary);
+        var held = Mine();
+
+        Ipv4Address? vip = current;
+        if (sameSwitch)
+        {
+            var inUse = input.AddressesInUse.Except(Planner.AddressesOf(primary)).ToHashSet();
+            var others = OthersReservedOn(router.SwitchId);
+            if (desired.Spec.RequestedVip is { } requested)
+            {
+                if (requested != current && IpAllocator.CheckRequested(requested, router, inUse, others) is { } problem)
+                {
+                    return Finish(ServicePhase.Failed, problem.Code, problem.Message + (current is null ? "" : $"; the load balancer keeps VIP {current}"), Ingress(current));
+                }
+
+                vip = requested;
+            }
+            else if (current is null)
+            {
+                var choice = IpAllocator.Choose(new AddressRequest
+                {
+                    Router = router,
+                    OwnerUid = input.ServiceUid,
+                    OwnAddressCount = 0,
+                    InUse = inUse,
+                    Reservations = [.. input.Reservations.Where(r => r is not null)],
+                    PreferredVip = PreferredIngress(),
+                });
+                if (!choice.Succeeded)
+                {
+                    return Finish(ServicePhase.Failed, choice.Problem!.Code, choice.Problem.Message, []);
+                }
+
+                vip = choice.Vip;
+            }
+        }
+
+        var needed = new List<AddressReservation>();
+        needed.AddRange(Planner.ParseAll(primary.OwnIps).Where(a => a != vip).Select(a => new AddressReservation(switchId, a, input.ServiceUid, AddressRole.Own)));
+        if (vip is not null)
+        {
+            needed.Add(new AddressReservation(switchId, vip.Value, input.ServiceUid, AddressRole.Vip));
+        }
+
+        AddReserve(needed, held);
+
+        var tags = LoadBalancerNaming.MergeTags(primary.Tags, desired.Tags);
+        if (!tags.ToHashSet(StringComparer.Ordinal).SetEquals(primary.Tags)
+            || !string.Equals(primary.Description, desired.Description, StringComparison.Ordinal))
+        {
+            if (LoadBalancerNaming.ClusterIdsOf(primary.Tags).Count == 0)
+            {
+                warnings.Add(new ValidationProblem(ReasonCodes.Adopted, $"load balancer {primary.Name} ({primary.Id}) had this Service's name and no cluster tag; it is adopted (tags added)"));
+            }
+
+            steps.Add(new UpdateTags(primary.Id, tags, desired.Description));
+        }
+
+        if (vip is not null)
+        {
+            var settings = desired.SettingsFor(vip.Value);
+            if (!SettingsComparer.Equivalent(settings, primary.Vips))
+            {
+                steps.Add(new UpdateSettings(primary.Id, settings, primary.SettingsHash));
+                steps.Add(new ApplyConfig(primary.Id));
+            }
+        }
+
+        TearDownExtras(extras);
+        AddRelease(needed, held);
+
+        if (changes.Count > 0)
+        {
+            var message = $"{string.Join(", ", changes)} cannot be changed on a running load balancer; it keeps its current {(changes.Count == 1 ? "value" : "values")}. "
+                + $"To apply, set {LoadBalancerAnnotations.RecreateAllowed.Key}: \"true\" (the load balancer is deleted and created again: traffic stops for a few minutes)";
+            warnings.Add(new ValidationProblem(ReasonCodes.RecreateRequired, message, LoadBalancerAnnotations.RecreateAllowed.Key));
+            return Finish(ServicePhase.Ready, ReasonCodes.RecreateRequired, message, Ingress(vip));
+        }
+
+        return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {primary.Name} ({primary.Id}) is up with VIP {vip}, {desired.RealServers.Count} real servers", Ingress(vip));
+    }
+
+    private Plan Recreate(ObservedLoadBalancer primary, List<string> changes, List<ObservedLoadBalancer> failed, List<ObservedLoadBalancer> extras)
+    {
+        var held = Mine();
+        if ((primary.SwitchId ?? router.SwitchId) == router.SwitchId)
+        {
+            // Hold the running appliance's addresses while it is gone, so the VIP survives the recreate.
+            var current = CurrentVip(primary);
+            var protect = Planner.ParseAll(primary.OwnIps)
+                .Where(a => a != current)
+                .Select(a => new AddressReservation(router.SwitchId, a, input.ServiceUid, AddressRole.Own))
+                .ToList();
+            if (current is not null)
+            {
+                protect.Add(new AddressReservation(router.SwitchId, current.Value, input.ServiceUid, AddressRole.Vip));
+            }
+
+            AddReserve(protect, held);
+            held = [.. held.Where(h => !protect.Any(p => p.SwitchId == h.SwitchId && p.Address == h.Address)), .. protect];
+        }
+
+        steps.Add(new Report(ServicePhase.Provisioning, ReasonCodes.Recreating, $"recreating load balancer {primary.Name} ({primary.Id}): {string.Join(", ", changes)}"));
+        steps.AddRange(Planner.Teardown(primary));
+        return Create([.. failed, primary], extras, held, ReasonCodes.Recreating);
+    }
+
+    private Plan Create(List<ObservedLoadBalancer> replaced, List<ObservedLoadBalancer> extras, List<AddressReservation> held, string reasonCode)
+    {
+        var onSwitch = replaced.Where(l => (l.SwitchId ?? router.SwitchId) == router.SwitchId).ToList();
+        var freed = onSwitch.SelectMany(Planner.AddressesOf).ToHashSet();
+        var preferredVip = onSwitch.SelectMany(Planner.VipsOf).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() ?? PreferredIngress();
+        var choice = IpAllocator.Choose(new AddressRequest
+        {
+            Router = router,
+            OwnerUid = input.ServiceUid,
+            OwnAddressCount = desired.OwnAddressCount,
+            RequestedVip = desired.Spec.RequestedVip,
+            InUse = input.AddressesInUse.Where(a => !freed.Contains(a)).ToList(),
+            Reservations = [.. input.Reservations.Where(r => r is not null && !string.Equals(r.OwnerUid, input.ServiceUid, StringComparison.Ordinal)), .. held],
+            PreferredVip = preferredVip,
+            PreferredOwn = [.. onSwitch.SelectMany(l => Planner.ParseAll(l.OwnIps))],
+        });
+        if (!choice.Succeeded)
+        {
+            return Finish(ServicePhase.Failed, choice.Problem!.Code, choice.Problem.Message, []);
+        }
+
+        var vrid = VridChooser.Choose(input.OnSwitch, router.SwitchId, [.. replaced.Select(l => l.Id)]);
+        if (vrid is null)
+        {
+            return Finish(ServicePhase.Failed, ReasonCodes.VridExhausted, $"every VRRP id 1–{VridChooser.MaxVrid} is used by a load balancer on the switch of router {router.Name}; delete unused load balancers there", []);
+        }
+
+        var vip = choice.Vip!.Value;
+        var needed = choice.AsReservations(router.SwitchId, input.ServiceUid);
+        AddReserve(needed, held);
+        var spec = desired.Spec;
+        steps.Add(new Report(
+            ServicePhase.Provisioning,
+            reasonCode,
+            $"creating load balancer {desired.Name} ({spec.Plan.ToString().ToLowerInvariant()}, {(spec.HighAvailability ? "HA pair" : "single")}) with VIP {vip} on router {router.Name}"));
+        steps.Add(new CreateLoadBalancer(new LoadBalancerCreation
+        {
+            Name = desired.Name,
+            Description = desired.Description,
+            Tags = desired.Tags,
+            Plan = spec.Plan,
+            HighAvailability = spec.HighAvailability,
+            SwitchId = router.SwitchId,
+            NetworkMaskLen = router.Block.PrefixLength,
+            DefaultRoute = router.DefaultRoute,
+            Vrid = vrid.Value,
+            OwnAddresses = choice.OwnAddresses,
+            Vip = vip,
+            Settings = desired.SettingsFor(vip),
+        }));
+        steps.Add(new WaitUntilUp(null, desired.Name));
+        steps.Add(new ApplyConfig(null));
+        TearDownExtras(extras);
+        AddRelease(needed, held);
+        return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {desired.Name} is up with VIP {vip}, {desired.RealServers.Count} real servers", [vip.ToString()]);
+    }
+
+    private void TearDownExtras(List<ObservedLoadBalancer> extras)
+    {
+        if (extras.Count == 0)
+        {
+            return;
+        }
+
+        warnings.Add(new ValidationProblem(ReasonCodes.DuplicateLoadBalancer, $"extra load balancers of this Service are deleted: {string.Join(", ", extras.Select(l => $"{l.Name} ({l.Id})"))}"));
+        foreach (var extra in extras)
+        {
+            if (Planner.IsTransitional(extra))
+            {
+                steps.Add(new WaitUntilUp(extra.Id, extra.Name));
+                replanAfter = true;
+            }
+            else
+            {
+                steps.AddRange(Planner.Teardown(extra));
+            }
+        }
+    }
+
+    private void AddReserve(IReadOnlyList<AddressReservation> needed, List<AddressReservation> held)
+    {
+        var reserve = needed.Where(n => !held.Any(h => h.SwitchId == n.SwitchId && h.Address == n.Address && h.Role == n.Role)).ToList();
+        if (reserve.Count > 0)
+        {
+            steps.Add(new ReserveAddresses(reserve));
+        }
+    }
+
+    private void AddRelease(IReadOnlyList<AddressReservation> needed, List<AddressReservation> held)
+    {
+        var release = held.Where(h => !needed.Any(n => n.SwitchId == h.SwitchId && n.Address == h.Address)).ToList();
+        if (release.Count > 0)
+        {
+            steps.Add(new ReleaseAddresses(release));
+        }
+    }
+
+    private List<string> ImmutableChanges(ObservedLoadBalancer lb)
+    {
+        var changes = new List<string>();
+        if (lb.PlanId != (int)desired.Spec.Plan)
+        {
+            changes.Add($"plan ({PlanName(lb.PlanId)} → {PlanName((int)desired.Spec.Plan)})");
+        }
+
+        var own = Planner.ParseAll(lb.OwnIps).Count;
+        if (own is 1 or 2 && own != desired.OwnAddressCount)
+        {
+            changes.Add(desired.Spec.HighAvailability ? "HA (single → HA pair)" : "HA (HA pair → single)");
+        }
+
+        if (lb.SwitchId is { } switchId && switchId != router.SwitchId)
+        {
+            changes.Add($"router (switch {switchId} → {router.Name}, switch {router.SwitchId})");
+        }
+
+        return changes;
+    }
+
+    private ObservedLoadBalancer? ChoosePrimary(List<ObservedLoadBalancer> alive) =>
+        alive
+            .OrderByDescending(l => Planner.VipsOf(l).Any(InIngress))
+            .ThenByDescending(l => l.Availability == ApplianceAvailability.Available)
+            .ThenByDescending(l => l.InstanceStatus == InstanceStatus.Up)
+            .ThenBy(l => l.Id)
+            .FirstOrDefault();
+
+    private Ipv4Address? CurrentVip(ObservedLoadBalancer lb)
+    {
+        var vips = Planner.VipsOf(lb);
+        return vips.Count == 0 ? null : vips.OrderByDescending(InIngress).First();
+    }
+
+    private bool InIngress(Ipv4Address address) =>
+        desired.Spec.CurrentIngress.Any(i => Ipv4Address.TryParse(i?.Trim(), out var a) && a == address);
+
+    private Ipv4Address? PreferredIngress() =>
+        Planner.ParseAll(desired.Spec.CurrentIngress).Cast<Ipv4Address?>().FirstOrDefault();
+
+    private List<AddressReservation> Mine() => Planner.Mine(input);
+
+    private HashSet<Ipv4Address> OthersReservedOn(long switchId) =>
+        input.Reservations
+            .Where(r => r is not null && r.SwitchId == switchId && !string.Equals(r.OwnerUid, input.ServiceUid, StringComparison.Ordinal))
+            .Select(r => r.Address)
+            .ToHashSet();
+
+    private static string[] Ingress(Ipv4Address? vip) => vip is null ? [] : [vip.Value.ToString()];
+
+    private static string PlanName(int id) => id switch
+    {
+        1 => "standard",
+        2 => "premium",
+        _ => $"plan {id}",
+    };
+
+    private Plan Finish(ServicePhase phase, string reasonCode, string message, IReadOnlyList<string> ingress) =>
+        new(steps, new PlanOutcome(phase, reasonCode, message, ingress, false, warnings), replanAfter);
+}

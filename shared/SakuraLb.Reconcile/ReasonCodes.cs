@@ -1,0 +1,130 @@
+namespace SakuraLb.Reconcile;
+
+/// <summary>How a reason is surfaced: an error stops progress, a warning is an event, info is progress.</summary>
+public enum ReasonSeverity
+{
+    Info,
+    Warning,
+    Error,
+}
+
+/// <summary>A reason code with what it means and what the user can do about it.</summary>
+public sealed record ReasonDefinition(string Code, ReasonSeverity Severity, string Meaning, string Action);
+
+/// <summary>
+/// The closed set of reason codes the controller reports (Service status, conditions, Kubernetes events).
+/// The function app and the relay use these constants; <see cref="All"/> documents each one.
+/// </summary>
+public static class ReasonCodes
+{
+    // Spec problems (the Service must be changed).
+    public const string InvalidAnnotation = nameof(InvalidAnnotation);
+    public const string UnknownAnnotation = nameof(UnknownAnnotation);
+    public const string UnsupportedLoadBalancerType = nameof(UnsupportedLoadBalancerType);
+    public const string UnsupportedProtocol = nameof(UnsupportedProtocol);
+    public const string NoPorts = nameof(NoPorts);
+    public const string InvalidPort = nameof(InvalidPort);
+    public const string UnsupportedIpFamily = nameof(UnsupportedIpFamily);
+    public const string TooManyPorts = nameof(TooManyPorts);
+    public const string DuplicatePort = nameof(DuplicatePort);
+    public const string InvalidLoadBalancerIP = nameof(InvalidLoadBalancerIP);
+    public const string ConflictingLoadBalancerIP = nameof(ConflictingLoadBalancerIP);
+
+    // Network and addresses.
+    public const string RouterNotFound = nameof(RouterNotFound);
+    public const string AmbiguousRouter = nameof(AmbiguousRouter);
+    public const string AddressesExhausted = nameof(AddressesExhausted);
+    public const string LoadBalancerIPUnavailable = nameof(LoadBalancerIPUnavailable);
+    public const string VridExhausted = nameof(VridExhausted);
+
+    // Nodes and real servers (warnings: the LB still serves the nodes that do qualify).
+    public const string NoEligibleNodes = nameof(NoEligibleNodes);
+    public const string NodeWithoutServer = nameof(NodeWithoutServer);
+    public const string AmbiguousServerName = nameof(AmbiguousServerName);
+    public const string NodeWithoutAddress = nameof(NodeWithoutAddress);
+    public const string DuplicateNodeAddress = nameof(DuplicateNodeAddress);
+    public const string TooManyNodes = nameof(TooManyNodes);
+
+    // Health checks (warnings).
+    public const string LocalTrafficPolicyUnchecked = nameof(LocalTrafficPolicyUnchecked);
+    public const string HealthCheckProbesNodeAddress = nameof(HealthCheckProbesNodeAddress);
+    public const string HealthCheckSettingIgnored = nameof(HealthCheckSettingIgnored);
+
+    // Ownership and changes.
+    public const string ForeignOwner = nameof(ForeignOwner);
+    public const string Adopted = nameof(Adopted);
+    public const string RecreateRequired = nameof(RecreateRequired);
+    public const string Recreating = nameof(Recreating);
+    public const string DuplicateLoadBalancer = nameof(DuplicateLoadBalancer);
+
+    // Lifecycle.
+    public const string Provisioning = nameof(Provisioning);
+    public const string WaitingForCloud = nameof(WaitingForCloud);
+    public const string Booting = nameof(Booting);
+    public const string LoadBalancerFailed = nameof(LoadBalancerFailed);
+    public const string Updating = nameof(Updating);
+    public const string Ready = nameof(Ready);
+    public const string Deleting = nameof(Deleting);
+    public const string Deleted = nameof(Deleted);
+
+    // Cloud access (set by the function app from API errors).
+    public const string CloudBusy = nameof(CloudBusy);
+    public const string AuthFailed = nameof(AuthFailed);
+    public const string QuotaExceeded = nameof(QuotaExceeded);
+    public const string CloudError = nameof(CloudError);
+
+    public static IReadOnlyList<ReasonDefinition> All { get; } =
+    [
+        new(InvalidAnnotation, ReasonSeverity.Error, "An annotation has a value the controller cannot use.", "Fix the value; the message names the key and the accepted values."),
+        new(UnknownAnnotation, ReasonSeverity.Warning, "An annotation with the k8s.usacloud.jp/ prefix is not one the controller knows (probably a typo).", "Check the key against docs/annotations.md."),
+        new(UnsupportedLoadBalancerType, ReasonSeverity.Error, "load-balancer-type asks for a kind of load balancer this controller does not build (only internet is supported).", "Remove the annotation or set it to internet."),
+        new(UnsupportedProtocol, ReasonSeverity.Error, "A Service port uses UDP or SCTP; the Sakura load balancer forwards TCP only.", "Use TCP ports only, or expose the other protocol through another Service."),
+        new(NoPorts, ReasonSeverity.Error, "The Service has no ports.", "Add at least one TCP port."),
+        new(InvalidPort, ReasonSeverity.Error, "A Service port number is outside 1–65535.", "Fix the port number."),
+        new(UnsupportedIpFamily, ReasonSeverity.Error, "The Service asks for IPv6 only; the Sakura load balancer serves IPv4.", "Include IPv4 in spec.ipFamilies."),
+        new(TooManyPorts, ReasonSeverity.Error, "The Service has more ports than one load balancer has VIP entries.", "Split the ports over several Services."),
+        new(DuplicatePort, ReasonSeverity.Error, "Two Service ports use the same port number.", "Give every port its own number."),
+        new(InvalidLoadBalancerIP, ReasonSeverity.Error, "spec.loadBalancerIP or the load-balancer-ip annotation is not an IPv4 address.", "Use a dotted IPv4 address from the router's block."),
+        new(ConflictingLoadBalancerIP, ReasonSeverity.Error, "spec.loadBalancerIP and the load-balancer-ip annotation ask for different addresses.", "Set only one of them, or make them equal."),
+        new(RouterNotFound, ReasonSeverity.Error, "No router+switch carries the selector tags.", "Tag the router (default tag @k8s) or fix router-selector."),
+        new(AmbiguousRouter, ReasonSeverity.Error, "Several routers carry the selector tags.", "Add a router-selector tag that only one router carries."),
+        new(AddressesExhausted, ReasonSeverity.Error, "The router's block has too few free addresses for this load balancer.", "Free addresses, add a router with a larger block, or delete unused LoadBalancer Services."),
+        new(LoadBalancerIPUnavailable, ReasonSeverity.Error, "The requested load-balancer IP is outside the router's assignable range, in use, or reserved by another Service.", "Pick a free address in the range named in the message, or remove the request."),
+        new(VridExhausted, ReasonSeverity.Error, "Every VRRP id (1–255) is taken on the router's switch.", "Delete unused load balancers on that switch."),
+        new(NoEligibleNodes, ReasonSeverity.Warning, "No node qualifies as a real server, so the load balancer has nothing to send traffic to.", "Check node labels (exclude-from-external-load-balancers), autoscaler taints, and that nodes are Sakura servers on the router's switch."),
+        new(NodeWithoutServer, ReasonSeverity.Warning, "A node has no Sakura server with exactly its name.", "Name each server exactly like its node (host name = server name)."),
+        new(AmbiguousServerName, ReasonSeverity.Warning, "Several Sakura servers have the node's name.", "Make server names unique."),
+        new(NodeWithoutAddress, ReasonSeverity.Warning, "A node's server has no usable address on the router's switch.", "Connect the server to the router's switch and register its address (UserIPAddress)."),
+        new(DuplicateNodeAddress, ReasonSeverity.Warning, "Two nodes resolve to the same address on the router's switch.", "Fix the servers' registered addresses."),
+        new(TooManyNodes, ReasonSeverity.Warning, "More nodes qualify than one VIP accepts as real servers; a stable subset is used.", "Exclude nodes with the exclude-from-external-load-balancers label to choose them yourself."),
+        new(LocalTrafficPolicyUnchecked, ReasonSeverity.Warning, "externalTrafficPolicy: Local with a ping check: nodes without a local endpoint still get traffic and drop it.", "Use externalTrafficPolicy: Cluster, or a tcp/http check if the pods listen on the node's address."),
+        new(HealthCheckProbesNodeAddress, ReasonSeverity.Warning, "A tcp/http/https check probes each node's own address on the Service port; only pods listening on the node's network (hostNetwork/hostPort) answer it.", "Use ping unless the workload listens on the node's address."),
+        new(HealthCheckSettingIgnored, ReasonSeverity.Warning, "A health-check annotation does not apply to the chosen protocol.", "Remove it, or choose a protocol it applies to."),
+        new(ForeignOwner, ReasonSeverity.Error, "A load balancer with this Service's name belongs to another cluster (its @k8s.ClusterID tag differs); it is never touched.", "Delete or rename that load balancer, or fix the cluster id."),
+        new(Adopted, ReasonSeverity.Info, "An existing load balancer with this Service's name and no cluster tag was adopted (tags added).", "None."),
+        new(RecreateRequired, ReasonSeverity.Warning, "The plan, HA mode or router changed; the API cannot change these in place, so the load balancer would have to be recreated (a traffic interruption).", "Set k8s.usacloud.jp/load-balancer-recreate-allowed: \"true\" to allow it, or revert the change."),
+        new(Recreating, ReasonSeverity.Info, "The load balancer is being deleted and created again (opted in, or it failed).", "Wait."),
+        new(DuplicateLoadBalancer, ReasonSeverity.Warning, "More than one load balancer of this Service exists; the extra ones are deleted.", "None."),
+        new(Provisioning, ReasonSeverity.Info, "The load balancer is being created.", "Wait; creation takes a few minutes."),
+        new(WaitingForCloud, ReasonSeverity.Info, "The appliance is in a transitional state (migrating, shutting down).", "Wait."),
+        new(Booting, ReasonSeverity.Info, "The load balancer was down and is being started.", "Wait."),
+        new(LoadBalancerFailed, ReasonSeverity.Warning, "The appliance reports Availability failed; it is deleted and created again.", "Wait; if it repeats, check the Sakura control panel."),
+        new(Updating, ReasonSeverity.Info, "Settings or tags are being written.", "None."),
+        new(Ready, ReasonSeverity.Info, "The load balancer is up and matches the Service.", "None."),
+        new(Deleting, ReasonSeverity.Info, "The load balancer is being removed.", "Wait."),
+        new(Deleted, ReasonSeverity.Info, "The load balancer and its addresses are gone.", "None."),
+        new(CloudBusy, ReasonSeverity.Warning, "The Sakura API is busy or rate-limited; the controller retries with backoff.", "Wait."),
+        new(AuthFailed, ReasonSeverity.Error, "The Sakura API rejected the access token.", "Check the token and secret configured for the function app."),
+        new(QuotaExceeded, ReasonSeverity.Error, "The Sakura account has reached a resource limit.", "Raise the limit or remove unused resources."),
+        new(CloudError, ReasonSeverity.Error, "The Sakura API returned an unexpected error.", "See the message; the controller retries."),
+    ];
+
+    public static ReasonDefinition? Find(string code) =>
+        All.FirstOrDefault(r => string.Equals(r.Code, code, StringComparison.Ordinal));
+}
+
+/// <summary>A problem found while deciding: a reason code, a message a user can act on, and the field it concerns.</summary>
+public sealed record ValidationProblem(string Code, string Message, string? Field = null)
+{
+    public override string ToString() => Field is null ? $"{Code}: {Message}" : $"{Code} ({Field}): {Message}";
+}

@@ -1,0 +1,105 @@
+using SakuraLb.Model;
+
+namespace SakuraLb.Reconcile.Scope;
+
+/// <summary>What the controller should do for a Service.</summary>
+public enum ServiceIntent
+{
+    /// <summary>Not ours (another load-balancer class): no finalizer, no status, no events, no cloud calls.</summary>
+    Ignore,
+
+    /// <summary>Make sure the load balancer exists and matches.</summary>
+    Ensure,
+
+    /// <summary>Make sure no load balancer or reservation is left (deleted, or no longer type LoadBalancer).</summary>
+    Cleanup,
+}
+
+/// <summary>
+/// Upstream's scope rules (cloud-provider service controller): a Service wants a load balancer iff it is
+/// type LoadBalancer with no loadBalancerClass (or, when the controller is configured with a class, with
+/// exactly that class); it needs cleanup iff it carries the finalizer and is being deleted or no longer
+/// wants one.
+/// </summary>
+public static class ServiceScope
+{
+    /// <summary>True when the Service's class is the one this controller serves (null = upstream default).</summary>
+    public static bool IsOurClass(ServiceSnapshot service, ControllerSettings settings) =>
+        string.Equals(service.LoadBalancerClass, settings.LoadBalancerClass, StringComparison.Ordinal);
+
+    public static bool WantsLoadBalancer(ServiceSnapshot service, ControllerSettings settings) =>
+        !service.Deleted
+        && string.Equals(service.Type, WellKnown.ServiceTypeLoadBalancer, StringComparison.Ordinal)
+        && IsOurClass(service, settings);
+
+    public static bool NeedsCleanup(ServiceSnapshot service, ControllerSettings settings) =>
+        service.HasCleanupFinalizer
+        && (service.DeletionTimestamp is not null || !WantsLoadBalancer(service, settings));
+
+    /// <summary>
+    /// Ensure while the Service wants a load balancer and is not being deleted; Cleanup otherwise, also
+    /// without our finalizer (a Service deleted or retyped before the finalizer landed may still have
+    /// cloud resources; cleanup of nothing is a cheap success). A tombstone should carry the last known
+    /// spec, so its class is known.
+    /// </summary>
+    public static ServiceIntent Classify(ServiceSnapshot service, ControllerSettings settings)
+    {
+        if (!IsOurClass(service, settings))
+        {
+            return ServiceIntent.Ignore;
+        }
+
+        if (service.Deleted || service.DeletionTimestamp is not null)
+        {
+            return ServiceIntent.Cleanup;
+        }
+
+        return WantsLoadBalancer(service, settings) ? ServiceIntent.Ensure : ServiceIntent.Cleanup;
+    }
+
+    /// <summary>
+    /// The relay's filter: forward Services that want a load balancer or carry our finalizer. A Service
+    /// leaving scope is forwarded once more through <see cref="NeedsUpdate"/>.
+    /// </summary>
+    public static bool IsRelevant(ServiceSnapshot service, ControllerSettings settings) =>
+        IsOurClass(service, settings) && (WantsLoadBalancer(service, settings) || service.HasCleanupFinalizer || service.Deleted);
+
+    /// <summary>
+    /// True when a Service update can change its load balancer (upstream's needsUpdate, on the fields the
+    /// snapshot carries): scope, ports, requested IP, our annotations, UID, traffic policy, health-check
+    /// node port, number of IP families, deletion, finalizer.
+    /// </summary>
+    public static bool NeedsUpdate(ServiceSnapshot? before, ServiceSnapshot after, ControllerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        if (before is null)
+        {
+            return IsRelevant(after, settings);
+        }
+
+        if (!IsRelevant(before, settings) && !IsRelevant(after, settings))
+        {
+            return false;
+        }
+
+        return WantsLoadBalancer(before, settings) != WantsLoadBalancer(after, settings)
+            || !string.Equals(before.Uid, after.Uid, StringComparison.Ordinal)
+            || !string.Equals(before.Type, after.Type, StringComparison.Ordinal)
+            || !string.Equals(before.LoadBalancerIP, after.LoadBalancerIP, StringComparison.Ordinal)
+            || !string.Equals(before.ExternalTrafficPolicy, after.ExternalTrafficPolicy, StringComparison.Ordinal)
+            || before.HealthCheckNodePort != after.HealthCheckNodePort
+            || (before.IpFamilies?.Count ?? 0) != (after.IpFamilies?.Count ?? 0)
+            || (before.DeletionTimestamp is null) != (after.DeletionTimestamp is null)
+            || before.Deleted != after.Deleted
+            || before.HasCleanupFinalizer != after.HasCleanupFinalizer
+            || !before.Ports.SequenceEqual(after.Ports)
+            || !OurAnnotationsEqual(before.Annotations, after.Annotations);
+    }
+
+    private static bool OurAnnotationsEqual(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    {
+        var ours = a.Where(kv => WellKnown.IsOurAnnotation(kv.Key)).ToList();
+        return ours.Count == b.Count(kv => WellKnown.IsOurAnnotation(kv.Key))
+            && ours.All(kv => b.TryGetValue(kv.Key, out var v) && string.Equals(v, kv.Value, StringComparison.Ordinal));
+    }
+}
