@@ -69,16 +69,21 @@ internal static class ApiResponses
         }
 
         var indented = http.Request.Headers[BeautifyHeader].ToString() == "1";
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json; charset=UTF-8";
-        await http.Response.WriteAsync(WireFormat.Serialize(body, indented), http.RequestAborted);
+        await WriteBytesAsync(http, status, WireFormat.Serialize(body, indented));
     }
 
     /// <summary>Control-endpoint bodies: plain JSON, numeric IDs.</summary>
     public static async Task WriteControlAsync(HttpContext http, int status, JsonNode body)
     {
+        await WriteBytesAsync(http, status, WireFormat.Serialize(body, indented: true));
+    }
+
+    private static async Task WriteBytesAsync(HttpContext http, int status, string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json; charset=UTF-8";
-        await http.Response.WriteAsync(WireFormat.Serialize(body, indented: true), http.RequestAborted);
+        http.Response.ContentLength = bytes.Length;
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }
 }

@@ -104,8 +104,8 @@ internal sealed record SearchQuery(
         var names = node switch
         {
             null => [],
-            JsonArray array => array.Select(JsonRead.GetString).ToList(),
-            _ => [JsonRead.GetString(node)],
+            JsonArray array => array.Select(StringOnly).ToList(),
+            _ => [StringOnly(node)],
         };
         var keys = new List<SortKey>();
         foreach (var name in names)
@@ -121,6 +121,9 @@ internal sealed record SearchQuery(
 
         return keys;
     }
+
+    private static string? StringOnly(JsonNode? node) =>
+        JsonRead.Kind(node) == JsonValueKind.String ? node!.GetValue<string>() : null;
 
     private static List<string>? ReadNames(JsonObject root, string key, List<string> errors)
     {
