@@ -147,4 +147,10 @@ internal static class Bodies
         """) =>
         "{\"LoadBalancer\":[{\"VirtualIPAddress\":\"" + vip + "\",\"Port\":\"" + port
         + "\",\"DelayLoop\":\"10\",\"SorryServer\":\"\",\"Description\":\"\",\"Servers\":" + servers + "}]}";
+
+    /// <summary><c>{"Appliance":{"Settings":...,"SettingsHash":...}}</c> as iaas-api-go sends a settings-only update.</summary>
+    public static string UpdateSettings(string settings, string? hash = null) =>
+        "{\"Appliance\":{\"Settings\":" + settings + (hash is null ? "" : ",\"SettingsHash\":\"" + hash + "\"") + "}}";
+
+    public static string Update(string appliance) => "{\"Appliance\":" + appliance + "}";
 }
