@@ -1,3 +1,33 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using System.Globalization;
+using KubeSim;
+
+// Standalone: dotnet run --project tests/KubeSim -- --urls http://127.0.0.1:6443 [--seed-default-nodes] [--seed-nodes a,b]
+//   [--watch-history-limit N] [--bookmark-interval-seconds S] [--too-old-watch ErrorEvent|HttpGone] [--verbose]
+var options = new KubeApiSimulatorOptions { Urls = "http://127.0.0.1:6443", UseConsoleLifetime = true };
+var verbose = false;
+for (var i = 0; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+    options = args[i] switch
+    {
+        "--urls" => options with { Urls = Next() },
+        "--seed-default-nodes" => options with { SeedDefaultNodes = true },
+        "--seed-nodes" => options with { SeedNodeNames = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+        "--watch-history-limit" => options with { WatchHistoryLimit = int.Parse(Next(), CultureInfo.InvariantCulture) },
+        "--bookmark-interval-seconds" => options with { BookmarkInterval = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+        "--too-old-watch" => options with { TooOldWatchResponse = Enum.Parse<WatchGoneMode>(Next(), ignoreCase: true) },
+        "--verbose" => options,
+        _ => throw new ArgumentException($"unknown argument {args[i]}; see docs/kube-simulator.md"),
+    };
+    verbose |= args[i] == "--verbose";
+}
+
+options = options with
+{
+    ConfigureLogging = logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information)
+        .AddFilter("Microsoft", LogLevel.Warning),
+};
+
+await using var simulator = await KubeApiSimulator.StartAsync(options);
+Console.WriteLine($"Kubernetes API simulator at {simulator.BaseAddress}  (try: kubectl --server {simulator.BaseAddress.ToString().TrimEnd('/')} get nodes)");
+await simulator.WaitForShutdownAsync();

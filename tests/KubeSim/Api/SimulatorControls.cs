@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+
+namespace KubeSim.Api;
+
+/// <summary>Test controls shared by the C# API and the <c>/_sim/</c> endpoints: request log, injected faults, watch settings.</summary>
+internal sealed class SimulatorControls
+{
+    private readonly Lock _gate = new();
+    private readonly List<KubeRequestRecord> _log = [];
+    private readonly List<(KubeFault Fault, int Remaining)> _faults = [];
+    private readonly int _logLimit;
+
+    public SimulatorControls(WatchGoneMode tooOldWatchResponse, int logLimit = 100_000)
+    {
+        TooOldWatchResponse = tooOldWatchResponse;
+        _logLimit = logLimit;
+    }
+
+    public WatchGoneMode TooOldWatchResponse { get; set; }
+
+    public void Record(KubeRequestRecord record)
+    {
+        lock (_gate)
+        {
+            _log.Add(record);
+            if (_log.Count > _logLimit)
+            {
+                _log.RemoveRange(0, _log.Count - _logLimit);
+            }
+        }
+    }
+
+    public IReadOnlyList<KubeRequestRecord> RequestLog()
+    {
+        lock (_gate)
+        {
+            return _log.ToList();
+        }
+    }
+
+    public void ClearRequestLog()
+    {
+        lock (_gate)
+        {
+            _log.Clear();
+        }
+    }
+
+    public void AddFault(KubeFault fault)
+    {
+        if (fault.StatusCode is < 400 or > 599)
+        {
+            throw new ArgumentException($"statusCode must be 400-599, got {fault.StatusCode}", nameof(fault));
+        }
+
+        if (fault.Count < 1)
+        {
+            throw new ArgumentException($"count must be at least 1, got {fault.Count}", nameof(fault));
+        }
+
+        lock (_gate)
+        {
+            _faults.Add((fault, fault.Count));
+        }
+    }
+
+    public IReadOnlyList<KubeFault> Faults()
+    {
+        lock (_gate)
+        {
+            return _faults.Select(f => f.Fault with { Count = f.Remaining }).ToList();
+        }
+    }
+
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
+    /// <summary>Consumes one use of the first fault matching this request, if any.</summary>
+    public KubeFault? TakeFault(string method, string path, KubeRequestInfo info)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < _faults.Count; i++)
+            {
+                var (fault, remaining) = _faults[i];
+                if (!Matches(fault, method, path, info))
+                {
+                    continue;
+                }
+
+                if (remaining <= 1)
+                {
+                    _faults.RemoveAt(i);
+                }
+                else
+                {
+                    _faults[i] = (fault, remaining - 1);
+                }
+
+                return fault;
+            }
+
+            return null;
+        }
+    }
+
+    private static bool Matches(KubeFault f, string method, string path, KubeRequestInfo info) =>
+        Same(f.Method, method, ignoreCase: true)
+        && (f.PathPattern is null || Glob(f.PathPattern, path))
+        && Same(f.Verb, info.Verb)
+        && Same(f.Resource, info.Resource)
+        && Same(f.Subresource, info.Subresource)
+        && Same(f.Namespace, info.Namespace)
+        && Same(f.Name, info.Name);
+
+    private static bool Same(string? wanted, string actual, bool ignoreCase = false) =>
+        wanted is null || string.Equals(wanted, actual, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static bool Glob(string pattern, string path) =>
+        Regex.IsMatch(path, "^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$", RegexOptions.None, TimeSpan.FromSeconds(1));
+}
