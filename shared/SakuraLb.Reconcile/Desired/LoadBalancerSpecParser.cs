@@ -55,8 +55,7 @@ public static class LoadBalancerSpecParser
             {
                 plan = LoadBalancerPlan.Standard;
             }
-            else if (string.Equals(planText, "premium", StringComparison.OrdinalIgnoreCase)
-                || string.Equals(planText, "highspec", StringComparison.OrdinalIgnoreCase))
+            else if (string.Equals(planText, "premium", StringComparison.OrdinalIgnoreCase))
             {
                 plan = LoadBalancerPlan.Premium;
             }

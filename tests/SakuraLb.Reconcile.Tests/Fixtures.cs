@@ -1,0 +1,113 @@
+using SakuraLb.Model;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
+
+namespace SakuraLb.Reconcile.Tests;
+
+/// <summary>A realistic small world: one /28 router block (assignable .100–.110, as in the real switch sample), three nodes.</summary>
+internal static class Fixtures
+{
+    public const string ClusterId = "prod-1";
+    public const string Uid = "3f6c1d2e-4b5a-6978-8990-aabbccddeeff";
+    public const long SwitchId = 112800452761;
+
+    public static ControllerSettings Settings { get; } = new() { ClusterId = ClusterId };
+
+    public static RouterNetwork Router { get; } = new()
+    {
+        Id = 112800452760,
+        Name = "k8s-router",
+        Tags = ["@k8s"],
+        SwitchId = SwitchId,
+        Block = new Ipv4Block(Ip("203.0.113.96"), 28),
+        DefaultRoute = Ip("203.0.113.97"),
+        AssignableRange = new Ipv4Range(Ip("203.0.113.100"), Ip("203.0.113.110")),
+    };
+
+    public static Ipv4Address Ip(string text) => Ipv4Address.Parse(text);
+
+    public static ServiceSnapshot Service(
+        IReadOnlyDictionary<string, string>? annotations = null,
+        params int[] ports) => new()
+        {
+            Uid = Uid,
+            Namespace = "default",
+            Name = "web",
+            ResourceVersion = "100",
+            Type = WellKnown.ServiceTypeLoadBalancer,
+            Ports = [.. (ports.Length == 0 ? [80] : ports).Select(p => new ServicePortSnapshot { Protocol = "TCP", Port = p, NodePort = 30000 + p })],
+            Annotations = annotations ?? new Dictionary<string, string>(),
+            Finalizers = [WellKnown.LoadBalancerCleanupFinalizer],
+        };
+
+    public static Dictionary<string, string> Annotations(params (string Name, string Value)[] pairs) =>
+        pairs.ToDictionary(p => WellKnown.AnnotationPrefix + p.Name, p => p.Value);
+
+    public static NodeSnapshot Node(string name, Action<NodeSnapshotBuilder>? configure = null)
+    {
+        var builder = new NodeSnapshotBuilder(name);
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+
+    public static CloudServer Server(string name, string? address, long switchId = SwitchId) => new()
+    {
+        Id = 113100000000 + name.Aggregate(0L, (h, c) => ((h * 31) + c) % 100000),
+        Name = name,
+        Nics = [new CloudServerNic { SwitchId = switchId, UserIPAddress = address }],
+    };
+
+    /// <summary>Nodes worker01..N with servers at .104, .105, ... on the router's switch.</summary>
+    public static (List<NodeSnapshot> Nodes, List<CloudServer> Servers) Workers(int count)
+    {
+        var nodes = new List<NodeSnapshot>();
+        var servers = new List<CloudServer>();
+        for (var i = 1; i <= count; i++)
+        {
+            var name = $"worker{i:00}";
+            nodes.Add(Node(name));
+            servers.Add(Server(name, Ip("203.0.113.103").Add(i).ToString()));
+        }
+
+        return (nodes, servers);
+    }
+
+    public static BuildContext Context(int workers = 2)
+    {
+        var (nodes, servers) = Workers(workers);
+        return new BuildContext { Routers = [Router], Nodes = nodes, Servers = servers };
+    }
+
+    public static DesiredLoadBalancer Desired(ServiceSnapshot? service = null, ControllerSettings? settings = null, int workers = 2)
+    {
+        var result = DesiredLoadBalancerBuilder.Build(service ?? Service(), settings ?? Settings, Context(workers));
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        return result.Desired!;
+    }
+
+    internal sealed class NodeSnapshotBuilder(string name)
+    {
+        public Dictionary<string, string> Labels { get; } = [];
+
+        public List<NodeTaintSnapshot> Taints { get; } = [];
+
+        public List<NodeAddressSnapshot> Addresses { get; } = [];
+
+        public DateTimeOffset? DeletionTimestamp { get; set; }
+
+        public bool? Ready { get; set; } = true;
+
+        public NodeSnapshot Build() => new()
+        {
+            Name = name,
+            Uid = "uid-" + name,
+            ResourceVersion = "1",
+            Labels = Labels,
+            Taints = Taints,
+            Addresses = Addresses,
+            DeletionTimestamp = DeletionTimestamp,
+            Ready = Ready,
+        };
+    }
+}
