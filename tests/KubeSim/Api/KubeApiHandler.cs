@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeSim.Json;
 using KubeSim.Printing;
+using KubeSim.Protobuf;
 using KubeSim.Selectors;
 using KubeSim.Storage;
 
@@ -474,9 +475,17 @@ internal sealed class KubeApiHandler
     private static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
     {
         var media = (request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
+        if (media == KubeProtobuf.MediaType)
+        {
+            // kubectl's typed clients (create service, create namespace) send protobuf.
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            return KubeProtobuf.Decode(buffer.ToArray());
+        }
+
         if (media is not ("application/json" or "*/*"))
         {
-            throw KubeApiException.UnsupportedMediaType(media, ["application/json"]);
+            throw KubeApiException.UnsupportedMediaType(media, ["application/json", KubeProtobuf.MediaType + " (Service and Namespace only)"]);
         }
 
         var node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
