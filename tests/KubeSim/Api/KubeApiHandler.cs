@@ -301,7 +301,7 @@ internal sealed class KubeApiHandler
                 wire = PartialMetadata(wire, accept.MetaVersion);
             }
 
-            return "{\"type\":\"" + eventType + "\",\"object\":" + wire.ToJsonString() + "}\n";
+            return "{\"type\":\"" + eventType + "\",\"object\":" + wire.ToWireJson() + "}\n";
         }
 
         WatchSubscription sub;
@@ -315,7 +315,7 @@ internal sealed class KubeApiHandler
             record(200);
             ctx.Response.StatusCode = 200;
             ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync("{\"type\":\"ERROR\",\"object\":" + e.ToStatus().ToJsonString() + "}\n");
+            await ctx.Response.WriteAsync("{\"type\":\"ERROR\",\"object\":" + e.ToStatus().ToWireJson() + "}\n");
             return;
         }
 
@@ -523,7 +523,7 @@ internal sealed class KubeApiHandler
     {
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = contentType;
-        await using var writer = new Utf8JsonWriter(ctx.Response.Body);
+        await using var writer = new Utf8JsonWriter(ctx.Response.Body, JsonNav.WireWriterOptions);
         body.WriteTo(writer);
         await writer.FlushAsync(ctx.RequestAborted);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -78,6 +79,13 @@ internal static class JsonNav
 
     /// <summary>Deep copy typed as an object, for handing stored state to callers without sharing it.</summary>
     public static JsonObject CloneObject(this JsonObject obj) => (JsonObject)obj.DeepClone();
+
+    // Kubernetes clients expect plain JSON; the default encoder would escape quotes inside annotation values as \u0022.
+    public static readonly JsonSerializerOptions WireOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static readonly JsonWriterOptions WireWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string ToWireJson(this JsonNode node) => node.ToJsonString(WireOptions);
 
     public static JsonObject ParseObject(string json) =>
         JsonNode.Parse(json) as JsonObject ?? throw new JsonException("expected a JSON object");
