@@ -55,31 +55,56 @@ public sealed class SlidingWindowRequestLimiterTests
     }
 
     [Theory]
-    [InlineData(5, 40)]
-    [InlineData(3, 25)]
-    [InlineData(10, 60)]
-    public async Task AcquireAsync_ManyConcurrentCallers_NeverExceedLimitInAnyWindow(int limit, int callers)
+    [InlineData(5, 1)]
+    [InlineData(3, 2)]
+    [InlineData(10, 3)]
+    [InlineData(1, 4)]
+    public void AttemptAcquire_RandomArrivals_NeverGrantMoreThanTheLimitInAnyWindow(int limit, int seed)
     {
-        // Real clock on purpose: this is the property the API's throttle cares about.
-        var window = TimeSpan.FromMilliseconds(200);
-        using var limiter = new SlidingWindowRequestLimiter(limit, window, TimeProvider.System);
-        var grants = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var time = new CountingTimeProvider();
+        var window = TimeSpan.FromSeconds(1);
+        using var limiter = new SlidingWindowRequestLimiter(limit, window, time);
+        var random = new Random(seed);
+        var grants = new List<DateTimeOffset>();
 
-        await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+        for (var step = 0; step < 2000; step++)
         {
-            await Task.Yield();
-            using var lease = await limiter.AcquireAsync();
-            grants.Add(TimeProvider.System.GetTimestamp());
-        }));
-
-        var times = grants.Order().ToArray();
-        Assert.Equal(callers, times.Length);
-        for (var i = limit; i < times.Length; i++)
-        {
-            var span = TimeProvider.System.GetElapsedTime(times[i - limit], times[i]);
-            Assert.True(span >= window, $"grants {i - limit} and {i} are {span.TotalMilliseconds} ms apart (limit {limit} per {window.TotalMilliseconds} ms)");
+            time.Advance(TimeSpan.FromMilliseconds(random.Next(0, 60)));
+            for (var attempt = random.Next(0, 4); attempt > 0; attempt--)
+            {
+                if (limiter.AttemptAcquire().IsAcquired)
+                {
+                    grants.Add(time.GetUtcNow());
+                }
+            }
         }
 
+        Assert.True(grants.Count > limit * 10, "the test should exercise the limit many times");
+        for (var i = limit; i < grants.Count; i++)
+        {
+            Assert.True(grants[i] - grants[i - limit] >= window, $"grants {i - limit}..{i} fit in {grants[i] - grants[i - limit]}");
+        }
+    }
+
+    [Fact]
+    public async Task AcquireAsync_ManyConcurrentCallers_AllGrantedNoFasterThanTheLimitAllows()
+    {
+        const int limit = 5;
+        const int callers = 40;
+        var window = TimeSpan.FromMilliseconds(100);
+        using var limiter = new SlidingWindowRequestLimiter(limit, window, TimeProvider.System);
+        var started = TimeProvider.System.GetTimestamp();
+
+        var leases = await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+        {
+            await Task.Yield();
+            return await limiter.AcquireAsync();
+        }));
+
+        // 40 grants at 5 per window need at least 7 full windows after the first burst.
+        Assert.All(leases, l => Assert.True(l.IsAcquired));
+        Assert.True(TimeProvider.System.GetElapsedTime(started) >= window * ((callers / limit) - 1));
+        Assert.Equal(callers, limiter.GetStatistics()!.TotalSuccessfulLeases);
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+
+namespace SakuraLb.Sakura.Tests.Integration;
+
+/// <summary>
+/// Runs alone (no other test class in parallel): the simulator stamps a request when it completes, so
+/// thread-pool starvation caused by unrelated tests would shift stamps and fake a burst.
+/// </summary>
+[Collection(nameof(RateLimitCollection))]
+public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixture<SimulatorFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => sim.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task HundredConcurrentCallers_NoOneSecondWindowExceedsTheConfiguredLimit()
+    {
+        const int limit = 10;
+        const int callers = 100;
+
+        // The simulator throttles above the client's limit: a client that overshot would see 503s.
+        await sim.ConfigureAsync(new JsonObject { ["rateLimitPerSecond"] = limit + 2 });
+
+        // Two containers share the process-wide budget of the same key, as two function instances in one host would.
+        var registry = new Http.SakuraRateLimiterRegistry();
+        using var first = sim.CreateClient(o => o.RequestsPerSecond = limit, registry);
+        using var second = sim.CreateClient(o => o.RequestsPerSecond = limit, registry);
+
+        // Warm up first: the log stamps a request when it completes, and a cold simulator's first
+        // answers (JIT, connection set-up) finish hundreds of ms late, which would fake a burst.
+        await first.Cloud.GetAuthStatusAsync(CancellationToken.None);
+        await second.Cloud.GetAuthStatusAsync(CancellationToken.None);
+        await sim.ClearRequestsAsync();
+
+        var calls = Enumerable.Range(0, callers).Select(i =>
+            (i % 2 == 0 ? first : second).Cloud.GetAuthStatusAsync(CancellationToken.None));
+        await Task.WhenAll(calls);
+
+        var times = (await sim.RequestsAsync()).Select(r => r.Time).Order().ToArray();
+        var statuses = (await sim.RequestsAsync()).Select(r => r.Status).Distinct();
+        Assert.Equal([200], statuses);
+        Assert.Equal(callers, times.Length);
+        for (var i = limit; i < times.Length; i++)
+        {
+            // limit + 1 requests must span at least a second, or some one-second window held too many.
+            var span = times[i] - times[i - limit];
+            Assert.True(span >= TimeSpan.FromSeconds(1), $"requests {i - limit}..{i} came within {span.TotalMilliseconds} ms");
+        }
+
+    }
+}
+
+[CollectionDefinition(nameof(RateLimitCollection), DisableParallelization = true)]
+public sealed class RateLimitCollection;

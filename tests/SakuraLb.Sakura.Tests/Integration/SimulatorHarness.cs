@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SakuraLb.Sakura.Api;
+using SakuraLb.Sakura.Http;
+using SakuraSim;
+
+namespace SakuraLb.Sakura.Tests.Integration;
+
+/// <summary>One simulator per test class (tests in a class run one at a time; classes run in parallel).</summary>
+public sealed class SimulatorFixture : IAsyncLifetime
+{
+    private SakuraSimulator? _simulator;
+
+    public SakuraSimulator Simulator => _simulator ?? throw new InvalidOperationException("not started");
+
+    public HttpClient Control { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        _simulator = await SakuraSimulator.StartAsync(new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
+        Control.BaseAddress = new Uri(_simulator.BaseAddress, "_sim/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Control.Dispose();
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+    }
+
+    /// <summary>Back to the default topology, no faults, no rate limit, instant lifecycle, empty request log.</summary>
+    public async Task ResetAsync()
+    {
+        await PostAsync("reset", new JsonObject { ["seedDefaultTopology"] = true });
+        await ConfigureAsync(new JsonObject { ["timeScale"] = 0, ["rateLimitPerSecond"] = 0, ["faults"] = new JsonArray() });
+        await ClearRequestsAsync();
+    }
+
+    public Task ConfigureAsync(JsonObject config) => SendAsync(HttpMethod.Put, "config", config);
+
+    public Task InjectAsync(params JsonObject[] faults) =>
+        ConfigureAsync(new JsonObject { ["faults"] = new JsonArray([.. faults]) });
+
+    public Task<JsonNode?> PostAsync(string path, JsonObject body) => SendAsync(HttpMethod.Post, path, body);
+
+    public async Task ClearRequestsAsync()
+    {
+        using var response = await Control.DeleteAsync("requests");
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The API requests the simulator saw (method, path, query, status, errorCode, time).</summary>
+    public async Task<IReadOnlyList<LoggedRequest>> RequestsAsync()
+    {
+        var array = await Control.GetFromJsonAsync<JsonArray>("requests") ?? [];
+        return [.. array.Select(n => new LoggedRequest(
+            (string)n!["method"]!,
+            (string)n["path"]!,
+            (string?)n["query"],
+            (int)n["status"]!,
+            (string?)n["errorCode"],
+            DateTimeOffset.Parse((string)n["time"]!, System.Globalization.CultureInfo.InvariantCulture)))];
+    }
+
+    /// <summary>A client wired exactly as the function app wires it, with its own rate-limiter registry.</summary>
+    public ClientScope CreateClient(Action<SakuraClientOptions>? configure = null, SakuraRateLimiterRegistry? registry = null)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(registry ?? new SakuraRateLimiterRegistry());
+        services.AddSakuraClient(o =>
+        {
+            o.ApiRootUrl = Simulator.ApiRoot.AbsoluteUri;
+            o.AccessToken = "test-token";
+            o.AccessTokenSecret = "test-secret";
+            o.Zone = "is1a";
+            o.RequestsPerSecond = 1000;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(20);
+            o.RetryMaxDelay = TimeSpan.FromMilliseconds(200);
+            o.Timeout = TimeSpan.FromSeconds(30);
+            configure?.Invoke(o);
+        });
+        return new ClientScope(services.BuildServiceProvider());
+    }
+
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonObject body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        using var response = await Control.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} /_sim/{path} answered {(int)response.StatusCode}: {text}");
+        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+    }
+}
+
+public sealed record LoggedRequest(string Method, string Path, string? Query, int Status, string? ErrorCode, DateTimeOffset Time);
+
+/// <summary>A DI container holding one client; disposing it disposes the HTTP pipeline.</summary>
+public sealed class ClientScope(ServiceProvider provider) : IDisposable
+{
+    public ISakuraCloud Cloud { get; } = provider.GetRequiredService<ISakuraCloud>();
+
+    public ISakuraApi Api { get; } = provider.GetRequiredService<ISakuraApi>();
+
+    public void Dispose() => provider.Dispose();
+}
+
+internal static class Poll
+{
+    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds, failing at the deadline.</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; last value: {value}");
+            await Task.Delay(20);
+        }
+    }
+
+    public static HttpStatusCode Status(int code) => (HttpStatusCode)code;
+}
