@@ -41,7 +41,7 @@ internal static class Fixtures
             Finalizers = [WellKnown.LoadBalancerCleanupFinalizer],
         };
 
-    public static Dictionary<string, string> Annotations(params (string Name, string Value)[] pairs) =>
+    public static Dictionary<string, string> Ours(params (string Name, string Value)[] pairs) =>
         pairs.ToDictionary(p => WellKnown.AnnotationPrefix + p.Name, p => p.Value);
 
     public static NodeSnapshot Node(string name, Action<NodeSnapshotBuilder>? configure = null)
@@ -79,7 +79,7 @@ internal static class Fixtures
         return new BuildContext { Routers = [Router], Nodes = nodes, Servers = servers };
     }
 
-    public static DesiredLoadBalancer Desired(ServiceSnapshot? service = null, ControllerSettings? settings = null, int workers = 2)
+    public static DesiredLoadBalancer BuildDesired(ServiceSnapshot? service = null, ControllerSettings? settings = null, int workers = 2)
     {
         var result = DesiredLoadBalancerBuilder.Build(service ?? Service(), settings ?? Settings, Context(workers));
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
