@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using SakuraLb.Model;
+using SakuraLb.Model.Signing;
+using SakuraLb.Relay.Options;
+
+namespace SakuraLb.Relay.Delivery;
+
+/// <summary>The answer of the function app to one request; <see cref="StatusCode"/> is 0 when no answer came.</summary>
+public sealed record FunctionResponse(int StatusCode, string? Detail, IReadOnlyList<FieldError> Errors, Exception? Error = null)
+{
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+}
+
+/// <summary>The outcome of one status-feed poll.</summary>
+public sealed record StatusPollResult(FunctionResponse Response, StatusFeed? Feed, string? ETag)
+{
+    public bool NotModified => Response.StatusCode == (int)HttpStatusCode.NotModified;
+}
+
+/// <summary>
+/// Signed HTTP calls to the function app (docs/protocol.md): every request carries the Functions key and
+/// the HMAC signature over method, path and exact body bytes. Never throws for HTTP or network failures:
+/// they come back as a <see cref="FunctionResponse"/> for the caller to classify.
+/// </summary>
+public sealed class FunctionClient
+{
+    public const string EventsPath = "api/events";
+    public const string StatusPath = "api/status";
+    public const string ResyncPath = "api/resync";
+    public const string FunctionsKeyHeader = "x-functions-key";
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient http;
+    private readonly RelayOptions options;
+    private readonly TimeProvider time;
+    private readonly byte[] secret;
+    private readonly Uri baseUri;
+
+    public FunctionClient(HttpClient http, RelayOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        this.http = http;
+        this.options = options;
+        this.time = time;
+        secret = Encoding.UTF8.GetBytes(options.HmacSecret);
+        var url = options.FunctionUrl ?? throw new ArgumentException("FunctionUrl is required", nameof(options));
+
+        // Relative paths resolve under the base only when the base ends with '/'.
+        baseUri = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+    }
+
+    public Uri EventsUri => new(baseUri, EventsPath);
+
+    public Task<FunctionResponse> PostEventsAsync(byte[] body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, EventsPath, body, null, cancellationToken);
+
+    public Task<FunctionResponse> PostResyncAsync(ResyncRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, ResyncPath, ModelJson.SerializeToUtf8Bytes(request), null, cancellationToken);
+
+    /// <summary>GET /api/status with If-None-Match: a 304 costs nothing when nothing changed.</summary>
+    public async Task<StatusPollResult> GetStatusAsync(string? etag, CancellationToken cancellationToken)
+    {
+        StatusFeed? feed = null;
+        string? newEtag = null;
+        var response = await SendAsync(HttpMethod.Get, StatusPath, [], etag, cancellationToken, async (message, ct) =>
+        {
+            if (message.StatusCode != HttpStatusCode.OK)
+            {
+                return null;
+            }
+
+            var bytes = await message.Content.ReadAsByteArrayAsync(ct);
+            if (!ModelJson.TryDeserialize<StatusFeed>(bytes, out var parsed, out var error))
+            {
+                return $"the status feed is not valid: {error}";
+            }
+
+            feed = parsed;
+            newEtag = message.Headers.ETag?.ToString() ?? parsed.ETag;
+            return null;
+        });
+
+        if (response.IsSuccess && feed is null && response.StatusCode == (int)HttpStatusCode.OK)
+        {
+            // The body did not parse: report it as a failed poll, not as a feed.
+            return new StatusPollResult(response with { StatusCode = 0 }, null, null);
+        }
+
+        return new StatusPollResult(response, feed, newEtag);
+    }
+
+    private async Task<FunctionResponse> SendAsync(
+        HttpMethod method,
+        string relativePath,
+        byte[] body,
+        string? ifNoneMatch,
+        CancellationToken cancellationToken,
+        Func<HttpResponseMessage, CancellationToken, Task<string?>>? readSuccess = null)
+    {
+        var uri = new Uri(baseUri, relativePath);
+        using var request = new HttpRequestMessage(method, uri);
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        var nonce = RequestSignature.NewNonce();
+        request.Headers.TryAddWithoutValidation(FunctionsKeyHeader, options.FunctionKey);
+        request.Headers.TryAddWithoutValidation(RequestSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(RequestSignature.NonceHeader, nonce);
+        request.Headers.TryAddWithoutValidation(
+            RequestSignature.SignatureHeader,
+            RequestSignature.Sign(secret, timestamp, nonce, method.Method, uri.AbsolutePath, body));
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        }
+
+        if (method != HttpMethod.Get)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = JsonContentType;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.RequestTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var code = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                var problem = readSuccess is null ? null : await readSuccess(response, timeout.Token);
+                return new FunctionResponse(code, problem, []);
+            }
+
+            if (response.StatusCode == HttpStatusCode.NotModified)
+            {
+                return new FunctionResponse(code, null, []);
+            }
+
+            var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            var (detail, errors) = ParseProblem(text);
+            return new FunctionResponse(code, detail ?? response.ReasonPhrase, errors);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new FunctionResponse(0, $"no answer within {options.RequestTimeout.TotalSeconds:0.#} s", [], ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new FunctionResponse(0, ex.Message, [], ex);
+        }
+    }
+
+    /// <summary>Reads an RFC 9457 problem document: its title/detail and the errors list, if any.</summary>
+    internal static (string? Detail, IReadOnlyList<FieldError> Errors) ParseProblem(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, []);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (Truncate(text), []);
+            }
+
+            var root = doc.RootElement;
+            var title = root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            var errors = new List<FieldError>();
+            if (root.TryGetProperty("errors", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in list.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Object
+                        && item.TryGetProperty("path", out var path) && path.ValueKind == JsonValueKind.String)
+                    {
+                        var problem = item.TryGetProperty("problem", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+                        errors.Add(new FieldError(path.GetString()!, problem ?? ""));
+                    }
+                }
+            }
+
+            var text2 = (title, detail) switch
+            {
+                (not null, not null) => $"{title}: {detail}",
+                (not null, null) => title,
+                (null, not null) => detail,
+                _ => null,
+            };
+            return (text2, errors);
+        }
+        catch (JsonException)
+        {
+            return (Truncate(text), []);
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}

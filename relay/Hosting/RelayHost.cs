@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SakuraLb.Relay.Leadership;
+using SakuraLb.Relay.Metrics;
+using SakuraLb.Relay.Options;
+
+namespace SakuraLb.Relay.Hosting;
+
+/// <summary>
+/// A relay running in-process (tests, the sandbox): the same composition as the container, listening on
+/// a loopback port chosen by the OS.
+/// </summary>
+public sealed class RelayHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private RelayHost(WebApplication app, Uri baseAddress)
+    {
+        this.app = app;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Where /healthz, /readyz, /resync and /metrics answer.</summary>
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public RelayPipeline Pipeline => app.Services.GetRequiredService<RelayPipeline>();
+
+    public LeadershipService Leadership => app.Services.GetRequiredService<LeadershipService>();
+
+    public RelayMetrics Metrics => app.Services.GetRequiredService<RelayMetrics>();
+
+    public RelayOptions Options => app.Services.GetRequiredService<RelayOptions>();
+
+    /// <summary>Validates the options (throwing <see cref="RelayOptionsException"/> with every problem), then starts the relay.</summary>
+    public static async Task<RelayHost> StartAsync(
+        RelayOptions options,
+        KubernetesConnectionOptions kubernetes,
+        Action<ILoggingBuilder>? logging = null,
+        TimeProvider? time = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
+        builder.Services.AddSakuraLbRelay(options.WithEnvironmentDefaults(_ => null), kubernetes);
+        var app = builder.Build();
+        app.MapSakuraLbRelay();
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("the relay did not report its address");
+        return new RelayHost(app, new Uri(address));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await app.StopAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,285 @@
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using SakuraLb.Model;
+using SakuraLb.Relay.Delivery;
+using SakuraLb.Relay.Kube;
+using SakuraLb.Relay.Logging;
+using SakuraLb.Relay.Metrics;
+using SakuraLb.Relay.Options;
+using SakuraLb.Relay.Outbox;
+using SakuraLb.Relay.Status;
+using SakuraLb.Relay.Tracking;
+using SakuraLb.Relay.Watching;
+
+namespace SakuraLb.Relay.Hosting;
+
+/// <summary>
+/// The leader's work, wired together: watch Services and Nodes → trackers → outbox → sender; status
+/// feed → write-back; a full resync on a timer. <see cref="RunTermAsync"/> runs one leadership term
+/// from a clean state (fresh lists) until cancelled.
+/// </summary>
+public sealed class RelayPipeline
+{
+    private readonly Channel<bool> resyncSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly IKubeApi kube;
+    private readonly RelayOptions options;
+    private readonly RelayMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly ILogger<RelayPipeline> logger;
+    private readonly ServiceHandler serviceHandler;
+    private readonly NodeHandler nodeHandler;
+    private ListWatchLoop<V1Service>? serviceLoop;
+    private ListWatchLoop<V1Node>? nodeLoop;
+
+    public RelayPipeline(IKubeApi kube, FunctionClient client, RelayOptions options, RelayMetrics metrics, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        this.kube = kube;
+        this.options = options;
+        this.metrics = metrics;
+        this.time = time;
+        logger = loggers.CreateLogger<RelayPipeline>();
+        Client = client;
+        Statuses = new StatusStore();
+        Services = new ServiceTracker(options.LoadBalancerClass, Statuses.Contains);
+        Nodes = new NodeTracker();
+        Outbox = new SnapshotOutbox(options.MaxPendingServices);
+        Outbox.Overflowed += s =>
+        {
+            metrics.Dropped("overflow");
+            Log.OutboxOverflow(logger, s.Key, options.MaxPendingServices);
+        };
+        Sender = new BatchSender(Outbox, Nodes, client, options, metrics, time, loggers.CreateLogger<BatchSender>(), RequestFullResync);
+        Writer = new WriteBackWorker(Services, Statuses, kube, options, metrics, time, loggers.CreateLogger<WriteBackWorker>(), svc => serviceHandler!.Route(Services.Apply(WatchEventType.Modified, svc), countIrrelevant: false));
+        Poller = new StatusPoller(client, Statuses, options, metrics, time, loggers.CreateLogger<StatusPoller>(), Writer.EnqueueAll);
+        serviceHandler = new ServiceHandler(this);
+        nodeHandler = new NodeHandler(this);
+        metrics.ObserveGauges(() => Outbox.PendingServices, () => Services.Count, () => Nodes.Count, () => Running);
+    }
+
+    public FunctionClient Client { get; }
+
+    public ServiceTracker Services { get; }
+
+    public NodeTracker Nodes { get; }
+
+    public SnapshotOutbox Outbox { get; }
+
+    public StatusStore Statuses { get; }
+
+    public BatchSender Sender { get; }
+
+    public StatusPoller Poller { get; }
+
+    public WriteBackWorker Writer { get; }
+
+    /// <summary>True while a term runs.</summary>
+    public bool Running { get; private set; }
+
+    /// <summary>True once both lists of the current term were applied.</summary>
+    public bool Synced => Running && serviceLoop?.Synced == true && nodeLoop?.Synced == true;
+
+    /// <summary>When the last full resync was enqueued.</summary>
+    public DateTimeOffset? LastFullResync { get; private set; }
+
+    /// <summary>Sends every in-scope Service and the node set again (soon, coalesced with pending changes).</summary>
+    public void RequestFullResync() => resyncSignal.Writer.TryWrite(true);
+
+    /// <summary>
+    /// An operator's resync: the relay resends the state (all, or one Service) and asks the function to
+    /// reconcile now. Returns the function's answer (404 when it does not know the Service).
+    /// </summary>
+    public async Task<FunctionResponse> ResyncAsync(string? @namespace, string? name, CancellationToken cancellationToken)
+    {
+        if (@namespace is null || name is null)
+        {
+            RequestFullResync();
+        }
+        else
+        {
+            foreach (var uid in Services.Uids())
+            {
+                if (Services.Get(uid) is { } tracked && tracked.Snapshot.Namespace == @namespace && tracked.Snapshot.Name == name)
+                {
+                    if (Services.Forwardable().Any(s => s.Uid == uid))
+                    {
+                        Outbox.Enqueue(tracked.Snapshot);
+                    }
+
+                    Writer.Enqueue(uid);
+                }
+            }
+        }
+
+        Poller.PollNow();
+        return await Client.PostResyncAsync(
+            new ResyncRequest { ClusterId = options.ClusterId, Namespace = @namespace, Name = name },
+            cancellationToken);
+    }
+
+    /// <summary>One leadership term: fresh state, then every loop until <paramref name="cancellationToken"/> fires.</summary>
+    public async Task RunTermAsync(CancellationToken cancellationToken)
+    {
+        Services.Reset();
+        Nodes.Reset();
+        Outbox.Clear();
+        Statuses.Reset();
+        while (resyncSignal.Reader.TryRead(out _))
+        {
+        }
+
+        serviceLoop = new ListWatchLoop<V1Service>("service", kube.ListServicesAsync, kube.WatchServicesAsync, serviceHandler, options, metrics, time, logger);
+        nodeLoop = new ListWatchLoop<V1Node>("node", kube.ListNodesAsync, kube.WatchNodesAsync, nodeHandler, options, metrics, time, logger);
+        Running = true;
+        Log.TermStarted(logger, options.Identity);
+        try
+        {
+            // One poll first: in class mode the feed tells which class-less Services carrying the
+            // finalizer are ours, and the first list should know that.
+            await Poller.PollOnceAsync(new Resilience.Backoff(options.DeliveryBackoffMin, options.DeliveryBackoffMax), cancellationToken);
+            await Task.WhenAll(
+                Guard("service-watch", serviceLoop.RunAsync, cancellationToken),
+                Guard("node-watch", nodeLoop.RunAsync, cancellationToken),
+                Guard("sender", Sender.RunAsync, cancellationToken),
+                Guard("status-poll", Poller.RunAsync, cancellationToken),
+                Guard("write-back", Writer.RunAsync, cancellationToken),
+                Guard("full-resync", ResyncLoopAsync, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            Running = false;
+            Log.TermEnded(logger, options.Identity);
+        }
+    }
+
+    private async Task ResyncLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timer = Task.Delay(options.FullResyncInterval, time, wait.Token);
+            var asked = resyncSignal.Reader.WaitToReadAsync(wait.Token).AsTask();
+            await Task.WhenAny(timer, asked);
+            resyncSignal.Reader.TryRead(out _);
+            await wait.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+            FullResync();
+        }
+    }
+
+    private void FullResync()
+    {
+        if (!Synced)
+        {
+            // The first lists forward everything anyway; nothing to repeat yet.
+            return;
+        }
+
+        var snapshots = Services.Forwardable();
+        foreach (var snapshot in snapshots)
+        {
+            Outbox.Enqueue(snapshot);
+        }
+
+        Outbox.MarkNodesDue();
+        Writer.EnqueueAll(Services.Uids());
+        Poller.PollNow();
+        LastFullResync = time.GetUtcNow();
+        Log.FullResync(logger, snapshots.Count, Nodes.Count);
+    }
+
+    /// <summary>Runs a loop and restarts it after an unexpected failure, so one broken part never stops the others.</summary>
+    private async Task Guard(string name, Func<CancellationToken, Task> loop, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await loop(cancellationToken);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.LoopCrashed(logger, ex, name);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+            }
+        }
+    }
+
+    private sealed class ServiceHandler(RelayPipeline pipeline) : IWatchHandler<V1Service>
+    {
+        public void OnList(IReadOnlyList<V1Service> items, string resourceVersion)
+        {
+            foreach (var change in pipeline.Services.Replace(items))
+            {
+                Route(change, countIrrelevant: true);
+            }
+        }
+
+        public void OnEvent(WatchEventType type, V1Service item) => Route(pipeline.Services.Apply(type, item), countIrrelevant: true);
+
+        public void OnBookmark(string resourceVersion)
+        {
+        }
+
+        public void Route(ServiceChange change, bool countIrrelevant)
+        {
+            switch (change.Kind)
+            {
+                case ServiceChangeKind.OutOfScope when countIrrelevant:
+                    pipeline.metrics.Irrelevant("service", "out_of_scope");
+                    break;
+                case ServiceChangeKind.Irrelevant when countIrrelevant:
+                    pipeline.metrics.Irrelevant("service", "unchanged");
+                    break;
+                case ServiceChangeKind.Removed or ServiceChangeKind.LeftScope:
+                    pipeline.Writer.Forget(change.Uid);
+                    break;
+            }
+
+            if (change.Forward is { } snapshot)
+            {
+                pipeline.Outbox.Enqueue(snapshot);
+            }
+
+            if (change.NeedsWriteBack)
+            {
+                pipeline.Writer.Enqueue(change.Uid);
+            }
+        }
+    }
+
+    private sealed class NodeHandler(RelayPipeline pipeline) : IWatchHandler<V1Node>
+    {
+        public void OnList(IReadOnlyList<V1Node> items, string resourceVersion)
+        {
+            if (pipeline.Nodes.Replace(items, resourceVersion))
+            {
+                pipeline.Outbox.MarkNodesDue();
+            }
+        }
+
+        public void OnEvent(WatchEventType type, V1Node item)
+        {
+            if (pipeline.Nodes.Apply(type, item))
+            {
+                pipeline.Outbox.MarkNodesDue();
+            }
+            else
+            {
+                pipeline.metrics.Irrelevant("node", "unchanged");
+            }
+        }
+
+        public void OnBookmark(string resourceVersion) => pipeline.Nodes.Observe(resourceVersion);
+    }
+}

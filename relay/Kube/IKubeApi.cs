@@ -1,0 +1,37 @@
+using k8s;
+using k8s.Models;
+
+namespace SakuraLb.Relay.Kube;
+
+/// <summary>A complete list and the resourceVersion to watch from.</summary>
+public sealed record KubeList<T>(IReadOnlyList<T> Items, string ResourceVersion);
+
+/// <summary>
+/// Every Kubernetes API call the relay makes (the Lease calls of leader election aside). The
+/// ClusterRole in infra/relay grants exactly these; a test checks the two against each other.
+/// </summary>
+public interface IKubeApi
+{
+    /// <summary>list services (all namespaces), paged.</summary>
+    Task<KubeList<V1Service>> ListServicesAsync(CancellationToken cancellationToken);
+
+    /// <summary>watch services (all namespaces) from a resourceVersion, with bookmarks.</summary>
+    IAsyncEnumerable<(WatchEventType Type, V1Service Object)> WatchServicesAsync(
+        string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken);
+
+    /// <summary>list nodes, paged.</summary>
+    Task<KubeList<V1Node>> ListNodesAsync(CancellationToken cancellationToken);
+
+    /// <summary>watch nodes from a resourceVersion, with bookmarks.</summary>
+    IAsyncEnumerable<(WatchEventType Type, V1Node Object)> WatchNodesAsync(
+        string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken);
+
+    /// <summary>patch services (JSON patch on metadata.finalizers).</summary>
+    Task<V1Service> PatchServiceAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken);
+
+    /// <summary>patch services/status (merge patch on status.loadBalancer).</summary>
+    Task<V1Service> PatchServiceStatusAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken);
+
+    /// <summary>create events.events.k8s.io.</summary>
+    Task CreateEventAsync(Eventsv1Event kubeEvent, CancellationToken cancellationToken);
+}

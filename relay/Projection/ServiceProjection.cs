@@ -1,0 +1,93 @@
+using k8s.Models;
+using SakuraLb.Model;
+
+namespace SakuraLb.Relay.Projection;
+
+/// <summary>One entry of status.loadBalancer.ingress as the relay compares it (ip and ipMode).</summary>
+public sealed record IngressPoint(string Ip, string? IpMode);
+
+/// <summary>
+/// Turns a Service into the snapshot the controller reads. Only what the controller uses is kept, so a
+/// change to anything else (labels, foreign annotations, status other than ingress, managedFields)
+/// leaves the projection unchanged and is never forwarded.
+/// </summary>
+public static class ServiceProjection
+{
+    public static ServiceSnapshot Project(V1Service service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var meta = service.Metadata ?? new V1ObjectMeta();
+        var spec = service.Spec ?? new V1ServiceSpec();
+        return new ServiceSnapshot
+        {
+            Uid = meta.Uid ?? "",
+            Namespace = meta.NamespaceProperty ?? "",
+            Name = meta.Name ?? "",
+            ResourceVersion = meta.ResourceVersion ?? "",
+            Generation = meta.Generation,
+            Type = spec.Type ?? "ClusterIP",
+            LoadBalancerClass = spec.LoadBalancerClass,
+            Ports = spec.Ports?.Where(p => p is not null).Select(ProjectPort).ToArray() ?? [],
+            Annotations = OurAnnotations(meta.Annotations),
+            LoadBalancerIP = string.IsNullOrEmpty(spec.LoadBalancerIP) ? null : spec.LoadBalancerIP,
+            ExternalTrafficPolicy = spec.ExternalTrafficPolicy,
+            HealthCheckNodePort = spec.HealthCheckNodePort is null or 0 ? null : spec.HealthCheckNodePort,
+            IpFamilies = spec.IpFamilies is { Count: > 0 } families ? families.ToArray() : null,
+            AllocateLoadBalancerNodePorts = spec.AllocateLoadBalancerNodePorts,
+            DeletionTimestamp = ToOffset(meta.DeletionTimestamp),
+            Finalizers = meta.Finalizers?.Where(f => !string.IsNullOrEmpty(f)).ToArray() ?? [],
+            CurrentIngress = Ingress(service).Select(i => i.Ip).ToArray(),
+        };
+    }
+
+    /// <summary>A tombstone: the Service is gone from the API server.</summary>
+    public static ServiceSnapshot Tombstone(ServiceSnapshot last) => new()
+    {
+        Uid = last.Uid,
+        Namespace = last.Namespace,
+        Name = last.Name,
+        ResourceVersion = last.ResourceVersion,
+        Type = last.Type,
+        Deleted = true,
+    };
+
+    /// <summary>The ingress entries with an IP (hostname-only entries are not ours to manage).</summary>
+    public static IReadOnlyList<IngressPoint> Ingress(V1Service service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return service.Status?.LoadBalancer?.Ingress?
+            .Where(i => i is not null && !string.IsNullOrEmpty(i.Ip))
+            .Select(i => new IngressPoint(i.Ip, i.IpMode))
+            .ToArray() ?? [];
+    }
+
+    private static ServicePortSnapshot ProjectPort(V1ServicePort port) => new()
+    {
+        Name = string.IsNullOrEmpty(port.Name) ? null : port.Name,
+        Protocol = string.IsNullOrEmpty(port.Protocol) ? "TCP" : port.Protocol,
+        Port = port.Port,
+        NodePort = port.NodePort is null or 0 ? null : port.NodePort,
+        TargetPort = port.TargetPort?.Value,
+        AppProtocol = port.AppProtocol,
+    };
+
+    /// <summary>Only our prefix leaves the cluster; sorted so the projection does not depend on map order.</summary>
+    private static Dictionary<string, string> OurAnnotations(IDictionary<string, string>? annotations)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (annotations is null)
+        {
+            return result;
+        }
+
+        foreach (var (key, value) in annotations.Where(a => WellKnown.IsOurAnnotation(a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            result[key] = value ?? "";
+        }
+
+        return result;
+    }
+
+    internal static DateTimeOffset? ToOffset(DateTime? value) =>
+        value is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null;
+}

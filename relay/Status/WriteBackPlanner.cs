@@ -1,0 +1,231 @@
+using System.Security.Cryptography;
+using System.Text;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+using SakuraLb.Relay.Projection;
+using SakuraLb.Relay.Tracking;
+
+namespace SakuraLb.Relay.Status;
+
+/// <summary>One write to the Kubernetes API, planned by <see cref="WriteBackPlanner"/>.</summary>
+public abstract record WriteAction(string Namespace, string Name)
+{
+    /// <summary>Short name for logs and metrics.</summary>
+    public abstract string Kind { get; }
+}
+
+/// <summary>Add the cleanup finalizer (JSON patch guarded by a test of the resourceVersion).</summary>
+public sealed record AddFinalizer(string Namespace, string Name, string ResourceVersion, bool HasFinalizerList)
+    : WriteAction(Namespace, Name)
+{
+    public override string Kind => "finalizer_add";
+}
+
+/// <summary>Write status.loadBalancer.ingress (merge patch of the status subresource).</summary>
+public sealed record SetIngress(string Namespace, string Name, IReadOnlyList<IngressPoint> Ingress) : WriteAction(Namespace, Name)
+{
+    public override string Kind => "ingress";
+}
+
+/// <summary>Record an events.k8s.io/v1 Event about the Service; <see cref="EventName"/> is deterministic, so a repeat is refused as already existing.</summary>
+public sealed record RecordEvent(
+    string Namespace,
+    string Name,
+    string Uid,
+    string ResourceVersion,
+    string EventName,
+    string Type,
+    string Reason,
+    string Action,
+    string Note,
+    string? PhaseKey,
+    string? WarningKey) : WriteAction(Namespace, Name)
+{
+    public override string Kind => "event";
+}
+
+/// <summary>Remove the cleanup finalizer (JSON patch guarded by tests of the resourceVersion and of the entry).</summary>
+public sealed record RemoveFinalizer(string Namespace, string Name, string ResourceVersion, int Index) : WriteAction(Namespace, Name)
+{
+    public override string Kind => "finalizer_remove";
+}
+
+/// <summary>What was last recorded as Events for one Service, to record each phase/reason change once.</summary>
+public sealed class EventMemory
+{
+    public string? PhaseKey { get; set; }
+
+    public HashSet<string> Warnings { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Decides the writes that bring a Service in line with the function's status for it (peers.md b.2):
+/// the finalizer before anything is forwarded for provisioning; the ingress only when it differs; an
+/// Event per phase/reason change and per new warning; the finalizer's removal last, once the function
+/// says every cloud resource is gone. Pure.
+/// </summary>
+public static class WriteBackPlanner
+{
+    public const string IpModeVip = "VIP";
+    public const string ActionEnsure = "EnsureLoadBalancer";
+    public const string ActionDelete = "DeleteLoadBalancer";
+
+    /// <summary>Longest Event note the API accepts.</summary>
+    public const int MaxNoteLength = 1024;
+
+    public static IReadOnlyList<WriteAction> Plan(TrackedService tracked, ServiceStatus? status, EventMemory? memory, string? ourClass)
+    {
+        ArgumentNullException.ThrowIfNull(tracked);
+        var service = tracked.Snapshot;
+        if (service.Deleted)
+        {
+            return [];
+        }
+
+        if (ServiceScope.NeedsFinalizer(service, ourClass))
+        {
+            // Nothing else happens before the finalizer is on: the Service is not even forwarded yet.
+            return [new AddFinalizer(service.Namespace, service.Name, service.ResourceVersion, service.Finalizers.Count > 0)];
+        }
+
+        if (status is null)
+        {
+            return [];
+        }
+
+        var actions = new List<WriteAction>();
+        var wants = ServiceScope.WantsLoadBalancer(service, ourClass);
+        var deleting = service.DeletionTimestamp is not null;
+
+        if (!deleting && DesiredIngress(status, wants) is { } desired && !SameIngress(tracked.Ingress, desired))
+        {
+            actions.Add(new SetIngress(service.Namespace, service.Name, desired));
+        }
+
+        actions.AddRange(Events(service, status, memory ?? new EventMemory()));
+
+        if (service.HasCleanupFinalizer
+            && (deleting || !wants)
+            && status.FinalizerReleasable
+            && status.Phase == ServicePhase.Deleted)
+        {
+            var index = IndexOf(service.Finalizers, WellKnown.LoadBalancerCleanupFinalizer);
+            actions.Add(new RemoveFinalizer(service.Namespace, service.Name, service.ResourceVersion, index));
+        }
+
+        return actions;
+    }
+
+    /// <summary>
+    /// The ingress to write, or null to leave it alone. While the Service wants a load balancer the
+    /// function's IPs are written as soon as it has some (a failure keeps the last good address, as
+    /// upstream does); once the load balancer is deleted for a Service that no longer wants one, the
+    /// ingress is cleared.
+    /// </summary>
+    public static IReadOnlyList<IngressPoint>? DesiredIngress(ServiceStatus status, bool wantsLoadBalancer)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (wantsLoadBalancer)
+        {
+            return status.IngressIps.Count > 0 && status.Phase is not (ServicePhase.Deleting or ServicePhase.Deleted)
+                ? status.IngressIps.Where(ip => !string.IsNullOrEmpty(ip)).Distinct(StringComparer.Ordinal).Select(ip => new IngressPoint(ip, IpModeVip)).ToArray()
+                : null;
+        }
+
+        return status.Phase == ServicePhase.Deleted ? [] : null;
+    }
+
+    /// <summary>Same entries (ip and ipMode), in any order.</summary>
+    public static bool SameIngress(IReadOnlyList<IngressPoint> current, IReadOnlyList<IngressPoint> desired)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(desired);
+        return current.Count == desired.Count && current.ToHashSet().SetEquals(desired);
+    }
+
+    /// <summary>
+    /// The deterministic Event name "&lt;service&gt;.&lt;16 hex digits&gt;": the digest covers the Service
+    /// UID and what the Event reports, so recording the same thing again (after a restart or a leader
+    /// handover) is refused by the API server as AlreadyExists instead of creating a duplicate.
+    /// </summary>
+    public static string EventName(string serviceName, string uid, string discriminator)
+    {
+        ArgumentNullException.ThrowIfNull(serviceName);
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(uid + "\n" + discriminator));
+        var prefix = serviceName.Length > 200 ? serviceName[..200] : serviceName;
+        return $"{prefix}.{Convert.ToHexStringLower(digest.AsSpan(0, 8))}";
+    }
+
+    public static string PhaseKeyOf(ServiceStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return $"{status.Phase}/{status.ReasonCode ?? status.Phase.ToString()}";
+    }
+
+    private static IEnumerable<WriteAction> Events(ServiceSnapshot service, ServiceStatus status, EventMemory memory)
+    {
+        var phaseKey = PhaseKeyOf(status);
+        if (!string.Equals(memory.PhaseKey, phaseKey, StringComparison.Ordinal))
+        {
+            var reason = status.ReasonCode ?? status.Phase.ToString();
+            var severity = ReasonCodes.Find(reason)?.Severity;
+            var warning = status.Phase == ServicePhase.Failed || severity is ReasonSeverity.Error or ReasonSeverity.Warning;
+            var discriminator = $"phase\n{phaseKey}\n{status.UpdatedAt.UtcTicks}";
+            yield return new RecordEvent(
+                service.Namespace,
+                service.Name,
+                service.Uid,
+                service.ResourceVersion,
+                EventName(service.Name, service.Uid, discriminator),
+                warning ? "Warning" : "Normal",
+                reason,
+                status.Phase is ServicePhase.Deleting or ServicePhase.Deleted ? ActionDelete : ActionEnsure,
+                Note(status.Message ?? $"load balancer phase {status.Phase}"),
+                phaseKey,
+                null);
+        }
+
+        foreach (var warning in status.Warnings ?? [])
+        {
+            if (warning is null)
+            {
+                continue;
+            }
+
+            var key = $"{warning.ReasonCode}\n{warning.Message}";
+            if (memory.Warnings.Contains(key))
+            {
+                continue;
+            }
+
+            yield return new RecordEvent(
+                service.Namespace,
+                service.Name,
+                service.Uid,
+                service.ResourceVersion,
+                EventName(service.Name, service.Uid, "warning\n" + key),
+                "Warning",
+                warning.ReasonCode,
+                ActionEnsure,
+                Note(warning.Message),
+                null,
+                key);
+        }
+    }
+
+    private static string Note(string message) =>
+        message.Length <= MaxNoteLength ? message : message[..(MaxNoteLength - 1)] + "…";
+
+    private static int IndexOf(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

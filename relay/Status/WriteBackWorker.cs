@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using k8s.Models;
+using SakuraLb.Relay.Kube;
+using SakuraLb.Relay.Logging;
+using SakuraLb.Relay.Metrics;
+using SakuraLb.Relay.Options;
+using SakuraLb.Relay.Resilience;
+using SakuraLb.Relay.Tracking;
+
+namespace SakuraLb.Relay.Status;
+
+/// <summary>
+/// Applies <see cref="WriteBackPlanner"/> plans. Level-triggered: a Service is (re)examined whenever it
+/// changes, its status entry changes, a write fails (after a backoff) or a full resync runs; each pass
+/// re-plans from the newest state, so nothing depends on remembering a half-done sequence.
+/// </summary>
+public sealed class WriteBackWorker
+{
+    private const int Parallelism = 4;
+
+    private readonly Lock gate = new();
+    private readonly HashSet<string> dirty = new(StringComparer.Ordinal);
+    private readonly Channel<bool> signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ConcurrentDictionary<string, EventMemory> memories = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Backoff> retries = new(StringComparer.Ordinal);
+    private readonly ServiceTracker tracker;
+    private readonly StatusStore statuses;
+    private readonly IKubeApi kube;
+    private readonly RelayOptions options;
+    private readonly RelayMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Action<V1Service> observed;
+
+    /// <param name="observed">Receives the Service the API server returned after a patch, so the tracker sees it before the watch does.</param>
+    public WriteBackWorker(
+        ServiceTracker tracker,
+        StatusStore statuses,
+        IKubeApi kube,
+        RelayOptions options,
+        RelayMetrics metrics,
+        TimeProvider time,
+        ILogger logger,
+        Action<V1Service> observed)
+    {
+        this.tracker = tracker;
+        this.statuses = statuses;
+        this.kube = kube;
+        this.options = options;
+        this.metrics = metrics;
+        this.time = time;
+        this.logger = logger;
+        this.observed = observed;
+    }
+
+    public void Enqueue(string uid)
+    {
+        lock (gate)
+        {
+            dirty.Add(uid);
+        }
+
+        signal.Writer.TryWrite(true);
+    }
+
+    public void EnqueueAll(IEnumerable<string> uids)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        lock (gate)
+        {
+            dirty.UnionWith(uids);
+        }
+
+        signal.Writer.TryWrite(true);
+    }
+
+    /// <summary>Drops what is remembered about a Service that is gone.</summary>
+    public void Forget(string uid)
+    {
+        memories.TryRemove(uid, out _);
+        retries.TryRemove(uid, out _);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await signal.Reader.ReadAsync(cancellationToken);
+            string[] batch;
+            lock (gate)
+            {
+                batch = dirty.ToArray();
+                dirty.Clear();
+            }
+
+            await Parallel.ForEachAsync(
+                batch,
+                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (uid, ct) => await ProcessAsync(uid, ct));
+        }
+    }
+
+    /// <summary>One pass over one Service: plan from the newest state, then write in order until something stops it.</summary>
+    internal async Task ProcessAsync(string uid, CancellationToken cancellationToken)
+    {
+        var tracked = tracker.Get(uid);
+        if (tracked is null)
+        {
+            return;
+        }
+
+        var status = statuses.Get(uid);
+        var memory = memories.GetOrAdd(uid, _ => new EventMemory());
+        var actions = WriteBackPlanner.Plan(tracked, status, memory, tracker.LoadBalancerClass);
+        var retry = false;
+        foreach (var action in actions)
+        {
+            var outcome = await ExecuteAsync(action, cancellationToken);
+            metrics.KubeWrite(action.Kind, outcome.ToString().ToLowerInvariant());
+            if (outcome is WriteOutcome.Ok or WriteOutcome.AlreadyRecorded)
+            {
+                Remember(memory, action);
+                continue;
+            }
+
+            if (outcome == WriteOutcome.Failed)
+            {
+                retry = true;
+
+                // A lost Event must not hold back the ingress or the finalizer.
+                if (action is RecordEvent)
+                {
+                    continue;
+                }
+            }
+
+            // Conflict: a newer version of the Service is coming through the watch and will be planned again.
+            // Gone: nothing left to write.
+            break;
+        }
+
+        if (status is not null && status.Warnings is { } warnings)
+        {
+            // Keep only warnings still reported, so memory stays bounded by what the feed says now.
+            memory.Warnings.IntersectWith(warnings.Where(w => w is not null).Select(w => $"{w.ReasonCode}\n{w.Message}"));
+        }
+
+        if (retry)
+        {
+            ScheduleRetry(uid, cancellationToken);
+        }
+        else
+        {
+            retries.TryRemove(uid, out _);
+        }
+    }
+
+    private async Task<WriteOutcome> ExecuteAsync(WriteAction action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (action)
+            {
+                case AddFinalizer add:
+                    observed(await kube.PatchServiceAsync(add.Namespace, add.Name, KubeWrites.AddFinalizerPatch(add), cancellationToken));
+                    Log.FinalizerAdded(logger, add.Namespace, add.Name);
+                    break;
+                case SetIngress ingress:
+                    observed(await kube.PatchServiceStatusAsync(ingress.Namespace, ingress.Name, KubeWrites.IngressPatch(ingress), cancellationToken));
+                    Log.IngressWritten(logger, ingress.Namespace, ingress.Name, string.Join(",", ingress.Ingress.Select(i => i.Ip)));
+                    break;
+                case RecordEvent record:
+                    await kube.CreateEventAsync(KubeWrites.Event(record, time.GetUtcNow(), options.ReportingController, options.Identity), cancellationToken);
+                    Log.EventRecorded(logger, record.Namespace, record.Name, record.Type, record.Reason, record.Note);
+                    break;
+                case RemoveFinalizer remove:
+                    observed(await kube.PatchServiceAsync(remove.Namespace, remove.Name, KubeWrites.RemoveFinalizerPatch(remove), cancellationToken));
+                    Log.FinalizerRemoved(logger, remove.Namespace, remove.Name);
+                    break;
+                default:
+                    throw new InvalidOperationException($"unknown write {action.GetType().Name}");
+            }
+
+            return WriteOutcome.Ok;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var outcome = KubeWrites.Classify(ex, action is RecordEvent);
+            if (outcome == WriteOutcome.Failed)
+            {
+                Log.WriteFailed(logger, ex, action.Kind, action.Namespace, action.Name);
+            }
+            else
+            {
+                Log.WriteSkipped(logger, action.Kind, action.Namespace, action.Name, outcome.ToString());
+            }
+
+            return outcome;
+        }
+    }
+
+    private static void Remember(EventMemory memory, WriteAction action)
+    {
+        if (action is not RecordEvent record)
+        {
+            return;
+        }
+
+        if (record.PhaseKey is not null)
+        {
+            memory.PhaseKey = record.PhaseKey;
+        }
+
+        if (record.WarningKey is not null)
+        {
+            memory.Warnings.Add(record.WarningKey);
+        }
+    }
+
+    private void ScheduleRetry(string uid, CancellationToken cancellationToken)
+    {
+        var backoff = retries.GetOrAdd(uid, _ => new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)));
+        TimeSpan delay;
+        lock (backoff)
+        {
+            delay = backoff.Next();
+        }
+
+        _ = RetryLaterAsync(uid, delay, cancellationToken);
+    }
+
+    private async Task RetryLaterAsync(string uid, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken);
+            Enqueue(uid);
+        }
+        catch (OperationCanceledException)
+        {
+            // The term ended; the next leader starts from a fresh list.
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using k8s;
+using k8s.Models;
+using SakuraLb.Model;
+using SakuraLb.Relay.Projection;
+
+namespace SakuraLb.Relay.Tracking;
+
+/// <summary>The relay's view of one in-scope Service: its newest snapshot, digest and ingress entries.</summary>
+public sealed record TrackedService(ServiceSnapshot Snapshot, UInt128 Fingerprint, IReadOnlyList<IngressPoint> Ingress);
+
+/// <summary>What an observed Service change means for the relay.</summary>
+public enum ServiceChangeKind
+{
+    /// <summary>Not ours (foreign class, or not a load balancer and never ours): never forwarded, never touched.</summary>
+    OutOfScope,
+
+    /// <summary>Ours, but nothing the controller uses changed (resourceVersion, labels, foreign annotations, ...).</summary>
+    Irrelevant,
+
+    /// <summary>Ours and changed: forward the snapshot.</summary>
+    Forward,
+
+    /// <summary>Wants a load balancer but lacks the finalizer: it is added first, and the resulting update is forwarded.</summary>
+    AwaitingFinalizer,
+
+    /// <summary>Gone from the API server: forward a tombstone.</summary>
+    Removed,
+
+    /// <summary>Was ours and left the scope (e.g. the finalizer was released after a type change): forward its last state, then forget it.</summary>
+    LeftScope,
+}
+
+/// <summary>One decision of the tracker; <see cref="Forward"/> is the snapshot to send, if any.</summary>
+public sealed record ServiceChange(ServiceChangeKind Kind, string Uid, ServiceSnapshot? Forward)
+{
+    /// <summary>True when the status write-back should look at this Service again.</summary>
+    public bool NeedsWriteBack => Kind is ServiceChangeKind.Irrelevant or ServiceChangeKind.Forward or ServiceChangeKind.AwaitingFinalizer;
+}
+
+/// <summary>
+/// Keeps the newest projection of every in-scope Service (keyed by UID) and decides, per watch event or
+/// re-list, what to forward. Pure apart from its own state; thread-safe.
+/// </summary>
+public sealed class ServiceTracker
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, TrackedService> services = new(StringComparer.Ordinal);
+    private readonly string? ourClass;
+    private readonly Func<string, bool> knownToFunction;
+
+    /// <param name="ourClass">The configured loadBalancerClass (null: class-less Services).</param>
+    /// <param name="knownToFunction">True for a UID the function's status feed lists (see <see cref="ServiceScope.InScope"/>).</param>
+    public ServiceTracker(string? ourClass, Func<string, bool>? knownToFunction = null)
+    {
+        this.ourClass = ourClass;
+        this.knownToFunction = knownToFunction ?? (_ => false);
+    }
+
+    /// <summary>True once a full list has been applied; before that nothing may be reported as deleted.</summary>
+    public bool Synced { get; private set; }
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return services.Count;
+            }
+        }
+    }
+
+    public string? LoadBalancerClass => ourClass;
+
+    public ServiceChange Apply(WatchEventType type, V1Service service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        lock (gate)
+        {
+            return type == WatchEventType.Deleted ? Remove(service.Metadata?.Uid) : Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service));
+        }
+    }
+
+    /// <summary>
+    /// Applies a complete list (the first list, or a re-list after 410 Gone): tracked Services missing from
+    /// it were deleted while the relay was not watching and become tombstones.
+    /// </summary>
+    public IReadOnlyList<ServiceChange> Replace(IEnumerable<V1Service> list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        lock (gate)
+        {
+            var changes = new List<ServiceChange>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var service in list)
+            {
+                if (service?.Metadata?.Uid is not { Length: > 0 } uid)
+                {
+                    continue;
+                }
+
+                seen.Add(uid);
+                changes.Add(Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service)));
+            }
+
+            foreach (var uid in services.Keys.Where(uid => !seen.Contains(uid)).ToArray())
+            {
+                changes.Add(Remove(uid));
+            }
+
+            Synced = true;
+            return changes;
+        }
+    }
+
+    public TrackedService? Get(string uid)
+    {
+        lock (gate)
+        {
+            return services.GetValueOrDefault(uid);
+        }
+    }
+
+    /// <summary>Every tracked Service's UID (for a full write-back pass).</summary>
+    public IReadOnlyList<string> Uids()
+    {
+        lock (gate)
+        {
+            return services.Keys.ToArray();
+        }
+    }
+
+    /// <summary>The snapshots a full resync sends: every tracked Service except those still waiting for the finalizer.</summary>
+    public IReadOnlyList<ServiceSnapshot> Forwardable()
+    {
+        lock (gate)
+        {
+            return services.Values
+                .Select(t => t.Snapshot)
+                .Where(s => !ServiceScope.NeedsFinalizer(s, ourClass))
+                .ToArray();
+        }
+    }
+
+    /// <summary>Forgets everything (the relay lost leadership; the next leader term starts from a fresh list).</summary>
+    public void Reset()
+    {
+        lock (gate)
+        {
+            services.Clear();
+            Synced = false;
+        }
+    }
+
+    private ServiceChange Upsert(ServiceSnapshot snapshot, IReadOnlyList<IngressPoint> ingress)
+    {
+        var uid = snapshot.Uid;
+        if (uid.Length == 0)
+        {
+            return new ServiceChange(ServiceChangeKind.OutOfScope, uid, null);
+        }
+
+        var previous = services.GetValueOrDefault(uid);
+        if (!ServiceScope.InScope(snapshot, ourClass, previous is not null || knownToFunction(uid)))
+        {
+            if (previous is null)
+            {
+                return new ServiceChange(ServiceChangeKind.OutOfScope, uid, null);
+            }
+
+            services.Remove(uid);
+            return new ServiceChange(ServiceChangeKind.LeftScope, uid, snapshot);
+        }
+
+        // A resourceVersion only grows for one object: an older one is a late copy (a watch event that
+        // arrives after the relay already applied the answer of its own write), never newer state.
+        if (previous is not null
+            && ResourceVersions.TryCompare(snapshot.ResourceVersion, previous.Snapshot.ResourceVersion, out var order)
+            && order < 0)
+        {
+            return new ServiceChange(ServiceChangeKind.Irrelevant, uid, null);
+        }
+
+        var fingerprint = Fingerprint.Of(snapshot);
+        services[uid] = new TrackedService(snapshot, fingerprint, ingress);
+        if (ServiceScope.NeedsFinalizer(snapshot, ourClass))
+        {
+            return new ServiceChange(ServiceChangeKind.AwaitingFinalizer, uid, null);
+        }
+
+        return previous is not null && previous.Fingerprint == fingerprint
+            ? new ServiceChange(ServiceChangeKind.Irrelevant, uid, null)
+            : new ServiceChange(ServiceChangeKind.Forward, uid, snapshot);
+    }
+
+    private ServiceChange Remove(string? uid)
+    {
+        if (uid is null || !services.Remove(uid, out var previous))
+        {
+            return new ServiceChange(ServiceChangeKind.OutOfScope, uid ?? "", null);
+        }
+
+        return new ServiceChange(ServiceChangeKind.Removed, uid, ServiceProjection.Tombstone(previous.Snapshot));
+    }
+}
