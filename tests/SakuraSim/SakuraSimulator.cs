@@ -43,6 +43,10 @@ public sealed class SakuraSimulator : IAsyncDisposable
             ApplicationName = typeof(SakuraSimulator).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Only the options decide where the simulator listens: an appsettings.json with Kestrel
+        // endpoints or ASPNETCORE_URLS in the hosting test process must not move it.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders();
         if (options.EnableConsoleLogging)
