@@ -12,6 +12,12 @@ namespace SakuraLb.Sakura;
 /// <summary>Registers the Sakura Cloud client: options, handlers, the Refit client and <see cref="ISakuraCloud"/>.</summary>
 public static class ServiceCollectionExtensions
 {
+    /// <summary>
+    /// Name of the client's <see cref="HttpClient"/>: callers add their own handlers with
+    /// <c>services.AddHttpClient(HttpClientName).AddHttpMessageHandler(...)</c>; those run innermost, once per attempt.
+    /// </summary>
+    public const string HttpClientName = "SakuraLb.Sakura";
+
     /// <summary>Registers the client with options bound from <paramref name="section"/> (usually <c>"Sakura"</c>).</summary>
     public static IServiceCollection AddSakuraClient(this IServiceCollection services, IConfiguration section)
     {
@@ -62,7 +68,7 @@ public static class ServiceCollectionExtensions
         services.AddTransient<AttemptTimeoutHandler>();
 
         // Outermost first: headers and auth once per call, the query once, then per attempt: permit, timeout.
-        services.AddRefitGeneratedClient<ISakuraApi>(_ => CreateRefitSettings())
+        services.AddRefitGeneratedClient<ISakuraApi>(_ => CreateRefitSettings(), HttpClientName)
             .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<SakuraClientOptions>>().Value.ZoneApiBaseAddress;

@@ -198,6 +198,10 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
         Assert.Equal(SakuraErrorKind.NotFound, error.Kind);
         Assert.Equal("not_found", error.ErrorCode);
         Assert.False(string.IsNullOrEmpty(error.Serial));
+
+        // Accept-Language: en asks for English messages; the API answers in Japanese otherwise.
+        Assert.False(string.IsNullOrWhiteSpace(error.ErrorMessage));
+        Assert.All(error.ErrorMessage, c => Assert.True(c < 0x3000, $"non-English message: {error.ErrorMessage}"));
     }
 
     private const string JsonValueKindArrayOfArrays = "[[...]]";
