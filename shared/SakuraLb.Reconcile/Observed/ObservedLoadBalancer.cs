@@ -1,3 +1,5 @@
+using SakuraLb.Reconcile.Addressing;
+
 namespace SakuraLb.Reconcile.Observed;
 
 /// <summary>
@@ -39,6 +41,15 @@ public sealed record ObservedLoadBalancer
 
     /// <summary>Sent back on update for optimistic concurrency.</summary>
     public string? SettingsHash { get; init; }
+
+    /// <summary>The distinct VIPs of the settings (unparsable entries skipped), ascending.</summary>
+    public IReadOnlyList<Ipv4Address> VipAddresses() => ParseAll(Vips.Select(v => v?.VirtualIPAddress));
+
+    /// <summary>Every address the appliance occupies on its switch: own IPs and VIPs, ascending.</summary>
+    public IReadOnlyList<Ipv4Address> Addresses() => ParseAll(OwnIps.Concat(Vips.Select(v => v?.VirtualIPAddress)));
+
+    internal static List<Ipv4Address> ParseAll(IEnumerable<string?> values) =>
+        [.. values.Select(v => Ipv4Address.TryParse(v?.Trim(), out var a) ? a : (Ipv4Address?)null).OfType<Ipv4Address>().Distinct().Order()];
 }
 
 public sealed record ObservedVip

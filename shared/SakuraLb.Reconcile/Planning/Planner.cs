@@ -185,14 +185,11 @@ public static class Planner
         yield return new DeleteLoadBalancer(lb.Id);
     }
 
-    /// <summary>Every address an appliance holds: own IPs and VIPs.</summary>
-    internal static IEnumerable<Ipv4Address> AddressesOf(ObservedLoadBalancer lb) =>
-        ParseAll(lb.OwnIps).Concat(ParseAll(lb.Vips.Select(v => v.VirtualIPAddress)));
+    internal static IReadOnlyList<Ipv4Address> AddressesOf(ObservedLoadBalancer lb) => lb.Addresses();
 
-    internal static List<Ipv4Address> ParseAll(IEnumerable<string?> values) =>
-        [.. values.Select(v => Ipv4Address.TryParse(v?.Trim(), out var a) ? a : (Ipv4Address?)null).OfType<Ipv4Address>().Distinct().Order()];
+    internal static List<Ipv4Address> ParseAll(IEnumerable<string?> values) => ObservedLoadBalancer.ParseAll(values);
 
-    internal static List<Ipv4Address> VipsOf(ObservedLoadBalancer lb) => ParseAll(lb.Vips.Select(v => v.VirtualIPAddress));
+    internal static IReadOnlyList<Ipv4Address> VipsOf(ObservedLoadBalancer lb) => lb.VipAddresses();
 
     internal static string Names(IReadOnlyCollection<string> names) => RealServerSelector.Names(names);
 }
