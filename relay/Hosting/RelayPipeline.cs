@@ -43,7 +43,7 @@ public sealed class RelayPipeline
         logger = loggers.CreateLogger<RelayPipeline>();
         Client = client;
         Statuses = new StatusStore();
-        Services = new ServiceTracker(options.LoadBalancerClass, Statuses.Contains);
+        Services = new ServiceTracker(options.ToControllerSettings(), Statuses.Contains);
         Nodes = new NodeTracker();
         Outbox = new SnapshotOutbox(options.MaxPendingServices);
         Outbox.Overflowed += s =>

@@ -1,3 +1,5 @@
+using SakuraLb.Reconcile;
+
 namespace SakuraLb.Relay.Options;
 
 /// <summary>
@@ -102,6 +104,9 @@ public sealed record RelayOptions
                 : Identity,
         };
     }
+
+    /// <summary>The scope settings the reconcile core's rules take (the same values the function app is configured with).</summary>
+    public ControllerSettings ToControllerSettings() => new() { ClusterId = ClusterId, LoadBalancerClass = LoadBalancerClass };
 
     /// <summary>Redacted view for logs: never prints the key or the secret.</summary>
     public override string ToString() =>

@@ -40,16 +40,15 @@ public static class ServiceProjection
         };
     }
 
-    /// <summary>A tombstone: the Service is gone from the API server.</summary>
-    public static ServiceSnapshot Tombstone(ServiceSnapshot last) => new()
+    /// <summary>
+    /// A tombstone: the Service is gone from the API server. It carries the last known state (the
+    /// function's scope rules need the class and type of what was deleted), marked deleted.
+    /// </summary>
+    public static ServiceSnapshot Tombstone(ServiceSnapshot last)
     {
-        Uid = last.Uid,
-        Namespace = last.Namespace,
-        Name = last.Name,
-        ResourceVersion = last.ResourceVersion,
-        Type = last.Type,
-        Deleted = true,
-    };
+        ArgumentNullException.ThrowIfNull(last);
+        return last with { Deleted = true };
+    }
 
     /// <summary>The ingress entries with an IP (hostname-only entries are not ours to manage).</summary>
     public static IReadOnlyList<IngressPoint> Ingress(V1Service service)

@@ -73,7 +73,7 @@ public static class WriteBackPlanner
     /// <summary>Longest Event note the API accepts.</summary>
     public const int MaxNoteLength = 1024;
 
-    public static IReadOnlyList<WriteAction> Plan(TrackedService tracked, ServiceStatus? status, EventMemory? memory, string? ourClass)
+    public static IReadOnlyList<WriteAction> Plan(TrackedService tracked, ServiceStatus? status, EventMemory? memory, ControllerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(tracked);
         var service = tracked.Snapshot;
@@ -82,7 +82,7 @@ public static class WriteBackPlanner
             return [];
         }
 
-        if (ServiceScope.NeedsFinalizer(service, ourClass))
+        if (ServiceScope.NeedsFinalizer(service, settings))
         {
             // Nothing else happens before the finalizer is on: the Service is not even forwarded yet.
             return [new AddFinalizer(service.Namespace, service.Name, service.ResourceVersion, service.Finalizers.Count > 0)];
@@ -94,7 +94,7 @@ public static class WriteBackPlanner
         }
 
         var actions = new List<WriteAction>();
-        var wants = ServiceScope.WantsLoadBalancer(service, ourClass);
+        var wants = ServiceScope.WantsLoadBalancer(service, settings);
         var deleting = service.DeletionTimestamp is not null;
 
         if (!deleting && DesiredIngress(status, wants) is { } desired && !SameIngress(tracked.Ingress, desired))

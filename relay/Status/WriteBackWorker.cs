@@ -112,7 +112,7 @@ public sealed class WriteBackWorker
 
         var status = statuses.Get(uid);
         var memory = memories.GetOrAdd(uid, _ => new EventMemory());
-        var actions = WriteBackPlanner.Plan(tracked, status, memory, tracker.LoadBalancerClass);
+        var actions = WriteBackPlanner.Plan(tracked, status, memory, tracker.Settings);
         var retry = false;
         foreach (var action in actions)
         {

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using SakuraLb.Model;
+using SakuraLb.Reconcile;
 using SakuraLb.Relay.Projection;
 
 namespace SakuraLb.Relay.Tracking;
@@ -45,14 +46,15 @@ public sealed class ServiceTracker
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, TrackedService> services = new(StringComparer.Ordinal);
-    private readonly string? ourClass;
+    private readonly ControllerSettings settings;
     private readonly Func<string, bool> knownToFunction;
 
-    /// <param name="ourClass">The configured loadBalancerClass (null: class-less Services).</param>
+    /// <param name="settings">The scope settings (cluster id, loadBalancerClass) shared with the function app.</param>
     /// <param name="knownToFunction">True for a UID the function's status feed lists (see <see cref="ServiceScope.InScope"/>).</param>
-    public ServiceTracker(string? ourClass, Func<string, bool>? knownToFunction = null)
+    public ServiceTracker(ControllerSettings settings, Func<string, bool>? knownToFunction = null)
     {
-        this.ourClass = ourClass;
+        ArgumentNullException.ThrowIfNull(settings);
+        this.settings = settings;
         this.knownToFunction = knownToFunction ?? (_ => false);
     }
 
@@ -70,7 +72,7 @@ public sealed class ServiceTracker
         }
     }
 
-    public string? LoadBalancerClass => ourClass;
+    public ControllerSettings Settings => settings;
 
     public ServiceChange Apply(WatchEventType type, V1Service service)
     {
@@ -137,7 +139,7 @@ public sealed class ServiceTracker
         {
             return services.Values
                 .Select(t => t.Snapshot)
-                .Where(s => !ServiceScope.NeedsFinalizer(s, ourClass))
+                .Where(s => !ServiceScope.NeedsFinalizer(s, settings))
                 .ToArray();
         }
     }
@@ -161,7 +163,7 @@ public sealed class ServiceTracker
         }
 
         var previous = services.GetValueOrDefault(uid);
-        if (!ServiceScope.InScope(snapshot, ourClass, previous is not null || knownToFunction(uid)))
+        if (!ServiceScope.InScope(snapshot, settings, previous is not null || knownToFunction(uid)))
         {
             if (previous is null)
             {
@@ -183,7 +185,7 @@ public sealed class ServiceTracker
 
         var fingerprint = Fingerprint.Of(snapshot);
         services[uid] = new TrackedService(snapshot, fingerprint, ingress);
-        if (ServiceScope.NeedsFinalizer(snapshot, ourClass))
+        if (ServiceScope.NeedsFinalizer(snapshot, settings))
         {
             return new ServiceChange(ServiceChangeKind.AwaitingFinalizer, uid, null);
         }
