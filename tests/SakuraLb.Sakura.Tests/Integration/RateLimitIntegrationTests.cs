@@ -47,7 +47,6 @@ public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixt
             var span = times[i] - times[i - limit];
             Assert.True(span >= TimeSpan.FromSeconds(1), $"requests {i - limit}..{i} came within {span.TotalMilliseconds} ms");
         }
-
     }
 }
 
