@@ -60,6 +60,12 @@ public interface ISakuraCloud
     /// <summary>Applies the stored settings (<c>PUT /appliance/{id}/config</c>).</summary>
     Task ApplyConfigAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Powers a stopped appliance on (<c>PUT /appliance/{id}/power</c>). Returns before it is up; an appliance
+    /// that is not down answers 409 <c>conflict</c>.
+    /// </summary>
+    Task BootAsync(long id, CancellationToken cancellationToken);
+
     /// <summary>Powers the appliance off; <paramref name="force"/> is a hard stop. Returns before it is down.</summary>
     Task ShutdownAsync(long id, bool force, CancellationToken cancellationToken);
 

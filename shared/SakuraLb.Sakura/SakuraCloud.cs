@@ -185,6 +185,9 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
     public Task ApplyConfigAsync(long id, CancellationToken cancellationToken) =>
         api.ApplyConfigAsync(id, cancellationToken);
 
+    public Task BootAsync(long id, CancellationToken cancellationToken) =>
+        api.BootAsync(id, cancellationToken);
+
     public Task ShutdownAsync(long id, bool force, CancellationToken cancellationToken) =>
         api.ShutdownAsync(id, new ShutdownRequest { Force = force }, cancellationToken);
 

@@ -57,6 +57,9 @@ public interface ISakuraApi
     [Put("/appliance/{id}/config")]
     Task ApplyConfigAsync(long id, CancellationToken cancellationToken);
 
+    [Put("/appliance/{id}/power")]
+    Task BootAsync(long id, CancellationToken cancellationToken);
+
     [Delete("/appliance/{id}/power")]
     Task ShutdownAsync(long id, [Body] ShutdownRequest body, CancellationToken cancellationToken);
 
