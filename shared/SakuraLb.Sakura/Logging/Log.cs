@@ -27,11 +27,6 @@ internal static partial class Log
         Message = "Sakura API search {Path} ignored paging (asked From {From} Count {Count}, got {Returned} items starting at {ReportedFrom}); using what it returned")]
     public static partial void PagingIgnored(ILogger logger, string path, int from, int count, int returned, int? reportedFrom);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug,
-        Message = "Sakura API {Method} {Path} failed: {StatusCode} {ErrorCode} {ErrorMessage} (serial {Serial})")]
-    public static partial void ApiError(
-        ILogger logger, string method, string path, HttpStatusCode statusCode, string? errorCode, string? errorMessage, string? serial);
-
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information,
         Message = "Sakura appliance {ApplianceId} was already gone when deleting it")]
     public static partial void DeleteAlreadyGone(ILogger logger, long applianceId);

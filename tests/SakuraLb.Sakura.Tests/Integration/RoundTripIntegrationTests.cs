@@ -171,9 +171,9 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
     }
 
     [Fact]
-    public async Task FindLoadBalancersByTags_IsAnAnd_NotAnOr()
+    public async Task FindLoadBalancersByTags_IsAnAnd_NotAnOr_AcrossPages()
     {
-        using var client = sim.CreateClient();
+        using var client = sim.CreateClient(o => o.PageSize = 1);
         var (a, _) = await LoadBalancerSteps.CreateAsync(client.Cloud, "lb-a", ["@k8s", "@k8s.ClusterID=c1"], vrid: 1);
         var (b, _) = await LoadBalancerSteps.CreateAsync(client.Cloud, "lb-b", ["@k8s", "@k8s.ClusterID=c2"], vrid: 2);
         var (c, _) = await LoadBalancerSteps.CreateAsync(client.Cloud, "lb-c", ["@k8s.ClusterID=c1"], vrid: 3);
@@ -186,6 +186,37 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
         Assert.DoesNotContain(c.Id, anyK8s.Select(x => x.Id));
         var query = (await sim.RequestsAsync()).Last(r => r.Path == "/appliance" && r.Method == "GET").Query!;
         Assert.Equal(JsonValueKindArrayOfArrays, Kind(JsonNode.Parse(query)!["Filter"]!["Tags.Name"]!));
+    }
+
+    [Fact]
+    public async Task CreateLoadBalancer_HaPair_HighSpec_IsStoredAsRequested()
+    {
+        using var client = sim.CreateClient();
+        var router = await LoadBalancerSteps.DefaultRouterAsync(client.Cloud);
+        var free = await LoadBalancerSteps.FreeAddressesAsync(client.Cloud, router);
+
+        var created = await client.Cloud.CreateLoadBalancerAsync(
+            new LoadBalancerCreateRequest
+            {
+                Name = "lb-ha",
+                Plan = LoadBalancerPlan.HighSpec,
+                SwitchId = router.SwitchId,
+                Vrid = 7,
+                NetworkMaskLen = 28,
+                DefaultRoute = router.PrimarySubnet!.DefaultRoute.ToString(),
+                IPAddresses = [free[0], free[1]],
+                VirtualIPAddresses = [LoadBalancerSteps.Vip(free[2], 443, "203.0.113.100")],
+            },
+            CancellationToken.None);
+        var read = await LoadBalancerSteps.WaitUntilUpAsync(client.Cloud, created.Id);
+
+        Assert.Equal([free[0], free[1]], read!.Remark!.Servers.Select(s => s.IPAddress));
+        Assert.Equal(2, read.Plan?.Id);
+        Assert.Equal(7, read.Remark.Vrrp?.Vrid);
+        Assert.Equal(443, Assert.Single(read.VirtualIPAddresses).Port);
+        var after = await LoadBalancerSteps.FreeAddressesAsync(client.Cloud, router);
+        Assert.DoesNotContain(free[0], after);
+        Assert.DoesNotContain(free[2], after);
     }
 
     [Fact]
