@@ -496,8 +496,13 @@ internal sealed class KubeApiHandler
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        var body = string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject
-            ?? throw KubeApiException.BadRequest("DeleteOptions must be a JSON object");
+        var parsed = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+        var body = parsed switch
+        {
+            null => new JsonObject(), // no body, or a literal null: default options
+            JsonObject o => o,
+            _ => throw KubeApiException.BadRequest("DeleteOptions must be a JSON object"),
+        };
         var preconditions = body.Obj("preconditions");
         var bodyDryRun = body.Arr("dryRun").StringItems().Contains("All");
         return new DeleteOptions(

@@ -1,0 +1,68 @@
+using System.Text;
+using KubeSim.Protobuf;
+
+namespace KubeSim.Tests.Pure;
+
+public sealed class ProtobufTests
+{
+    // Minimal protobuf writer: enough to build the bodies kubectl's typed client sends.
+    private static byte[] Field(int number, byte[] payload) => [.. Varint((ulong)(number << 3 | 2)), .. Varint((ulong)payload.Length), .. payload];
+
+    private static byte[] Field(int number, string text) => Field(number, Encoding.UTF8.GetBytes(text));
+
+    private static byte[] Field(int number, long value) => [.. Varint((ulong)(number << 3)), .. Varint((ulong)value)];
+
+    private static byte[] Varint(ulong v)
+    {
+        var bytes = new List<byte>();
+        do
+        {
+            var b = (byte)(v & 0x7F);
+            v >>= 7;
+            bytes.Add(v == 0 ? b : (byte)(b | 0x80));
+        }
+        while (v != 0);
+        return [.. bytes];
+    }
+
+    private static byte[] Envelope(string apiVersion, string kind, byte[] raw) =>
+        [.. "k8s\0"u8.ToArray(), .. Field(1, [.. Field(1, apiVersion), .. Field(2, kind)]), .. Field(2, raw)];
+
+    [Fact]
+    public void Decode_ServiceFromKubectlCreateService_MapsFieldsAndDropsGoZeroValues()
+    {
+        byte[] metadata = [.. Field(1, "lb"), .. Field(11, [.. Field(1, "app"), .. Field(2, "lb")]), .. Field(8, Array.Empty<byte>())];
+        byte[] port = [.. Field(1, "80-8080"), .. Field(2, "TCP"), .. Field(3, 80), .. Field(4, [.. Field(1, 0), .. Field(2, 8080), .. Field(3, "")]), .. Field(5, 0)];
+        byte[] spec = [.. Field(1, port), .. Field(2, [.. Field(1, "app"), .. Field(2, "lb")]), .. Field(3, ""), .. Field(4, "LoadBalancer"), .. Field(13, 0), .. Field(20, 0)];
+        byte[] service = [.. Field(1, metadata), .. Field(2, spec), .. Field(3, Array.Empty<byte>())];
+
+        var json = KubeProtobuf.Decode(Envelope("v1", "Service", service));
+
+        Assert.Equal(
+            """{"kind":"Service","apiVersion":"v1","metadata":{"name":"lb","labels":{"app":"lb"}},"spec":{"ports":[{"name":"80-8080","protocol":"TCP","port":80,"targetPort":8080}],"selector":{"app":"lb"},"type":"LoadBalancer","allocateLoadBalancerNodePorts":false}}""",
+            json.ToJsonString());
+    }
+
+    [Fact]
+    public void Decode_NamedTargetPort_BecomesString()
+    {
+        byte[] port = [.. Field(3, 80), .. Field(4, [.. Field(1, 1), .. Field(3, "http")])];
+        var json = KubeProtobuf.Decode(Envelope("v1", "Service", Field(2, Field(1, port))));
+
+        Assert.Equal("http", json.Str("spec.ports.0.targetPort"));
+    }
+
+    [Fact]
+    public void Decode_OtherKind_Is415()
+    {
+        var e = Assert.Throws<KubeApiException>(() => KubeProtobuf.Decode(Envelope("apps/v1", "Deployment", [])));
+        Assert.Equal(415, e.StatusCode);
+    }
+
+    [Fact]
+    public void Decode_WithoutMagic_Is400()
+    {
+        var e = Assert.Throws<KubeApiException>(() => KubeProtobuf.Decode([1, 2, 3, 4, 5]));
+        Assert.Equal(400, e.StatusCode);
+    }
+}
