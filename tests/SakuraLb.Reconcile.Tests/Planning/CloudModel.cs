@@ -82,7 +82,9 @@ internal sealed class CloudModel
                 Update(b.LoadBalancerId, lb =>
                 {
                     Require(lb.InstanceStatus == InstanceStatus.Down, "boot of an appliance that is not down");
-                    return lb with { InstanceStatus = InstanceStatus.Up };
+
+                    // Booting takes minutes: the appliance is up only after a wait.
+                    return lb with { InstanceStatus = InstanceStatus.Unknown };
                 });
                 break;
             case UpdateTags t:
