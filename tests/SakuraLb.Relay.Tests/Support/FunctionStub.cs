@@ -66,8 +66,11 @@ public sealed class FunctionStub : IAsyncDisposable
         set => mode = value;
     }
 
-    /// <summary>Optional override of the answer to an events batch (status code), e.g. 413 for big bodies; null = normal handling.</summary>
-    public Func<EventBatch, int, int?>? Responder { get; set; }
+    /// <summary>
+    /// Optional override of the answer to a valid events batch (given the batch and its size in bytes): a
+    /// status code and the problem document's field errors, e.g. 413 for big bodies; null = normal handling.
+    /// </summary>
+    public Func<EventBatch, int, (int Status, IReadOnlyList<FieldError>? Errors)?>? Responder { get; set; }
 
     public int EventRequests => Volatile.Read(ref eventRequests);
 
@@ -240,7 +243,7 @@ public sealed class FunctionStub : IAsyncDisposable
 
         if (Responder?.Invoke(batch, body.Length) is { } scripted)
         {
-            await Problem(ctx, scripted, "scripted answer");
+            await Problem(ctx, scripted.Status, "scripted answer", scripted.Errors);
             return;
         }
 
