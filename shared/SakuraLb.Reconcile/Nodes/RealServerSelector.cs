@@ -90,28 +90,28 @@ public static class RealServerSelector
         {
             warnings.Add(new ValidationProblem(
                 ReasonCodes.NodeWithoutServer,
-                $"{Count(withoutServer, "node")} without a Sakura server of the same name, not added as real servers: {Names(withoutServer)}"));
+                $"nodes without a Sakura server of exactly the same name are not real servers ({withoutServer.Count}): {Names(withoutServer)}"));
         }
 
         if (ambiguous.Count > 0)
         {
             warnings.Add(new ValidationProblem(
                 ReasonCodes.AmbiguousServerName,
-                $"{Count(ambiguous, "node")} match several Sakura servers by name, not added as real servers: {Names(ambiguous)}"));
+                $"nodes whose name several Sakura servers share are not real servers ({ambiguous.Count}): {Names(ambiguous)}"));
         }
 
         if (withoutAddress.Count > 0)
         {
             warnings.Add(new ValidationProblem(
                 ReasonCodes.NodeWithoutAddress,
-                $"{Count(withoutAddress, "node")} without an address in {router.Block} on the switch of router {router.Name}, not added as real servers: {Names(withoutAddress)}"));
+                $"nodes without an address in {router.Block} on the switch of router {router.Name} are not real servers ({withoutAddress.Count}): {Names(withoutAddress)}"));
         }
 
         if (duplicates.Count > 0)
         {
             warnings.Add(new ValidationProblem(
                 ReasonCodes.DuplicateNodeAddress,
-                $"{Count(duplicates, "node")} share an address with another node, not added: {Names(duplicates)}"));
+                $"nodes sharing an address with another node are not real servers ({duplicates.Count}): {Names(duplicates)}"));
         }
 
         var dropped = new List<string>();
@@ -188,8 +188,6 @@ public static class RealServerSelector
         hash ^= hash >> 33;
         return hash;
     }
-
-    private static string Count(List<string> names, string noun) => names.Count == 1 ? $"1 {noun}" : $"{names.Count} {noun}s";
 
     internal static string Names(IReadOnlyCollection<string> names) =>
         names.Count <= NamesInMessage
