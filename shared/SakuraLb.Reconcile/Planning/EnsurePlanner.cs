@@ -92,7 +92,8 @@ internal sealed class EnsurePlanner
         Ipv4Address? vip = current;
         if (sameSwitch)
         {
-            var inUse = input.AddressesInUse.Except(Planner.AddressesOf(primary)).ToHashSet();
+            // Only the VIP may move: the appliance's own addresses stay taken.
+            var inUse = input.AddressesInUse.Except(primary.VipAddresses()).ToHashSet();
             var others = OthersReservedOn(router.SwitchId);
             if (desired.Spec.RequestedVip is { } requested)
             {

@@ -399,6 +399,30 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_LoadBalancerWithoutVipsOrReservations_NeverTakesItsOwnAddressAsVip()
+    {
+        var cloud = Converged();
+        cloud.LoadBalancers[0] = Single(cloud) with { Vips = [] };
+        cloud.Reservations.Clear();
+
+        var plan = PlanEnsure(cloud);
+
+        Assert.Equal(["ReserveAddresses", "UpdateSettings", "ApplyConfig"], Kinds(plan));
+        Assert.Equal(Ip("203.0.113.101"), ((UpdateSettings)plan.Steps[1]).Settings[0].VirtualIPAddress);
+    }
+
+    [Fact]
+    public void Plan_RequestedVipIsTheAppliancesOwnAddress_IsRejected()
+    {
+        var cloud = Converged();
+
+        var plan = PlanEnsure(cloud, BuildDesired(Service() with { LoadBalancerIP = "203.0.113.100" }));
+
+        Assert.Empty(plan.Steps);
+        Assert.Equal(ReasonCodes.LoadBalancerIPUnavailable, plan.Outcome.ReasonCode);
+    }
+
+    [Fact]
     public void Plan_BuildWarnings_AreCarriedIntoTheOutcome()
     {
         var cloud = Converged();
