@@ -131,7 +131,7 @@ public sealed class LeadershipService : BackgroundService
 
             await last;
             termCancellation?.Dispose();
-            if (role == RelayRole.Leader || elector.IsLeader())
+            if (options.ReleaseLeaseOnShutdown && (role == RelayRole.Leader || elector.IsLeader()))
             {
                 await ReleaseAsync();
             }

@@ -87,6 +87,12 @@ public sealed record RelayOptions
 
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Empty the Lease's holder when the leader shuts down, so the other replica takes over within one
+    /// retry period; off, it takes over when the lease expires (as after a crash).
+    /// </summary>
+    public bool ReleaseLeaseOnShutdown { get; init; } = true;
+
     /// <summary>reportingController of the Events the relay records.</summary>
     public string ReportingController { get; init; } = "k8s.usacloud.jp/sakuralb-relay";
 

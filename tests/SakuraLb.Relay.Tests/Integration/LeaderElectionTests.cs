@@ -1,0 +1,71 @@
+using SakuraLb.Relay.Hosting;
+using SakuraLb.Relay.Leadership;
+using SakuraLb.Relay.Tests.Support;
+
+namespace SakuraLb.Relay.Tests.Integration;
+
+/// <summary>Two replicas: one leads, the other is ready but idle, and takes over when the leader stops.</summary>
+public sealed class LeaderElectionTests
+{
+    private static async Task<(RelayHost Leader, RelayHost Follower)> TwoReplicasAsync(RelayTestBed bed, bool release = true)
+    {
+        var a = await bed.StartRelayAsync(bed.DefaultOptions("relay-a") with { LeaderElection = true, ReleaseLeaseOnShutdown = release });
+        var b = await bed.StartRelayAsync(bed.DefaultOptions("relay-b") with { LeaderElection = true, ReleaseLeaseOnShutdown = release });
+        await Eventually.UntilAsync(
+            () => (a.Leadership.Role, b.Leadership.Role) is (RelayRole.Leader, RelayRole.Follower) or (RelayRole.Follower, RelayRole.Leader),
+            "one replica leads and the other follows");
+        return a.Leadership.Role == RelayRole.Leader ? (a, b) : (b, a);
+    }
+
+    [Fact]
+    public async Task TwoReplicas_OnlyTheLeaderWatchesAndTheFollowerIsReadyButIdle()
+    {
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        var (leader, follower) = await TwoReplicasAsync(bed);
+        await bed.WaitSyncedAsync(leader);
+
+        var uid = bed.CreateService("web");
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the leader forwarded the Service");
+
+        Assert.False(follower.Pipeline.Running);
+        Assert.Equal(0, follower.Metrics.Count("watch_events"));
+        Assert.Equal(0, follower.Metrics.Count("relists"));
+        await Eventually.UntilAsync(() => follower.Leadership.Leader == leader.Options.Identity, "the follower saw who leads");
+        Assert.Equal(2, bed.Kube.OpenWatchCount());
+
+        using var http = new HttpClient();
+        Assert.True((await http.GetAsync(new Uri(follower.BaseAddress, "readyz"))).IsSuccessStatusCode, "the follower is ready");
+        Assert.True((await http.GetAsync(new Uri(leader.BaseAddress, "readyz"))).IsSuccessStatusCode, "the leader is ready");
+        var lease = bed.Objects.Get("leases.coordination.k8s.io", "sakuralb-system", "sakuralb-relay");
+        Assert.Equal(leader.Options.Identity, lease!["spec"]!["holderIdentity"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Leader_Stops_TheFollowerTakesOverAndCarriesOn(bool release)
+    {
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        var (leader, follower) = await TwoReplicasAsync(bed, release);
+        await bed.WaitSyncedAsync(leader);
+        var before = bed.CreateService("before");
+        await Eventually.UntilAsync(() => bed.Function.Latest(before) is not null, "the first leader forwarded a Service");
+
+        await leader.StopAsync();
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+
+        await Eventually.UntilAsync(() => follower.Leadership.Role == RelayRole.Leader, "the follower became the leader", TimeSpan.FromSeconds(10));
+        if (release)
+        {
+            // A released Lease is taken within a few retry periods, well before the 2 s lease would expire.
+            Assert.True(stopped.Elapsed < leader.Options.LeaseDuration, $"handover took {stopped.Elapsed}");
+        }
+
+        await Eventually.UntilAsync(() => follower.Pipeline.Synced, "the new leader listed Services and Nodes");
+        var after = bed.CreateService("after");
+        await Eventually.UntilAsync(() => bed.Function.Latest(after)?.HasCleanupFinalizer == true, "the new leader forwarded a new Service");
+        Assert.True(follower.Metrics.Count("forwarded", "service") >= 2, "the new leader resent the existing Service and the new one");
+        var lease = bed.Objects.Get("leases.coordination.k8s.io", "sakuralb-system", "sakuralb-relay");
+        Assert.Equal(follower.Options.Identity, lease!["spec"]!["holderIdentity"]!.GetValue<string>());
+    }
+}
