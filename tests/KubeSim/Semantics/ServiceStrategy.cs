@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using KubeSim.Api;
 using KubeSim.Json;
@@ -247,7 +248,7 @@ internal sealed class ServiceStrategy : ResourceStrategy
     {
         var spec = obj.GetOrAddObject("spec");
         var self = (obj.Namespace(), obj.Name());
-        var others = ctx.All(Storage).Where(s => (s.Namespace(), s.Name()) != self).ToList();
+        var others = ctx.All(Storage).Select(AllocationsOf).Where(a => (a.Namespace, a.Name) != self).ToList();
         var errors = new List<FieldError>();
 
         if (NeedsClusterIp(spec))
@@ -255,7 +256,7 @@ internal sealed class ServiceStrategy : ResourceStrategy
             var ip = spec.Str("clusterIP");
             if (ip != "None")
             {
-                var used = others.Select(s => s.Obj("spec").Str("clusterIP")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                var used = others.Select(a => a.ClusterIp).OfType<string>().ToHashSet(StringComparer.Ordinal);
                 if (string.IsNullOrEmpty(ip))
                 {
                     ip = NextFreeIp(used);
@@ -279,7 +280,7 @@ internal sealed class ServiceStrategy : ResourceStrategy
             }
         }
 
-        var usedPorts = others.SelectMany(AllocatedNodePorts).ToHashSet();
+        var usedPorts = others.SelectMany(a => a.NodePorts).ToHashSet();
         var oldPorts = old is null ? [] : AllocatedNodePorts(old).ToHashSet();
         if (NeedsNodePorts(spec))
         {
@@ -328,6 +329,16 @@ internal sealed class ServiceStrategy : ResourceStrategy
             throw KubeApiException.Invalid("Service", "", obj.Name(), errors);
         }
     }
+
+    // Stored objects are replaced on every write and never changed in place, so what a stored object
+    // allocates can be remembered per instance; creating the thousandth Service then does not re-read
+    // every other Service's JSON.
+    private readonly ConditionalWeakTable<JsonObject, Allocations> _allocations = new();
+
+    private sealed record Allocations(string Namespace, string Name, string? ClusterIp, int[] NodePorts);
+
+    private Allocations AllocationsOf(JsonObject stored) =>
+        _allocations.GetValue(stored, s => new Allocations(s.Namespace(), s.Name(), s.Obj("spec").Str("clusterIP"), AllocatedNodePorts(s).ToArray()));
 
     private static void ApplyDefaults(JsonObject spec)
     {
@@ -405,30 +416,32 @@ internal sealed class ServiceStrategy : ResourceStrategy
     private static string? NextFreeIp(HashSet<string> used)
     {
         // .0 is the network and .1 is conventionally the "kubernetes" Service; start after them.
+        var taken = used.Select(ToValue).OfType<uint>().ToHashSet();
         var size = 1u << (32 - ServiceCidrBits);
         for (var offset = 2u; offset < size - 1; offset++)
         {
-            var ip = ToText(ServiceCidrBase + offset);
-            if (!used.Contains(ip))
+            if (!taken.Contains(ServiceCidrBase + offset))
             {
-                return ip;
+                return ToText(ServiceCidrBase + offset);
             }
         }
 
         return null;
     }
 
-    private static bool InServiceRange(string ip)
+    private static uint? ToValue(string ip)
     {
         if (!IPAddress.TryParse(ip, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
         {
-            return false;
+            return null;
         }
 
-        var bytes = parsed.GetAddressBytes();
-        var value = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
-        return value >> (32 - ServiceCidrBits) == ServiceCidrBase >> (32 - ServiceCidrBits);
+        var b = parsed.GetAddressBytes();
+        return ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
     }
+
+    private static bool InServiceRange(string ip) =>
+        ToValue(ip) is { } value && value >> (32 - ServiceCidrBits) == ServiceCidrBase >> (32 - ServiceCidrBits);
 
     private static string ToText(uint value) =>
         string.Create(CultureInfo.InvariantCulture, $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}");
