@@ -1,0 +1,65 @@
+using k8s.Models;
+using KubeSim;
+using SakuraLb.Model;
+using SakuraLb.Relay.Leadership;
+using SakuraLb.Relay.Tests.Manifests;
+using SakuraLb.Relay.Tests.Support;
+
+namespace SakuraLb.Relay.Tests.Integration;
+
+/// <summary>The relay's Kubernetes calls and the RBAC rules in infra/relay match exactly.</summary>
+public sealed class RbacTests
+{
+    private static bool Allows(V1PolicyRule rule, string? ruleNamespace, KubeRequestRecord call)
+    {
+        var resource = call.Subresource.Length == 0 ? call.Resource : $"{call.Resource}/{call.Subresource}";
+        return (ruleNamespace is null || ruleNamespace == call.Namespace)
+            && rule.ApiGroups.Contains(call.ApiGroup)
+            && rule.Resources.Contains(resource)
+            && rule.Verbs.Contains(call.Verb)
+            && (rule.ResourceNames is not { Count: > 0 } names || names.Contains(call.Name));
+    }
+
+    [Fact]
+    public async Task RelayCalls_AreAllAllowedByTheManifestsAndEveryGrantIsUsed()
+    {
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        var relay = await bed.StartRelayAsync(bed.DefaultOptions() with { LeaderElection = true, LeaseNamespace = "sakuralb-system" });
+        await Eventually.UntilAsync(() => relay.Leadership.Role == RelayRole.Leader, "the relay leads");
+        await bed.WaitSyncedAsync();
+
+        // A whole lifecycle: finalizer, status, events, deletion and release, Lease renewals.
+        var uid = bed.CreateService("web");
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the Service reached the function");
+        bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Ready, "Ready", "up", ips: "203.0.113.101"));
+        await Eventually.UntilAsync(() => bed.Service("web")["status"]?["loadBalancer"]?["ingress"] is not null, "the ingress was written");
+        bed.Objects.Delete("services", "default", "web");
+        bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Deleted, "Deleted", "gone", releasable: true));
+        await Eventually.UntilAsync(() => bed.Objects.Get("services", "default", "web") is null, "the finalizer was released");
+        await Eventually.UntilAsync(() => bed.Kube.RequestLog.Count(r => r.Resource == "leases" && r.Verb == "update") >= 2, "the Lease was renewed");
+
+        // Every request the simulator served came from the relay (the test itself bypasses HTTP).
+        var calls = bed.Kube.RequestLog.Where(r => r.IsResourceRequest).ToArray();
+        var rules = RelayManifests.Rules();
+        var denied = calls.Where(c => !rules.Any(r => Allows(r.Rule, r.Namespace, c))).Select(c => $"{c.Verb} {c.ApiGroup}/{c.Resource}/{c.Subresource} ns={c.Namespace} name={c.Name}").Distinct().ToArray();
+        Assert.True(denied.Length == 0, "calls not granted: " + string.Join("; ", denied));
+
+        // Least privilege: every verb on every resource granted was needed.
+        foreach (var (rule, ns) in rules)
+        {
+            foreach (var group in rule.ApiGroups)
+            {
+                foreach (var resource in rule.Resources)
+                {
+                    foreach (var verb in rule.Verbs)
+                    {
+                        var parts = resource.Split('/');
+                        Assert.True(
+                            calls.Any(c => c.ApiGroup == group && c.Resource == parts[0] && c.Subresource == (parts.Length > 1 ? parts[1] : "") && c.Verb == verb && (ns is null || c.Namespace == ns)),
+                            $"the grant {verb} {group}/{resource} was never used");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using k8s;
+using k8s.Models;
+using SakuraLb.Relay.Tests.Support;
+
+namespace SakuraLb.Relay.Tests.Manifests;
+
+/// <summary>Every manifest in infra/relay, parsed into typed Kubernetes objects.</summary>
+public static class RelayManifests
+{
+    private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<object>>> Files = new(Load);
+
+    public static IReadOnlyDictionary<string, IReadOnlyList<object>> ByFile => Files.Value;
+
+    public static IEnumerable<object> All => ByFile.Values.SelectMany(o => o);
+
+    public static T Single<T>() => All.OfType<T>().Single();
+
+    public static IEnumerable<T> OfType<T>() => All.OfType<T>();
+
+    /// <summary>The rules the relay's service account gets: the ClusterRole (cluster-wide) and the Role (its namespace).</summary>
+    public static IReadOnlyList<(V1PolicyRule Rule, string? Namespace)> Rules()
+    {
+        var clusterRole = Single<V1ClusterRole>();
+        var role = Single<V1Role>();
+        return clusterRole.Rules.Select(r => (r, (string?)null))
+            .Concat(role.Rules.Select(r => (r, (string?)role.Metadata.NamespaceProperty)))
+            .ToArray();
+    }
+
+    private static Dictionary<string, IReadOnlyList<object>> Load()
+    {
+        var result = new Dictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(Repository.RelayManifests, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            if (name == "kustomization.yaml")
+            {
+                continue;
+            }
+
+            result[name] = KubernetesYaml.LoadAllFromString(File.ReadAllText(path));
+        }
+
+        return result;
+    }
+}
