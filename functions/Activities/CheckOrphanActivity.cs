@@ -1,0 +1,59 @@
+using SakuraLb.Functions.Cloud;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Sakura;
+
+namespace SakuraLb.Functions.Activities;
+
+public sealed record OrphanInput(string ClusterId, long LoadBalancerId, string? ServiceUid);
+
+/// <param name="StillOrphan">The appliance is gone, or still carries this cluster's tag and no known Service.</param>
+public sealed record OrphanCheck(bool StillOrphan, LoadBalancerState State, string Reason);
+
+/// <summary>
+/// Checks again, just before deleting, that the load balancer is still an orphan: it exists with exactly this
+/// cluster's tag, and no desired Service has its UID (or, without a UID tag, its name). Anything else is
+/// never touched.
+/// </summary>
+public sealed class CheckOrphanActivity(ISakuraCloud cloud, IDesiredStore desired, ControllerSettings settings)
+{
+    public async Task<OrphanCheck> RunAsync(OrphanInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var appliance = await cloud.GetApplianceAsync(input.LoadBalancerId, cancellationToken);
+        if (appliance is null)
+        {
+            return new OrphanCheck(true, new LoadBalancerState(false, input.LoadBalancerId, ApplianceAvailability.Unknown, InstanceStatus.Unknown), "already gone");
+        }
+
+        var lb = CloudMapper.ToObserved(appliance);
+        var state = new LoadBalancerState(true, lb.Id, lb.Availability, lb.InstanceStatus);
+        var clusters = LoadBalancerNaming.ClusterIdsOf(lb.Tags);
+        if (clusters.Count != 1 || !string.Equals(clusters[0], settings.ClusterId, StringComparison.Ordinal))
+        {
+            return new OrphanCheck(false, state, "it no longer carries exactly this cluster's tag");
+        }
+
+        var uids = LoadBalancerNaming.ServiceUidsOf(lb.Tags);
+        foreach (var uid in uids)
+        {
+            if (await desired.GetAsync(input.ClusterId, uid, cancellationToken) is not null)
+            {
+                return new OrphanCheck(false, state, $"Service {uid} is known again");
+            }
+        }
+
+        if (uids.Count == 0)
+        {
+            var services = await desired.ListAsync(input.ClusterId, cancellationToken);
+            if (services.Any(s => string.Equals(LoadBalancerNaming.Name(s.Uid), lb.Name, StringComparison.Ordinal)))
+            {
+                return new OrphanCheck(false, state, "a known Service has its name");
+            }
+        }
+
+        return new OrphanCheck(true, state, "no Service");
+    }
+}

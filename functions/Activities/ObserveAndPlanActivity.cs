@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Logging;
+using SakuraLb.Functions.Cloud;
+using SakuraLb.Functions.Reconciling;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Telemetry;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Reconcile.Planning;
+using SakuraLb.Reconcile.Scope;
+using SakuraLb.Sakura;
+
+namespace SakuraLb.Functions.Activities;
+
+/// <summary>A permanent cloud failure met while observing.</summary>
+public sealed record CloudFailure(string ReasonCode, string Message);
+
+/// <summary>
+/// A plan and what it was computed from. Recorded in the orchestration's history, so a replay executes the
+/// same steps.
+/// </summary>
+public sealed record PlanResult
+{
+    public bool Exists { get; init; }
+
+    public ServiceIntent Intent { get; init; }
+
+    /// <summary>The Service's spec is unusable; the plan is a Failed outcome with no steps, made without any cloud request.</summary>
+    public bool Invalid { get; init; }
+
+    public Plan? Plan { get; init; }
+
+    public CloudFailure? Failure { get; init; }
+
+    public long DesiredSeq { get; init; }
+
+    public long NodeSeq { get; init; }
+
+    public string NodeFingerprint { get; init; } = "";
+
+    public string RealServerHash { get; init; } = "";
+
+    public string Namespace { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    public string ResourceVersion { get; init; } = "";
+
+    public DateTimeOffset FirstSeenAt { get; init; }
+}
+
+/// <summary>
+/// Reads the stored Service and node set, reads the cloud (only when the spec is valid), and runs the pure
+/// planner. When the plan reserves addresses it also takes them, planning again against fresh reservation
+/// rows when another Service won the race: many concurrent creates then settle without re-reading the cloud
+/// (see docs/architecture.md, "Address reservations").
+/// </summary>
+public sealed class ObserveAndPlanActivity(
+    IDesiredStore desired,
+    INodeSetStore nodes,
+    IReservationStore reservations,
+    CloudReader reader,
+    ControllerSettings settings,
+    ILogger<ObserveAndPlanActivity> logger)
+{
+    private const int MaxReservationRaces = 10;
+
+    public async Task<PlanResult> RunAsync(ServiceKey input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var stored = await desired.GetAsync(input.ClusterId, input.Uid, cancellationToken);
+        if (stored is null)
+        {
+            return new PlanResult { Exists = false };
+        }
+
+        var service = stored.Snapshot;
+        using var scope = logger.BeginServiceScope(service.Namespace, service.Name, service.Uid);
+        var nodeSet = await nodes.GetAsync(input.ClusterId, cancellationToken);
+        var result = new PlanResult
+        {
+            Exists = true,
+            DesiredSeq = stored.Seq,
+            NodeSeq = nodeSet?.Seq ?? 0,
+            NodeFingerprint = nodeSet?.EligibleFingerprint ?? NodeFingerprint.Eligible(null),
+            Namespace = service.Namespace,
+            Name = service.Name,
+            ResourceVersion = service.ResourceVersion,
+            FirstSeenAt = stored.FirstSeenAt,
+        };
+
+        var pre = ServicePlanning.Precheck(service, settings, out var spec);
+        if (pre is not null)
+        {
+            return With(result, pre);
+        }
+
+        try
+        {
+            if (spec is null)
+            {
+                var found = (await reader.ByNameAsync(service.Uid, cancellationToken))
+                    .Concat(await reader.ByUidTagAsync(service.Uid, cancellationToken))
+                    .DistinctBy(lb => lb.Id)
+                    .ToList();
+                var held = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
+                return With(result, ServicePlanning.PlanCleanup(service, settings, found, held));
+            }
+
+            var routers = await reader.RoutersAsync(cancellationToken);
+            var router = ServicePlanning.SelectRouter(service, spec, [.. routers.Select(r => r.Router)], out var failure);
+            if (router is null)
+            {
+                return With(result, failure!);
+            }
+
+            var info = routers.First(r => r.Router.Id == router.Id);
+            var onSwitch = await reader.SwitchAsync(info, cancellationToken);
+            var candidates = ServicePlanning.CandidatesOf(service.Uid, (await reader.ByNameAsync(service.Uid, cancellationToken)).Concat(onSwitch.LoadBalancers));
+            var mine = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
+            var plan = await PlanAndReserveAsync(service, nodeSet, routers, onSwitch, candidates, mine, cancellationToken);
+            return With(result, plan);
+        }
+        catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
+        {
+            var (code, message) = CloudErrors.Describe(ex, "reading the cloud");
+            logger.CloudCallFailed("observe", ex.Message);
+            return result with { Failure = new CloudFailure(code, message) };
+        }
+    }
+
+    private async Task<ServicePlan> PlanAndReserveAsync(
+        ServiceSnapshot service,
+        NodeSetRecord? nodeSet,
+        IReadOnlyList<RouterInfo> routers,
+        SwitchView onSwitch,
+        IReadOnlyList<ObservedLoadBalancer> candidates,
+        IReadOnlyList<AddressReservation> mine,
+        CancellationToken cancellationToken)
+    {
+        var nodeList = nodeSet?.Snapshot.Nodes ?? [];
+        var routerList = routers.Select(r => r.Router).ToList();
+        var others = await reservations.ListBySwitchAsync(onSwitch.SwitchId, cancellationToken);
+        for (var race = 0; ; race++)
+        {
+            var plan = ServicePlanning.PlanEnsure(service, settings, nodeList, routerList, onSwitch, candidates, [.. mine, .. others]);
+            var reserve = plan.Plan?.Steps.OfType<ReserveAddresses>().FirstOrDefault();
+            if (reserve is null || race >= MaxReservationRaces)
+            {
+                return plan;
+            }
+
+            var outcome = await reservations.TryReserveAsync(reserve.Addresses, cancellationToken);
+            if (outcome.Succeeded)
+            {
+                return plan;
+            }
+
+            logger.ReservationConflict(service.Uid, string.Join(", ", outcome.Conflicts.Select(c => $"{c.Address} held by {c.OwnerUid}")));
+            others = await reservations.ListBySwitchAsync(onSwitch.SwitchId, cancellationToken);
+        }
+    }
+
+    private static PlanResult With(PlanResult result, ServicePlan plan) => result with
+    {
+        Intent = plan.Intent,
+        Invalid = plan.Invalid,
+        Plan = plan.Plan,
+        RealServerHash = plan.RealServerHash,
+    };
+}

@@ -1,0 +1,28 @@
+using SakuraLb.Functions.Cloud;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Sakura;
+
+namespace SakuraLb.Functions.Activities;
+
+/// <summary>The state of one appliance; <see cref="Found"/> false on 404 (gone, or not visible yet after a create).</summary>
+public sealed record LoadBalancerState(bool Found, long LoadBalancerId, ApplianceAvailability Availability, InstanceStatus InstanceStatus)
+{
+    public bool IsUp => Found && Availability == ApplianceAvailability.Available && InstanceStatus == InstanceStatus.Up;
+
+    public bool IsDown => !Found || (Availability != ApplianceAvailability.Migrating && InstanceStatus == InstanceStatus.Down);
+
+    public bool IsFailed => Found && Availability is ApplianceAvailability.Failed or ApplianceAvailability.Discontinued;
+}
+
+/// <summary>One GET of an appliance, for the orchestration's waits.</summary>
+public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud)
+{
+    public async Task<LoadBalancerState> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var appliance = await cloud.GetApplianceAsync(input.LoadBalancerId, cancellationToken);
+        return appliance is null
+            ? new LoadBalancerState(false, input.LoadBalancerId, ApplianceAvailability.Unknown, InstanceStatus.Unknown)
+            : new LoadBalancerState(true, appliance.Id, CloudMapper.ToAvailability(appliance.Availability), CloudMapper.ToInstanceStatus(appliance.InstanceStatus));
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using SakuraLb.Functions.Cloud;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Sakura;
+
+namespace SakuraLb.Functions.Activities;
+
+public sealed record SettingsInput(string ClusterId, string Uid, long LoadBalancerId, IReadOnlyList<VipSetting> Settings, string? SettingsHash);
+
+/// <summary>
+/// Writes the VIP list with the settings hash that was read: a concurrent change by someone else is a 409,
+/// which becomes a re-plan against what is there now, instead of overwriting it blindly.
+/// </summary>
+public sealed class UpdateSettingsActivity(ISakuraCloud cloud, ILogger<UpdateSettingsActivity> logger)
+{
+    public Task<StepResult> RunAsync(SettingsInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return CloudStep.RunAsync(
+            "update settings",
+            input.LoadBalancerId,
+            () => cloud.UpdateLoadBalancerSettingsAsync(
+                input.LoadBalancerId,
+                new LoadBalancerSettingsUpdate { VirtualIPAddresses = CloudMapper.ToWire(input.Settings), SettingsHash = input.SettingsHash },
+                cancellationToken),
+            ex => ex.Kind switch
+            {
+                SakuraErrorKind.Conflict => StepResult.Conflict($"the settings of load balancer {input.LoadBalancerId} changed since they were read"),
+                SakuraErrorKind.NotFound => StepResult.Conflict($"load balancer {input.LoadBalancerId} is gone"),
+                _ => null,
+            },
+            logger);
+    }
+}

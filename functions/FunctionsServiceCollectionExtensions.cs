@@ -1,0 +1,118 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SakuraLb.Functions.Activities;
+using SakuraLb.Functions.Cloud;
+using SakuraLb.Functions.Ingest;
+using SakuraLb.Functions.Options;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Functions.Resync;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Telemetry;
+using SakuraLb.Functions.Triggers;
+using SakuraLb.Sakura;
+
+namespace SakuraLb.Functions;
+
+/// <summary>
+/// The app's composition root, shared by the Functions host (Program.cs), the tests and the sandbox: options
+/// (validated at start-up, every problem listed), stores, the Sakura client with request metrics, the plain
+/// activity and orchestrator classes, and the HTTP function classes.
+/// </summary>
+public static class FunctionsServiceCollectionExtensions
+{
+    public static IServiceCollection AddSakuraLbFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.SectionName))
+            .Configure(o =>
+            {
+                if (o.RouterTags.Count == 0)
+                {
+                    o.RouterTags.Add(Reconcile.Desired.LoadBalancerNaming.BaseTag);
+                }
+            })
+            .ValidateOnStart();
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName))
+            .Configure(o => o.ConnectionString ??= configuration["AzureWebJobsStorage"])
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SakuraLbMetrics>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ControllerOptions>>().Value.ToSettings());
+        services.AddSingleton(sp => ReconcileTimings.From(sp.GetRequiredService<IOptions<ReconcileOptions>>().Value));
+
+        services.AddSakuraClient(configuration.GetSection(SakuraClientOptions.SectionName));
+        services.TryAddTransient<SakuraRequestMetricsHandler>();
+        services.AddHttpClient(Sakura.ServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<SakuraRequestMetricsHandler>();
+        services.TryAddTransient<CloudReader>();
+
+        AddStores(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
+
+        services.TryAddSingleton<ReconcileServiceOrchestrator>();
+        services.TryAddSingleton<OrphanCleanupOrchestrator>();
+        services.TryAddSingleton<ReconcileStarter>();
+        services.TryAddTransient<LoadDesiredActivity>();
+        services.TryAddTransient<ObserveAndPlanActivity>();
+        services.TryAddTransient<ReserveAddressesActivity>();
+        services.TryAddTransient<ReleaseAddressesActivity>();
+        services.TryAddTransient<CreateLoadBalancerActivity>();
+        services.TryAddTransient<ReadLoadBalancerActivity>();
+        services.TryAddTransient<BootLoadBalancerActivity>();
+        services.TryAddTransient<UpdateTagsActivity>();
+        services.TryAddTransient<UpdateSettingsActivity>();
+        services.TryAddTransient<ApplyConfigActivity>();
+        services.TryAddTransient<ShutDownLoadBalancerActivity>();
+        services.TryAddTransient<DeleteLoadBalancerActivity>();
+        services.TryAddTransient<PublishStatusActivity>();
+        services.TryAddTransient<CheckOrphanActivity>();
+        services.TryAddTransient<ForgetOrphanActivity>();
+
+        services.TryAddSingleton<SignedRequestReader>();
+        services.TryAddTransient<EventIngestor>();
+        services.TryAddTransient<ClusterResync>();
+        services.TryAddTransient<EventsFunction>();
+        services.TryAddTransient<StatusFunction>();
+        services.TryAddTransient<ResyncFunction>();
+        services.TryAddTransient<ResyncTimerFunction>();
+        return services;
+    }
+
+    private static void AddStores(IServiceCollection services, StorageOptions storage)
+    {
+        if (storage.Mode == StorageMode.InMemory)
+        {
+            services.TryAddSingleton<InMemoryStores>();
+            services.TryAddSingleton<IDesiredStore>(sp => sp.GetRequiredService<InMemoryStores>());
+            services.TryAddSingleton<INodeSetStore>(sp => sp.GetRequiredService<InMemoryStores>());
+            services.TryAddSingleton<IStatusStore>(sp => sp.GetRequiredService<InMemoryStores>());
+            services.TryAddSingleton<IReservationStore>(sp => sp.GetRequiredService<InMemoryStores>());
+            services.TryAddSingleton<IOrphanStore>(sp => sp.GetRequiredService<InMemoryStores>());
+            services.TryAddSingleton<INonceStore>(sp => sp.GetRequiredService<InMemoryStores>());
+            return;
+        }
+
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new TableStorage(new TableServiceClient(options.ConnectionString), options.TablePrefix);
+        });
+        services.TryAddSingleton<IDesiredStore, TableDesiredStore>();
+        services.TryAddSingleton<INodeSetStore, TableNodeSetStore>();
+        services.TryAddSingleton<IStatusStore, TableStatusStore>();
+        services.TryAddSingleton<IReservationStore, TableReservationStore>();
+        services.TryAddSingleton<IOrphanStore, TableOrphanStore>();
+        services.TryAddSingleton<INonceStore, TableNonceStore>();
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SakuraLb.Functions.Options;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Telemetry;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Scope;
+
+namespace SakuraLb.Functions.Ingest;
+
+/// <summary>The 202 answer to <c>POST /api/events</c> (docs/protocol.md).</summary>
+public sealed record EventsAccepted(int Version, int Accepted, int Stale, bool NodesAccepted, IReadOnlyList<string> Reconciling);
+
+/// <summary>
+/// Stores a validated batch and makes sure the right reconciles run. Everything is stored before any
+/// orchestration starts, so a reconcile never reads a half-stored batch; the caller answers 202 only after this
+/// returns. A changed Service starts its reconcile now; a node-set change starts, with a delay of
+/// <see cref="ReconcileOptions.NodeDebounce"/>, only the Services whose stored node fingerprint differs (the
+/// delayed start is pending, so later node batches coalesce into it).
+/// </summary>
+public sealed class EventIngestor(
+    IDesiredStore desired,
+    INodeSetStore nodeSets,
+    IStatusStore statuses,
+    ReconcileStarter starter,
+    ControllerSettings settings,
+    IOptions<ReconcileOptions> reconcileOptions,
+    TimeProvider time,
+    SakuraLbMetrics metrics,
+    ILogger<EventIngestor> logger)
+{
+    public async Task<EventsAccepted> IngestAsync(EventBatch batch, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var now = time.GetUtcNow();
+        var writes = batch.Services.Count == 0
+            ? []
+            : await desired.PutAsync(batch.ClusterId, batch.Services, now, cancellationToken);
+        var nodeWrite = batch.Nodes is null ? null : await nodeSets.PutAsync(batch.ClusterId, batch.Nodes, now, cancellationToken);
+
+        var started = new List<string>();
+        var changed = writes.Where(w => w.Outcome == DesiredWriteOutcome.Stored).Select(w => w.Uid).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var uid in changed)
+        {
+            var snapshot = batch.Services.Last(s => string.Equals(s.Uid, uid, StringComparison.Ordinal));
+            if (ServiceScope.Classify(snapshot, settings) == ServiceIntent.Ignore)
+            {
+                continue;
+            }
+
+            await starter.EnsureReconcileAsync(client, batch.ClusterId, uid, null, cancellationToken);
+            started.Add(TaskNames.ReconcileInstanceId(uid));
+        }
+
+        if (nodeWrite is { Outcome: NodeSetWriteOutcome.Stored, EligibleChanged: true })
+        {
+            var startAt = now + reconcileOptions.Value.NodeDebounce;
+            foreach (var status in await statuses.ListAsync(batch.ClusterId, cancellationToken))
+            {
+                // Only Services with real servers (an LB of their own, a valid spec) can be changed by nodes.
+                if (status.RealServerHash.Length == 0
+                    || status.NodeFingerprint == nodeWrite.Header.EligibleFingerprint
+                    || changed.Contains(status.Uid, StringComparer.Ordinal))
+                {
+                    continue;
+                }
+
+                await starter.EnsureReconcileAsync(client, batch.ClusterId, status.Uid, startAt, cancellationToken);
+                started.Add(TaskNames.ReconcileInstanceId(status.Uid));
+            }
+        }
+
+        var stale = writes.Count(w => w.Outcome == DesiredWriteOutcome.Stale);
+        metrics.Snapshots("stored", writes.Count - stale);
+        metrics.Snapshots("stale", stale);
+        var nodeOutcome = nodeWrite?.Outcome.ToString().ToLowerInvariant() ?? "absent";
+        logger.EventsAccepted(batch.ClusterId, writes.Count - stale, stale, nodeOutcome, started.Count);
+        return new EventsAccepted(
+            ProtocolVersion.Current,
+            writes.Count - stale,
+            stale,
+            nodeWrite is { Outcome: not NodeSetWriteOutcome.Stale },
+            started);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using SakuraLb.Model;
+
+namespace SakuraLb.Functions.Ingest;
+
+/// <summary>RFC 9457 problem documents (<c>application/problem+json</c>) for every 4xx/5xx the app answers.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+    public const string TypeBase = "https://github.com/sakuralb/errors/";
+
+    public static IActionResult Unauthorized(string reason) =>
+        Create(401, "unauthorized", "The request is not authenticated", reason);
+
+    public static IActionResult Forbidden(string detail) =>
+        Create(403, "wrong-cluster", "The request is for another cluster", detail);
+
+    public static IActionResult NotFound(string detail) =>
+        Create(404, "not-found", "No such Service", detail);
+
+    public static IActionResult TooLarge(long limit) =>
+        Create(413, "payload-too-large", "The request body is too large", $"the body must be at most {limit.ToString(CultureInfo.InvariantCulture)} bytes");
+
+    public static IActionResult UnsupportedMediaType(string? contentType) =>
+        Create(415, "unsupported-media-type", "The request body must be JSON", $"Content-Type is \"{contentType}\"; send application/json");
+
+    public static IActionResult InvalidJson(string detail) =>
+        Create(400, "invalid-json", "The request body is not valid JSON for this endpoint", detail);
+
+    public static IActionResult Invalid(string title, IReadOnlyList<FieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return Create(400, "invalid-request", title, errors.Count == 1 ? "1 problem" : $"{errors.Count} problems", errors);
+    }
+
+    public static IActionResult Unavailable(string detail) =>
+        Create(503, "unavailable", "The function app cannot store the request now; retry later", detail);
+
+    public static IActionResult Create(int status, string slug, string title, string? detail, IReadOnlyList<FieldError>? errors = null)
+    {
+        var body = new JsonObject
+        {
+            ["type"] = TypeBase + slug,
+            ["title"] = title,
+            ["status"] = status,
+        };
+        if (detail is not null)
+        {
+            body["detail"] = detail;
+        }
+
+        if (errors is { Count: > 0 })
+        {
+            body["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)new JsonObject { ["path"] = e.Path, ["problem"] = e.Problem })]);
+        }
+
+        return new ContentResult
+        {
+            StatusCode = status,
+            ContentType = ContentType,
+            Content = body.ToJsonString(JsonOptions),
+        };
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using SakuraLb.Functions.Options;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Model.Signing;
+
+namespace SakuraLb.Functions.Ingest;
+
+/// <summary>A request body that passed the size limit, the signature and the replay check; or the problem to answer.</summary>
+public sealed record SignedBody(byte[]? Body, IActionResult? Problem, string? RejectReason)
+{
+    public bool IsValid => Problem is null;
+}
+
+/// <summary>
+/// Reads a relay request: the body up to <see cref="IngestOptions.MaxBodyBytes"/> (413 above), the HMAC
+/// signature against the current and the previous secret (401 when missing, malformed, stale or wrong), and
+/// the nonce against the replay store (401 when seen). Only a correctly signed request records its nonce, so
+/// unsigned traffic cannot fill the store.
+/// </summary>
+public sealed class SignedRequestReader(IOptions<IngestOptions> options, INonceStore nonces, TimeProvider time)
+{
+    private readonly IngestOptions settings = options.Value;
+    private readonly byte[][] secrets = [.. new[] { options.Value.HmacSecret, options.Value.HmacSecretPrevious }
+        .Where(s => !string.IsNullOrEmpty(s))
+        .Select(s => Encoding.UTF8.GetBytes(s!))];
+
+    public async Task<SignedBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > settings.MaxBodyBytes)
+        {
+            return Reject(Problems.TooLarge(settings.MaxBodyBytes), "body too large");
+        }
+
+        var body = await ReadCappedAsync(request.Body, settings.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Reject(Problems.TooLarge(settings.MaxBodyBytes), "body too large");
+        }
+
+        var now = time.GetUtcNow();
+        var headers = request.Headers;
+        var check = RequestSignature.Verify(
+            secrets,
+            headers[RequestSignature.TimestampHeader].FirstOrDefault(),
+            headers[RequestSignature.NonceHeader].FirstOrDefault(),
+            headers[RequestSignature.SignatureHeader].FirstOrDefault(),
+            request.Method,
+            (request.PathBase + request.Path).Value ?? "/",
+            body,
+            now,
+            settings.MaxClockSkew);
+        if (check != SignatureCheck.Valid)
+        {
+            var reason = check switch
+            {
+                SignatureCheck.Missing => "a signature header is missing",
+                SignatureCheck.Malformed => "a signature header is malformed",
+                SignatureCheck.Stale => "the timestamp is outside the accepted clock skew",
+                _ => "the signature does not match",
+            };
+            return Reject(Problems.Unauthorized(reason), reason);
+        }
+
+        // A replay is possible while the timestamp is accepted: until sent + skew, and sent ≤ now + skew.
+        var nonce = headers[RequestSignature.NonceHeader].First()!;
+        if (!await nonces.TryAddAsync(nonce, now + settings.MaxClockSkew + settings.MaxClockSkew, now, cancellationToken))
+        {
+            return Reject(Problems.Unauthorized("the nonce was already used"), "replayed nonce");
+        }
+
+        return new SignedBody(body, null, null);
+    }
+
+    /// <summary>True for application/json and any +json type (charset parameters allowed).</summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return false;
+        }
+
+        var media = contentType.Split(';')[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static SignedBody Reject(IActionResult problem, string reason) => new(null, problem, reason);
+
+    private static async Task<byte[]?> ReadCappedAsync(Stream stream, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, cancellationToken);
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+}

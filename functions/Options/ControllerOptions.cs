@@ -1,0 +1,64 @@
+using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Desired;
+
+namespace SakuraLb.Functions.Options;
+
+/// <summary>What this controller manages and how (configuration section <c>Controller</c>).</summary>
+public sealed class ControllerOptions
+{
+    public const string SectionName = "Controller";
+
+    /// <summary>
+    /// Identifies the cluster in the <c>@k8s.ClusterID=</c> tag. Required. At most 32 characters (the
+    /// reconcile core's limit, shared with the relay's validator): the original CCM used 18 because of a
+    /// 32-character name budget, but the id only goes into a tag, and Sakura documents no tag limit that 32 would break.
+    /// </summary>
+    public string ClusterId { get; set; } = "";
+
+    /// <summary>Null: Services without spec.loadBalancerClass (upstream rule). Set: only Services of this class.</summary>
+    public string? LoadBalancerClass { get; set; }
+
+    /// <summary>Tags a router must carry to host load balancers (the original's <c>@k8s</c>).</summary>
+    public List<string> RouterTags { get; set; } = [];
+
+    /// <summary>How long an LB tagged with this cluster may exist without a Service before it is deleted.</summary>
+    public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Report orphans (log, metric) without deleting them.</summary>
+    public bool OrphanDryRun { get; set; }
+
+    public int MaxVipsPerLoadBalancer { get; set; } = 10;
+
+    public int MaxServersPerVip { get; set; } = 40;
+
+    /// <summary><c>standard</c> or <c>premium</c>: the plan when a Service does not say.</summary>
+    public string DefaultPlan { get; set; } = "standard";
+
+    public bool DefaultHighAvailability { get; set; }
+
+    /// <summary>Seconds between health checks when a Service does not say (at least 10).</summary>
+    public int DefaultHealthCheckIntervalSeconds { get; set; } = HealthCheckSpec.MinimumIntervalSeconds;
+
+    /// <summary>How long a Deleted status stays in the feed (so a slow relay still releases the finalizer).</summary>
+    public TimeSpan DeletedStatusRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The reconcile core's settings. Call only after validation.</summary>
+    public ControllerSettings ToSettings() => new()
+    {
+        ClusterId = ClusterId,
+        LoadBalancerClass = string.IsNullOrEmpty(LoadBalancerClass) ? null : LoadBalancerClass,
+        RouterTags = RouterTags.Count == 0 ? [LoadBalancerNaming.BaseTag] : [.. RouterTags],
+        MaxVipsPerLoadBalancer = MaxVipsPerLoadBalancer,
+        MaxServersPerVip = MaxServersPerVip,
+        DefaultPlan = ParsePlan(DefaultPlan) ?? LoadBalancerPlan.Standard,
+        DefaultHighAvailability = DefaultHighAvailability,
+        DefaultHealthCheckIntervalSeconds = DefaultHealthCheckIntervalSeconds,
+    };
+
+    internal static LoadBalancerPlan? ParsePlan(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        "STANDARD" => LoadBalancerPlan.Standard,
+        "PREMIUM" => LoadBalancerPlan.Premium,
+        _ => null,
+    };
+}

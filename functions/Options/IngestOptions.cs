@@ -1,0 +1,22 @@
+namespace SakuraLb.Functions.Options;
+
+/// <summary>How relay requests are authenticated and bounded (configuration section <c>Ingest</c>).</summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>Shared HMAC-SHA256 secret (at least 32 characters). Required.</summary>
+    public string HmacSecret { get; set; } = "";
+
+    /// <summary>The previous secret, accepted too while a rotation is in progress.</summary>
+    public string? HmacSecretPrevious { get; set; }
+
+    /// <summary>Largest accepted request body; larger is a 413.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How far a request's timestamp may be from this host's clock (also how long nonces are kept).</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Minimum length of a secret: HMAC-SHA256 keys shorter than the hash add nothing but guessability.</summary>
+    public const int MinSecretLength = 32;
+}

@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Options;
+
+namespace SakuraLb.Functions.Options;
+
+/// <summary>Checks <see cref="ControllerOptions"/> at start-up, naming every bad setting at once.</summary>
+public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ControllerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (ControllerOptions.ParsePlan(options.DefaultPlan) is null)
+        {
+            problems.Add($"Controller:DefaultPlan must be \"standard\" or \"premium\", got \"{options.DefaultPlan}\".");
+        }
+
+        if (options.OrphanGracePeriod < TimeSpan.Zero)
+        {
+            problems.Add("Controller:OrphanGracePeriod must not be negative.");
+        }
+
+        if (options.DeletedStatusRetention < TimeSpan.Zero)
+        {
+            problems.Add("Controller:DeletedStatusRetention must not be negative.");
+        }
+
+        // The core validates what it owns (cluster id, limits, tags); its messages name the setting.
+        problems.AddRange(options.ToSettings().Validate().Select(p => "Controller:" + p));
+        if (options.RouterTags.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("Controller:RouterTags must not contain empty tags.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
+
+/// <summary>Checks <see cref="IngestOptions"/> at start-up.</summary>
+public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(options.HmacSecret))
+        {
+            problems.Add("Ingest:HmacSecret is required (the secret shared with the relay).");
+        }
+        else if (options.HmacSecret.Length < IngestOptions.MinSecretLength)
+        {
+            problems.Add($"Ingest:HmacSecret must be at least {IngestOptions.MinSecretLength} characters.");
+        }
+
+        if (!string.IsNullOrEmpty(options.HmacSecretPrevious) && options.HmacSecretPrevious.Length < IngestOptions.MinSecretLength)
+        {
+            problems.Add($"Ingest:HmacSecretPrevious must be empty or at least {IngestOptions.MinSecretLength} characters.");
+        }
+
+        if (options.MaxBodyBytes is < 1024 or > 64 * 1024 * 1024)
+        {
+            problems.Add("Ingest:MaxBodyBytes must be between 1024 and 67108864.");
+        }
+
+        if (options.MaxClockSkew <= TimeSpan.Zero || options.MaxClockSkew > TimeSpan.FromHours(1))
+        {
+            problems.Add("Ingest:MaxClockSkew must be more than zero and at most one hour.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
+
+/// <summary>Checks <see cref="ReconcileOptions"/> at start-up.</summary>
+public sealed class ReconcileOptionsValidator : IValidateOptions<ReconcileOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReconcileOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        Positive(options.PollInterval, "Reconcile:PollInterval", problems);
+        Positive(options.BootTimeout, "Reconcile:BootTimeout", problems);
+        Positive(options.ShutdownTimeout, "Reconcile:ShutdownTimeout", problems);
+        Positive(options.NotFoundGrace, "Reconcile:NotFoundGrace", problems);
+        Positive(options.PoweredOffGrace, "Reconcile:PoweredOffGrace", problems);
+        if (options.NodeDebounce < TimeSpan.Zero)
+        {
+            problems.Add("Reconcile:NodeDebounce must not be negative.");
+        }
+
+        if (options.NodeDebounceMax < options.NodeDebounce)
+        {
+            problems.Add("Reconcile:NodeDebounceMax must be at least Reconcile:NodeDebounce.");
+        }
+
+        if (options.BootTimeout < options.PollInterval || options.ShutdownTimeout < options.PollInterval)
+        {
+            problems.Add("Reconcile:BootTimeout and Reconcile:ShutdownTimeout must be at least Reconcile:PollInterval.");
+        }
+
+        if (options.MaxPasses is < 1 or > 100)
+        {
+            problems.Add("Reconcile:MaxPasses must be 1–100.");
+        }
+
+        if (options.MaxPlansPerPass is < 2 or > 100)
+        {
+            problems.Add("Reconcile:MaxPlansPerPass must be 2–100.");
+        }
+
+        var retry = options.ActivityRetry;
+        if (retry is null)
+        {
+            problems.Add("Reconcile:ActivityRetry is required.");
+        }
+        else
+        {
+            Positive(retry.FirstRetryInterval, "Reconcile:ActivityRetry:FirstRetryInterval", problems);
+            if (retry.MaxRetryInterval < retry.FirstRetryInterval)
+            {
+                problems.Add("Reconcile:ActivityRetry:MaxRetryInterval must be at least FirstRetryInterval.");
+            }
+
+            if (retry.BackoffCoefficient is < 1 or > 10 || double.IsNaN(retry.BackoffCoefficient))
+            {
+                problems.Add("Reconcile:ActivityRetry:BackoffCoefficient must be 1–10.");
+            }
+
+            if (retry.MaxAttempts is < 1 or > 50)
+            {
+                problems.Add("Reconcile:ActivityRetry:MaxAttempts must be 1–50.");
+            }
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void Positive(TimeSpan value, string key, List<string> problems)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            problems.Add($"{key} must be more than zero.");
+        }
+    }
+}
+
+/// <summary>Checks <see cref="StorageOptions"/> at start-up.</summary>
+public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (!Enum.IsDefined(options.Mode))
+        {
+            problems.Add("Storage:Mode must be Table or InMemory.");
+        }
+
+        if (options.Mode == StorageMode.Table && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            problems.Add("Storage:ConnectionString (or AzureWebJobsStorage) is required when Storage:Mode is Table.");
+        }
+
+        // Table names: 3–63 letters and digits starting with a letter; the longest suffix is 12 characters.
+        var prefix = options.TablePrefix ?? "";
+        if (prefix.Length is < 1 or > 40 || !char.IsAsciiLetter(prefix[0]) || !prefix.All(char.IsAsciiLetterOrDigit))
+        {
+            problems.Add("Storage:TablePrefix must be 1–40 ASCII letters and digits, starting with a letter.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

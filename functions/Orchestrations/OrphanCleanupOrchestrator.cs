@@ -1,0 +1,64 @@
+using Microsoft.DurableTask;
+using SakuraLb.Functions.Activities;
+using SakuraLb.Functions.Telemetry;
+using SakuraLb.Reconcile.Observed;
+
+namespace SakuraLb.Functions.Orchestrations;
+
+/// <summary>
+/// Deletes one orphaned load balancer (instance <c>orphan-&lt;id&gt;</c>) once its grace period is over: check
+/// again that it is an orphan → shut down → wait until down → delete → release the vanished Service's
+/// addresses → forget the record.
+/// </summary>
+public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
+{
+    public const string Deleted = "deleted";
+    public const string NotOrphan = "not-orphan";
+    public const string Incomplete = "incomplete";
+
+    public async Task<string> RunAsync(TaskOrchestrationContext context, OrphanInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var logger = context.CreateReplaySafeLogger<OrphanCleanupOrchestrator>();
+        var steps = new StepRunner(context, timings);
+        var check = await context.CallActivityAsync<OrphanCheck>(TaskNames.CheckOrphan, input, timings.ActivityRetry());
+        if (!check.StillOrphan)
+        {
+            await context.CallActivityAsync<bool>(TaskNames.ForgetOrphan, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, false), timings.ActivityRetry());
+            logger.OrphanCleanupFinished(input.LoadBalancerId, $"{NotOrphan}: {check.Reason}");
+            return NotOrphan;
+        }
+
+        var target = new LoadBalancerTarget(input.ClusterId, input.ServiceUid ?? "", input.LoadBalancerId);
+        if (check.State.Found)
+        {
+            if (check.State.InstanceStatus is InstanceStatus.Up or InstanceStatus.Unknown && !check.State.IsFailed)
+            {
+                var shutDown = await steps.RunUntilDoneAsync(TaskNames.ShutDownLoadBalancer, target, timings.ShutdownTimeout);
+                if (shutDown.Status != StepStatus.Done)
+                {
+                    logger.OrphanCleanupFinished(input.LoadBalancerId, $"{Incomplete}: shutdown {shutDown.Status} {shutDown.Message}");
+                    return Incomplete;
+                }
+            }
+
+            if (await steps.WaitUntilDownAsync(target) is null)
+            {
+                logger.OrphanCleanupFinished(input.LoadBalancerId, $"{Incomplete}: not down within {timings.ShutdownTimeout}");
+                return Incomplete;
+            }
+
+            var delete = await steps.RunUntilDoneAsync(TaskNames.DeleteLoadBalancer, target, timings.ShutdownTimeout);
+            if (delete.Status != StepStatus.Done)
+            {
+                logger.OrphanCleanupFinished(input.LoadBalancerId, $"{Incomplete}: delete {delete.Status} {delete.Message}");
+                return Incomplete;
+            }
+        }
+
+        await context.CallActivityAsync<bool>(TaskNames.ForgetOrphan, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, true), timings.ActivityRetry());
+        logger.OrphanCleanupFinished(input.LoadBalancerId, Deleted);
+        return Deleted;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.DurableTask;
+using SakuraLb.Functions.Activities;
+
+namespace SakuraLb.Functions.Orchestrations;
+
+/// <summary>Step calls and waits shared by the orchestrations: activities with the retry policy, polls on durable timers.</summary>
+internal sealed class StepRunner(TaskOrchestrationContext context, ReconcileTimings timings)
+{
+    public Task<StepResult> CallAsync(string name, object input) =>
+        context.CallActivityAsync<StepResult>(name, input, timings.ActivityRetry());
+
+    /// <summary>
+    /// Runs a step until it is not <see cref="StepStatus.NotReady"/>, waiting a poll interval between tries; the
+    /// last NotReady result comes back when <paramref name="timeout"/> has passed.
+    /// </summary>
+    public async Task<StepResult> RunUntilDoneAsync(string name, object input, TimeSpan timeout)
+    {
+        var deadline = context.CurrentUtcDateTime + timeout;
+        var result = await CallAsync(name, input);
+        for (var poll = 0; poll < timings.MaxPolls(timeout) && result.Status == StepStatus.NotReady && context.CurrentUtcDateTime < deadline; poll++)
+        {
+            await context.CreateTimer(timings.PollInterval, CancellationToken.None);
+            result = await CallAsync(name, input);
+        }
+
+        return result;
+    }
+
+    /// <summary>Polls until the appliance is down, failed or gone; null when the shutdown timeout passed first.</summary>
+    public async Task<LoadBalancerState?> WaitUntilDownAsync(LoadBalancerTarget target)
+    {
+        var deadline = context.CurrentUtcDateTime + timings.ShutdownTimeout;
+        for (var poll = 0; poll <= timings.MaxPolls(timings.ShutdownTimeout); poll++)
+        {
+            var state = await context.CallActivityAsync<LoadBalancerState>(TaskNames.ReadLoadBalancer, target, timings.ActivityRetry());
+            if (state.IsDown || state.IsFailed)
+            {
+                return state;
+            }
+
+            if (context.CurrentUtcDateTime >= deadline)
+            {
+                break;
+            }
+
+            await context.CreateTimer(timings.PollInterval, CancellationToken.None);
+        }
+
+        return null;
+    }
+}

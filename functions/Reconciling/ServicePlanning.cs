@@ -1,0 +1,143 @@
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Reconcile.Planning;
+using SakuraLb.Reconcile.Scope;
+
+namespace SakuraLb.Functions.Reconciling;
+
+/// <summary>What the cloud looks like on one router's switch.</summary>
+/// <param name="InUse">Every address used in the router's block (<see cref="Cloud.UsedAddresses"/>).</param>
+public sealed record SwitchView(
+    long SwitchId,
+    IReadOnlyList<CloudServer> Servers,
+    IReadOnlyList<ObservedLoadBalancer> LoadBalancers,
+    IReadOnlySet<Ipv4Address> InUse);
+
+/// <summary>A plan for one Service plus what the status row needs to remember about it.</summary>
+/// <param name="Invalid">The Service's spec or annotations are unusable: no cloud call was, or will be, made.</param>
+/// <param name="RealServerHash">Hash of the real servers the plan writes (empty when none).</param>
+public sealed record ServicePlan(ServiceIntent Intent, Plan? Plan, bool Invalid, string RealServerHash)
+{
+    public static ServicePlan Ignored { get; } = new(ServiceIntent.Ignore, null, false, "");
+}
+
+/// <summary>
+/// Glue between stored state, the cloud view and the reconcile core. Pure; the ObserveAndPlan activity and the
+/// resync pass both use it, so the timer decides "nothing to do" with exactly the orchestration's rules.
+/// </summary>
+public static class ServicePlanning
+{
+    /// <summary>
+    /// The checks that need no cloud: scope, then the spec and annotations. A non-null result is final (an
+    /// ignored Service, or an invalid one reported without a single cloud request).
+    /// </summary>
+    public static ServicePlan? Precheck(ServiceSnapshot service, ControllerSettings settings, out LoadBalancerSpec? spec)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        spec = null;
+        var intent = ServiceScope.Classify(service, settings);
+        if (intent == ServiceIntent.Ignore)
+        {
+            return ServicePlan.Ignored;
+        }
+
+        if (intent == ServiceIntent.Cleanup)
+        {
+            return null;
+        }
+
+        var parsed = LoadBalancerSpecParser.Parse(service, settings);
+        if (!parsed.IsValid)
+        {
+            return new ServicePlan(ServiceIntent.Ensure, Planner.Invalid(parsed.Errors, parsed.Warnings, service.CurrentIngress), true, "");
+        }
+
+        spec = parsed.Spec;
+        return null;
+    }
+
+    /// <summary>The router the Service's tags select, or an invalid plan saying why there is none.</summary>
+    public static RouterNetwork? SelectRouter(ServiceSnapshot service, LoadBalancerSpec spec, IReadOnlyList<RouterNetwork> routers, out ServicePlan? failure)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(spec);
+        var router = DesiredLoadBalancerBuilder.SelectRouter(routers, spec.RouterTags, out var problem);
+        failure = problem is null ? null : new ServicePlan(ServiceIntent.Ensure, Planner.Invalid([problem], [], service.CurrentIngress), true, "");
+        return router;
+    }
+
+    /// <summary>Plans a Service that wants a load balancer on the router whose switch <paramref name="onSwitch"/> describes.</summary>
+    public static ServicePlan PlanEnsure(
+        ServiceSnapshot service,
+        ControllerSettings settings,
+        IReadOnlyList<NodeSnapshot> nodes,
+        IReadOnlyList<RouterNetwork> routers,
+        SwitchView onSwitch,
+        IReadOnlyList<ObservedLoadBalancer> found,
+        IReadOnlyList<AddressReservation> reservations)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(onSwitch);
+        ArgumentNullException.ThrowIfNull(reservations);
+        var build = DesiredLoadBalancerBuilder.Build(service, settings, new BuildContext
+        {
+            Routers = routers,
+            Nodes = nodes,
+            Servers = onSwitch.Servers,
+        });
+        if (!build.IsValid)
+        {
+            return new ServicePlan(ServiceIntent.Ensure, Planner.Invalid(build.Errors, build.Warnings, service.CurrentIngress), true, "");
+        }
+
+        var desired = build.Desired!;
+        var plan = Planner.Plan(new PlanInput
+        {
+            Intent = ServiceIntent.Ensure,
+            ServiceUid = service.Uid,
+            Settings = settings,
+            Desired = desired,
+            BuildWarnings = build.Warnings,
+            Found = found,
+            OnSwitch = onSwitch.LoadBalancers,
+            AddressesInUse = onSwitch.InUse,
+            Reservations = [.. reservations
+                .Where(r => string.Equals(r.OwnerUid, service.Uid, StringComparison.Ordinal) || r.SwitchId == desired.Router.SwitchId)
+                .DistinctBy(r => (r.SwitchId, r.Address))],
+        });
+        return new ServicePlan(ServiceIntent.Ensure, plan, false, NodeFingerprint.RealServers(desired.RealServers.Select(s => s.Address.ToString())));
+    }
+
+    /// <summary>Plans a Service whose load balancer must go (deleted, or no longer type LoadBalancer).</summary>
+    public static ServicePlan PlanCleanup(
+        ServiceSnapshot service,
+        ControllerSettings settings,
+        IReadOnlyList<ObservedLoadBalancer> found,
+        IReadOnlyList<AddressReservation> reservations)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var plan = Planner.Plan(new PlanInput
+        {
+            Intent = ServiceIntent.Cleanup,
+            ServiceUid = service.Uid,
+            Settings = settings,
+            Found = found,
+            Reservations = [.. reservations.Where(r => string.Equals(r.OwnerUid, service.Uid, StringComparison.Ordinal))],
+        });
+        return new ServicePlan(ServiceIntent.Cleanup, plan, false, "");
+    }
+
+    /// <summary>Load balancers that may be this Service's: its name, or its UID tag.</summary>
+    public static IReadOnlyList<ObservedLoadBalancer> CandidatesOf(string serviceUid, IEnumerable<ObservedLoadBalancer> loadBalancers)
+    {
+        var name = LoadBalancerNaming.Name(serviceUid);
+        return [.. loadBalancers
+            .Where(lb => lb is not null
+                && (string.Equals(lb.Name, name, StringComparison.Ordinal)
+                    || LoadBalancerNaming.ServiceUidsOf(lb.Tags).Contains(serviceUid, StringComparer.Ordinal)))
+            .DistinctBy(lb => lb.Id)];
+    }
+}

@@ -1,0 +1,285 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SakuraLb.Functions.Activities;
+using SakuraLb.Functions.Cloud;
+using SakuraLb.Functions.Options;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Functions.Reconciling;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Telemetry;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Reconcile.Scope;
+
+namespace SakuraLb.Functions.Resync;
+
+/// <summary>What a resync covers.</summary>
+/// <param name="Namespace">Only this namespace's Services (no orphan collection, no purge); null = the whole cluster.</param>
+/// <param name="CollectOrphans">Look for load balancers of this cluster without a Service (the timer does).</param>
+public sealed record ResyncScope(string? Namespace = null, bool CollectOrphans = false);
+
+/// <summary>What a resync found and started.</summary>
+public sealed record ResyncReport(
+    IReadOnlyList<string> Started,
+    IReadOnlyList<ServiceReference> Services,
+    int Checked,
+    int Behind,
+    int Drifted,
+    int Orphans);
+
+/// <summary>
+/// The batched pass of the timer and of <c>POST /api/resync</c>: reads every desired row and status of the
+/// cluster (one query each), the node set, and the cloud in a fixed number of requests (the cluster's load
+/// balancers with their settings, the routers, the servers and appliances of each router's switch); plans every
+/// Service in memory with the orchestration's own rules; starts reconciles only for Services that are behind
+/// (newer desired state, unsettled, node set changed) or whose load balancer drifted. Nothing differs → no write.
+/// Then the orphans: load balancers tagged with this cluster whose Service is unknown are recorded, and
+/// deleted (or only reported, in dry-run) once the grace period has passed. Finally old Deleted entries and
+/// expired nonces are purged.
+/// </summary>
+public sealed class ClusterResync(
+    IDesiredStore desiredStore,
+    INodeSetStore nodeStore,
+    IStatusStore statusStore,
+    IReservationStore reservationStore,
+    IOrphanStore orphanStore,
+    INonceStore nonceStore,
+    CloudReader reader,
+    ReconcileStarter starter,
+    ControllerSettings settings,
+    IOptions<ControllerOptions> controllerOptions,
+    TimeProvider time,
+    SakuraLbMetrics metrics,
+    ILogger<ClusterResync> logger)
+{
+    private readonly ControllerOptions options = controllerOptions.Value;
+
+    public async Task<ResyncReport> RunAsync(DurableTaskClient client, ResyncScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var cluster = settings.ClusterId;
+        var now = time.GetUtcNow();
+        var all = await desiredStore.ListAsync(cluster, cancellationToken);
+        var statuses = (await statusStore.ListAsync(cluster, cancellationToken)).ToDictionary(s => s.Uid, StringComparer.Ordinal);
+        var nodeSet = await nodeStore.GetAsync(cluster, cancellationToken);
+        var fingerprint = nodeSet?.EligibleFingerprint ?? NodeFingerprint.Eligible(null);
+        var services = scope.Namespace is null ? all : [.. all.Where(s => string.Equals(s.Snapshot.Namespace, scope.Namespace, StringComparison.Ordinal))];
+
+        var behind = new List<DesiredService>();
+        var settled = new List<DesiredService>();
+        foreach (var service in services)
+        {
+            var intent = ServiceScope.Classify(service.Snapshot, settings);
+            if (intent == ServiceIntent.Ignore)
+            {
+                continue;
+            }
+
+            statuses.TryGetValue(service.Uid, out var status);
+            var isBehind = status is null
+                || status.DesiredSeq < service.Seq
+                || !status.Settled
+                || (status.RealServerHash.Length > 0 && status.NodeFingerprint != fingerprint);
+            (isBehind ? behind : settled).Add(service);
+        }
+
+        // Invalid Services settled as Failed need no cloud view: their plan cannot change until they do.
+        var needCloud = settled.Where(s => ServicePlanning.Precheck(s.Snapshot, settings, out _) is null).ToList();
+        var drifted = new List<DesiredService>();
+        var orphans = 0;
+        if (needCloud.Count > 0 || scope.CollectOrphans)
+        {
+            var clusterLbs = await reader.ClusterLoadBalancersAsync(cancellationToken);
+            if (needCloud.Count > 0)
+            {
+                drifted.AddRange(await FindDriftAsync(needCloud, nodeSet, clusterLbs, cancellationToken));
+            }
+
+            if (scope.CollectOrphans && scope.Namespace is null)
+            {
+                orphans = await CollectOrphansAsync(client, all, clusterLbs, now, cancellationToken);
+            }
+        }
+
+        var started = new List<string>();
+        var concerned = new List<ServiceReference>();
+        foreach (var service in behind.Concat(drifted))
+        {
+            await starter.EnsureReconcileAsync(client, cluster, service.Uid, null, cancellationToken);
+            started.Add(TaskNames.ReconcileInstanceId(service.Uid));
+            concerned.Add(new ServiceReference(service.Uid, service.Snapshot.Namespace, service.Snapshot.Name));
+        }
+
+        if (scope.Namespace is null && scope.CollectOrphans)
+        {
+            await PurgeAsync(all, statuses, now, cancellationToken);
+        }
+
+        logger.ResyncFinished(cluster, services.Count, behind.Count, drifted.Count, started.Count, orphans);
+        return new ResyncReport(started, concerned, services.Count, behind.Count, drifted.Count, orphans);
+    }
+
+    private async Task<List<DesiredService>> FindDriftAsync(
+        List<DesiredService> services,
+        NodeSetRecord? nodeSet,
+        IReadOnlyList<ObservedLoadBalancer> clusterLbs,
+        CancellationToken cancellationToken)
+    {
+        var drifted = new List<DesiredService>();
+        IReadOnlyList<RouterInfo>? routers = null;
+        var switches = new Dictionary<long, (SwitchView View, IReadOnlyList<AddressReservation> Reservations)>();
+        foreach (var service in services)
+        {
+            var snapshot = service.Snapshot;
+            if (ServiceScope.Classify(snapshot, settings) == ServiceIntent.Cleanup)
+            {
+                // A deleted Service's load balancer that shows up again (or was never deleted) is drift.
+                if (ServicePlanning.CandidatesOf(service.Uid, clusterLbs).Count > 0)
+                {
+                    drifted.Add(service);
+                }
+
+                continue;
+            }
+
+            ServicePlanning.Precheck(snapshot, settings, out var spec);
+            routers ??= await reader.RoutersAsync(cancellationToken);
+            var router = ServicePlanning.SelectRouter(snapshot, spec!, [.. routers.Select(r => r.Router)], out _);
+            if (router is null)
+            {
+                // The router vanished or became ambiguous: the reconcile reports it.
+                drifted.Add(service);
+                continue;
+            }
+
+            if (!switches.TryGetValue(router.SwitchId, out var onSwitch))
+            {
+                var info = routers.First(r => r.Router.Id == router.Id);
+                onSwitch = (await reader.SwitchAsync(info, cancellationToken), await reservationStore.ListBySwitchAsync(router.SwitchId, cancellationToken));
+                switches[router.SwitchId] = onSwitch;
+            }
+
+            var found = ServicePlanning.CandidatesOf(service.Uid, clusterLbs.Concat(onSwitch.View.LoadBalancers));
+            var plan = ServicePlanning.PlanEnsure(snapshot, settings, nodeSet?.Snapshot.Nodes ?? [], [.. routers.Select(r => r.Router)], onSwitch.View, found, onSwitch.Reservations);
+            if (plan.Plan is { IsNoOp: false })
+            {
+                drifted.Add(service);
+            }
+        }
+
+        return drifted;
+    }
+
+    private async Task<int> CollectOrphansAsync(
+        DurableTaskClient client,
+        IReadOnlyList<DesiredService> all,
+        IReadOnlyList<ObservedLoadBalancer> clusterLbs,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var cluster = settings.ClusterId;
+        var records = (await orphanStore.ListAsync(cluster, cancellationToken)).ToDictionary(o => o.LoadBalancerId);
+        var decisions = OrphanRules.Classify(cluster, all.Select(s => s.Uid).ToHashSet(StringComparer.Ordinal), clusterLbs);
+        var count = 0;
+        foreach (var (lb, orphan, serviceUid) in decisions)
+        {
+            if (!orphan)
+            {
+                if (records.ContainsKey(lb.Id))
+                {
+                    await orphanStore.RemoveAsync(cluster, lb.Id, cancellationToken);
+                }
+
+                continue;
+            }
+
+            count++;
+            if (!records.TryGetValue(lb.Id, out var record))
+            {
+                record = await orphanStore.AddIfMissingAsync(new OrphanRecord(cluster, lb.Id, serviceUid, now), cancellationToken);
+                metrics.Orphan("seen");
+            }
+
+            string action;
+            if (now - record.FirstSeenAt < options.OrphanGracePeriod)
+            {
+                action = $"deleted after {record.FirstSeenAt + options.OrphanGracePeriod:O} unless its Service appears";
+            }
+            else if (options.OrphanDryRun)
+            {
+                action = "would be deleted now (Controller:OrphanDryRun is on)";
+                metrics.Orphan("reported");
+            }
+            else
+            {
+                await starter.EnsureOrphanCleanupAsync(client, new OrphanInput(cluster, lb.Id, serviceUid), cancellationToken);
+                action = "deleting it";
+            }
+
+            logger.OrphanFound(lb.Id, lb.Name, cluster, record.FirstSeenAt, action);
+        }
+
+        // Records of load balancers that are gone (deleted by us or by someone) are dropped.
+        var present = decisions.Select(d => d.LoadBalancer.Id).ToHashSet();
+        foreach (var stale in records.Keys.Where(id => !present.Contains(id)))
+        {
+            await orphanStore.RemoveAsync(cluster, stale, cancellationToken);
+        }
+
+        return count;
+    }
+
+    private async Task PurgeAsync(IReadOnlyList<DesiredService> all, Dictionary<string, StatusRecord> statuses, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cluster = settings.ClusterId;
+        foreach (var service in all)
+        {
+            if (statuses.TryGetValue(service.Uid, out var status)
+                && status.Status.Phase == ServicePhase.Deleted
+                && status.Settled
+                && status.Status.FinalizerReleasable
+                && status.DesiredSeq == service.Seq
+                && now - status.Status.UpdatedAt > options.DeletedStatusRetention
+                && await desiredStore.DeleteAsync(cluster, service.Uid, service.Seq, cancellationToken))
+            {
+                await statusStore.DeleteAsync(cluster, service.Uid, cancellationToken);
+            }
+        }
+
+        await nonceStore.PurgeExpiredAsync(now, cancellationToken);
+    }
+}
+
+/// <summary>Which load balancers of the cluster are orphans. Pure.</summary>
+public static class OrphanRules
+{
+    /// <summary>
+    /// For each load balancer carrying exactly this cluster's tag: an orphan when none of its Service-UID tags is a
+    /// known Service, or (without a UID tag, as the original CCM made them) when its name is no known Service's.
+    /// A load balancer with another cluster's tag, several cluster tags, or none is not considered at all.
+    /// </summary>
+    public static IReadOnlyList<(ObservedLoadBalancer LoadBalancer, bool Orphan, string? ServiceUid)> Classify(
+        string clusterId, IReadOnlySet<string> knownUids, IEnumerable<ObservedLoadBalancer> loadBalancers)
+    {
+        ArgumentNullException.ThrowIfNull(knownUids);
+        var knownNames = knownUids.Select(LoadBalancerNaming.Name).ToHashSet(StringComparer.Ordinal);
+        var result = new List<(ObservedLoadBalancer, bool, string?)>();
+        foreach (var lb in loadBalancers.Where(l => l is not null).DistinctBy(l => l.Id))
+        {
+            var clusters = LoadBalancerNaming.ClusterIdsOf(lb.Tags);
+            if (clusters.Count != 1 || !string.Equals(clusters[0], clusterId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var uids = LoadBalancerNaming.ServiceUidsOf(lb.Tags);
+            var known = uids.Count > 0 ? uids.Any(knownUids.Contains) : knownNames.Contains(lb.Name);
+            result.Add((lb, !known, uids.Count > 0 ? uids[0] : null));
+        }
+
+        return result;
+    }
+}

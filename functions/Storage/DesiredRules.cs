@@ -1,0 +1,52 @@
+using SakuraLb.Model;
+
+namespace SakuraLb.Functions.Storage;
+
+/// <summary>Which of two snapshots of one Service is kept. Pure; both store implementations use it.</summary>
+public static class DesiredRules
+{
+    /// <summary>
+    /// A tombstone wins over any live snapshot (the Service is gone whatever its last version said); a live
+    /// snapshot never replaces a tombstone; otherwise the newer resourceVersion wins.
+    /// </summary>
+    public static bool ShouldReplace(ServiceSnapshot? stored, ServiceSnapshot candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        if (stored is null)
+        {
+            return true;
+        }
+
+        if (stored.Deleted)
+        {
+            return false;
+        }
+
+        return candidate.Deleted || ResourceVersions.IsNewer(candidate.ResourceVersion, stored.ResourceVersion);
+    }
+
+    /// <summary>
+    /// What is stored for an accepted candidate: a tombstone keeps the stored spec (class, type, ports) so
+    /// the Service's scope is still known when its cloud resources are cleaned up.
+    /// </summary>
+    public static ServiceSnapshot Merge(ServiceSnapshot? stored, ServiceSnapshot candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        if (!candidate.Deleted || stored is null)
+        {
+            return candidate;
+        }
+
+        return stored with
+        {
+            Deleted = true,
+            Namespace = string.IsNullOrEmpty(candidate.Namespace) ? stored.Namespace : candidate.Namespace,
+            Name = string.IsNullOrEmpty(candidate.Name) ? stored.Name : candidate.Name,
+            ResourceVersion = string.IsNullOrEmpty(candidate.ResourceVersion) ? stored.ResourceVersion : candidate.ResourceVersion,
+        };
+    }
+
+    /// <summary>True when the node set should replace the stored one by resourceVersion (content is compared separately).</summary>
+    public static bool IsOlderNodeSet(string? candidateVersion, string? storedVersion) =>
+        ResourceVersions.TryCompare(candidateVersion, storedVersion, out var comparison) && comparison < 0;
+}

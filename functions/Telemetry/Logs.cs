@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging;
+using SakuraLb.Model;
+
+namespace SakuraLb.Functions.Telemetry;
+
+/// <summary>
+/// Every log line of the app, source-generated. Event-id bands: 1000–1099 HTTP ingest, 1100–1199
+/// orchestrations, 1200–1299 activities and cloud steps, 1300–1399 resync and orphans, 1400–1499 start-up.
+/// </summary>
+internal static partial class Logs
+{
+    private static readonly Func<ILogger, string, string, string, IDisposable?> ServiceScopeDefinition =
+        LoggerMessage.DefineScope<string, string, string>("Service {ServiceNamespace}/{ServiceName} ({ServiceUid})");
+
+    /// <summary>A scope naming the Service, so every line below it can be filtered by Service.</summary>
+    public static IDisposable? BeginServiceScope(this ILogger logger, string serviceNamespace, string name, string uid) =>
+        ServiceScopeDefinition(logger, serviceNamespace, name, uid);
+
+    // 1000–1099: HTTP ingest.
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Rejected {Method} {Path}: {Status} {Reason}")]
+    public static partial void RequestRejected(this ILogger logger, string method, string path, int status, string reason);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Events from cluster {ClusterId}: {Stored} stored, {Stale} stale, node set {NodeOutcome}; {Started} reconciles started")]
+    public static partial void EventsAccepted(this ILogger logger, string clusterId, int stored, int stale, string nodeOutcome, int started);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Events batch for cluster {ClusterId} could not be stored: {Reason}")]
+    public static partial void EventsNotStored(this ILogger logger, string clusterId, string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Reconcile {InstanceId} already pending or running; it will see the change")]
+    public static partial void ReconcileAlreadyRunning(this ILogger logger, string instanceId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Started reconcile {InstanceId} (start at {StartAt})")]
+    public static partial void ReconcileStarted(this ILogger logger, string instanceId, DateTimeOffset? startAt);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Resync requested for cluster {ClusterId} ({Scope}): {Started} reconciles started")]
+    public static partial void ResyncRequested(this ILogger logger, string clusterId, string scope, int started);
+
+    // 1100–1199: orchestrations.
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Reconcile pass {Pass} for {Uid}: plan of {StepCount} steps, outcome {Phase} {ReasonCode}")]
+    public static partial void Planned(this ILogger logger, int pass, string uid, int stepCount, ServicePhase phase, string reasonCode);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Reconcile of {Uid} finished: {Outcome} after {Passes} passes")]
+    public static partial void ReconcileFinished(this ILogger logger, string uid, string outcome, int passes);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Reconcile of {Uid} stopped early: {Reason}")]
+    public static partial void ReconcileStoppedEarly(this ILogger logger, string uid, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Waiting for the node set of {Uid} to settle until {Until}")]
+    public static partial void NodeDebounce(this ILogger logger, string uid, DateTime until);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Orphan cleanup of load balancer {LoadBalancerId}: {Outcome}")]
+    public static partial void OrphanCleanupFinished(this ILogger logger, long loadBalancerId, string outcome);
+
+    // 1200–1299: activities.
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Created load balancer {LoadBalancerId} ({Name})")]
+    public static partial void LoadBalancerCreated(this ILogger logger, long loadBalancerId, string name);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Load balancer {Name} already exists as {LoadBalancerId}; not creating another")]
+    public static partial void LoadBalancerAlreadyExists(this ILogger logger, string name, long loadBalancerId);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "{Step} on load balancer {LoadBalancerId}: {Result}")]
+    public static partial void StepDone(this ILogger logger, string step, long loadBalancerId, string result);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Addresses for {Uid} lost a race ({Conflicts}); planning again")]
+    public static partial void ReservationConflict(this ILogger logger, string uid, string conflicts);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Sakura call for {Step} failed permanently: {Message}")]
+    public static partial void CloudCallFailed(this ILogger logger, string step, string message);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Status of {Uid}: {Phase} {ReasonCode} (settled {Settled})")]
+    public static partial void StatusPublished(this ILogger logger, string uid, ServicePhase phase, string? reasonCode, bool settled);
+
+    // 1300–1399: resync and orphans.
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Resync of cluster {ClusterId}: {Services} Services, {Behind} behind, {Drifted} drifted, {Started} started, {Orphans} orphans")]
+    public static partial void ResyncFinished(this ILogger logger, string clusterId, int services, int behind, int drifted, int started, int orphans);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Load balancer {LoadBalancerId} ({Name}) is tagged with cluster {ClusterId} but has no Service; first seen {FirstSeenAt}, {Action}")]
+    public static partial void OrphanFound(this ILogger logger, long loadBalancerId, string name, string clusterId, DateTimeOffset firstSeenAt, string action);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Resync of cluster {ClusterId} failed")]
+    public static partial void ResyncFailed(this ILogger logger, Exception exception, string clusterId);
+
+    // 1400–1499: start-up.
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "SakuraLb function app for cluster {ClusterId}, storage {StorageMode}")]
+    public static partial void Starting(this ILogger logger, string clusterId, string storageMode);
+}

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using SakuraLb.Functions.Ingest;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Functions.Resync;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Telemetry;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+
+namespace SakuraLb.Functions.Triggers;
+
+/// <summary>
+/// <c>POST /api/resync</c>: one Service (namespace + name) is reconciled now, unconditionally; a namespace or
+/// the whole cluster gets the timer's batched pass, which starts reconciles only where something is behind or
+/// drifted. The answer lists the instances started (or already running) and the Services concerned.
+/// </summary>
+public sealed class ResyncFunction(
+    SignedRequestReader reader,
+    ClusterResync resync,
+    ReconcileStarter starter,
+    IDesiredStore desired,
+    ControllerSettings settings,
+    ILogger<ResyncFunction> logger)
+{
+    [Function("Resync")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "resync")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var signed = await reader.ReadAsync(request, cancellationToken);
+        if (!signed.IsValid)
+        {
+            logger.RequestRejected(request.Method, request.Path, EventsFunction.StatusOf(signed.Problem!), signed.RejectReason ?? "");
+            return signed.Problem!;
+        }
+
+        if (!SignedRequestReader.IsJson(request.ContentType))
+        {
+            return Problems.UnsupportedMediaType(request.ContentType);
+        }
+
+        if (!ModelJson.TryDeserialize<ResyncRequest>(signed.Body, out var body, out var error))
+        {
+            return Problems.InvalidJson(error!);
+        }
+
+        var errors = ResyncRequestValidator.Validate(body);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid("The resync request is invalid", errors);
+        }
+
+        if (!string.Equals(body.ClusterId, settings.ClusterId, StringComparison.Ordinal))
+        {
+            return Problems.Forbidden($"this function app serves cluster \"{settings.ClusterId}\", not \"{body.ClusterId}\"");
+        }
+
+        ResyncResponse response;
+        if (!string.IsNullOrEmpty(body.Name))
+        {
+            var service = (await desired.ListAsync(settings.ClusterId, cancellationToken))
+                .FirstOrDefault(s => string.Equals(s.Snapshot.Namespace, body.Namespace, StringComparison.Ordinal)
+                    && string.Equals(s.Snapshot.Name, body.Name, StringComparison.Ordinal));
+            if (service is null)
+            {
+                return Problems.NotFound($"no Service {body.Namespace}/{body.Name} is known to the function app");
+            }
+
+            await starter.EnsureReconcileAsync(client, settings.ClusterId, service.Uid, null, cancellationToken);
+            response = new ResyncResponse
+            {
+                StartedInstanceIds = [TaskNames.ReconcileInstanceId(service.Uid)],
+                Services = [new ServiceReference(service.Uid, service.Snapshot.Namespace, service.Snapshot.Name)],
+            };
+        }
+        else
+        {
+            var report = await resync.RunAsync(client, new ResyncScope(body.Namespace), cancellationToken);
+            response = new ResyncResponse { StartedInstanceIds = report.Started, Services = report.Services };
+        }
+
+        logger.ResyncRequested(settings.ClusterId, body.Name is null ? body.Namespace ?? "cluster" : $"{body.Namespace}/{body.Name}", response.StartedInstanceIds.Count);
+        return new ContentResult
+        {
+            StatusCode = StatusCodes.Status202Accepted,
+            ContentType = "application/json; charset=utf-8",
+            Content = ModelJson.Serialize(response),
+        };
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using SakuraLb.Functions.Ingest;
+using SakuraLb.Functions.Reconciling;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Telemetry;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+
+namespace SakuraLb.Functions.Triggers;
+
+/// <summary>
+/// <c>GET /api/status</c>: the cluster's status feed, signed like every call. One table query; an
+/// <c>If-None-Match</c> naming the current ETag gets 304 with no body.
+/// </summary>
+public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, ControllerSettings settings, ILogger<StatusFunction> logger)
+{
+    [Function("Status")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "status")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var signed = await reader.ReadAsync(request, cancellationToken);
+        if (!signed.IsValid)
+        {
+            logger.RequestRejected(request.Method, request.Path, EventsFunction.StatusOf(signed.Problem!), signed.RejectReason ?? "");
+            return signed.Problem!;
+        }
+
+        var feed = StatusFeedBuilder.Build(settings.ClusterId, await statuses.ListAsync(settings.ClusterId, cancellationToken));
+        request.HttpContext.Response.Headers.ETag = feed.ETag;
+        if (StatusFeedBuilder.Matches(request.Headers.IfNoneMatch, feed.ETag!))
+        {
+            return new StatusCodeResult(StatusCodes.Status304NotModified);
+        }
+
+        return new ContentResult
+        {
+            StatusCode = StatusCodes.Status200OK,
+            ContentType = "application/json; charset=utf-8",
+            Content = ModelJson.Serialize(feed),
+        };
+    }
+}
