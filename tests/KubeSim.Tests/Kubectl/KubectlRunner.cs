@@ -20,7 +20,10 @@ internal sealed class KubectlRunner : IDisposable
 
     public string Dir { get; }
 
-    public static string Executable { get; } = Find();
+    private static readonly Lazy<string> Path_ = new(Find);
+
+    /// <summary>kubectl on PATH; throws a clear InvalidOperationException (not a type-initializer error) when it is missing.</summary>
+    public static string Executable => Path_.Value;
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {

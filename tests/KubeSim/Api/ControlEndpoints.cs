@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using KubeSim.Api;
 using KubeSim.Storage;
 
-namespace KubeSim;
+namespace KubeSim.Api;
 
 /// <summary>
 /// The <c>/_sim/</c> test controls over HTTP (documented in docs/kube-simulator.md): history

@@ -88,11 +88,6 @@ internal sealed record KubeRequestInfo(
             sub = string.Join('/', rest.Skip(2));
         }
 
-        if (resource == "namespaces" && name.Length == 0 && ns.Length > 0)
-        {
-            name = ns;
-        }
-
         if (verb == "get" && name.Length == 0)
         {
             verb = "list";
