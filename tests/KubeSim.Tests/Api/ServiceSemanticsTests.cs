@@ -210,6 +210,19 @@ public sealed class ServiceSemanticsTests
     }
 
     [Fact]
+    public async Task Patch_ToClusterIpWithANewNodePort_IsRejectedLikeApiServer()
+    {
+        await using var sim = await KubeApiSimulator.StartAsync();
+        using var api = new ApiClient(sim.BaseAddress);
+        await api.CreateServiceAsync("web");
+
+        var r = await api.PatchAsync(Svc + "/web", """{"spec":{"type":"ClusterIP","ports":[{"port":80,"targetPort":8080,"nodePort":32000}]}}""", "application/merge-patch+json");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, r.Status);
+        Assert.Contains("spec.ports[0].nodePort: Forbidden", r.Object.Str("message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_ExternalTrafficPolicyLocal_AllocatesHealthCheckNodePort()
     {
         await using var sim = await KubeApiSimulator.StartAsync();

@@ -81,35 +81,50 @@ internal sealed class ServiceStrategy : ResourceStrategy
             spec["healthCheckNodePort"] = hc;
         }
 
-        // Fields that only make sense for some types go away when the type changes.
+        // Fields that only make sense for some types go away when the type changes, but only values the
+        // request left as they were: a value the client changed on purpose is kept so validation reports it.
         if (type is "ClusterIP" or "ExternalName")
         {
-            foreach (var port in spec.Arr("ports")?.OfType<JsonObject>() ?? [])
+            var newList = spec.Arr("ports")?.OfType<JsonObject>().ToList() ?? [];
+            var oldList = oldSpec.Arr("ports")?.OfType<JsonObject>().ToList() ?? [];
+            var unchanged = newList.All(p => (p.Int("nodePort") ?? 0) == 0 || oldList.Any(o => o.Int("nodePort") == p.Int("nodePort")));
+            if (unchanged)
             {
-                port.Remove("nodePort");
+                foreach (var port in newList)
+                {
+                    port.Remove("nodePort");
+                }
             }
 
-            spec.Remove("externalTrafficPolicy");
+            DropIfUnchanged(spec, oldSpec, "externalTrafficPolicy");
         }
 
         if (!NeedsHealthCheckNodePort(spec))
         {
-            spec.Remove("healthCheckNodePort");
+            DropIfUnchanged(spec, oldSpec, "healthCheckNodePort");
         }
 
         if (type != "LoadBalancer")
         {
-            spec.Remove("allocateLoadBalancerNodePorts");
-            spec.Remove("loadBalancerClass");
+            DropIfUnchanged(spec, oldSpec, "allocateLoadBalancerNodePorts");
+            DropIfUnchanged(spec, oldSpec, "loadBalancerClass");
         }
 
         if (type == "ExternalName")
         {
-            spec.Remove("clusterIP");
-            spec.Remove("clusterIPs");
-            spec.Remove("ipFamilies");
-            spec.Remove("ipFamilyPolicy");
-            spec.Remove("internalTrafficPolicy");
+            DropIfUnchanged(spec, oldSpec, "clusterIP");
+            DropIfUnchanged(spec, oldSpec, "clusterIPs");
+            DropIfUnchanged(spec, oldSpec, "ipFamilies");
+            DropIfUnchanged(spec, oldSpec, "ipFamilyPolicy");
+            DropIfUnchanged(spec, oldSpec, "internalTrafficPolicy");
+        }
+    }
+
+    private static void DropIfUnchanged(JsonObject spec, JsonObject oldSpec, string field)
+    {
+        if (JsonNode.DeepEquals(spec[field], oldSpec[field]))
+        {
+            spec.Remove(field);
         }
     }
 
