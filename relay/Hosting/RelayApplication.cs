@@ -26,7 +26,7 @@ public static class RelayApplication
         catch (InvalidOperationException ex)
         {
             // The binder names the key and the value it could not convert.
-            throw new RelayOptionsException([ex.InnerException?.Message ?? ex.Message]);
+            throw new RelayOptionsException([ex.Message]);
         }
 
         return Validated(options.WithEnvironmentDefaults(environment ?? Environment.GetEnvironmentVariable));
@@ -41,7 +41,7 @@ public static class RelayApplication
         }
         catch (InvalidOperationException ex)
         {
-            throw new RelayOptionsException([ex.InnerException?.Message ?? ex.Message]);
+            throw new RelayOptionsException([ex.Message]);
         }
     }
 
