@@ -32,7 +32,8 @@ internal sealed class WatchStream : IAsyncDisposable
     /// <summary>The next event, or null when the server ended the stream.</summary>
     public async Task<(string Type, JsonObject Object)?> NextAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        // Generous: CI runs every test assembly at once on two cores.
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         var line = await _reader.ReadLineAsync(cts.Token);
         if (line is null)
         {

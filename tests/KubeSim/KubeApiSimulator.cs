@@ -83,10 +83,10 @@ public sealed class KubeApiSimulator : IAsyncDisposable
     /// <summary>Number of open watch streams (of one resource, or all).</summary>
     public int OpenWatchCount(string? resource = null) => _store.OpenWatchCount(StorageOf(resource));
 
-    /// <summary>Waits until at least <paramref name="count"/> watches of the resource are open, polling until the deadline.</summary>
+    /// <summary>Waits until at least <paramref name="count"/> watches of the resource are open, polling until the deadline (default 30 s).</summary>
     public async Task WaitForWatchesAsync(string resource, int count = 1, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (OpenWatchCount(resource) < count)
         {
             if (DateTime.UtcNow > deadline)
