@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Functions.Resync;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Triggers;
+using SakuraLb.Model;
+using SakuraSim;
+
+namespace SakuraLb.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// The whole function app in-process: the in-process durable engine with the app's registrations
+/// (<see cref="DurableRegistry"/>), the app's services (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>)
+/// against a Sakura simulator on loopback, in-memory or Azurite table storage, and every duration in milliseconds.
+/// One per test: each test has its own simulator, cluster id and stores.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private static readonly ILoggerFactory QuietLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
+
+    private readonly DurableTaskTestHost host;
+    private readonly SakuraSimulator simulator;
+
+    private TestApp(DurableTaskTestHost host, SakuraSimulator simulator, string clusterId)
+    {
+        this.host = host;
+        this.simulator = simulator;
+        ClusterId = clusterId;
+        Sim = new SimControl(simulator.BaseAddress);
+    }
+
+    public string ClusterId { get; }
+
+    public SimControl Sim { get; }
+
+    public Uri ApiRoot => simulator.ApiRoot;
+
+    public DurableTaskClient Client => host.Client;
+
+    public IServiceProvider Services => host.Services;
+
+    public IDesiredStore Desired => Services.GetRequiredService<IDesiredStore>();
+
+    public IStatusStore Statuses => Services.GetRequiredService<IStatusStore>();
+
+    public IReservationStore Reservations => Services.GetRequiredService<IReservationStore>();
+
+    public IOrphanStore Orphans => Services.GetRequiredService<IOrphanStore>();
+
+    /// <param name="settings">Overrides of the default test configuration (keys like "Reconcile:PollInterval").</param>
+    /// <param name="simulatorOptions">Simulator options (default: immediate lifecycle, no rate limit).</param>
+    /// <param name="services">Extra registrations (e.g. a fault-injecting handler on the Sakura client).</param>
+    public static async Task<TestApp> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null,
+        SakuraSimulatorOptions? simulatorOptions = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var simulator = await SakuraSimulator.StartAsync(simulatorOptions ?? new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
+        var clusterId = "c" + Guid.NewGuid().ToString("N")[..12];
+        var values = new Dictionary<string, string?>
+        {
+            ["Controller:ClusterId"] = clusterId,
+            ["Controller:OrphanGracePeriod"] = "00:00:00.500",
+            ["Ingest:HmacSecret"] = SignedRequests.Secret,
+            ["Reconcile:PollInterval"] = "00:00:00.020",
+            ["Reconcile:BootTimeout"] = "00:00:30",
+            ["Reconcile:ShutdownTimeout"] = "00:00:30",
+            ["Reconcile:NodeDebounce"] = "00:00:00.300",
+            ["Reconcile:NodeDebounceMax"] = "00:00:05",
+            ["Reconcile:NotFoundGrace"] = "00:00:05",
+            ["Reconcile:PoweredOffGrace"] = "00:00:02",
+            ["Reconcile:ActivityRetry:FirstRetryInterval"] = "00:00:00.050",
+            ["Reconcile:ActivityRetry:MaxRetryInterval"] = "00:00:00.500",
+            ["Reconcile:ActivityRetry:MaxAttempts"] = "8",
+            ["Storage:Mode"] = "InMemory",
+            ["Sakura:ApiRootUrl"] = simulator.ApiRoot.AbsoluteUri,
+            ["Sakura:AccessToken"] = "test-token",
+            ["Sakura:AccessTokenSecret"] = "test-secret",
+            ["Sakura:Zone"] = "is1a",
+            ["Sakura:RequestsPerSecond"] = "1000",
+            ["Sakura:RetryBaseDelay"] = "00:00:00.010",
+            ["Sakura:RetryMaxDelay"] = "00:00:00.100",
+            ["Sakura:Timeout"] = "00:00:10",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var deferred = new DeferredServiceProvider();
+        var host = await DurableTaskTestHost.StartAsync(
+            registry => DurableRegistry.Register(registry, deferred),
+            new DurableTaskTestHostOptions
+            {
+                LoggerFactory = QuietLogs,
+                ConfigureServices = s =>
+                {
+                    s.AddSakuraLbFunctions(configuration);
+                    s.AddSingleton<Sakura.Http.SakuraRateLimiterRegistry>(new Sakura.Http.SakuraRateLimiterRegistry());
+                    services?.Invoke(s);
+                },
+            });
+        deferred.Target = host.Services;
+        return new TestApp(host, simulator, clusterId);
+    }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>POSTs a signed batch to the events function; returns the status code and the body.</summary>
+    public async Task<(int Status, string Body)> PostEventsAsync(IReadOnlyList<ServiceSnapshot>? services = null, NodeSetSnapshot? nodes = null)
+    {
+        var batch = new EventBatch { ClusterId = ClusterId, SentAt = DateTimeOffset.UtcNow, Services = services ?? [], Nodes = nodes };
+        var result = await Get<EventsFunction>().Run(SignedRequests.Events(ModelJson.SerializeToUtf8Bytes(batch)), Client, CancellationToken.None);
+        return Read(result);
+    }
+
+    public async Task<StatusFeed> StatusFeedAsync()
+    {
+        var (status, body) = Read(await Get<StatusFunction>().Run(SignedRequests.Status(), Client, CancellationToken.None));
+        Assert.Equal(200, status);
+        return ModelJson.Deserialize<StatusFeed>(body)!;
+    }
+
+    public Task<ResyncReport> ResyncAsync(bool collectOrphans = true) =>
+        Get<ClusterResync>().RunAsync(Client, new ResyncScope(CollectOrphans: collectOrphans), CancellationToken.None);
+
+    /// <summary>
+    /// Waits until the Service's reconcile is not pending or running and its status reflects the newest desired
+    /// state and is settled, then returns the status.
+    /// </summary>
+    public async Task<StatusRecord> WaitSettledAsync(string uid, TimeSpan? timeout = null)
+    {
+        return await Poll.UntilAsync(
+            async () =>
+            {
+                var instance = await Client.GetInstanceAsync(TaskNames.ReconcileInstanceId(uid));
+                var desired = await Desired.GetAsync(ClusterId, uid, CancellationToken.None);
+                var status = await Statuses.GetAsync(ClusterId, uid, CancellationToken.None);
+                var idle = instance is null || instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running);
+                return (Idle: idle, Status: status, Seq: desired?.Seq ?? 0, Runtime: instance?.RuntimeStatus, Failure: instance?.FailureDetails?.ErrorMessage);
+            },
+            s => s.Idle && s.Status is { Settled: true } && s.Status.DesiredSeq >= s.Seq,
+            $"Service {uid} to settle",
+            timeout ?? TimeSpan.FromSeconds(90)).ContinueWith(t => t.Result.Status!, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits until no orchestration of these Services is pending or running.</summary>
+    public Task WaitIdleAsync(IEnumerable<string> instanceIds, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            async () =>
+            {
+                var busy = new List<string>();
+                foreach (var id in instanceIds)
+                {
+                    var instance = await Client.GetInstanceAsync(id);
+                    if (instance?.RuntimeStatus is OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running)
+                    {
+                        busy.Add(id);
+                    }
+                }
+
+                return busy;
+            },
+            busy => busy.Count == 0,
+            "orchestrations to finish",
+            timeout ?? TimeSpan.FromSeconds(120));
+
+    public static (int Status, string Body) Read(IActionResult result) => result switch
+    {
+        ContentResult content => (content.StatusCode ?? 200, content.Content ?? ""),
+        StatusCodeResult code => (code.StatusCode, ""),
+        ObjectResult obj => (obj.StatusCode ?? 200, JsonSerializer.Serialize(obj.Value)),
+        _ => throw new InvalidOperationException($"Unexpected result {result.GetType().Name}"),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.DisposeAsync();
+        await simulator.DisposeAsync();
+        Sim.Dispose();
+    }
+
+    /// <summary>Lets the registrations resolve services from the worker host, which exists only after start.</summary>
+    private sealed class DeferredServiceProvider : IServiceProvider
+    {
+        public IServiceProvider? Target { get; set; }
+
+        public object? GetService(Type serviceType) =>
+            (Target ?? throw new InvalidOperationException("The durable host has not started yet.")).GetService(serviceType);
+    }
+}
