@@ -40,51 +40,72 @@ public static class RealServerSelector
         var withoutAddress = new List<string>();
         var duplicates = new List<string>();
 
-        var serversByName = servers
-            .Where(s => s is not null)
-            .GroupBy(s => s.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-
-        var placed = new List<RealServerTarget>();
-        var taken = new Dictionary<Ipv4Address, string>();
-        foreach (var node in nodes.Where(n => n is not null && !string.IsNullOrEmpty(n.Name))
-                     .DistinctBy(n => n.Name, StringComparer.Ordinal)
-                     .OrderBy(n => n.Name, StringComparer.Ordinal))
+        // One pass, no grouping: this runs once per Service over every server of the zone.
+        var serversByName = new Dictionary<string, CloudServer>(servers.Count, StringComparer.Ordinal);
+        var sharedNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var server in servers)
         {
+            if (server?.Name is { } serverName && !serversByName.TryAdd(serverName, server))
+            {
+                sharedNames.Add(serverName);
+            }
+        }
+
+        // Input order, no sort of the whole node set: problem lists are sorted at the end, and an
+        // address claimed twice goes to the ordinally smaller node name, whatever the input order.
+        var placed = new List<RealServerTarget>();
+        var byAddress = new Dictionary<Ipv4Address, int>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            if (node is null || string.IsNullOrEmpty(node.Name) || !seen.Add(node.Name))
+            {
+                continue;
+            }
+
             if (!NodeEligibility.IsEligible(node))
             {
                 excluded.Add(node.Name);
                 continue;
             }
 
-            if (!serversByName.TryGetValue(node.Name, out var matches))
+            if (!serversByName.TryGetValue(node.Name, out var server))
             {
                 withoutServer.Add(node.Name);
                 continue;
             }
 
-            if (matches.Count > 1)
+            if (sharedNames.Contains(node.Name))
             {
                 ambiguous.Add(node.Name);
                 continue;
             }
 
-            var address = AddressOnRouter(matches[0], node, router);
+            var address = AddressOnRouter(server, node, router);
             if (address is null)
             {
                 withoutAddress.Add(node.Name);
                 continue;
             }
 
-            if (taken.TryGetValue(address.Value, out var other))
+            if (byAddress.TryGetValue(address.Value, out var index))
             {
-                duplicates.Add($"{node.Name} ({address} is already {other}'s)");
+                var holder = placed[index].NodeName;
+                var (keep, lose) = string.CompareOrdinal(holder, node.Name) < 0 ? (holder, node.Name) : (node.Name, holder);
+                duplicates.Add($"{lose} ({address} is already {keep}'s)");
+                placed[index] = new RealServerTarget(keep, address.Value);
                 continue;
             }
 
-            taken.Add(address.Value, node.Name);
+            byAddress.Add(address.Value, placed.Count);
             placed.Add(new RealServerTarget(node.Name, address.Value));
         }
+
+        excluded.Sort(StringComparer.Ordinal);
+        withoutServer.Sort(StringComparer.Ordinal);
+        ambiguous.Sort(StringComparer.Ordinal);
+        withoutAddress.Sort(StringComparer.Ordinal);
+        duplicates.Sort(StringComparer.Ordinal);
 
         if (withoutServer.Count > 0)
         {
@@ -117,13 +138,21 @@ public static class RealServerSelector
         var dropped = new List<string>();
         if (placed.Count > maxServers)
         {
-            var ranked = placed
-                .OrderByDescending(p => Rank(stableKey, p.NodeName))
-                .ThenBy(p => p.NodeName, StringComparer.Ordinal)
-                .ToList();
-            dropped.AddRange(ranked.Skip(maxServers).Select(p => p.NodeName).Order(StringComparer.Ordinal));
+            // Keep the maxServers best-ranked in a heap whose top is the worst kept one: O(n log max).
+            var seed = Seed(stableKey);
+            var kept = new PriorityQueue<RealServerTarget, (ulong Rank, string Name)>(maxServers + 1, WorstFirst.Instance);
+            foreach (var target in placed)
+            {
+                kept.Enqueue(target, (Rank(seed, target.NodeName), target.NodeName));
+                if (kept.Count > maxServers)
+                {
+                    dropped.Add(kept.Dequeue().NodeName);
+                }
+            }
+
+            dropped.Sort(StringComparer.Ordinal);
             var total = placed.Count;
-            placed = ranked.Take(maxServers).ToList();
+            placed = [.. kept.UnorderedItems.Select(i => i.Element)];
             warnings.Add(new ValidationProblem(
                 ReasonCodes.TooManyNodes,
                 $"{total} nodes qualify but one VIP takes at most {maxServers} real servers; left out: {Names(dropped)}"));
@@ -173,16 +202,37 @@ public static class RealServerSelector
     }
 
     /// <summary>FNV-1a over key and node name: deterministic across processes (string.GetHashCode is not).</summary>
-    internal static ulong Rank(string key, string nodeName)
+    internal static ulong Rank(string key, string nodeName) => Rank(Seed(key), nodeName);
+
+    /// <summary>Lower rank first; on equal rank the larger name first (so the smaller name is kept).</summary>
+    private sealed class WorstFirst : IComparer<(ulong Rank, string Name)>
+    {
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare((ulong Rank, string Name) x, (ulong Rank, string Name) y) =>
+            x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : string.CompareOrdinal(y.Name, x.Name);
+    }
+
+    private static ulong Seed(string key)
     {
         var hash = 14695981039346656037UL;
-        foreach (var c in key + "\n" + nodeName)
+        foreach (var c in key)
         {
-            hash ^= c;
-            hash *= 1099511628211UL;
+            hash = (hash ^ c) * 1099511628211UL;
         }
 
-        // One more mixing round so names differing only in the last character spread well.
+        return (hash ^ '\n') * 1099511628211UL;
+    }
+
+    private static ulong Rank(ulong seed, string nodeName)
+    {
+        var hash = seed;
+        foreach (var c in nodeName)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        // A final mix so names differing only in the last character spread well.
         hash ^= hash >> 33;
         hash *= 0xff51afd7ed558ccdUL;
         hash ^= hash >> 33;

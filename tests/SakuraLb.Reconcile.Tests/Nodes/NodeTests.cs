@@ -114,6 +114,19 @@ public sealed class NodeTests
     }
 
     [Fact]
+    public void Select_SharedAddress_GoesToTheSmallerNameWhateverTheInputOrder()
+    {
+        var servers = new[] { Server("c", "203.0.113.106"), Server("b", "203.0.113.106") };
+
+        var forward = RealServerSelector.Select([Node("b"), Node("c")], servers, Router, 40, Uid);
+        var backward = RealServerSelector.Select([Node("c"), Node("b")], [.. servers.Reverse()], Router, 40, Uid);
+
+        Assert.Equal(["b"], forward.Servers.Select(s => s.NodeName));
+        Assert.Equal(forward.Servers, backward.Servers);
+        Assert.Equal(forward.Warnings, backward.Warnings);
+    }
+
+    [Fact]
     public void Select_ExcludedNodes_AreListedNotWarned()
     {
         var (nodes, servers) = Workers(2);
