@@ -46,12 +46,18 @@ public sealed record RouterNetwork
     /// <summary>Addresses a load balancer may use: the assignable range inside the block, minus the reserved ones.</summary>
     public IEnumerable<Ipv4Address> CandidateAddresses()
     {
-        var reserved = ReservedAddresses;
-        return AssignableRange.Addresses().Where(a => Block.Contains(a) && !reserved.Contains(a));
+        return AssignableRange.Addresses().Where(a => Block.Contains(a) && !IsReserved(a));
     }
 
     public bool IsCandidate(Ipv4Address address) =>
-        AssignableRange.Contains(address) && Block.Contains(address) && !ReservedAddresses.Contains(address);
+        AssignableRange.Contains(address) && Block.Contains(address) && !IsReserved(address);
+
+    /// <summary><see cref="ReservedAddresses"/> without allocating (called for every address of a range).</summary>
+    public bool IsReserved(Ipv4Address address)
+    {
+        var offset = (long)address.Value - Block.Network.Value;
+        return offset is >= 0 and <= 3 || address == Block.Broadcast || address == DefaultRoute;
+    }
 
     public override string ToString() => $"{Name} ({Id}, {Block})";
 }
