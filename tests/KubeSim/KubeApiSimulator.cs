@@ -74,6 +74,30 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         return new KubeApiSimulator(app, store, controls, baseAddress);
     }
 
+    /// <summary>
+    /// A kubeconfig (context "kubesim", namespace default, no credentials) pointing at this simulator, for
+    /// kubectl or <c>KubernetesClientConfiguration.BuildConfigFromConfigFile</c>.
+    /// </summary>
+    public string KubeconfigYaml() => $$"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: kubesim
+          cluster:
+            server: {{BaseAddress.ToString().TrimEnd('/')}}
+        contexts:
+        - name: kubesim
+          context:
+            cluster: kubesim
+            user: kubesim
+            namespace: default
+        current-context: kubesim
+        users:
+        - name: kubesim
+          user: {}
+
+        """;
+
     /// <summary>Forgets the change history: watches from any resourceVersion before now get 410 Gone. Returns the current resourceVersion.</summary>
     public long CompactHistory() => _store.Compact();
 

@@ -2,9 +2,10 @@ using System.Globalization;
 using KubeSim;
 
 // Standalone: dotnet run --project tests/KubeSim -- --urls http://127.0.0.1:6443 [--seed-default-nodes] [--seed-nodes a,b]
-//   [--watch-history-limit N] [--bookmark-interval-seconds S] [--too-old-watch ErrorEvent|HttpGone] [--verbose]
+//   [--watch-history-limit N] [--bookmark-interval-seconds S] [--too-old-watch ErrorEvent|HttpGone] [--kubeconfig-out PATH] [--verbose]
 var options = new KubeApiSimulatorOptions { Urls = "http://127.0.0.1:6443", UseConsoleLifetime = true };
 var verbose = false;
+string? kubeconfigOut = null;
 for (var i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -16,10 +17,15 @@ for (var i = 0; i < args.Length; i++)
         "--watch-history-limit" => options with { WatchHistoryLimit = int.Parse(Next(), CultureInfo.InvariantCulture) },
         "--bookmark-interval-seconds" => options with { BookmarkInterval = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
         "--too-old-watch" => options with { TooOldWatchResponse = Enum.Parse<WatchGoneMode>(Next(), ignoreCase: true) },
+        "--kubeconfig-out" => options,
         "--verbose" => options,
         _ => throw new ArgumentException($"unknown argument {args[i]}; see docs/kube-simulator.md"),
     };
     verbose |= args[i] == "--verbose";
+    if (args[i] == "--kubeconfig-out")
+    {
+        kubeconfigOut = Next();
+    }
 }
 
 options = options with
@@ -30,4 +36,10 @@ options = options with
 
 await using var simulator = await KubeApiSimulator.StartAsync(options);
 Console.WriteLine($"Kubernetes API simulator at {simulator.BaseAddress}  (try: kubectl --server {simulator.BaseAddress.ToString().TrimEnd('/')} get nodes)");
+if (kubeconfigOut is not null)
+{
+    await File.WriteAllTextAsync(kubeconfigOut, simulator.KubeconfigYaml());
+    Console.WriteLine($"kubeconfig written to {kubeconfigOut}  (export KUBECONFIG={kubeconfigOut})");
+}
+
 await simulator.WaitForShutdownAsync();

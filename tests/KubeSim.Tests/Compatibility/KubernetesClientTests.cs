@@ -152,6 +152,26 @@ public sealed class KubernetesClientTests
     }
 
     [Fact]
+    public async Task KubeconfigYaml_IsUsableByKubernetesClient()
+    {
+        await using var sim = await KubeApiSimulator.StartAsync(new KubeApiSimulatorOptions { SeedNodeNames = ["n1"] });
+        var path = Path.Combine(Path.GetTempPath(), $"kubesim-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, sim.KubeconfigYaml());
+        try
+        {
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+            using var client = new Kubernetes(config);
+
+            Assert.Equal("default", config.Namespace);
+            Assert.Equal("n1", (await client.CoreV1.ListNodeAsync()).Items.Single().Metadata.Name);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Nodes_ListAndWatch_DecodeIntoTypedModels()
     {
         await using var sim = await KubeApiSimulator.StartAsync(new KubeApiSimulatorOptions { SeedDefaultNodes = true });
