@@ -201,9 +201,6 @@ public static class RealServerSelector
         return null;
     }
 
-    /// <summary>FNV-1a over key and node name: deterministic across processes (string.GetHashCode is not).</summary>
-    internal static ulong Rank(string key, string nodeName) => Rank(Seed(key), nodeName);
-
     /// <summary>Lower rank first; on equal rank the larger name first (so the smaller name is kept).</summary>
     private sealed class WorstFirst : IComparer<(ulong Rank, string Name)>
     {
@@ -213,6 +210,7 @@ public static class RealServerSelector
             x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : string.CompareOrdinal(y.Name, x.Name);
     }
 
+    /// <summary>FNV-1a over key and node name: deterministic across processes (string.GetHashCode is not).</summary>
     private static ulong Seed(string key)
     {
         var hash = 14695981039346656037UL;

@@ -27,7 +27,7 @@ internal sealed class EnsurePlanner
     public Plan Run()
     {
         var (mine, foreign) = Planner.Classify(input);
-        Planner.ReportForeign(foreign, warnings, touched: false);
+        Planner.ReportForeign(foreign, warnings);
         if (mine.Count == 0 && foreign.Count > 0)
         {
             var problem = warnings.Last(w => w.Code == ReasonCodes.ForeignOwner);

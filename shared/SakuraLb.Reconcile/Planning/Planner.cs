@@ -1,7 +1,6 @@
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Scope;
 
@@ -77,7 +76,7 @@ public static class Planner
         var steps = new List<PlanStep>();
         var warnings = new List<ValidationProblem>();
         var (mine, foreign) = Classify(input);
-        ReportForeign(foreign, warnings, touched: false);
+        ReportForeign(foreign, warnings);
 
         var waiting = false;
         var teardown = new List<PlanStep>();
@@ -136,7 +135,7 @@ public static class Planner
         return (mine, foreign);
     }
 
-    internal static void ReportForeign(List<ObservedLoadBalancer> foreign, List<ValidationProblem> warnings, bool touched)
+    internal static void ReportForeign(List<ObservedLoadBalancer> foreign, List<ValidationProblem> warnings)
     {
         if (foreign.Count == 0)
         {
@@ -147,9 +146,7 @@ public static class Planner
             $"{l.Name} ({l.Id}, cluster tag {string.Join("/", LoadBalancerNaming.ClusterIdsOf(l.Tags).DefaultIfEmpty("none"))})"));
         warnings.Add(new ValidationProblem(
             ReasonCodes.ForeignOwner,
-            touched
-                ? $"load balancer {which} has this Service's name but belongs to another cluster; it was not touched"
-                : $"load balancer {which} has this Service's name but belongs to another cluster; it is left in place"));
+            $"load balancer {which} has this Service's name but belongs to another cluster; it is left in place"));
     }
 
     internal static List<AddressReservation> Mine(PlanInput input) =>
@@ -190,6 +187,4 @@ public static class Planner
     internal static List<Ipv4Address> ParseAll(IEnumerable<string?> values) => ObservedLoadBalancer.ParseAll(values);
 
     internal static IReadOnlyList<Ipv4Address> VipsOf(ObservedLoadBalancer lb) => lb.VipAddresses();
-
-    internal static string Names(IReadOnlyCollection<string> names) => RealServerSelector.Names(names);
 }
