@@ -117,7 +117,7 @@ public static class RelayApplication
         builder.Logging.AddJsonConsole(o =>
         {
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         builder.Services.AddSakuraLbRelay(LoadOptions(builder.Configuration), LoadKubernetesOptions(builder.Configuration));
         var app = builder.Build();

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using SakuraLb.Relay.Tests.Support;
+
+namespace SakuraLb.Relay.Tests.Integration;
+
+/// <summary>/healthz, /readyz, /metrics, /resync, and the program's start-up checks.</summary>
+public sealed class EndpointTests
+{
+    [Fact]
+    public async Task Health_ReadyReportAndMetrics_AreServed()
+    {
+        await using var bed = await RelayTestBed.StartAsync();
+        await bed.WaitSyncedAsync();
+        var uid = bed.CreateService("web");
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the Service reached the function");
+        using var http = new HttpClient { BaseAddress = bed.Relay.BaseAddress };
+
+        Assert.Equal("ok", await http.GetStringAsync(new Uri("healthz", UriKind.Relative)));
+
+        using var ready = await http.GetAsync(new Uri("readyz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        Assert.Equal("ready", report.RootElement.GetProperty("status").GetString());
+        Assert.Equal("Standalone", report.RootElement.GetProperty("role").GetString());
+        Assert.True(report.RootElement.GetProperty("synced").GetBoolean());
+        Assert.Equal(3, report.RootElement.GetProperty("cachedNodes").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("cachedServices").GetInt32());
+
+        var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        Assert.Contains("sakuralb_relay_watch_events", metrics, StringComparison.Ordinal);
+        Assert.Contains("sakuralb_relay_snapshots_forwarded", metrics, StringComparison.Ordinal);
+        Assert.Contains("sakuralb_relay_kube_writes", metrics, StringComparison.Ordinal);
+        Assert.Contains("sakuralb_relay_delivery_requests", metrics, StringComparison.Ordinal);
+        Assert.Contains("sakuralb_relay_cache_nodes", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resync_All_ResendsEverythingAndAsksTheFunction()
+    {
+        await using var bed = await RelayTestBed.StartAsync();
+        await bed.WaitSyncedAsync();
+        var uid = bed.CreateService("web");
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the Service reached the function");
+        var before = bed.Function.SnapshotsOf(uid).Count;
+        var nodeSets = bed.Function.NodeSets.Count;
+        using var http = new HttpClient { BaseAddress = bed.Relay.BaseAddress };
+
+        using var response = await http.PostAsync(new Uri("resync", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Eventually.UntilAsync(() => bed.Function.SnapshotsOf(uid).Count > before && bed.Function.NodeSets.Count > nodeSets, "everything was sent again");
+        var request = Assert.Single(bed.Function.Resyncs);
+        Assert.Equal(("test-cluster", null, null), (request.ClusterId, request.Namespace, request.Name));
+    }
+
+    [Fact]
+    public async Task Resync_OneService_ResendsItAndNamesItToTheFunction()
+    {
+        await using var bed = await RelayTestBed.StartAsync();
+        await bed.WaitSyncedAsync();
+        var uid = bed.CreateService("web");
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the Service reached the function");
+        var before = bed.Function.SnapshotsOf(uid).Count;
+        using var http = new HttpClient { BaseAddress = bed.Relay.BaseAddress };
+
+        using var response = await http.PostAsync(new Uri("resync?namespace=default&name=web", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Eventually.UntilAsync(() => bed.Function.SnapshotsOf(uid).Count > before, "the Service was sent again");
+        Assert.Equal(("default", "web"), (bed.Function.Resyncs.Single().Namespace, bed.Function.Resyncs.Single().Name));
+    }
+
+    [Fact]
+    public async Task Resync_WithOnlyAName_IsABadRequestWithAnExplanation()
+    {
+        await using var bed = await RelayTestBed.StartAsync();
+        using var http = new HttpClient { BaseAddress = bed.Relay.BaseAddress };
+
+        using var response = await http.PostAsync(new Uri("resync?name=web", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("namespace and name", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resync_OnTheFollower_PointsToTheLeader()
+    {
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        var a = await bed.StartRelayAsync(bed.DefaultOptions("relay-a") with { LeaderElection = true });
+        await Eventually.UntilAsync(() => a.Leadership.Role == Leadership.RelayRole.Leader, "relay-a leads");
+        var b = await bed.StartRelayAsync(bed.DefaultOptions("relay-b") with { LeaderElection = true });
+        await Eventually.UntilAsync(() => b.Leadership.Leader == "relay-a", "relay-b knows the leader");
+        using var http = new HttpClient { BaseAddress = b.BaseAddress };
+
+        using var response = await http.PostAsync(new Uri("resync", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("relay-a", body.RootElement.GetProperty("leader").GetString());
+    }
+
+    [Fact]
+    public async Task Program_WithoutConfiguration_ExitsWithEveryProblemAndNoStackTrace()
+    {
+        var relay = Path.Combine(AppContext.BaseDirectory, "SakuraLb.Relay.dll");
+        var start = new ProcessStartInfo("dotnet", [relay])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.Environment["Relay__SecretDirectory"] = Path.Combine(Path.GetTempPath(), "does-not-exist-" + Guid.NewGuid().ToString("N"));
+        start.Environment["Relay__HmacSecret"] = "short";
+        start.Environment["KUBERNETES_SERVICE_HOST"] = "";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var errors = await stderr;
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("FunctionUrl is required", errors, StringComparison.Ordinal);
+        Assert.Contains("HmacSecret must be at least 32 characters", errors, StringComparison.Ordinal);
+        Assert.Contains("ClusterId is required", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", errors + await stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Program_WithASecretDirectoryAndAKubernetesServer_RunsAndForwards()
+    {
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        var secrets = Directory.CreateTempSubdirectory("relay-program-");
+        File.WriteAllText(Path.Combine(secrets.FullName, "functionUrl"), bed.Function.BaseAddress.AbsoluteUri + "\n");
+        File.WriteAllText(Path.Combine(secrets.FullName, "functionKey"), FunctionStub.Key);
+        File.WriteAllText(Path.Combine(secrets.FullName, "hmacSecret"), FunctionStub.Secret);
+        File.WriteAllText(Path.Combine(secrets.FullName, "clusterId"), FunctionStub.ClusterId);
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SakuraLb.Relay.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.Environment["Relay__SecretDirectory"] = secrets.FullName;
+        start.Environment["Relay__LeaderElection"] = "false";
+        start.Environment["Relay__BatchWindow"] = "00:00:00.05";
+        start.Environment["Kubernetes__Server"] = bed.Kube.BaseAddress.AbsoluteUri;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["POD_NAME"] = "relay-process";
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            var uid = bed.CreateService("web");
+            await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.HasCleanupFinalizer == true, "the relay process forwarded the Service", TimeSpan.FromSeconds(60));
+            using var ready = await http.GetAsync(new Uri("readyz", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+            // Structured logs: one JSON object per line, with the event id of the source-generated message.
+            string logs;
+            lock (output)
+            {
+                logs = output.ToString();
+            }
+
+            var line = logs.Split('\n').First(l => l.Contains("Added finalizer", StringComparison.Ordinal));
+            using var entry = JsonDocument.Parse(line[line.IndexOf('{', StringComparison.Ordinal)..]);
+            Assert.Equal(400, entry.RootElement.GetProperty("EventId").GetInt32());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            secrets.Delete(recursive: true);
+        }
+    }
+}
