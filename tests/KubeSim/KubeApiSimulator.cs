@@ -75,7 +75,8 @@ public sealed class KubeApiSimulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// A kubeconfig (context "kubesim", namespace default, no credentials) pointing at this simulator, for
+    /// A kubeconfig (context "kubesim", namespace default) pointing at this simulator; its token is a placeholder
+    /// (KubernetesClient insists on some credential) that the simulator ignores, for
     /// kubectl or <c>KubernetesClientConfiguration.BuildConfigFromConfigFile</c>.
     /// </summary>
     public string KubeconfigYaml() => $$"""
@@ -94,7 +95,8 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         current-context: kubesim
         users:
         - name: kubesim
-          user: {}
+          user:
+            token: kubesim
 
         """;
 
