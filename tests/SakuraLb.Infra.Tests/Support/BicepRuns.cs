@@ -92,20 +92,37 @@ internal static class BicepRuns
 
     private static string CreateTempRoot()
     {
-        var root = Path.Combine(Path.GetTempPath(), "sakuralb-infra-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        // Under the test output folder (ignored by Git, removed by dotnet clean). The test host does not always run
+        // exit handlers, so runs older than an hour are removed here as well.
+        var parent = Path.Combine(AppContext.BaseDirectory, "bicep-work");
+        if (Directory.Exists(parent))
         {
-            try
+            foreach (var stale in new DirectoryInfo(parent).EnumerateDirectories().Where(d => d.CreationTimeUtc < DateTime.UtcNow.AddHours(-1)))
             {
-                Directory.Delete(root, recursive: true);
+                TryDelete(stale.FullName);
             }
-            catch (IOException)
-            {
-                // A leftover temp folder is harmless; failing the run over it would not be.
-            }
-        };
+        }
+
+        var root = Path.Combine(parent, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
         return root;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover work folder is harmless; failing the run over it would not be.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same as above.
+        }
     }
 }
 
