@@ -36,7 +36,8 @@ public sealed record Ipv4Range
 /// <summary>A CIDR block: network address and prefix length.</summary>
 public sealed record Ipv4Block
 {
-    public Ipv4Block(Ipv4Address address, int prefixLength)
+    /// <summary>Any address of the block with its prefix length; host bits are cleared.</summary>
+    public Ipv4Block(Ipv4Address network, int prefixLength)
     {
         if (prefixLength is < 0 or > 32)
         {
@@ -44,7 +45,7 @@ public sealed record Ipv4Block
         }
 
         PrefixLength = prefixLength;
-        Network = new Ipv4Address(address.Value & Mask(prefixLength));
+        Network = new Ipv4Address(network.Value & Mask(prefixLength));
     }
 
     public Ipv4Address Network { get; }
