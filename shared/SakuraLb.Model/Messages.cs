@@ -7,33 +7,11 @@ public sealed record EventBatch
 {
     public int Version { get; init; } = ProtocolVersion.Current;
 
-    public string ClusterId
-
-    {
-
-        get => clusterId;
-
-        init => clusterId = value ?? "";
-
-    }
-
-
-    private readonly string clusterId = "";
+    public string ClusterId { get; init => field = value ?? ""; } = "";
 
     public DateTimeOffset SentAt { get; init; }
 
-    public IReadOnlyList<ServiceSnapshot> Services
-
-    {
-
-        get => services;
-
-        init => services = value ?? [];
-
-    }
-
-
-    private readonly IReadOnlyList<ServiceSnapshot> services = [];
+    public IReadOnlyList<ServiceSnapshot> Services { get; init => field = value ?? []; } = [];
 
     /// <summary>The cluster's whole node set, when it changed or on a periodic resync; null when unchanged.</summary>
     public NodeSetSnapshot? Nodes { get; init; }
@@ -45,26 +23,9 @@ public sealed record EventBatch
 public sealed record NodeSetSnapshot
 {
     /// <summary>The list's resourceVersion, or the highest node resourceVersion in the set.</summary>
-    public string ResourceVersion
-    {
-        get => resourceVersion;
-        init => resourceVersion = value ?? "";
-    }
+    public string ResourceVersion { get; init => field = value ?? ""; } = "";
 
-    private readonly string resourceVersion = "";
-
-    public IReadOnlyList<NodeSnapshot> Nodes
-
-    {
-
-        get => nodes;
-
-        init => nodes = value ?? [];
-
-    }
-
-
-    private readonly IReadOnlyList<NodeSnapshot> nodes = [];
+    public IReadOnlyList<NodeSnapshot> Nodes { get; init => field = value ?? []; } = [];
 
     /// <summary>True when <see cref="Nodes"/> is the complete set (it always is in protocol version 1).</summary>
     public bool Complete { get; init; } = true;
@@ -85,83 +46,27 @@ public sealed record StatusFeed
 {
     public int Version { get; init; } = ProtocolVersion.Current;
 
-    public string ClusterId
-
-    {
-
-        get => clusterId;
-
-        init => clusterId = value ?? "";
-
-    }
-
-
-    private readonly string clusterId = "";
+    public string ClusterId { get; init => field = value ?? ""; } = "";
 
     /// <summary>Opaque tag of this feed, for conditional polling (If-None-Match).</summary>
     public string? ETag { get; init; }
 
-    public IReadOnlyList<ServiceStatus> Services
-
-    {
-
-        get => services;
-
-        init => services = value ?? [];
-
-    }
-
-
-    private readonly IReadOnlyList<ServiceStatus> services = [];
+    public IReadOnlyList<ServiceStatus> Services { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>The outcome of the last reconcile of one Service.</summary>
 public sealed record ServiceStatus
 {
-    public string Uid
-    {
-        get => uid;
-        init => uid = value ?? "";
-    }
+    public string Uid { get; init => field = value ?? ""; } = "";
 
-    private readonly string uid = "";
+    public string Namespace { get; init => field = value ?? ""; } = "";
 
-    public string Namespace
-
-    {
-
-        get => @namespace;
-
-        init => @namespace = value ?? "";
-
-    }
-
-
-    private readonly string @namespace = "";
-
-    public string Name
-
-    {
-
-        get => name;
-
-        init => name = value ?? "";
-
-    }
-
-
-    private readonly string name = "";
+    public string Name { get; init => field = value ?? ""; } = "";
 
     public ServicePhase Phase { get; init; }
 
     /// <summary>The IPs for status.loadBalancer.ingress (the VIP; DSR, so ipMode VIP).</summary>
-    public IReadOnlyList<string> IngressIps
-    {
-        get => ingressIps;
-        init => ingressIps = value ?? [];
-    }
-
-    private readonly IReadOnlyList<string> ingressIps = [];
+    public IReadOnlyList<string> IngressIps { get; init => field = value ?? []; } = [];
 
     /// <summary>A reason code from the closed set in SakuraLb.Reconcile (ReasonCodes).</summary>
     public string? ReasonCode { get; init; }
@@ -169,13 +74,7 @@ public sealed record ServiceStatus
     public string? Message { get; init; }
 
     /// <summary>The Service resourceVersion this status was computed from.</summary>
-    public string ObservedResourceVersion
-    {
-        get => observedResourceVersion;
-        init => observedResourceVersion = value ?? "";
-    }
-
-    private readonly string observedResourceVersion = "";
+    public string ObservedResourceVersion { get; init => field = value ?? ""; } = "";
 
     /// <summary>True once every cloud resource of the Service is gone: the relay may remove the finalizer.</summary>
     public bool FinalizerReleasable { get; init; }
@@ -200,18 +99,7 @@ public sealed record ResyncRequest
 {
     public int Version { get; init; } = ProtocolVersion.Current;
 
-    public string ClusterId
-
-    {
-
-        get => clusterId;
-
-        init => clusterId = value ?? "";
-
-    }
-
-
-    private readonly string clusterId = "";
+    public string ClusterId { get; init => field = value ?? ""; } = "";
 
     public string? Namespace { get; init; }
 
@@ -223,31 +111,9 @@ public sealed record ResyncResponse
 {
     public int Version { get; init; } = ProtocolVersion.Current;
 
-    public IReadOnlyList<string> StartedInstanceIds
+    public IReadOnlyList<string> StartedInstanceIds { get; init => field = value ?? []; } = [];
 
-    {
-
-        get => startedInstanceIds;
-
-        init => startedInstanceIds = value ?? [];
-
-    }
-
-
-    private readonly IReadOnlyList<string> startedInstanceIds = [];
-
-    public IReadOnlyList<ServiceReference> Services
-
-    {
-
-        get => services;
-
-        init => services = value ?? [];
-
-    }
-
-
-    private readonly IReadOnlyList<ServiceReference> services = [];
+    public IReadOnlyList<ServiceReference> Services { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>Identity of a Service.</summary>

@@ -3,76 +3,25 @@ namespace SakuraLb.Model;
 /// <summary>The state of one Node that the controller needs, as the relay saw it.</summary>
 public sealed record NodeSnapshot
 {
-    public string Name
-    {
-        get => name;
-        init => name = value ?? "";
-    }
+    public string Name { get; init => field = value ?? ""; } = "";
 
-    private readonly string name = "";
+    public string Uid { get; init => field = value ?? ""; } = "";
 
-    public string Uid
-
-    {
-
-        get => uid;
-
-        init => uid = value ?? "";
-
-    }
-
-
-    private readonly string uid = "";
-
-    public string ResourceVersion
-
-    {
-
-        get => resourceVersion;
-
-        init => resourceVersion = value ?? "";
-
-    }
-
-
-    private readonly string resourceVersion = "";
+    public string ResourceVersion { get; init => field = value ?? ""; } = "";
 
     /// <summary>spec.providerID, e.g. "sakuracloud://113100000101" (informational; nodes are matched by name).</summary>
     public string? ProviderId { get; init; }
 
-    public IReadOnlyList<NodeAddressSnapshot> Addresses
-
-    {
-
-        get => addresses;
-
-        init => addresses = value ?? [];
-
-    }
-
-
-    private readonly IReadOnlyList<NodeAddressSnapshot> addresses = [];
+    public IReadOnlyList<NodeAddressSnapshot> Addresses { get; init => field = value ?? []; } = [];
 
     /// <summary>
     /// Labels. The relay sends only the labels the controller reads
     /// (<see cref="WellKnown.IsRelevantNodeLabel"/>: the external-LB exclusion label).
     /// </summary>
-    public IReadOnlyDictionary<string, string> Labels
-    {
-        get => labels;
-        init => labels = value ?? new Dictionary<string, string>();
-    }
-
-    private readonly IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Labels { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
 
     /// <summary>Taints. The relay sends only those that matter (<see cref="WellKnown.IsRelevantNodeTaint"/>).</summary>
-    public IReadOnlyList<NodeTaintSnapshot> Taints
-    {
-        get => taints;
-        init => taints = value ?? [];
-    }
-
-    private readonly IReadOnlyList<NodeTaintSnapshot> taints = [];
+    public IReadOnlyList<NodeTaintSnapshot> Taints { get; init => field = value ?? []; } = [];
 
     /// <summary>The Ready condition. Informational only: readiness never removes a node from a load balancer.</summary>
     public bool? Ready { get; init; }
@@ -88,22 +37,10 @@ public sealed record NodeAddressSnapshot(string Type, string Address);
 /// <summary>One entry of spec.taints.</summary>
 public sealed record NodeTaintSnapshot
 {
-    public string Key
-    {
-        get => key;
-        init => key = value ?? "";
-    }
-
-    private readonly string key = "";
+    public string Key { get; init => field = value ?? ""; } = "";
 
     public string? Value { get; init; }
 
     /// <summary>"NoSchedule", "PreferNoSchedule" or "NoExecute".</summary>
-    public string Effect
-    {
-        get => effect;
-        init => effect = value ?? "";
-    }
-
-    private readonly string effect = "";
+    public string Effect { get; init => field = value ?? ""; } = "";
 }

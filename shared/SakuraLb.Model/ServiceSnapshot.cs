@@ -7,87 +7,30 @@ namespace SakuraLb.Model;
 /// </summary>
 public sealed record ServiceSnapshot
 {
-    public string Uid
-    {
-        get => uid;
-        init => uid = value ?? "";
-    }
+    public string Uid { get; init => field = value ?? ""; } = "";
 
-    private readonly string uid = "";
+    public string Namespace { get; init => field = value ?? ""; } = "";
 
-    public string Namespace
-
-    {
-
-        get => @namespace;
-
-        init => @namespace = value ?? "";
-
-    }
-
-
-    private readonly string @namespace = "";
-
-    public string Name
-
-    {
-
-        get => name;
-
-        init => name = value ?? "";
-
-    }
-
-
-    private readonly string name = "";
+    public string Name { get; init => field = value ?? ""; } = "";
 
     /// <summary>metadata.resourceVersion (opaque, in practice a decimal integer).</summary>
-    public string ResourceVersion
-    {
-        get => resourceVersion;
-        init => resourceVersion = value ?? "";
-    }
-
-    private readonly string resourceVersion = "";
+    public string ResourceVersion { get; init => field = value ?? ""; } = "";
 
     public long? Generation { get; init; }
 
     /// <summary>spec.type: "LoadBalancer", "ClusterIP", "NodePort", "ExternalName".</summary>
-    public string Type
-    {
-        get => type;
-        init => type = value ?? "";
-    }
-
-    private readonly string type = "";
+    public string Type { get; init => field = value ?? ""; } = "";
 
     public string? LoadBalancerClass { get; init; }
 
-    public IReadOnlyList<ServicePortSnapshot> Ports
-
-    {
-
-        get => ports;
-
-        init => ports = value ?? [];
-
-    }
-
-
-    private readonly IReadOnlyList<ServicePortSnapshot> ports = [];
+    public IReadOnlyList<ServicePortSnapshot> Ports { get; init => field = value ?? []; } = [];
 
     /// <summary>
     /// Annotations. The relay sends only keys with the prefix <see cref="WellKnown.AnnotationPrefix"/>
     /// (<see cref="WellKnown.IsOurAnnotation"/>); the type stays a full dictionary so the relay, not the
     /// model, decides what is forwarded.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Annotations
-    {
-        get => annotations;
-        init => annotations = value ?? new Dictionary<string, string>();
-    }
-
-    private readonly IReadOnlyDictionary<string, string> annotations = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Annotations { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
 
     /// <summary>spec.loadBalancerIP (deprecated upstream, still honoured as the requested VIP).</summary>
     public string? LoadBalancerIP { get; init; }
@@ -103,27 +46,10 @@ public sealed record ServiceSnapshot
 
     public DateTimeOffset? DeletionTimestamp { get; init; }
 
-    public IReadOnlyList<string> Finalizers
-
-    {
-
-        get => finalizers;
-
-        init => finalizers = value ?? [];
-
-    }
-
-
-    private readonly IReadOnlyList<string> finalizers = [];
+    public IReadOnlyList<string> Finalizers { get; init => field = value ?? []; } = [];
 
     /// <summary>The IPs in status.loadBalancer.ingress now, so the function knows what is already written.</summary>
-    public IReadOnlyList<string> CurrentIngress
-    {
-        get => currentIngress;
-        init => currentIngress = value ?? [];
-    }
-
-    private readonly IReadOnlyList<string> currentIngress = [];
+    public IReadOnlyList<string> CurrentIngress { get; init => field = value ?? []; } = [];
 
     /// <summary>
     /// Tombstone: the object is gone from the API server (a watch DELETED event, or absent from a relist)
@@ -145,13 +71,7 @@ public sealed record ServicePortSnapshot
     public string? Name { get; init; }
 
     /// <summary>"TCP", "UDP" or "SCTP" (Kubernetes defaults a missing protocol to TCP).</summary>
-    public string Protocol
-    {
-        get => protocol;
-        init => protocol = value ?? "TCP";
-    }
-
-    private readonly string protocol = "TCP";
+    public string Protocol { get; init => field = value ?? "TCP"; } = "TCP";
 
     public int Port { get; init; }
 
