@@ -78,6 +78,12 @@ public sealed class BatchSender
                 {
                     await Task.Delay(pause.Delay, time, cancellationToken);
                 }
+                else if (outbox.PendingServices < limit && !outbox.NodesDue)
+                {
+                    // Full batches go at once; what arrived during the send waits one window to fill up,
+                    // so a steady trickle of changes costs one request per window, not one per change.
+                    break;
+                }
             }
         }
     }

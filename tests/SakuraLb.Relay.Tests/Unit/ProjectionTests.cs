@@ -117,6 +117,7 @@ public sealed class ProjectionTests
         { "capacity", n => n.Status.Capacity = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("4") } },
         { "images", n => n.Status.Images = [new V1ContainerImage { Names = ["nginx"] }] },
         { "address order", n => n.Status.Addresses = n.Status.Addresses.Reverse().ToList() },
+        { "host name", n => n.Status.Addresses[1].Address = "renamed" },
     };
 
     [Theory]
@@ -134,6 +135,7 @@ public sealed class ProjectionTests
     public static TheoryData<string, Action<V1Node>> RelevantNodeChanges => new()
     {
         { "address", n => n.Status.Addresses[0].Address = "10.0.0.99" },
+        { "external address", n => n.Status.Addresses.Add(new V1NodeAddress { Type = "ExternalIP", Address = "203.0.113.7" }) },
         { "exclusion label", n => n.Metadata.Labels[WellKnown.ExcludeFromExternalLoadBalancersLabel] = "true" },
         { "exclusion label value", n => n.Metadata.Labels[WellKnown.ExcludeFromExternalLoadBalancersLabel] = "false" },
         { "autoscaler taint", n => n.Spec.Taints = [new V1Taint { Key = WellKnown.ToBeDeletedByClusterAutoscalerTaint, Effect = "NoSchedule" }] },
@@ -166,6 +168,7 @@ public sealed class ProjectionTests
         Assert.Null(node.Ready);
         Assert.Equal(new Dictionary<string, string> { [WellKnown.ExcludeFromExternalLoadBalancersLabel] = "true" }, node.Labels);
         Assert.Equal("sakuracloud://1131", node.ProviderId);
+        Assert.Equal([new NodeAddressSnapshot("InternalIP", "10.0.0.11")], node.Addresses);
     }
 
     [Fact]
