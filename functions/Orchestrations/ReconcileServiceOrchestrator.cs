@@ -93,7 +93,8 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
     private async Task<DesiredState> DebounceAsync(TaskOrchestrationContext context, ServiceKey key, DesiredState desired, DateTime startedAt, ILogger logger)
     {
         var latest = startedAt + timings.NodeDebounceMax;
-        while (desired.Exists && timings.NodeDebounce > TimeSpan.Zero)
+        var maxWaits = timings.NodeDebounce > TimeSpan.Zero ? (int)Math.Min(1000, (timings.NodeDebounceMax / timings.NodeDebounce) + 2) : 0;
+        for (var wait = 0; wait < maxWaits && desired.Exists; wait++)
         {
             var quietAt = desired.NodesChangedAt.UtcDateTime + timings.NodeDebounce;
             var now = context.CurrentUtcDateTime;

@@ -13,7 +13,7 @@ public sealed class TableDesiredStore(TableStorage storage) : IDesiredStore
 {
     // A transaction holds at most 100 operations of one partition.
     private const int TransactionSize = 100;
-    private const int MaxAttempts = 8;
+    private const int MaxAttempts = 32;
 
     // Above this many Services a partition query is cheaper than point reads.
     private const int PointReadLimit = 16;
@@ -197,7 +197,7 @@ public sealed class TableDesiredStore(TableStorage storage) : IDesiredStore
 public sealed class TableNodeSetStore(TableStorage storage) : INodeSetStore
 {
     private const string RowKey = "nodes";
-    private const int MaxAttempts = 8;
+    private const int MaxAttempts = 32;
     private static readonly string[] HeaderColumns = ["Seq", "EligibleFingerprint", "ChangedAt"];
 
     public async Task<NodeSetRecord?> GetAsync(string clusterId, CancellationToken cancellationToken)

@@ -28,11 +28,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
         Directory.CreateDirectory(location);
         var start = new ProcessStartInfo(File.Exists(table) ? table : azurite)
         {
+            // In-memory persistence refuses --location; the working directory catches anything else it writes.
+            WorkingDirectory = location,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--silent", "--skipApiVersionCheck", "--inMemoryPersistence", "--disableTelemetry", "--location", location, "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "--silent", "--skipApiVersionCheck", "--inMemoryPersistence", "--disableTelemetry", "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }

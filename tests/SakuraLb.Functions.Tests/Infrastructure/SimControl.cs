@@ -85,6 +85,14 @@ public sealed class SimControl(Uri baseAddress) : IDisposable
         return long.Parse(router!["Switch"]!["ID"]!.ToString(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The network address of a router's block, from <c>GET /_sim/state</c>.</summary>
+    public async Task<string> RouterNetworkAsync(string name)
+    {
+        var state = await http.GetFromJsonAsync<JsonObject>("state") ?? [];
+        var router = (state["routers"] as JsonArray ?? []).Single(r => (string?)r!["name"] == name)!;
+        return (string)router["networkAddress"]!;
+    }
+
     /// <summary>Plants an appliance "made by someone else".</summary>
     public async Task<long> PlantAsync(JsonObject appliance, string state = "up")
     {

@@ -6,6 +6,9 @@ namespace SakuraLb.Functions.Tests.Scenarios;
 /// <summary>Create, change and delete one Service end to end: events → durable reconcile → simulator → status.</summary>
 public sealed class LifecycleScenarioTests
 {
+    private static async Task<List<string>> WritesAsync(TestApp app) =>
+        [.. (await app.Sim.RequestsAsync()).Where(r => r.IsWrite).Select(r => $"{r.Method} {r.Path}")];
+
     [Fact]
     public async Task Create_TwoPortsThreeNodes_OneLbOneVipTwoEntriesThreeServersAndOnlyPlannedWrites()
     {
@@ -23,8 +26,113 @@ public sealed class LifecycleScenarioTests
         Assert.Equal([vip], status.Status.IngressIps);
         Assert.Equal(2, lb.StoredSettings.Count);
         Assert.All(lb.StoredSettings, v => Assert.Equal(3, v!["Servers"]!.AsArray().Count));
-        Assert.NotNull(lb.AppliedSettings);
-        var writes = (await app.Sim.RequestsAsync()).Where(r => r.IsWrite).ToList();
-        Assert.Equal(["POST /appliance", $"PUT /appliance/{lb.Id}/config"], writes.Select(w => $"{w.Method} {w.Path}"));
+        Assert.Equal(lb.StoredSettings.ToJsonString(), lb.AppliedSettings?.ToJsonString());
+        Assert.Equal(["POST /appliance", $"PUT /appliance/{lb.Id}/config"], await WritesAsync(app));
+        var feed = await app.StatusFeedAsync();
+        var entry = Assert.Single(feed.Services);
+        Assert.Equal((ServicePhase.Ready, "Ready", false), (entry.Phase, entry.ReasonCode, entry.FinalizerReleasable));
+        Assert.Equal(2, (await app.Reservations.ListByOwnerAsync(uid, default)).Count);
+    }
+
+    [Fact]
+    public async Task Changes_PortsHealthCheckAndNodes_EachGiveOneSettingsWriteAndOneApply()
+    {
+        await using var app = await TestApp.StartAsync();
+        var uid = Snapshots.NewUid();
+        var service = Snapshots.Service(uid, "web", [80, 443], "1");
+        await app.PostEventsAsync([service], Snapshots.DefaultNodes("1"));
+        await app.WaitSettledAsync(uid);
+        var lb = Assert.Single(await app.Sim.LoadBalancersAsync());
+        var expected = new[] { $"PUT /appliance/{lb.Id}", $"PUT /appliance/{lb.Id}/config" };
+
+        async Task<SimAppliance> ChangeAsync(IReadOnlyList<ServiceSnapshot>? services, NodeSetSnapshot? nodes)
+        {
+            await app.Sim.ClearRequestsAsync();
+            await app.PostEventsAsync(services, nodes);
+            await app.WaitSettledAsync(uid);
+            if (nodes is not null)
+            {
+                await app.WaitIdleAsync(["svc-" + uid]);
+            }
+
+            Assert.Equal(expected, await WritesAsync(app));
+            return Assert.Single(await app.Sim.LoadBalancersAsync());
+        }
+
+        var added = await ChangeAsync([service with { ResourceVersion = "2", Ports = [.. service.Ports, new ServicePortSnapshot { Port = 8080, NodePort = 31080 }] }], null);
+        Assert.Equal(3, added.StoredSettings.Count);
+
+        var removed = await ChangeAsync([service with { ResourceVersion = "3" }], null);
+        Assert.Equal(["443", "80"], removed.StoredSettings.Select(v => (string)v!["Port"]!).Order());
+
+        var tcp = await ChangeAsync(
+            [service with { ResourceVersion = "4", Annotations = new Dictionary<string, string> { ["k8s.usacloud.jp/load-balancer-healthz-protocol"] = "tcp" } }], null);
+        Assert.All(tcp.StoredSettings, v => Assert.All(v!["Servers"]!.AsArray(), s => Assert.Equal("tcp", (string)s!["HealthCheck"]!["Protocol"]!)));
+
+        await app.Sim.AddServerAsync("worker04", "203.0.113.110");
+        var grown = await ChangeAsync(null, Snapshots.Nodes("2", [.. Topology.Workers, ("worker04", "203.0.113.110")]));
+        Assert.All(grown.StoredSettings, v => Assert.Equal(4, v!["Servers"]!.AsArray().Count));
+
+        var shrunk = await ChangeAsync(null, Snapshots.Nodes("3", Topology.Workers.Take(2)));
+        Assert.All(shrunk.StoredSettings, v => Assert.Equal(["203.0.113.100", "203.0.113.101"], v!["Servers"]!.AsArray().Select(s => (string)s!["IPAddress"]!)));
+        Assert.Equal(shrunk.StoredSettings.ToJsonString(), shrunk.AppliedSettings?.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Delete_ShutsDownDeletesReleasesAndReportsReleasable_AndDeletingAgainIsANoOp()
+    {
+        await using var app = await TestApp.StartAsync();
+        var uid = Snapshots.NewUid();
+        var service = Snapshots.Service(uid, "web", [80], "1");
+        await app.PostEventsAsync([service], Snapshots.DefaultNodes());
+        await app.WaitSettledAsync(uid);
+        var lb = Assert.Single(await app.Sim.LoadBalancersAsync());
+        await app.Sim.ClearRequestsAsync();
+
+        await app.PostEventsAsync([Snapshots.Deleting(service, "2")]);
+        var deleted = await app.WaitSettledAsync(uid);
+
+        Assert.Equal((ServicePhase.Deleted, true), (deleted.Status.Phase, deleted.Status.FinalizerReleasable));
+        Assert.Empty(deleted.Status.IngressIps);
+        Assert.Empty(await app.Sim.LoadBalancersAsync());
+        Assert.Equal([$"DELETE /appliance/{lb.Id}/power", $"DELETE /appliance/{lb.Id}"], await WritesAsync(app));
+        Assert.Empty(await app.Reservations.ListByOwnerAsync(uid, default));
+
+        await app.Sim.ClearRequestsAsync();
+        var (code, _) = await app.PostEventsAsync([Snapshots.Tombstone(service)]);
+        var again = await app.WaitSettledAsync(uid);
+
+        Assert.Equal(202, code);
+        Assert.Equal(ServicePhase.Deleted, again.Status.Phase);
+        Assert.Empty(await WritesAsync(app));
+    }
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableStorageScenarioTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task CreateAndDelete_WithTableStorageOnAzurite_WorkAsInMemory()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = "Table",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = "t" + Guid.NewGuid().ToString("N")[..10],
+        });
+        var uid = Snapshots.NewUid();
+        var service = Snapshots.Service(uid, "web", [80]);
+
+        await app.PostEventsAsync([service], Snapshots.DefaultNodes());
+        var ready = await app.WaitSettledAsync(uid);
+        var reserved = await app.Reservations.ListByOwnerAsync(uid, default);
+        await app.PostEventsAsync([Snapshots.Deleting(service, "2")]);
+        var deleted = await app.WaitSettledAsync(uid);
+
+        Assert.Equal(ServicePhase.Ready, ready.Status.Phase);
+        Assert.Equal(2, reserved.Count);
+        Assert.Equal(ServicePhase.Deleted, deleted.Status.Phase);
+        Assert.Empty(await app.Sim.LoadBalancersAsync());
+        Assert.Empty(await app.Reservations.ListByOwnerAsync(uid, default));
     }
 }

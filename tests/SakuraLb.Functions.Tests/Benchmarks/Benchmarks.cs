@@ -1,0 +1,102 @@
+using System.Globalization;
+using SakuraLb.Functions.Tests.Infrastructure;
+using SakuraLb.Functions.Tests.Scenarios;
+using SakuraLb.Model;
+using Xunit.Abstractions;
+
+namespace SakuraLb.Functions.Tests.Benchmarks;
+
+/// <summary>A test that runs only when SAKURALB_BENCHMARKS=1 (they take minutes and measure, rather than check).</summary>
+public sealed class BenchmarkFactAttribute : FactAttribute
+{
+    public BenchmarkFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("SAKURALB_BENCHMARKS") != "1")
+        {
+            Skip = "benchmark: set SAKURALB_BENCHMARKS=1 to run";
+        }
+    }
+}
+
+/// <summary>
+/// The figures reported in docs/performance.md. Run:
+/// <c>SAKURALB_BENCHMARKS=1 dotnet test tests/SakuraLb.Functions.Tests --filter Category=Benchmark --logger "console;verbosity=detailed"</c>
+/// </summary>
+[Trait("Category", "Benchmark")]
+public sealed class Benchmarks(ITestOutputHelper output)
+{
+    private static string Summary(IEnumerable<SimRequest> requests) =>
+        string.Join(", ", requests.GroupBy(r => r.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"));
+
+    private static string Operations(IEnumerable<SimRequest> requests) =>
+        string.Join("; ", requests.GroupBy(r => $"{r.Method} {System.Text.RegularExpressions.Regex.Replace(r.Path, "[0-9]{6,}", "{id}")}")
+            .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
+
+    [BenchmarkFact]
+    public async Task Create_TwoPortsThreeNodes_SakuraRequests()
+    {
+        await using var app = await TestApp.StartAsync();
+        var uid = Snapshots.NewUid();
+
+        await app.PostEventsAsync([Snapshots.Service(uid, "web", [80, 443])], Snapshots.DefaultNodes());
+        await app.WaitSettledAsync(uid);
+
+        var requests = await app.Sim.RequestsAsync();
+        output.WriteLine($"create (2 ports, 3 nodes): {requests.Count} Sakura requests ({Summary(requests)}): {Operations(requests)}");
+        Assert.Equal(2, requests.Count(r => r.IsWrite));
+    }
+
+    [BenchmarkFact]
+    public async Task Burst_FiftyServices_RateLimitHeld_ThenNoOpResync()
+    {
+        const int limit = 10;
+        var (app, nodes, _, _) = await ManyServicesScenarioTests.StartWithBigRouterAsync(
+            new Dictionary<string, string?> { ["Sakura:RequestsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture) },
+            new SakuraSim.SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = limit });
+        await using var _ = app;
+        var services = Enumerable.Range(0, 50).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i:D2}", [80])).ToList();
+
+        var started = DateTimeOffset.UtcNow;
+        await app.PostEventsAsync(services, nodes);
+        foreach (var service in services)
+        {
+            Assert.Equal(ServicePhase.Ready, (await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(10))).Status.Phase);
+        }
+
+        var elapsed = DateTimeOffset.UtcNow - started;
+        var burst = await app.Sim.RequestsAsync();
+        var times = burst.Select(r => r.Time).Order().ToList();
+        var peak = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
+        output.WriteLine($"burst of 50 creates: {burst.Count} Sakura requests ({Summary(burst)}) in {elapsed.TotalSeconds:F1} s; " +
+            $"peak {peak} requests in any 1 s window (limit {limit}/s); 503 busy answers: {burst.Count(r => r.Status == 503)}; mean {burst.Count / elapsed.TotalSeconds:F1}/s");
+
+        await app.Sim.ClearRequestsAsync();
+        var report = await app.ResyncAsync();
+        var resync = await app.Sim.RequestsAsync();
+        output.WriteLine($"no-op resync of 50 Services: {resync.Count} Sakura requests ({Summary(resync)}): {Operations(resync)}; started {report.Started.Count}");
+        Assert.Empty(report.Started);
+        Assert.All(resync, r => Assert.Equal("GET", r.Method));
+        Assert.True(peak <= limit, $"peak {peak} > {limit}");
+    }
+
+    [BenchmarkFact]
+    public async Task ThirtyNodesJoin_TwentyServices_WritesPerLoadBalancer()
+    {
+        var (app, nodes, switchId, network) = await ManyServicesScenarioTests.StartWithBigRouterAsync();
+        await using var _ = app;
+        var services = Enumerable.Range(0, 20).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i:D2}", [80, 443])).ToList();
+        await app.PostEventsAsync(services, nodes);
+        foreach (var service in services)
+        {
+            await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(5));
+        }
+
+        var perLb = await NodeChurnScenarioTests.NodesJoinAsync(app, services, nodes, switchId, network, joining: 30, gap: TimeSpan.FromMilliseconds(100));
+
+        var requests = await app.Sim.RequestsAsync();
+        output.WriteLine($"30 nodes joining over ~3 s, 20 Services: {perLb.Values.Sum(v => v.Writes)} settings writes and {perLb.Values.Sum(v => v.Applies)} applies for {perLb.Count} LBs " +
+            $"(max per LB: {perLb.Values.Max(v => v.Writes)} writes, {perLb.Values.Max(v => v.Applies)} applies); {requests.Count} Sakura requests in all ({Summary(requests)}); " +
+            $"upstream's one update per node per Service would be {30 * 20} updates");
+        Assert.All(perLb.Values, v => Assert.Equal((1, 1), v));
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NSubstitute;
+
+namespace SakuraLb.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// The app's services with in-memory stores and a substitute durable client: for the HTTP functions' checks,
+/// which need no engine and no cloud.
+/// </summary>
+internal sealed class FunctionHarness : IDisposable
+{
+    public const string ClusterId = "c-test";
+
+    private FunctionHarness(ServiceProvider services)
+    {
+        Services = services;
+        Client = Substitute.For<DurableTaskClient>("test");
+    }
+
+    public ServiceProvider Services { get; }
+
+    public DurableTaskClient Client { get; }
+
+    public static FunctionHarness Create(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Controller:ClusterId"] = ClusterId,
+            ["Ingest:HmacSecret"] = SignedRequests.Secret,
+            ["Storage:Mode"] = "InMemory",
+            ["Sakura:ApiRootUrl"] = "http://127.0.0.1:9/cloud/zone",
+            ["Sakura:AccessToken"] = "t",
+            ["Sakura:AccessTokenSecret"] = "s",
+            ["Reconcile:NodeDebounce"] = "00:00:02",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSakuraLbFunctions(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
+            .BuildServiceProvider(validateScopes: true);
+        return new FunctionHarness(services);
+    }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>The instance ids the functions asked the engine to start, with their start options.</summary>
+    public IReadOnlyList<StartOrchestrationOptions> Starts() =>
+        [.. Client.ReceivedCalls()
+            .Where(c => c.GetMethodInfo().Name == nameof(DurableTaskClient.ScheduleNewOrchestrationInstanceAsync))
+            .Select(c => c.GetArguments().OfType<StartOrchestrationOptions>().Single())];
+
+    public void Dispose() => Services.Dispose();
+}

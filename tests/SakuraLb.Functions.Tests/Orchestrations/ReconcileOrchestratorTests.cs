@@ -1,0 +1,133 @@
+using Microsoft.DurableTask;
+using NSubstitute;
+using SakuraLb.Functions.Activities;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Reconcile.Planning;
+using SakuraLb.Reconcile.Scope;
+
+namespace SakuraLb.Functions.Tests.Orchestrations;
+
+/// <summary>The orchestrator's control flow against a substitute context (no engine, no cloud).</summary>
+public sealed class ReconcileOrchestratorTests
+{
+    private static readonly DateTime Now = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly ReconcileInput Input = new("c1", "u1");
+    private static readonly ReconcileTimings Timings = new() { PollInterval = TimeSpan.FromMilliseconds(1), NodeDebounce = TimeSpan.FromSeconds(2) };
+
+    private static TaskOrchestrationContext Context()
+    {
+        var context = Substitute.For<TaskOrchestrationContext>();
+        context.CurrentUtcDateTime.Returns(Now);
+        context.CreateTimer(Arg.Any<DateTime>(), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+        context.CreateTimer(Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+        context.CallActivityAsync<bool>(Arg.Is<TaskName>(n => n.Name == TaskNames.PublishStatus), Arg.Any<object?>(), Arg.Any<TaskOptions?>()).Returns(true);
+        return context;
+    }
+
+    private static void Returns<T>(TaskOrchestrationContext context, string activity, T first, params T[] then) =>
+        context.CallActivityAsync<T>(Arg.Is<TaskName>(n => n.Name == activity), Arg.Any<object?>(), Arg.Any<TaskOptions?>()).Returns(first, then);
+
+    private static DesiredState Desired(long seq) => new(true, seq, 1, "nf", DateTimeOffset.UnixEpoch);
+
+    private static PlanResult PlanOf(long seq, params PlanStep[] steps) => new()
+    {
+        Exists = true,
+        Intent = ServiceIntent.Ensure,
+        DesiredSeq = seq,
+        NodeFingerprint = "nf",
+        RealServerHash = "rs",
+        Plan = new Plan(steps, new PlanOutcome(ServicePhase.Ready, ReasonCodes.Ready, "ok", ["203.0.113.104"], false, []), false),
+    };
+
+    private static List<T> Inputs<T>(TaskOrchestrationContext context, string activity) =>
+        [.. context.ReceivedCalls()
+            .Where(c => c.GetMethodInfo().Name == nameof(TaskOrchestrationContext.CallActivityAsync) && c.GetArguments()[0] is TaskName n && n.Name == activity)
+            .Select(c => (T)c.GetArguments()[1]!)];
+
+    [Fact]
+    public async Task RunAsync_ServiceGone_EndsWithoutPlanning()
+    {
+        var context = Context();
+        Returns(context, TaskNames.LoadDesired, new DesiredState(false, 0, 0, "", DateTimeOffset.UnixEpoch));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal(ReconcileOutcomes.Gone, result.Outcome);
+        Assert.Empty(Inputs<ServiceKey>(context, TaskNames.ObserveAndPlan));
+    }
+
+    [Fact]
+    public async Task RunAsync_CreatePlan_WaitsAndAppliesOnTheCreatedLoadBalancer_ThenVerifiesAndPublishes()
+    {
+        var context = Context();
+        Returns(context, TaskNames.LoadDesired, Desired(1));
+        var creation = new LoadBalancerCreation
+        {
+            Name = "au1", Description = "d", Tags = [], OwnAddresses = [Ipv4Address.Parse("203.0.113.103")],
+            Vip = Ipv4Address.Parse("203.0.113.104"), Settings = [],
+        };
+        Returns(context, TaskNames.ObserveAndPlan, PlanOf(1, new CreateLoadBalancer(creation), new WaitUntilUp(null, "au1"), new ApplyConfig(null)), PlanOf(1));
+        Returns(context, TaskNames.CreateLoadBalancer, StepResult.Done(42));
+        Returns(context, TaskNames.ApplyConfig, StepResult.NotReady("not yet"), StepResult.Done(42));
+        Returns(context, TaskNames.ReadLoadBalancer,
+            new LoadBalancerState(false, 42, ApplianceAvailability.Unknown, InstanceStatus.Unknown),
+            new LoadBalancerState(true, 42, ApplianceAvailability.Migrating, InstanceStatus.Down),
+            new LoadBalancerState(true, 42, ApplianceAvailability.Available, InstanceStatus.Up));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal((ReconcileOutcomes.Converged, 1, ServicePhase.Ready), (result.Outcome, result.Passes, result.Phase));
+        Assert.Equal(3, Inputs<LoadBalancerTarget>(context, TaskNames.ReadLoadBalancer).Count);
+        Assert.Equal([42L, 42L], Inputs<LoadBalancerTarget>(context, TaskNames.ApplyConfig).Select(t => t.LoadBalancerId));
+        var published = Assert.Single(Inputs<PublishInput>(context, TaskNames.PublishStatus));
+        Assert.Equal((ServicePhase.Ready, true, false, 1L), (published.Phase, published.Settled, published.Interim, published.DesiredSeq));
+        Assert.Equal(2, Inputs<ServiceKey>(context, TaskNames.ObserveAndPlan).Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_NewerDesiredStateArrived_RunsAnotherPass()
+    {
+        var context = Context();
+        Returns(context, TaskNames.LoadDesired, Desired(1), Desired(2), Desired(2));
+        Returns(context, TaskNames.ObserveAndPlan, PlanOf(1), PlanOf(2));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal((ReconcileOutcomes.Converged, 2), (result.Outcome, result.Passes));
+        Assert.Equal([1L, 2L], Inputs<PublishInput>(context, TaskNames.PublishStatus).Select(p => p.DesiredSeq));
+    }
+
+    [Fact]
+    public async Task RunAsync_PermanentCloudFailure_PublishesFailedUnsettled()
+    {
+        var context = Context();
+        Returns(context, TaskNames.LoadDesired, Desired(1));
+        var creation = new LoadBalancerCreation { Name = "au1", Description = "d", Tags = [], OwnAddresses = [], Settings = [] };
+        Returns(context, TaskNames.ObserveAndPlan, PlanOf(1, new CreateLoadBalancer(creation), new WaitUntilUp(null, "au1")));
+        Returns(context, TaskNames.CreateLoadBalancer, StepResult.Failed(ReasonCodes.AuthFailed, "bad token"));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal((ReconcileOutcomes.Incomplete, ReasonCodes.AuthFailed), (result.Outcome, result.ReasonCode));
+        var published = Assert.Single(Inputs<PublishInput>(context, TaskNames.PublishStatus));
+        Assert.Equal((ServicePhase.Failed, ReasonCodes.AuthFailed, false), (published.Phase, published.ReasonCode, published.Settled));
+        Assert.Empty(Inputs<LoadBalancerTarget>(context, TaskNames.ReadLoadBalancer));
+    }
+
+    [Fact]
+    public async Task RunAsync_RecentNodeChange_WaitsForTheQuietPeriodBeforePlanning()
+    {
+        var context = Context();
+        var changed = new DateTimeOffset(Now.AddMilliseconds(-500));
+        Returns(context, TaskNames.LoadDesired, new DesiredState(true, 1, 2, "nf", changed), Desired(1));
+        Returns(context, TaskNames.ObserveAndPlan, PlanOf(1));
+
+        await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        await context.Received(1).CreateTimer(Now.AddMilliseconds(1500), Arg.Any<CancellationToken>());
+    }
+}

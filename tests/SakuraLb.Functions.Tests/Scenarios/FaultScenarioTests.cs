@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SakuraLb.Functions.Tests.Infrastructure;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+
+namespace SakuraLb.Functions.Tests.Scenarios;
+
+/// <summary>The cloud misbehaves in every documented way at once; every Service still converges cleanly.</summary>
+public sealed class FaultScenarioTests
+{
+    [Fact]
+    public async Task Faults_BusyLockedStillCreatingNotFoundFailedCreateAndLostResponse_EveryServiceConvergesWithOneLbAndNoLeak()
+    {
+        var lost = new LostResponses();
+        await using var app = await TestApp.StartAsync(
+            simulatorOptions: new SakuraSim.SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0, RandomSeed = 42 },
+            services: s =>
+            {
+                s.AddSingleton(lost);
+                s.AddTransient<LoseFirstCreateResponse>();
+                s.AddHttpClient(Sakura.ServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<LoseFirstCreateResponse>();
+            });
+        // Rules are tried in order and the first answering one wins, so the creation failure comes last: it then
+        // marks the first create that got through, which is also the first create to succeed.
+        await app.Sim.FaultsAsync(
+            new JsonObject { ["path"] = "*", ["status"] = 503, ["probability"] = 0.3 },
+            new JsonObject { ["method"] = "PUT", ["path"] = "/appliance/*", ["status"] = 423, ["probability"] = 0.3 },
+            new JsonObject { ["method"] = "PUT", ["path"] = "/appliance/*/config", ["status"] = 409, ["errorCode"] = "still_creating", ["count"] = 2 },
+            new JsonObject { ["method"] = "GET", ["path"] = "/appliance/*", ["status"] = 404, ["count"] = 2 },
+            new JsonObject { ["method"] = "POST", ["path"] = "/appliance", ["action"] = "failCreation", ["count"] = 1 });
+        var services = Enumerable.Range(0, 3).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80, 443])).ToList();
+
+        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
+        var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
+        foreach (var service in services)
+        {
+            statuses.Add(await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(3)));
+        }
+
+        Assert.All(statuses, s => Assert.Equal(ServicePhase.Ready, s.Status.Phase));
+        var lbs = await app.Sim.LoadBalancersAsync();
+        Assert.Equal(
+            services.Select(s => Reconcile.Desired.LoadBalancerNaming.Name(s.Uid)).Order(StringComparer.Ordinal),
+            lbs.Select(l => l.Name).Order(StringComparer.Ordinal));
+        Assert.All(lbs, l => Assert.Equal("up", l.Phase));
+        foreach (var service in services)
+        {
+            var lb = lbs.Single(l => l.Name == Reconcile.Desired.LoadBalancerNaming.Name(service.Uid));
+            var reserved = (await app.Reservations.ListByOwnerAsync(service.Uid, default)).Select(r => r.Address.ToString()).Order(StringComparer.Ordinal);
+            Assert.Equal(lb.IpAddresses.Concat(lb.Vips).Order(StringComparer.Ordinal), reserved);
+        }
+
+        Assert.Equal(6, (await app.Reservations.ListBySwitchAsync(Topology.SwitchId, default)).Count);
+        var requests = await app.Sim.RequestsAsync();
+        Assert.Contains(requests, r => r.Status == 503);
+        Assert.Contains(requests, r => r.Status == 423);
+        Assert.Contains(requests, r => r.ErrorCode == "still_creating");
+        // The failed appliance was deleted and made again; the create whose response was lost was not repeated.
+        Assert.NotNull(lost.LostName);
+        Assert.NotEqual(lost.FailedName, lost.LostName);
+        Assert.Equal(2, lost.Creates(lost.FailedName!));
+        Assert.Equal(1, lost.Creates(lost.LostName!));
+        Assert.Equal(4, requests.Count(r => r.Method == "POST" && r.Path == "/appliance" && r.Status == 201));
+        Assert.Single(requests, r => r.Method == "DELETE" && r.Status == 200 && !r.Path.EndsWith("/power", StringComparison.Ordinal));
+    }
+
+    /// <summary>What the response-losing handler saw: every successful create by name, and which one it lost.</summary>
+    public sealed class LostResponses
+    {
+        private readonly Lock gate = new();
+        private readonly List<string> created = [];
+
+        public string? FailedName { get; private set; }
+
+        public string? LostName { get; private set; }
+
+        public int Creates(string name)
+        {
+            lock (gate)
+            {
+                return created.Count(n => n == name);
+            }
+        }
+
+        /// <summary>Records a successful create; true when its response is to be lost.</summary>
+        public bool Record(string name)
+        {
+            lock (gate)
+            {
+                created.Add(name);
+
+                // The first success is the one the simulator makes fail; the first success of another Service is lost.
+                FailedName ??= name;
+                if (LostName is null && name != FailedName)
+                {
+                    LostName = name;
+                    return true;
+                }
+
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Loses the response of one successful create: the appliance exists, the caller sees a network error.</summary>
+    public sealed class LoseFirstCreateResponse(LostResponses lost) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/appliance", StringComparison.Ordinal)
+                && response.IsSuccessStatusCode)
+            {
+                var body = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!;
+                if (lost.Record((string)body["Appliance"]!["Name"]!))
+                {
+                    response.Dispose();
+                    throw new HttpRequestException("the connection was reset after the request was sent (test)");
+                }
+            }
+
+            return response;
+        }
+    }
+}
+
+/// <summary>A Service whose annotations are unusable is reported and never touches the cloud.</summary>
+public sealed class InvalidServiceScenarioTests
+{
+    [Fact]
+    public async Task InvalidAnnotations_StatusFailedWithEveryReason_AndZeroSakuraRequests()
+    {
+        await using var app = await TestApp.StartAsync();
+        var uid = Snapshots.NewUid();
+        var service = Snapshots.Service(uid, "web", [80], annotations: new Dictionary<string, string>
+        {
+            ["k8s.usacloud.jp/load-balancer-plan"] = "gold",
+            ["k8s.usacloud.jp/load-balancer-healthz-interval"] = "5",
+        });
+
+        await app.PostEventsAsync([service], Snapshots.DefaultNodes());
+        var status = await app.WaitSettledAsync(uid);
+
+        Assert.Equal((ServicePhase.Failed, ReasonCodes.InvalidAnnotation), (status.Status.Phase, status.Status.ReasonCode));
+        Assert.Contains("load-balancer-plan", status.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("load-balancer-healthz-interval", status.Status.Message, StringComparison.Ordinal);
+        Assert.False(status.Status.FinalizerReleasable);
+        Assert.Empty(await app.Sim.RequestsAsync());
+    }
+}

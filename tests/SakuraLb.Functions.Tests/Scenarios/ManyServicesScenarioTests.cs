@@ -1,0 +1,88 @@
+using SakuraLb.Functions.Tests.Infrastructure;
+using SakuraLb.Model;
+using SakuraLb.Reconcile;
+
+namespace SakuraLb.Functions.Tests.Scenarios;
+
+/// <summary>Many Services at once: distinct addresses, one LB each, exhaustion reported per Service.</summary>
+public sealed class ManyServicesScenarioTests
+{
+    /// <summary>A /25 router tagged @big with three nodes on its switch; the app selects routers by @big.</summary>
+    internal static async Task<(TestApp App, NodeSetSnapshot Nodes, long SwitchId, Reconcile.Addressing.Ipv4Address Network)> StartWithBigRouterAsync(Dictionary<string, string?>? settings = null, SakuraSim.SakuraSimulatorOptions? simulator = null)
+    {
+        var values = new Dictionary<string, string?> { ["Controller:RouterTags:0"] = "@big" };
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        var app = await TestApp.StartAsync(values, simulator);
+        var switchId = await app.Sim.AddRouterAsync("big", 25, "@big");
+        var network = Reconcile.Addressing.Ipv4Address.Parse(await app.Sim.RouterNetworkAsync("big"));
+        var nodes = new List<(string, string)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var address = network.Add(4 + i).ToString();
+            await app.Sim.AddServerAsync($"big{i}", address, switchId);
+            nodes.Add(($"big{i}", address));
+        }
+
+        await app.Sim.ClearRequestsAsync();
+        return (app, Snapshots.Nodes("1", nodes), switchId, network);
+    }
+
+    [Fact]
+    public async Task TwentyServicesAtOnce_DistinctVipsNoAddressTwiceNoDuplicateLb()
+    {
+        var (app, nodes, _, _) = await StartWithBigRouterAsync();
+        await using var _ = app;
+        var services = Enumerable.Range(0, 20).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
+
+        await app.PostEventsAsync(services, nodes);
+        var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
+        foreach (var service in services)
+        {
+            statuses.Add(await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(3)));
+        }
+
+        Assert.All(statuses, s => Assert.Equal(ServicePhase.Ready, s.Status.Phase));
+        var vips = statuses.Select(s => Assert.Single(s.Status.IngressIps)).ToList();
+        Assert.Equal(20, vips.Distinct().Count());
+        var lbs = await app.Sim.LoadBalancersAsync();
+        Assert.Equal(20, lbs.Count);
+        Assert.Equal(20, lbs.Select(l => l.Name).Distinct().Count());
+        var addresses = lbs.SelectMany(l => l.IpAddresses.Concat(l.Vips)).ToList();
+        Assert.Equal(addresses.Count, addresses.Distinct().Count());
+        Assert.Empty(addresses.Intersect(nodes.Nodes.Select(n => n.Addresses[0].Address)));
+    }
+
+    [Fact]
+    public async Task BlockExhausted_ExtraServicesReportTheReason_OthersAreFine()
+    {
+        // The default /28 has 8 free addresses: four single LBs (own address + VIP) fit.
+        await using var app = await TestApp.StartAsync();
+        var services = Enumerable.Range(0, 6).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
+
+        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
+        var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
+        foreach (var service in services)
+        {
+            statuses.Add(await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(2)));
+        }
+
+        Assert.Equal(4, statuses.Count(s => s.Status.Phase == ServicePhase.Ready));
+        var exhausted = statuses.Where(s => s.Status.Phase == ServicePhase.Failed).ToList();
+        Assert.Equal(2, exhausted.Count);
+        Assert.All(exhausted, s =>
+        {
+            Assert.Equal(ReasonCodes.AddressesExhausted, s.Status.ReasonCode);
+            Assert.Contains("no free address in router k8s-router", s.Status.Message, StringComparison.Ordinal);
+            Assert.Empty(s.Status.IngressIps);
+        });
+        Assert.Equal(4, (await app.Sim.LoadBalancersAsync()).Count);
+        foreach (var failed in exhausted)
+        {
+            Assert.Empty(await app.Reservations.ListByOwnerAsync(failed.Uid, default));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using Microsoft.DurableTask.Client;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Functions.Tests.Infrastructure;
+using SakuraLb.Model;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Sakura;
+
+namespace SakuraLb.Functions.Tests.Scenarios;
+
+/// <summary>The resync pass: nothing differs → nothing written; drift corrected; orphans collected after the grace period.</summary>
+public sealed class ResyncScenarioTests
+{
+    private static async Task<List<ServiceSnapshot>> CreateAsync(TestApp app, int count)
+    {
+        var services = Enumerable.Range(0, count).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
+        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
+        foreach (var service in services)
+        {
+            await app.WaitSettledAsync(service.Uid);
+        }
+
+        return services;
+    }
+
+    [Fact]
+    public async Task Resync_NothingDiffers_StartsNothingAndOnlyReads()
+    {
+        await using var app = await TestApp.StartAsync();
+        await CreateAsync(app, 3);
+        var before = (await app.Statuses.ListAsync(app.ClusterId, default)).Select(s => s.Status.UpdatedAt).ToList();
+        await app.Sim.ClearRequestsAsync();
+
+        var report = await app.ResyncAsync();
+
+        Assert.Empty(report.Started);
+        Assert.Equal((3, 0, 0, 0), (report.Checked, report.Behind, report.Drifted, report.Orphans));
+        var requests = await app.Sim.RequestsAsync();
+        Assert.All(requests, r => Assert.Equal("GET", r.Method));
+        Assert.InRange(requests.Count, 1, 6);
+        Assert.Equal(before, (await app.Statuses.ListAsync(app.ClusterId, default)).Select(s => s.Status.UpdatedAt));
+    }
+
+    [Fact]
+    public async Task Resync_SettingsChangedBehindOurBack_AreCorrected()
+    {
+        await using var app = await TestApp.StartAsync();
+        var service = (await CreateAsync(app, 1))[0];
+        var lb = Assert.Single(await app.Sim.LoadBalancersAsync());
+        var cloud = app.Get<ISakuraCloud>();
+        var current = await cloud.GetApplianceAsync(lb.Id, default);
+        await cloud.UpdateLoadBalancerSettingsAsync(lb.Id, new LoadBalancerSettingsUpdate
+        {
+            VirtualIPAddresses = [.. current!.VirtualIPAddresses.Select(v => v with { Servers = v.Servers.Take(1).ToList() })],
+        }, default);
+        await app.Sim.ClearRequestsAsync();
+
+        var report = await app.ResyncAsync();
+        await app.WaitIdleAsync(report.Started);
+        await app.WaitSettledAsync(service.Uid);
+
+        Assert.Equal(1, report.Drifted);
+        Assert.Equal(["svc-" + service.Uid], report.Started);
+        var fixedLb = Assert.Single(await app.Sim.LoadBalancersAsync());
+        Assert.Equal(3, fixedLb.StoredSettings[0]!["Servers"]!.AsArray().Count);
+        Assert.Equal(fixedLb.StoredSettings.ToJsonString(), fixedLb.AppliedSettings?.ToJsonString());
+        Assert.Equal(
+            [$"PUT /appliance/{lb.Id}", $"PUT /appliance/{lb.Id}/config"],
+            (await app.Sim.RequestsAsync()).Where(r => r.IsWrite).Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    [Fact]
+    public async Task Resync_LoadBalancerDeletedBehindOurBack_IsRecreatedWithTheSameVip()
+    {
+        await using var app = await TestApp.StartAsync();
+        var service = (await CreateAsync(app, 1))[0];
+        var lb = Assert.Single(await app.Sim.LoadBalancersAsync());
+        await app.Sim.DeleteApplianceAsync(lb.Id);
+
+        var report = await app.ResyncAsync();
+        await app.WaitIdleAsync(report.Started);
+        var status = await app.WaitSettledAsync(service.Uid);
+
+        Assert.Equal(1, report.Drifted);
+        var recreated = Assert.Single(await app.Sim.LoadBalancersAsync());
+        Assert.NotEqual(lb.Id, recreated.Id);
+        Assert.Equal(lb.Vips, recreated.Vips);
+        Assert.Equal((ServicePhase.Ready, lb.Vips[0]), (status.Status.Phase, status.Status.IngressIps[0]));
+    }
+
+    private static JsonObject Planted(string name, string address, params string[] tags) => new()
+    {
+        ["Class"] = "loadbalancer",
+        ["Name"] = name,
+        ["Tags"] = new JsonArray([.. tags.Select(t => (JsonNode)t)]),
+        ["Plan"] = new JsonObject { ["ID"] = 1 },
+        ["Remark"] = new JsonObject
+        {
+            ["Switch"] = new JsonObject { ["ID"] = Topology.SwitchId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            ["VRRP"] = new JsonObject { ["VRID"] = 200 },
+            ["Network"] = new JsonObject { ["NetworkMaskLen"] = 28, ["DefaultRoute"] = "203.0.113.97" },
+            ["Servers"] = new JsonArray(new JsonObject { ["IPAddress"] = address }),
+            ["Plan"] = new JsonObject { ["ID"] = 1 },
+        },
+        ["Settings"] = new JsonObject { ["LoadBalancer"] = new JsonArray() },
+    };
+
+    [Fact]
+    public async Task Orphan_TaggedWithOurCluster_DeletedAfterTheGracePeriodNotBefore_ForeignOnesNeverTouched()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:OrphanGracePeriod"] = "00:00:01" });
+        var gone = Snapshots.NewUid();
+        var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
+        var untagged = await app.Sim.PlantAsync(Planted("someone-elses", "203.0.113.109", "@k8s"));
+        var foreign = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.110", [.. LoadBalancerNaming.Tags("other-cluster", "old", gone)]));
+
+        var first = await app.ResyncAsync();
+
+        Assert.Equal(1, first.Orphans);
+        Assert.Equal([orphan], (await app.Orphans.ListAsync(app.ClusterId, default)).Select(o => o.LoadBalancerId));
+        Assert.Equal(3, (await app.Sim.LoadBalancersAsync()).Count);
+        Assert.Null(await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(orphan)));
+
+        await Poll.UntilAsync(
+            async () =>
+            {
+                await app.ResyncAsync();
+                await app.WaitIdleAsync([TaskNames.OrphanInstanceId(orphan)]);
+                return (await app.Sim.LoadBalancersAsync()).Select(l => l.Id).ToList();
+            },
+            ids => !ids.Contains(orphan),
+            "the orphan to be deleted",
+            TimeSpan.FromSeconds(60));
+
+        var remaining = (await app.Sim.LoadBalancersAsync()).Select(l => l.Id).Order();
+        Assert.Equal([untagged, foreign], remaining);
+        var instance = await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(orphan), getInputsAndOutputs: true);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance!.RuntimeStatus);
+        Assert.Equal(OrphanCleanupOrchestrator.Deleted, instance.ReadOutputAs<string>());
+        await app.ResyncAsync();
+        Assert.Empty(await app.Orphans.ListAsync(app.ClusterId, default));
+    }
+
+    [Fact]
+    public async Task Orphan_DryRun_IsReportedButNeverDeleted()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Controller:OrphanGracePeriod"] = "00:00:00.200",
+            ["Controller:OrphanDryRun"] = "true",
+        });
+        var gone = Snapshots.NewUid();
+        var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
+        await app.ResyncAsync();
+        var record = Assert.Single(await app.Orphans.ListAsync(app.ClusterId, default));
+        await Poll.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow - record.FirstSeenAt), age => age > TimeSpan.FromMilliseconds(300), "the grace period to pass");
+
+        var report = await app.ResyncAsync();
+
+        Assert.Equal(1, report.Orphans);
+        Assert.Null(await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(orphan)));
+        Assert.Contains(await app.Sim.LoadBalancersAsync(), l => l.Id == orphan);
+    }
+}

@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.DurableTask.Client;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Tests.Infrastructure;
+using SakuraLb.Functions.Triggers;
+using NSubstitute;
+using SakuraLb.Model;
+
+namespace SakuraLb.Functions.Tests.Triggers;
+
+/// <summary><c>POST /api/events</c>: every rejection is the right 4xx with a problem document, and stores nothing.</summary>
+public sealed class EventsFunctionTests
+{
+    private static byte[] Batch(IReadOnlyList<ServiceSnapshot>? services = null, NodeSetSnapshot? nodes = null, string cluster = FunctionHarness.ClusterId) =>
+        ModelJson.SerializeToUtf8Bytes(new EventBatch { ClusterId = cluster, SentAt = DateTimeOffset.UtcNow, Services = services ?? [], Nodes = nodes });
+
+    private static async Task<(int Status, JsonObject? Body)> RunAsync(FunctionHarness harness, Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        var (status, body) = TestApp.Read(await harness.Get<EventsFunction>().Run(request, harness.Client, CancellationToken.None));
+        return (status, string.IsNullOrEmpty(body) ? null : JsonNode.Parse(body)!.AsObject());
+    }
+
+    private static async Task AssertNothingStoredAsync(FunctionHarness harness)
+    {
+        Assert.Empty(await harness.Get<IDesiredStore>().ListAsync(FunctionHarness.ClusterId, default));
+        Assert.Null(await harness.Get<INodeSetStore>().GetAsync(FunctionHarness.ClusterId, default));
+        Assert.Empty(harness.Starts());
+    }
+
+    [Fact]
+    public async Task Events_ValidBatch_StoresEverythingThenStartsEachChangedService()
+    {
+        using var harness = FunctionHarness.Create();
+        var a = Snapshots.Service(Snapshots.NewUid(), "a", [80]);
+        var b = Snapshots.Service(Snapshots.NewUid(), "b", [80, 443]);
+
+        var (status, body) = await RunAsync(harness, SignedRequests.Events(Batch([a, b], Snapshots.DefaultNodes())));
+
+        Assert.Equal(202, status);
+        Assert.Equal(2, (int)body!["accepted"]!);
+        Assert.True((bool)body["nodesAccepted"]!);
+        Assert.Equal(["svc-" + a.Uid, "svc-" + b.Uid], body["reconciling"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(2, (await harness.Get<IDesiredStore>().ListAsync(FunctionHarness.ClusterId, default)).Count);
+        var starts = harness.Starts();
+        Assert.Equal(["svc-" + a.Uid, "svc-" + b.Uid], starts.Select(s => s.InstanceId));
+        Assert.All(starts, s => Assert.Equal(
+            [nameof(OrchestrationRuntimeStatus.Pending), nameof(OrchestrationRuntimeStatus.Running), nameof(OrchestrationRuntimeStatus.Suspended)],
+            s.DedupeStatuses!.Select(x => x.ToString()!).Order(StringComparer.Ordinal)));
+        Assert.All(starts, s => Assert.Null(s.StartAt));
+    }
+
+    [Fact]
+    public async Task Events_OlderSnapshot_IsStaleAndStartsNothing()
+    {
+        using var harness = FunctionHarness.Create();
+        var service = Snapshots.Service(Snapshots.NewUid(), "a", [80], "7");
+        await RunAsync(harness, SignedRequests.Events(Batch([service])));
+        harness.Client.ClearReceivedCalls();
+
+        var (status, body) = await RunAsync(harness, SignedRequests.Events(Batch([service with { ResourceVersion = "6" }])));
+
+        Assert.Equal(202, status);
+        Assert.Equal((0, 1), ((int)body!["accepted"]!, (int)body["stale"]!));
+        Assert.Empty(harness.Starts());
+    }
+
+    public static TheoryData<string, int, string> Unauthenticated => new()
+    {
+        { "unsigned", 401, "missing" },
+        { "wrong secret", 401, "does not match" },
+        { "stale timestamp", 401, "clock skew" },
+        { "future timestamp", 401, "clock skew" },
+        { "malformed signature", 401, "malformed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unauthenticated))]
+    public async Task Events_BadSignature_Is401AndStoresNothing(string kind, int expected, string detail)
+    {
+        using var harness = FunctionHarness.Create();
+        var body = Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])], Snapshots.DefaultNodes());
+        var request = kind switch
+        {
+            "unsigned" => SignedRequests.Events(body, secret: null),
+            "wrong secret" => SignedRequests.Events(body, secret: "another-secret-0123456789abcdef0123456789"),
+            "stale timestamp" => SignedRequests.Events(body, signedAt: DateTimeOffset.UtcNow.AddMinutes(-10)),
+            "future timestamp" => SignedRequests.Events(body, signedAt: DateTimeOffset.UtcNow.AddMinutes(10)),
+            _ => SignedRequests.Events(body),
+        };
+        if (kind == "malformed signature")
+        {
+            request.Headers[Model.Signing.RequestSignature.SignatureHeader] = "v1=zz";
+        }
+
+        var (status, problem) = await RunAsync(harness, request);
+
+        Assert.Equal(expected, status);
+        Assert.Equal("https://github.com/sakuralb/errors/unauthorized", (string)problem!["type"]!);
+        Assert.Contains(detail, (string)problem["detail"]!, StringComparison.Ordinal);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Fact]
+    public async Task Events_ReplayedNonce_Is401TheSecondTime()
+    {
+        using var harness = FunctionHarness.Create();
+        var body = Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])]);
+        var nonce = Model.Signing.RequestSignature.NewNonce();
+
+        var (first, _) = await RunAsync(harness, SignedRequests.Events(body, nonce: nonce));
+        var (second, problem) = await RunAsync(harness, SignedRequests.Events(body, nonce: nonce));
+
+        Assert.Equal(202, first);
+        Assert.Equal(401, second);
+        Assert.Contains("nonce", (string)problem!["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_PreviousSecretDuringRotation_IsAccepted()
+    {
+        const string previous = "previous-secret-0123456789abcdef0123456789";
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?> { ["Ingest:HmacSecretPrevious"] = previous });
+
+        var (status, _) = await RunAsync(harness, SignedRequests.Events(Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])]), secret: previous));
+
+        Assert.Equal(202, status);
+    }
+
+    [Fact]
+    public async Task Events_Oversized_Is413WithoutReadingOrStoring()
+    {
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "2048" });
+        var services = Enumerable.Range(0, 20).Select(i => Snapshots.Service(Snapshots.NewUid(), $"s{i}", [80])).ToList();
+        var body = Batch(services);
+        Assert.True(body.Length > 2048);
+
+        var (declared, problem) = await RunAsync(harness, SignedRequests.Events(body));
+        var chunked = SignedRequests.Events(body);
+        chunked.ContentLength = null;
+        var (undeclared, _) = await RunAsync(harness, chunked);
+
+        Assert.Equal(413, declared);
+        Assert.Equal(413, undeclared);
+        Assert.Equal("https://github.com/sakuralb/errors/payload-too-large", (string)problem!["type"]!);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Fact]
+    public async Task Events_NotJson_Is415()
+    {
+        using var harness = FunctionHarness.Create();
+
+        var (status, _) = await RunAsync(harness, SignedRequests.Events(Batch(), contentType: "text/plain"));
+
+        Assert.Equal(415, status);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Theory]
+    [InlineData("{\"version\":1,\"clusterId\":")]
+    [InlineData("[1,2,3]")]
+    [InlineData("null")]
+    [InlineData("{\"version\":\"one\"}")]
+    public async Task Events_MalformedJson_Is400InvalidJson(string json)
+    {
+        using var harness = FunctionHarness.Create();
+
+        var (status, problem) = await RunAsync(harness, SignedRequests.Events(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal(400, status);
+        Assert.Equal("https://github.com/sakuralb/errors/invalid-json", (string)problem!["type"]!);
+        Assert.DoesNotContain("   at ", problem.ToJsonString(), StringComparison.Ordinal);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Fact]
+    public async Task Events_WrongVersion_Is400NamingTheVersion()
+    {
+        using var harness = FunctionHarness.Create();
+        var json = JsonNode.Parse(Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])]))!.AsObject();
+        json["version"] = 2;
+
+        var (status, problem) = await RunAsync(harness, SignedRequests.Events(Encoding.UTF8.GetBytes(json.ToJsonString())));
+
+        Assert.Equal(400, status);
+        var error = Assert.Single(problem!["errors"]!.AsArray());
+        Assert.Equal("version", (string)error!["path"]!);
+        Assert.Contains("speaks version 1", (string)error["problem"]!, StringComparison.Ordinal);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Fact]
+    public async Task Events_OneInvalidService_RejectsTheWholeBatchNamingTheField()
+    {
+        using var harness = FunctionHarness.Create();
+        var good = Snapshots.Service(Snapshots.NewUid(), "good", [80]);
+        var bad = Snapshots.Service("", "bad", [70000]);
+
+        var (status, problem) = await RunAsync(harness, SignedRequests.Events(Batch([good, bad], Snapshots.DefaultNodes())));
+
+        Assert.Equal(400, status);
+        var paths = problem!["errors"]!.AsArray().Select(e => (string)e!["path"]!).ToList();
+        Assert.Contains("services[1].uid", paths);
+        Assert.Contains("services[1].ports[0].port", paths);
+        Assert.Equal(
+            paths.Count.ToString(CultureInfo.InvariantCulture) + " problems",
+            (string)problem["detail"]!);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Fact]
+    public async Task Events_AnotherCluster_Is403()
+    {
+        using var harness = FunctionHarness.Create();
+
+        var (status, problem) = await RunAsync(harness, SignedRequests.Events(Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])], cluster: "other")));
+
+        Assert.Equal(403, status);
+        Assert.Contains("c-test", (string)problem!["detail"]!, StringComparison.Ordinal);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Fact]
+    public async Task Events_NodeChange_StartsOnlyServicesWhoseNodesDiffer_Delayed()
+    {
+        using var harness = FunctionHarness.Create();
+        var statuses = harness.Get<IStatusStore>();
+        var oldNodes = SakuraLb.Functions.Reconciling.NodeFingerprint.Eligible(Snapshots.Nodes("1", Topology.Workers.Take(2)));
+        var newNodes = SakuraLb.Functions.Reconciling.NodeFingerprint.Eligible(Snapshots.DefaultNodes());
+        StatusRecord Status(string uid, string fingerprint, string realServers) => new()
+        {
+            ClusterId = FunctionHarness.ClusterId,
+            Status = new ServiceStatus { Uid = uid, Namespace = "default", Name = uid, Phase = ServicePhase.Ready },
+            NodeFingerprint = fingerprint,
+            RealServerHash = realServers,
+            Settled = true,
+        };
+        await statuses.PutAsync(Status("behind", oldNodes, "h"), default);
+        await statuses.PutAsync(Status("invalid", oldNodes, ""), default);
+        await statuses.PutAsync(Status("current", newNodes, "h"), default);
+        var before = DateTimeOffset.UtcNow;
+
+        var (status, body) = await RunAsync(harness, SignedRequests.Events(Batch(nodes: Snapshots.DefaultNodes())));
+
+        Assert.Equal(202, status);
+        var start = Assert.Single(harness.Starts());
+        Assert.Equal("svc-behind", start.InstanceId);
+        Assert.True(start.StartAt >= before.AddSeconds(2));
+        Assert.Equal(["svc-behind"], body!["reconciling"]!.AsArray().Select(n => (string)n!));
+
+        // The same node set again is no change: nothing starts.
+        harness.Client.ClearReceivedCalls();
+        await RunAsync(harness, SignedRequests.Events(Batch(nodes: Snapshots.DefaultNodes("2"))));
+        Assert.Empty(harness.Starts());
+    }
+}
