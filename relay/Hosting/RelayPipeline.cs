@@ -99,17 +99,14 @@ public sealed class RelayPipeline
         }
         else
         {
-            foreach (var uid in Services.Uids())
+            foreach (var tracked in Services.Find(@namespace, name))
             {
-                if (Services.Get(uid) is { } tracked && tracked.Snapshot.Namespace == @namespace && tracked.Snapshot.Name == name)
+                if (!Projection.ServiceScope.NeedsFinalizer(tracked.Snapshot, Services.Settings))
                 {
-                    if (Services.Forwardable().Any(s => s.Uid == uid))
-                    {
-                        Outbox.Enqueue(tracked.Snapshot);
-                    }
-
-                    Writer.Enqueue(uid);
+                    Outbox.Enqueue(tracked.Snapshot);
                 }
+
+                Writer.Enqueue(tracked.Snapshot.Uid);
             }
         }
 
@@ -136,9 +133,22 @@ public sealed class RelayPipeline
         Log.TermStarted(logger, options.Identity);
         try
         {
-            // One poll first: in class mode the feed tells which class-less Services carrying the
-            // finalizer are ours, and the first list should know that.
-            await Poller.PollOnceAsync(new Resilience.Backoff(options.DeliveryBackoffMin, options.DeliveryBackoffMax), cancellationToken);
+            if (options.LoadBalancerClass is not null)
+            {
+                // In class mode the feed tells which class-less Services carrying the finalizer are
+                // ours (their type changed and the API server cleared the class), and the first list
+                // should know that. Bounded, so an unreachable function does not hold up the watches.
+                using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                first.CancelAfter(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await Poller.PollOnceAsync(new Resilience.Backoff(options.DeliveryBackoffMin, options.DeliveryBackoffMax), first.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                }
+            }
+
             await Task.WhenAll(
                 Guard("service-watch", serviceLoop.RunAsync, cancellationToken),
                 Guard("node-watch", nodeLoop.RunAsync, cancellationToken),

@@ -123,6 +123,15 @@ public sealed class ServiceTracker
         }
     }
 
+    /// <summary>The tracked Services with this namespace and name (normally one; two while a recreated Service's old UID is still being cleaned up).</summary>
+    public IReadOnlyList<TrackedService> Find(string @namespace, string name)
+    {
+        lock (gate)
+        {
+            return services.Values.Where(t => t.Snapshot.Namespace == @namespace && t.Snapshot.Name == name).ToArray();
+        }
+    }
+
     /// <summary>Every tracked Service's UID (for a full write-back pass).</summary>
     public IReadOnlyList<string> Uids()
     {
