@@ -1,5 +1,6 @@
 using SakuraLb.Relay.Hosting;
 using SakuraLb.Relay.Leadership;
+using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Tests.Support;
 
 namespace SakuraLb.Relay.Tests.Integration;
@@ -9,8 +10,17 @@ public sealed class LeaderElectionTests
 {
     private static async Task<(RelayHost Leader, RelayHost Follower)> TwoReplicasAsync(RelayTestBed bed, bool release = true)
     {
-        var a = await bed.StartRelayAsync(bed.DefaultOptions("relay-a") with { LeaderElection = true, ReleaseLeaseOnShutdown = release });
-        var b = await bed.StartRelayAsync(bed.DefaultOptions("relay-b") with { LeaderElection = true, ReleaseLeaseOnShutdown = release });
+        // A 4 s lease tells a released Lease (taken within a few 250 ms retry periods) from an expired one.
+        RelayOptions Options(string identity) => bed.DefaultOptions(identity) with
+        {
+            LeaderElection = true,
+            ReleaseLeaseOnShutdown = release,
+            LeaseDuration = TimeSpan.FromSeconds(4),
+            RenewDeadline = TimeSpan.FromSeconds(3),
+        };
+
+        var a = await bed.StartRelayAsync(Options("relay-a"));
+        var b = await bed.StartRelayAsync(Options("relay-b"));
         await Eventually.UntilAsync(
             () => (a.Leadership.Role, b.Leadership.Role) is (RelayRole.Leader, RelayRole.Follower) or (RelayRole.Follower, RelayRole.Leader),
             "one replica leads and the other follows");
@@ -54,10 +64,10 @@ public sealed class LeaderElectionTests
         await leader.StopAsync();
         var stopped = System.Diagnostics.Stopwatch.StartNew();
 
-        await Eventually.UntilAsync(() => follower.Leadership.Role == RelayRole.Leader, "the follower became the leader", TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => follower.Leadership.Role == RelayRole.Leader, "the follower became the leader", TimeSpan.FromSeconds(20));
         if (release)
         {
-            // A released Lease is taken within a few retry periods, well before the 2 s lease would expire.
+            // A released Lease is taken within a few retry periods, well before the 4 s lease would expire.
             Assert.True(stopped.Elapsed < leader.Options.LeaseDuration, $"handover took {stopped.Elapsed}");
         }
 
