@@ -51,7 +51,10 @@ public static class RelayApplication
         return problems.Count == 0 ? options : throw new RelayOptionsException(problems);
     }
 
-    /// <summary>In-cluster credentials in a pod, else the kubeconfig; or a plain URL when <see cref="KubernetesConnectionOptions.Server"/> is set.</summary>
+    /// <summary>
+    /// A plain URL when <see cref="KubernetesConnectionOptions.Server"/> is set; a kubeconfig file when one
+    /// is named; in-cluster credentials in a pod; else the default kubeconfig.
+    /// </summary>
     public static KubernetesClientConfiguration ClientConfiguration(KubernetesConnectionOptions connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -60,14 +63,14 @@ public static class RelayApplication
             return new KubernetesClientConfiguration { Host = server.AbsoluteUri.TrimEnd('/') };
         }
 
-        if (KubernetesClientConfiguration.IsInCluster())
+        if (connection.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster())
         {
             return KubernetesClientConfiguration.InClusterConfig();
         }
 
-        return connection.Context is null
+        return connection.Kubeconfig is null && connection.Context is null
             ? KubernetesClientConfiguration.BuildDefaultConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile(currentContext: connection.Context);
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(connection.Kubeconfig, connection.Context);
     }
 
     /// <summary>Registers the relay: its options (already validated), the clients, the pipeline, leadership and metrics.</summary>

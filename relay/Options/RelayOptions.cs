@@ -134,6 +134,9 @@ public sealed record KubernetesConnectionOptions
     /// </summary>
     public Uri? Server { get; init; }
 
-    /// <summary>Kubeconfig context to use when running outside the cluster (default: the current context).</summary>
+    /// <summary>Kubeconfig file to use outside the cluster (default: KUBECONFIG, then ~/.kube/config).</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>Kubeconfig context to use outside the cluster (default: the file's current context).</summary>
     public string? Context { get; init; }
 }

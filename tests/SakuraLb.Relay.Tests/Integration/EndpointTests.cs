@@ -187,4 +187,24 @@ public sealed class EndpointTests
             secrets.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Relay_WithAKubeconfigFile_ConnectsThroughIt()
+    {
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"relay-kubeconfig-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(kubeconfig, bed.Kube.KubeconfigYaml());
+        try
+        {
+            await using var relay = await Hosting.RelayHost.StartAsync(
+                bed.DefaultOptions(),
+                new Options.KubernetesConnectionOptions { Kubeconfig = kubeconfig });
+
+            await Eventually.UntilAsync(() => relay.Pipeline.Synced && bed.Function.LatestNodes is not null, "the relay listed through the kubeconfig");
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
 }

@@ -57,6 +57,9 @@ public sealed class WriteBackTests
         await Eventually.UntilAsync(() => bed.Relay.Pipeline.Outbox.IsEmpty, "the resync was delivered");
         Assert.Equal(patches, bed.Kube.RequestLog.Count(r => r.Verb == "patch" && r.Subresource == "status"));
         Assert.Equal(2, Events(bed, "web").Count);
+
+        // Between changes the feed is polled conditionally: the stub answers 304.
+        Assert.True(bed.Relay.Metrics.Count("status_polls", "unchanged") > 0);
     }
 
     [Fact]
