@@ -28,9 +28,10 @@ public static class ServiceScope
         string.Equals(service.LoadBalancerClass, settings.LoadBalancerClass, StringComparison.Ordinal);
 
     public static bool WantsLoadBalancer(ServiceSnapshot service, ControllerSettings settings) =>
-        !service.Deleted
-        && string.Equals(service.Type, WellKnown.ServiceTypeLoadBalancer, StringComparison.Ordinal)
-        && IsOurClass(service, settings);
+        !service.Deleted && IsLoadBalancerType(service) && IsOurClass(service, settings);
+
+    private static bool IsLoadBalancerType(ServiceSnapshot service) =>
+        string.Equals(service.Type, WellKnown.ServiceTypeLoadBalancer, StringComparison.Ordinal);
 
     public static bool NeedsCleanup(ServiceSnapshot service, ControllerSettings settings) =>
         service.HasCleanupFinalizer
@@ -42,11 +43,20 @@ public static class ServiceScope
     /// cloud resources; cleanup of nothing is a cheap success). A tombstone should carry the last known
     /// spec, so its class is known.
     /// </summary>
-    public static ServiceIntent Classify(ServiceSnapshot service, ControllerSettings settings)
+    /// <param name="previouslyManaged">
+    /// True when the controller already holds state for this Service UID (it reconciled it before). The
+    /// API server clears spec.loadBalancerClass when the type changes away from LoadBalancer, so in class
+    /// mode a Service we provisioned comes back without our class: only its history says it is ours, and
+    /// ignoring it would leak its load balancer. Likewise a Service that left our class for another one
+    /// keeps no load balancer of ours (the relay never writes to a foreign-class Service, so cleanup here
+    /// cannot release another controller's finalizer).
+    /// </param>
+    public static ServiceIntent Classify(ServiceSnapshot service, ControllerSettings settings, bool previouslyManaged = false)
     {
+        ArgumentNullException.ThrowIfNull(service);
         if (!IsOurClass(service, settings))
         {
-            return ServiceIntent.Ignore;
+            return previouslyManaged ? ServiceIntent.Cleanup : ServiceIntent.Ignore;
         }
 
         if (service.Deleted || service.DeletionTimestamp is not null)

@@ -40,6 +40,27 @@ public sealed class ServiceScopeTests
     }
 
     [Theory]
+    [InlineData("ClusterIP", false, true, ServiceIntent.Cleanup)]
+    [InlineData("NodePort", false, true, ServiceIntent.Cleanup)]
+    [InlineData("LoadBalancer", true, true, ServiceIntent.Cleanup)]
+    [InlineData("ClusterIP", false, false, ServiceIntent.Ignore)]
+    public void Classify_ClassModeServiceThatLostItsClass_IsCleanedUpOnlyWhenPreviouslyManaged(string type, bool tombstone, bool previouslyManaged, ServiceIntent expected)
+    {
+        // The API server clears spec.loadBalancerClass when the type leaves LoadBalancer.
+        var service = Service() with { Type = type, LoadBalancerClass = null, Deleted = tombstone };
+
+        Assert.Equal(expected, ServiceScope.Classify(service, Settings with { LoadBalancerClass = "sakura.cloud/lb" }, previouslyManaged));
+    }
+
+    [Theory]
+    [InlineData(false, ServiceIntent.Ignore)]
+    [InlineData(true, ServiceIntent.Cleanup)]
+    public void Classify_ForeignClass_IsCleanedUpOnlyWhenWeHoldStateForIt(bool previouslyManaged, ServiceIntent expected) =>
+        Assert.Equal(
+            expected,
+            ServiceScope.Classify(Service() with { LoadBalancerClass = "other.io/lb" }, Settings, previouslyManaged));
+
+    [Theory]
     [InlineData("LoadBalancer", false, false, false)]
     [InlineData("LoadBalancer", true, true, true)]
     [InlineData("ClusterIP", true, false, true)]
