@@ -22,7 +22,7 @@ namespace SakuraLb.Functions.Tests.Infrastructure;
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private static readonly ILoggerFactory QuietLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
+    private static readonly ILoggerFactory QuietLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Error));
 
     private readonly DurableTaskTestHost host;
     private readonly SakuraSimulator simulator;

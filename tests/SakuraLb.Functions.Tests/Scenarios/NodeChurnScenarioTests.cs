@@ -16,7 +16,8 @@ public sealed class NodeChurnScenarioTests
         var added = new List<(string, string)>();
         for (var i = 0; i < joining; i++)
         {
-            var address = network.Add(100 + i).ToString();
+            // Above the addresses the load balancers took (they allocate from the bottom of the block).
+            var address = network.Add(60 + i).ToString();
             await app.Sim.AddServerAsync($"join{i:D2}", address, switchId);
             added.Add(($"join{i:D2}", address));
         }
