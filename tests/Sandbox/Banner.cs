@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text;
+
+namespace Sandbox;
+
+/// <summary>What the sandbox prints once everything runs: where each part is and what to type next.</summary>
+public static class Banner
+{
+    public static string Render(string kubeServer, string sakuraServer, Uri functionUrl, Uri relayUrl, IReadOnlyList<string> workers, double sakuraTimeScale)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        var clock = sakuraTimeScale switch
+        {
+            0 => "immediate transitions",
+            1 => "realistic clock",
+            < 1 => string.Create(CultureInfo.InvariantCulture, $"clock {1 / sakuraTimeScale:0.#}x faster"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"clock {sakuraTimeScale:0.##}x slower"),
+        };
+        var kubectl = "kubectl --server " + kubeServer;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Sakura LB sandbox is running (cluster \"{SandboxSystem.ClusterId}\"):");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Kubernetes API (fake)      {kubeServer}   nodes: {(workers.Count == 0 ? "(none)" : string.Join(", ", workers))}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Sakura Cloud (simulator)   {sakuraServer}   {clock}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  function app               {functionUrl}api/   (events, status, resync)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  relay                      {relayUrl}   (readyz, metrics, POST resync)");
+        text.AppendLine();
+        text.AppendLine("Try it:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} create service loadbalancer web --tcp=80:8080");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} get svc -w                 # EXTERNAL-IP goes from <pending> to an address");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} describe svc web           # the controller's Events");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {sakuraServer}/_sim/state       # the simulator: load balancers, servers, router");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} delete svc web             # the load balancer goes too");
+        text.AppendLine("Ctrl-C stops everything.");
+        return text.ToString();
+    }
+}

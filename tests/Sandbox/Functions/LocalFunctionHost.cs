@@ -1,0 +1,257 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using SakuraLb.Functions;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Sakura.Http;
+
+namespace Sandbox.Functions;
+
+/// <summary>Settings of a <see cref="LocalFunctionHost"/>.</summary>
+public sealed record LocalFunctionHostOptions
+{
+    /// <summary>Where the HTTP functions listen; port 0 picks a free loopback port.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:0";
+
+    /// <summary>The app settings (configuration keys such as <c>Controller:ClusterId</c>), as the Functions host would supply them.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>The one key that opens functions of level Function or Admin (header x-functions-key or ?code=).</summary>
+    public string FunctionKey { get; init; } = "";
+
+    /// <summary>host.json's extensions.http.routePrefix; the app keeps the default.</summary>
+    public string RoutePrefix { get; init; } = "api";
+
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+}
+
+/// <summary>
+/// The function app without the Functions host, which cannot run here: a plain ASP.NET Core host that serves the
+/// app's own HTTP function classes under their own routes and key levels (<see cref="FunctionCatalog"/>), with
+/// the app's composition root (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>) and its
+/// orchestrations and activities (<see cref="DurableRegistry"/>) on the in-process durable engine. Timer
+/// functions run when <see cref="RunTimersAsync"/> is called.
+/// </summary>
+public sealed class LocalFunctionHost : IAsyncDisposable
+{
+    private static readonly Assembly FunctionAssembly = typeof(FunctionsServiceCollectionExtensions).Assembly;
+
+    private readonly WebApplication app;
+    private readonly ILogger logger;
+
+    private LocalFunctionHost(WebApplication app, Uri baseAddress, IReadOnlyList<HttpFunction> httpFunctions, IReadOnlyList<TimerFunction> timerFunctions, string routePrefix)
+    {
+        this.app = app;
+        BaseAddress = baseAddress;
+        HttpFunctions = httpFunctions;
+        TimerFunctions = timerFunctions;
+        RoutePrefix = routePrefix;
+        logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sandbox.FunctionHost");
+    }
+
+    /// <summary>e.g. http://127.0.0.1:54321/ — the relay's FunctionUrl.</summary>
+    public Uri BaseAddress { get; }
+
+    public string RoutePrefix { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>The durable client the functions are given.</summary>
+    public DurableTaskClient Client => app.Services.GetRequiredService<DurableTaskClient>();
+
+    public IReadOnlyList<HttpFunction> HttpFunctions { get; }
+
+    public IReadOnlyList<TimerFunction> TimerFunctions { get; }
+
+    /// <summary>
+    /// Starts the host. Invalid app settings fail here with <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>,
+    /// every problem listed, as the app's start-up validation reports them in the Functions host.
+    /// </summary>
+    public static async Task<LocalFunctionHost> StartAsync(LocalFunctionHostOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.FunctionKey))
+        {
+            throw new ArgumentException("FunctionKey must not be empty.", nameof(options));
+        }
+
+        var httpFunctions = FunctionCatalog.HttpFunctions(FunctionAssembly);
+        var timerFunctions = FunctionCatalog.TimerFunctions(FunctionAssembly);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(LocalFunctionHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Only the given settings count: the caller's environment, appsettings files or ASPNETCORE_URLS must not
+        // change what the app is configured with or where it listens.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(options.Settings);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.ClearProviders();
+        options.ConfigureLogging?.Invoke(builder.Logging);
+
+        // The caller decides when this host stops (Ctrl-C is the sandbox's to handle, not this host's).
+        builder.Services.AddSingleton<IHostLifetime, CallerLifetime>();
+
+        // One Sakura request budget per host, as one Functions host process has (the default is per process).
+        builder.Services.AddSingleton(new SakuraRateLimiterRegistry());
+        builder.Services.AddSakuraLbFunctions(builder.Configuration);
+        builder.Services.AddMvcCore();
+
+        var late = new LateServiceProvider();
+        builder.Services.AddInMemoryDurableTask(
+            registry => DurableRegistry.Register(registry, late),
+            new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
+
+        var app = builder.Build();
+        late.Target = app.Services;
+
+        foreach (var function in httpFunctions)
+        {
+            var path = function.Path(options.RoutePrefix);
+            app.MapMethods(path, function.Methods, context => ServeAsync(context, function, options.FunctionKey))
+                .WithDisplayName(function.Name);
+        }
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The function host started without a listening address.");
+        var host = new LocalFunctionHost(app, new Uri(address.TrimEnd('/') + "/"), httpFunctions, timerFunctions, options.RoutePrefix);
+        foreach (var function in httpFunctions)
+        {
+            host.logger.Serving(function.Name, string.Join(',', function.Methods), function.Path(options.RoutePrefix), function.AuthLevel.ToString());
+        }
+
+        return host;
+    }
+
+    /// <summary>Runs every timer function once (the Functions host would run them on their schedules).</summary>
+    public async Task RunTimersAsync(CancellationToken cancellationToken)
+    {
+        foreach (var timer in TimerFunctions)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var result = FunctionCatalog.Invoke(timer.Method, scope.ServiceProvider, new TimerInfo(), Client, cancellationToken);
+            if (result is Task task)
+            {
+                await task;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task ServeAsync(HttpContext context, HttpFunction function, string functionKey)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sandbox.FunctionHost");
+        if (function.AuthLevel != AuthorizationLevel.Anonymous && !KeyMatches(context.Request, functionKey))
+        {
+            // The Functions host answers a missing or wrong key with a bare 401 before the function runs.
+            logger.KeyRejected(context.Request.Method, context.Request.Path);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        IActionResult result;
+        try
+        {
+            var client = context.RequestServices.GetRequiredService<DurableTaskClient>();
+            var task = (Task<IActionResult>)FunctionCatalog.Invoke(function.Method, context.RequestServices, context.Request, client, context.RequestAborted)!;
+            result = await task;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // A function's failure becomes a 500 problem document, as in the Functions host, never a stack trace on the wire.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.FunctionFailed(ex, function.Name);
+            result = new ContentResult
+            {
+                StatusCode = StatusCodes.Status500InternalServerError,
+                ContentType = "application/problem+json",
+                Content = new JsonObject
+                {
+                    ["title"] = "The function failed",
+                    ["status"] = 500,
+                    ["detail"] = $"{function.Name} failed; the sandbox log has the details",
+                }.ToJsonString(),
+            };
+        }
+
+        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+    }
+
+    private static bool KeyMatches(HttpRequest request, string functionKey)
+    {
+        string? given = request.Headers["x-functions-key"];
+        if (string.IsNullOrEmpty(given))
+        {
+            given = request.Query["code"];
+        }
+
+        return !string.IsNullOrEmpty(given)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(functionKey));
+    }
+
+    /// <summary>
+    /// The durable engine's gRPC sidecar otherwise picks a random port from 30000-40000 without checking it; a
+    /// port the OS just handed out is far less likely to be taken when tests run side by side.
+    /// </summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Lets the durable registrations resolve the app's classes from the host, which exists only after Build().</summary>
+    private sealed class LateServiceProvider : IServiceProvider
+    {
+        public IServiceProvider? Target { get; set; }
+
+        public object? GetService(Type serviceType) =>
+            (Target ?? throw new InvalidOperationException("The function host has not been built yet.")).GetService(serviceType);
+    }
+
+    private sealed class CallerLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

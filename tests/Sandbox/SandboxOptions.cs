@@ -1,0 +1,205 @@
+using System.Globalization;
+
+namespace Sandbox;
+
+/// <summary>What the sandbox starts and how; see <see cref="SandboxOptions.Parse"/> for the command line.</summary>
+public sealed record SandboxOptions
+{
+    public const int DefaultKubePort = 6443;
+    public const int DefaultSakuraPort = 18080;
+    public const double DefaultSakuraTimeScale = 0.02;
+
+    /// <summary>Port of the Kubernetes API fake on 127.0.0.1; 0 picks a free one.</summary>
+    public int KubePort { get; init; } = DefaultKubePort;
+
+    /// <summary>Port of the Sakura Cloud simulator on 127.0.0.1; 0 picks a free one.</summary>
+    public int SakuraPort { get; init; } = DefaultSakuraPort;
+
+    /// <summary>Port of the function app's HTTP surface on 127.0.0.1; 0 (default) picks a free one.</summary>
+    public int FunctionPort { get; init; }
+
+    /// <summary>
+    /// The simulator's clock: 1 is realistic (a load balancer takes over a minute to come up), the default
+    /// 0.02 runs 50 times faster so one is ready in seconds, 0 makes every transition immediate.
+    /// </summary>
+    public double SakuraTimeScale { get; init; } = DefaultSakuraTimeScale;
+
+    /// <summary>Period of the function app's timer (resync, drift, orphans); the Functions host runs it from ResyncSchedule.</summary>
+    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Create a sample Service and print its EXTERNAL-IP when it appears.</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>With <see cref="Demo"/>: exit once the EXTERNAL-IP appeared (0) or did not in time (1).</summary>
+    public bool ExitAfterDemo { get; init; }
+
+    /// <summary>How long the demo waits for the EXTERNAL-IP.</summary>
+    public TimeSpan DemoTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Function app settings that override the sandbox's (keys as in configuration, e.g. Controller:DefaultHighAvailability).</summary>
+    public IReadOnlyDictionary<string, string> FunctionSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Debug logging for the sandbox's own parts.</summary>
+    public bool Verbose { get; init; }
+
+    public const string Usage = """
+        Usage: dotnet run --project tests/Sandbox -- [options]
+
+        Starts, in this process: a Kubernetes API fake (nodes worker01..03), the Sakura Cloud simulator
+        (a router+switch and the three matching servers), the function app (in-process durable engine,
+        in-memory stores) and the relay, wired together on 127.0.0.1. Ctrl-C stops everything.
+
+        Options:
+          --kube-port N            Kubernetes API fake port (default 6443; 0 = a free port)
+          --sakura-port N          Sakura Cloud simulator port (default 18080; 0 = a free port)
+          --function-port N        function app port (default 0 = a free port)
+          --sakura-time-scale X    simulator clock: 1 realistic, 0.02 (default) 50x faster, 0 immediate
+          --resync-interval S      seconds between runs of the function app's timer (default 60)
+          --demo                   create the Service default/demo and print its EXTERNAL-IP
+          --exit                   with --demo: exit once the EXTERNAL-IP is there (exit code 0), or 1 after 2 minutes
+          --set KEY=VALUE          a function app setting, e.g. --set Controller:DefaultHighAvailability=true (repeatable)
+          --verbose                debug logs
+          -h, --help               this text
+        """;
+
+    /// <summary>
+    /// Parses the command line. Every problem is reported at once; <paramref name="problems"/> is empty when the
+    /// result can be used. <c>--name value</c> and <c>--name=value</c> are both accepted.
+    /// </summary>
+    public static SandboxOptions Parse(IReadOnlyList<string> args, out IReadOnlyList<string> problems, out bool help)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var errors = new List<string>();
+        var options = new SandboxOptions();
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        help = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            string? Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+
+                if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return args[++i];
+                }
+
+                errors.Add($"{arg} needs a value.");
+                return null;
+            }
+
+            switch (arg)
+            {
+                case "-h" or "--help":
+                    help = true;
+                    break;
+                case "--kube-port":
+                    options = options with { KubePort = Port(arg, Value(), errors) ?? options.KubePort };
+                    break;
+                case "--sakura-port":
+                    options = options with { SakuraPort = Port(arg, Value(), errors) ?? options.SakuraPort };
+                    break;
+                case "--function-port":
+                    options = options with { FunctionPort = Port(arg, Value(), errors) ?? options.FunctionPort };
+                    break;
+                case "--sakura-time-scale":
+                    options = options with { SakuraTimeScale = Number(arg, Value(), 0, 100, errors) ?? options.SakuraTimeScale };
+                    break;
+                case "--resync-interval":
+                    options = options with
+                    {
+                        ResyncInterval = Number(arg, Value(), 0.1, 86_400, errors) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.ResyncInterval,
+                    };
+                    break;
+                case "--demo":
+                    options = options with { Demo = true };
+                    break;
+                case "--exit":
+                    options = options with { ExitAfterDemo = true };
+                    break;
+                case "--verbose":
+                    options = options with { Verbose = true };
+                    break;
+                case "--set":
+                    if (Value() is { } pair)
+                    {
+                        var split = pair.IndexOf('=', StringComparison.Ordinal);
+                        if (split <= 0)
+                        {
+                            errors.Add($"--set needs KEY=VALUE, got \"{pair}\".");
+                        }
+                        else
+                        {
+                            // Environment-variable spelling (Controller__X) is accepted too.
+                            settings[pair[..split].Replace("__", ":", StringComparison.Ordinal)] = pair[(split + 1)..];
+                        }
+                    }
+
+                    break;
+                default:
+                    errors.Add($"unknown argument \"{args[i]}\" (see --help).");
+                    break;
+            }
+        }
+
+        if (options.ExitAfterDemo && !options.Demo)
+        {
+            errors.Add("--exit only makes sense with --demo.");
+        }
+
+        var ports = new[] { ("--kube-port", options.KubePort), ("--sakura-port", options.SakuraPort), ("--function-port", options.FunctionPort) }
+            .Where(p => p.Item2 != 0)
+            .GroupBy(p => p.Item2)
+            .Where(g => g.Count() > 1);
+        foreach (var clash in ports)
+        {
+            errors.Add($"{string.Join(" and ", clash.Select(p => p.Item1))} are both {clash.Key.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        problems = errors;
+        return options with { FunctionSettings = settings };
+    }
+
+    private static int? Port(string name, string? text, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535)
+        {
+            return port;
+        }
+
+        errors.Add($"{name} must be a port number 0-65535, got \"{text}\".");
+        return null;
+    }
+
+    private static double? Number(string name, string? text, double min, double max, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be a number from {min} to {max}, got \"{text}\"."));
+        return null;
+    }
+}

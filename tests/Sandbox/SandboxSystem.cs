@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using KubeSim;
+using Microsoft.Extensions.Logging.Abstractions;
+using SakuraLb.Relay.Hosting;
+using SakuraLb.Relay.Options;
+using SakuraSim;
+using Sandbox.Functions;
+using Sandbox.Simulators;
+
+namespace Sandbox;
+
+/// <summary>
+/// The whole system on loopback, in this process: the Sakura simulator (default topology: a router+switch and
+/// worker01..03), the Kubernetes API fake with a node for each of those servers, the function app
+/// (<see cref="LocalFunctionHost"/>, in-memory stores, in-process durable engine, the timer on a loop) and the
+/// relay pointed at both. Disposing stops everything, relay first.
+/// </summary>
+public sealed class SandboxSystem : IAsyncDisposable
+{
+    public const string ClusterId = "sandbox";
+
+    /// <summary>The simulator's credentials (its defaults), given to the function app.</summary>
+    public const string SakuraToken = "test-token";
+    public const string SakuraSecret = "test-secret";
+
+    private readonly List<IAsyncDisposable> parts;
+
+    private SandboxSystem(
+        SandboxOptions options,
+        SakuraSimulator sakura,
+        KubeApiSimulator kube,
+        LocalFunctionHost functions,
+        RelayHost relay,
+        TimerLoop timer,
+        IReadOnlyList<SimServer> workers,
+        List<IAsyncDisposable> parts)
+    {
+        Options = options;
+        Sakura = sakura;
+        SakuraControl = new SakuraSimControl(sakura.BaseAddress);
+        Kube = kube;
+        Functions = functions;
+        Relay = relay;
+        Timer = timer;
+        Workers = workers;
+        this.parts = parts;
+    }
+
+    public SandboxOptions Options { get; }
+
+    public SakuraSimulator Sakura { get; }
+
+    public SakuraSimControl SakuraControl { get; }
+
+    public KubeApiSimulator Kube { get; }
+
+    public LocalFunctionHost Functions { get; }
+
+    public RelayHost Relay { get; }
+
+    public TimerLoop Timer { get; }
+
+    /// <summary>The simulator's servers that were given a node of the same name.</summary>
+    public IReadOnlyList<SimServer> Workers { get; }
+
+    /// <summary>The kubectl --server value: http://127.0.0.1:PORT (no trailing slash).</summary>
+    public string KubeServer => Kube.BaseAddress.ToString().TrimEnd('/');
+
+    /// <summary>http://127.0.0.1:PORT (no trailing slash).</summary>
+    public string SakuraServer => Sakura.BaseAddress.ToString().TrimEnd('/');
+
+    /// <param name="logging">Where the parts log; null logs nothing (tests).</param>
+    public static async Task<SandboxSystem> StartAsync(SandboxOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var parts = new List<IAsyncDisposable>();
+        var logs = logging is null ? NullLoggerFactory.Instance : LoggerFactory.Create(logging);
+        parts.Add(new Disposer(logs));
+        try
+        {
+            // The simulator's own console logger writes to stdout in its own format; its failures reach the
+            // function app's log as failed Sakura calls, so it stays quiet here.
+            var sakura = await SakuraSimulator.StartAsync(
+                new SakuraSimulatorOptions
+                {
+                    Urls = Loopback(options.SakuraPort),
+                    TimeScale = options.SakuraTimeScale,
+                    AccessToken = SakuraToken,
+                    AccessTokenSecret = SakuraSecret,
+                },
+                cancellationToken);
+            parts.Add(sakura);
+
+            IReadOnlyList<SimServer> workers;
+            using (var control = new SakuraSimControl(sakura.BaseAddress))
+            {
+                workers = await control.RouterServersAsync(cancellationToken);
+            }
+
+            var kube = await KubeApiSimulator.StartAsync(
+                new KubeApiSimulatorOptions { Urls = Loopback(options.KubePort), ConfigureLogging = logging },
+                cancellationToken);
+            parts.Add(kube);
+            var sandboxLogger = logs.CreateLogger("Sandbox");
+            foreach (var worker in workers)
+            {
+                // Node name = server name and an address on the router's switch: what the node preparation in
+                // docs/operations.md asks of a real cluster.
+                kube.Objects.CreateNode(worker.Name, worker.Address, providerId: ProviderId(worker.Id));
+                sandboxLogger.NodeSeeded(worker.Name, worker.Id, worker.Address);
+            }
+
+            var functionKey = RandomToken(24);
+            var hmacSecret = RandomToken(48);
+            var functions = await LocalFunctionHost.StartAsync(
+                new LocalFunctionHostOptions
+                {
+                    Urls = Loopback(options.FunctionPort),
+                    FunctionKey = functionKey,
+                    Settings = FunctionSettings(options, sakura.ApiRoot, hmacSecret),
+                    ConfigureLogging = logging,
+                },
+                cancellationToken);
+            parts.Add(functions);
+
+            var relay = await RelayHost.StartAsync(
+                RelayOptions(functions.BaseAddress, functionKey, hmacSecret),
+                new KubernetesConnectionOptions { Server = kube.BaseAddress },
+                logging,
+                cancellationToken: cancellationToken);
+            parts.Add(relay);
+
+            var timer = new TimerLoop(functions.RunTimersAsync, options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
+            parts.Add(timer);
+
+            return new SandboxSystem(options, sakura, kube, functions, relay, timer, workers, parts);
+        }
+        catch
+        {
+            await StopAsync(parts);
+            throw;
+        }
+    }
+
+    /// <summary>The node a user would add for a new Sakura server: same name, its address, its provider id.</summary>
+    public static string ProviderId(long serverId) => "sakuracloud://" + serverId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The function app's settings in the sandbox: the simulator as the Sakura API, in-memory stores, and waits
+    /// scaled to the simulator's clock; <see cref="SandboxOptions.FunctionSettings"/> override them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> FunctionSettings(SandboxOptions options, Uri sakuraApiRoot, string hmacSecret)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sakuraApiRoot);
+
+        // A load balancer takes about 75 s of simulated time to come up; polling it every tenth of that keeps
+        // the wait short without flooding the simulator.
+        var poll = TimeSpan.FromSeconds(Math.Clamp(10 * options.SakuraTimeScale, 0.25, 10));
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Controller:ClusterId"] = ClusterId,
+            ["Ingest:HmacSecret"] = hmacSecret,
+            ["Storage:Mode"] = "InMemory",
+            ["Reconcile:PollInterval"] = Duration(poll),
+            ["Reconcile:NodeDebounce"] = "00:00:01",
+            ["Reconcile:NodeDebounceMax"] = "00:00:10",
+            ["Reconcile:ActivityRetry:FirstRetryInterval"] = "00:00:01",
+            ["Reconcile:ActivityRetry:MaxRetryInterval"] = "00:00:10",
+            ["Sakura:ApiRootUrl"] = sakuraApiRoot.AbsoluteUri,
+            ["Sakura:AccessToken"] = SakuraToken,
+            ["Sakura:AccessTokenSecret"] = SakuraSecret,
+            ["Sakura:Zone"] = "is1a",
+        };
+        foreach (var (key, value) in options.FunctionSettings)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        SakuraControl.Dispose();
+        await StopAsync(parts);
+    }
+
+    /// <summary>Relay and timer first, so nothing writes to a part that is already gone.</summary>
+    private static async Task StopAsync(List<IAsyncDisposable> parts)
+    {
+        for (var i = parts.Count - 1; i >= 0; i--)
+        {
+            await parts[i].DisposeAsync();
+        }
+
+        parts.Clear();
+    }
+
+    private static RelayOptions RelayOptions(Uri functionUrl, string functionKey, string hmacSecret) => new()
+    {
+        FunctionUrl = functionUrl,
+        FunctionKey = functionKey,
+        HmacSecret = hmacSecret,
+        ClusterId = ClusterId,
+        LeaderElection = false,
+        Identity = "sandbox-relay",
+        LeaseNamespace = "sakuralb-system",
+        StatusPollInterval = TimeSpan.FromSeconds(1),
+        DeliveryBackoffMin = TimeSpan.FromMilliseconds(250),
+        DeliveryBackoffMax = TimeSpan.FromSeconds(5),
+        RejectedRetryInterval = TimeSpan.FromSeconds(10),
+        WatchBackoffMin = TimeSpan.FromMilliseconds(250),
+        WatchBackoffMax = TimeSpan.FromSeconds(5),
+    };
+
+    private static string Loopback(int port) => "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+
+    private static string Duration(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+
+    private static string RandomToken(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+
+    private sealed class Disposer(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+
+namespace Sandbox.Simulators;
+
+/// <summary>A server of the Sakura simulator with its address on a router's switch.</summary>
+public sealed record SimServer(long Id, string Name, long SwitchId, string Address);
+
+/// <summary>
+/// The Sakura simulator's control endpoints (<c>/_sim/*</c>, docs/sakura-simulator.md) for the sandbox and the
+/// whole-system tests: its state, and servers added the way a user adds a worker.
+/// </summary>
+public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Everything the simulator holds (routers, switches, servers, appliances with their settings).</summary>
+    public async Task<JsonObject> StateAsync(CancellationToken cancellationToken = default) =>
+        await http.GetFromJsonAsync<JsonObject>("_sim/state", cancellationToken)
+        ?? throw new InvalidOperationException("The simulator answered /_sim/state with null.");
+
+    /// <summary>The servers with a NIC on a router's switch, where nodes must be for their load balancers.</summary>
+    public async Task<IReadOnlyList<SimServer>> RouterServersAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await StateAsync(cancellationToken);
+        var routerSwitches = Array(state, "routers").Select(r => r["switchId"]!.GetValue<long>()).ToHashSet();
+        return [.. Array(state, "servers")
+            .SelectMany(s => Array(s, "interfaces").Select(nic => (Server: s, Nic: nic)))
+            .Where(x => x.Nic["switchId"] is { } sw && routerSwitches.Contains(sw.GetValue<long>()) && x.Nic["userIPAddress"] is not null)
+            .Select(x => new SimServer(
+                x.Server["id"]!.GetValue<long>(),
+                x.Server["name"]!.GetValue<string>(),
+                x.Nic["switchId"]!.GetValue<long>(),
+                x.Nic["userIPAddress"]!.GetValue<string>()))];
+    }
+
+    /// <summary>The load balancers (appliances of class loadbalancer) as the simulator sees them.</summary>
+    public async Task<IReadOnlyList<SimLoadBalancer>> LoadBalancersAsync(CancellationToken cancellationToken = default) =>
+        [.. Array(await StateAsync(cancellationToken), "appliances")
+            .Where(a => a["class"]?.GetValue<string>() == "loadbalancer")
+            .Select(SimLoadBalancer.From)];
+
+    /// <summary>Adds a running server with one NIC on the switch, at the address.</summary>
+    public async Task<SimServer> AddServerAsync(string name, long switchId, string address, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync(
+            "_sim/servers",
+            new JsonObject { ["name"] = name, ["switchId"] = switchId, ["ipAddress"] = address, ["status"] = "up" },
+            cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The simulator refused server {name}: {(int)response.StatusCode} {body}");
+        }
+
+        var server = JsonNode.Parse(body)!.AsObject();
+        return new SimServer(long.Parse(server["ID"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture), name, switchId, address);
+    }
+
+    public void Dispose() => http.Dispose();
+
+    private static IEnumerable<JsonObject> Array(JsonNode node, string name) =>
+        (node[name] as JsonArray ?? []).OfType<JsonObject>();
+}
