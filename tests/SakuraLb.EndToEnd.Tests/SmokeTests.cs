@@ -1,7 +1,0 @@
-namespace SakuraLb.EndToEnd.Tests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void Project_Builds_AndRuns() => Assert.True(true);
-}
