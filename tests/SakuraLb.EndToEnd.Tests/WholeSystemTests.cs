@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SakuraLb.EndToEnd.Tests.Support;
+using SakuraLb.Functions.Storage;
+using Sandbox;
+using Sandbox.Simulators;
+using Xunit.Abstractions;
+
+namespace SakuraLb.EndToEnd.Tests;
+
+/// <summary>
+/// The whole system as a user meets it: the sandbox's parts in this process on free loopback ports, and the
+/// machine's real kubectl as the only client of the cluster.
+/// </summary>
+[Collection(SandboxCollection.Name)]
+public sealed class WholeSystemTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task LoadBalancerService_CreateAddNodeDelete_FollowsTheClusterAndCleansUp()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions { KubePort = 0, SakuraPort = 0 });
+        using var kubectl = new Kubectl(sandbox.KubeServer);
+        var workers = sandbox.Workers.Select(w => w.Address).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["worker01", "worker02", "worker03"], sandbox.Workers.Select(w => w.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("worker01", await kubectl.OkAsync("get", "nodes"), StringComparison.Ordinal);
+
+        // 1. A Service of type LoadBalancer with two ports gets an EXTERNAL-IP, and the simulator one load
+        //    balancer with a VIP entry per port, the three workers behind each.
+        Assert.Contains("service/web created", await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080,443:8443"), StringComparison.Ordinal);
+        var ip = await Eventually.UntilAsync(
+            () => kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
+            s => s.Length > 0,
+            "the EXTERNAL-IP of web",
+            StepTimeout);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: EXTERNAL-IP {ip}");
+        var table = await kubectl.OkAsync("get", "svc", "web");
+        Assert.Matches($@"(?m)^web\s+LoadBalancer\s+\S+\s+{ip.Replace(".", "\\.", StringComparison.Ordinal)}\s+80:\d+/TCP,443:\d+/TCP", table);
+        var uid = await kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.metadata.uid}");
+
+        var lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 3);
+        Assert.Equal(Vips(ip, workers), Vips(lb));
+        Assert.Equal("up", lb.Phase);
+        Assert.Contains(lb.Tags, t => t.Contains(SandboxSystem.ClusterId, StringComparison.Ordinal));
+        var reservations = sandbox.Functions.Services.GetRequiredService<IReservationStore>();
+        Assert.NotEmpty(await reservations.ListByOwnerAsync(uid, CancellationToken.None));
+
+        // 2. A fourth worker (a Sakura server on the router's switch and a node of the same name) becomes a real
+        //    server of every VIP.
+        var switchId = sandbox.Workers[0].SwitchId;
+        var address = await FreeAddressAsync(sandbox.SakuraControl);
+        var worker04 = await sandbox.SakuraControl.AddServerAsync("worker04", switchId, address);
+        Assert.Contains("node/worker04 created", (await kubectl.RunAsync(["create", "-f", "-"], NodeManifest(worker04))).EnsureSuccess(), StringComparison.Ordinal);
+        lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 4);
+        Assert.Equal(Vips(ip, [.. workers, address]), Vips(lb));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker04 ({address}) is a real server");
+
+        // 3. Deleting the Service (kubectl waits for the finalizer) removes it, the load balancer and its reservation.
+        var deleted = await kubectl.RunAsync(["delete", "svc", "web", "--timeout=90s"], timeout: TimeSpan.FromSeconds(100));
+        Assert.Contains("service \"web\" deleted", deleted.EnsureSuccess(), StringComparison.Ordinal);
+        Assert.Equal("", (await kubectl.OkAsync("get", "svc", "-o", "name")).Trim());
+        Assert.Contains("NotFound", (await kubectl.RunAsync(["get", "svc", "web"])).Stderr, StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => sandbox.SakuraControl.LoadBalancersAsync(), l => l.Count == 0, "the load balancer to be deleted", StepTimeout);
+        await Eventually.UntilAsync(() => reservations.ListByOwnerAsync(uid, CancellationToken.None), r => r.Count == 0, "the reservation to be released", StepTimeout);
+        Assert.Empty(await reservations.ListBySwitchAsync(switchId, CancellationToken.None));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: deleted, load balancer and reservation gone");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"the scenario took {clock.Elapsed.TotalSeconds:0} s; the budget is 2 minutes");
+    }
+
+    /// <summary>VIP entries as comparable text: "address:port -> server, server, ...".</summary>
+    private static string[] Vips(string ip, IEnumerable<string> servers)
+    {
+        var list = string.Join(", ", servers.Order(StringComparer.Ordinal));
+        return [$"{ip}:80 -> {list}", $"{ip}:443 -> {list}"];
+    }
+
+    private static string[] Vips(SimLoadBalancer lb) =>
+        [.. lb.Vips.Select(v => $"{v.Address}:{v.Port} -> {string.Join(", ", v.Servers)}")];
+
+    /// <summary>The one load balancer, once its applied settings have this many servers per VIP.</summary>
+    private static async Task<SimLoadBalancer> SettledLoadBalancerAsync(SakuraSimControl sim, int serversPerVip)
+    {
+        var lbs = await Eventually.UntilAsync(
+            () => sim.LoadBalancersAsync(),
+            l => l.Count > 1 || (l.Count == 1 && l[0].SettingsApplied && l[0].Vips.Count > 0 && l[0].Vips.All(v => v.Servers.Count == serversPerVip)),
+            $"one load balancer with {serversPerVip} real servers per VIP, applied",
+            StepTimeout);
+        return Assert.Single(lbs);
+    }
+
+    /// <summary>The highest assignable address of the router's block that nothing uses (servers, appliances, VIPs).</summary>
+    private static async Task<string> FreeAddressAsync(SakuraSimControl sim)
+    {
+        var state = await sim.StateAsync();
+        var router = state["routers"]!.AsArray()[0]!;
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var nic in state["servers"]!.AsArray().SelectMany(s => s!["interfaces"]!.AsArray()))
+        {
+            used.Add(nic!["userIPAddress"]?.GetValue<string>() ?? "");
+        }
+
+        foreach (var appliance in state["appliances"]!.AsArray())
+        {
+            used.UnionWith(appliance!["ipAddresses"]!.AsArray().Select(a => a!.GetValue<string>()));
+            used.UnionWith((appliance["storedSettings"] as JsonArray ?? []).Select(v => v!["VirtualIPAddress"]!.GetValue<string>()));
+        }
+
+        var min = Last(router["assignableMin"]!.GetValue<string>());
+        var max = Last(router["assignableMax"]!.GetValue<string>());
+        var prefix = router["assignableMax"]!.GetValue<string>()[..(router["assignableMax"]!.GetValue<string>().LastIndexOf('.') + 1)];
+        return Enumerable.Range(min, max - min + 1).Reverse().Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).First(a => !used.Contains(a));
+
+        static int Last(string address) => int.Parse(address[(address.LastIndexOf('.') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What a kubelet registers for a new worker: its name, the Sakura server's id, its address on the switch.</summary>
+    private static string NodeManifest(SimServer server) => $$"""
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: {{server.Name}}
+          labels:
+            kubernetes.io/hostname: {{server.Name}}
+        spec:
+          providerID: {{SandboxSystem.ProviderId(server.Id)}}
+        status:
+          addresses:
+          - type: InternalIP
+            address: {{server.Address}}
+          - type: Hostname
+            address: {{server.Name}}
+          conditions:
+          - type: Ready
+            status: "True"
+        """;
+}
