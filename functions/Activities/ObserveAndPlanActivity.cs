@@ -58,6 +58,7 @@ public sealed record PlanResult
 public sealed class ObserveAndPlanActivity(
     IDesiredStore desired,
     INodeSetStore nodes,
+    IStatusStore statuses,
     IReservationStore reservations,
     CloudReader reader,
     ControllerSettings settings,
@@ -89,7 +90,8 @@ public sealed class ObserveAndPlanActivity(
             FirstSeenAt = stored.FirstSeenAt,
         };
 
-        var pre = ServicePlanning.Precheck(service, settings, out var spec);
+        var managed = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken) is not null;
+        var pre = ServicePlanning.Precheck(service, settings, managed, out var spec);
         if (pre is not null)
         {
             return With(result, pre);

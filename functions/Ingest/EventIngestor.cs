@@ -46,8 +46,10 @@ public sealed class EventIngestor(
         foreach (var uid in changed)
         {
             var snapshot = batch.Services.Last(s => string.Equals(s.Uid, uid, StringComparison.Ordinal));
-            if (ServiceScope.Classify(snapshot, settings) == ServiceIntent.Ignore)
+            if (ServiceScope.Classify(snapshot, settings) == ServiceIntent.Ignore
+                && await statuses.GetAsync(batch.ClusterId, uid, cancellationToken) is null)
             {
+                // Out of our scope and never reconciled: nothing of ours to clean up.
                 continue;
             }
 

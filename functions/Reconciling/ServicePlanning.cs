@@ -34,11 +34,12 @@ public static class ServicePlanning
     /// The checks that need no cloud: scope, then the spec and annotations. A non-null result is final (an
     /// ignored Service, or an invalid one reported without a single cloud request).
     /// </summary>
-    public static ServicePlan? Precheck(ServiceSnapshot service, ControllerSettings settings, out LoadBalancerSpec? spec)
+    /// <param name="previouslyManaged">A status row exists for the Service: it was reconciled before (see <see cref="ServiceScope.Classify"/>).</param>
+    public static ServicePlan? Precheck(ServiceSnapshot service, ControllerSettings settings, bool previouslyManaged, out LoadBalancerSpec? spec)
     {
         ArgumentNullException.ThrowIfNull(service);
         spec = null;
-        var intent = ServiceScope.Classify(service, settings);
+        var intent = ServiceScope.Classify(service, settings, previouslyManaged);
         if (intent == ServiceIntent.Ignore)
         {
             return ServicePlan.Ignored;

@@ -72,13 +72,12 @@ public sealed class ClusterResync(
         var settled = new List<DesiredService>();
         foreach (var service in services)
         {
-            var intent = ServiceScope.Classify(service.Snapshot, settings);
-            if (intent == ServiceIntent.Ignore)
+            var managed = statuses.TryGetValue(service.Uid, out var status);
+            if (ServiceScope.Classify(service.Snapshot, settings, managed) == ServiceIntent.Ignore)
             {
                 continue;
             }
 
-            statuses.TryGetValue(service.Uid, out var status);
             var isBehind = status is null
                 || status.DesiredSeq < service.Seq
                 || !status.Settled
@@ -87,7 +86,7 @@ public sealed class ClusterResync(
         }
 
         // Invalid Services settled as Failed need no cloud view: their plan cannot change until they do.
-        var needCloud = settled.Where(s => ServicePlanning.Precheck(s.Snapshot, settings, out _) is null).ToList();
+        var needCloud = settled.Where(s => ServicePlanning.Precheck(s.Snapshot, settings, statuses.ContainsKey(s.Uid), out _) is null).ToList();
         var drifted = new List<DesiredService>();
         var orphans = 0;
         if (needCloud.Count > 0 || scope.CollectOrphans)
@@ -134,7 +133,7 @@ public sealed class ClusterResync(
         foreach (var service in services)
         {
             var snapshot = service.Snapshot;
-            if (ServiceScope.Classify(snapshot, settings) == ServiceIntent.Cleanup)
+            if (ServiceScope.Classify(snapshot, settings, previouslyManaged: true) == ServiceIntent.Cleanup)
             {
                 // A deleted Service's load balancer that shows up again (or was never deleted) is drift.
                 if (ServicePlanning.CandidatesOf(service.Uid, clusterLbs).Count > 0)
@@ -145,7 +144,7 @@ public sealed class ClusterResync(
                 continue;
             }
 
-            ServicePlanning.Precheck(snapshot, settings, out var spec);
+            ServicePlanning.Precheck(snapshot, settings, previouslyManaged: true, out var spec);
             routers ??= await reader.RoutersAsync(cancellationToken);
             var router = ServicePlanning.SelectRouter(snapshot, spec!, [.. routers.Select(r => r.Router)], out _);
             if (router is null)

@@ -106,6 +106,41 @@ public sealed class LifecycleScenarioTests
         Assert.Equal(ServicePhase.Deleted, again.Status.Phase);
         Assert.Empty(await WritesAsync(app));
     }
+
+    [Fact]
+    public async Task ClassMode_ServiceRetypedToClusterIP_LosesItsClassButItsLoadBalancerIsStillRemoved()
+    {
+        const string OurClass = "sakura.cloud/lb";
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:LoadBalancerClass"] = OurClass });
+        var uid = Snapshots.NewUid();
+        var service = Snapshots.Service(uid, "web", [80], "1") with { LoadBalancerClass = OurClass };
+        await app.PostEventsAsync([service], Snapshots.DefaultNodes());
+        Assert.Equal(ServicePhase.Ready, (await app.WaitSettledAsync(uid)).Status.Phase);
+        Assert.Single(await app.Sim.LoadBalancersAsync());
+
+        // The API server clears spec.loadBalancerClass when the type leaves LoadBalancer.
+        var (code, _) = await app.PostEventsAsync([service with { ResourceVersion = "2", Type = "ClusterIP", LoadBalancerClass = null }]);
+        var cleaned = await app.WaitSettledAsync(uid);
+
+        Assert.Equal(202, code);
+        Assert.Equal((ServicePhase.Deleted, true), (cleaned.Status.Phase, cleaned.Status.FinalizerReleasable));
+        Assert.Empty(await app.Sim.LoadBalancersAsync());
+        Assert.Empty(await app.Reservations.ListByOwnerAsync(uid, default));
+    }
+
+    [Fact]
+    public async Task ClassMode_ServiceOfAnotherClassNeverReconciled_IsNotTouched()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:LoadBalancerClass"] = "sakura.cloud/lb" });
+        var uid = Snapshots.NewUid();
+
+        var (code, body) = await app.PostEventsAsync([Snapshots.Service(uid, "web", [80], "1") with { Type = "ClusterIP" }], Snapshots.DefaultNodes());
+
+        Assert.Equal(202, code);
+        Assert.DoesNotContain("svc-" + uid, body, StringComparison.Ordinal);
+        Assert.Null(await app.Statuses.GetAsync(app.ClusterId, uid, default));
+        Assert.Empty(await WritesAsync(app));
+    }
 }
 
 [Collection(AzuriteCollection.Name)]
