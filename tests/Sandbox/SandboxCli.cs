@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 using SakuraLb.Relay.Options;
+using Sandbox.Functions;
 
 namespace Sandbox;
 
@@ -43,9 +43,9 @@ public static class SandboxCli
         {
             system = await SandboxSystem.StartAsync(options, logToConsole ? logging => ConsoleLogging(logging, options.Verbose) : null, stop);
         }
-        catch (OptionsValidationException ex)
+        catch (FunctionSettingsException ex)
         {
-            foreach (var failure in ex.Failures)
+            foreach (var failure in ex.Problems)
             {
                 await stderr.WriteLineAsync("sandbox: function app setting: " + failure);
             }

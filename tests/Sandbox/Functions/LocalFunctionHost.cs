@@ -11,11 +11,28 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Options;
 using SakuraLb.Functions;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Sakura.Http;
 
 namespace Sandbox.Functions;
+
+/// <summary>The app's start-up validation refused its settings; every problem of every options section.</summary>
+public sealed class FunctionSettingsException(IReadOnlyList<string> problems)
+    : Exception("Invalid function app settings: " + string.Join(" ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+
+    /// <summary>One section failing is an OptionsValidationException; several come as an AggregateException of them.</summary>
+    public static FunctionSettingsException? From(Exception exception) => exception switch
+    {
+        OptionsValidationException single => new FunctionSettingsException([.. single.Failures]),
+        AggregateException many when many.InnerExceptions.Count > 0 && many.InnerExceptions.All(e => e is OptionsValidationException) =>
+            new FunctionSettingsException([.. many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)]),
+        _ => null,
+    };
+}
 
 /// <summary>Settings of a <see cref="LocalFunctionHost"/>.</summary>
 public sealed record LocalFunctionHostOptions
@@ -74,8 +91,8 @@ public sealed class LocalFunctionHost : IAsyncDisposable
     public IReadOnlyList<TimerFunction> TimerFunctions { get; }
 
     /// <summary>
-    /// Starts the host. Invalid app settings fail here with <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>,
-    /// every problem listed, as the app's start-up validation reports them in the Functions host.
+    /// Starts the host. Invalid app settings fail here with <see cref="FunctionSettingsException"/>, every problem
+    /// listed, as the app's start-up validation reports them in the Functions host.
     /// </summary>
     public static async Task<LocalFunctionHost> StartAsync(LocalFunctionHostOptions options, CancellationToken cancellationToken = default)
     {
@@ -128,6 +145,11 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (FunctionSettingsException.From(ex) is { } settings)
+        {
+            await app.DisposeAsync();
+            throw settings;
         }
         catch
         {

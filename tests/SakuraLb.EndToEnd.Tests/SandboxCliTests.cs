@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using SakuraLb.EndToEnd.Tests.Support;
+using Sandbox;
+using Xunit.Abstractions;
+
+namespace SakuraLb.EndToEnd.Tests;
+
+/// <summary>The sandbox program as a user runs it: in-process through <see cref="SandboxCli"/>, and as a real process.</summary>
+[Collection(SandboxCollection.Name)]
+public sealed partial class SandboxCliTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task DemoExit_OnFreePorts_PrintsWhereThingsAreAndTheExternalIp()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var exitCode = await SandboxCli.RunAsync(["--demo", "--exit", "--kube-port", "0", "--sakura-port", "0"], stdout, stderr, deadline.Token, logToConsole: false);
+
+        var text = stdout.ToString();
+        output.WriteLine(text);
+        Assert.Equal(SandboxCli.ExitOk, exitCode);
+        var kube = KubeServerLine().Match(text);
+        Assert.True(kube.Success, "the banner names the Kubernetes API");
+        Assert.Contains($"kubectl --server {kube.Groups[1].Value} create service loadbalancer web --tcp=80:8080", text, StringComparison.Ordinal);
+        Assert.Contains($"kubectl --server {kube.Groups[1].Value} get svc -w", text, StringComparison.Ordinal);
+        Assert.Matches(@"curl -s http://127\.0\.0\.1:\d+/_sim/state", text);
+        Assert.Contains("nodes: worker01, worker02, worker03", text, StringComparison.Ordinal);
+        Assert.Matches(@"demo: EXTERNAL-IP 203\.0\.113\.\d+ after", text);
+        Assert.Matches(@"demo: simulator has load balancer \d+ \(up\): 203\.0\.113\.\d+ ports 80, 443 → real servers 203\.0\.113\.100, 203\.0\.113\.101, 203\.0\.113\.102", text);
+        Assert.Equal("", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task BadArguments_ExitWithUsageCodeAndEveryProblem()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = await SandboxCli.RunAsync(["--kube-port", "x", "--exit"], stdout, stderr, CancellationToken.None, logToConsole: false);
+
+        Assert.Equal(SandboxCli.ExitUsage, exitCode);
+        Assert.Contains("sandbox: --kube-port must be a port number 0-65535, got \"x\".", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("sandbox: --exit only makes sense with --demo.", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", stdout.ToString());
+    }
+
+    [Fact]
+    public async Task Help_PrintsUsage()
+    {
+        using var stdout = new StringWriter();
+
+        var exitCode = await SandboxCli.RunAsync(["--help"], stdout, TextWriter.Null, CancellationToken.None, logToConsole: false);
+
+        Assert.Equal(SandboxCli.ExitOk, exitCode);
+        Assert.Contains("dotnet run --project tests/Sandbox", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KubePortInUse_SaysSoAndStopsWhatStarted()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var stderr = new StringWriter();
+
+        var exitCode = await SandboxCli.RunAsync(["--kube-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--sakura-port", "0"], TextWriter.Null, stderr, CancellationToken.None, logToConsole: false);
+
+        Assert.Equal(SandboxCli.ExitUsage, exitCode);
+        Assert.Contains($"127.0.0.1:{port}", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--kube-port", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidFunctionSetting_NamesItAndExits()
+    {
+        using var stderr = new StringWriter();
+
+        var exitCode = await SandboxCli.RunAsync(
+            ["--kube-port", "0", "--sakura-port", "0", "--set", "Reconcile:MaxPasses=0"], TextWriter.Null, stderr, CancellationToken.None, logToConsole: false);
+
+        Assert.Equal(SandboxCli.ExitUsage, exitCode);
+        Assert.Contains("sandbox: function app setting: ", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("MaxPasses", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Process_Sigterm_StopsEverythingAndExitsZero()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Sandbox.dll"), "--kube-port", "0", "--sakura-port", "0" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var lines = new List<string>();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+            {
+                lines.Add(line);
+                if (line.StartsWith("Ctrl-C stops everything", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            Assert.Contains(lines, l => l.StartsWith("Sakura LB sandbox is running", StringComparison.Ordinal));
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(deadline.Token);
+
+            var rest = await process.StandardOutput.ReadToEndAsync(deadline.Token);
+            await process.WaitForExitAsync(deadline.Token);
+            output.WriteLine(string.Join('\n', lines) + rest);
+            Assert.Equal(0, process.ExitCode);
+            Assert.Contains("Stopping: relay, timer, function app", rest, StringComparison.Ordinal);
+            Assert.EndsWith("Stopped." + Environment.NewLine, rest, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", await stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"Kubernetes API \(fake\)\s+(http://127\.0\.0\.1:\d+)")]
+    private static partial Regex KubeServerLine();
+}
