@@ -27,6 +27,12 @@ public static class Problems
     public static IActionResult UnsupportedMediaType(string? contentType) =>
         Create(415, "unsupported-media-type", "The request body must be JSON", $"Content-Type is \"{contentType}\"; send application/json");
 
+    public static IActionResult UnsupportedEncoding(string? encoding) =>
+        Create(415, "unsupported-content-encoding", "The request body encoding is not supported", $"Content-Encoding is \"{encoding}\"; send gzip or no encoding");
+
+    public static IActionResult InvalidEncoding(string detail) =>
+        Create(400, "invalid-content-encoding", "The request body is not what its Content-Encoding says", detail);
+
     public static IActionResult InvalidJson(string detail) =>
         Create(400, "invalid-json", "The request body is not valid JSON for this endpoint", detail);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Model.Signing;
+using SakuraLb.Model.Transport;
 
 namespace SakuraLb.Functions.Ingest;
 
@@ -17,7 +18,8 @@ public sealed record SignedBody(byte[]? Body, IActionResult? Problem, string? Re
 /// <summary>
 /// Reads a relay request: the body up to <see cref="IngestOptions.MaxBodyBytes"/> (413 above), the HMAC
 /// signature against the current and the previous secret (401 when missing, malformed, stale or wrong), and
-/// the nonce against the replay store (401 when seen). Only a correctly signed request records its nonce, so
+/// the nonce against the replay store (401 when seen), then the content encoding (gzip is inflated up to
+/// <see cref="IngestOptions.MaxDecompressedBytes"/>). Only a correctly signed request records its nonce, so
 /// unsigned traffic cannot fill the store.
 /// </summary>
 public sealed class SignedRequestReader(IOptions<IngestOptions> options, INonceStore nonces, TimeProvider time)
@@ -72,7 +74,32 @@ public sealed class SignedRequestReader(IOptions<IngestOptions> options, INonceS
             return Reject(Problems.Unauthorized("the nonce was already used"), "replayed nonce");
         }
 
-        return new SignedBody(body, null, null);
+        return Decode(request.Headers.ContentEncoding.ToString(), body);
+    }
+
+    /// <summary>
+    /// The signature covers the bytes as sent, so a gzip body is inflated only after it is verified; the
+    /// inflated size has its own cap (<see cref="IngestOptions.MaxDecompressedBytes"/>).
+    /// </summary>
+    private SignedBody Decode(string encoding, byte[] body)
+    {
+        if (string.IsNullOrWhiteSpace(encoding) || encoding.Trim().Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SignedBody(body, null, null);
+        }
+
+        if (!encoding.Trim().Equals(GzipBody.ContentEncoding, StringComparison.OrdinalIgnoreCase))
+        {
+            return Reject(Problems.UnsupportedEncoding(encoding), "content encoding");
+        }
+
+        var inflated = GzipBody.Decompress(body, settings.MaxDecompressedBytes);
+        return inflated.Outcome switch
+        {
+            GunzipOutcome.Ok => new SignedBody(inflated.Data, null, null),
+            GunzipOutcome.TooLarge => Reject(Problems.TooLarge(settings.MaxDecompressedBytes), "inflated body too large"),
+            _ => Reject(Problems.InvalidEncoding("Content-Encoding is gzip but the body is not a complete gzip stream"), "invalid gzip"),
+        };
     }
 
     /// <summary>True for application/json and any +json type (charset parameters allowed).</summary>

@@ -11,8 +11,11 @@ public sealed class IngestOptions
     /// <summary>The previous secret, accepted too while a rotation is in progress.</summary>
     public string? HmacSecretPrevious { get; set; }
 
-    /// <summary>Largest accepted request body; larger is a 413.</summary>
+    /// <summary>Largest accepted request body as sent (compressed when gzip); larger is a 413.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest accepted body after inflating a gzip body; larger is a 413 (a small body must not expand without bound).</summary>
+    public int MaxDecompressedBytes { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>How far a request's timestamp may be from this host's clock (also how long nonces are kept).</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);

@@ -61,6 +61,11 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             problems.Add("Ingest:MaxBodyBytes must be between 1024 and 67108864.");
         }
 
+        if (options.MaxDecompressedBytes < options.MaxBodyBytes || options.MaxDecompressedBytes > 256 * 1024 * 1024)
+        {
+            problems.Add("Ingest:MaxDecompressedBytes must be at least Ingest:MaxBodyBytes and at most 268435456.");
+        }
+
         if (options.MaxClockSkew <= TimeSpan.Zero || options.MaxClockSkew > TimeSpan.FromHours(1))
         {
             problems.Add("Ingest:MaxClockSkew must be more than zero and at most one hour.");

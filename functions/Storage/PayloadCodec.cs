@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Azure.Data.Tables;
+using SakuraLb.Model.Transport;
 
 namespace SakuraLb.Functions.Storage;
 
@@ -16,17 +17,6 @@ public static class PayloadCodec
     /// <summary>Chunks per entity: 15 × 60 KiB leaves room for the other properties under 1 MiB.</summary>
     public const int MaxChunks = 15;
 
-    public static byte[] Compress(ReadOnlySpan<byte> json)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(json);
-        }
-
-        return buffer.ToArray();
-    }
-
     public static byte[] Decompress(byte[] compressed)
     {
         using var input = new MemoryStream(compressed);
@@ -39,7 +29,7 @@ public static class PayloadCodec
     /// <summary>Throws <see cref="PayloadTooLargeException"/> when the payload cannot be stored even compressed.</summary>
     public static byte[] EnsureFits(ReadOnlySpan<byte> json, string what)
     {
-        var compressed = Compress(json);
+        var compressed = GzipBody.Compress(json);
         if (compressed.Length > ChunkBytes * MaxChunks)
         {
             throw new PayloadTooLargeException(

@@ -96,10 +96,10 @@ public sealed class BatchSender
             return (TimeSpan.Zero, limit);
         }
 
-        var body = Serialize(batch.Services, nodeSet);
-        if (body.Length > options.MaxBodyBytes)
+        var body = FunctionClient.Encode(Serialize(batch.Services, nodeSet), options.CompressAboveBytes);
+        if (body.Bytes.Length > options.MaxBodyBytes)
         {
-            return await ShrinkAsync(batch, nodeSet, body.Length, "is over the configured MaxBodyBytes", limit, backoff, cancellationToken);
+            return await ShrinkAsync(batch, nodeSet, body.Bytes.Length, "is over the configured MaxBodyBytes", limit, backoff, cancellationToken);
         }
 
         var response = await client.PostEventsAsync(body, cancellationToken);
@@ -107,7 +107,7 @@ public sealed class BatchSender
         metrics.DeliveryRequest(verdict == DeliveryVerdict.Delivered ? "delivered" : DeliveryClassifier.Reason(response));
         if (verdict == DeliveryVerdict.Delivered)
         {
-            Delivered(batch, nodeSet, body.Length);
+            Delivered(batch, nodeSet, body.Bytes.Length);
             backoff.Reset();
             return (TimeSpan.Zero, Math.Min(options.MaxBatchServices, limit * 2));
         }
@@ -117,7 +117,7 @@ public sealed class BatchSender
         switch (verdict)
         {
             case DeliveryVerdict.TooLarge:
-                return await ShrinkAsync(batch, nodeSet, body.Length, "was refused as too large (413)", limit, backoff, cancellationToken);
+                return await ShrinkAsync(batch, nodeSet, body.Bytes.Length, "was refused as too large (413)", limit, backoff, cancellationToken);
 
             case DeliveryVerdict.Invalid:
                 DropRejected(batch, nodeSet, response);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using SakuraLb.Model;
 using SakuraLb.Model.Signing;
+using SakuraLb.Model.Transport;
 using SakuraLb.Relay.Options;
 
 namespace SakuraLb.Relay.Delivery;
@@ -14,6 +15,9 @@ public sealed record FunctionResponse(int StatusCode, string? Detail, IReadOnlyL
 {
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 }
+
+/// <summary>A request body as sent: the bytes, their Content-Encoding (null = plain JSON), and the JSON size.</summary>
+public sealed record EncodedBody(byte[] Bytes, string? ContentEncoding, int JsonBytes);
 
 /// <summary>The outcome of one status-feed poll.</summary>
 public sealed record StatusPollResult(FunctionResponse Response, StatusFeed? Feed, string? ETag)
@@ -58,8 +62,21 @@ public sealed class FunctionClient
 
     public Uri EventsUri => new(baseUri, EventsPath);
 
-    public Task<FunctionResponse> PostEventsAsync(byte[] body, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, EventsPath, body, null, cancellationToken);
+    /// <summary>POST /api/events with a body from <see cref="Encode"/> (the signature covers the bytes as sent).</summary>
+    public Task<FunctionResponse> PostEventsAsync(EncodedBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return SendAsync(HttpMethod.Post, EventsPath, body.Bytes, null, cancellationToken, contentEncoding: body.ContentEncoding);
+    }
+
+    /// <summary>The JSON as it goes on the wire: gzip-compressed from <see cref="RelayOptions.CompressAboveBytes"/> bytes on.</summary>
+    public static EncodedBody Encode(byte[] json, int compressAboveBytes)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return compressAboveBytes > 0 && json.Length >= compressAboveBytes
+            ? new EncodedBody(GzipBody.Compress(json), GzipBody.ContentEncoding, json.Length)
+            : new EncodedBody(json, null, json.Length);
+    }
 
     public Task<FunctionResponse> PostResyncAsync(ResyncRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, ResyncPath, ModelJson.SerializeToUtf8Bytes(request), null, cancellationToken);
@@ -102,7 +119,8 @@ public sealed class FunctionClient
         byte[] body,
         string? ifNoneMatch,
         CancellationToken cancellationToken,
-        Func<HttpResponseMessage, CancellationToken, Task<string?>>? readSuccess = null)
+        Func<HttpResponseMessage, CancellationToken, Task<string?>>? readSuccess = null,
+        string? contentEncoding = null)
     {
         var uri = new Uri(baseUri, relativePath);
         using var request = new HttpRequestMessage(method, uri);
@@ -123,6 +141,10 @@ public sealed class FunctionClient
         {
             request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = JsonContentType;
+            if (contentEncoding is not null)
+            {
+                request.Content.Headers.ContentEncoding.Add(contentEncoding);
+            }
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -64,7 +64,7 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Information, "Delivery to the function works again after {Failures} failed attempts")]
     public static partial void DeliveryRecovered(ILogger logger, int failures);
 
-    [LoggerMessage(304, LogLevel.Error, "The node set ({Nodes} nodes, {Bytes} bytes) {Why}; it cannot be split (protocol v1 sends the whole set). Raise the function's Ingest:MaxBodyBytes")]
+    [LoggerMessage(304, LogLevel.Error, "The node set ({Nodes} nodes, {Bytes} bytes as sent) {Why}; it cannot be split (protocol v1 sends the whole set). Raise Relay:MaxBodyBytes and the function's Ingest:MaxBodyBytes together")]
     public static partial void NodeSetTooLarge(ILogger logger, int nodes, int bytes, string why);
 
     [LoggerMessage(305, LogLevel.Error, "The snapshot of Service {Service} (uid {Uid}, {Bytes} bytes) {Why}; dropped")]

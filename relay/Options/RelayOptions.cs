@@ -36,8 +36,14 @@ public sealed record RelayOptions
     /// <summary>Most Service snapshots in one request.</summary>
     public int MaxBatchServices { get; init; } = 500;
 
-    /// <summary>Largest request body sent; kept below the function's 1 MiB limit.</summary>
+    /// <summary>Largest request body sent, as sent (after compression); kept below the function's 1 MiB limit.</summary>
     public int MaxBodyBytes { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// Bodies of at least this many bytes of JSON are sent gzip-compressed (docs/protocol.md, "Compression"):
+    /// a 5,000-node set is over 1 MB of JSON but about a sixth of that compressed. 0 turns compression off.
+    /// </summary>
+    public int CompressAboveBytes { get; init; } = 16 * 1024;
 
     /// <summary>Period of the full snapshot (every in-scope Service and the node set) that repairs anything lost.</summary>
     public TimeSpan FullResyncInterval { get; init; } = TimeSpan.FromMinutes(5);

@@ -92,6 +92,11 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
             problems.Add($"Relay:MaxBatchServices must be 1-10000, got {options.MaxBatchServices}.");
         }
 
+        if (options.CompressAboveBytes < 0)
+        {
+            problems.Add($"Relay:CompressAboveBytes must be 0 (never compress) or more, got {options.CompressAboveBytes}.");
+        }
+
         if (options.MaxBodyBytes is < 64 * 1024 or > 64 * 1024 * 1024)
         {
             problems.Add($"Relay:MaxBodyBytes must be 65536-67108864, got {options.MaxBodyBytes}.");

@@ -147,6 +147,62 @@ public sealed class EventsFunctionTests
         await AssertNothingStoredAsync(harness);
     }
 
+    private static Microsoft.AspNetCore.Http.HttpRequest Encoded(byte[] sent, string encoding)
+    {
+        var request = SignedRequests.Events(sent);
+        request.Headers.ContentEncoding = encoding;
+        return request;
+    }
+
+    [Fact]
+    public async Task Events_GzipBodyOverTheWireLimit_IsAcceptedWhenItsCompressedSizeFits()
+    {
+        // A node set of thousands of nodes is megabytes of JSON but a fraction of that compressed.
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "16384" });
+        var nodes = Snapshots.Nodes("9", Enumerable.Range(0, 400).Select(i => ($"worker{i:D4}", $"10.0.{i / 250}.{i % 250}")));
+        var json = Batch(nodes: nodes);
+        var packed = Model.Transport.GzipBody.Compress(json);
+        Assert.True(json.Length > 16384 && packed.Length < 16384);
+
+        var (status, body) = await RunAsync(harness, Encoded(packed, "gzip"));
+
+        Assert.Equal(202, status);
+        Assert.True((bool)body!["nodesAccepted"]!);
+        Assert.Equal(400, (await harness.Get<INodeSetStore>().GetAsync(FunctionHarness.ClusterId, default))!.Snapshot.Nodes.Count);
+    }
+
+    [Fact]
+    public async Task Events_GzipBodyInflatingBeyondTheCap_Is413AndStoresNothing()
+    {
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?>
+        {
+            ["Ingest:MaxBodyBytes"] = "16384",
+            ["Ingest:MaxDecompressedBytes"] = "32768",
+        });
+        var padded = Batch(Enumerable.Range(0, 200).Select(i => Snapshots.Service(Snapshots.NewUid(), $"s{i}", [80])).ToList());
+        Assert.True(padded.Length > 32768);
+
+        var (status, problem) = await RunAsync(harness, Encoded(Model.Transport.GzipBody.Compress(padded), "gzip"));
+
+        Assert.Equal(413, status);
+        Assert.Equal("https://github.com/sakuralb/errors/payload-too-large", (string)problem!["type"]!);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Theory]
+    [InlineData("gzip", 400, "invalid-content-encoding")]
+    [InlineData("br", 415, "unsupported-content-encoding")]
+    public async Task Events_BodyNotWhatItsEncodingSays_IsRejectedAndStoresNothing(string encoding, int expected, string slug)
+    {
+        using var harness = FunctionHarness.Create();
+
+        var (status, problem) = await RunAsync(harness, Encoded(Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])]), encoding));
+
+        Assert.Equal(expected, status);
+        Assert.Equal("https://github.com/sakuralb/errors/" + slug, (string)problem!["type"]!);
+        await AssertNothingStoredAsync(harness);
+    }
+
     [Fact]
     public async Task Events_NotJson_Is415()
     {

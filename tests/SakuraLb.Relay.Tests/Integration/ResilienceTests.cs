@@ -150,6 +150,46 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task LargeNodeSet_OverTheBodyLimitAsJson_IsSentGzipCompressedAndArrivesWhole()
+    {
+        const int Nodes = 600;
+        const int Limit = 64 * 1024;
+        void Seed(KubeObjectStore objects)
+        {
+            for (var i = 0; i < Nodes; i++)
+            {
+                objects.CreateNode($"node-{i:D4}", $"10.1.{i / 250}.{(i % 250) + 1}", providerId: $"sakuracloud://{113000000000L + i}");
+            }
+        }
+
+        await using var bed = await RelayTestBed.StartAsync(o => o with { MaxBodyBytes = Limit }, seed: Seed);
+
+        await Eventually.UntilAsync(() => bed.Function.LatestNodes?.Nodes.Count >= Nodes, "the whole node set arrived");
+        var received = bed.Function.Batches.Last(b => b.Batch.Nodes is not null);
+        Assert.True(received.Gzip);
+        Assert.InRange(received.Bytes, 1, Limit);
+        Assert.True(ModelJson.SerializeToUtf8Bytes(received.Batch).Length > Limit, "the node set is larger than the limit as plain JSON");
+        Assert.Equal(0, bed.Relay.Metrics.Count("dropped", "too_large"));
+    }
+
+    [Fact]
+    public async Task LargeNodeSet_WithCompressionOff_IsDroppedLoudlyInsteadOfSentOverTheLimit()
+    {
+        void Seed(KubeObjectStore objects)
+        {
+            for (var i = 0; i < 600; i++)
+            {
+                objects.CreateNode($"node-{i:D4}", $"10.1.{i / 250}.{(i % 250) + 1}");
+            }
+        }
+
+        await using var bed = await RelayTestBed.StartAsync(o => o with { MaxBodyBytes = 64 * 1024, CompressAboveBytes = 0 }, seed: Seed);
+
+        await Eventually.UntilAsync(() => bed.Relay.Metrics.Count("dropped", "too_large") >= 1, "the oversized node set was dropped");
+        Assert.Null(bed.Function.LatestNodes);
+    }
+
+    [Fact]
     public async Task Kubernetes_ListFailsAtStart_RelayRetriesWithBackoffAndSyncs()
     {
         await using var bed = await RelayTestBed.StartAsync(startRelay: false);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SakuraLb.Model;
 using SakuraLb.Model.Signing;
+using SakuraLb.Model.Transport;
 
 namespace SakuraLb.Relay.Tests.Support;
 
@@ -25,7 +26,8 @@ public enum StubMode
 }
 
 /// <summary>One accepted POST /api/events.</summary>
-public sealed record ReceivedBatch(int Sequence, EventBatch Batch, int Bytes);
+/// <param name="Bytes">The body as sent (compressed when <paramref name="Gzip"/>).</param>
+public sealed record ReceivedBatch(int Sequence, EventBatch Batch, int Bytes, bool Gzip = false);
 
 /// <summary>
 /// A stand-in for the function app's HTTP endpoints on 127.0.0.1: it verifies the Functions key and the
@@ -226,6 +228,20 @@ public sealed class FunctionStub : IAsyncDisposable
             return;
         }
 
+        var sent = body.Length;
+        var gzip = string.Equals(ctx.Request.Headers.ContentEncoding, GzipBody.ContentEncoding, StringComparison.Ordinal);
+        if (gzip)
+        {
+            var inflated = GzipBody.Decompress(body, 64 * 1024 * 1024);
+            if (inflated.Outcome != GunzipOutcome.Ok)
+            {
+                await Problem(ctx, 400, "bad gzip body");
+                return;
+            }
+
+            body = inflated.Data!;
+        }
+
         if (!ModelJson.TryDeserialize<EventBatch>(body, out var batch, out var error))
         {
             Interlocked.Increment(ref invalidBatches);
@@ -241,7 +257,7 @@ public sealed class FunctionStub : IAsyncDisposable
             return;
         }
 
-        if (Responder?.Invoke(batch, body.Length) is { } scripted)
+        if (Responder?.Invoke(batch, sent) is { } scripted)
         {
             await Problem(ctx, scripted.Status, "scripted answer", scripted.Errors);
             return;
@@ -249,7 +265,7 @@ public sealed class FunctionStub : IAsyncDisposable
 
         lock (gate)
         {
-            batches.Add(new ReceivedBatch(sequence, batch, body.Length));
+            batches.Add(new ReceivedBatch(sequence, batch, sent, gzip));
             foreach (var snapshot in batch.Services)
             {
                 if (!latest.TryGetValue(snapshot.Uid, out var stored)
