@@ -99,7 +99,9 @@ public sealed class ClusterResync(
 
             if (scope.CollectOrphans && scope.Namespace is null)
             {
-                orphans = await CollectOrphansAsync(client, all, clusterLbs, now, cancellationToken);
+                orphans = nodeSet is null
+                    ? NotYetCollectable(clusterLbs.Count)
+                    : await CollectOrphansAsync(client, all, clusterLbs, now, cancellationToken);
             }
         }
 
@@ -170,6 +172,17 @@ public sealed class ClusterResync(
         }
 
         return drifted;
+    }
+
+    /// <summary>
+    /// Until the relay has delivered a snapshot (the node set comes with every full snapshot), an empty or
+    /// fresh desired table says nothing about which Services exist: every load balancer of the cluster would
+    /// look orphaned. Nothing is recorded, so the grace period starts only once the inventory is known.
+    /// </summary>
+    private int NotYetCollectable(int loadBalancers)
+    {
+        logger.OrphansNotCollected(settings.ClusterId, loadBalancers);
+        return 0;
     }
 
     private async Task<int> CollectOrphansAsync(

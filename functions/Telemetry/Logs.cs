@@ -77,6 +77,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Load balancer {LoadBalancerId} ({Name}) is tagged with cluster {ClusterId} but has no Service; first seen {FirstSeenAt}, {Action}")]
     public static partial void OrphanFound(this ILogger logger, long loadBalancerId, string name, string clusterId, DateTimeOffset firstSeenAt, string action);
 
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Orphan collection for cluster {ClusterId} waits for the relay's first snapshot ({LoadBalancers} load balancers carry the cluster tag)")]
+    public static partial void OrphansNotCollected(this ILogger logger, string clusterId, int loadBalancers);
+
     [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Resync of cluster {ClusterId} failed")]
     public static partial void ResyncFailed(this ILogger logger, Exception exception, string clusterId);
 

@@ -113,6 +113,7 @@ public sealed class ResyncScenarioTests
         var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
         var untagged = await app.Sim.PlantAsync(Planted("someone-elses", "203.0.113.109", "@k8s"));
         var foreign = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.110", [.. LoadBalancerNaming.Tags("other-cluster", "old", gone)]));
+        await app.PostEventsAsync(nodes: Snapshots.DefaultNodes());
 
         var first = await app.ResyncAsync();
 
@@ -151,6 +152,7 @@ public sealed class ResyncScenarioTests
         });
         var gone = Snapshots.NewUid();
         var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
+        await app.PostEventsAsync(nodes: Snapshots.DefaultNodes());
         await app.ResyncAsync();
         var record = Assert.Single(await app.Orphans.ListAsync(app.ClusterId, default));
         await Poll.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow - record.FirstSeenAt), age => age > TimeSpan.FromMilliseconds(300), "the grace period to pass");
@@ -160,5 +162,24 @@ public sealed class ResyncScenarioTests
         Assert.Equal(1, report.Orphans);
         Assert.Null(await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(orphan)));
         Assert.Contains(await app.Sim.LoadBalancersAsync(), l => l.Id == orphan);
+    }
+
+    [Fact]
+    public async Task Orphan_BeforeTheRelayHasReportedAnything_IsNeitherRecordedNorDeleted()
+    {
+        // A fresh storage account knows no Service: every load balancer of the cluster would look orphaned.
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:OrphanGracePeriod"] = "00:00:00.100" });
+        var gone = Snapshots.NewUid();
+        var lb = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
+
+        var first = await app.ResyncAsync();
+        var start = DateTimeOffset.UtcNow;
+        await Poll.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow - start), age => age > TimeSpan.FromMilliseconds(300), "the grace period to pass");
+        var second = await app.ResyncAsync();
+
+        Assert.Equal((0, 0), (first.Orphans, second.Orphans));
+        Assert.Empty(await app.Orphans.ListAsync(app.ClusterId, default));
+        Assert.Null(await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(lb)));
+        Assert.Contains(await app.Sim.LoadBalancersAsync(), l => l.Id == lb);
     }
 }
