@@ -73,7 +73,7 @@ public static class SandboxCli
             await stdout.WriteLineAsync(Banner.Render(
                 system.KubeServer,
                 system.SakuraServer,
-                system.Functions.BaseAddress,
+                new Uri(system.Functions.BaseAddress, system.Functions.RoutePrefix.Trim('/') + "/"),
                 system.Relay.BaseAddress,
                 [.. system.Workers.Select(w => w.Name)],
                 options.SakuraTimeScale));

@@ -17,9 +17,6 @@ public sealed class TimerLoop : IAsyncDisposable
         loop = RunAsync(run, interval, time, logger, stop.Token);
     }
 
-    /// <summary>Completed runs (successful or not).</summary>
-    public int Runs { get; private set; }
-
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
@@ -53,8 +50,6 @@ public sealed class TimerLoop : IAsyncDisposable
             {
                 logger.TimerFailed(ex, interval);
             }
-
-            Runs++;
         }
     }
 }
