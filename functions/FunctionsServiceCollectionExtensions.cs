@@ -40,7 +40,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName))
-            .Configure(o => o.ConnectionString ??= configuration["AzureWebJobsStorage"])
+            .Configure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? configuration["AzureWebJobsStorage"] : o.ConnectionString)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
@@ -57,6 +57,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddTransient<SakuraRequestMetricsHandler>();
         services.AddHttpClient(Sakura.ServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<SakuraRequestMetricsHandler>();
         services.TryAddTransient<CloudReader>();
+        services.TryAddSingleton<RouterCache>();
 
         AddStores(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
 

@@ -16,10 +16,16 @@ public sealed record RouterInfo(SakuraRouter Wire, ReconcileRouter Router);
 /// requests, whatever the number of Services: routers = 1 search + 1 read per router, a switch = 2 lists,
 /// the cluster's load balancers = 1 search (with their settings).
 /// </summary>
-public sealed class CloudReader(ISakuraCloud cloud, ControllerSettings settings)
+public sealed class CloudReader(ISakuraCloud cloud, ControllerSettings settings, RouterCache routerCache)
 {
-    /// <summary>Every router+switch carrying the controller's router tags (a Service's selector narrows it later).</summary>
-    public async Task<IReadOnlyList<RouterInfo>> RoutersAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Every router+switch carrying the controller's router tags (a Service's selector narrows it later), at
+    /// most <see cref="Options.ReconcileOptions.RouterCacheDuration"/> old.
+    /// </summary>
+    public Task<IReadOnlyList<RouterInfo>> RoutersAsync(CancellationToken cancellationToken) =>
+        routerCache.GetAsync(ReadRoutersAsync, cancellationToken);
+
+    private async Task<IReadOnlyList<RouterInfo>> ReadRoutersAsync(CancellationToken cancellationToken)
     {
         var routers = await cloud.FindRouterNetworksAsync(new RouterQuery(Tags: settings.RouterTags), cancellationToken);
         return [.. routers.Select(r => CloudMapper.ToRouter(r) is { } mapped ? new RouterInfo(r, mapped) : null).OfType<RouterInfo>()];

@@ -92,6 +92,11 @@ public sealed class ReconcileOptionsValidator : IValidateOptions<ReconcileOption
             problems.Add("Reconcile:NodeDebounce must not be negative.");
         }
 
+        if (options.RouterCacheDuration < TimeSpan.Zero || options.RouterCacheDuration > TimeSpan.FromHours(1))
+        {
+            problems.Add("Reconcile:RouterCacheDuration must be between zero (no cache) and one hour.");
+        }
+
         if (options.NodeDebounceMax < options.NodeDebounce)
         {
             problems.Add("Reconcile:NodeDebounceMax must be at least Reconcile:NodeDebounce.");

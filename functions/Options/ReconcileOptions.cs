@@ -39,6 +39,12 @@ public sealed class ReconcileOptions
     /// </summary>
     public TimeSpan PoweredOffGrace { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// How long a read of the routers (a search and a switch read per router) serves every plan; routers are
+    /// made by hand and change rarely. Zero reads them for every plan.
+    /// </summary>
+    public TimeSpan RouterCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Passes (load desired → converge → publish) one orchestration makes while newer state keeps arriving.</summary>
     public int MaxPasses { get; set; } = 10;
 

@@ -141,6 +141,24 @@ public sealed class RegistrationTests
         Assert.Contains(storage.Failures, f => f.Contains("TablePrefix", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void StorageConnectionString_UnsetOrEmpty_FallsBackToAzureWebJobsStorage(string? connectionString)
+    {
+        const string HostStorage = "UseDevelopmentStorage=true";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = "Table",
+            ["Storage:ConnectionString"] = connectionString,
+            ["AzureWebJobsStorage"] = HostStorage,
+        }).Build();
+        using var services = new ServiceCollection().AddLogging().AddSakuraLbFunctions(configuration).BuildServiceProvider();
+
+        Assert.Equal(HostStorage, services.GetRequiredService<IOptions<Options.StorageOptions>>().Value.ConnectionString);
+    }
+
     private static string FindMetadata()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
