@@ -145,7 +145,9 @@ internal sealed class EnsurePlanner
             steps.Add(new UpdateTags(primary.Id, tags, desired.Description));
         }
 
-        if (vip is not null)
+        // On another switch (a router change waiting for the opt-in) the desired real servers are addresses
+        // on the new router's switch, unreachable from this appliance: its settings stay as they are.
+        if (vip is not null && sameSwitch)
         {
             var settings = desired.SettingsFor(vip.Value);
             if (!SettingsComparer.Equivalent(settings, primary.Vips))
@@ -160,7 +162,8 @@ internal sealed class EnsurePlanner
 
         if (changes.Count > 0)
         {
-            var message = $"{string.Join(", ", changes)} cannot be changed on a running load balancer; it keeps its current {(changes.Count == 1 ? "value" : "values")}. "
+            var message = $"{string.Join(", ", changes)} cannot be changed on a running load balancer; it keeps its current {(changes.Count == 1 ? "value" : "values")}"
+                + (sameSwitch ? ". " : " and settings (its real servers would be on the new router's switch). ")
                 + $"To apply, set {LoadBalancerAnnotations.RecreateAllowed.Key}: \"true\" (the load balancer is deleted and created again: traffic stops for a few minutes)";
             warnings.Add(new ValidationProblem(ReasonCodes.RecreateRequired, message, LoadBalancerAnnotations.RecreateAllowed.Key));
             return Finish(ServicePhase.Ready, ReasonCodes.RecreateRequired, message, Ingress(vip));

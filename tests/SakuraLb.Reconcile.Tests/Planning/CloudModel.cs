@@ -26,17 +26,22 @@ internal sealed class CloudModel
 
     public int Applied { get; private set; }
 
-    public PlanInput Input(ServiceIntent intent, string uid, DesiredLoadBalancer? desired, ControllerSettings settings) => new()
+    /// <summary>What the function app would read: the desired router's switch (the fixture's unless <paramref name="desired"/> says otherwise).</summary>
+    public PlanInput Input(ServiceIntent intent, string uid, DesiredLoadBalancer? desired, ControllerSettings settings)
     {
-        Intent = intent,
-        ServiceUid = uid,
-        Settings = settings,
-        Desired = desired,
-        Found = [.. LoadBalancers.Where(l => l.Name == LoadBalancerNaming.Name(uid) || LoadBalancerNaming.ServiceUidsOf(l.Tags).Contains(uid))],
-        OnSwitch = [.. LoadBalancers.Where(l => l.SwitchId == Fixtures.SwitchId)],
-        AddressesInUse = [.. OtherInUse.Concat(LoadBalancers.Where(l => l.SwitchId == Fixtures.SwitchId).SelectMany(l => l.Addresses())).Distinct()],
-        Reservations = [.. Reservations],
-    };
+        var switchId = desired?.Router.SwitchId ?? Fixtures.SwitchId;
+        return new()
+        {
+            Intent = intent,
+            ServiceUid = uid,
+            Settings = settings,
+            Desired = desired,
+            Found = [.. LoadBalancers.Where(l => l.Name == LoadBalancerNaming.Name(uid) || LoadBalancerNaming.ServiceUidsOf(l.Tags).Contains(uid))],
+            OnSwitch = [.. LoadBalancers.Where(l => l.SwitchId == switchId)],
+            AddressesInUse = [.. OtherInUse.Concat(LoadBalancers.Where(l => l.SwitchId == switchId).SelectMany(l => l.Addresses())).Distinct()],
+            Reservations = [.. Reservations],
+        };
+    }
 
     public void Apply(Plan plan)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SakuraLb.Model;
+using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
@@ -288,6 +289,70 @@ public sealed class PlannerTests
         cloud.Apply(plan);
         Assert.Equal(2, cloud.Reservations.Count);
         Assert.Empty(PlanEnsure(cloud, single).Steps);
+    }
+
+    /// <summary>A second router+switch carrying the tag "blue", with its own block and the workers connected to it.</summary>
+    private static readonly RouterNetwork BlueRouter = Router with
+    {
+        Id = 112800452770,
+        Name = "k8s-router-blue",
+        Tags = ["@k8s", "blue"],
+        SwitchId = 112800452771,
+        Block = new Ipv4Block(Ip("198.51.100.0"), 28),
+        DefaultRoute = Ip("198.51.100.1"),
+        AssignableRange = new Ipv4Range(Ip("198.51.100.4"), Ip("198.51.100.14")),
+    };
+
+    private static DesiredLoadBalancer OnBlueRouter(params (string Name, string Value)[] annotations)
+    {
+        var context = Context() with
+        {
+            Routers = [Router, BlueRouter],
+            Servers = [Server("worker01", "198.51.100.8", BlueRouter.SwitchId), Server("worker02", "198.51.100.9", BlueRouter.SwitchId)],
+        };
+        var result = DesiredLoadBalancerBuilder.Build(Service(Ours([("router-selector", "blue"), .. annotations])), Settings, context);
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        return result.Desired!;
+    }
+
+    [Fact]
+    public void Plan_RouterChangedWithoutOptIn_ReportedAndTheRunningSettingsLeftAlone()
+    {
+        // The desired real servers are addresses on the new router's switch: writing them to the appliance
+        // still on the old switch would take every backend away from the VIP that is serving.
+        var cloud = Converged();
+        var before = Single(cloud);
+
+        var plan = PlanEnsure(cloud, OnBlueRouter());
+
+        Assert.Empty(plan.Steps);
+        Assert.Equal(ServicePhase.Ready, plan.Outcome.Phase);
+        Assert.Equal(ReasonCodes.RecreateRequired, plan.Outcome.ReasonCode);
+        Assert.Contains($"router (switch {SwitchId} → k8s-router-blue", plan.Outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(["203.0.113.101"], plan.Outcome.IngressIps);
+        Assert.Same(before, Single(cloud));
+    }
+
+    [Fact]
+    public void Plan_RouterChangedWithOptIn_RecreatesOnTheNewRouterAndReleasesTheOldAddresses()
+    {
+        var cloud = Converged();
+        var desired = OnBlueRouter(("load-balancer-recreate-allowed", "true"));
+
+        var plan = PlanEnsure(cloud, desired);
+
+        Assert.Equal(
+            ["Report", "ShutDown", "WaitUntilDown", "DeleteLoadBalancer", "ReserveAddresses", "Report", "CreateLoadBalancer", "WaitUntilUp", "ApplyConfig", "ReleaseAddresses"],
+            Kinds(plan));
+        var create = plan.Steps.OfType<CreateLoadBalancer>().Single().Spec;
+        Assert.Equal(BlueRouter.SwitchId, create.SwitchId);
+        Assert.Equal([Ip("198.51.100.4")], create.OwnAddresses);
+        Assert.Equal(Ip("198.51.100.5"), create.Vip);
+        Assert.Equal([Ip("198.51.100.8"), Ip("198.51.100.9")], create.Settings.Single().Servers.Select(s => s.IPAddress));
+        Assert.All(((ReleaseAddresses)plan.Steps[^1]).Addresses, r => Assert.Equal(SwitchId, r.SwitchId));
+        cloud.Apply(plan);
+        Assert.Empty(PlanEnsure(cloud, desired).Steps);
+        Assert.All(cloud.Reservations, r => Assert.Equal(BlueRouter.SwitchId, r.SwitchId));
     }
 
     [Fact]
