@@ -36,10 +36,14 @@ public sealed class EventIngestor(
     {
         ArgumentNullException.ThrowIfNull(batch);
         var now = time.GetUtcNow();
+
+        // The node set first: it is the only part that can be refused for its size (413), and a refused batch must
+        // leave nothing stored. Services stored before a 413 would come back from the relay as stale resends and
+        // never start their reconciles (only the resync timer would find them).
+        var nodeWrite = batch.Nodes is null ? null : await nodeSets.PutAsync(batch.ClusterId, batch.Nodes, now, cancellationToken);
         var writes = batch.Services.Count == 0
             ? []
             : await desired.PutAsync(batch.ClusterId, batch.Services, now, cancellationToken);
-        var nodeWrite = batch.Nodes is null ? null : await nodeSets.PutAsync(batch.ClusterId, batch.Nodes, now, cancellationToken);
 
         var started = new List<string>();
         var changed = writes.Where(w => w.Outcome == DesiredWriteOutcome.Stored).Select(w => w.Uid).Distinct(StringComparer.Ordinal).ToList();

@@ -147,6 +147,27 @@ public sealed class EventsFunctionTests
         await AssertNothingStoredAsync(harness);
     }
 
+    [Fact]
+    public async Task Events_NodeSetTooLargeToStore_Is413AndStoresNoServiceOfTheBatchEither()
+    {
+        // The relay answers a 413 by sending the Services again without the node set: had they been stored the
+        // first time, the resend would be stale and their reconciles would never start.
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?>
+        {
+            ["Ingest:MaxBodyBytes"] = (8 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
+            ["Ingest:MaxDecompressedBytes"] = (8 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
+        });
+        var incompressible = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(1_500_000));
+        var node = Snapshots.Node("worker01", "203.0.113.100") with { Labels = new Dictionary<string, string> { ["padding"] = incompressible } };
+        var nodes = new NodeSetSnapshot { ResourceVersion = "1", Complete = true, Nodes = [node] };
+
+        var (status, problem) = await RunAsync(harness, SignedRequests.Events(Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])], nodes)));
+
+        Assert.Equal(413, status);
+        Assert.Equal("https://github.com/sakuralb/errors/payload-too-large", (string)problem!["type"]!);
+        await AssertNothingStoredAsync(harness);
+    }
+
     private static Microsoft.AspNetCore.Http.HttpRequest Encoded(byte[] sent, string encoding)
     {
         var request = SignedRequests.Events(sent);
