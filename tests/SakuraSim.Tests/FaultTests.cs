@@ -141,6 +141,8 @@ public sealed class FaultTests : IAsyncLifetime
     [InlineData("""[{"path":"/x","status":200}]""", "status must be an HTTP error status")]
     [InlineData("""[{"path":"/x"}]""", "does nothing")]
     [InlineData("""[{"path":"/x","status":503,"probability":2}]""", "probability")]
+    [InlineData("""[{"path":"/x","status":503,"probability":{}}]""", "probability")]
+    [InlineData("""[{"path":"/x","status":503,"probability":"0.5"}]""", "probability")]
     [InlineData("""[{"path":"/x","status":503,"count":-1}]""", "count")]
     [InlineData("""[{"path":"x","status":503}]""", "glob relative to the API root")]
     [InlineData("""[{"path":"/x","action":"explode"}]""", "action must be one of")]

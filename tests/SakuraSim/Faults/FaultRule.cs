@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using SakuraSim.Wire;
 
@@ -88,7 +89,9 @@ internal sealed record FaultRule(
         }
 
         var probability = 1.0;
-        if (obj["probability"] is { } p && (!p.AsValue().TryGetValue(out probability) || probability is < 0 or > 1))
+        // Kind first: AsValue() on an object or array would throw and turn bad input into a 500.
+        if (obj["probability"] is { } p
+            && (JsonRead.Kind(p) != JsonValueKind.Number || !p.AsValue().TryGetValue(out probability) || probability is < 0 or > 1))
         {
             errors.Add($"{at}.probability must be a number between 0 and 1");
         }
