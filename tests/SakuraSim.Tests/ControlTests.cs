@@ -133,6 +133,16 @@ public sealed class ControlTests : IAsyncLifetime
             """), HttpStatusCode.BadRequest, "bad_request");
     }
 
+    [Theory]
+    [InlineData("/_sim/switches", """{"name":"s","userSubnet":"192.168.0.1/24"}""", "userSubnet must be an object")]
+    [InlineData("/_sim/servers", """{"name":"w","interfaces":{"switchId":1}}""", "interfaces must be an array")]
+    public async Task Seeding_WithAWronglyTypedPart_Gets400_InsteadOfIgnoringIt(string path, string body, string expected)
+    {
+        var message = AssertError(await sim.ControlAsync(HttpMethod.Post, path, body), HttpStatusCode.BadRequest, "bad_request");
+
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SeededAppliance_IsServedAsCreatedBySomeoneElse_InTheChosenState()
     {
@@ -228,6 +238,8 @@ public sealed class ControlTests : IAsyncLifetime
     [InlineData("""{"lifecycle":{"bootSeconds":-1}}""")]
     [InlineData("""{"ipClashCheck":"yes"}""")]
     [InlineData("""{"addCredentials":[{"token":""}]}""")]
+    [InlineData("""{"addCredentials":{"token":"t2","secret":"s2"}}""")]
+    [InlineData("""{"lifecycle":5}""")]
     [InlineData("not json")]
     public async Task Config_WithBadInput_Gets400(string body)
     {

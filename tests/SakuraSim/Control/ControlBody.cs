@@ -146,6 +146,40 @@ internal sealed class ControlBody(JsonObject obj)
         return address;
     }
 
+    /// <summary>A nested object; null when absent, an error when present with another JSON type.</summary>
+    public JsonObject? Object(string key)
+    {
+        if (!Has(key))
+        {
+            return null;
+        }
+
+        if (obj[key] is not JsonObject value)
+        {
+            Errors.Add($"The property {key} must be an object");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A nested array; null when absent, an error when present with another JSON type.</summary>
+    public JsonArray? Array(string key)
+    {
+        if (!Has(key))
+        {
+            return null;
+        }
+
+        if (obj[key] is not JsonArray value)
+        {
+            Errors.Add($"The property {key} must be an array");
+            return null;
+        }
+
+        return value;
+    }
+
     public IReadOnlyList<string> Tags() => JsonRead.GetStringList(obj, "tags", Errors) ?? [];
 
     public void ThrowIfInvalid()

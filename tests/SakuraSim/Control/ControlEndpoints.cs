@@ -56,7 +56,7 @@ internal static class ControlEndpoints
             var tags = body.Tags();
             var description = body.String("description") ?? "";
             UserSubnet? userSubnet = null;
-            if (body.Raw["userSubnet"] is JsonObject us)
+            if (body.Object("userSubnet") is { } us)
             {
                 var sub = new ControlBody(us);
                 var route = sub.Address("defaultRoute", required: true);
@@ -83,7 +83,7 @@ internal static class ControlEndpoints
             var description = body.String("description") ?? "";
             var isUp = ParsePower(body, "status") ?? true;
             var nics = new List<(long?, Ipv4?)>();
-            if (body.Raw["interfaces"] is JsonArray interfaces)
+            if (body.Array("interfaces") is { } interfaces)
             {
                 foreach (var item in interfaces)
                 {
@@ -98,7 +98,7 @@ internal static class ControlEndpoints
                     body.Errors.AddRange(nic.Errors);
                 }
             }
-            else
+            else if (!body.Has("interfaces"))
             {
                 nics.Add((body.Id("switchId"), body.Address("ipAddress")));
             }
@@ -362,7 +362,7 @@ internal static class ControlEndpoints
         var pageSize = body.Int("defaultPageSize", 0, int.MaxValue);
         var seed = body.Int("randomSeed", int.MinValue, int.MaxValue);
         var timings = current.Timings;
-        if (body.Raw["lifecycle"] is JsonObject lifecycleObj)
+        if (body.Object("lifecycle") is { } lifecycleObj)
         {
             var lc = new ControlBody(lifecycleObj);
             var max = 86_400.0;
@@ -395,7 +395,7 @@ internal static class ControlEndpoints
         }
 
         var credentials = new List<(string, string)>();
-        if (body.Raw["addCredentials"] is JsonArray creds)
+        if (body.Array("addCredentials") is { } creds)
         {
             foreach (var item in creds)
             {
