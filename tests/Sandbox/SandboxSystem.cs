@@ -124,15 +124,16 @@ public sealed class SandboxSystem : IAsyncDisposable
                 cancellationToken);
             parts.Add(functions);
 
+            // Parts stop in reverse order: the relay first (nothing new reaches the function app), then the timer.
+            var timer = new TimerLoop(functions.RunTimersAsync, options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
+            parts.Add(timer);
+
             var relay = await RelayHost.StartAsync(
                 RelayOptions(functions.BaseAddress, functionKey, hmacSecret),
                 new KubernetesConnectionOptions { Server = kube.BaseAddress },
                 logging,
                 cancellationToken: cancellationToken);
             parts.Add(relay);
-
-            var timer = new TimerLoop(functions.RunTimersAsync, options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
-            parts.Add(timer);
 
             return new SandboxSystem(options, sakura, kube, functions, relay, timer, workers, parts);
         }
@@ -187,7 +188,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         await StopAsync(parts);
     }
 
-    /// <summary>Relay and timer first, so nothing writes to a part that is already gone.</summary>
+    /// <summary>In reverse order of start: relay, timer, function app, then the simulators, so nothing writes to a part that is already gone.</summary>
     private static async Task StopAsync(List<IAsyncDisposable> parts)
     {
         for (var i = parts.Count - 1; i >= 0; i--)
