@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SakuraLb.Functions.Storage;
 using SakuraLb.Model.Signing;
 using SakuraSim;
 using Sandbox;
@@ -121,6 +123,9 @@ public sealed class LocalFunctionHostTests(LocalFunctionHostFixture fixture) : I
         using var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["nodesAccepted"]!.GetValue<bool>());
+        var stored = await fixture.Host.Services.GetRequiredService<INodeSetStore>().GetAsync(SandboxSystem.ClusterId, CancellationToken.None);
+        Assert.Equal(["worker01"], stored?.Snapshot.Nodes.Select(n => n.Name));
     }
 
     [Fact]
@@ -152,9 +157,15 @@ public sealed class LocalFunctionHostTests(LocalFunctionHostFixture fixture) : I
     }
 
     [Fact]
-    public async Task RunTimersAsync_AgainstTheSimulator_Completes()
+    public async Task RunTimersAsync_AgainstTheSimulator_RunsTheResyncTimer()
     {
+        var before = await ClusterLoadBalancerSearchesAsync();
+
         await fixture.Host.RunTimersAsync(CancellationToken.None);
+
+        // The timer's pass always reads the cluster's load balancers (orphan collection), even with no Service.
+        var after = await ClusterLoadBalancerSearchesAsync();
+        Assert.True(after > before, $"no load-balancer search reached the simulator ({before} before, {after} after)");
     }
 
     [Fact]
@@ -170,6 +181,14 @@ public sealed class LocalFunctionHostTests(LocalFunctionHostFixture fixture) : I
 
         Assert.Contains("Ingest:HmacSecret must be at least 32 characters.", ex.Problems);
         Assert.Contains("Controller:ClusterId is required.", ex.Problems);
+    }
+
+    /// <summary>How many load-balancer searches (GET /appliance) the simulator has answered since it started.</summary>
+    private async Task<int> ClusterLoadBalancerSearchesAsync()
+    {
+        using var sim = new HttpClient { BaseAddress = fixture.Simulator.BaseAddress };
+        var log = JsonNode.Parse(await sim.GetStringAsync("_sim/requests"))!.AsArray();
+        return log.Count(r => r!["method"]!.GetValue<string>() == "GET" && r["path"]!.GetValue<string>() == "/appliance");
     }
 
     private static HttpRequestMessage Signed(HttpMethod method, string path, string body, string query = "", bool keyHeader = false)
