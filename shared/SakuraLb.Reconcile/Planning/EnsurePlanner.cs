@@ -104,6 +104,10 @@ internal sealed class EnsurePlanner
 
                 vip = requested;
             }
+            else if (Restorable(current, held, inUse, others) is { } restored)
+            {
+                vip = restored;
+            }
             else if (current is null)
             {
                 var choice = IpAllocator.Choose(new AddressRequest
@@ -332,6 +336,30 @@ internal sealed class EnsurePlanner
 
     private bool InIngress(Ipv4Address address) =>
         desired.Spec.CurrentIngress.Any(i => Ipv4Address.TryParse(i?.Trim(), out var a) && a == address);
+
+    /// <summary>
+    /// The VIP this Service holds (its VIP reservation on the router's switch, else its ingress IP) when the
+    /// appliance shows another one or none: someone changed it behind our back, and the address it shows
+    /// may belong to something else. Null when the current VIP is the Service's own, when the Service holds
+    /// none, or when the held one has been taken since.
+    /// </summary>
+    private Ipv4Address? Restorable(Ipv4Address? current, List<AddressReservation> held, HashSet<Ipv4Address> inUse, HashSet<Ipv4Address> others)
+    {
+        var candidates = held
+            .Where(r => r.SwitchId == router.SwitchId && r.Role == AddressRole.Vip)
+            .Select(r => r.Address)
+            .Concat(Planner.ParseAll(desired.Spec.CurrentIngress))
+            .ToList();
+        if (current is { } vip && candidates.Contains(vip))
+        {
+            return null;
+        }
+
+        return candidates
+            .Where(a => IpAllocator.CheckRequested(a, router, inUse, others) is null)
+            .Cast<Ipv4Address?>()
+            .FirstOrDefault();
+    }
 
     private Ipv4Address? PreferredIngress() =>
         Planner.ParseAll(desired.Spec.CurrentIngress).Cast<Ipv4Address?>().FirstOrDefault();

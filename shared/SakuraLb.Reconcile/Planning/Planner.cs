@@ -44,8 +44,9 @@ public sealed record PlanInput
 /// for; a stopped one is booted; plan, HA or router changes are applied only with the opt-in annotation
 /// (otherwise reported as RecreateRequired while the running appliance keeps being updated in place);
 /// an appliance with another cluster's tag is never touched; one with exactly our name and no cluster tag
-/// is adopted; extra appliances of the same Service are deleted; reservations end up equal to the
-/// addresses of the Service's appliance.
+/// is adopted; extra appliances of the same Service are deleted; a VIP changed behind our back is put
+/// back while the Service's address is still free; reservations end up equal to the addresses of the
+/// Service's appliance.
 /// </remarks>
 public static class Planner
 {

@@ -451,6 +451,51 @@ public sealed class PlannerTests
         Assert.Empty(PlanEnsure(cloud, desired).Steps);
     }
 
+    private static void MoveVipBehindOurBack(CloudModel cloud, string vip)
+    {
+        var lb = Single(cloud);
+        cloud.LoadBalancers[0] = lb with { Vips = [.. lb.Vips.Select(v => v with { VirtualIPAddress = vip })] };
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Plan_VipChangedBehindOurBack_IsRestored(bool reservationsKept)
+    {
+        // The Service's VIP is what it holds (its reservation) and shows (its ingress IP), not whatever
+        // someone typed into the control panel; the new address may well belong to something else.
+        var cloud = Converged();
+        MoveVipBehindOurBack(cloud, "203.0.113.108");
+        if (!reservationsKept)
+        {
+            cloud.Reservations.Clear();
+        }
+
+        var desired = BuildDesired(Service() with { CurrentIngress = ["203.0.113.101"] });
+
+        var plan = PlanEnsure(cloud, desired);
+
+        Assert.Equal(reservationsKept ? ["UpdateSettings", "ApplyConfig"] : ["ReserveAddresses", "UpdateSettings", "ApplyConfig"], Kinds(plan));
+        Assert.Equal(Ip("203.0.113.101"), plan.Steps.OfType<UpdateSettings>().Single().Settings.Single().VirtualIPAddress);
+        Assert.Equal(["203.0.113.101"], plan.Outcome.IngressIps);
+        cloud.Apply(plan);
+        Assert.Empty(PlanEnsure(cloud, desired).Steps);
+        Assert.Equal([Ip("203.0.113.100"), Ip("203.0.113.101")], cloud.Reservations.Select(r => r.Address).Order());
+    }
+
+    [Fact]
+    public void Plan_VipChangedBehindOurBackAndTakenSince_KeepsTheNewVip()
+    {
+        var cloud = Converged();
+        MoveVipBehindOurBack(cloud, "203.0.113.108");
+        cloud.OtherInUse.Add(Ip("203.0.113.101"));
+
+        var plan = PlanEnsure(cloud, BuildDesired(Service() with { CurrentIngress = ["203.0.113.101"] }));
+
+        Assert.Equal(["ReserveAddresses", "ReleaseAddresses"], Kinds(plan));
+        Assert.Equal(["203.0.113.108"], plan.Outcome.IngressIps);
+    }
+
     [Fact]
     public void Plan_LoadBalancerWithoutVips_IsTreatedAsExistingNotDuplicated()
     {
