@@ -83,6 +83,30 @@ public sealed class FaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fault_Latency_IsNotPartOfTheLoggedTime_WhichIsTheArrival()
+    {
+        await SetFaultsAsync("""[{"path":"/server","latencyMs":5000}]""");
+
+        // The latency waits on the fake clock: move it on until the answer comes (the request may
+        // register its delay only after the first steps, so one big step could be missed).
+        var call = sim.GetAsync("/server");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!call.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the delayed request never completed");
+            sim.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(call, Task.Delay(20));
+        }
+
+        var answer = await call;
+        AssertOk(answer);
+        var answeredAt = DateTimeOffset.Parse(Str(answer.Json["ResponsedAt"]), System.Globalization.CultureInfo.InvariantCulture);
+        var log = (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
+        var loggedAt = DateTimeOffset.Parse(Str(Assert.Single(log)!["time"]), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(answeredAt - loggedAt >= TimeSpan.FromSeconds(4), $"logged {loggedAt:O}, answered {answeredAt:O}");
+    }
+
+    [Fact]
     public async Task Fault_FailCreation_EndsMigratingAsFailed()
     {
         await SetFaultsAsync("""[{"method":"POST","path":"/appliance","action":"failCreation","count":1}]""");

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 namespace SakuraLb.Sakura.Tests.Integration;
 
 /// <summary>
-/// Runs alone (no other test class in parallel): the simulator stamps a request when it completes, so
-/// thread-pool starvation caused by unrelated tests would shift stamps and fake a burst.
+/// Runs alone (no other test class in parallel): the simulator stamps a request when it arrives, and
+/// thread-pool starvation caused by unrelated tests would still bunch arrivals and fake a burst.
 /// </summary>
 [Collection(nameof(RateLimitCollection))]
 public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixture<SimulatorFixture>, IAsyncLifetime
@@ -27,8 +27,8 @@ public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixt
         using var first = sim.CreateClient(o => o.RequestsPerSecond = limit, registry);
         using var second = sim.CreateClient(o => o.RequestsPerSecond = limit, registry);
 
-        // Warm up first: the log stamps a request when it completes, and a cold simulator's first
-        // answers (JIT, connection set-up) finish hundreds of ms late, which would fake a burst.
+        // Warm up first: a cold client and simulator (JIT, connection set-up) hold the first requests
+        // back for hundreds of ms, and they then arrive together, which would fake a burst.
         await first.Cloud.GetAuthStatusAsync(CancellationToken.None);
         await second.Cloud.GetAuthStatusAsync(CancellationToken.None);
         await sim.ClearRequestsAsync();

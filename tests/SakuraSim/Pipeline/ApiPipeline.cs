@@ -26,6 +26,9 @@ internal sealed class ApiPipeline(RequestDelegate next, Simulator sim, ILogger<A
             return;
         }
 
+        // The log stamps arrival, the moment the rate limit judges too: a window count over these stamps is
+        // what the API saw, whatever injected latency or a busy thread pool did to the answer afterwards.
+        var arrivedAt = sim.Now;
         var (zone, path) = Split(rawPath);
         var method = http.Request.Method;
         string? errorCode = null;
@@ -87,7 +90,7 @@ internal sealed class ApiPipeline(RequestDelegate next, Simulator sim, ILogger<A
         }
         finally
         {
-            sim.Requests.Add(new RequestLogEntry(method, zone, path, query, http.Response.StatusCode, errorCode, sim.Now));
+            sim.Requests.Add(new RequestLogEntry(method, zone, path, query, http.Response.StatusCode, errorCode, arrivedAt));
             logger.Served(method, rawPath, http.Response.StatusCode, errorCode);
         }
     }
