@@ -10,6 +10,19 @@ public static class EventBatchValidator
     /// <summary>Longest accepted cluster id; it ends up in a Sakura tag (@k8s.ClusterID=...), so it is kept short.</summary>
     public const int MaxClusterIdLength = 32;
 
+    /// <summary>
+    /// The one cluster-id rule the relay, the function app and the settings of both share: 1 to
+    /// <see cref="MaxClusterIdLength"/> ASCII letters, digits, '-', '_' or '.' (it becomes a Sakura tag and a
+    /// storage partition key, so nothing that needs escaping).
+    /// </summary>
+    public static bool IsValidClusterId(string? clusterId) =>
+        !string.IsNullOrEmpty(clusterId)
+        && clusterId.Length <= MaxClusterIdLength
+        && HasClusterIdCharactersOnly(clusterId);
+
+    internal static bool HasClusterIdCharactersOnly(string clusterId) =>
+        clusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     public static IReadOnlyList<FieldError> Validate(EventBatch? batch)
     {
         var errors = new List<FieldError>();
@@ -191,7 +204,7 @@ internal static class MessageChecks
                 $"must be at most {EventBatchValidator.MaxClusterIdLength} characters, got {clusterId.Length}"));
         }
 
-        if (!clusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!EventBatchValidator.HasClusterIdCharactersOnly(clusterId))
         {
             errors.Add(new FieldError("clusterId", "may contain only ASCII letters, digits, '-', '_' and '.'"));
         }

@@ -43,8 +43,7 @@ public sealed record ControllerSettings
         {
             problems.Add("ClusterId is required.");
         }
-        else if (ClusterId.Length > Desired.LoadBalancerNaming.MaxClusterIdLength
-            || !ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        else if (!Model.EventBatchValidator.IsValidClusterId(ClusterId))
         {
             problems.Add($"ClusterId must be 1–{Desired.LoadBalancerNaming.MaxClusterIdLength} ASCII letters, digits, '-', '_' or '.' (it becomes a Sakura tag).");
         }

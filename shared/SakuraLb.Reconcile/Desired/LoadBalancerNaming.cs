@@ -14,7 +14,7 @@ namespace SakuraLb.Reconcile.Desired;
 public static class LoadBalancerNaming
 {
     public const int MaxNameLength = 32;
-    public const int MaxClusterIdLength = 32;
+    public const int MaxClusterIdLength = Model.EventBatchValidator.MaxClusterIdLength;
     public const int ServiceTagNameLength = 18;
 
     public const string BaseTag = "@k8s";
