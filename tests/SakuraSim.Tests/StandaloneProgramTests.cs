@@ -65,6 +65,7 @@ public sealed partial class StandaloneProgramTests
     [InlineData("--time-scale", "-1", "TimeScale must be 0 or more")]
     [InlineData("--time-scale", "fast", "TimeScale must be a number")]
     [InlineData("--rate-limit", "-3", "RateLimitPerSecond must be 0")]
+    [InlineData("--rate-limit", "2.5", "RateLimitPerSecond must be a whole number")]
     [InlineData("--ip-clash-check", "maybe", "IpClashCheck must be true or false")]
     public async Task Program_WithInvalidOption_ExitsWith2AndSaysWhy(string option, string value, string expected)
     {

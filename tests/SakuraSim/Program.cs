@@ -38,15 +38,15 @@ var options = defaults with
 {
     Urls = config["Urls"] ?? "http://127.0.0.1:8080",
     TimeScale = Read(config, "TimeScale", defaults.TimeScale, problems),
-    RateLimitPerSecond = (int)Read(config, "RateLimitPerSecond", defaults.RateLimitPerSecond, problems),
+    RateLimitPerSecond = ReadInt(config, "RateLimitPerSecond", defaults.RateLimitPerSecond, problems),
     AccessToken = config["AccessToken"] ?? defaults.AccessToken,
     AccessTokenSecret = config["AccessTokenSecret"] ?? defaults.AccessTokenSecret,
     SeedDefaultTopology = ReadBool(config, "SeedDefaultTopology", defaults.SeedDefaultTopology, problems),
-    MaxVipsPerLoadBalancer = (int)Read(config, "MaxVipsPerLoadBalancer", defaults.MaxVipsPerLoadBalancer, problems),
-    MaxServersPerVip = (int)Read(config, "MaxServersPerVip", defaults.MaxServersPerVip, problems),
+    MaxVipsPerLoadBalancer = ReadInt(config, "MaxVipsPerLoadBalancer", defaults.MaxVipsPerLoadBalancer, problems),
+    MaxServersPerVip = ReadInt(config, "MaxServersPerVip", defaults.MaxServersPerVip, problems),
     IpClashCheck = ReadBool(config, "IpClashCheck", defaults.IpClashCheck, problems),
-    DefaultPageSize = (int)Read(config, "DefaultPageSize", defaults.DefaultPageSize, problems),
-    RandomSeed = config["RandomSeed"] is null ? null : (int)Read(config, "RandomSeed", 0, problems),
+    DefaultPageSize = ReadInt(config, "DefaultPageSize", defaults.DefaultPageSize, problems),
+    RandomSeed = config["RandomSeed"] is null ? null : ReadInt(config, "RandomSeed", 0, problems),
     EnableConsoleLogging = true,
 };
 problems.AddRange(options.Validate());
@@ -78,6 +78,24 @@ static double Read(IConfiguration config, string key, double fallback, List<stri
     }
 
     problems.Add($"{key} must be a number (was '{text}').");
+    return fallback;
+}
+
+// A cast of a parsed double would turn 2.5 into 2 and 1e10 into int.MinValue without a word.
+static int ReadInt(IConfiguration config, string key, int fallback, List<string> problems)
+{
+    var text = config[key];
+    if (text is null)
+    {
+        return fallback;
+    }
+
+    if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+    {
+        return value;
+    }
+
+    problems.Add($"{key} must be a whole number (was '{text}').");
     return fallback;
 }
 
