@@ -1,6 +1,10 @@
 using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SakuraLb.EndToEnd.Tests.Support;
+using SakuraLb.Functions.Options;
+using SakuraLb.Sakura;
 using Sandbox;
 
 namespace SakuraLb.EndToEnd.Tests;
@@ -58,6 +62,72 @@ public sealed partial class DocumentationTests
         Assert.Contains("name of its Sakura server", section, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Operations_FunctionAppSettings_ListEveryOptionWithItsDefault()
+    {
+        var documented = SettingsTable(Section(Repository.Read("docs/operations.md"), "### Function app settings"));
+        var options = OptionSettings().ToDictionary(o => o.Key, o => o.Default, StringComparer.Ordinal);
+        var example = JsonNode.Parse(Repository.Read("functions/local.settings.json.example"))!["Values"]!.AsObject();
+        string[] hostSettings = ["ResyncSchedule", "DurableTaskHubName", "OTEL_EXPORTER_OTLP_ENDPOINT"];
+
+        Assert.Empty(options.Keys.Concat(hostSettings).Except(documented.Keys, StringComparer.Ordinal));
+        Assert.Empty(documented.Keys.Except(options.Keys.Concat(hostSettings), StringComparer.Ordinal));
+        Assert.All(options.Where(o => o.Value is not null), o => Assert.Equal($"`{o.Value}`", documented[o.Key]));
+        Assert.All(hostSettings.Where(h => example[h]?.GetValue<string>() is { Length: > 0 }), h => Assert.Equal($"`{example[h]}`", documented[h]));
+    }
+
+    /// <summary>Setting (first name in the first cell) → the default cell, from a markdown table of settings.</summary>
+    private static Dictionary<string, string> SettingsTable(string section) =>
+        SettingsRow().Matches(section).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim(), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every setting the options classes bind, in app-setting spelling, with its default as written in the docs
+    /// (null where the default is not a value: required, unset, or a list).
+    /// </summary>
+    private static IEnumerable<(string Key, string? Default)> OptionSettings()
+    {
+        (string Section, object Options)[] sections =
+        [
+            (ControllerOptions.SectionName, new ControllerOptions()),
+            (IngestOptions.SectionName, new IngestOptions()),
+            (ReconcileOptions.SectionName, new ReconcileOptions()),
+            (StorageOptions.SectionName, new StorageOptions()),
+            (SakuraClientOptions.SectionName, new SakuraClientOptions()),
+        ];
+        return sections.SelectMany(s => Properties(s.Section + "__", s.Options));
+
+        static IEnumerable<(string Key, string? Default)> Properties(string prefix, object options)
+        {
+            foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
+            {
+                var value = property.GetValue(options);
+                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan))
+                {
+                    yield return (prefix + property.Name, value switch
+                    {
+                        null or "" => null,
+                        TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+                        bool b => b ? "true" : "false",
+                        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                        _ => value.ToString(),
+                    });
+                }
+                else if (typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+                {
+                    yield return (prefix + property.Name + "__0", null);
+                }
+                else
+                {
+                    foreach (var nested in Properties(prefix + property.Name + "__", value!))
+                    {
+                        yield return nested;
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>From the heading to the next heading of the same level.</summary>
     private static string Section(string markdown, string heading)
     {
@@ -67,6 +137,10 @@ public sealed partial class DocumentationTests
         var end = markdown.IndexOf("\n" + level, start + heading.Length + 1, StringComparison.Ordinal);
         return end < 0 ? markdown[start..] : markdown[start..end];
     }
+
+    /// <summary>A settings table row: the first backticked name of the first cell, and the second cell.</summary>
+    [GeneratedRegex(@"(?m)^\| `([^`]+)`[^|]*\| ([^|]+)\|")]
+    private static partial Regex SettingsRow();
 
     [GeneratedRegex(@"```bash\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex FirstCodeBlock();
