@@ -6,6 +6,12 @@ namespace SakuraLb.Model;
 /// Source-generated JSON for every relay ↔ function message: camelCase, enums as strings, nulls left out
 /// when writing, unknown members ignored when reading (so a newer sender does not break an older receiver).
 /// </summary>
+/// <remarks>
+/// The generated reader sets every init-only property, so a member missing from the JSON gets its type's
+/// default, not the initializer written in the record: a missing <c>version</c> reads as 0 and a missing
+/// <c>complete</c> as false, and the validators report both. The records' <c>init</c> accessors turn a null
+/// string or list into "" or [] for the same reason.
+/// </remarks>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,

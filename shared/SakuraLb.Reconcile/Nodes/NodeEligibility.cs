@@ -51,9 +51,14 @@ public static class NodeEligibility
     };
 
     /// <summary>
-    /// True when a node update can change some Service's real servers, so the relay should forward the node
-    /// set. Broader than upstream (which ignores taints and addresses): real servers are addresses here.
+    /// True when a node update can change some Service's real servers. Broader than upstream (which
+    /// ignores taints and addresses): real servers are addresses here.
     /// </summary>
+    /// <remarks>
+    /// Not called by the product: the relay forwards the node set when a node's projection changes, and the
+    /// function app decides which load balancers a new node set touches by hashing the same inputs over the
+    /// whole set (functions/Reconciling/NodeFingerprint.Eligible).
+    /// </remarks>
     public static bool ShouldResync(NodeSnapshot? before, NodeSnapshot? after)
     {
         if (before is null || after is null)

@@ -68,8 +68,8 @@ public static class ServiceScope
     }
 
     /// <summary>
-    /// The relay's filter: forward Services that want a load balancer or carry our finalizer. A Service
-    /// leaving scope is forwarded once more through <see cref="NeedsUpdate"/>.
+    /// The relay's filter: forward Services that want a load balancer or carry our finalizer. A tracked
+    /// Service leaving scope is forwarded once more by the relay's tracker (it remembers what it forwarded).
     /// </summary>
     public static bool IsRelevant(ServiceSnapshot service, ControllerSettings settings) =>
         IsOurClass(service, settings) && (WantsLoadBalancer(service, settings) || service.HasCleanupFinalizer || service.Deleted);
@@ -79,6 +79,10 @@ public static class ServiceScope
     /// snapshot carries): scope, ports, requested IP, our annotations, UID, traffic policy, health-check
     /// node port, number of IP families, deletion, finalizer.
     /// </summary>
+    /// <remarks>
+    /// Not called by the product: the relay drops an update only when the Service's whole snapshot (these
+    /// fields and a few more, such as the current ingress) hashes the same (relay/Projection/Fingerprint.cs).
+    /// </remarks>
     public static bool NeedsUpdate(ServiceSnapshot? before, ServiceSnapshot after, ControllerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(after);

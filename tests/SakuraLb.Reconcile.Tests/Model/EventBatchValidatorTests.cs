@@ -27,6 +27,17 @@ public sealed class EventBatchValidatorTests
         Assert.Equal(["version", "clusterId", "sentAt"], paths);
     }
 
+    [Fact]
+    public void Validate_MissingVersionAndComplete_AreReported()
+    {
+        // The record initializers (version 1, complete true) apply to objects built in code only: the
+        // generated reader gives a missing member its type's default.
+        var batch = ModelJson.Deserialize<EventBatch>("""{"clusterId":"c","sentAt":"2026-08-01T00:00:00Z","nodes":{"resourceVersion":"1","nodes":[]}}""");
+
+        Assert.Equal((0, false), (batch!.Version, batch.Nodes!.Complete));
+        Assert.Equal(["version", "nodes.complete"], EventBatchValidator.Validate(batch).Select(e => e.Path));
+    }
+
     public static TheoryData<string, string> BrokenServices() => new()
     {
         { """{"namespace":"n","name":"s","resourceVersion":"1","type":"LoadBalancer"}""", "services[0].uid" },
