@@ -43,7 +43,11 @@ public static class Problems
     }
 
     public static IActionResult Unavailable(string detail) =>
-        Create(503, "unavailable", "The function app cannot store the request now; retry later", detail);
+        Create(503, "unavailable", "The function app cannot serve the request now; retry later", detail);
+
+    /// <summary>Table storage did not answer: nothing was acknowledged, the caller sends again.</summary>
+    public static IActionResult StorageUnavailable() =>
+        Unavailable("storage is not reachable; nothing was accepted, send the request again");
 
     public static IActionResult Create(int status, string slug, string title, string? detail, IReadOnlyList<FieldError>? errors = null)
     {

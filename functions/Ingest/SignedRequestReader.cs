@@ -1,4 +1,5 @@
 using System.Text;
+using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -69,7 +70,18 @@ public sealed class SignedRequestReader(IOptions<IngestOptions> options, INonceS
 
         // A replay is possible while the timestamp is accepted: until sent + skew, and sent ≤ now + skew.
         var nonce = headers[RequestSignature.NonceHeader].First()!;
-        if (!await nonces.TryAddAsync(nonce, now + settings.MaxClockSkew + settings.MaxClockSkew, now, cancellationToken))
+        bool fresh;
+        try
+        {
+            fresh = await nonces.TryAddAsync(nonce, now + settings.MaxClockSkew + settings.MaxClockSkew, now, cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // Without the nonce store a replay cannot be told apart: refuse, but as an outage the relay retries.
+            return Reject(Problems.StorageUnavailable(), "nonce store not reachable");
+        }
+
+        if (!fresh)
         {
             return Reject(Problems.Unauthorized("the nonce was already used"), "replayed nonce");
         }

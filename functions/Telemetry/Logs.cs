@@ -35,6 +35,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Resync requested for cluster {ClusterId} ({Scope}): {Started} reconciles started")]
     public static partial void ResyncRequested(this ILogger logger, string clusterId, string scope, int started);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: a dependency did not answer ({Reason})")]
+    public static partial void RequestUnavailable(this ILogger logger, string method, string path, string reason);
+
     // 1100–1199: orchestrations.
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Reconcile pass {Pass} for {Uid}: plan of {StepCount} steps, outcome {Phase} {ReasonCode}")]
     public static partial void Planned(this ILogger logger, int pass, string uid, int stepCount, ServicePhase phase, string reasonCode);

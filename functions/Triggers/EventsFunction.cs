@@ -75,7 +75,7 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
         catch (RequestFailedException ex)
         {
             logger.EventsNotStored(batch.ClusterId, ex.Message);
-            return Problems.Unavailable("storage is not reachable; the batch was not accepted, send it again");
+            return Problems.StorageUnavailable();
         }
     }
 

@@ -1,3 +1,4 @@
+using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,6 +11,7 @@ using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Triggers;
 
@@ -61,28 +63,26 @@ public sealed class ResyncFunction(
             return Problems.Forbidden($"this function app serves cluster \"{settings.ClusterId}\", not \"{body.ClusterId}\"");
         }
 
-        ResyncResponse response;
-        if (!string.IsNullOrEmpty(body.Name))
+        ResyncResponse? response;
+        try
         {
-            var service = (await desired.ListAsync(settings.ClusterId, cancellationToken))
-                .FirstOrDefault(s => string.Equals(s.Snapshot.Namespace, body.Namespace, StringComparison.Ordinal)
-                    && string.Equals(s.Snapshot.Name, body.Name, StringComparison.Ordinal));
-            if (service is null)
-            {
-                return Problems.NotFound($"no Service {body.Namespace}/{body.Name} is known to the function app");
-            }
-
-            await starter.EnsureReconcileAsync(client, settings.ClusterId, service.Uid, null, cancellationToken);
-            response = new ResyncResponse
-            {
-                StartedInstanceIds = [TaskNames.ReconcileInstanceId(service.Uid)],
-                Services = [new ServiceReference(service.Uid, service.Snapshot.Namespace, service.Snapshot.Name)],
-            };
+            response = await ResyncAsync(body, client, cancellationToken);
         }
-        else
+        catch (RequestFailedException ex)
         {
-            var report = await resync.RunAsync(client, new ResyncScope(body.Namespace), cancellationToken);
-            response = new ResyncResponse { StartedInstanceIds = report.Started, Services = report.Services };
+            logger.RequestUnavailable(request.Method, request.Path, ex.Message);
+            return Problems.StorageUnavailable();
+        }
+        catch (Exception ex) when (ex is SakuraApiException or HttpRequestException or TimeoutException)
+        {
+            // The batched pass reads the cloud; an outage or a refused credential is reported, not a 500.
+            logger.RequestUnavailable(request.Method, request.Path, ex.Message);
+            return Problems.Unavailable($"the Sakura API could not be read: {ex.Message}");
+        }
+
+        if (response is null)
+        {
+            return Problems.NotFound($"no Service {body.Namespace}/{body.Name} is known to the function app");
         }
 
         logger.ResyncRequested(settings.ClusterId, body.Name is null ? body.Namespace ?? "cluster" : $"{body.Namespace}/{body.Name}", response.StartedInstanceIds.Count);
@@ -91,6 +91,31 @@ public sealed class ResyncFunction(
             StatusCode = StatusCodes.Status202Accepted,
             ContentType = "application/json; charset=utf-8",
             Content = ModelJson.Serialize(response),
+        };
+    }
+
+    /// <summary>What the request started; null when it names a Service the function app does not know.</summary>
+    private async Task<ResyncResponse?> ResyncAsync(ResyncRequest body, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(body.Name))
+        {
+            var report = await resync.RunAsync(client, new ResyncScope(body.Namespace), cancellationToken);
+            return new ResyncResponse { StartedInstanceIds = report.Started, Services = report.Services };
+        }
+
+        var service = (await desired.ListAsync(settings.ClusterId, cancellationToken))
+            .FirstOrDefault(s => string.Equals(s.Snapshot.Namespace, body.Namespace, StringComparison.Ordinal)
+                && string.Equals(s.Snapshot.Name, body.Name, StringComparison.Ordinal));
+        if (service is null)
+        {
+            return null;
+        }
+
+        await starter.EnsureReconcileAsync(client, settings.ClusterId, service.Uid, null, cancellationToken);
+        return new ResyncResponse
+        {
+            StartedInstanceIds = [TaskNames.ReconcileInstanceId(service.Uid)],
+            Services = [new ServiceReference(service.Uid, service.Snapshot.Namespace, service.Snapshot.Name)],
         };
     }
 }

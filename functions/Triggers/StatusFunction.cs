@@ -1,3 +1,4 @@
+using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -32,7 +33,18 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
             return signed.Problem!;
         }
 
-        var feed = StatusFeedBuilder.Build(settings.ClusterId, await statuses.ListAsync(settings.ClusterId, cancellationToken));
+        IReadOnlyList<StatusRecord> records;
+        try
+        {
+            records = await statuses.ListAsync(settings.ClusterId, cancellationToken);
+        }
+        catch (RequestFailedException ex)
+        {
+            logger.RequestUnavailable(request.Method, request.Path, ex.Message);
+            return Problems.StorageUnavailable();
+        }
+
+        var feed = StatusFeedBuilder.Build(settings.ClusterId, records);
         request.HttpContext.Response.Headers.ETag = feed.ETag;
         if (StatusFeedBuilder.Matches(request.Headers.IfNoneMatch, feed.ETag!))
         {

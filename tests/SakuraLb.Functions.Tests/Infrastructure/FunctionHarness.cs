@@ -24,7 +24,8 @@ internal sealed class FunctionHarness : IDisposable
 
     public DurableTaskClient Client { get; }
 
-    public static FunctionHarness Create(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="services">Registrations that replace the app's (e.g. a store that fails).</param>
+    public static FunctionHarness Create(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -41,11 +42,11 @@ internal sealed class FunctionHarness : IDisposable
             values[key] = value;
         }
 
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging()
-            .AddSakuraLbFunctions(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
-            .BuildServiceProvider(validateScopes: true);
-        return new FunctionHarness(services);
+            .AddSakuraLbFunctions(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        services?.Invoke(collection);
+        return new FunctionHarness(collection.BuildServiceProvider(validateScopes: true));
     }
 
     public T Get<T>()

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Tests.Infrastructure;
+using SakuraLb.Functions.Triggers;
+using SakuraLb.Model;
+
+namespace SakuraLb.Functions.Tests.Triggers;
+
+/// <summary>A dependency that does not answer is a 503 problem document the relay retries, never a 500.</summary>
+public sealed class OutageTests
+{
+    private static RequestFailedException StorageDown() => new(0, "connection refused (test)");
+
+    private static byte[] ResyncBody(string? ns = null, string? name = null) =>
+        ModelJson.SerializeToUtf8Bytes(new ResyncRequest { ClusterId = FunctionHarness.ClusterId, Namespace = ns, Name = name });
+
+    private static async Task<(int Status, JsonObject Body)> CallAsync(FunctionHarness harness, string endpoint, HttpRequest? request = null)
+    {
+        IActionResult result = endpoint switch
+        {
+            "events" => await harness.Get<EventsFunction>().Run(
+                request ?? SignedRequests.Events(ModelJson.SerializeToUtf8Bytes(new EventBatch
+                {
+                    ClusterId = FunctionHarness.ClusterId,
+                    SentAt = DateTimeOffset.UtcNow,
+                    Services = [Snapshots.Service(Snapshots.NewUid(), "web", [80])],
+                    Nodes = Snapshots.DefaultNodes(),
+                })),
+                harness.Client,
+                CancellationToken.None),
+            "status" => await harness.Get<StatusFunction>().Run(request ?? SignedRequests.Status(), harness.Client, CancellationToken.None),
+            _ => await harness.Get<ResyncFunction>().Run(request ?? SignedRequests.Resync(ResyncBody()), harness.Client, CancellationToken.None),
+        };
+        var (status, body) = TestApp.Read(result);
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        return (status, JsonNode.Parse(body)!.AsObject());
+    }
+
+    private static void AssertUnavailable((int Status, JsonObject Body) answer, string detail)
+    {
+        Assert.Equal(503, answer.Status);
+        Assert.Equal("https://github.com/sakuralb/errors/unavailable", (string)answer.Body["type"]!);
+        Assert.Contains(detail, (string)answer.Body["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("events")]
+    [InlineData("status")]
+    [InlineData("resync")]
+    public async Task AnyEndpoint_NonceStoreUnreachable_Is503AndNothingIsStoredOrStarted(string endpoint)
+    {
+        var nonces = Substitute.For<INonceStore>();
+        nonces.TryAddAsync(default!, default, default, default).ThrowsAsyncForAnyArgs(StorageDown());
+        using var harness = FunctionHarness.Create(services: s => s.AddSingleton(nonces));
+
+        AssertUnavailable(await CallAsync(harness, endpoint), "storage is not reachable");
+
+        Assert.Empty(await harness.Get<IDesiredStore>().ListAsync(FunctionHarness.ClusterId, default));
+        Assert.Null(await harness.Get<INodeSetStore>().GetAsync(FunctionHarness.ClusterId, default));
+        Assert.Empty(harness.Starts());
+    }
+
+    [Fact]
+    public async Task Events_DesiredStoreUnreachable_Is503AndStartsNothing()
+    {
+        var desired = Substitute.For<IDesiredStore>();
+        desired.PutAsync(default!, default!, default, default).ThrowsAsyncForAnyArgs(StorageDown());
+        using var harness = FunctionHarness.Create(services: s => s.AddSingleton(desired));
+
+        AssertUnavailable(await CallAsync(harness, "events"), "send the request again");
+
+        Assert.Empty(harness.Starts());
+    }
+
+    [Fact]
+    public async Task Status_StatusStoreUnreachable_Is503()
+    {
+        var statuses = Substitute.For<IStatusStore>();
+        statuses.ListAsync(default!, default).ThrowsAsyncForAnyArgs(StorageDown());
+        using var harness = FunctionHarness.Create(services: s => s.AddSingleton(statuses));
+
+        AssertUnavailable(await CallAsync(harness, "status"), "storage is not reachable");
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("shop", "web")]
+    public async Task Resync_DesiredStoreUnreachable_Is503AndStartsNothing(string? ns, string? name)
+    {
+        var desired = Substitute.For<IDesiredStore>();
+        desired.ListAsync(default!, default).ThrowsAsyncForAnyArgs(StorageDown());
+        using var harness = FunctionHarness.Create(services: s => s.AddSingleton(desired));
+
+        AssertUnavailable(await CallAsync(harness, "resync", SignedRequests.Resync(ResyncBody(ns, name))), "storage is not reachable");
+
+        Assert.Empty(harness.Starts());
+    }
+
+    [Fact]
+    public async Task Resync_SakuraApiUnreachable_Is503NamingTheApi()
+    {
+        // A settled, valid Service makes the batched pass read the cloud; the harness's API root refuses connections.
+        using var harness = FunctionHarness.Create();
+        var service = Snapshots.Service(Snapshots.NewUid(), "web", [80]);
+        var writes = await harness.Get<IDesiredStore>().PutAsync(FunctionHarness.ClusterId, [service], DateTimeOffset.UtcNow, default);
+        await harness.Get<IStatusStore>().PutAsync(
+            new StatusRecord
+            {
+                ClusterId = FunctionHarness.ClusterId,
+                Status = new ServiceStatus { Uid = service.Uid, Namespace = service.Namespace, Name = service.Name, Phase = ServicePhase.Ready },
+                DesiredSeq = writes[0].Seq,
+                Settled = true,
+            },
+            default);
+
+        AssertUnavailable(await CallAsync(harness, "resync"), "the Sakura API could not be read");
+
+        Assert.Empty(harness.Starts());
+    }
+}
