@@ -37,16 +37,16 @@ var defaults = new SakuraSimulatorOptions();
 var options = defaults with
 {
     Urls = config["Urls"] ?? "http://127.0.0.1:8080",
-    TimeScale = Read(config, "TimeScale", defaults.TimeScale, problems),
-    RateLimitPerSecond = ReadInt(config, "RateLimitPerSecond", defaults.RateLimitPerSecond, problems),
+    TimeScale = Read(config, "TimeScale", defaults.TimeScale, ParseNumber, "a number", problems),
+    RateLimitPerSecond = Read(config, "RateLimitPerSecond", defaults.RateLimitPerSecond, ParseInt, "a whole number", problems),
     AccessToken = config["AccessToken"] ?? defaults.AccessToken,
     AccessTokenSecret = config["AccessTokenSecret"] ?? defaults.AccessTokenSecret,
-    SeedDefaultTopology = ReadBool(config, "SeedDefaultTopology", defaults.SeedDefaultTopology, problems),
-    MaxVipsPerLoadBalancer = ReadInt(config, "MaxVipsPerLoadBalancer", defaults.MaxVipsPerLoadBalancer, problems),
-    MaxServersPerVip = ReadInt(config, "MaxServersPerVip", defaults.MaxServersPerVip, problems),
-    IpClashCheck = ReadBool(config, "IpClashCheck", defaults.IpClashCheck, problems),
-    DefaultPageSize = ReadInt(config, "DefaultPageSize", defaults.DefaultPageSize, problems),
-    RandomSeed = config["RandomSeed"] is null ? null : ReadInt(config, "RandomSeed", 0, problems),
+    SeedDefaultTopology = Read(config, "SeedDefaultTopology", defaults.SeedDefaultTopology, ParseBool, "true or false", problems),
+    MaxVipsPerLoadBalancer = Read(config, "MaxVipsPerLoadBalancer", defaults.MaxVipsPerLoadBalancer, ParseInt, "a whole number", problems),
+    MaxServersPerVip = Read(config, "MaxServersPerVip", defaults.MaxServersPerVip, ParseInt, "a whole number", problems),
+    IpClashCheck = Read(config, "IpClashCheck", defaults.IpClashCheck, ParseBool, "true or false", problems),
+    DefaultPageSize = Read(config, "DefaultPageSize", defaults.DefaultPageSize, ParseInt, "a whole number", problems),
+    RandomSeed = config["RandomSeed"] is null ? null : Read(config, "RandomSeed", 0, ParseInt, "a whole number", problems),
     EnableConsoleLogging = true,
 };
 problems.AddRange(options.Validate());
@@ -64,7 +64,10 @@ await using var simulator = await SakuraSimulator.StartAsync(options);
 await simulator.WaitForShutdownAsync();
 return 0;
 
-static double Read(IConfiguration config, string key, double fallback, List<string> problems)
+// Each option is parsed by its own type: a cast of a parsed double would turn 2.5 into 2 and 1e10 into
+// int.MinValue without a word.
+static T Read<T>(IConfiguration config, string key, T fallback, Func<string, T?> parse, string expected, List<string> problems)
+    where T : struct
 {
     var text = config[key];
     if (text is null)
@@ -72,46 +75,19 @@ static double Read(IConfiguration config, string key, double fallback, List<stri
         return fallback;
     }
 
-    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+    if (parse(text) is { } value)
     {
         return value;
     }
 
-    problems.Add($"{key} must be a number (was '{text}').");
+    problems.Add($"{key} must be {expected} (was '{text}').");
     return fallback;
 }
 
-// A cast of a parsed double would turn 2.5 into 2 and 1e10 into int.MinValue without a word.
-static int ReadInt(IConfiguration config, string key, int fallback, List<string> problems)
-{
-    var text = config[key];
-    if (text is null)
-    {
-        return fallback;
-    }
+static double? ParseNumber(string text) =>
+    double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-    {
-        return value;
-    }
+static int? ParseInt(string text) =>
+    int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    problems.Add($"{key} must be a whole number (was '{text}').");
-    return fallback;
-}
-
-static bool ReadBool(IConfiguration config, string key, bool fallback, List<string> problems)
-{
-    var text = config[key];
-    if (text is null)
-    {
-        return fallback;
-    }
-
-    if (bool.TryParse(text, out var value))
-    {
-        return value;
-    }
-
-    problems.Add($"{key} must be true or false (was '{text}').");
-    return fallback;
-}
+static bool? ParseBool(string text) => bool.TryParse(text, out var value) ? value : null;

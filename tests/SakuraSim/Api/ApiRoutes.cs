@@ -61,6 +61,21 @@ internal static class ApiRoutes
             : throw SakuraApiException.NotFound($"{what} '{text}' was not found");
     }
 
+    /// <summary>A read by ID: <paramref name="find"/> renders the resource, or returns null for a 404.</summary>
+    public static Task ReadAsync(HttpContext http, Simulator sim, string key, Func<SimState, string, long, JsonObject?> find)
+    {
+        var zone = RequireZone(http);
+        var id = RequireId(http, key);
+        JsonObject body;
+        lock (sim.Gate)
+        {
+            var wire = find(sim.State, zone, id) ?? throw SakuraApiException.NotFound($"{key} {id} was not found in zone {zone}");
+            body = ApiResponses.Single(key, wire);
+        }
+
+        return ApiResponses.WriteAsync(http, 200, body);
+    }
+
     public static SearchQuery Query(HttpContext http) =>
         SearchQuery.Parse(SearchQuery.DecodeRaw(http.Request.QueryString.Value));
 

@@ -15,7 +15,7 @@ internal static class NetworkEndpoints
             // The list key of the internet resource really is singular (§1.5).
             return ApiRoutes.ListAsync(http, sim, "Internet", s => s.RoutersIn(zone), (r, x) => r.Internet(x));
         });
-        api.MapGet("/internet/{id}", http => ReadAsync(http, sim, "Internet", (state, zone, id) =>
+        api.MapGet("/internet/{id}", http => ApiRoutes.ReadAsync(http, sim, "Internet", (state, zone, id) =>
             state.Routers.TryGetValue(id, out var router) && router.Zone == zone ? sim.Renderer.Internet(router) : null));
 
         api.MapGet("/switch", http =>
@@ -23,7 +23,7 @@ internal static class NetworkEndpoints
             var zone = ApiRoutes.RequireZone(http);
             return ApiRoutes.ListAsync(http, sim, "Switches", s => s.SwitchesIn(zone), (r, x) => r.Switch(x));
         });
-        api.MapGet("/switch/{id}", http => ReadAsync(http, sim, "Switch", (state, zone, id) =>
+        api.MapGet("/switch/{id}", http => ApiRoutes.ReadAsync(http, sim, "Switch", (state, zone, id) =>
             state.FindSwitch(zone, id) is { } sw ? sim.Renderer.Switch(sw) : null));
         api.MapGet("/switch/{id}/server", http =>
         {
@@ -46,7 +46,7 @@ internal static class NetworkEndpoints
             var zone = ApiRoutes.RequireZone(http);
             return ApiRoutes.ListAsync(http, sim, "Subnets", s => s.RoutersIn(zone), (r, x) => r.Subnet(x));
         });
-        api.MapGet("/subnet/{id}", http => ReadAsync(http, sim, "Subnet", (state, zone, id) =>
+        api.MapGet("/subnet/{id}", http => ApiRoutes.ReadAsync(http, sim, "Subnet", (state, zone, id) =>
             state.RoutersIn(zone).FirstOrDefault(r => r.Subnet.Id == id) is { } router ? sim.Renderer.Subnet(router) : null));
 
         api.MapGet("/ipaddress", http =>
@@ -85,19 +85,5 @@ internal static class NetworkEndpoints
         {
             return (zone, sim.State.FindSwitch(zone, id) ?? throw SakuraApiException.NotFound($"Switch {id} was not found in zone {zone}"));
         }
-    }
-
-    private static Task ReadAsync(HttpContext http, Simulator sim, string key, Func<SimState, string, long, System.Text.Json.Nodes.JsonObject?> find)
-    {
-        var zone = ApiRoutes.RequireZone(http);
-        var id = ApiRoutes.RequireId(http, key);
-        System.Text.Json.Nodes.JsonObject body;
-        lock (sim.Gate)
-        {
-            var wire = find(sim.State, zone, id) ?? throw SakuraApiException.NotFound($"{key} {id} was not found in zone {zone}");
-            body = ApiResponses.Single(key, wire);
-        }
-
-        return ApiResponses.WriteAsync(http, 200, body);
     }
 }

@@ -110,19 +110,12 @@ internal static class ControlEndpoints
 
         control.MapPost("/servers/{id}/power", async http =>
         {
-            var body = await ControlBody.ReadAsync(http.Request, required: true, http.RequestAborted);
-            var isUp = ParsePower(body, "status");
-            if (isUp is null && body.Errors.Count == 0)
-            {
-                body.Errors.Add("The property status is required (\"up\" or \"down\")");
-            }
-
-            body.ThrowIfInvalid();
+            var isUp = await ReadPowerAsync(http);
             var id = RouteId(http);
             await Locked(http, sim, 200, () =>
             {
                 var server = sim.State.Servers.GetValueOrDefault(id) ?? throw SakuraApiException.NotFound($"Server {id} was not found");
-                var changed = server with { IsUp = isUp!.Value, StatusChangedAt = server.IsUp == isUp ? server.StatusChangedAt : sim.Now };
+                var changed = server with { IsUp = isUp, StatusChangedAt = server.IsUp == isUp ? server.StatusChangedAt : sim.Now };
                 sim.State.Servers[id] = changed;
                 return sim.Renderer.Server(changed);
             });
@@ -141,16 +134,9 @@ internal static class ControlEndpoints
             SetTerminal(sim, RouteId(http), AppliancePhase.Failed)));
         control.MapPost("/appliances/{id}/power", async http =>
         {
-            var body = await ControlBody.ReadAsync(http.Request, required: true, http.RequestAborted);
-            var isUp = ParsePower(body, "status");
-            if (isUp is null && body.Errors.Count == 0)
-            {
-                body.Errors.Add("The property status is required (\"up\" or \"down\")");
-            }
-
-            body.ThrowIfInvalid();
+            var isUp = await ReadPowerAsync(http);
             await Locked(http, sim, 200, () =>
-                SetTerminal(sim, RouteId(http), isUp!.Value ? AppliancePhase.Up : AppliancePhase.Down));
+                SetTerminal(sim, RouteId(http), isUp ? AppliancePhase.Up : AppliancePhase.Down));
         });
         control.MapDelete("/appliances/{id}", http => Locked(http, sim, 200, () =>
         {
@@ -193,6 +179,20 @@ internal static class ControlEndpoints
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? id
             : throw SakuraApiException.NotFound($"'{text}' is not an ID");
+    }
+
+    /// <summary>The body of an out-of-band power change: <c>{"status":"up"|"down"}</c>, required.</summary>
+    private static async Task<bool> ReadPowerAsync(HttpContext http)
+    {
+        var body = await ControlBody.ReadAsync(http.Request, required: true, http.RequestAborted);
+        var isUp = ParsePower(body, "status");
+        if (isUp is null && body.Errors.Count == 0)
+        {
+            body.Errors.Add("The property status is required (\"up\" or \"down\")");
+        }
+
+        body.ThrowIfInvalid();
+        return isUp!.Value;
     }
 
     private static bool? ParsePower(ControlBody body, string key)
