@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using SakuraLb.Sakura.Wire;
@@ -109,7 +108,4 @@ public static class SakuraErrorMapper
         var text = body.Trim();
         return text.Length <= MaxExcerpt ? text : string.Concat(text.AsSpan(0, MaxExcerpt), "…");
     }
-
-    internal static bool IsNotFound(Exception exception) =>
-        exception is SakuraApiException { StatusCode: HttpStatusCode.NotFound };
 }

@@ -26,9 +26,6 @@ public abstract record ResultFlags
     public SuccessFlag? Success { get; init; }
 }
 
-/// <summary>A body that only carries the flags (config, power, delete).</summary>
-public sealed record ResultEnvelope : ResultFlags;
-
 /// <summary><c>{"Appliance": {...}}</c>.</summary>
 public sealed record ApplianceEnvelope : ResultFlags
 {
@@ -80,29 +77,6 @@ public sealed record SwitchEnvelope : ResultFlags
 {
     [JsonConverter(typeof(TolerantObjectConverter<SakuraSwitch>))]
     public SakuraSwitch? Switch { get; init; }
-}
-
-/// <summary>A page of <c>Switches</c>.</summary>
-public sealed record SwitchListEnvelope : ResultFlags, IListEnvelope<SakuraSwitch>
-{
-    public int Total { get; init; }
-
-    public int? From { get; init; }
-
-    public int? Count { get; init; }
-
-    [JsonConverter(typeof(TolerantListConverter<SakuraSwitch>))]
-    public IReadOnlyList<SakuraSwitch> Switches { get; init => field = value ?? []; } = [];
-
-    [JsonIgnore]
-    public IReadOnlyList<SakuraSwitch> Items => Switches;
-}
-
-/// <summary><c>{"Server": {...}}</c>.</summary>
-public sealed record ServerEnvelope : ResultFlags
-{
-    [JsonConverter(typeof(TolerantObjectConverter<SakuraServer>))]
-    public SakuraServer? Server { get; init; }
 }
 
 /// <summary>A page of <c>Servers</c>.</summary>
