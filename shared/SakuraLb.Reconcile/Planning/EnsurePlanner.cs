@@ -67,9 +67,14 @@ internal sealed class EnsurePlanner
         }
 
         var changes = ImmutableChanges(primary);
+        ValidationProblem? blocked = null;
         if (changes.Count > 0 && desired.Spec.RecreateAllowed)
         {
-            return Recreate(primary, changes, failed, extras);
+            var recreate = Recreate(primary, changes, failed, extras, out blocked);
+            if (recreate is not null)
+            {
+                return recreate;
+            }
         }
 
         if (primary.InstanceStatus == InstanceStatus.Down)
@@ -79,10 +84,11 @@ internal sealed class EnsurePlanner
             steps.Add(new WaitUntilUp(primary.Id, primary.Name));
         }
 
-        return UpdateInPlace(primary, changes, extras);
+        return UpdateInPlace(primary, changes, extras, blocked);
     }
 
-    private Plan UpdateInPlace(ObservedLoadBalancer primary, List<string> changes, List<ObservedLoadBalancer> extras)
+    /// <param name="blocked">Why the opted-in recreate cannot be done (no address or VRID for the new appliance).</param>
+    private Plan UpdateInPlace(ObservedLoadBalancer primary, List<string> changes, List<ObservedLoadBalancer> extras, ValidationProblem? blocked)
     {
         var switchId = primary.SwitchId ?? router.SwitchId;
         var sameSwitch = switchId == router.SwitchId;
@@ -164,6 +170,14 @@ internal sealed class EnsurePlanner
         TearDownExtras(extras);
         AddRelease(needed, held);
 
+        if (changes.Count > 0 && blocked is not null)
+        {
+            var message = $"{string.Join(", ", changes)} cannot be applied: the new load balancer cannot be created ({blocked.Message}); "
+                + $"load balancer {primary.Name} ({primary.Id}) keeps running as it is";
+            warnings.Add(blocked with { Message = message });
+            return Finish(ServicePhase.Ready, blocked.Code, message, Ingress(vip));
+        }
+
         if (changes.Count > 0)
         {
             var message = $"{string.Join(", ", changes)} cannot be changed on a running load balancer; it keeps its current {(changes.Count == 1 ? "value" : "values")}"
@@ -176,32 +190,52 @@ internal sealed class EnsurePlanner
         return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {primary.Name} ({primary.Id}) is up with VIP {vip}, {desired.RealServers.Count} real servers", Ingress(vip));
     }
 
-    private Plan Recreate(ObservedLoadBalancer primary, List<string> changes, List<ObservedLoadBalancer> failed, List<ObservedLoadBalancer> extras)
+    /// <summary>
+    /// Tear the appliance down and create it again, or null (with the reason) when the new one could not be
+    /// created: then nothing is torn down, since the running appliance is better than none.
+    /// </summary>
+    private Plan? Recreate(ObservedLoadBalancer primary, List<string> changes, List<ObservedLoadBalancer> failed, List<ObservedLoadBalancer> extras, out ValidationProblem? blocked)
     {
         var held = Mine();
+        var protect = new List<AddressReservation>();
         if ((primary.SwitchId ?? router.SwitchId) == router.SwitchId)
         {
             // Hold the running appliance's addresses while it is gone, so the VIP survives the recreate.
             var current = CurrentVip(primary);
-            var protect = Planner.ParseAll(primary.OwnIps)
+            protect.AddRange(Planner.ParseAll(primary.OwnIps)
                 .Where(a => a != current)
-                .Select(a => new AddressReservation(router.SwitchId, a, input.ServiceUid, AddressRole.Own))
-                .ToList();
+                .Select(a => new AddressReservation(router.SwitchId, a, input.ServiceUid, AddressRole.Own)));
             if (current is not null)
             {
                 protect.Add(new AddressReservation(router.SwitchId, current.Value, input.ServiceUid, AddressRole.Vip));
             }
-
-            AddReserve(protect, held);
-            held = [.. held.Where(h => !protect.Any(p => p.SwitchId == h.SwitchId && p.Address == h.Address)), .. protect];
         }
 
+        var heldAfter = held.Where(h => !protect.Any(p => p.SwitchId == h.SwitchId && p.Address == h.Address)).Concat(protect).ToList();
+        List<ObservedLoadBalancer> replaced = [.. failed, primary];
+        var allocation = Allocate(replaced, heldAfter);
+        blocked = allocation.Problem;
+        if (blocked is not null)
+        {
+            return null;
+        }
+
+        AddReserve(protect, held);
         steps.Add(new Report(ServicePhase.Provisioning, ReasonCodes.Recreating, $"recreating load balancer {primary.Name} ({primary.Id}): {string.Join(", ", changes)}"));
         steps.AddRange(Planner.Teardown(primary));
-        return Create([.. failed, primary], extras, held, ReasonCodes.Recreating);
+        return Create(allocation, extras, heldAfter, ReasonCodes.Recreating);
     }
 
     private Plan Create(List<ObservedLoadBalancer> replaced, List<ObservedLoadBalancer> extras, List<AddressReservation> held, string reasonCode)
+    {
+        var allocation = Allocate(replaced, held);
+        return allocation.Problem is { } problem
+            ? Finish(ServicePhase.Failed, problem.Code, problem.Message, [])
+            : Create(allocation, extras, held, reasonCode);
+    }
+
+    /// <summary>The new appliance's addresses and VRID, taking over what <paramref name="replaced"/> (torn down first) frees.</summary>
+    private Allocation Allocate(List<ObservedLoadBalancer> replaced, List<AddressReservation> held)
     {
         var onSwitch = replaced.Where(l => (l.SwitchId ?? router.SwitchId) == router.SwitchId).ToList();
         var freed = onSwitch.SelectMany(Planner.AddressesOf).ToHashSet();
@@ -219,15 +253,18 @@ internal sealed class EnsurePlanner
         });
         if (!choice.Succeeded)
         {
-            return Finish(ServicePhase.Failed, choice.Problem!.Code, choice.Problem.Message, []);
+            return new Allocation(choice, 0, choice.Problem);
         }
 
         var vrid = VridChooser.Choose(input.OnSwitch, router.SwitchId, [.. replaced.Select(l => l.Id)]);
-        if (vrid is null)
-        {
-            return Finish(ServicePhase.Failed, ReasonCodes.VridExhausted, $"every VRRP id 1–{VridChooser.MaxVrid} is used by a load balancer on the switch of router {router.Name}; delete unused load balancers there", []);
-        }
+        return vrid is null
+            ? new Allocation(choice, 0, new ValidationProblem(ReasonCodes.VridExhausted, $"every VRRP id 1–{VridChooser.MaxVrid} is used by a load balancer on the switch of router {router.Name}; delete unused load balancers there"))
+            : new Allocation(choice, vrid.Value, null);
+    }
 
+    private Plan Create(Allocation allocation, List<ObservedLoadBalancer> extras, List<AddressReservation> held, string reasonCode)
+    {
+        var (choice, vrid, _) = allocation;
         var vip = choice.Vip!.Value;
         var needed = choice.AsReservations(router.SwitchId, input.ServiceUid);
         AddReserve(needed, held);
@@ -246,7 +283,7 @@ internal sealed class EnsurePlanner
             SwitchId = router.SwitchId,
             NetworkMaskLen = router.Block.PrefixLength,
             DefaultRoute = router.DefaultRoute,
-            Vrid = vrid.Value,
+            Vrid = vrid,
             OwnAddresses = choice.OwnAddresses,
             Vip = vip,
             Settings = desired.SettingsFor(vip),
@@ -380,6 +417,9 @@ internal sealed class EnsurePlanner
         2 => "premium",
         _ => $"plan {id}",
     };
+
+    /// <summary>Addresses and VRID for a new appliance, or the problem that prevents one.</summary>
+    private sealed record Allocation(AddressChoice Choice, int Vrid, ValidationProblem? Problem);
 
     private Plan Finish(ServicePhase phase, string reasonCode, string message, IReadOnlyList<string> ingress) =>
         new(steps, new PlanOutcome(phase, reasonCode, message, ingress, false, warnings), replanAfter);

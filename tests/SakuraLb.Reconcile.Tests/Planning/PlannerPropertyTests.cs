@@ -198,8 +198,10 @@ public sealed class PlannerPropertyTests
 
         var lb = mine.Single();
         var vip = Ip(plan.Outcome.IngressIps.Single());
+        // An opted-in recreate that could not get addresses or a VRID keeps the running appliance.
         var immutableOk = s.RecreateAllowed
-            ? lb.PlanId == (int)desired!.Spec.Plan && lb.OwnIps.Count == desired.OwnAddressCount
+            ? (lb.PlanId == (int)desired!.Spec.Plan && lb.OwnIps.Count == desired.OwnAddressCount)
+                || plan.Outcome.ReasonCode is ReasonCodes.AddressesExhausted or ReasonCodes.VridExhausted
             : plan.Outcome.ReasonCode is ReasonCodes.Ready or ReasonCodes.RecreateRequired;
         return plan.Outcome.Phase == ServicePhase.Ready
             && lb.Availability == ApplianceAvailability.Available

@@ -277,6 +277,48 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_HaChangeWithOptInOnAFullBlock_KeepsTheRunningLoadBalancer()
+    {
+        // The HA pair needs one more address than the block has: tearing the single appliance down first
+        // would leave the Service with no load balancer at all.
+        var cloud = Converged(BuildDesired(workers: 2));
+        var before = Single(cloud);
+        foreach (var a in Router.CandidateAddresses().Where(a => !before.Addresses().Contains(a)))
+        {
+            cloud.OtherInUse.Add(a);
+        }
+
+        var desired = BuildDesired(Service(Ours(("load-balancer-ha", "true"), ("load-balancer-recreate-allowed", "true"))), workers: 3);
+
+        var plan = PlanEnsure(cloud, desired);
+
+        Assert.Equal(["UpdateSettings", "ApplyConfig"], Kinds(plan));
+        Assert.Equal(ServicePhase.Ready, plan.Outcome.Phase);
+        Assert.Equal(ReasonCodes.AddressesExhausted, plan.Outcome.ReasonCode);
+        Assert.Contains("HA (single → HA pair)", plan.Outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("11 assignable", plan.Outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(["203.0.113.101"], plan.Outcome.IngressIps);
+        Assert.Contains(plan.Outcome.Warnings, w => w.Code == ReasonCodes.AddressesExhausted);
+        cloud.Apply(plan);
+        Assert.Equal(before.Id, Single(cloud).Id);
+        Assert.Empty(PlanEnsure(cloud, desired).Steps);
+    }
+
+    [Fact]
+    public void Plan_RecreateWithARequestedVipInUse_KeepsTheRunningLoadBalancer()
+    {
+        var cloud = Converged();
+        cloud.OtherInUse.Add(Ip("203.0.113.108"));
+        var desired = BuildDesired(Service(Ours(("load-balancer-plan", "premium"), ("load-balancer-recreate-allowed", "true"))) with { LoadBalancerIP = "203.0.113.108" });
+
+        var plan = PlanEnsure(cloud, desired);
+
+        Assert.DoesNotContain(plan.Steps, s => s is ShutDown or DeleteLoadBalancer or CreateLoadBalancer);
+        Assert.Equal(ReasonCodes.LoadBalancerIPUnavailable, plan.Outcome.ReasonCode);
+        Assert.Equal(["203.0.113.101"], plan.Outcome.IngressIps);
+    }
+
+    [Fact]
     public void Plan_HaToSingleWithOptIn_ReleasesTheSecondOwnAddress()
     {
         var ha = BuildDesired(Service(Ours(("load-balancer-ha", "true"))));
