@@ -6,35 +6,47 @@ using KubeSim;
 var options = new KubeApiSimulatorOptions { Urls = "http://127.0.0.1:6443", UseConsoleLifetime = true };
 var verbose = false;
 string? kubeconfigOut = null;
-for (var i = 0; i < args.Length; i++)
+KubeApiSimulator simulator;
+try
 {
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-    options = args[i] switch
+    for (var i = 0; i < args.Length; i++)
     {
-        "--urls" => options with { Urls = Next() },
-        "--seed-default-nodes" => options with { SeedDefaultNodes = true },
-        "--seed-nodes" => options with { SeedNodeNames = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
-        "--watch-history-limit" => options with { WatchHistoryLimit = int.Parse(Next(), CultureInfo.InvariantCulture) },
-        "--bookmark-interval-seconds" => options with { BookmarkInterval = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
-        "--too-old-watch" => options with { TooOldWatchResponse = Enum.Parse<WatchGoneMode>(Next(), ignoreCase: true) },
-        "--kubeconfig-out" => options,
-        "--verbose" => options,
-        _ => throw new ArgumentException($"unknown argument {args[i]}; see docs/kube-simulator.md"),
-    };
-    verbose |= args[i] == "--verbose";
-    if (args[i] == "--kubeconfig-out")
-    {
-        kubeconfigOut = Next();
+        string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+        var arg = args[i];
+        options = arg switch
+        {
+            "--urls" => options with { Urls = Next() },
+            "--seed-default-nodes" => options with { SeedDefaultNodes = true },
+            "--seed-nodes" => options with { SeedNodeNames = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+            "--watch-history-limit" => options with { WatchHistoryLimit = int.Parse(Next(), CultureInfo.InvariantCulture) },
+            "--bookmark-interval-seconds" => options with { BookmarkInterval = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+            "--too-old-watch" => options with { TooOldWatchResponse = Enum.Parse<WatchGoneMode>(Next(), ignoreCase: true) },
+            "--kubeconfig-out" => options,
+            "--verbose" => options,
+            _ => throw new ArgumentException($"unknown argument {arg}; see docs/kube-simulator.md"),
+        };
+        verbose |= arg == "--verbose";
+        if (arg == "--kubeconfig-out")
+        {
+            kubeconfigOut = Next();
+        }
     }
+
+    options = options with
+    {
+        ConfigureLogging = logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning),
+    };
+    simulator = await KubeApiSimulator.StartAsync(options);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    // A mistyped argument is the user's error: say which, exit 2, no stack trace.
+    await Console.Error.WriteLineAsync($"kube-sim: {e.Message}");
+    return 2;
 }
 
-options = options with
-{
-    ConfigureLogging = logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information)
-        .AddFilter("Microsoft", LogLevel.Warning),
-};
-
-await using var simulator = await KubeApiSimulator.StartAsync(options);
+await using var running = simulator;
 Console.WriteLine($"Kubernetes API simulator at {simulator.BaseAddress}  (try: kubectl --server {simulator.BaseAddress.ToString().TrimEnd('/')} get nodes)");
 if (kubeconfigOut is not null)
 {
@@ -43,3 +55,4 @@ if (kubeconfigOut is not null)
 }
 
 await simulator.WaitForShutdownAsync();
+return 0;

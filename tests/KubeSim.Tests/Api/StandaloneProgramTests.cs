@@ -47,6 +47,29 @@ public sealed class StandaloneProgramTests
         }
     }
 
+    [Theory]
+    [InlineData("--watch-history-limit", "many", "kube-sim: ")]
+    [InlineData("--too-old-watch", "Never", "kube-sim: ")]
+    [InlineData("--bookmark-interval-seconds", "0", "BookmarkInterval must be positive")]
+    [InlineData("--colour", "blue", "unknown argument --colour")]
+    public async Task Program_WithABadArgument_ExitsWith2AndSaysWhy_WithoutAStackTrace(string option, string value, string expected)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "KubeSim.dll"), "--urls", "http://127.0.0.1:0", option, value })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var error = await process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 }
