@@ -92,7 +92,7 @@ public static class ReasonCodes
         new(LoadBalancerIPUnavailable, ReasonSeverity.Error, "The requested load-balancer IP is outside the router's assignable range, in use, or reserved by another Service.", "Pick a free address in the range named in the message, or remove the request."),
         new(VridExhausted, ReasonSeverity.Error, "Every VRRP id (1–255) is taken on the router's switch.", "Delete unused load balancers on that switch."),
         new(NoEligibleNodes, ReasonSeverity.Warning, "No node qualifies as a real server, so the load balancer has nothing to send traffic to.", "Check node labels (exclude-from-external-load-balancers), autoscaler taints, and that nodes are Sakura servers on the router's switch."),
-        new(NodeWithoutServer, ReasonSeverity.Warning, "A node has no Sakura server with exactly its name.", "Name each server exactly like its node (host name = server name)."),
+        new(NodeWithoutServer, ReasonSeverity.Warning, "No Sakura server with exactly the node's name is connected to the router's switch.", "Name each server exactly like its node (host name = server name) and connect it to the router's switch."),
         new(AmbiguousServerName, ReasonSeverity.Warning, "Several Sakura servers have the node's name.", "Make server names unique."),
         new(NodeWithoutAddress, ReasonSeverity.Warning, "A node's server has no usable address on the router's switch.", "Connect the server to the router's switch and register its address (UserIPAddress)."),
         new(DuplicateNodeAddress, ReasonSeverity.Warning, "Two nodes resolve to the same address on the router's switch.", "Fix the servers' registered addresses."),

@@ -69,6 +69,9 @@ public sealed record BuildContext
     /// <summary>The cluster's whole node set.</summary>
     public IReadOnlyList<Model.NodeSnapshot> Nodes { get; init; } = [];
 
-    /// <summary>Sakura servers, matched to nodes by exact name.</summary>
+    /// <summary>
+    /// Sakura servers, matched to nodes by exact name. The function app passes the servers connected to the
+    /// router's switch (one list request), so a node whose server is elsewhere counts as without a server.
+    /// </summary>
     public IReadOnlyList<CloudServer> Servers { get; init; } = [];
 }

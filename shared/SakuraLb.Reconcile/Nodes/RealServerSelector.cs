@@ -111,7 +111,7 @@ public static class RealServerSelector
         {
             warnings.Add(new ValidationProblem(
                 ReasonCodes.NodeWithoutServer,
-                $"nodes without a Sakura server of exactly the same name are not real servers ({withoutServer.Count}): {Names(withoutServer)}"));
+                $"nodes without a Sakura server of exactly the same name on the switch of router {router.Name} are not real servers ({withoutServer.Count}): {Names(withoutServer)}"));
         }
 
         if (ambiguous.Count > 0)
