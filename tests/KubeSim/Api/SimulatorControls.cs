@@ -6,7 +6,7 @@ namespace KubeSim.Api;
 internal sealed class SimulatorControls
 {
     private readonly Lock _gate = new();
-    private readonly List<KubeRequestRecord> _log = [];
+    private readonly Queue<KubeRequestRecord> _log = new();
     private readonly List<(KubeFault Fault, int Remaining)> _faults = [];
     private readonly int _logLimit;
 
@@ -22,11 +22,13 @@ internal sealed class SimulatorControls
     {
         lock (_gate)
         {
-            _log.Add(record);
-            if (_log.Count > _logLimit)
+            // A queue drops the oldest in O(1); a list would shift the whole log on every request once full.
+            if (_log.Count == _logLimit)
             {
-                _log.RemoveRange(0, _log.Count - _logLimit);
+                _log.Dequeue();
             }
+
+            _log.Enqueue(record);
         }
     }
 
