@@ -29,6 +29,7 @@ internal sealed class ApiPipeline(RequestDelegate next, Simulator sim, ILogger<A
         // The log stamps arrival, the moment the rate limit judges too: a window count over these stamps is
         // what the API saw, whatever injected latency or a busy thread pool did to the answer afterwards.
         var arrivedAt = sim.Now;
+        var logGeneration = sim.Requests.Generation;
         var (zone, path) = Split(rawPath);
         var method = http.Request.Method;
         string? errorCode = null;
@@ -90,7 +91,7 @@ internal sealed class ApiPipeline(RequestDelegate next, Simulator sim, ILogger<A
         }
         finally
         {
-            sim.Requests.Add(new RequestLogEntry(method, zone, path, query, http.Response.StatusCode, errorCode, arrivedAt));
+            sim.Requests.Add(new RequestLogEntry(method, zone, path, query, http.Response.StatusCode, errorCode, arrivedAt), logGeneration);
             logger.Served(method, rawPath, http.Response.StatusCode, errorCode);
         }
     }

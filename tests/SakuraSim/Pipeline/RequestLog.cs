@@ -19,11 +19,33 @@ internal sealed class RequestLog
 
     private readonly Lock gate = new();
     private readonly Queue<RequestLogEntry> entries = new();
+    private long generation;
 
-    public void Add(RequestLogEntry entry)
+    /// <summary>
+    /// Taken when a request arrives. The entry is added only after the response is written, and a client can
+    /// read that response and clear the log before the entry lands; the generation keeps such a request,
+    /// which arrived before the clear, out of the cleared log.
+    /// </summary>
+    public long Generation
+    {
+        get
+        {
+            lock (gate)
+            {
+                return generation;
+            }
+        }
+    }
+
+    public void Add(RequestLogEntry entry, long arrivedInGeneration)
     {
         lock (gate)
         {
+            if (arrivedInGeneration != generation)
+            {
+                return;
+            }
+
             if (entries.Count == Capacity)
             {
                 entries.Dequeue();
@@ -38,6 +60,7 @@ internal sealed class RequestLog
         lock (gate)
         {
             entries.Clear();
+            generation++;
         }
     }
 
