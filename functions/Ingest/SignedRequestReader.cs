@@ -2,11 +2,16 @@ using System.Text;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Telemetry;
+using SakuraLb.Model;
 using SakuraLb.Model.Signing;
 using SakuraLb.Model.Transport;
+using SakuraLb.Reconcile;
 
 namespace SakuraLb.Functions.Ingest;
 
@@ -16,14 +21,23 @@ public sealed record SignedBody(byte[]? Body, IActionResult? Problem, string? Re
     public bool IsValid => Problem is null;
 }
 
+/// <summary>A relay message that passed every check up to its cluster; or the problem to answer.</summary>
+public sealed record SignedMessage<T>(T? Message, IActionResult? Problem)
+    where T : class;
+
 /// <summary>
 /// Reads a relay request: the body up to <see cref="IngestOptions.MaxBodyBytes"/> (413 above), the HMAC
 /// signature against the current and the previous secret (401 when missing, malformed, stale or wrong), and
 /// the nonce against the replay store (401 when seen), then the content encoding (gzip is inflated up to
 /// <see cref="IngestOptions.MaxDecompressedBytes"/>). Only a correctly signed request records its nonce, so
-/// unsigned traffic cannot fill the store.
+/// unsigned traffic cannot fill the store. Every refusal is logged here, with its status and reason.
 /// </summary>
-public sealed class SignedRequestReader(IOptions<IngestOptions> options, INonceStore nonces, TimeProvider time)
+public sealed class SignedRequestReader(
+    IOptions<IngestOptions> options,
+    INonceStore nonces,
+    ControllerSettings controller,
+    TimeProvider time,
+    ILogger<SignedRequestReader> logger)
 {
     private readonly IngestOptions settings = options.Value;
     private readonly byte[][] secrets = [.. new[] { options.Value.HmacSecret, options.Value.HmacSecretPrevious }
@@ -33,6 +47,72 @@ public sealed class SignedRequestReader(IOptions<IngestOptions> options, INonceS
     public async Task<SignedBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var signed = await ReadSignedAsync(request, cancellationToken);
+        if (signed.Problem is { } problem)
+        {
+            Rejected(request, problem, signed.RejectReason ?? "");
+        }
+
+        return signed;
+    }
+
+    /// <summary>
+    /// A signed JSON message of the relay (<see cref="EventBatch"/>, <see cref="ResyncRequest"/>), checked in the
+    /// order docs/protocol.md gives: <see cref="ReadAsync"/>, then the content type (415), the JSON (400
+    /// invalid-json), the schema and version (400 invalid-request, every bad field named), the cluster (403).
+    /// </summary>
+    /// <param name="what">The message's name in the problem title ("event batch").</param>
+    public async Task<SignedMessage<T>> ReadMessageAsync<T>(
+        HttpRequest request,
+        string what,
+        Func<T, IReadOnlyList<FieldError>> validate,
+        Func<T, string> clusterOf,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(validate);
+        ArgumentNullException.ThrowIfNull(clusterOf);
+        var signed = await ReadAsync(request, cancellationToken);
+        if (signed.Problem is { } unsigned)
+        {
+            return new SignedMessage<T>(null, unsigned);
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return Refuse<T>(request, Problems.UnsupportedMediaType(request.ContentType), "content type");
+        }
+
+        if (!ModelJson.TryDeserialize<T>(signed.Body, out var message, out var error))
+        {
+            return Refuse<T>(request, Problems.InvalidJson(error!), "invalid JSON");
+        }
+
+        var errors = validate(message);
+        if (errors.Count > 0)
+        {
+            return Refuse<T>(request, Problems.Invalid($"The {what} is invalid", errors), $"invalid {what}");
+        }
+
+        var cluster = clusterOf(message);
+        return string.Equals(cluster, controller.ClusterId, StringComparison.Ordinal)
+            ? new SignedMessage<T>(message, null)
+            : Refuse<T>(request, Problems.Forbidden($"this function app serves cluster \"{controller.ClusterId}\", not \"{cluster}\""), "wrong cluster");
+    }
+
+    private SignedMessage<T> Refuse<T>(HttpRequest request, IActionResult problem, string reason)
+        where T : class
+    {
+        Rejected(request, problem, reason);
+        return new SignedMessage<T>(null, problem);
+    }
+
+    private void Rejected(HttpRequest request, IActionResult problem, string reason) =>
+        logger.RequestRejected(request.Method, request.Path, problem is IStatusCodeActionResult { StatusCode: { } code } ? code : 500, reason);
+
+    private async Task<SignedBody> ReadSignedAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
         if (request.ContentLength > settings.MaxBodyBytes)
         {
             return Reject(Problems.TooLarge(settings.MaxBodyBytes), "body too large");

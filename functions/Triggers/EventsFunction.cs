@@ -2,7 +2,6 @@ using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -10,7 +9,6 @@ using SakuraLb.Functions.Ingest;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Model;
-using SakuraLb.Reconcile;
 
 namespace SakuraLb.Functions.Triggers;
 
@@ -20,7 +18,7 @@ namespace SakuraLb.Functions.Triggers;
 /// 400, schema and version 400 (every bad field named), cluster 403. Then everything is stored, the reconciles
 /// are started, and 202 answers what was accepted. A batch with one bad Service is rejected whole.
 /// </summary>
-public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ingestor, ControllerSettings settings, ILogger<EventsFunction> logger)
+public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ingestor, ILogger<EventsFunction> logger)
 {
     [Function("Events")]
     public async Task<IActionResult> Run(
@@ -29,32 +27,10 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var signed = await reader.ReadAsync(request, cancellationToken);
-        if (!signed.IsValid)
+        var read = await reader.ReadMessageAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, b => b.ClusterId, cancellationToken);
+        if (read.Message is not { } batch)
         {
-            logger.RequestRejected(request.Method, request.Path, StatusOf(signed.Problem!), signed.RejectReason ?? "");
-            return signed.Problem!;
-        }
-
-        if (!SignedRequestReader.IsJson(request.ContentType))
-        {
-            return Reject(request, Problems.UnsupportedMediaType(request.ContentType), "content type");
-        }
-
-        if (!ModelJson.TryDeserialize<EventBatch>(signed.Body, out var batch, out var error))
-        {
-            return Reject(request, Problems.InvalidJson(error!), "invalid JSON");
-        }
-
-        var errors = EventBatchValidator.Validate(batch);
-        if (errors.Count > 0)
-        {
-            return Reject(request, Problems.Invalid("The event batch is invalid", errors), "invalid batch");
-        }
-
-        if (!string.Equals(batch.ClusterId, settings.ClusterId, StringComparison.Ordinal))
-        {
-            return Reject(request, Problems.Forbidden($"this function app serves cluster \"{settings.ClusterId}\", not \"{batch.ClusterId}\""), "wrong cluster");
+            return read.Problem!;
         }
 
         try
@@ -78,12 +54,4 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
             return Problems.StorageUnavailable();
         }
     }
-
-    private IActionResult Reject(HttpRequest request, IActionResult problem, string reason)
-    {
-        logger.RequestRejected(request.Method, request.Path, StatusOf(problem), reason);
-        return problem;
-    }
-
-    internal static int StatusOf(IActionResult result) => result is IStatusCodeActionResult { StatusCode: { } code } ? code : 500;
 }

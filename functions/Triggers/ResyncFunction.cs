@@ -35,32 +35,10 @@ public sealed class ResyncFunction(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var signed = await reader.ReadAsync(request, cancellationToken);
-        if (!signed.IsValid)
+        var read = await reader.ReadMessageAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, r => r.ClusterId, cancellationToken);
+        if (read.Message is not { } body)
         {
-            logger.RequestRejected(request.Method, request.Path, EventsFunction.StatusOf(signed.Problem!), signed.RejectReason ?? "");
-            return signed.Problem!;
-        }
-
-        if (!SignedRequestReader.IsJson(request.ContentType))
-        {
-            return Problems.UnsupportedMediaType(request.ContentType);
-        }
-
-        if (!ModelJson.TryDeserialize<ResyncRequest>(signed.Body, out var body, out var error))
-        {
-            return Problems.InvalidJson(error!);
-        }
-
-        var errors = ResyncRequestValidator.Validate(body);
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid("The resync request is invalid", errors);
-        }
-
-        if (!string.Equals(body.ClusterId, settings.ClusterId, StringComparison.Ordinal))
-        {
-            return Problems.Forbidden($"this function app serves cluster \"{settings.ClusterId}\", not \"{body.ClusterId}\"");
+            return read.Problem!;
         }
 
         ResyncResponse? response;

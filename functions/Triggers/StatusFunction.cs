@@ -27,10 +27,9 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
     {
         ArgumentNullException.ThrowIfNull(request);
         var signed = await reader.ReadAsync(request, cancellationToken);
-        if (!signed.IsValid)
+        if (signed.Problem is { } problem)
         {
-            logger.RequestRejected(request.Method, request.Path, EventsFunction.StatusOf(signed.Problem!), signed.RejectReason ?? "");
-            return signed.Problem!;
+            return problem;
         }
 
         IReadOnlyList<StatusRecord> records;

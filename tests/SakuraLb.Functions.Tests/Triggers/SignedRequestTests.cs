@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using NSubstitute;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Tests.Infrastructure;
+using SakuraLb.Functions.Triggers;
+
+namespace SakuraLb.Functions.Tests.Triggers;
+
+/// <summary>The checks every endpoint shares (size, signature, replay, content type): the same answer on all three.</summary>
+public sealed class SignedRequestTests
+{
+    private const int MaxBodyBytes = 4096;
+
+    private static readonly Dictionary<string, (string Method, string Path, string Body)> Endpoints = new()
+    {
+        ["events"] = ("POST", "/api/events", """{"version":1,"clusterId":"c-test","sentAt":"2026-11-26T14:00:00+00:00","services":[]}"""),
+        ["status"] = ("GET", "/api/status", ""),
+        ["resync"] = ("POST", "/api/resync", """{"version":1,"clusterId":"c-test"}"""),
+    };
+
+    public static TheoryData<string, string, int, string> Cases()
+    {
+        var data = new TheoryData<string, string, int, string>();
+        foreach (var endpoint in Endpoints.Keys)
+        {
+            data.Add(endpoint, "unsigned", 401, "unauthorized");
+            data.Add(endpoint, "wrong secret", 401, "unauthorized");
+            data.Add(endpoint, "stale timestamp", 401, "unauthorized");
+            data.Add(endpoint, "replayed nonce", 401, "unauthorized");
+            data.Add(endpoint, "oversized", 413, "payload-too-large");
+        }
+
+        data.Add("events", "not JSON", 415, "unsupported-media-type");
+        data.Add("resync", "not JSON", 415, "unsupported-media-type");
+        return data;
+    }
+
+    private static Task<IActionResult> RunAsync(FunctionHarness harness, string endpoint, HttpRequest request) => endpoint switch
+    {
+        "events" => harness.Get<EventsFunction>().Run(request, harness.Client, CancellationToken.None),
+        "status" => harness.Get<StatusFunction>().Run(request, harness.Client, CancellationToken.None),
+        _ => harness.Get<ResyncFunction>().Run(request, harness.Client, CancellationToken.None),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task AnyEndpoint_BadRequest_IsTheSame4xxAndStartsOrStoresNothing(string endpoint, string kind, int expected, string slug)
+    {
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var (method, path, json) = Endpoints[endpoint];
+        var body = Encoding.UTF8.GetBytes(kind == "oversized" ? json + new string(' ', MaxBodyBytes + 1) : json);
+        HttpRequest Request(string? secret = SignedRequests.Secret, DateTimeOffset? signedAt = null, string? nonce = null, string contentType = "application/json") =>
+            SignedRequests.Create(method, path, body, secret, signedAt, nonce, contentType);
+        if (kind == "replayed nonce")
+        {
+            var nonce = Model.Signing.RequestSignature.NewNonce();
+            Assert.InRange(TestApp.Read(await RunAsync(harness, endpoint, Request(nonce: nonce))).Status, 200, 299);
+            harness.Client.ClearReceivedCalls();
+            var (replayStatus, replayBody) = TestApp.Read(await RunAsync(harness, endpoint, Request(nonce: nonce)));
+            Assert.Equal((expected, "https://github.com/sakuralb/errors/" + slug), (replayStatus, (string)JsonNode.Parse(replayBody)!["type"]!));
+            Assert.Empty(harness.Starts());
+            return;
+        }
+
+        var request = kind switch
+        {
+            "unsigned" => Request(secret: null),
+            "wrong secret" => Request(secret: "another-secret-0123456789abcdef0123456789"),
+            "stale timestamp" => Request(signedAt: DateTimeOffset.UtcNow.AddMinutes(-10)),
+            "not JSON" => Request(contentType: "text/plain"),
+            _ => Request(),
+        };
+
+        var (status, problem) = TestApp.Read(await RunAsync(harness, endpoint, request));
+
+        Assert.Equal(expected, status);
+        Assert.Equal("https://github.com/sakuralb/errors/" + slug, (string)JsonNode.Parse(problem)!["type"]!);
+        Assert.Empty(harness.Starts());
+        Assert.Empty(await harness.Get<IDesiredStore>().ListAsync(FunctionHarness.ClusterId, default));
+    }
+}
