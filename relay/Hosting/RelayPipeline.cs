@@ -123,6 +123,7 @@ public sealed class RelayPipeline
         Nodes.Reset();
         Outbox.Clear();
         Statuses.Reset();
+        Writer.Reset();
         while (resyncSignal.Reader.TryRead(out _))
         {
         }

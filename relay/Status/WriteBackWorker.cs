@@ -24,6 +24,7 @@ public sealed class WriteBackWorker
     private readonly Channel<bool> signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, EventMemory> memories = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Backoff> retries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, object> retryTimers = new(StringComparer.Ordinal);
     private readonly ServiceTracker tracker;
     private readonly StatusStore statuses;
     private readonly IKubeApi kube;
@@ -32,6 +33,7 @@ public sealed class WriteBackWorker
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Action<V1Service> observed;
+    private int runningTimers;
 
     /// <param name="observed">Receives the Service the API server returned after a patch, so the tracker sees it before the watch does.</param>
     public WriteBackWorker(
@@ -75,11 +77,30 @@ public sealed class WriteBackWorker
         signal.Writer.TryWrite(true);
     }
 
+    /// <summary>Retry timers running (at most one per Service).</summary>
+    internal int PendingRetries => Volatile.Read(ref runningTimers);
+
     /// <summary>Drops what is remembered about a Service that is gone.</summary>
     public void Forget(string uid)
     {
         memories.TryRemove(uid, out _);
         retries.TryRemove(uid, out _);
+    }
+
+    /// <summary>
+    /// Forgets everything (a new leadership term starts from a fresh list): Services deleted while this
+    /// replica was not leading would otherwise stay remembered for good, as no tombstone reaches them.
+    /// </summary>
+    public void Reset()
+    {
+        lock (gate)
+        {
+            dirty.Clear();
+        }
+
+        memories.Clear();
+        retries.Clear();
+        retryTimers.Clear();
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -220,6 +241,15 @@ public sealed class WriteBackWorker
 
     private void ScheduleRetry(string uid, CancellationToken cancellationToken)
     {
+        // One timer per Service. Every pass that fails (a Service change, a feed change, a full resync)
+        // would otherwise start one more retry chain, and a write that keeps failing (no RBAC for
+        // events, say) would be retried ever more often.
+        var timer = new object();
+        if (!retryTimers.TryAdd(uid, timer))
+        {
+            return;
+        }
+
         var backoff = retries.GetOrAdd(uid, _ => new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)));
         TimeSpan delay;
         lock (backoff)
@@ -227,19 +257,28 @@ public sealed class WriteBackWorker
             delay = backoff.Next();
         }
 
-        _ = RetryLaterAsync(uid, delay, cancellationToken);
+        Interlocked.Increment(ref runningTimers);
+        _ = RetryLaterAsync(uid, timer, delay, cancellationToken);
     }
 
-    private async Task RetryLaterAsync(string uid, TimeSpan delay, CancellationToken cancellationToken)
+    private async Task RetryLaterAsync(string uid, object timer, TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
             await Task.Delay(delay, time, cancellationToken);
-            Enqueue(uid);
         }
         catch (OperationCanceledException)
         {
             // The term ended; the next leader starts from a fresh list.
+            return;
         }
+        finally
+        {
+            // Only this timer's entry: after a Reset the Service may already have a newer one.
+            retryTimers.TryRemove(KeyValuePair.Create(uid, timer));
+            Interlocked.Decrement(ref runningTimers);
+        }
+
+        Enqueue(uid);
     }
 }
