@@ -76,6 +76,47 @@ public sealed partial class DocumentationTests
         Assert.All(hostSettings.Where(h => example[h]?.GetValue<string>() is { Length: > 0 }), h => Assert.Equal($"`{example[h]}`", documented[h]));
     }
 
+    [Fact]
+    public void Docs_RelativeLinks_PointToAFileAndHeadingThatExist()
+    {
+        var pages = new[] { "README.md", "infra/functions/README.md", "relay/README.md" }
+            .Concat(Directory.EnumerateFiles(Repository.Path("docs"), "*.md").Select(f => "docs/" + System.IO.Path.GetFileName(f)))
+            .Where(p => File.Exists(Repository.Path(p)))
+            .ToArray();
+        Assert.Contains("docs/operations.md", pages);
+
+        var broken = new List<string>();
+        foreach (var page in pages)
+        {
+            foreach (Match link in MarkdownLink().Matches(Repository.Read(page)))
+            {
+                var target = link.Groups[1].Value;
+                if (target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var (file, anchor) = target.IndexOf('#', StringComparison.Ordinal) is var hash and >= 0 ? (target[..hash], target[(hash + 1)..]) : (target, "");
+                var path = file.Length == 0 ? Repository.Path(page) : System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Repository.Path(page))!, file));
+                if (!File.Exists(path) && !Directory.Exists(path))
+                {
+                    broken.Add($"{page}: {target} (no such file)");
+                }
+                else if (anchor.Length > 0 && path.EndsWith(".md", StringComparison.Ordinal)
+                    && !Heading().Matches(File.ReadAllText(path)).Select(h => Slug(h.Groups[1].Value)).Contains(anchor))
+                {
+                    broken.Add($"{page}: {target} (no such heading)");
+                }
+            }
+        }
+
+        Assert.Empty(broken);
+    }
+
+    /// <summary>GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens.</summary>
+    private static string Slug(string heading) =>
+        new string([.. heading.Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or ' ')]).Replace(' ', '-');
+
     /// <summary>Setting (first name in the first cell) → the default cell, from a markdown table of settings.</summary>
     private static Dictionary<string, string> SettingsTable(string section) =>
         SettingsRow().Matches(section).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim(), StringComparer.Ordinal);
@@ -141,6 +182,13 @@ public sealed partial class DocumentationTests
     /// <summary>A settings table row: the first backticked name of the first cell, and the second cell.</summary>
     [GeneratedRegex(@"(?m)^\| `([^`]+)`[^|]*\| ([^|]+)\|")]
     private static partial Regex SettingsRow();
+
+    /// <summary>An inline markdown link's target.</summary>
+    [GeneratedRegex(@"\]\(([^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"(?m)^#{1,6} (.+)$")]
+    private static partial Regex Heading();
 
     [GeneratedRegex(@"```bash\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex FirstCodeBlock();

@@ -18,10 +18,10 @@ namespace SakuraLb.Sakura.Wire;
     AllowTrailingCommas = true,
     Converters =
     [
-        typeof(LenientInt64Converter),
-        typeof(LenientNullableInt64Converter),
-        typeof(LenientInt32Converter),
-        typeof(LenientNullableInt32Converter),
+        typeof(LenientIntegerConverter<long>),
+        typeof(LenientNullableIntegerConverter<long>),
+        typeof(LenientIntegerConverter<int>),
+        typeof(LenientNullableIntegerConverter<int>),
         typeof(TolerantEnumConverter<Availability>),
         typeof(TolerantEnumConverter<InstanceStatus>),
     ])]

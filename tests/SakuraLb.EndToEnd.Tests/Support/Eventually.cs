@@ -5,7 +5,8 @@ internal static class Eventually
 {
     public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        // Monotonic: a wall-clock step (NTP) must neither end the wait early nor stretch it.
+        var started = TimeProvider.System.GetTimestamp();
         while (true)
         {
             var value = await read();
@@ -14,7 +15,7 @@ internal static class Eventually
                 return value;
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (TimeProvider.System.GetElapsedTime(started) > timeout)
             {
                 Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}; last value: {Describe(value)}");
             }

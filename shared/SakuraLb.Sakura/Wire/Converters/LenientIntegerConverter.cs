@@ -1,44 +1,50 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace SakuraLb.Sakura.Wire.Converters;
 
 /// <summary>
-/// Reads a 64-bit integer written either as a JSON number or as a numeric string (the API returns
+/// Reads an integer written either as a JSON number or as a numeric string (the API returns
 /// <c>Remark.Switch.ID</c> as a string and most other IDs as numbers). Writes a JSON number.
 /// </summary>
-public sealed class LenientInt64Converter : JsonConverter<long>
+public sealed class LenientIntegerConverter<T> : JsonConverter<T>
+    where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
 {
-    public override long Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadInteger(ref reader);
+
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        writer.WriteNumberValue(long.CreateChecked(value));
+
+    internal static T ReadInteger(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number))
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number)
+            && number >= long.CreateChecked(T.MinValue) && number <= long.CreateChecked(T.MaxValue))
         {
-            return number;
+            return T.CreateChecked(number);
         }
 
         if (reader.TokenType == JsonTokenType.String
-            && long.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+            && T.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
         {
             return parsed;
         }
 
-        throw new JsonException($"Expected an integer (number or numeric string), got {reader.TokenType}.");
+        throw new JsonException($"Expected a {typeof(T).Name} (a number or a numeric string), got {reader.TokenType}.");
     }
-
-    public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options) =>
-        writer.WriteNumberValue(value);
 }
 
 /// <summary>
-/// Nullable variant of <see cref="LenientInt64Converter"/>: <c>null</c> and <c>""</c> read as null
+/// Nullable variant of <see cref="LenientIntegerConverter{T}"/>: <c>null</c> and <c>""</c> read as null
 /// (the shared segment's subnet carries <c>"ID": null</c>).
 /// </summary>
-public sealed class LenientNullableInt64Converter : JsonConverter<long?>
+public sealed class LenientNullableIntegerConverter<T> : JsonConverter<T?>
+    where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
 {
     public override bool HandleNull => true;
 
-    public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Null
             || (reader.TokenType == JsonTokenType.String && string.IsNullOrWhiteSpace(reader.GetString())))
@@ -46,66 +52,14 @@ public sealed class LenientNullableInt64Converter : JsonConverter<long?>
             return null;
         }
 
-        return new LenientInt64Converter().Read(ref reader, typeof(long), options);
+        return LenientIntegerConverter<T>.ReadInteger(ref reader);
     }
 
-    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, T? value, JsonSerializerOptions options)
     {
         if (value is { } v)
         {
-            writer.WriteNumberValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
-}
-
-/// <summary>Reads a 32-bit integer written as a number or a numeric string; writes a number.</summary>
-public sealed class LenientInt32Converter : JsonConverter<int>
-{
-    public override int Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number))
-        {
-            return number;
-        }
-
-        if (reader.TokenType == JsonTokenType.String
-            && int.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
-        {
-            return parsed;
-        }
-
-        throw new JsonException($"Expected a 32-bit integer (number or numeric string), got {reader.TokenType}.");
-    }
-
-    public override void Write(Utf8JsonWriter writer, int value, JsonSerializerOptions options) =>
-        writer.WriteNumberValue(value);
-}
-
-/// <summary>Nullable variant of <see cref="LenientInt32Converter"/>: <c>null</c> and <c>""</c> read as null.</summary>
-public sealed class LenientNullableInt32Converter : JsonConverter<int?>
-{
-    public override bool HandleNull => true;
-
-    public override int? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.Null
-            || (reader.TokenType == JsonTokenType.String && string.IsNullOrWhiteSpace(reader.GetString())))
-        {
-            return null;
-        }
-
-        return new LenientInt32Converter().Read(ref reader, typeof(int), options);
-    }
-
-    public override void Write(Utf8JsonWriter writer, int? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumberValue(v);
+            writer.WriteNumberValue(long.CreateChecked(v));
         }
         else
         {
