@@ -65,6 +65,8 @@ internal sealed class CloudModel
                         throw new InvalidOperationException($"reservation conflict on {row.Address}");
                     }
 
+                    Require(!OtherInUse.Contains(row.Address), $"reserved {row.Address}, which a server on the switch uses");
+
                     Reservations.Remove(existing!);
                     Reservations.Add(row);
                 }
@@ -100,6 +102,8 @@ internal sealed class CloudModel
                 {
                     Require(lb.InstanceStatus == InstanceStatus.Up, "settings written to an appliance that is not up");
                     Require(s.SettingsHash == lb.SettingsHash, "stale settings hash");
+                    var taken = OtherInUse.Concat(LoadBalancers.Where(l => l.Id != lb.Id && l.SwitchId == lb.SwitchId).SelectMany(l => l.Addresses())).ToHashSet();
+                    Require(!s.Settings.Any(v => taken.Contains(v.VirtualIPAddress)), "settings moved the VIP onto an address in use");
                     return lb with { Vips = ToWire(s.Settings), SettingsHash = Hash(s.Settings) };
                 });
                 break;
