@@ -139,12 +139,9 @@ public static class IpAllocator
         IReadOnlySet<Ipv4Address> inUse,
         IReadOnlySet<Ipv4Address> reservedByOthers)
     {
-        if (!router.IsCandidate(requested))
+        if (NotAssignable(requested, router) is { } problem)
         {
-            return new ValidationProblem(
-                ReasonCodes.LoadBalancerIPUnavailable,
-                $"the requested load-balancer IP {requested} is not assignable in router {router.Name}: use an address in {router.AssignableRange} other than the gateway and router addresses",
-                "spec.loadBalancerIP");
+            return problem;
         }
 
         if (inUse.Contains(requested))
@@ -164,6 +161,21 @@ public static class IpAllocator
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why a requested VIP can never be used on <paramref name="router"/> (outside its assignable range, or one
+    /// of its reserved addresses), or null. Needs no cloud state, so the builder reports it with the spec errors.
+    /// </summary>
+    internal static ValidationProblem? NotAssignable(Ipv4Address requested, RouterNetwork router)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        return router.IsCandidate(requested)
+            ? null
+            : new ValidationProblem(
+                ReasonCodes.LoadBalancerIPUnavailable,
+                $"the requested load-balancer IP {requested} is not assignable in router {router.Name}: use an address in {router.AssignableRange} other than the gateway and router addresses",
+                "spec.loadBalancerIP");
     }
 
     private static List<Ipv4Address> Free(RouterNetwork router, Func<Ipv4Address, bool> usable, int wanted, IReadOnlyCollection<Ipv4Address> exclude)

@@ -1,4 +1,5 @@
 using SakuraLb.Model;
+using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 
@@ -24,12 +25,9 @@ public static class DesiredLoadBalancerBuilder
             errors.Add(routerProblem);
         }
 
-        if (router is not null && parsed.Spec?.RequestedVip is { } requested && !router.IsCandidate(requested))
+        if (router is not null && parsed.Spec?.RequestedVip is { } requested && IpAllocator.NotAssignable(requested, router) is { } unassignable)
         {
-            errors.Add(new ValidationProblem(
-                ReasonCodes.LoadBalancerIPUnavailable,
-                $"the requested load-balancer IP {requested} is not assignable in router {router.Name}: use an address in {router.AssignableRange} other than the gateway and router addresses",
-                "spec.loadBalancerIP"));
+            errors.Add(unassignable);
         }
 
         if (errors.Count > 0 || parsed.Spec is null || router is null)
