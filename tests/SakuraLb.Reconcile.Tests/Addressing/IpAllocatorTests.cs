@@ -203,6 +203,27 @@ public sealed class IpAllocatorTests
     }
 
     [Fact]
+    public void Choose_Property_RequestedVipFailsOnlyWhenUnusableOrTooFewOthersAreFree()
+    {
+        RequestGen.Where(r => r.RequestedVip is not null).Sample(request =>
+        {
+            var choice = IpAllocator.Choose(request);
+            var requested = request.RequestedVip!.Value;
+            var others = request.Reservations.Where(r => r.OwnerUid != request.OwnerUid).Select(r => r.Address).ToHashSet();
+            bool Free(Ipv4Address a) => !request.InUse.Contains(a) && !others.Contains(a);
+            var usable = request.Router.CandidateAddresses().Contains(requested) && Free(requested);
+            var freeForOwn = request.Router.CandidateAddresses().Count(a => a != requested && Free(a));
+            return choice.Problem?.Code switch
+            {
+                null => usable && freeForOwn >= request.OwnAddressCount,
+                ReasonCodes.LoadBalancerIPUnavailable => !usable,
+                ReasonCodes.AddressesExhausted => usable && freeForOwn < request.OwnAddressCount,
+                _ => false,
+            };
+        }, iter: 2000);
+    }
+
+    [Fact]
     public void Choose_Property_IsDeterministic()
     {
         RequestGen.Sample(request => IpAllocator.Choose(request).AsReservations(SwitchId, Uid).SequenceEqual(IpAllocator.Choose(request).AsReservations(SwitchId, Uid)), iter: 500);
