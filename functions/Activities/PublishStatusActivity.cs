@@ -32,7 +32,7 @@ public sealed record PublishInput(
 
 /// <summary>
 /// Writes the status row the feed serves. An unchanged status is not rewritten (a no-op pass makes no write);
-/// the first Ready records the time from first sight.
+/// the first Ready records the time from first sight; an unsettled status keeps the published ingress.
 /// </summary>
 public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics metrics, TimeProvider time, ILogger<PublishStatusActivity> logger)
 {
@@ -41,7 +41,12 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
         ArgumentNullException.ThrowIfNull(input);
         var now = time.GetUtcNow();
         var existing = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken);
-        var ingress = input.Interim && input.IngressIps.Count == 0 && existing is not null ? existing.Status.IngressIps : input.IngressIps;
+        // A progress report, or a pass that stopped early on the way to a running load balancer, says nothing
+        // about the address the load balancer already serves: it stays in the feed (as upstream keeps the last
+        // good address on failure) until a settled outcome replaces it. Only a removal may clear it unsettled.
+        var keepsIngress = input.IngressIps.Count == 0 && existing is not null
+            && (input.Interim || (!input.Settled && input.Phase is not (ServicePhase.Deleting or ServicePhase.Deleted)));
+        var ingress = keepsIngress ? existing!.Status.IngressIps : input.IngressIps;
         var status = StatusComposer.Compose(
             input.Uid, input.Namespace, input.Name, input.ResourceVersion, input.Phase, input.ReasonCode, input.Message,
             ingress, input.FinalizerReleasable, input.Warnings, now);
