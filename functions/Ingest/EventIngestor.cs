@@ -17,7 +17,7 @@ public sealed record EventsAccepted(int Version, int Accepted, int Stale, bool N
 /// <summary>
 /// Stores a validated batch and makes sure the right reconciles run. Everything is stored before any
 /// orchestration starts, so a reconcile never reads a half-stored batch; the caller answers 202 only after this
-/// returns. A changed Service starts its reconcile now; a node-set change starts, with a delay of
+/// returns. A changed Service, or a resent one no status reflects yet, starts its reconcile now; a node-set change starts, with a delay of
 /// <see cref="ReconcileOptions.NodeDebounce"/>, only the Services whose stored node fingerprint differs (the
 /// delayed start is pending, so later node batches coalesce into it).
 /// </summary>
@@ -38,8 +38,7 @@ public sealed class EventIngestor(
         var now = time.GetUtcNow();
 
         // The node set first: it is the only part that can be refused for its size (413), and a refused batch must
-        // leave nothing stored. Services stored before a 413 would come back from the relay as stale resends and
-        // never start their reconciles (only the resync timer would find them).
+        // leave nothing stored (the relay then sends the Services again without the node set).
         var nodeWrite = batch.Nodes is null ? null : await nodeSets.PutAsync(batch.ClusterId, batch.Nodes, now, cancellationToken);
         var writes = batch.Services.Count == 0
             ? []
@@ -47,6 +46,22 @@ public sealed class EventIngestor(
 
         var started = new List<string>();
         var changed = writes.Where(w => w.Outcome == DesiredWriteOutcome.Stored).Select(w => w.Uid).Distinct(StringComparer.Ordinal).ToList();
+        IReadOnlyList<StatusRecord>? statusList = null;
+        var stale = writes.Where(w => w.Outcome == DesiredWriteOutcome.Stale).ToList();
+        if (stale.Any(w => w.Resent))
+        {
+            // A resend of what is already stored (the relay's retry after a 503 or a lost answer, its periodic full
+            // snapshot) starts the reconcile when no status reflects that snapshot yet: a start that failed after
+            // the batch was stored would otherwise wait for the resync timer.
+            statusList = await statuses.ListAsync(batch.ClusterId, cancellationToken);
+            var reflected = statusList.ToDictionary(s => s.Uid, s => s.DesiredSeq, StringComparer.Ordinal);
+            changed.AddRange(stale
+                .Where(w => w.Resent && (!reflected.TryGetValue(w.Uid, out var seq) || seq < w.Seq))
+                .Select(w => w.Uid)
+                .Where(uid => !changed.Contains(uid, StringComparer.Ordinal))
+                .Distinct(StringComparer.Ordinal));
+        }
+
         foreach (var uid in changed)
         {
             var snapshot = batch.Services.Last(s => string.Equals(s.Uid, uid, StringComparison.Ordinal));
@@ -64,7 +79,7 @@ public sealed class EventIngestor(
         if (nodeWrite is { Outcome: NodeSetWriteOutcome.Stored, EligibleChanged: true })
         {
             var startAt = now + reconcileOptions.Value.NodeDebounce;
-            foreach (var status in await statuses.ListAsync(batch.ClusterId, cancellationToken))
+            foreach (var status in statusList ?? await statuses.ListAsync(batch.ClusterId, cancellationToken))
             {
                 // Only Services with real servers (an LB of their own, a valid spec) can be changed by nodes.
                 if (status.RealServerHash.Length == 0
@@ -79,15 +94,14 @@ public sealed class EventIngestor(
             }
         }
 
-        var stale = writes.Count(w => w.Outcome == DesiredWriteOutcome.Stale);
-        metrics.Snapshots("stored", writes.Count - stale);
-        metrics.Snapshots("stale", stale);
+        metrics.Snapshots("stored", writes.Count - stale.Count);
+        metrics.Snapshots("stale", stale.Count);
         var nodeOutcome = nodeWrite?.Outcome.ToString().ToLowerInvariant() ?? "absent";
-        logger.EventsAccepted(batch.ClusterId, writes.Count - stale, stale, nodeOutcome, started.Count);
+        logger.EventsAccepted(batch.ClusterId, writes.Count - stale.Count, stale.Count, nodeOutcome, started.Count);
         return new EventsAccepted(
             ProtocolVersion.Current,
-            writes.Count - stale,
-            stale,
+            writes.Count - stale.Count,
+            stale.Count,
             nodeWrite is { Outcome: not NodeSetWriteOutcome.Stale },
             started);
     }

@@ -26,6 +26,19 @@ public static class DesiredRules
     }
 
     /// <summary>
+    /// True when a candidate that does not replace the stored snapshot is that same snapshot sent again (same
+    /// resourceVersion, or a tombstone for a tombstone), not an older one.
+    /// </summary>
+    public static bool IsResend(ServiceSnapshot stored, ServiceSnapshot candidate)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(candidate);
+        return stored.Deleted
+            ? candidate.Deleted
+            : !candidate.Deleted && string.Equals(stored.ResourceVersion, candidate.ResourceVersion, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// What is stored for an accepted candidate: a tombstone keeps the stored spec (class, type, ports) so
     /// the Service's scope is still known when its cloud resources are cleaned up.
     /// </summary>

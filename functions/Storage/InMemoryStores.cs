@@ -48,7 +48,7 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
                 var stored = desired.GetValueOrDefault(key);
                 if (!DesiredRules.ShouldReplace(stored?.Snapshot, snapshot))
                 {
-                    results.Add(new DesiredWrite(snapshot.Uid, DesiredWriteOutcome.Stale, stored!.Seq));
+                    results.Add(new DesiredWrite(snapshot.Uid, DesiredWriteOutcome.Stale, stored!.Seq, DesiredRules.IsResend(stored.Snapshot, snapshot)));
                     continue;
                 }
 

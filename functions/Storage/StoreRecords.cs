@@ -20,7 +20,8 @@ public enum DesiredWriteOutcome
 }
 
 /// <summary>What happened to one snapshot of a batch.</summary>
-public sealed record DesiredWrite(string Uid, DesiredWriteOutcome Outcome, long Seq);
+/// <param name="Resent">Stale because it is the stored snapshot itself sent again (<see cref="DesiredRules.IsResend"/>).</param>
+public sealed record DesiredWrite(string Uid, DesiredWriteOutcome Outcome, long Seq, bool Resent = false);
 
 /// <summary>The cluster's node set and its bookkeeping.</summary>
 /// <param name="ContentHash">Hash of the whole set: an identical resend is not a change.</param>

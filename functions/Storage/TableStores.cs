@@ -95,7 +95,7 @@ public sealed class TableDesiredStore(TableStorage storage) : IDesiredStore
                 {
                     if (!DesiredRules.ShouldReplace(service?.Snapshot, snapshot))
                     {
-                        outcomes.Add((index, new DesiredWrite(snapshot.Uid, DesiredWriteOutcome.Stale, service!.Seq)));
+                        outcomes.Add((index, new DesiredWrite(snapshot.Uid, DesiredWriteOutcome.Stale, service!.Seq, DesiredRules.IsResend(service.Snapshot, snapshot))));
                         continue;
                     }
 

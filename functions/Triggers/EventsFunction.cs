@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -52,6 +53,13 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
         {
             logger.EventsNotStored(batch.ClusterId, ex.Message);
             return Problems.StorageUnavailable();
+        }
+        catch (RpcException ex)
+        {
+            // Stored, but a reconcile could not be started: the relay sends the batch again, and the resend starts
+            // every Service no status reflects yet (EventIngestor).
+            logger.RequestUnavailable(request.Method, request.Path, ex.Status.Detail);
+            return Problems.Unavailable("the durable task engine did not answer; send the request again");
         }
     }
 }

@@ -1,4 +1,5 @@
 using Azure;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -56,6 +57,11 @@ public sealed class ResyncFunction(
             // The batched pass reads the cloud; an outage or a refused credential is reported, not a 500.
             logger.RequestUnavailable(request.Method, request.Path, ex.Message);
             return Problems.Unavailable($"the Sakura API could not be read: {ex.Message}");
+        }
+        catch (RpcException ex)
+        {
+            logger.RequestUnavailable(request.Method, request.Path, ex.Status.Detail);
+            return Problems.Unavailable("the durable task engine did not answer; send the request again");
         }
 
         if (response is null)

@@ -147,6 +147,14 @@ public sealed class DesiredRulesTests
     public void ShouldReplace_Table(string stored, string candidate, bool tombstone, bool expected) =>
         Assert.Equal(expected, DesiredRules.ShouldReplace(Svc(stored), Svc(candidate, tombstone)));
 
+    [Theory]
+    [InlineData("6", false, "6", false, true)]
+    [InlineData("6", false, "5", false, false)]
+    [InlineData("6", true, "", true, true)]
+    [InlineData("6", true, "6", false, false)]
+    public void IsResend_SameSnapshotAgain_NotAnOlderOne(string stored, bool storedDeleted, string candidate, bool candidateDeleted, bool expected) =>
+        Assert.Equal(expected, DesiredRules.IsResend(Svc(stored, storedDeleted), Svc(candidate, candidateDeleted)));
+
     [Fact]
     public void ShouldReplace_LiveAfterTombstone_IsRefused() =>
         Assert.False(DesiredRules.ShouldReplace(Svc("5", deleted: true), Svc("9")));

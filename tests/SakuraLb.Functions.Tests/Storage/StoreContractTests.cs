@@ -31,6 +31,7 @@ public abstract class StoreContractTests
 
         Assert.Equal([(DesiredWriteOutcome.Stored, 1L)], first.Select(w => (w.Outcome, w.Seq)));
         Assert.Equal([DesiredWriteOutcome.Stale, DesiredWriteOutcome.Stale], stale.Select(w => w.Outcome));
+        Assert.Equal([(false, 1L), (true, 1L)], stale.Select(w => (w.Resent, w.Seq)));
         Assert.Equal([(DesiredWriteOutcome.Stored, 2L)], newer.Select(w => (w.Outcome, w.Seq)));
         var stored = await desired.GetAsync(cluster, uid, default);
         Assert.Equal(("6", 2L, T0, T0.AddSeconds(2)), (stored!.Snapshot.ResourceVersion, stored.Seq, stored.FirstSeenAt, stored.UpdatedAt));

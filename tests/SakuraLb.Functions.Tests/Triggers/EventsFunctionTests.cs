@@ -66,6 +66,33 @@ public sealed class EventsFunctionTests
         Assert.Empty(harness.Starts());
     }
 
+    [Fact]
+    public async Task Events_ResendOfASnapshotItsStatusReflects_StartsNothing()
+    {
+        // The relay's periodic full snapshot sends every Service again: only one no status reflects yet is started.
+        using var harness = FunctionHarness.Create();
+        var service = Snapshots.Service(Snapshots.NewUid(), "a", [80], "7");
+        await RunAsync(harness, SignedRequests.Events(Batch([service])));
+        var stored = await harness.Get<IDesiredStore>().GetAsync(FunctionHarness.ClusterId, service.Uid, default);
+        await harness.Get<IStatusStore>().PutAsync(
+            new StatusRecord
+            {
+                ClusterId = FunctionHarness.ClusterId,
+                Status = new ServiceStatus { Uid = service.Uid, Namespace = service.Namespace, Name = service.Name, Phase = ServicePhase.Ready },
+                DesiredSeq = stored!.Seq,
+                Settled = true,
+            },
+            default);
+        harness.Client.ClearReceivedCalls();
+
+        var (status, body) = await RunAsync(harness, SignedRequests.Events(Batch([service])));
+
+        Assert.Equal(202, status);
+        Assert.Equal((0, 1), ((int)body!["accepted"]!, (int)body["stale"]!));
+        Assert.Empty(body["reconciling"]!.AsArray());
+        Assert.Empty(harness.Starts());
+    }
+
     public static TheoryData<string, int, string> Unauthenticated => new()
     {
         { "unsigned", 401, "missing" },

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Azure;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.DurableTask;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using SakuraLb.Functions.Storage;
@@ -76,6 +78,43 @@ public sealed class OutageTests
         AssertUnavailable(await CallAsync(harness, "events"), "send the request again");
 
         Assert.Empty(harness.Starts());
+    }
+
+    /// <summary>The engine refuses the first start (as the host's gRPC endpoint does when it cannot reach the task hub).</summary>
+    private static void EngineDownOnce(FunctionHarness harness)
+    {
+        var calls = 0;
+        harness.Client.ScheduleNewOrchestrationInstanceAsync(default(TaskName), default, default, default).ReturnsForAnyArgs(
+            _ => Interlocked.Increment(ref calls) == 1
+                ? Task.FromException<string>(new RpcException(new Status(StatusCode.Unavailable, "task hub not reachable (test)")))
+                : Task.FromResult("started"));
+    }
+
+    [Fact]
+    public async Task Events_EngineUnreachableAfterStoring_Is503_AndTheRelaysResendStartsTheReconcile()
+    {
+        using var harness = FunctionHarness.Create();
+        EngineDownOnce(harness);
+        var service = Snapshots.Service(Snapshots.NewUid(), "web", [80]);
+        var body = ModelJson.SerializeToUtf8Bytes(new EventBatch { ClusterId = FunctionHarness.ClusterId, SentAt = DateTimeOffset.UtcNow, Services = [service] });
+
+        AssertUnavailable(await CallAsync(harness, "events", SignedRequests.Events(body)), "durable task engine");
+        var (status, resent) = await CallAsync(harness, "events", SignedRequests.Events(body));
+
+        Assert.Equal(202, status);
+        Assert.Equal((0, 1), ((int)resent["accepted"]!, (int)resent["stale"]!));
+        Assert.Equal(["svc-" + service.Uid], resent["reconciling"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(["svc-" + service.Uid, "svc-" + service.Uid], harness.Starts().Select(s => s.InstanceId));
+    }
+
+    [Fact]
+    public async Task Resync_EngineUnreachable_Is503()
+    {
+        using var harness = FunctionHarness.Create();
+        EngineDownOnce(harness);
+        await harness.Get<IDesiredStore>().PutAsync(FunctionHarness.ClusterId, [Snapshots.Service(Snapshots.NewUid(), "web", [80]) with { Namespace = "shop" }], DateTimeOffset.UtcNow, default);
+
+        AssertUnavailable(await CallAsync(harness, "resync", SignedRequests.Resync(ResyncBody("shop", "web"))), "durable task engine");
     }
 
     [Fact]
