@@ -39,6 +39,18 @@ internal sealed class EnsurePlanner
         var primary = ChoosePrimary(alive);
         var extras = alive.Where(l => l != primary).ToList();
 
+        var held = Mine();
+        if (primary is null
+            && !held.Any(h => h.SwitchId == router.SwitchId && h.Role == AddressRole.Vip)
+            && failed.Where(OnRouterSwitch).SelectMany(Planner.VipsOf).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() is { } failedVip)
+        {
+            // The Service holds no VIP (the original CCM's appliance, or a store started afresh): reserve the failed
+            // appliance's before deleting it, so it stays the Service's even when no replacement can be created yet.
+            List<AddressReservation> protect = [new(router.SwitchId, failedVip, input.ServiceUid, AddressRole.Vip)];
+            AddReserve(protect, held);
+            held = Holding(held, protect);
+        }
+
         foreach (var lb in failed)
         {
             warnings.Add(new ValidationProblem(ReasonCodes.LoadBalancerFailed, $"load balancer {lb.Name} ({lb.Id}) reports Availability failed; it is deleted and created again"));
@@ -47,7 +59,7 @@ internal sealed class EnsurePlanner
 
         if (primary is null)
         {
-            return Create(failed, extras, Mine(), failed.Count > 0 ? ReasonCodes.Recreating : ReasonCodes.Provisioning);
+            return Create(failed, extras, held, failed.Count > 0 ? ReasonCodes.Recreating : ReasonCodes.Provisioning);
         }
 
         var current = CurrentVip(primary);
@@ -198,7 +210,7 @@ internal sealed class EnsurePlanner
     {
         var held = Mine();
         var protect = new List<AddressReservation>();
-        if ((primary.SwitchId ?? router.SwitchId) == router.SwitchId)
+        if (OnRouterSwitch(primary))
         {
             // Hold the running appliance's addresses while it is gone, so the VIP survives the recreate.
             var current = CurrentVip(primary);
@@ -211,7 +223,7 @@ internal sealed class EnsurePlanner
             }
         }
 
-        var heldAfter = held.Where(h => !protect.Any(p => p.SwitchId == h.SwitchId && p.Address == h.Address)).Concat(protect).ToList();
+        var heldAfter = Holding(held, protect);
         List<ObservedLoadBalancer> replaced = [.. failed, primary];
         var allocation = Allocate(replaced, heldAfter);
         blocked = allocation.Problem;
@@ -294,6 +306,12 @@ internal sealed class EnsurePlanner
         AddRelease(needed, held);
         return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {desired.Name} is up with VIP {vip}, {desired.RealServers.Count} real servers", [vip.ToString()]);
     }
+
+    private bool OnRouterSwitch(ObservedLoadBalancer lb) => (lb.SwitchId ?? router.SwitchId) == router.SwitchId;
+
+    /// <summary>The rows held once <paramref name="protect"/> is reserved (a protected row replaces a held one at its address).</summary>
+    private static List<AddressReservation> Holding(List<AddressReservation> held, List<AddressReservation> protect) =>
+        [.. held.Where(h => !protect.Any(p => p.SwitchId == h.SwitchId && p.Address == h.Address)).Concat(protect)];
 
     private void TearDownExtras(List<ObservedLoadBalancer> extras)
     {

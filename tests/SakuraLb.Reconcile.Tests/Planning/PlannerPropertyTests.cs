@@ -232,6 +232,46 @@ public sealed class PlannerPropertyTests
     }
 
     [Fact]
+    public void Plan_Property_TheVipOfTheServicesApplianceSurvivesEveryChange()
+    {
+        // Only the VIP the appliance shows is known to be the Service's: no requested VIP, no reservations
+        // of the Service's own pointing elsewhere, no second appliance competing for the ingress.
+        // Built directly rather than filtered: a Where this narrow runs out of tries.
+        var gen =
+            from scenario in ScenarioGen
+            from lb in ExistingGen.Select(e => e.Owner == Owner.Foreign ? e with { Owner = Owner.Ours } : e)
+            select scenario with
+            {
+                Intent = ServiceIntent.Ensure,
+                Lb = lb,
+                Duplicate = null,
+                RequestedOffset = null,
+                Reservations = [.. scenario.Reservations.Where(r => !r.Mine)],
+            };
+        var checkedStates = 0;
+        gen.Sample(s =>
+        {
+            var before = Setup(s).Cloud.LoadBalancers.SingleOrDefault();
+            if (before is null)
+            {
+                return true;
+            }
+
+            Interlocked.Increment(ref checkedStates);
+            var vip = before.VipAddresses().Single().ToString();
+            Converges(s, out var outcome);
+
+            // A failed appliance that cannot be replaced (an HA pair needs one more free address) is gone, but
+            // its VIP stays reserved for the Service.
+            return outcome.Phase == ServicePhase.Failed
+                ? outcome.ReasonCode is ReasonCodes.AddressesExhausted or ReasonCodes.VridExhausted
+                : outcome.IngressIps.SequenceEqual([vip]);
+        }, iter: 1000);
+
+        Assert.True(checkedStates >= 500, $"only {checkedStates} states had an appliance of the Service");
+    }
+
+    [Fact]
     public void Plan_Property_IsDeterministic()
     {
         ScenarioGen.Sample(s =>

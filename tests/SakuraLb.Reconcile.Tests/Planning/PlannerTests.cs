@@ -188,6 +188,30 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_FailedLoadBalancerWithoutReservationsThatCannotBeReplaced_KeepsItsVipReserved()
+    {
+        // No reservation rows (the original CCM's appliance, or a store started afresh) and no room for the
+        // HA pair that replaces it: the failed appliance goes, its VIP must not go with it.
+        var cloud = Converged(BuildDesired(workers: 2));
+        var failed = Single(cloud) with { Availability = ApplianceAvailability.Failed, InstanceStatus = InstanceStatus.Down };
+        cloud.LoadBalancers[0] = failed;
+        cloud.Reservations.Clear();
+        foreach (var a in Router.CandidateAddresses().Where(a => !failed.Addresses().Contains(a)))
+        {
+            cloud.OtherInUse.Add(a);
+        }
+
+        var plan = PlanEnsure(cloud, BuildDesired(Service(Ours(("load-balancer-ha", "true"))), workers: 2));
+
+        Assert.Equal(ReasonCodes.AddressesExhausted, plan.Outcome.ReasonCode);
+        Assert.Equal(["ReserveAddresses", "DeleteLoadBalancer"], Kinds(plan));
+        Assert.Contains(new AddressReservation(SwitchId, Ip("203.0.113.101"), Uid, AddressRole.Vip), ((ReserveAddresses)plan.Steps[0]).Addresses);
+        cloud.Apply(plan);
+        Assert.Empty(cloud.LoadBalancers);
+        Assert.Contains(cloud.Reservations, r => r.Address == Ip("203.0.113.101") && r.OwnerUid == Uid && r.Role == AddressRole.Vip);
+    }
+
+    [Fact]
     public void Plan_Migrating_WaitsAndReplans()
     {
         var cloud = Converged();
