@@ -17,7 +17,7 @@ using SakuraLb.Sakura;
 namespace SakuraLb.Functions.Triggers;
 
 /// <summary>
-/// <c>POST /api/resync</c>: one Service (namespace + name) is reconciled now, unconditionally; a namespace or
+/// <c>POST /api/resync</c>: one Service (namespace + name; every UID known under that name) is reconciled now, unconditionally; a namespace or
 /// the whole cluster gets the timer's batched pass, which starts reconciles only where something is behind or
 /// drifted. The answer lists the instances started (or already running) and the Services concerned.
 /// </summary>
@@ -87,19 +87,27 @@ public sealed class ResyncFunction(
             return new ResyncResponse { StartedInstanceIds = report.Started, Services = report.Services };
         }
 
-        var service = (await desired.ListAsync(settings.ClusterId, cancellationToken))
-            .FirstOrDefault(s => string.Equals(s.Snapshot.Namespace, body.Namespace, StringComparison.Ordinal)
-                && string.Equals(s.Snapshot.Name, body.Name, StringComparison.Ordinal));
-        if (service is null)
+        // A Service deleted and created again under its name is two UIDs (the old one kept until its removal is
+        // done and retained): both are reconciled, so a stuck removal is retried too, and the live one is never
+        // missed because the old row happened to come first.
+        var services = (await desired.ListAsync(settings.ClusterId, cancellationToken))
+            .Where(s => string.Equals(s.Snapshot.Namespace, body.Namespace, StringComparison.Ordinal)
+                && string.Equals(s.Snapshot.Name, body.Name, StringComparison.Ordinal))
+            .ToList();
+        if (services.Count == 0)
         {
             return null;
         }
 
-        await starter.EnsureReconcileAsync(client, settings.ClusterId, service.Uid, null, cancellationToken);
+        foreach (var service in services)
+        {
+            await starter.EnsureReconcileAsync(client, settings.ClusterId, service.Uid, null, cancellationToken);
+        }
+
         return new ResyncResponse
         {
-            StartedInstanceIds = [TaskNames.ReconcileInstanceId(service.Uid)],
-            Services = [new ServiceReference(service.Uid, service.Snapshot.Namespace, service.Snapshot.Name)],
+            StartedInstanceIds = [.. services.Select(s => TaskNames.ReconcileInstanceId(s.Uid))],
+            Services = [.. services.Select(s => new ServiceReference(s.Uid, s.Snapshot.Namespace, s.Snapshot.Name))],
         };
     }
 }

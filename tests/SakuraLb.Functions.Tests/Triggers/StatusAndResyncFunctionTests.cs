@@ -77,6 +77,23 @@ public sealed class ResyncFunctionTests
         Assert.Equal("svc-" + service.Uid, Assert.Single(harness.Starts()).InstanceId);
     }
 
+    [Fact]
+    public async Task Resync_ServiceDeletedAndCreatedAgainUnderItsName_StartsBothUids()
+    {
+        using var harness = FunctionHarness.Create();
+        var old = Snapshots.Service(Snapshots.NewUid(), "web", [80], "3", ns: "shop");
+        var again = Snapshots.Service(Snapshots.NewUid(), "web", [80], "9", ns: "shop");
+        var other = Snapshots.Service(Snapshots.NewUid(), "api", [80], "5", ns: "shop");
+        await harness.Get<IDesiredStore>().PutAsync(FunctionHarness.ClusterId, [Snapshots.Tombstone(old), again, other], DateTimeOffset.UtcNow, default);
+
+        var (status, body) = await PostAsync(harness, """{"version":1,"clusterId":"c-test","namespace":"shop","name":"web"}""");
+
+        Assert.Equal(202, status);
+        string[] expected = [.. new[] { "svc-" + old.Uid, "svc-" + again.Uid }.Order(StringComparer.Ordinal)];
+        Assert.Equal(expected, body!["startedInstanceIds"]!.AsArray().Select(n => (string)n!).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, harness.Starts().Select(s => s.InstanceId!).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("""{"version":1,"clusterId":"c-test","namespace":"shop","name":"nope"}""", 404, "not-found")]
     [InlineData("""{"version":1,"clusterId":"c-test","name":"web"}""", 400, "invalid-request")]
