@@ -42,7 +42,8 @@ internal sealed class EnsurePlanner
         var held = Mine();
         if (primary is null
             && !held.Any(h => h.SwitchId == router.SwitchId && h.Role == AddressRole.Vip)
-            && failed.Where(OnRouterSwitch).SelectMany(Planner.VipsOf).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() is { } failedVip)
+            && failed.Where(OnRouterSwitch).SelectMany(Planner.VipsOf).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() is { } failedVip
+            && !OthersReservedOn(router.SwitchId).Contains(failedVip))
         {
             // The Service holds no VIP (the original CCM's appliance, or a store started afresh): reserve the failed
             // appliance's before deleting it, so it stays the Service's even when no replacement can be created yet.

@@ -212,6 +212,23 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_FailedLoadBalancerWhoseVipAnotherServiceReserved_IsStillReplaced()
+    {
+        // A reservation the Service cannot take must not stop the failed appliance from being replaced.
+        var cloud = Converged();
+        cloud.LoadBalancers[0] = Single(cloud) with { Availability = ApplianceAvailability.Failed, InstanceStatus = InstanceStatus.Down };
+        cloud.Reservations.Clear();
+        cloud.Reservations.Add(new AddressReservation(SwitchId, Ip("203.0.113.101"), "other", AddressRole.Vip));
+
+        var plan = PlanEnsure(cloud);
+
+        Assert.DoesNotContain(plan.Steps.OfType<ReserveAddresses>().SelectMany(r => r.Addresses), r => r.Address == Ip("203.0.113.101"));
+        Assert.NotEqual(Ip("203.0.113.101"), plan.Steps.OfType<CreateLoadBalancer>().Single().Spec.Vip);
+        cloud.Apply(plan);
+        Assert.Empty(PlanEnsure(cloud).Steps);
+    }
+
+    [Fact]
     public void Plan_Migrating_WaitsAndReplans()
     {
         var cloud = Converged();
