@@ -249,6 +249,17 @@ public sealed class ClusterResync(
         var cluster = settings.ClusterId;
         foreach (var service in all)
         {
+            // A Service that left our class before its first reconcile (class mode) is never reconciled and never
+            // gets a status: without this its tombstone would stay in the table for good.
+            if (!statuses.ContainsKey(service.Uid)
+                && service.Snapshot.Deleted
+                && now - service.UpdatedAt > options.DeletedStatusRetention
+                && ServiceScope.Classify(service.Snapshot, settings, previouslyManaged: false) == ServiceIntent.Ignore)
+            {
+                await desiredStore.DeleteAsync(cluster, service.Uid, service.Seq, cancellationToken);
+                continue;
+            }
+
             if (statuses.TryGetValue(service.Uid, out var status)
                 && status.Status.Phase == ServicePhase.Deleted
                 && status.Settled

@@ -165,6 +165,30 @@ public sealed class ResyncScenarioTests
     }
 
     [Fact]
+    public async Task Purge_TombstoneOfAServiceNeverInScope_IsDroppedAfterTheRetentionNotBefore()
+    {
+        // Class mode: a Service that lost our class (its type left LoadBalancer) before its first reconcile.
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Controller:LoadBalancerClass"] = "sakura.cloud/lb",
+            ["Controller:DeletedStatusRetention"] = "00:10:00",
+        });
+        var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);
+        var old = Snapshots.Service(Snapshots.NewUid(), "old", [80]) with { Type = "ClusterIP" };
+        var recent = Snapshots.Service(Snapshots.NewUid(), "recent", [80]) with { Type = "ClusterIP" };
+        var live = Snapshots.Service(Snapshots.NewUid(), "live", [80]) with { Type = "ClusterIP" };
+        await app.Desired.PutAsync(app.ClusterId, [old, Snapshots.Tombstone(old), live], hourAgo, default);
+        await app.Desired.PutAsync(app.ClusterId, [recent, Snapshots.Tombstone(recent)], DateTimeOffset.UtcNow, default);
+
+        var report = await app.ResyncAsync();
+
+        Assert.Empty(report.Started);
+        Assert.Equal(
+            new[] { live.Uid, recent.Uid }.Order(StringComparer.Ordinal),
+            (await app.Desired.ListAsync(app.ClusterId, default)).Select(s => s.Uid).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Orphan_BeforeTheRelayHasReportedAnything_IsNeitherRecordedNorDeleted()
     {
         // A fresh storage account knows no Service: every load balancer of the cluster would look orphaned.
