@@ -183,6 +183,24 @@ public sealed class LocalFunctionHostTests(LocalFunctionHostFixture fixture) : I
         Assert.Contains("Controller:ClusterId is required.", ex.Problems);
     }
 
+    [Theory]
+    [InlineData("Reconcile:PollInterval", "abc", "System.TimeSpan")]
+    [InlineData("Reconcile:MaxPasses", "x", "System.Int32")]
+    [InlineData("Controller:DefaultHighAvailability", "maybe", "System.Boolean")]
+    public async Task StartAsync_SettingOfTheWrongType_NamesTheSettingAndItsValue(string key, string value, string type)
+    {
+        var settings = new Dictionary<string, string?>(SandboxSystem.FunctionSettings(new SandboxOptions(), fixture.Simulator.ApiRoot, Secret))
+        {
+            [key] = value,
+        };
+
+        var ex = await Assert.ThrowsAsync<FunctionSettingsException>(() =>
+            LocalFunctionHost.StartAsync(new LocalFunctionHostOptions { FunctionKey = Key, Settings = settings }));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.Contains($"'{value}' at '{key}' to type '{type}'", problem, StringComparison.Ordinal);
+    }
+
     /// <summary>How many load-balancer searches (GET /appliance) the simulator has answered since it started.</summary>
     private async Task<int> ClusterLoadBalancerSearchesAsync()
     {

@@ -89,6 +89,18 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task FunctionSettingOfTheWrongType_NamesItAndExitsWithUsageCode()
+    {
+        using var stderr = new StringWriter();
+
+        var exitCode = await SandboxCli.RunAsync(
+            ["--kube-port", "0", "--sakura-port", "0", "--set", "Reconcile__PollInterval=abc"], TextWriter.Null, stderr, CancellationToken.None, logToConsole: false);
+
+        Assert.Equal(SandboxCli.ExitUsage, exitCode);
+        Assert.Contains("sandbox: function app setting: Failed to convert configuration value 'abc' at 'Reconcile:PollInterval'", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Process_Sigterm_StopsEverythingAndExitsZero()
     {
         var info = new ProcessStartInfo("dotnet")

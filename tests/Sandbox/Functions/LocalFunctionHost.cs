@@ -18,7 +18,10 @@ using SakuraLb.Sakura.Http;
 
 namespace Sandbox.Functions;
 
-/// <summary>The app's start-up validation refused its settings; every problem of every options section.</summary>
+/// <summary>
+/// The app refused its settings at start-up: every problem of every options section, or the one value the
+/// configuration binder could not convert to its setting's type.
+/// </summary>
 public sealed class FunctionSettingsException(IReadOnlyList<string> problems)
     : Exception("Invalid function app settings: " + string.Join(" ", problems))
 {
@@ -30,6 +33,11 @@ public sealed class FunctionSettingsException(IReadOnlyList<string> problems)
         OptionsValidationException single => new FunctionSettingsException([.. single.Failures]),
         AggregateException many when many.InnerExceptions.Count > 0 && many.InnerExceptions.All(e => e is OptionsValidationException) =>
             new FunctionSettingsException([.. many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)]),
+
+        // A value of the wrong type ("abc" for a TimeSpan) fails in the binder, before any validator runs, with
+        // "Failed to convert configuration value 'abc' at 'Reconcile:PollInterval' to type 'System.TimeSpan'."
+        // around the type converter's FormatException or ArgumentException.
+        InvalidOperationException { InnerException: FormatException or ArgumentException } binding => new FunctionSettingsException([binding.Message]),
         _ => null,
     };
 }
