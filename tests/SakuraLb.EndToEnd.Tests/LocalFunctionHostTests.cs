@@ -187,6 +187,7 @@ public sealed class LocalFunctionHostTests(LocalFunctionHostFixture fixture) : I
     [InlineData("Reconcile:PollInterval", "abc", "System.TimeSpan")]
     [InlineData("Reconcile:MaxPasses", "x", "System.Int32")]
     [InlineData("Controller:DefaultHighAvailability", "maybe", "System.Boolean")]
+    [InlineData("Storage:Mode", "Bogus", "SakuraLb.Functions.Options.StorageMode")]
     public async Task StartAsync_SettingOfTheWrongType_NamesTheSettingAndItsValue(string key, string value, string type)
     {
         var settings = new Dictionary<string, string?>(SandboxSystem.FunctionSettings(new SandboxOptions(), fixture.Simulator.ApiRoot, Secret))

@@ -132,7 +132,16 @@ public sealed class LocalFunctionHost : IAsyncDisposable
 
         // One Sakura request budget per host, as one Functions host process has (the default is per process).
         builder.Services.AddSingleton(new SakuraRateLimiterRegistry());
-        builder.Services.AddSakuraLbFunctions(builder.Configuration);
+        try
+        {
+            // The composition root binds Storage:Mode itself to choose the stores, so a wrongly typed value fails here.
+            builder.Services.AddSakuraLbFunctions(builder.Configuration);
+        }
+        catch (Exception ex) when (FunctionSettingsException.From(ex) is { } settings)
+        {
+            throw settings;
+        }
+
         builder.Services.AddMvcCore();
 
         var late = new LateServiceProvider();
