@@ -22,16 +22,22 @@ public sealed class FaultScenarioTests
                 s.AddHttpClient(Sakura.ServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<LoseFirstCreateResponse>();
             });
         // Rules are tried in order and the first answering one wins, so the creation failure comes last: it then
-        // marks the first create that got through, which is also the first create to succeed.
+        // marks the first create that got through. The counted 423 makes sure one update meets "locked" whatever
+        // order the three reconciles' requests take (the random rules depend on that order).
         await app.Sim.FaultsAsync(
             new JsonObject { ["path"] = "*", ["status"] = 503, ["probability"] = 0.3 },
+            new JsonObject { ["method"] = "PUT", ["path"] = "/appliance/*", ["status"] = 423, ["count"] = 1 },
             new JsonObject { ["method"] = "PUT", ["path"] = "/appliance/*", ["status"] = 423, ["probability"] = 0.3 },
             new JsonObject { ["method"] = "PUT", ["path"] = "/appliance/*/config", ["status"] = 409, ["errorCode"] = "still_creating", ["count"] = 2 },
             new JsonObject { ["method"] = "GET", ["path"] = "/appliance/*", ["status"] = 404, ["count"] = 2 },
             new JsonObject { ["method"] = "POST", ["path"] = "/appliance", ["action"] = "failCreation", ["count"] = 1 });
         var services = Enumerable.Range(0, 3).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80, 443])).ToList();
 
-        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
+        // One Service first, until its create got through: concurrent creates may answer in another order than
+        // the simulator processed them, and the handler must know which create the simulator failed.
+        await app.PostEventsAsync([services[0]], Snapshots.DefaultNodes());
+        await Poll.UntilAsync(() => Task.FromResult(lost.FailedName), name => name is not null, "the first create to get through");
+        await app.PostEventsAsync([.. services.Skip(1)]);
         var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
         foreach (var service in services)
         {
