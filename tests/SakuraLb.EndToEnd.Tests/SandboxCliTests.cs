@@ -36,6 +36,20 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DemoExit_StoppedBeforeTheExternalIp_ExitsWithDemoFailed()
+    {
+        using var stop = new CancellationTokenSource();
+        using var stdout = new CancelOnLine("demo: created", stop);
+
+        var exitCode = await SandboxCli.RunAsync(["--demo", "--exit", "--kube-port", "0", "--sakura-port", "0"], stdout, TextWriter.Null, stop.Token, logToConsole: false);
+
+        output.WriteLine(stdout.ToString());
+        Assert.Equal(SandboxCli.ExitDemoFailed, exitCode);
+        Assert.Contains("demo: stopped before the EXTERNAL-IP appeared.", stdout.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("demo: EXTERNAL-IP", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadArguments_ExitWithUsageCodeAndEveryProblem()
     {
         using var stdout = new StringWriter();
@@ -147,6 +161,21 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
             {
                 process.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    /// <summary>Stdout that asks the program to stop (as Ctrl-C does) once it writes a line starting with the prefix.</summary>
+    private sealed class CancelOnLine(string prefix, CancellationTokenSource stop) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
+    {
+        public override Task WriteLineAsync(string? value)
+        {
+            var written = base.WriteLineAsync(value);
+            if (value?.StartsWith(prefix, StringComparison.Ordinal) == true)
+            {
+                stop.Cancel();
+            }
+
+            return written;
         }
     }
 

@@ -17,7 +17,7 @@ void OnSignal(PosixSignalContext context)
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 var exitCode = await SandboxCli.RunAsync(args, Console.Out, Console.Error, stop.Token);
-if (exitCode == SandboxCli.ExitOk && stop.IsCancellationRequested)
+if (exitCode != SandboxCli.ExitUsage && stop.IsCancellationRequested)
 {
     Console.WriteLine("Stopped.");
 }

@@ -107,7 +107,19 @@ public static class SandboxCli
         var kubectl = "kubectl --server " + system.KubeServer;
         await stdout.WriteLineAsync($"demo: created Service {Demo.Namespace}/{Demo.ServiceName} (ports 80 and 443); waiting for its EXTERNAL-IP...");
         await stdout.FlushAsync(CancellationToken.None);
-        var (ip, elapsed) = await Demo.RunAsync(system.Kube, options.DemoTimeout, stop);
+        (string? Ip, TimeSpan Elapsed) result;
+        try
+        {
+            result = await Demo.RunAsync(system.Kube, options.DemoTimeout, stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A smoke test stopped early (Ctrl-C, or a CI timeout's SIGTERM) has not seen the EXTERNAL-IP: it must not pass.
+            await stdout.WriteLineAsync("demo: stopped before the EXTERNAL-IP appeared.");
+            return ExitDemoFailed;
+        }
+
+        var (ip, elapsed) = result;
         if (ip is null)
         {
             await stdout.WriteLineAsync(string.Create(

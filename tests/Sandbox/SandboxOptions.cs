@@ -56,7 +56,7 @@ public sealed record SandboxOptions
           --sakura-time-scale X    simulator clock: 1 realistic, 0.02 (default) 50x faster, 0 immediate
           --resync-interval S      seconds between runs of the function app's timer (default 60)
           --demo                   create the Service default/demo and print its EXTERNAL-IP
-          --exit                   with --demo: exit once the EXTERNAL-IP is there (exit code 0), or 1 after 2 minutes
+          --exit                   with --demo: exit once the EXTERNAL-IP is there (exit code 0), or 1 after 2 minutes or when stopped first
           --set KEY=VALUE          a function app setting, e.g. --set Controller:DefaultHighAvailability=true (repeatable)
           --verbose                debug logs
           -h, --help               this text
