@@ -50,6 +50,22 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DemoExit_ClusterIdAndHmacSecretSet_TheRelayFollowsAndTheDemoWorks()
+    {
+        using var stdout = new StringWriter();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var exitCode = await SandboxCli.RunAsync(
+            ["--demo", "--exit", "--kube-port", "0", "--sakura-port", "0", "--set", "Controller__ClusterId=dev-cluster", "--set", "Ingest:HmacSecret=" + new string('s', 40)],
+            stdout, TextWriter.Null, deadline.Token, logToConsole: false);
+
+        output.WriteLine(stdout.ToString());
+        Assert.Equal(SandboxCli.ExitOk, exitCode);
+        Assert.Contains("Sakura LB sandbox is running (cluster \"dev-cluster\")", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"demo: EXTERNAL-IP 203\.0\.113\.\d+ after", stdout.ToString());
+    }
+
+    [Fact]
     public async Task BadArguments_ExitWithUsageCodeAndEveryProblem()
     {
         using var stdout = new StringWriter();

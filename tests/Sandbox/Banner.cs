@@ -6,7 +6,7 @@ namespace Sandbox;
 /// <summary>What the sandbox prints once everything runs: where each part is and what to type next.</summary>
 public static class Banner
 {
-    public static string Render(string kubeServer, string sakuraServer, Uri functionApi, Uri relayUrl, IReadOnlyList<string> workers, double sakuraTimeScale)
+    public static string Render(string clusterId, string kubeServer, string sakuraServer, Uri functionApi, Uri relayUrl, IReadOnlyList<string> workers, double sakuraTimeScale)
     {
         ArgumentNullException.ThrowIfNull(workers);
         var clock = sakuraTimeScale switch
@@ -18,7 +18,7 @@ public static class Banner
         };
         var kubectl = "kubectl --server " + kubeServer;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Sakura LB sandbox is running (cluster \"{SandboxSystem.ClusterId}\"):");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Sakura LB sandbox is running (cluster \"{clusterId}\"):");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Kubernetes API (fake)      {kubeServer}   nodes: {(workers.Count == 0 ? "(none)" : string.Join(", ", workers))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Sakura Cloud (simulator)   {sakuraServer}   {clock}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  function app               {functionApi}   (events, status, resync)");

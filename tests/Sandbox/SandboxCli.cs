@@ -71,6 +71,7 @@ public static class SandboxCli
         await using (system)
         {
             await stdout.WriteLineAsync(Banner.Render(
+                system.Relay.Options.ClusterId,
                 system.KubeServer,
                 system.SakuraServer,
                 new Uri(system.Functions.BaseAddress, system.Functions.RoutePrefix.Trim('/') + "/"),

@@ -18,6 +18,7 @@ namespace Sandbox;
 /// </summary>
 public sealed class SandboxSystem : IAsyncDisposable
 {
+    /// <summary>The cluster id of the function app and the relay, unless --set Controller:ClusterId changes it.</summary>
     public const string ClusterId = "sandbox";
 
     /// <summary>The simulator's credentials (its defaults), given to the function app.</summary>
@@ -112,13 +113,13 @@ public sealed class SandboxSystem : IAsyncDisposable
             }
 
             var functionKey = RandomToken(24);
-            var hmacSecret = RandomToken(48);
+            var settings = FunctionSettings(options, sakura.ApiRoot, RandomToken(48));
             var functions = await LocalFunctionHost.StartAsync(
                 new LocalFunctionHostOptions
                 {
                     Urls = Loopback(options.FunctionPort),
                     FunctionKey = functionKey,
-                    Settings = FunctionSettings(options, sakura.ApiRoot, hmacSecret),
+                    Settings = settings,
                     ConfigureLogging = logging,
                 },
                 cancellationToken);
@@ -129,7 +130,9 @@ public sealed class SandboxSystem : IAsyncDisposable
             parts.Add(timer);
 
             var relay = await RelayHost.StartAsync(
-                RelayOptions(functions.BaseAddress, functionKey, hmacSecret),
+                // The relay speaks for the cluster and with the secret the function app was given, --set included:
+                // a different value on either side would have every batch refused.
+                RelayOptions(functions.BaseAddress, functionKey, settings["Controller:ClusterId"] ?? ClusterId, settings["Ingest:HmacSecret"] ?? ""),
                 new KubernetesConnectionOptions { Server = kube.BaseAddress },
                 logging,
                 cancellationToken: cancellationToken);
@@ -199,12 +202,12 @@ public sealed class SandboxSystem : IAsyncDisposable
         parts.Clear();
     }
 
-    private static RelayOptions RelayOptions(Uri functionUrl, string functionKey, string hmacSecret) => new()
+    private static RelayOptions RelayOptions(Uri functionUrl, string functionKey, string clusterId, string hmacSecret) => new()
     {
         FunctionUrl = functionUrl,
         FunctionKey = functionKey,
         HmacSecret = hmacSecret,
-        ClusterId = ClusterId,
+        ClusterId = clusterId,
         LeaderElection = false,
         Identity = "sandbox-relay",
         LeaseNamespace = "sakuralb-system",
