@@ -187,8 +187,17 @@ public sealed class ListWatchLoop<T>
 
                     break;
                 case WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted when item is not null:
-                    metrics.WatchEvent(kind, type.ToString().ToLowerInvariant());
-                    handler.OnEvent(type, item);
+                    try
+                    {
+                        handler.OnEvent(type, item);
+                    }
+                    finally
+                    {
+                        // Counted once handled, so whoever reads the count also sees what the event caused
+                        // (the irrelevant-change counter, the outbox).
+                        metrics.WatchEvent(kind, type.ToString().ToLowerInvariant());
+                    }
+
                     break;
                 default:
                     metrics.WatchError(kind);
