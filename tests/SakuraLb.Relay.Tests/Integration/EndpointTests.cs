@@ -170,13 +170,17 @@ public sealed class EndpointTests
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
             // Structured logs: one JSON object per line, with the event id of the source-generated message.
-            string logs;
-            lock (output)
+            // The console logger writes on its own thread, so the line may still be on its way.
+            string Logs()
             {
-                logs = output.ToString();
+                lock (output)
+                {
+                    return output.ToString();
+                }
             }
 
-            var line = logs.Split('\n').First(l => l.Contains("Added finalizer", StringComparison.Ordinal));
+            await Eventually.UntilAsync(() => Logs().Contains("Added finalizer", StringComparison.Ordinal), "the finalizer log line was written");
+            var line = Logs().Split('\n').First(l => l.Contains("Added finalizer", StringComparison.Ordinal));
             using var entry = JsonDocument.Parse(line[line.IndexOf('{', StringComparison.Ordinal)..]);
             Assert.Equal(400, entry.RootElement.GetProperty("EventId").GetInt32());
         }

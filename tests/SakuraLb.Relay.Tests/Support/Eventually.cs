@@ -8,10 +8,12 @@ public static class Eventually
     public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        // A monotonic clock: a wall-clock step on the machine must not end or stretch the wait.
+        var limit = timeout ?? DefaultTimeout;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > limit)
             {
                 throw new TimeoutException($"timed out waiting until {what}");
             }
