@@ -10,23 +10,9 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
     /// <summary>Page size of lists: large clusters are read in chunks instead of one huge response.</summary>
     public const int PageSize = 500;
 
-    public async Task<KubeList<V1Service>> ListServicesAsync(CancellationToken cancellationToken)
-    {
-        var items = new List<V1Service>();
-        string? continueToken = null;
-        string? resourceVersion = null;
-        do
-        {
-            var page = await client.CoreV1.ListServiceForAllNamespacesAsync(
-                continueParameter: continueToken, limit: PageSize, cancellationToken: cancellationToken);
-            items.AddRange(page.Items ?? []);
-            resourceVersion ??= page.Metadata?.ResourceVersion;
-            continueToken = page.Metadata?.ContinueProperty;
-        }
-        while (!string.IsNullOrEmpty(continueToken));
-
-        return new KubeList<V1Service>(items, resourceVersion ?? "");
-    }
+    public Task<KubeList<V1Service>> ListServicesAsync(CancellationToken cancellationToken) =>
+        ListAllAsync<V1Service, V1ServiceList>(
+            token => client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: token, limit: PageSize, cancellationToken: cancellationToken));
 
     public async IAsyncEnumerable<(WatchEventType Type, V1Service Object)> WatchServicesAsync(
         string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -42,23 +28,9 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
         }
     }
 
-    public async Task<KubeList<V1Node>> ListNodesAsync(CancellationToken cancellationToken)
-    {
-        var items = new List<V1Node>();
-        string? continueToken = null;
-        string? resourceVersion = null;
-        do
-        {
-            var page = await client.CoreV1.ListNodeAsync(
-                continueParameter: continueToken, limit: PageSize, cancellationToken: cancellationToken);
-            items.AddRange(page.Items ?? []);
-            resourceVersion ??= page.Metadata?.ResourceVersion;
-            continueToken = page.Metadata?.ContinueProperty;
-        }
-        while (!string.IsNullOrEmpty(continueToken));
-
-        return new KubeList<V1Node>(items, resourceVersion ?? "");
-    }
+    public Task<KubeList<V1Node>> ListNodesAsync(CancellationToken cancellationToken) =>
+        ListAllAsync<V1Node, V1NodeList>(
+            token => client.CoreV1.ListNodeAsync(continueParameter: token, limit: PageSize, cancellationToken: cancellationToken));
 
     public async IAsyncEnumerable<(WatchEventType Type, V1Node Object)> WatchNodesAsync(
         string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -84,5 +56,24 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
     {
         ArgumentNullException.ThrowIfNull(kubeEvent);
         return client.EventsV1.CreateNamespacedEventAsync(kubeEvent, kubeEvent.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Reads every page of a list; the pages share one snapshot, whose resourceVersion the first page gives.</summary>
+    private static async Task<KubeList<T>> ListAllAsync<T, TList>(Func<string?, Task<TList>> page)
+        where TList : IKubernetesObject<V1ListMeta>, IItems<T>
+    {
+        var items = new List<T>();
+        string? continueToken = null;
+        string? resourceVersion = null;
+        do
+        {
+            var list = await page(continueToken);
+            items.AddRange(list.Items ?? []);
+            resourceVersion ??= list.Metadata?.ResourceVersion;
+            continueToken = list.Metadata?.ContinueProperty;
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        return new KubeList<T>(items, resourceVersion ?? "");
     }
 }
