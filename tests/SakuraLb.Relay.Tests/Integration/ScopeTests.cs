@@ -21,7 +21,8 @@ public sealed class ScopeTests
         bed.Objects.Delete("services", "default", "metallb");
 
         await Eventually.UntilAsync(() => bed.Function.Latest(ours) is not null, "our Service was forwarded");
-        await Eventually.UntilAsync(() => bed.Relay.Metrics.Count("irrelevant", "service", "out_of_scope") >= 3, "the relay saw the foreign Service's events");
+        // Four events out of scope: the foreign Service's create, change and deletion, and the ClusterIP Service's create.
+        await Eventually.UntilAsync(() => bed.Relay.Metrics.Count("irrelevant", "service", "out_of_scope") >= 4, "the relay saw every event of the two Services");
         await Eventually.UntilAsync(() => bed.Relay.Pipeline.Outbox.IsEmpty, "nothing is pending");
 
         Assert.Null(bed.Function.Latest(foreign));
