@@ -6,8 +6,11 @@ using SakuraLb.Relay.Tests.Support;
 namespace SakuraLb.Relay.Tests.Integration;
 
 /// <summary>/healthz, /readyz, /metrics, /resync, and the program's start-up checks.</summary>
-public sealed class EndpointTests
+public sealed partial class EndpointTests
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningOn();
+
     [Fact]
     public async Task Health_ReadyReportAndMetrics_AreServed()
     {
@@ -137,13 +140,6 @@ public sealed class EndpointTests
         File.WriteAllText(Path.Combine(secrets.FullName, "functionKey"), FunctionStub.Key);
         File.WriteAllText(Path.Combine(secrets.FullName, "hmacSecret"), FunctionStub.Secret);
         File.WriteAllText(Path.Combine(secrets.FullName, "clusterId"), FunctionStub.ClusterId);
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SakuraLb.Relay.dll")])
         {
             RedirectStandardOutput = true,
@@ -154,31 +150,34 @@ public sealed class EndpointTests
         start.Environment["Relay__LeaderElection"] = "false";
         start.Environment["Relay__BatchWindow"] = "00:00:00.05";
         start.Environment["Kubernetes__Server"] = bed.Kube.BaseAddress.AbsoluteUri;
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        // Port 0: the process binds a free port itself and logs it (a port probed here and released could
+        // be taken by another test assembly before the process binds it).
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["POD_NAME"] = "relay-process";
         using var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        string Logs()
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             var uid = bed.CreateService("web");
             await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.HasCleanupFinalizer == true, "the relay process forwarded the Service", TimeSpan.FromSeconds(60));
+            var listening = await Eventually.ValueAsync(() => ListeningOn().Match(Logs()) is { Success: true } m ? m : null, "the process logged its address", TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listening.Groups[1].Value}/") };
             using var ready = await http.GetAsync(new Uri("readyz", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
             // Structured logs: one JSON object per line, with the event id of the source-generated message.
             // The console logger writes on its own thread, so the line may still be on its way.
-            string Logs()
-            {
-                lock (output)
-                {
-                    return output.ToString();
-                }
-            }
-
             await Eventually.UntilAsync(() => Logs().Contains("Added finalizer", StringComparison.Ordinal), "the finalizer log line was written");
             var line = Logs().Split('\n').First(l => l.Contains("Added finalizer", StringComparison.Ordinal));
             using var entry = JsonDocument.Parse(line[line.IndexOf('{', StringComparison.Ordinal)..]);
