@@ -51,6 +51,7 @@ internal sealed class KubeApiHandler
 
         var info = KubeRequestInfo.Parse(request.Method, path, k => request.Query[k].FirstOrDefault());
         var recorded = false;
+        var logGeneration = _controls.LogGeneration;
         void Record(int status)
         {
             if (recorded)
@@ -61,7 +62,7 @@ internal sealed class KubeApiHandler
             recorded = true;
             _controls.Record(new KubeRequestRecord(_time.GetUtcNow(), request.Method, path, request.QueryString.Value ?? "", request.ContentType, status,
                 info.IsResourceRequest, info.Verb, info.ApiGroup, info.ApiVersion, info.Resource, info.Subresource, info.Namespace, info.Name,
-                request.Headers.UserAgent.FirstOrDefault()));
+                request.Headers.UserAgent.FirstOrDefault()), logGeneration);
         }
 
         try

@@ -9,6 +9,7 @@ internal sealed class SimulatorControls
     private readonly Queue<KubeRequestRecord> _log = new();
     private readonly List<(KubeFault Fault, int Remaining)> _faults = [];
     private readonly int _logLimit;
+    private long _logGeneration;
 
     public SimulatorControls(WatchGoneMode tooOldWatchResponse, int logLimit = 100_000)
     {
@@ -18,10 +19,31 @@ internal sealed class SimulatorControls
 
     public WatchGoneMode TooOldWatchResponse { get; set; }
 
-    public void Record(KubeRequestRecord record)
+    /// <summary>
+    /// Taken when a request arrives. A request is recorded only once it is answered, after its effect is visible
+    /// in the store; a test that saw the effect and cleared the log must not find the request in it afterwards.
+    /// </summary>
+    public long LogGeneration
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _logGeneration;
+            }
+        }
+    }
+
+    /// <param name="arrivedInGeneration">The <see cref="LogGeneration"/> when the request arrived: a request from before a clear is dropped.</param>
+    public void Record(KubeRequestRecord record, long arrivedInGeneration)
     {
         lock (_gate)
         {
+            if (arrivedInGeneration != _logGeneration)
+            {
+                return;
+            }
+
             // A queue drops the oldest in O(1); a list would shift the whole log on every request once full.
             if (_log.Count == _logLimit)
             {
@@ -45,6 +67,7 @@ internal sealed class SimulatorControls
         lock (_gate)
         {
             _log.Clear();
+            _logGeneration++;
         }
     }
 
