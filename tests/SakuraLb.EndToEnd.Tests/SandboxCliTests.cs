@@ -105,29 +105,19 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
         Assert.Contains("--kube-port", stderr.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task InvalidFunctionSetting_NamesItAndExits()
+    [Theory]
+    [InlineData("Reconcile:MaxPasses=0", "sandbox: function app setting: ", "MaxPasses")]
+    [InlineData("Reconcile__PollInterval=abc", "sandbox: function app setting: Failed to convert configuration value 'abc' at 'Reconcile:PollInterval'", "PollInterval")]
+    public async Task InvalidOrWronglyTypedFunctionSetting_NamesItAndExitsWithUsageCode(string setting, string expectedLine, string expectedName)
     {
         using var stderr = new StringWriter();
 
         var exitCode = await SandboxCli.RunAsync(
-            ["--kube-port", "0", "--sakura-port", "0", "--set", "Reconcile:MaxPasses=0"], TextWriter.Null, stderr, CancellationToken.None, logToConsole: false);
+            ["--kube-port", "0", "--sakura-port", "0", "--set", setting], TextWriter.Null, stderr, CancellationToken.None, logToConsole: false);
 
         Assert.Equal(SandboxCli.ExitUsage, exitCode);
-        Assert.Contains("sandbox: function app setting: ", stderr.ToString(), StringComparison.Ordinal);
-        Assert.Contains("MaxPasses", stderr.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task FunctionSettingOfTheWrongType_NamesItAndExitsWithUsageCode()
-    {
-        using var stderr = new StringWriter();
-
-        var exitCode = await SandboxCli.RunAsync(
-            ["--kube-port", "0", "--sakura-port", "0", "--set", "Reconcile__PollInterval=abc"], TextWriter.Null, stderr, CancellationToken.None, logToConsole: false);
-
-        Assert.Equal(SandboxCli.ExitUsage, exitCode);
-        Assert.Contains("sandbox: function app setting: Failed to convert configuration value 'abc' at 'Reconcile:PollInterval'", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains(expectedLine, stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains(expectedName, stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
