@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Ingest;
 using SakuraLb.Functions.Options;
@@ -61,24 +60,8 @@ public static class FunctionsServiceCollectionExtensions
 
         AddStores(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
 
-        services.TryAddSingleton<ReconcileServiceOrchestrator>();
-        services.TryAddSingleton<OrphanCleanupOrchestrator>();
+        services.AddDurableTaskImplementations();
         services.TryAddSingleton<ReconcileStarter>();
-        services.TryAddTransient<LoadDesiredActivity>();
-        services.TryAddTransient<ObserveAndPlanActivity>();
-        services.TryAddTransient<ReserveAddressesActivity>();
-        services.TryAddTransient<ReleaseAddressesActivity>();
-        services.TryAddTransient<CreateLoadBalancerActivity>();
-        services.TryAddTransient<ReadLoadBalancerActivity>();
-        services.TryAddTransient<BootLoadBalancerActivity>();
-        services.TryAddTransient<UpdateTagsActivity>();
-        services.TryAddTransient<UpdateSettingsActivity>();
-        services.TryAddTransient<ApplyConfigActivity>();
-        services.TryAddTransient<ShutDownLoadBalancerActivity>();
-        services.TryAddTransient<DeleteLoadBalancerActivity>();
-        services.TryAddTransient<PublishStatusActivity>();
-        services.TryAddTransient<CheckOrphanActivity>();
-        services.TryAddTransient<ForgetOrphanActivity>();
 
         services.TryAddSingleton<SignedRequestReader>();
         services.TryAddTransient<EventIngestor>();

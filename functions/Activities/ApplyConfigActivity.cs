@@ -9,6 +9,8 @@ namespace SakuraLb.Functions.Activities;
 /// </summary>
 public sealed class ApplyConfigActivity(ISakuraCloud cloud, ILogger<ApplyConfigActivity> logger)
 {
+    public const string Name = "ApplyConfig";
+
     public Task<StepResult> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

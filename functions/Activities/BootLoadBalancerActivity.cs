@@ -6,6 +6,8 @@ namespace SakuraLb.Functions.Activities;
 /// <summary>Powers a stopped load balancer on; one that is not down any more (booting, up) counts as done.</summary>
 public sealed class BootLoadBalancerActivity(ISakuraCloud cloud, ILogger<BootLoadBalancerActivity> logger)
 {
+    public const string Name = "BootLoadBalancer";
+
     public Task<StepResult> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

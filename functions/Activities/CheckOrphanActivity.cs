@@ -19,6 +19,8 @@ public sealed record OrphanCheck(bool StillOrphan, LoadBalancerState State, stri
 /// </summary>
 public sealed class CheckOrphanActivity(ISakuraCloud cloud, IDesiredStore desired, ControllerSettings settings)
 {
+    public const string Name = "CheckOrphan";
+
     public async Task<OrphanCheck> RunAsync(OrphanInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

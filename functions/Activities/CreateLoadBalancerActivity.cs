@@ -18,6 +18,8 @@ public sealed record CreateInput(string ClusterId, string Uid, LoadBalancerCreat
 /// </summary>
 public sealed class CreateLoadBalancerActivity(ISakuraCloud cloud, ControllerSettings settings, ILogger<CreateLoadBalancerActivity> logger)
 {
+    public const string Name = "CreateLoadBalancer";
+
     public async Task<StepResult> RunAsync(CreateInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

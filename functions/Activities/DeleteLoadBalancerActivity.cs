@@ -6,6 +6,8 @@ namespace SakuraLb.Functions.Activities;
 /// <summary>Deletes a stopped load balancer; already gone is done, still running is a wait.</summary>
 public sealed class DeleteLoadBalancerActivity(ISakuraCloud cloud, ILogger<DeleteLoadBalancerActivity> logger)
 {
+    public const string Name = "DeleteLoadBalancer";
+
     public Task<StepResult> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -11,6 +11,8 @@ public sealed record ForgetOrphanInput(string ClusterId, long LoadBalancerId, st
 /// </summary>
 public sealed class ForgetOrphanActivity(IOrphanStore orphans, IReservationStore reservations, IDesiredStore desired, SakuraLbMetrics metrics)
 {
+    public const string Name = "ForgetOrphan";
+
     public async Task<bool> RunAsync(ForgetOrphanInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

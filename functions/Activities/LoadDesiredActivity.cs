@@ -10,6 +10,8 @@ public sealed record DesiredState(bool Exists, long DesiredSeq, long NodeSeq, st
 /// <summary>Reads the desired Seq of a Service and the node-set header: two table reads, no cloud.</summary>
 public sealed class LoadDesiredActivity(IDesiredStore desired, INodeSetStore nodes)
 {
+    public const string Name = "LoadDesired";
+
     public async Task<DesiredState> RunAsync(ServiceKey input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

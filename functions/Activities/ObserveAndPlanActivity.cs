@@ -64,6 +64,8 @@ public sealed class ObserveAndPlanActivity(
     ControllerSettings settings,
     ILogger<ObserveAndPlanActivity> logger)
 {
+    public const string Name = "ObserveAndPlan";
+
     private const int MaxReservationRaces = 10;
 
     public async Task<PlanResult> RunAsync(ServiceKey input, CancellationToken cancellationToken)

@@ -36,6 +36,8 @@ public sealed record PublishInput(
 /// </summary>
 public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics metrics, TimeProvider time, ILogger<PublishStatusActivity> logger)
 {
+    public const string Name = "PublishStatus";
+
     public async Task<bool> RunAsync(PublishInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -17,6 +17,8 @@ public sealed record LoadBalancerState(bool Found, long LoadBalancerId, Applianc
 /// <summary>One GET of an appliance, for the orchestration's waits.</summary>
 public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud)
 {
+    public const string Name = "ReadLoadBalancer";
+
     public async Task<LoadBalancerState> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -8,6 +8,8 @@ public sealed record ReservationInput(string ClusterId, string Uid, IReadOnlyLis
 /// <summary>Takes the planned addresses (insert-only rows); repeating it for the same owner changes nothing.</summary>
 public sealed class ReserveAddressesActivity(IReservationStore reservations)
 {
+    public const string Name = "ReserveAddresses";
+
     public async Task<StepResult> RunAsync(ReservationInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -13,6 +13,8 @@ public sealed record SettingsInput(string ClusterId, string Uid, long LoadBalanc
 /// </summary>
 public sealed class UpdateSettingsActivity(ISakuraCloud cloud, ILogger<UpdateSettingsActivity> logger)
 {
+    public const string Name = "UpdateSettings";
+
     public Task<StepResult> RunAsync(SettingsInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -11,6 +11,8 @@ public sealed record TagsInput(string ClusterId, string Uid, long LoadBalancerId
 /// </summary>
 public sealed class UpdateTagsActivity(ISakuraCloud cloud, ILogger<UpdateTagsActivity> logger)
 {
+    public const string Name = "UpdateTags";
+
     public async Task<StepResult> RunAsync(TagsInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -73,7 +73,7 @@ public sealed class EventIngestor(
             }
 
             await starter.EnsureReconcileAsync(client, batch.ClusterId, uid, null, cancellationToken);
-            started.Add(TaskNames.ReconcileInstanceId(uid));
+            started.Add(ReconcileServiceOrchestrator.InstanceId(uid));
         }
 
         if (nodeWrite is { Outcome: NodeSetWriteOutcome.Stored, EligibleChanged: true })
@@ -90,7 +90,7 @@ public sealed class EventIngestor(
                 }
 
                 await starter.EnsureReconcileAsync(client, batch.ClusterId, status.Uid, startAt, cancellationToken);
-                started.Add(TaskNames.ReconcileInstanceId(status.Uid));
+                started.Add(ReconcileServiceOrchestrator.InstanceId(status.Uid));
             }
         }
 

@@ -12,9 +12,14 @@ namespace SakuraLb.Functions.Orchestrations;
 /// </summary>
 public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
 {
+    public const string Name = "CleanupOrphan";
+
     public const string Deleted = "deleted";
     public const string NotOrphan = "not-orphan";
     public const string Incomplete = "incomplete";
+
+    /// <summary>Instance id of an orphaned load balancer's cleanup.</summary>
+    public static string InstanceId(long loadBalancerId) => "orphan-" + loadBalancerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<string> RunAsync(TaskOrchestrationContext context, OrphanInput input)
     {
@@ -22,10 +27,10 @@ public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger<OrphanCleanupOrchestrator>();
         var steps = new StepRunner(context, timings);
-        var check = await context.CallActivityAsync<OrphanCheck>(TaskNames.CheckOrphan, input, timings.ActivityRetry());
+        var check = await context.CallActivityAsync<OrphanCheck>(CheckOrphanActivity.Name, input, timings.ActivityRetry());
         if (!check.StillOrphan)
         {
-            await context.CallActivityAsync<bool>(TaskNames.ForgetOrphan, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, false), timings.ActivityRetry());
+            await context.CallActivityAsync<bool>(ForgetOrphanActivity.Name, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, false), timings.ActivityRetry());
             logger.OrphanCleanupFinished(input.LoadBalancerId, $"{NotOrphan}: {check.Reason}");
             return NotOrphan;
         }
@@ -35,7 +40,7 @@ public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
         {
             if (check.State.InstanceStatus is InstanceStatus.Up or InstanceStatus.Unknown && !check.State.IsFailed)
             {
-                var shutDown = await steps.RunUntilDoneAsync(TaskNames.ShutDownLoadBalancer, target, timings.ShutdownTimeout);
+                var shutDown = await steps.RunUntilDoneAsync(ShutDownLoadBalancerActivity.Name, target, timings.ShutdownTimeout);
                 if (shutDown.Status != StepStatus.Done)
                 {
                     logger.OrphanCleanupFinished(input.LoadBalancerId, $"{Incomplete}: shutdown {shutDown.Status} {shutDown.Message}");
@@ -49,7 +54,7 @@ public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
                 return Incomplete;
             }
 
-            var delete = await steps.RunUntilDoneAsync(TaskNames.DeleteLoadBalancer, target, timings.ShutdownTimeout);
+            var delete = await steps.RunUntilDoneAsync(DeleteLoadBalancerActivity.Name, target, timings.ShutdownTimeout);
             if (delete.Status != StepStatus.Done)
             {
                 logger.OrphanCleanupFinished(input.LoadBalancerId, $"{Incomplete}: delete {delete.Status} {delete.Message}");
@@ -57,7 +62,7 @@ public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
             }
         }
 
-        await context.CallActivityAsync<bool>(TaskNames.ForgetOrphan, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, true), timings.ActivityRetry());
+        await context.CallActivityAsync<bool>(ForgetOrphanActivity.Name, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, true), timings.ActivityRetry());
         logger.OrphanCleanupFinished(input.LoadBalancerId, Deleted);
         return Deleted;
     }

@@ -41,6 +41,11 @@ public static class ReconcileOutcomes
 /// </summary>
 public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
 {
+    public const string Name = "ReconcileService";
+
+    /// <summary>Instance id of a Service's reconcile: one per UID, so two starts cannot race.</summary>
+    public static string InstanceId(string serviceUid) => "svc-" + serviceUid;
+
     public async Task<ReconcileResult> RunAsync(TaskOrchestrationContext context, ReconcileInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -48,6 +53,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
         var logger = context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>();
         var key = new ServiceKey(input.ClusterId, input.Uid);
         var startedAt = context.CurrentUtcDateTime;
+        var steps = new StepRunner(context, timings);
         var desired = await LoadAsync(context, key);
         for (var pass = 1; pass <= timings.MaxPasses; pass++)
         {
@@ -57,7 +63,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
                 return Finish(logger, input.Uid, new ReconcileResult(ReconcileOutcomes.Gone, pass - 1));
             }
 
-            var run = new ReconcilePass(context, timings, key);
+            var run = new ReconcilePass(context, timings, steps, key);
             var result = await run.RunAsync(pass);
             if (result.Outcome != ReconcileOutcomes.Converged)
             {
@@ -83,7 +89,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
     }
 
     private Task<DesiredState> LoadAsync(TaskOrchestrationContext context, ServiceKey key) =>
-        context.CallActivityAsync<DesiredState>(TaskNames.LoadDesired, key, timings.ActivityRetry());
+        context.CallActivityAsync<DesiredState>(LoadDesiredActivity.Name, key, timings.ActivityRetry());
 
     /// <summary>
     /// While the node set changed less than <see cref="ReconcileTimings.NodeDebounce"/> ago, wait (a durable
@@ -117,7 +123,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
 /// One pass: plan, execute, plan again until the plan is empty (or a step fails, times out, or the plan budget
 /// is spent), then publish. Holds what the last plan was computed from, for the caller's "anything newer?" check.
 /// </summary>
-internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileTimings timings, ServiceKey key)
+internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileTimings timings, StepRunner steps, ServiceKey key)
 {
     private PlanResult? last;
 
@@ -134,7 +140,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
         {
             for (var round = 1; round <= timings.MaxPlansPerPass + 1; round++)
             {
-                var result = await context.CallActivityAsync<PlanResult>(TaskNames.ObserveAndPlan, key, timings.ActivityRetry());
+                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, key, timings.ActivityRetry());
                 if (!result.Exists)
                 {
                     return new ReconcileResult(ReconcileOutcomes.Gone, pass);
@@ -214,13 +220,13 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
                     await PublishAsync(result, report.Phase, report.ReasonCode, report.Message, [], false, [], settled: false, interim: true);
                     break;
                 case ReserveAddresses reserve:
-                    stop = Interpret(await CallStepAsync(TaskNames.ReserveAddresses, new ReservationInput(key.ClusterId, key.Uid, reserve.Addresses)));
+                    stop = Interpret(await context.CallActivityAsync<StepResult>(ReserveAddressesActivity.Name, new ReservationInput(key.ClusterId, key.Uid, reserve.Addresses), timings.ActivityRetry()));
                     break;
                 case ReleaseAddresses release:
-                    stop = Interpret(await CallStepAsync(TaskNames.ReleaseAddresses, new ReservationInput(key.ClusterId, key.Uid, release.Addresses)));
+                    stop = Interpret(await context.CallActivityAsync<StepResult>(ReleaseAddressesActivity.Name, new ReservationInput(key.ClusterId, key.Uid, release.Addresses), timings.ActivityRetry()));
                     break;
                 case CreateLoadBalancer create:
-                    var made = await CallStepAsync(TaskNames.CreateLoadBalancer, new CreateInput(key.ClusterId, key.Uid, create.Spec));
+                    var made = await context.CallActivityAsync<StepResult>(CreateLoadBalancerActivity.Name, new CreateInput(key.ClusterId, key.Uid, create.Spec), timings.ActivityRetry());
                     stop = Interpret(made);
                     created = made.LoadBalancerId;
                     break;
@@ -228,27 +234,27 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
                     stop = await WaitUntilUpAsync(wait.LoadBalancerId ?? created, justCreated: wait.LoadBalancerId is null);
                     break;
                 case Boot boot:
-                    stop = await RunUntilDoneAsync(TaskNames.BootLoadBalancer, Target(boot.LoadBalancerId), timings.BootTimeout);
+                    stop = await RunUntilDoneAsync(BootLoadBalancerActivity.Name, Target(boot.LoadBalancerId), timings.BootTimeout);
                     break;
                 case UpdateTags tags:
-                    stop = await RunUntilDoneAsync(TaskNames.UpdateTags, new TagsInput(key.ClusterId, key.Uid, tags.LoadBalancerId, tags.Tags, tags.Description), timings.BootTimeout);
+                    stop = await RunUntilDoneAsync(UpdateTagsActivity.Name, new TagsInput(key.ClusterId, key.Uid, tags.LoadBalancerId, tags.Tags, tags.Description), timings.BootTimeout);
                     break;
                 case UpdateSettings settings:
-                    stop = await RunUntilDoneAsync(TaskNames.UpdateSettings, new SettingsInput(key.ClusterId, key.Uid, settings.LoadBalancerId, settings.Settings, settings.SettingsHash), timings.BootTimeout);
+                    stop = await RunUntilDoneAsync(UpdateSettingsActivity.Name, new SettingsInput(key.ClusterId, key.Uid, settings.LoadBalancerId, settings.Settings, settings.SettingsHash), timings.BootTimeout);
                     break;
                 case ApplyConfig apply:
                     stop = (apply.LoadBalancerId ?? created) is { } applyId
-                        ? await RunUntilDoneAsync(TaskNames.ApplyConfig, Target(applyId), timings.BootTimeout)
+                        ? await RunUntilDoneAsync(ApplyConfigActivity.Name, Target(applyId), timings.BootTimeout)
                         : Stop.Replan;
                     break;
                 case ShutDown shutDown:
-                    stop = await RunUntilDoneAsync(TaskNames.ShutDownLoadBalancer, Target(shutDown.LoadBalancerId), timings.ShutdownTimeout);
+                    stop = await RunUntilDoneAsync(ShutDownLoadBalancerActivity.Name, Target(shutDown.LoadBalancerId), timings.ShutdownTimeout);
                     break;
                 case WaitUntilDown down:
                     stop = await WaitUntilDownAsync(down.LoadBalancerId);
                     break;
                 case DeleteLoadBalancer delete:
-                    stop = await RunUntilDoneAsync(TaskNames.DeleteLoadBalancer, Target(delete.LoadBalancerId), timings.ShutdownTimeout);
+                    stop = await RunUntilDoneAsync(DeleteLoadBalancerActivity.Name, Target(delete.LoadBalancerId), timings.ShutdownTimeout);
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown plan step {step.GetType().Name}.");
@@ -265,9 +271,6 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
 
     private LoadBalancerTarget Target(long loadBalancerId) => new(key.ClusterId, key.Uid, loadBalancerId);
 
-    private Task<StepResult> CallStepAsync(string name, object input) =>
-        new StepRunner(context, timings).CallAsync(name, input);
-
     private static Stop? Interpret(StepResult result) => result.Status switch
     {
         StepStatus.Done => null,
@@ -278,7 +281,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
 
     private async Task<Stop?> RunUntilDoneAsync(string name, object input, TimeSpan timeout)
     {
-        var result = await new StepRunner(context, timings).RunUntilDoneAsync(name, input, timeout);
+        var result = await steps.RunUntilDoneAsync(name, input, timeout);
         return result.Status == StepStatus.NotReady
             ? new Stop(ServicePhase.Provisioning, ReasonCodes.WaitingForCloud, $"{result.Message} after {timeout}; the periodic resync retries")
             : Interpret(result);
@@ -300,7 +303,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
         DateTime? downSince = null;
         for (var poll = 0; poll <= timings.MaxPolls(timings.BootTimeout); poll++)
         {
-            var state = await context.CallActivityAsync<LoadBalancerState>(TaskNames.ReadLoadBalancer, Target(id), timings.ActivityRetry());
+            var state = await context.CallActivityAsync<LoadBalancerState>(ReadLoadBalancerActivity.Name, Target(id), timings.ActivityRetry());
             var now = context.CurrentUtcDateTime;
             if (state.IsUp)
             {
@@ -339,7 +342,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
     }
 
     private async Task<Stop?> WaitUntilDownAsync(long loadBalancerId) =>
-        await new StepRunner(context, timings).WaitUntilDownAsync(Target(loadBalancerId)) is null
+        await steps.WaitUntilDownAsync(Target(loadBalancerId)) is null
             ? new Stop(ServicePhase.Deleting, ReasonCodes.WaitingForCloud,
                 $"load balancer {loadBalancerId} did not shut down within {timings.ShutdownTimeout}; the periodic resync retries")
             : null;
@@ -355,7 +358,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
         bool settled,
         bool interim) =>
         context.CallActivityAsync<bool>(
-            TaskNames.PublishStatus,
+            PublishStatusActivity.Name,
             new PublishInput(
                 key.ClusterId, key.Uid, result.Namespace, result.Name, result.ResourceVersion, phase, reasonCode, message, ingress,
                 finalizerReleasable, warnings, result.DesiredSeq, result.NodeSeq, result.NodeFingerprint, result.RealServerHash,

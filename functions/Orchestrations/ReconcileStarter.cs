@@ -19,13 +19,13 @@ public sealed class ReconcileStarter(ILogger<ReconcileStarter> logger)
 
     /// <summary>Makes sure <c>svc-&lt;uid&gt;</c> is pending or running; true when this call started it.</summary>
     public Task<bool> EnsureReconcileAsync(DurableTaskClient client, string clusterId, string uid, DateTimeOffset? startAt, CancellationToken cancellationToken) =>
-        StartAsync(client, TaskNames.ReconcileService, TaskNames.ReconcileInstanceId(uid), new ReconcileInput(clusterId, uid), startAt, cancellationToken);
+        StartAsync(client, ReconcileServiceOrchestrator.Name, ReconcileServiceOrchestrator.InstanceId(uid), new ReconcileInput(clusterId, uid), startAt, cancellationToken);
 
     /// <summary>Makes sure <c>orphan-&lt;id&gt;</c> is pending or running; true when this call started it.</summary>
     public Task<bool> EnsureOrphanCleanupAsync(DurableTaskClient client, OrphanInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return StartAsync(client, TaskNames.CleanupOrphan, TaskNames.OrphanInstanceId(input.LoadBalancerId), input, null, cancellationToken);
+        return StartAsync(client, OrphanCleanupOrchestrator.Name, OrphanCleanupOrchestrator.InstanceId(input.LoadBalancerId), input, null, cancellationToken);
     }
 
     private async Task<bool> StartAsync(DurableTaskClient client, string name, string instanceId, object input, DateTimeOffset? startAt, CancellationToken cancellationToken)

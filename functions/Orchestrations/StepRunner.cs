@@ -3,12 +3,12 @@ using SakuraLb.Functions.Activities;
 
 namespace SakuraLb.Functions.Orchestrations;
 
-/// <summary>Step calls and waits shared by the orchestrations: activities with the retry policy, polls on durable timers.</summary>
+/// <summary>
+/// The polls shared by the orchestrations: a step retried on durable timers until it is ready, a wait until an
+/// appliance is down. One per orchestration run.
+/// </summary>
 internal sealed class StepRunner(TaskOrchestrationContext context, ReconcileTimings timings)
 {
-    public Task<StepResult> CallAsync(string name, object input) =>
-        context.CallActivityAsync<StepResult>(name, input, timings.ActivityRetry());
-
     /// <summary>
     /// Runs a step until it is not <see cref="StepStatus.NotReady"/>, waiting a poll interval between tries; the
     /// last NotReady result comes back when <paramref name="timeout"/> has passed.
@@ -16,11 +16,11 @@ internal sealed class StepRunner(TaskOrchestrationContext context, ReconcileTimi
     public async Task<StepResult> RunUntilDoneAsync(string name, object input, TimeSpan timeout)
     {
         var deadline = context.CurrentUtcDateTime + timeout;
-        var result = await CallAsync(name, input);
+        var result = await context.CallActivityAsync<StepResult>(name, input, timings.ActivityRetry());
         for (var poll = 0; poll < timings.MaxPolls(timeout) && result.Status == StepStatus.NotReady && context.CurrentUtcDateTime < deadline; poll++)
         {
             await context.CreateTimer(timings.PollInterval, CancellationToken.None);
-            result = await CallAsync(name, input);
+            result = await context.CallActivityAsync<StepResult>(name, input, timings.ActivityRetry());
         }
 
         return result;
@@ -32,7 +32,7 @@ internal sealed class StepRunner(TaskOrchestrationContext context, ReconcileTimi
         var deadline = context.CurrentUtcDateTime + timings.ShutdownTimeout;
         for (var poll = 0; poll <= timings.MaxPolls(timings.ShutdownTimeout); poll++)
         {
-            var state = await context.CallActivityAsync<LoadBalancerState>(TaskNames.ReadLoadBalancer, target, timings.ActivityRetry());
+            var state = await context.CallActivityAsync<LoadBalancerState>(ReadLoadBalancerActivity.Name, target, timings.ActivityRetry());
             if (state.IsDown || state.IsFailed)
             {
                 return state;

@@ -110,7 +110,7 @@ public sealed class ClusterResync(
         foreach (var service in behind.Concat(drifted))
         {
             await starter.EnsureReconcileAsync(client, cluster, service.Uid, null, cancellationToken);
-            started.Add(TaskNames.ReconcileInstanceId(service.Uid));
+            started.Add(ReconcileServiceOrchestrator.InstanceId(service.Uid));
             concerned.Add(new ServiceReference(service.Uid, service.Snapshot.Namespace, service.Snapshot.Name));
         }
 

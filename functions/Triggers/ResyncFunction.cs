@@ -106,7 +106,7 @@ public sealed class ResyncFunction(
 
         return new ResyncResponse
         {
-            StartedInstanceIds = [.. services.Select(s => TaskNames.ReconcileInstanceId(s.Uid))],
+            StartedInstanceIds = [.. services.Select(s => ReconcileServiceOrchestrator.InstanceId(s.Uid))],
             Services = [.. services.Select(s => new ServiceReference(s.Uid, s.Snapshot.Namespace, s.Snapshot.Name))],
         };
     }

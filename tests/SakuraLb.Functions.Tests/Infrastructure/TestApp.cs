@@ -16,7 +16,7 @@ namespace SakuraLb.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// The whole function app in-process: the in-process durable engine with the app's registrations
-/// (<see cref="DurableRegistry"/>), the app's services (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>)
+/// (<see cref="DurableTasks"/>), the app's services (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>)
 /// against a Sakura simulator on loopback, in-memory or Azurite table storage, and every duration in milliseconds.
 /// One per test: each test has its own simulator, cluster id and stores.
 /// </summary>
@@ -96,7 +96,7 @@ public sealed class TestApp : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var deferred = new DeferredServiceProvider();
         var host = await DurableTaskTestHost.StartAsync(
-            registry => DurableRegistry.Register(registry, deferred),
+            registry => DurableTasks.Register(registry, deferred),
             new DurableTaskTestHostOptions
             {
                 LoggerFactory = QuietLogs,
@@ -141,7 +141,7 @@ public sealed class TestApp : IAsyncDisposable
         return await Poll.UntilAsync(
             async () =>
             {
-                var instance = await Client.GetInstanceAsync(TaskNames.ReconcileInstanceId(uid));
+                var instance = await Client.GetInstanceAsync(ReconcileServiceOrchestrator.InstanceId(uid));
                 var desired = await Desired.GetAsync(ClusterId, uid, CancellationToken.None);
                 var status = await Statuses.GetAsync(ClusterId, uid, CancellationToken.None);
                 var idle = instance is null || instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running);

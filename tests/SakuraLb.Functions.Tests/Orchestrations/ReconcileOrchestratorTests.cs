@@ -24,7 +24,7 @@ public sealed class ReconcileOrchestratorTests
         context.CurrentUtcDateTime.Returns(Now);
         context.CreateTimer(Arg.Any<DateTime>(), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
         context.CreateTimer(Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
-        context.CallActivityAsync<bool>(Arg.Is<TaskName>(n => n.Name == TaskNames.PublishStatus), Arg.Any<object?>(), Arg.Any<TaskOptions?>()).Returns(true);
+        context.CallActivityAsync<bool>(Arg.Is<TaskName>(n => n.Name == PublishStatusActivity.Name), Arg.Any<object?>(), Arg.Any<TaskOptions?>()).Returns(true);
         return context;
     }
 
@@ -52,28 +52,28 @@ public sealed class ReconcileOrchestratorTests
     public async Task RunAsync_ServiceGone_EndsWithoutPlanning()
     {
         var context = Context();
-        Returns(context, TaskNames.LoadDesired, new DesiredState(false, 0, 0, "", DateTimeOffset.UnixEpoch));
+        Returns(context, LoadDesiredActivity.Name, new DesiredState(false, 0, 0, "", DateTimeOffset.UnixEpoch));
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
         Assert.Equal(ReconcileOutcomes.Gone, result.Outcome);
-        Assert.Empty(Inputs<ServiceKey>(context, TaskNames.ObserveAndPlan));
+        Assert.Empty(Inputs<ServiceKey>(context, ObserveAndPlanActivity.Name));
     }
 
     [Fact]
     public async Task RunAsync_CreatePlan_WaitsAndAppliesOnTheCreatedLoadBalancer_ThenVerifiesAndPublishes()
     {
         var context = Context();
-        Returns(context, TaskNames.LoadDesired, Desired(1));
+        Returns(context, LoadDesiredActivity.Name, Desired(1));
         var creation = new LoadBalancerCreation
         {
             Name = "au1", Description = "d", Tags = [], OwnAddresses = [Ipv4Address.Parse("203.0.113.103")],
             Vip = Ipv4Address.Parse("203.0.113.104"), Settings = [],
         };
-        Returns(context, TaskNames.ObserveAndPlan, PlanOf(1, new CreateLoadBalancer(creation), new WaitUntilUp(null, "au1"), new ApplyConfig(null)), PlanOf(1));
-        Returns(context, TaskNames.CreateLoadBalancer, StepResult.Done(42));
-        Returns(context, TaskNames.ApplyConfig, StepResult.NotReady("not yet"), StepResult.Done(42));
-        Returns(context, TaskNames.ReadLoadBalancer,
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1, new CreateLoadBalancer(creation), new WaitUntilUp(null, "au1"), new ApplyConfig(null)), PlanOf(1));
+        Returns(context, CreateLoadBalancerActivity.Name, StepResult.Done(42));
+        Returns(context, ApplyConfigActivity.Name, StepResult.NotReady("not yet"), StepResult.Done(42));
+        Returns(context, ReadLoadBalancerActivity.Name,
             new LoadBalancerState(false, 42, ApplianceAvailability.Unknown, InstanceStatus.Unknown),
             new LoadBalancerState(true, 42, ApplianceAvailability.Migrating, InstanceStatus.Down),
             new LoadBalancerState(true, 42, ApplianceAvailability.Available, InstanceStatus.Up));
@@ -81,41 +81,41 @@ public sealed class ReconcileOrchestratorTests
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
         Assert.Equal((ReconcileOutcomes.Converged, 1, ServicePhase.Ready), (result.Outcome, result.Passes, result.Phase));
-        Assert.Equal(3, Inputs<LoadBalancerTarget>(context, TaskNames.ReadLoadBalancer).Count);
-        Assert.Equal([42L, 42L], Inputs<LoadBalancerTarget>(context, TaskNames.ApplyConfig).Select(t => t.LoadBalancerId));
-        var published = Assert.Single(Inputs<PublishInput>(context, TaskNames.PublishStatus));
+        Assert.Equal(3, Inputs<LoadBalancerTarget>(context, ReadLoadBalancerActivity.Name).Count);
+        Assert.Equal([42L, 42L], Inputs<LoadBalancerTarget>(context, ApplyConfigActivity.Name).Select(t => t.LoadBalancerId));
+        var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
         Assert.Equal((ServicePhase.Ready, true, false, 1L), (published.Phase, published.Settled, published.Interim, published.DesiredSeq));
-        Assert.Equal(2, Inputs<ServiceKey>(context, TaskNames.ObserveAndPlan).Count);
+        Assert.Equal(2, Inputs<ServiceKey>(context, ObserveAndPlanActivity.Name).Count);
     }
 
     [Fact]
     public async Task RunAsync_NewerDesiredStateArrived_RunsAnotherPass()
     {
         var context = Context();
-        Returns(context, TaskNames.LoadDesired, Desired(1), Desired(2), Desired(2));
-        Returns(context, TaskNames.ObserveAndPlan, PlanOf(1), PlanOf(2));
+        Returns(context, LoadDesiredActivity.Name, Desired(1), Desired(2), Desired(2));
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1), PlanOf(2));
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
         Assert.Equal((ReconcileOutcomes.Converged, 2), (result.Outcome, result.Passes));
-        Assert.Equal([1L, 2L], Inputs<PublishInput>(context, TaskNames.PublishStatus).Select(p => p.DesiredSeq));
+        Assert.Equal([1L, 2L], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.DesiredSeq));
     }
 
     [Fact]
     public async Task RunAsync_PermanentCloudFailure_PublishesFailedUnsettled()
     {
         var context = Context();
-        Returns(context, TaskNames.LoadDesired, Desired(1));
+        Returns(context, LoadDesiredActivity.Name, Desired(1));
         var creation = new LoadBalancerCreation { Name = "au1", Description = "d", Tags = [], OwnAddresses = [], Settings = [] };
-        Returns(context, TaskNames.ObserveAndPlan, PlanOf(1, new CreateLoadBalancer(creation), new WaitUntilUp(null, "au1")));
-        Returns(context, TaskNames.CreateLoadBalancer, StepResult.Failed(ReasonCodes.AuthFailed, "bad token"));
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1, new CreateLoadBalancer(creation), new WaitUntilUp(null, "au1")));
+        Returns(context, CreateLoadBalancerActivity.Name, StepResult.Failed(ReasonCodes.AuthFailed, "bad token"));
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
         Assert.Equal((ReconcileOutcomes.Incomplete, ReasonCodes.AuthFailed), (result.Outcome, result.ReasonCode));
-        var published = Assert.Single(Inputs<PublishInput>(context, TaskNames.PublishStatus));
+        var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
         Assert.Equal((ServicePhase.Failed, ReasonCodes.AuthFailed, false), (published.Phase, published.ReasonCode, published.Settled));
-        Assert.Empty(Inputs<LoadBalancerTarget>(context, TaskNames.ReadLoadBalancer));
+        Assert.Empty(Inputs<LoadBalancerTarget>(context, ReadLoadBalancerActivity.Name));
     }
 
     [Fact]
@@ -123,8 +123,8 @@ public sealed class ReconcileOrchestratorTests
     {
         var context = Context();
         var changed = new DateTimeOffset(Now.AddMilliseconds(-500));
-        Returns(context, TaskNames.LoadDesired, new DesiredState(true, 1, 2, "nf", changed), Desired(1));
-        Returns(context, TaskNames.ObserveAndPlan, PlanOf(1));
+        Returns(context, LoadDesiredActivity.Name, new DesiredState(true, 1, 2, "nf", changed), Desired(1));
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1));
 
         await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 

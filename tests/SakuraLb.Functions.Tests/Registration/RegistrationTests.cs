@@ -5,15 +5,28 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NSubstitute;
+using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
 
 namespace SakuraLb.Functions.Tests.Registration;
 
-/// <summary>The Functions wrappers, the in-process registrations and the built functions.metadata name the same tasks.</summary>
+/// <summary>
+/// The task list (<see cref="DurableTasks"/>), the Functions wrappers (<see cref="DurableFunctions"/>), the
+/// in-process registrations, the composition root and the built functions.metadata agree on every task.
+/// </summary>
 public sealed class RegistrationTests
 {
+    /// <summary>The task names in running orchestrations' histories: renaming one strands those instances.</summary>
+    private static readonly string[] RecordedNames =
+    [
+        "ApplyConfig", "BootLoadBalancer", "CheckOrphan", "CleanupOrphan", "CreateLoadBalancer", "DeleteLoadBalancer", "ForgetOrphan",
+        "LoadDesired", "ObserveAndPlan", "PublishStatus", "ReadLoadBalancer", "ReconcileService", "ReleaseAddresses", "ReserveAddresses",
+        "ShutDownLoadBalancer", "UpdateSettings", "UpdateTags",
+    ];
+
     private static IEnumerable<(string Name, MethodInfo Method)> FunctionMethods() =>
         typeof(DurableFunctions).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
@@ -21,22 +34,106 @@ public sealed class RegistrationTests
             .Where(x => x.Attribute is not null)
             .Select(x => (x.Attribute!.Name, x.Method));
 
-    private static List<string> WithTrigger<TTrigger>()
+    private static bool HasTrigger<TTrigger>(MethodInfo method)
         where TTrigger : Attribute =>
-        [.. FunctionMethods().Where(f => f.Method.GetParameters().Any(p => p.GetCustomAttribute<TTrigger>() is not null)).Select(f => f.Name).Order(StringComparer.Ordinal)];
+        method.GetParameters().Any(p => p.GetCustomAttribute<TTrigger>() is not null);
 
-    [Fact]
-    public void FunctionWrappers_AndDurableRegistry_NameTheSameOrchestrationsAndActivities()
+    /// <summary>A task as its descriptor or its wrapper states it, in one comparable line.</summary>
+    private static string Signature(DurableTaskKind kind, string name, Type input, Type output) =>
+        $"{kind} {name}({input.FullName}) -> {output.FullName}";
+
+    /// <summary>
+    /// Every orchestration and activity wrapper with the task it declares to the host. An activity's input is
+    /// its trigger parameter; an orchestration reads its input from the context, so the wrapper is run against a
+    /// substitute context to see which type it asks for.
+    /// </summary>
+    private static List<string> WrapperSignatures(IServiceProvider services)
     {
-        Assert.Equal(DurableRegistry.Orchestrations.Order(StringComparer.Ordinal), WithTrigger<OrchestrationTriggerAttribute>());
-        Assert.Equal(DurableRegistry.Activities.Order(StringComparer.Ordinal), WithTrigger<ActivityTriggerAttribute>());
+        var signatures = new List<string>();
+        foreach (var (name, method) in FunctionMethods())
+        {
+            var output = method.ReturnType.GetGenericArguments().Single();
+            if (HasTrigger<ActivityTriggerAttribute>(method))
+            {
+                var input = method.GetParameters().Single(p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null).ParameterType;
+                signatures.Add(Signature(DurableTaskKind.Activity, name, input, output));
+            }
+            else if (HasTrigger<OrchestrationTriggerAttribute>(method))
+            {
+                var context = Substitute.For<TaskOrchestrationContext>();
+                var wrapper = ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
+                _ = Record.Exception(() => method.Invoke(wrapper, [context]));
+                var input = context.ReceivedCalls()
+                    .Select(c => c.GetMethodInfo())
+                    .Single(m => m.Name == nameof(TaskOrchestrationContext.GetInput))
+                    .GetGenericArguments().Single();
+                signatures.Add(Signature(DurableTaskKind.Orchestration, name, input, output));
+            }
+        }
+
+        return [.. signatures.Order(StringComparer.Ordinal)];
     }
 
     [Fact]
-    public void DurableRegistry_Register_RegistersEveryNameWithTheEngineRegistry()
+    public void TaskNames_AreTheOnesRecordedInHistories_AndUnique()
+    {
+        Assert.Equal(RecordedNames.Order(StringComparer.Ordinal), DurableTasks.All.Select(t => t.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void EveryTask_HasAWrapperOfTheSameNameKindInputAndOutput_AndEveryWrapperATask()
+    {
+        using var harness = FunctionHarness.Create();
+
+        Assert.Equal(
+            DurableTasks.All.Select(t => Signature(t.Kind, t.Name, t.Input, t.Output)).Order(StringComparer.Ordinal),
+            WrapperSignatures(harness.Services));
+    }
+
+    [Fact]
+    public void EveryActivityWrapper_RunsTheClassOfItsTask()
+    {
+        foreach (var task in DurableTasks.All.Where(t => t.Kind == DurableTaskKind.Activity))
+        {
+            var method = FunctionMethods().Single(f => f.Name == task.Name).Method;
+            var services = Substitute.For<IServiceProvider>();
+            var context = Substitute.For<FunctionContext>();
+            context.InstanceServices.Returns(services);
+
+            // The substitute resolves nothing, so the wrapper stops right after asking for its class.
+            _ = Record.Exception(() => method.Invoke(null, [null, context]));
+
+            var asked = services.ReceivedCalls().Select(c => c.GetArguments()[0]).OfType<Type>().ToList();
+            Assert.True(asked.SequenceEqual([task.Implementation]), $"{task.Name} asked for [{string.Join(", ", asked.Select(t => t.Name))}], expected {task.Implementation.Name}");
+        }
+    }
+
+    [Fact]
+    public void EveryOrchestrationWrapper_IsGivenTheClassOfItsTask()
+    {
+        foreach (var task in DurableTasks.All.Where(t => t.Kind == DurableTaskKind.Orchestration))
+        {
+            var wrapperType = FunctionMethods().Single(f => f.Name == task.Name).Method.DeclaringType!;
+            Assert.Contains(task.Implementation, wrapperType.GetConstructors().Single().GetParameters().Select(p => p.ParameterType));
+        }
+    }
+
+    [Fact]
+    public void EveryActivityClass_IsTheImplementationOfATask()
+    {
+        var activityClasses = typeof(DurableFunctions).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(LoadDesiredActivity).Namespace && t.Name.EndsWith("Activity", StringComparison.Ordinal))
+            .Select(t => t.Name)
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(activityClasses, DurableTasks.All.Where(t => t.Kind == DurableTaskKind.Activity).Select(t => t.Implementation.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void DurableTasks_Register_RegistersEveryTaskWithTheEngineRegistry()
     {
         var registry = new DurableTaskRegistry();
-        DurableRegistry.Register(registry, new ServiceCollection().BuildServiceProvider());
+        DurableTasks.Register(registry, new ServiceCollection().BuildServiceProvider());
 
         // The engine keeps registrations in internal dictionaries keyed by (name, version).
         List<string> Names(string property) =>
@@ -45,27 +142,20 @@ public sealed class RegistrationTests
                 .Select(entry => entry.GetType().GetProperty("Key")!.GetValue(entry)!)
                 .Select(key => key.GetType().GetProperty("Name")!.GetValue(key)!.ToString()!)
                 .Order(StringComparer.Ordinal)];
-        var registered = new Dictionary<string, List<string>>
-        {
-            ["Orchestrators"] = Names("OrchestratorsByVersion"),
-            ["Activities"] = Names("ActivitiesByVersion"),
-        };
 
-        Assert.Equal(DurableRegistry.Orchestrations.Order(StringComparer.Ordinal), registered["Orchestrators"]);
-        Assert.Equal(DurableRegistry.Activities.Order(StringComparer.Ordinal), registered["Activities"]);
+        Assert.Equal(NamesOf(DurableTaskKind.Orchestration), Names("OrchestratorsByVersion"));
+        Assert.Equal(NamesOf(DurableTaskKind.Activity), Names("ActivitiesByVersion"));
     }
 
     [Fact]
-    public void EveryRegisteredTask_ResolvesFromTheCompositionRoot()
+    public void EveryTaskClass_AndEveryFunctionClass_ResolvesFromTheCompositionRoot()
     {
         using var harness = FunctionHarness.Create();
         var timings = harness.Get<ReconcileTimings>();
 
-        Assert.NotNull(harness.Get<ReconcileServiceOrchestrator>());
-        Assert.NotNull(harness.Get<OrphanCleanupOrchestrator>());
-        foreach (var type in typeof(DurableFunctions).Assembly.GetTypes().Where(t => t.Namespace == "SakuraLb.Functions.Activities" && t.Name.EndsWith("Activity", StringComparison.Ordinal)))
+        foreach (var task in DurableTasks.All)
         {
-            Assert.NotNull(harness.Services.GetRequiredService(type));
+            Assert.NotNull(harness.Services.GetRequiredService(task.Implementation));
         }
 
         foreach (var type in new[] { typeof(EventsFunction), typeof(StatusFunction), typeof(ResyncFunction), typeof(ResyncTimerFunction), typeof(DurableFunctions) })
@@ -90,14 +180,9 @@ public sealed class RegistrationTests
             ["Resync"] = "httpTrigger",
             ["ResyncTimer"] = "timerTrigger",
         };
-        foreach (var name in DurableRegistry.Orchestrations)
+        foreach (var task in DurableTasks.All)
         {
-            expected[name] = "orchestrationTrigger";
-        }
-
-        foreach (var name in DurableRegistry.Activities)
-        {
-            expected[name] = "activityTrigger";
+            expected[task.Name] = task.Kind == DurableTaskKind.Orchestration ? "orchestrationTrigger" : "activityTrigger";
         }
 
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), entries.Keys.Order(StringComparer.Ordinal));
@@ -158,6 +243,9 @@ public sealed class RegistrationTests
 
         Assert.Equal(HostStorage, services.GetRequiredService<IOptions<Options.StorageOptions>>().Value.ConnectionString);
     }
+
+    private static List<string> NamesOf(DurableTaskKind kind) =>
+        [.. DurableTasks.All.Where(t => t.Kind == kind).Select(t => t.Name).Order(StringComparer.Ordinal)];
 
     private static string FindMetadata()
     {

@@ -120,13 +120,13 @@ public sealed class ResyncScenarioTests
         Assert.Equal(1, first.Orphans);
         Assert.Equal([orphan], (await app.Orphans.ListAsync(app.ClusterId, default)).Select(o => o.LoadBalancerId));
         Assert.Equal(3, (await app.Sim.LoadBalancersAsync()).Count);
-        Assert.Null(await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(orphan)));
+        Assert.Null(await app.Client.GetInstanceAsync(OrphanCleanupOrchestrator.InstanceId(orphan)));
 
         await Poll.UntilAsync(
             async () =>
             {
                 await app.ResyncAsync();
-                await app.WaitIdleAsync([TaskNames.OrphanInstanceId(orphan)]);
+                await app.WaitIdleAsync([OrphanCleanupOrchestrator.InstanceId(orphan)]);
                 return (await app.Sim.LoadBalancersAsync()).Select(l => l.Id).ToList();
             },
             ids => !ids.Contains(orphan),
@@ -135,7 +135,7 @@ public sealed class ResyncScenarioTests
 
         var remaining = (await app.Sim.LoadBalancersAsync()).Select(l => l.Id).Order();
         Assert.Equal([untagged, foreign], remaining);
-        var instance = await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(orphan), getInputsAndOutputs: true);
+        var instance = await app.Client.GetInstanceAsync(OrphanCleanupOrchestrator.InstanceId(orphan), getInputsAndOutputs: true);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, instance!.RuntimeStatus);
         Assert.Equal(OrphanCleanupOrchestrator.Deleted, instance.ReadOutputAs<string>());
         await app.ResyncAsync();
@@ -160,7 +160,7 @@ public sealed class ResyncScenarioTests
         var report = await app.ResyncAsync();
 
         Assert.Equal(1, report.Orphans);
-        Assert.Null(await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(orphan)));
+        Assert.Null(await app.Client.GetInstanceAsync(OrphanCleanupOrchestrator.InstanceId(orphan)));
         Assert.Contains(await app.Sim.LoadBalancersAsync(), l => l.Id == orphan);
     }
 
@@ -203,7 +203,7 @@ public sealed class ResyncScenarioTests
 
         Assert.Equal((0, 0), (first.Orphans, second.Orphans));
         Assert.Empty(await app.Orphans.ListAsync(app.ClusterId, default));
-        Assert.Null(await app.Client.GetInstanceAsync(TaskNames.OrphanInstanceId(lb)));
+        Assert.Null(await app.Client.GetInstanceAsync(OrphanCleanupOrchestrator.InstanceId(lb)));
         Assert.Contains(await app.Sim.LoadBalancersAsync(), l => l.Id == lb);
     }
 }

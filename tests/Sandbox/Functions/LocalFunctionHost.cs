@@ -64,7 +64,7 @@ public sealed record LocalFunctionHostOptions
 /// The function app without the Functions host, which cannot run here: a plain ASP.NET Core host that serves the
 /// app's own HTTP function classes under their own routes and key levels (<see cref="FunctionCatalog"/>), with
 /// the app's composition root (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>) and its
-/// orchestrations and activities (<see cref="DurableRegistry"/>) on the in-process durable engine. Timer
+/// orchestrations and activities (<see cref="DurableTasks"/>) on the in-process durable engine. Timer
 /// functions run when <see cref="RunTimersAsync"/> is called.
 /// </summary>
 public sealed class LocalFunctionHost : IAsyncDisposable
@@ -146,7 +146,7 @@ public sealed class LocalFunctionHost : IAsyncDisposable
 
         var late = new LateServiceProvider();
         builder.Services.AddInMemoryDurableTask(
-            registry => DurableRegistry.Register(registry, late),
+            registry => DurableTasks.Register(registry, late),
             new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
 
         var app = builder.Build();
