@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace SakuraLb.Testing;
 
@@ -46,14 +45,7 @@ public sealed class KubectlRunner : IDisposable
     /// <summary>Starts kubectl and leaves it running (for -w or a blocking delete); it is killed on dispose.</summary>
     public Process Start(params string[] args)
     {
-        var info = StartInfo(args);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.RedirectStandardInput = true;
-        info.UseShellExecute = false;
-        info.StandardOutputEncoding = Encoding.UTF8;
-        info.StandardErrorEncoding = Encoding.UTF8;
-        var process = Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start");
+        var process = ProcessRunner.Start(StartInfo(args));
         started.Add(process);
         return process;
     }

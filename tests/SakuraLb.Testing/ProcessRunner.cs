@@ -24,16 +24,8 @@ public static class ProcessRunner
     /// </summary>
     public static async Task<ProcessResult> RunAsync(ProcessStartInfo start, TimeSpan timeout, string? stdin = null)
     {
-        ArgumentNullException.ThrowIfNull(start);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.RedirectStandardInput = true;
-        start.UseShellExecute = false;
-        start.StandardOutputEncoding = Encoding.UTF8;
-        start.StandardErrorEncoding = Encoding.UTF8;
+        using var process = Start(start);
         var command = string.Join(' ', [Path.GetFileName(start.FileName), .. start.ArgumentList]);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
@@ -55,6 +47,19 @@ public static class ProcessRunner
             Kill(process);
             throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{command} did not finish within {timeout.TotalSeconds:0.###} s"));
         }
+    }
+
+    /// <summary>Starts a program with its output, error and input redirected here (UTF-8), for a caller that reads them.</summary>
+    public static Process Start(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
+        start.UseShellExecute = false;
+        start.StandardOutputEncoding = Encoding.UTF8;
+        start.StandardErrorEncoding = Encoding.UTF8;
+        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
     }
 
     /// <summary>Kills the process and its children; one that has already exited is left alone.</summary>
