@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using SakuraLb.EndToEnd.Tests.Support;
 using SakuraLb.Functions.Options;
 using SakuraLb.Sakura;
+using SakuraLb.Testing;
 using Sandbox;
 
 namespace SakuraLb.EndToEnd.Tests;

@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SakuraLb.EndToEnd.Tests.Support;
 using SakuraLb.Functions;
 using SakuraLb.Functions.Options;
 using SakuraLb.Sakura;
+using SakuraLb.Testing;
 using Sandbox.Functions;
 
 namespace SakuraLb.EndToEnd.Tests;

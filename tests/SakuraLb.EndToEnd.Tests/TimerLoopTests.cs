@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using SakuraLb.EndToEnd.Tests.Support;
+using SakuraLb.Testing;
 using Sandbox.Functions;
 
 namespace SakuraLb.EndToEnd.Tests;

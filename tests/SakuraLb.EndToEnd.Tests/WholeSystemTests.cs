@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SakuraLb.EndToEnd.Tests.Support;
 using SakuraLb.Functions.Storage;
+using SakuraLb.Testing;
 using Sandbox;
 using Sandbox.Simulators;
 using Xunit.Abstractions;
@@ -19,12 +20,15 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
+    // A read here is a kubectl process or a walk over the simulator's state: not worth doing every few milliseconds.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
     [Fact]
     public async Task LoadBalancerService_CreateAddNodeDelete_FollowsTheClusterAndCleansUp()
     {
         var clock = Stopwatch.StartNew();
         await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions { KubePort = 0, SakuraPort = 0 });
-        using var kubectl = new Kubectl(sandbox.KubeServer);
+        using var kubectl = new KubectlRunner(sandbox.KubeServer);
         var workers = sandbox.Workers.Select(w => w.Address).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["worker01", "worker02", "worker03"], sandbox.Workers.Select(w => w.Name).Order(StringComparer.Ordinal));
         Assert.Contains("worker01", await kubectl.OkAsync("get", "nodes"), StringComparison.Ordinal);
@@ -36,7 +40,7 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
             () => kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
             s => s.Length > 0,
             "the EXTERNAL-IP of web",
-            StepTimeout);
+            StepTimeout, PollInterval);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: EXTERNAL-IP {ip}");
         var table = await kubectl.OkAsync("get", "svc", "web");
         Assert.Matches($@"(?m)^web\s+LoadBalancer\s+\S+\s+{ip.Replace(".", "\\.", StringComparison.Ordinal)}\s+80:\d+/TCP,443:\d+/TCP", table);
@@ -54,18 +58,18 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         var switchId = sandbox.Workers[0].SwitchId;
         var address = await FreeAddressAsync(sandbox.SakuraControl);
         var worker04 = await sandbox.SakuraControl.AddServerAsync("worker04", switchId, address);
-        Assert.Contains("node/worker04 created", (await kubectl.RunAsync(["create", "-f", "-"], NodeManifest(worker04))).EnsureSuccess(), StringComparison.Ordinal);
+        Assert.Contains("node/worker04 created", (await kubectl.RunAsync(["create", "-f", "-"], NodeManifest(worker04))).EnsureSuccess().Stdout, StringComparison.Ordinal);
         lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 4);
         Assert.Equal(Vips(ip, [.. workers, address]), Vips(lb));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker04 ({address}) is a real server");
 
         // 3. Deleting the Service (kubectl waits for the finalizer) removes it, the load balancer and its reservation.
         var deleted = await kubectl.RunAsync(["delete", "svc", "web", "--timeout=90s"], timeout: TimeSpan.FromSeconds(100));
-        Assert.Contains("service \"web\" deleted", deleted.EnsureSuccess(), StringComparison.Ordinal);
+        Assert.Contains("service \"web\" deleted", deleted.EnsureSuccess().Stdout, StringComparison.Ordinal);
         Assert.Equal("", (await kubectl.OkAsync("get", "svc", "-o", "name")).Trim());
         Assert.Contains("NotFound", (await kubectl.RunAsync(["get", "svc", "web"])).Stderr, StringComparison.Ordinal);
-        await Eventually.UntilAsync(() => sandbox.SakuraControl.LoadBalancersAsync(), l => l.Count == 0, "the load balancer to be deleted", StepTimeout);
-        await Eventually.UntilAsync(() => reservations.ListByOwnerAsync(uid, CancellationToken.None), r => r.Count == 0, "the reservation to be released", StepTimeout);
+        await Eventually.UntilAsync(() => sandbox.SakuraControl.LoadBalancersAsync(), l => l.Count == 0, "the load balancer to be deleted", StepTimeout, PollInterval);
+        await Eventually.UntilAsync(() => reservations.ListByOwnerAsync(uid, CancellationToken.None), r => r.Count == 0, "the reservation to be released", StepTimeout, PollInterval);
         Assert.Empty(await reservations.ListBySwitchAsync(switchId, CancellationToken.None));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: deleted, load balancer and reservation gone");
 
@@ -89,7 +93,7 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
             () => sim.LoadBalancersAsync(),
             l => l.Count > 1 || (l.Count == 1 && l[0].SettingsApplied && l[0].Vips.Count > 0 && l[0].Vips.All(v => v.Servers.Count == serversPerVip)),
             $"one load balancer with {serversPerVip} real servers per VIP, applied",
-            StepTimeout);
+            StepTimeout, PollInterval);
         return Assert.Single(lbs);
     }
 

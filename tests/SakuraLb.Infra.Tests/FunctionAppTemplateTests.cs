@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using SakuraLb.Infra.Tests.Support;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Infra.Tests;
 
@@ -239,7 +240,7 @@ public sealed class FunctionAppTemplateTests
         var snapshot = await DeploymentCases.SnapshotAsync("example");
         var site = snapshot.Single("Microsoft.Web/sites");
         var settings = snapshot.AppSettings();
-        var props = XDocument.Load(Path.Combine(BuildMetadata.RepositoryRoot, "Directory.Build.props"));
+        var props = XDocument.Load(Repository.Path("Directory.Build.props"));
         var targetFramework = props.Descendants("TargetFramework").Single().Value;
 
         Assert.Equal($"DOTNET-ISOLATED|{targetFramework.Replace("net", "", StringComparison.Ordinal)}", Text(DeploymentSnapshot.Value(site, "properties", "siteConfig", "linuxFxVersion")));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SakuraLb.Testing;
 
 namespace KubeSim.Tests.Kubectl;
 
@@ -72,7 +73,7 @@ public sealed class KubectlTests
         sim.Objects.MergePatch("services", "default", "web", """{"metadata":{"finalizers":["service.kubernetes.io/load-balancer-cleanup"]}}""");
 
         var delete = kubectl.Start("delete", "svc", "web");
-        await PollAsync(() => sim.Objects.Get("services", "default", "web")?["metadata"]?["deletionTimestamp"] is not null, "deletionTimestamp set");
+        await Eventually.UntilAsync(() => sim.Objects.Get("services", "default", "web")?["metadata"]?["deletionTimestamp"] is not null, "deletionTimestamp set", TimeSpan.FromSeconds(30));
         await sim.WaitForWatchesAsync("services", timeout: TimeSpan.FromSeconds(30));
         Assert.False(delete.HasExited, "kubectl delete must wait while the finalizer is present");
 
@@ -156,19 +157,5 @@ public sealed class KubectlTests
         }
 
         throw new InvalidOperationException($"kubectl ended without printing {text}: {await process.StandardError.ReadToEndAsync(cts.Token)}");
-    }
-
-    private static async Task PollAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("timed out waiting for " + what);
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

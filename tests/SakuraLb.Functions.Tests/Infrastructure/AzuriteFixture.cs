@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Infrastructure;
 
@@ -53,7 +54,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await Poll.UntilAsync(() => Task.FromResult(process.HasExited || Accepts(port)), ok => ok, $"Azurite to listen on {port}", TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(() => Task.FromResult(process.HasExited || Accepts(port)), ok => ok, $"Azurite to listen on {port}", TimeSpan.FromSeconds(60));
         Assert.False(process.HasExited, $"Azurite exited with code {(process.HasExited ? process.ExitCode : 0)}");
         ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
     }
@@ -81,7 +82,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return configured;
         }
 
-        var tools = Path.Combine(RepoPaths.Root, ".tools");
+        var tools = Path.Combine(Repository.Root, ".tools");
         var local = Path.Combine(tools, "node_modules", ".bin", "azurite");
         if (File.Exists(local))
         {

@@ -10,6 +10,7 @@ using SakuraLb.Functions.Resync;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Triggers;
 using SakuraLb.Model;
+using SakuraLb.Testing;
 using SakuraSim;
 
 namespace SakuraLb.Functions.Tests.Infrastructure;
@@ -138,7 +139,7 @@ public sealed class TestApp : IAsyncDisposable
     /// </summary>
     public async Task<StatusRecord> WaitSettledAsync(string uid, TimeSpan? timeout = null)
     {
-        return await Poll.UntilAsync(
+        return await Eventually.UntilAsync(
             async () =>
             {
                 var instance = await Client.GetInstanceAsync(ReconcileServiceOrchestrator.InstanceId(uid));
@@ -154,7 +155,7 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>Waits until no orchestration of these Services is pending or running.</summary>
     public Task WaitIdleAsync(IEnumerable<string> instanceIds, TimeSpan? timeout = null) =>
-        Poll.UntilAsync(
+        Eventually.UntilAsync(
             async () =>
             {
                 var busy = new List<string>();

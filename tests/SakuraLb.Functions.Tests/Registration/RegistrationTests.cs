@@ -10,6 +10,7 @@ using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Registration;
 
@@ -254,7 +255,7 @@ public sealed class RegistrationTests
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
         var candidates = new[]
         {
-            Path.Combine(RepoPaths.Root, "functions", "bin", configuration, "net10.0", "functions.metadata"),
+            Path.Combine(Repository.Root, "functions", "bin", configuration, "net10.0", "functions.metadata"),
             Path.Combine(AppContext.BaseDirectory, "functions.metadata"),
         };
         return candidates.FirstOrDefault(File.Exists)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 
@@ -36,7 +37,7 @@ public sealed class FaultScenarioTests
         // One Service first, until its create got through: concurrent creates may answer in another order than
         // the simulator processed them, and the handler must know which create the simulator failed.
         await app.PostEventsAsync([services[0]], Snapshots.DefaultNodes());
-        await Poll.UntilAsync(() => Task.FromResult(lost.FailedName), name => name is not null, "the first create to get through");
+        await Eventually.UntilAsync(() => Task.FromResult(lost.FailedName), name => name is not null, "the first create to get through", TimeSpan.FromSeconds(60));
         await app.PostEventsAsync([.. services.Skip(1)]);
         var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
         foreach (var service in services)

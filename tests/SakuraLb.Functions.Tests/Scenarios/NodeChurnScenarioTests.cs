@@ -2,6 +2,7 @@ using SakuraLb.Functions.Reconciling;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 
@@ -33,7 +34,7 @@ public sealed class NodeChurnScenarioTests
         }
 
         var fingerprint = NodeFingerprint.Eligible(last!);
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             async () => (await app.Statuses.ListAsync(app.ClusterId, default)).Count(s => s.NodeFingerprint == fingerprint && s.Settled),
             n => n == services.Count,
             "every Service to reconcile the new node set",

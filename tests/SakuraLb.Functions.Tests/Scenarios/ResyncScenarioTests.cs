@@ -5,6 +5,7 @@ using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Sakura;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 
@@ -122,7 +123,7 @@ public sealed class ResyncScenarioTests
         Assert.Equal(3, (await app.Sim.LoadBalancersAsync()).Count);
         Assert.Null(await app.Client.GetInstanceAsync(OrphanCleanupOrchestrator.InstanceId(orphan)));
 
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             async () =>
             {
                 await app.ResyncAsync();
@@ -155,7 +156,7 @@ public sealed class ResyncScenarioTests
         await app.PostEventsAsync(nodes: Snapshots.DefaultNodes());
         await app.ResyncAsync();
         var record = Assert.Single(await app.Orphans.ListAsync(app.ClusterId, default));
-        await Poll.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow - record.FirstSeenAt), age => age > TimeSpan.FromMilliseconds(300), "the grace period to pass");
+        await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow - record.FirstSeenAt), age => age > TimeSpan.FromMilliseconds(300), "the grace period to pass");
 
         var report = await app.ResyncAsync();
 
@@ -198,7 +199,7 @@ public sealed class ResyncScenarioTests
 
         var first = await app.ResyncAsync();
         var start = DateTimeOffset.UtcNow;
-        await Poll.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow - start), age => age > TimeSpan.FromMilliseconds(300), "the grace period to pass");
+        await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow - start), age => age > TimeSpan.FromMilliseconds(300), "the grace period to pass");
         var second = await app.ResyncAsync();
 
         Assert.Equal((0, 0), (first.Orphans, second.Orphans));

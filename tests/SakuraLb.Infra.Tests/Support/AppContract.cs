@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Infra.Tests.Support;
 
@@ -11,14 +12,14 @@ namespace SakuraLb.Infra.Tests.Support;
 /// </summary>
 internal static partial class AppContract
 {
-    private static string FunctionsDirectory => Path.Combine(BuildMetadata.RepositoryRoot, "functions");
+    private static string FunctionsDirectory => Repository.Path("functions");
 
     public static string LocalSettingsExamplePath => Path.Combine(FunctionsDirectory, "local.settings.json.example");
 
     /// <summary>Setting name → the files whose bindings read it (the host fails to start when one is missing).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> BindingExpressions()
     {
-        var sources = new[] { Path.Combine(BuildMetadata.RepositoryRoot, "host.json") }
+        var sources = new[] { Repository.Path("host.json") }
             .Concat(SourceFiles(FunctionsDirectory));
         var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var file in sources)
@@ -33,7 +34,7 @@ internal static partial class AppContract
                         found[name] = files = [];
                     }
 
-                    files.Add(Path.GetRelativePath(BuildMetadata.RepositoryRoot, file));
+                    files.Add(Path.GetRelativePath(Repository.Root, file));
                 }
             }
         }
@@ -55,7 +56,7 @@ internal static partial class AppContract
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> OptionsSections()
     {
         var sections = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        var roots = new[] { FunctionsDirectory, Path.Combine(BuildMetadata.RepositoryRoot, "shared") };
+        var roots = new[] { FunctionsDirectory, Repository.Path("shared") };
         foreach (var file in roots.SelectMany(SourceFiles).Where(f => f.EndsWith(".cs", StringComparison.Ordinal)))
         {
             var text = File.ReadAllText(file);

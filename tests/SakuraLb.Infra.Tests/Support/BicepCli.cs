@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Infra.Tests.Support;
 
@@ -46,13 +47,7 @@ internal static class BicepCli
         IReadOnlyList<string> arguments,
         IReadOnlyDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo(Path)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Path) { WorkingDirectory = workingDirectory };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -65,21 +60,8 @@ internal static class BicepCli
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Path}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bicep {string.Join(' ', arguments)} did not finish within {Timeout}.");
-        }
-
-        return new BicepResult(arguments, process.ExitCode, await stdout, await stderr);
+        var result = await ProcessRunner.RunAsync(start, Timeout);
+        return new BicepResult(arguments, result.ExitCode, result.Stdout, result.Stderr);
     }
 
     private static string Locate()

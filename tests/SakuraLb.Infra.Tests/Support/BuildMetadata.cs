@@ -1,17 +1,16 @@
 using System.Reflection;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Infra.Tests.Support;
 
 /// <summary>Values MSBuild wrote into this assembly (see the csproj): where things are on the build machine.</summary>
 internal static class BuildMetadata
 {
-    public static string RepositoryRoot => Get("RepositoryRoot");
-
     public static string NuGetPackageRoot => Get("NuGetPackageRoot");
 
     public static string BicepCliVersion => Get("BicepCliVersion");
 
-    public static string InfraFunctionsDirectory => Path.Combine(RepositoryRoot, "infra", "functions");
+    public static string InfraFunctionsDirectory => Repository.Path("infra", "functions");
 
     private static string Get(string key) =>
         typeof(BuildMetadata).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

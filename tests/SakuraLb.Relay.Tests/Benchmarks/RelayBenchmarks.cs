@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SakuraLb.Testing;
 using k8s;
 using KubeSim;
 using SakuraLb.Model;

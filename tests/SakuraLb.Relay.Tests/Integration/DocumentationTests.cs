@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SakuraLb.Relay.Tests.Support;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

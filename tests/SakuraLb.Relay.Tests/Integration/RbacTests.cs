@@ -1,3 +1,4 @@
+using SakuraLb.Testing;
 using k8s.Models;
 using KubeSim;
 using SakuraLb.Model;

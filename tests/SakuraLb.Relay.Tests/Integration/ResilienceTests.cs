@@ -1,6 +1,7 @@
 using KubeSim;
 using SakuraLb.Model;
 using SakuraLb.Relay.Tests.Support;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

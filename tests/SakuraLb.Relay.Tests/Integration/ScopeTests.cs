@@ -1,5 +1,6 @@
 using SakuraLb.Model;
 using SakuraLb.Relay.Tests.Support;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

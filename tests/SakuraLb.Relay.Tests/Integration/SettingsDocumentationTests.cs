@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using SakuraLb.Relay.Options;
-using SakuraLb.Relay.Tests.Support;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

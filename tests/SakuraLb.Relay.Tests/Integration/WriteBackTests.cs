@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SakuraLb.Model;
 using SakuraLb.Relay.Tests.Support;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

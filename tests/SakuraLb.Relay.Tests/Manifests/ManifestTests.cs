@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using SakuraLb.Testing;
 using k8s;
 using k8s.Models;
 using SakuraLb.Relay.Options;
-using SakuraLb.Relay.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace SakuraLb.Relay.Tests.Manifests;
@@ -30,7 +30,7 @@ public sealed class ManifestTests
     public void Kustomization_ListsEveryManifestExceptTheSecretTemplate()
     {
         var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(Repository.RelayManifests, "kustomization.yaml"))));
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(Repository.Path("infra", "relay"), "kustomization.yaml"))));
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         var resources = ((YamlSequenceNode)root.Children[new YamlScalarNode("resources")]).Children.Select(n => ((YamlScalarNode)n).Value).Order().ToArray();
 
@@ -118,7 +118,7 @@ public sealed class ManifestTests
     [Fact]
     public async Task Kustomize_BuildsTheInstallationWithKubectl()
     {
-        var start = new ProcessStartInfo("kubectl", ["kustomize", Repository.RelayManifests])
+        var start = new ProcessStartInfo("kubectl", ["kustomize", Repository.Path("infra", "relay")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,6 +1,6 @@
+using SakuraLb.Testing;
 using k8s;
 using k8s.Models;
-using SakuraLb.Relay.Tests.Support;
 
 namespace SakuraLb.Relay.Tests.Manifests;
 
@@ -30,7 +30,7 @@ public static class RelayManifests
     private static Dictionary<string, IReadOnlyList<object>> Load()
     {
         var result = new Dictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal);
-        foreach (var path in Directory.EnumerateFiles(Repository.RelayManifests, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var path in Directory.EnumerateFiles(Repository.Path("infra", "relay"), "*.yaml").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
             if (name == "kustomization.yaml")

@@ -3,6 +3,7 @@ using KubeSim;
 using SakuraLb.Model;
 using SakuraLb.Relay.Hosting;
 using SakuraLb.Relay.Options;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using SakuraLb.Testing;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
