@@ -55,7 +55,7 @@ public sealed class ProtobufTests
     [Fact]
     public void Decode_OtherKind_Is415()
     {
-        var e = Assert.Throws<KubeApiException>(() => KubeProtobuf.Decode(Envelope("apps/v1", "Deployment", [])));
+        var e = Assert.Throws<KubeApiException>(() => KubeProtobuf.Decode(Envelope("v1", "Secret", [])));
         Assert.Equal(415, e.StatusCode);
     }
 

@@ -30,6 +30,7 @@ internal sealed class DeploymentStrategy : ResourceStrategy
     public override void PrepareForCreate(JsonObject obj, IStrategyContext ctx)
     {
         obj.Meta()["generation"] = 1;
+        obj["status"] = new JsonObject();
         ApplyDefaults(obj.GetOrAddObject("spec"));
     }
 
