@@ -259,6 +259,3 @@ public sealed class KubeObjectStore
             $"unknown resource \"{resource}\": use one of {string.Join(", ", ResourceCatalog.All.Select(r => r.QualifiedName).Distinct())} (or a plural or short name)",
             nameof(resource));
 }
-
-/// <summary>One endpoint of <see cref="KubeObjectStore.CreateEndpointSlice"/>: an IPv4 address, its node and its conditions.</summary>
-public sealed record KubeEndpoint(string Address, string? NodeName = null, bool Ready = true, bool Serving = true, bool Terminating = false);

@@ -122,5 +122,7 @@ internal sealed class DeploymentStrategy : ResourceStrategy
         "map[string]string{" + string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => JsonNav.Quote(p.Key) + ":" + JsonNav.Quote(p.Value))) + "}";
 
     private static string SelectorValue(JsonObject? selector) =>
-        selector is null ? "null" : "v1.LabelSelector{MatchLabels:" + MapValue(selector.StringMap("matchLabels")) + ", MatchExpressions:" + (selector["matchExpressions"]?.ToJsonString() ?? "null") + "}";
+        selector is null ? "null"
+        : "v1.LabelSelector{MatchLabels:" + MapValue(selector.StringMap("matchLabels")) + ", MatchExpressions:"
+            + (selector["matchExpressions"]?.ToJsonString() ?? "[]v1.LabelSelectorRequirement(nil)") + "}";
 }
