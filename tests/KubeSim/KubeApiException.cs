@@ -165,12 +165,23 @@ internal sealed record FieldError(string Type, string Field, string? BadValue, s
 
     public static FieldError Forbidden(string field, string detail) => new("Forbidden", field, null, detail);
 
+    public static FieldError TooLong(string field, int maxBytes) =>
+        new("TooLong", field, null, string.Create(CultureInfo.InvariantCulture, $"may not be more than {maxBytes} bytes"));
+
+    public static FieldError TooMany(string field, int actual, int max) =>
+        new("TooMany", field, actual.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"must have at most {max} items"));
+
+    /// <summary>The error kube-apiserver's ValidateImmutableField reports.</summary>
+    public static FieldError Immutable(string field, string? value) => new("Invalid", field, value, "field is immutable");
+
     public string CauseReason => Type switch
     {
         "Required" => "FieldValueRequired",
         "Unsupported" => "FieldValueNotSupported",
         "Duplicate" => "FieldValueDuplicate",
         "Forbidden" => "FieldValueForbidden",
+        "TooLong" => "FieldValueTooLong",
+        "TooMany" => "FieldValueTooMany",
         _ => "FieldValueInvalid",
     };
 
@@ -184,6 +195,8 @@ internal sealed record FieldError(string Type, string Field, string? BadValue, s
                 "Unsupported" => "Unsupported value",
                 "Duplicate" => "Duplicate value",
                 "Forbidden" => "Forbidden",
+                "TooLong" => "Too long",
+                "TooMany" => "Too many",
                 _ => "Invalid value",
             };
             if (BadValue is not null)

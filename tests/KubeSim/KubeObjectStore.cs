@@ -12,8 +12,9 @@ namespace KubeSim;
 /// every call goes through the same defaulting, validation, allocation, resourceVersion, finalizer
 /// and watch-event logic as the REST API, and errors are <see cref="KubeApiException"/>s.
 /// Objects are JSON (what a client would send or receive); returned objects are copies.
-/// Resources are named by plural (services, nodes, events, leases, namespaces) or with their
-/// group (events.events.k8s.io, leases.coordination.k8s.io).
+/// Resources are named by plural (services, nodes, events, leases, namespaces, pods, configmaps,
+/// deployments, endpointslices), short name (svc, no, ev, po, cm, deploy) or with their group
+/// (events.events.k8s.io, leases.coordination.k8s.io, deployments.apps, endpointslices.discovery.k8s.io).
 /// </summary>
 public sealed class KubeObjectStore
 {
@@ -70,6 +71,10 @@ public sealed class KubeObjectStore
 
     public JsonObject JsonPatch(string resource, string? ns, string name, string patchJson, bool status = false) =>
         Patch(resource, ns, name, PatchKind.Json, patchJson, status);
+
+    /// <summary>A strategic merge patch, as kubectl label/annotate/taint/cordon and controllers send them.</summary>
+    public JsonObject StrategicMergePatch(string resource, string? ns, string name, string patchJson, bool status = false) =>
+        Patch(resource, ns, name, PatchKind.Strategic, patchJson, status);
 
     /// <summary>
     /// Deletes like the REST API: with finalizers the object gets a deletionTimestamp and stays until they are removed.
@@ -132,6 +137,48 @@ public sealed class KubeObjectStore
             ["kind"] = "Service",
             ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
             ["spec"] = new JsonObject { ["type"] = type, ["selector"] = new JsonObject { ["app"] = name }, ["ports"] = portList },
+        });
+    }
+
+    /// <summary>
+    /// Creates a discovery.k8s.io/v1 EndpointSlice for a Service, labelled <c>kubernetes.io/service-name</c> and
+    /// managed by <c>endpointslice-controller.k8s.io</c> like the ones the control plane writes; ports are TCP.
+    /// </summary>
+    public JsonObject CreateEndpointSlice(string ns, string name, string serviceName, IEnumerable<KubeEndpoint> endpoints, params (string Name, int Port)[] ports)
+    {
+        var endpointList = new JsonArray();
+        foreach (var e in endpoints)
+        {
+            var endpoint = new JsonObject
+            {
+                ["addresses"] = new JsonArray(e.Address),
+                ["conditions"] = new JsonObject { ["ready"] = e.Ready, ["serving"] = e.Serving, ["terminating"] = e.Terminating },
+            };
+            if (e.NodeName is not null)
+            {
+                endpoint["nodeName"] = e.NodeName;
+            }
+
+            endpointList.Add(endpoint);
+        }
+
+        return Create("endpointslices", new JsonObject
+        {
+            ["apiVersion"] = "discovery.k8s.io/v1",
+            ["kind"] = "EndpointSlice",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = ns,
+                ["labels"] = new JsonObject
+                {
+                    ["kubernetes.io/service-name"] = serviceName,
+                    ["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io",
+                },
+            },
+            ["addressType"] = "IPv4",
+            ["endpoints"] = endpointList,
+            ["ports"] = new JsonArray(ports.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["port"] = p.Port, ["protocol"] = "TCP" }).ToArray()),
         });
     }
 
@@ -203,8 +250,12 @@ public sealed class KubeObjectStore
     private static string NamespaceOf(ResourceType type, JsonObject obj) =>
         type.Namespaced ? obj.Namespace() is { Length: > 0 } ns ? ns : "default" : "";
 
+    // As kubectl resolves names: group-qualified first, then a short name, then a plural (core first: "events" are core events).
     private static ResourceType Resolve(string resource) =>
-        ResourceCatalog.All.FirstOrDefault(r => r.QualifiedName == resource || (r.Group.Length == 0 && r.ShortNames.Contains(resource)))
-        ?? (resource == "leases" ? ResourceCatalog.Leases : null)
-        ?? throw new ArgumentException($"unknown resource \"{resource}\": use services, nodes, events, leases, namespaces, events.events.k8s.io or leases.coordination.k8s.io", nameof(resource));
+        ResourceCatalog.All.FirstOrDefault(r => r.QualifiedName == resource)
+        ?? ResourceCatalog.All.FirstOrDefault(r => r.ShortNames.Contains(resource))
+        ?? ResourceCatalog.All.OrderBy(r => r.Group.Length == 0 ? 0 : 1).FirstOrDefault(r => r.Plural == resource)
+        ?? throw new ArgumentException(
+            $"unknown resource \"{resource}\": use one of {string.Join(", ", ResourceCatalog.All.Select(r => r.QualifiedName).Distinct())} (or a plural or short name)",
+            nameof(resource));
 }

@@ -22,7 +22,7 @@ public sealed class ControlAndDiscoveryTests
         Assert.Contains("nodes/status", coreNames);
         Assert.Contains("events", coreNames);
         Assert.Equal("[\"svc\"]", core["resources"]!.AsArray().First(r => r.Str("name") == "services").Str("shortNames"));
-        Assert.Equal(["events.k8s.io", "coordination.k8s.io"], groups["groups"]!.AsArray().Select(g => g.Str("name")));
+        Assert.Equal(["apps", "events.k8s.io", "coordination.k8s.io", "discovery.k8s.io"], groups["groups"]!.AsArray().Select(g => g.Str("name")));
         Assert.Equal("leases", coordination.Str("resources.0.name"));
         Assert.Equal("1", version.Str("major"));
         Assert.Equal("32", version.Str("minor"));

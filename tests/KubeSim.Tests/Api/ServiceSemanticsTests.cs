@@ -98,7 +98,7 @@ public sealed class ServiceSemanticsTests
     [Theory]
     [InlineData("GET", "/api/v1/namespaces/default/services/nope", 404, "NotFound")]
     [InlineData("DELETE", "/api/v1/namespaces/default/services/nope", 404, "NotFound")]
-    [InlineData("GET", "/api/v1/namespaces/default/pods", 404, "NotFound")]
+    [InlineData("GET", "/api/v1/namespaces/default/secrets", 404, "NotFound")]
     [InlineData("GET", "/api/v1/namespaces/default/services/web/proxy", 404, "NotFound")]
     [InlineData("DELETE", "/api/v1/namespaces/default", 405, "MethodNotAllowed")]
     public async Task Errors_AreKubernetesStatusObjects(string method, string path, int code, string reason)

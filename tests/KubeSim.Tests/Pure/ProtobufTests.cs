@@ -53,9 +53,41 @@ public sealed class ProtobufTests
     }
 
     [Fact]
+    public void Decode_ConfigMap_BinaryDataBecomesBase64_AndAnExplicitFalseImmutableIsKept()
+    {
+        byte[] configMap =
+        [
+            .. Field(1, Field(1, "cfg")),
+            .. Field(2, [.. Field(1, "mode"), .. Field(2, "fast")]),
+            .. Field(3, [.. Field(1, "blob"), .. Field(2, new byte[] { 0xff, 0xfe, 0x00 })]),
+            .. Field(4, 0),
+        ];
+
+        var json = KubeProtobuf.Decode(Envelope("v1", "ConfigMap", configMap));
+
+        Assert.Equal("""{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"cfg"},"data":{"mode":"fast"},"binaryData":{"blob":"//4A"},"immutable":false}""", json.ToJsonString());
+    }
+
+    [Fact]
+    public void Decode_DeploymentFromKubectlCreateDeployment_MapsTemplateContainersAndResources()
+    {
+        byte[] labels = Field(11, [.. Field(1, "app"), .. Field(2, "web")]);
+        byte[] container = [.. Field(1, "nginx"), .. Field(2, "nginx:1.27"), .. Field(6, Field(3, 80)), .. Field(8, [.. Field(1, [.. Field(1, "cpu"), .. Field(2, Field(1, "500m"))])])];
+        byte[] template = [.. Field(1, labels), .. Field(2, Field(2, container))];
+        byte[] spec = [.. Field(1, 2), .. Field(2, Field(1, [.. Field(1, "app"), .. Field(2, "web")])), .. Field(3, template), .. Field(4, Array.Empty<byte>())];
+        byte[] deployment = [.. Field(1, [.. Field(1, "web"), .. labels]), .. Field(2, spec)];
+
+        var json = KubeProtobuf.Decode(Envelope("apps/v1", "Deployment", deployment));
+
+        Assert.Equal(
+            """{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.27","ports":[{"containerPort":80}],"resources":{"limits":{"cpu":"500m"}}}]}},"strategy":{}}""",
+            json["spec"]!.ToJsonString());
+    }
+
+    [Fact]
     public void Decode_OtherKind_Is415()
     {
-        var e = Assert.Throws<KubeApiException>(() => KubeProtobuf.Decode(Envelope("apps/v1", "Deployment", [])));
+        var e = Assert.Throws<KubeApiException>(() => KubeProtobuf.Decode(Envelope("v1", "Secret", [])));
         Assert.Equal(415, e.StatusCode);
     }
 

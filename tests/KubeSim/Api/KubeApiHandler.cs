@@ -486,7 +486,7 @@ internal sealed class KubeApiHandler
 
         if (media is not ("application/json" or "*/*"))
         {
-            throw KubeApiException.UnsupportedMediaType(media, ["application/json", KubeProtobuf.MediaType + " (Service and Namespace only)"]);
+            throw KubeApiException.UnsupportedMediaType(media, ["application/json", KubeProtobuf.MediaType + " (Service, Namespace, ConfigMap and Deployment only)"]);
         }
 
         var node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);

@@ -52,10 +52,24 @@ internal static class ResourceCatalog
     public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "leases", "lease", "Lease", Namespaced: true, "leases",
         AllVerbs, []);
 
-    public static readonly IReadOnlyList<ResourceType> All = [Services, Nodes, Namespaces, CoreEvents, Events, Leases];
+    // Pods are served so that clients listing them (kubectl describe node) get real answers; nothing runs them.
+    public static readonly ResourceType Pods = new("", "v1", "pods", "pod", "Pod", Namespaced: true, "pods",
+        AllVerbs, ["po"], HasStatus: true, ReturnsDeletedObject: true, Categories: ["all"]);
 
-    /// <summary>The API groups other than core, in the order discovery lists them.</summary>
-    public static readonly IReadOnlyList<string> Groups = ["events.k8s.io", "coordination.k8s.io"];
+    public static readonly ResourceType ConfigMaps = new("", "v1", "configmaps", "configmap", "ConfigMap", Namespaced: true, "configmaps",
+        AllVerbs, ["cm"]);
+
+    public static readonly ResourceType Deployments = new("apps", "v1", "deployments", "deployment", "Deployment", Namespaced: true, "deployments",
+        AllVerbs, ["deploy"], HasStatus: true, Categories: ["all"]);
+
+    public static readonly ResourceType EndpointSlices = new("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", Namespaced: true,
+        "endpointslices", AllVerbs, []);
+
+    public static readonly IReadOnlyList<ResourceType> All =
+        [Services, Nodes, Namespaces, CoreEvents, Pods, ConfigMaps, Events, Leases, Deployments, EndpointSlices];
+
+    /// <summary>The API groups other than core, in the order discovery lists them (kube-apiserver's order).</summary>
+    public static readonly IReadOnlyList<string> Groups = ["apps", "events.k8s.io", "coordination.k8s.io", "discovery.k8s.io"];
 
     public static ResourceType? Find(string group, string version, string plural) =>
         All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);

@@ -18,7 +18,7 @@ internal enum TableObjectMode
 /// API server prints, so <c>kubectl get svc</c> shows TYPE, CLUSTER-IP, EXTERNAL-IP (or
 /// <c>&lt;pending&gt;</c>), PORT(S) and AGE.
 /// </summary>
-internal static class TablePrinter
+internal static partial class TablePrinter
 {
     private sealed record Column(string Name, string Type, string Description, int Priority = 0, string Format = "");
 
@@ -29,7 +29,7 @@ internal static class TablePrinter
         var rows = new JsonArray();
         foreach (var obj in wireObjects)
         {
-            var cells = new JsonArray(CellsFor(type, obj, now).Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
+            var cells = new JsonArray(CellsFor(type, obj, now).Select(Cell).ToArray());
             var row = new JsonObject { ["cells"] = cells };
             switch (mode)
             {
@@ -129,6 +129,10 @@ internal static class TablePrinter
             new("Status", "string", "The status of the namespace"),
             new("Age", "string", "CreationTimestamp is a timestamp representing the server time when this object was created."),
         ],
+        "pods" => PodColumns,
+        "deployments" => DeploymentColumns,
+        "configmaps" => ConfigMapColumns,
+        "endpointslices" => EndpointSliceColumns,
         _ =>
         [
             new("Name", "string", "Name must be unique within a namespace.", Format: "name"),
@@ -136,14 +140,26 @@ internal static class TablePrinter
         ],
     };
 
-    private static IReadOnlyList<string> CellsFor(ResourceType type, JsonObject obj, DateTimeOffset now) => type.Storage switch
+    // A cell is a string or, where kube-apiserver's printer puts a number (ConfigMap DATA, Deployment UP-TO-DATE), a long.
+    private static IReadOnlyList<object> CellsFor(ResourceType type, JsonObject obj, DateTimeOffset now) => type.Storage switch
     {
         "services" => ServiceCells(obj, now),
         "nodes" => NodeCells(obj, now),
         "events" => EventCells(type, obj, now),
         "leases" => [obj.Name(), obj.Obj("spec").Str("holderIdentity") ?? "", Age(obj.Obj("metadata").Str("creationTimestamp"), now)],
         "namespaces" => [obj.Name(), obj.Obj("status").Str("phase") ?? "Active", Age(obj.Obj("metadata").Str("creationTimestamp"), now)],
+        "pods" => PodCells(obj, now),
+        "deployments" => DeploymentCells(obj, now),
+        "configmaps" => ConfigMapCells(obj, now),
+        "endpointslices" => EndpointSliceCells(obj, now),
         _ => [obj.Name(), obj.Obj("metadata").Str("creationTimestamp") ?? ""],
+    };
+
+    private static JsonNode? Cell(object value) => value switch
+    {
+        long l => JsonValue.Create(l),
+        int i => JsonValue.Create((long)i),
+        _ => JsonValue.Create(value.ToString()),
     };
 
     public static string Age(string? timestamp, DateTimeOffset now) =>

@@ -7,8 +7,9 @@ namespace KubeSim.Protobuf;
 
 /// <summary>
 /// Reads Kubernetes protobuf request bodies (<c>application/vnd.kubernetes.protobuf</c>) for the kinds
-/// kubectl's typed clients create: Service (<c>kubectl create service</c>, <c>expose</c>) and Namespace
-/// (<c>kubectl create namespace</c>). The body is the "k8s\0" magic plus a runtime.Unknown envelope whose
+/// kubectl's typed clients create: Service (<c>kubectl create service</c>, <c>expose</c>), Namespace
+/// (<c>kubectl create namespace</c>), ConfigMap (<c>kubectl create configmap</c>) and Deployment
+/// (<c>kubectl create deployment</c>). The body is the "k8s\0" magic plus a runtime.Unknown envelope whose
 /// raw bytes are the object; fields are mapped to JSON by the field numbers of k8s.io/api's
 /// generated.proto. Fields outside this table are skipped.
 /// </summary>
@@ -26,7 +27,16 @@ internal static class KubeProtobuf
         StringMap,
         Time,
         IntOrString,
+
+        /// <summary>map&lt;string, bytes&gt;: the values become base64, as []byte does in JSON.</summary>
+        BytesMap,
+
+        /// <summary>map&lt;string, Quantity&gt; (resource limits and requests): a Quantity is a message with one string.</summary>
+        QuantityMap,
     }
+
+    /// <summary>The kinds a request body may carry (each a message of the table below).</summary>
+    private static readonly string[] TopLevelKinds = ["Service", "Namespace", "ConfigMap", "Deployment"];
 
     // Pointer: a Go pointer field, where an explicit zero (false, 0) is a value and not "unset".
     private sealed record Field(string Name, Kind Kind, bool Repeated = false, string? Message = null, bool Pointer = false);
@@ -92,6 +102,100 @@ internal static class KubeProtobuf
         {
             [1] = new("finalizers", Kind.String, Repeated: true),
         },
+        ["ConfigMap"] = new()
+        {
+            [1] = new("metadata", Kind.Message, Message: "ObjectMeta"),
+            [2] = new("data", Kind.StringMap),
+            [3] = new("binaryData", Kind.BytesMap),
+            [4] = new("immutable", Kind.Bool, Pointer: true),
+        },
+        ["Deployment"] = new()
+        {
+            [1] = new("metadata", Kind.Message, Message: "ObjectMeta"),
+            [2] = new("spec", Kind.Message, Message: "DeploymentSpec"),
+        },
+        ["DeploymentSpec"] = new()
+        {
+            [1] = new("replicas", Kind.Int, Pointer: true),
+            [2] = new("selector", Kind.Message, Message: "LabelSelector"),
+            [3] = new("template", Kind.Message, Message: "PodTemplateSpec"),
+            [4] = new("strategy", Kind.Message, Message: "DeploymentStrategy"),
+            [5] = new("minReadySeconds", Kind.Int),
+            [6] = new("revisionHistoryLimit", Kind.Int, Pointer: true),
+            [7] = new("paused", Kind.Bool),
+            [9] = new("progressDeadlineSeconds", Kind.Int, Pointer: true),
+        },
+        ["DeploymentStrategy"] = new()
+        {
+            [1] = new("type", Kind.String),
+            [2] = new("rollingUpdate", Kind.Message, Message: "RollingUpdateDeployment"),
+        },
+        ["RollingUpdateDeployment"] = new()
+        {
+            [1] = new("maxUnavailable", Kind.IntOrString),
+            [2] = new("maxSurge", Kind.IntOrString),
+        },
+        ["LabelSelector"] = new()
+        {
+            [1] = new("matchLabels", Kind.StringMap),
+            [2] = new("matchExpressions", Kind.Message, Repeated: true, Message: "LabelSelectorRequirement"),
+        },
+        ["LabelSelectorRequirement"] = new()
+        {
+            [1] = new("key", Kind.String),
+            [2] = new("operator", Kind.String),
+            [3] = new("values", Kind.String, Repeated: true),
+        },
+        ["PodTemplateSpec"] = new()
+        {
+            [1] = new("metadata", Kind.Message, Message: "ObjectMeta"),
+            [2] = new("spec", Kind.Message, Message: "PodSpec"),
+        },
+        ["PodSpec"] = new()
+        {
+            [2] = new("containers", Kind.Message, Repeated: true, Message: "Container"),
+            [3] = new("restartPolicy", Kind.String),
+            [4] = new("terminationGracePeriodSeconds", Kind.Int, Pointer: true),
+            [6] = new("dnsPolicy", Kind.String),
+            [7] = new("nodeSelector", Kind.StringMap),
+            [8] = new("serviceAccountName", Kind.String),
+            [10] = new("nodeName", Kind.String),
+            [11] = new("hostNetwork", Kind.Bool),
+            [19] = new("schedulerName", Kind.String),
+            [20] = new("initContainers", Kind.Message, Repeated: true, Message: "Container"),
+        },
+        ["Container"] = new()
+        {
+            [1] = new("name", Kind.String),
+            [2] = new("image", Kind.String),
+            [3] = new("command", Kind.String, Repeated: true),
+            [4] = new("args", Kind.String, Repeated: true),
+            [5] = new("workingDir", Kind.String),
+            [6] = new("ports", Kind.Message, Repeated: true, Message: "ContainerPort"),
+            [7] = new("env", Kind.Message, Repeated: true, Message: "EnvVar"),
+            [8] = new("resources", Kind.Message, Message: "ResourceRequirements"),
+            [13] = new("terminationMessagePath", Kind.String),
+            [14] = new("imagePullPolicy", Kind.String),
+            [20] = new("terminationMessagePolicy", Kind.String),
+        },
+        ["ContainerPort"] = new()
+        {
+            [1] = new("name", Kind.String),
+            [2] = new("hostPort", Kind.Int),
+            [3] = new("containerPort", Kind.Int),
+            [4] = new("protocol", Kind.String),
+            [5] = new("hostIP", Kind.String),
+        },
+        ["EnvVar"] = new()
+        {
+            [1] = new("name", Kind.String),
+            [2] = new("value", Kind.String),
+        },
+        ["ResourceRequirements"] = new()
+        {
+            [1] = new("limits", Kind.QuantityMap),
+            [2] = new("requests", Kind.QuantityMap),
+        },
     };
 
     /// <summary>Decodes a protobuf request body into the JSON object a JSON client would have sent.</summary>
@@ -137,10 +241,10 @@ internal static class KubeProtobuf
             }
         }
 
-        if (kind is not ("Service" or "Namespace"))
+        if (!TopLevelKinds.Contains(kind))
         {
             throw new KubeApiException(415, "UnsupportedMediaType",
-                $"protobuf bodies are only understood for Service and Namespace (got {apiVersion} {kind}); send application/json");
+                $"protobuf bodies are only understood for {string.Join(", ", TopLevelKinds)} (got {apiVersion} {kind}); send application/json");
         }
 
         var obj = DecodeMessage(new Reader(raw ?? []), kind);
@@ -173,13 +277,12 @@ internal static class KubeProtobuf
                 Kind.Message => DecodeMessage(new Reader(reader.ReadBytes()), field.Message!),
                 Kind.Time => DecodeTime(new Reader(reader.ReadBytes())),
                 Kind.IntOrString => DecodeIntOrString(new Reader(reader.ReadBytes())),
-                Kind.StringMap => null,
                 _ => null,
             };
 
-            if (field.Kind == Kind.StringMap)
+            if (field.Kind is Kind.StringMap or Kind.BytesMap or Kind.QuantityMap)
             {
-                var (key, mapValue) = DecodeMapEntry(new Reader(reader.ReadBytes()));
+                var (key, mapValue) = DecodeMapEntry(new Reader(reader.ReadBytes()), field.Kind);
                 var map = obj[field.Name] as JsonObject ?? new JsonObject();
                 map[key] = mapValue;
                 obj[field.Name] = map;
@@ -208,7 +311,7 @@ internal static class KubeProtobuf
         _ => false,
     };
 
-    private static (string Key, string Value) DecodeMapEntry(Reader reader)
+    private static (string Key, string Value) DecodeMapEntry(Reader reader, Kind kind)
     {
         string key = "", value = "";
         while (reader.TryReadTag(out var n, out var w))
@@ -219,7 +322,12 @@ internal static class KubeProtobuf
                     key = reader.ReadString();
                     break;
                 case 2:
-                    value = reader.ReadString();
+                    value = kind switch
+                    {
+                        Kind.BytesMap => Convert.ToBase64String(reader.ReadBytes()),
+                        Kind.QuantityMap => DecodeQuantity(new Reader(reader.ReadBytes())),
+                        _ => reader.ReadString(),
+                    };
                     break;
                 default:
                     reader.Skip(w);
@@ -228,6 +336,24 @@ internal static class KubeProtobuf
         }
 
         return (key, value);
+    }
+
+    private static string DecodeQuantity(Reader reader)
+    {
+        var text = "";
+        while (reader.TryReadTag(out var n, out var w))
+        {
+            if (n == 1)
+            {
+                text = reader.ReadString();
+            }
+            else
+            {
+                reader.Skip(w);
+            }
+        }
+
+        return text;
     }
 
     private static JsonNode? DecodeTime(Reader reader)

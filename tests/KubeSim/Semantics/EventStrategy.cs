@@ -25,7 +25,7 @@ internal sealed class EventStrategy : ResourceStrategy
     ];
 
     private static readonly HashSet<string> ClusterScopedKinds = ["Node", "Namespace", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass"];
-    private static readonly HashSet<string> NamespacedKinds = ["Service", "Pod", "Endpoints", "ConfigMap", "Secret", "Deployment", "ReplicaSet", "Lease", "Event"];
+    private static readonly HashSet<string> NamespacedKinds = ["Service", "Pod", "Endpoints", "EndpointSlice", "ConfigMap", "Secret", "Deployment", "ReplicaSet", "Lease", "Event"];
 
     public override string Storage => "events";
 
@@ -79,6 +79,16 @@ internal sealed class EventStrategy : ResourceStrategy
         if (involvedNs.Length > 0 && involvedNs != obj.Namespace())
         {
             errors.Add(FieldError.Invalid(prefix + ".namespace", JsonNav.Quote(involvedNs), "does not match event.namespace"));
+        }
+
+        // An event about a cluster-scoped object (a Node) lives in "default"; recorders that set eventTime
+        // may also use "kube-system".
+        var ns = obj.Namespace();
+        var hasEventTime = !string.IsNullOrEmpty(obj.Str("eventTime"));
+        var namespaceFitsClusterScoped = ns == "default" || (hasEventTime ? ns == "kube-system" : ns.Length == 0);
+        if (involvedNs.Length == 0 && !namespaceFitsClusterScoped)
+        {
+            errors.Add(FieldError.Invalid(prefix + ".namespace", "\"\"", "does not match event.namespace"));
         }
 
         if (old is null && requestType.Group == "events.k8s.io")

@@ -94,25 +94,6 @@ internal abstract partial class ResourceStrategy
     private static partial Regex Dns1035Label();
 }
 
-internal sealed class NodeStrategy : ResourceStrategy
-{
-    public override string Storage => "nodes";
-
-    public override bool HasStatusSubresource => true;
-
-    public override IReadOnlyDictionary<string, ListMergeRule> MergeLists { get; } =
-        WithCommonLists(("status.conditions", "type"), ("status.addresses", "type"), ("spec.podCIDRs", null));
-
-    public override IReadOnlyDictionary<string, Func<JsonObject, string?>> FieldExtractors { get; } = Fields();
-
-    private static Dictionary<string, Func<JsonObject, string?>> Fields()
-    {
-        var fields = MetadataFields();
-        fields["spec.unschedulable"] = o => o.Obj("spec").Bool("unschedulable") == true ? "true" : "false";
-        return fields;
-    }
-}
-
 internal sealed class LeaseStrategy : ResourceStrategy
 {
     public override string Storage => "leases";

@@ -35,7 +35,11 @@ internal sealed class ObjectStore : IStrategyContext
     {
         _time = time;
         _historyLimit = historyLimit;
-        ResourceStrategy[] strategies = [new ServiceStrategy(), new NodeStrategy(), new EventStrategy(), new LeaseStrategy(), new NamespaceStrategy()];
+        ResourceStrategy[] strategies =
+        [
+            new ServiceStrategy(), new NodeStrategy(), new EventStrategy(), new LeaseStrategy(), new NamespaceStrategy(),
+            new PodStrategy(), new ConfigMapStrategy(), new DeploymentStrategy(), new EndpointSliceStrategy(),
+        ];
         _strategies = strategies.ToDictionary(s => s.Storage, StringComparer.Ordinal);
         foreach (var s in strategies)
         {
@@ -143,7 +147,7 @@ internal sealed class ObjectStore : IStrategyContext
             }
 
             strategy.PrepareForCreate(obj, this);
-            var errors = strategy.ValidateName(name).Concat(strategy.Validate(obj, null, type)).ToList();
+            var errors = strategy.ValidateName(name).Concat(NameRules.ObjectMetaLabelsAndAnnotations(obj)).Concat(strategy.Validate(obj, null, type)).ToList();
             if (errors.Count > 0)
             {
                 throw KubeApiException.Invalid(type.Kind, type.Group, name, errors);
@@ -175,7 +179,7 @@ internal sealed class ObjectStore : IStrategyContext
         lock (_gate)
         {
             var current = Find(type, ns, name);
-            return UpdateLocked(type, ns, name, current, FromWire(type, body), status, dryRun);
+            return UpdateLocked(type, ns, name, current, FromWire(type, body), status, dryRun, fromPatch: false);
         }
     }
 
@@ -210,7 +214,7 @@ internal sealed class ObjectStore : IStrategyContext
                 throw KubeApiException.BadRequest("the patch did not produce an object");
             }
 
-            return UpdateLocked(type, ns, name, current, FromWire(type, patchedObject), status, dryRun);
+            return UpdateLocked(type, ns, name, current, FromWire(type, patchedObject), status, dryRun, fromPatch: true);
         }
     }
 
@@ -367,7 +371,11 @@ internal sealed class ObjectStore : IStrategyContext
 
     // ---- internals ----
 
-    private JsonObject UpdateLocked(ResourceType type, string ns, string name, JsonObject current, JsonObject incoming, bool statusOnly, bool dryRun)
+    /// <param name="fromPatch">
+    /// A PUT's <c>metadata.uid</c> is a storage precondition (409 Conflict, checked first); a patch has no
+    /// preconditions, so a uid it changes fails metadata validation instead (422 "field is immutable").
+    /// </param>
+    private JsonObject UpdateLocked(ResourceType type, string ns, string name, JsonObject current, JsonObject incoming, bool statusOnly, bool dryRun, bool fromPatch)
     {
         var strategy = _strategies[type.Storage];
         if (statusOnly && !strategy.HasStatusSubresource)
@@ -384,15 +392,16 @@ internal sealed class ObjectStore : IStrategyContext
 
         CheckNamespace(type, ns, inMeta);
         var currentMeta = current.Meta();
+        var changedUid = inMeta.Str("uid") is { Length: > 0 } uid && uid != currentMeta.Str("uid") ? uid : null;
+        if (changedUid is not null && !fromPatch)
+        {
+            throw KubeApiException.Conflict(type.QualifiedName, type.Group, type.Plural, name,
+                $"Precondition failed: UID in precondition: {changedUid}, UID in object meta: {currentMeta.Str("uid")}");
+        }
+
         if (inMeta.Str("resourceVersion") is { Length: > 0 } rv && rv != currentMeta.Str("resourceVersion"))
         {
             throw KubeApiException.StaleResourceVersion(type.QualifiedName, type.Group, type.Plural, name);
-        }
-
-        if (inMeta.Str("uid") is { Length: > 0 } uid && uid != currentMeta.Str("uid"))
-        {
-            throw KubeApiException.Conflict(type.QualifiedName, type.Group, type.Plural, name,
-                $"Precondition failed: UID in precondition: {uid}, UID in object meta: {currentMeta.Str("uid")}");
         }
 
         JsonObject next;
@@ -431,7 +440,13 @@ internal sealed class ObjectStore : IStrategyContext
             strategy.PrepareForUpdate(next, current, this);
         }
 
-        var errors = strategy.Validate(next, current, type).ToList();
+        var errors = NameRules.ObjectMetaLabelsAndAnnotations(next).ToList();
+        if (changedUid is not null)
+        {
+            errors.Add(FieldError.Immutable("metadata.uid", JsonNav.Quote(changedUid)));
+        }
+
+        errors.AddRange(strategy.Validate(next, current, type));
         if (errors.Count > 0)
         {
             throw KubeApiException.Invalid(type.Kind, type.Group, name, errors);
