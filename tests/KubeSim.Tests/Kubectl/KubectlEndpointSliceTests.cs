@@ -1,3 +1,5 @@
+using SakuraLb.Testing;
+
 namespace KubeSim.Tests.Kubectl;
 
 /// <summary>The real kubectl on hand-written discovery.k8s.io/v1 EndpointSlices.</summary>

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using SakuraLb.Testing;
+
 namespace KubeSim.Tests.Kubectl;
 
 /// <summary>The real kubectl on Nodes: what an operator does around a cloud node controller.</summary>

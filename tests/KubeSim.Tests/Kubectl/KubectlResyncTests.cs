@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using SakuraLb.Testing;
+
 namespace KubeSim.Tests.Kubectl;
 
 /// <summary>
