@@ -459,6 +459,18 @@ internal static class ControlEndpoints
         var others = new List<long>();
         foreach (var nic in (body["Interfaces"] as JsonArray ?? []).OfType<JsonObject>())
         {
+            // {"Switch":{"Scope":"shared"}}: the zone's shared segment, with an address it assigns.
+            if (JsonRead.GetObject(nic, "Switch") is { } nicSwitchObj && nicSwitchObj["ID"] is null
+                && JsonRead.GetString(nicSwitchObj["Scope"]) == "shared")
+            {
+                var shared = state.SharedSegmentOf(zone);
+                nicSwitchObj["ID"] = shared.Id;
+                if (JsonRead.GetString(nic["IPAddress"]) is null)
+                {
+                    nic["IPAddress"] = Topology.NextSharedAddress(state, shared).ToString();
+                }
+            }
+
             if (JsonRead.TryGetId(JsonRead.GetObject(nic, "Switch")?["ID"], out var nicSwitch) && nicSwitch != 0)
             {
                 var id = RequireSwitch(state, zone, nicSwitch);

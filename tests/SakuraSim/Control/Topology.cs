@@ -1,4 +1,5 @@
 using SakuraSim.Model;
+using SakuraSim.Validation;
 using SakuraSim.Wire;
 
 namespace SakuraSim.Control;
@@ -171,7 +172,8 @@ internal static class Topology
     }
 
     private static IEnumerable<Ipv4> SharedAddressesInUse(SimState state, SharedSegmentRecord shared) =>
-        state.Servers.Values.SelectMany(s => s.Interfaces).Where(n => n.SwitchId == shared.Id && n.IpAddress is not null).Select(n => n.IpAddress!.Value);
+        state.Servers.Values.SelectMany(s => s.Interfaces).Where(n => n.SwitchId == shared.Id && n.IpAddress is not null).Select(n => n.IpAddress!.Value)
+            .Concat(state.Appliances.Values.Where(a => a.IsConnectedTo(shared.Id)).SelectMany(a => AddressRules.AddressesOn(a, shared.Id)));
 
     private static Ipv4 RequireSharedAddress(SimState state, SharedSegmentRecord shared, Ipv4 address)
     {
@@ -185,7 +187,7 @@ internal static class Topology
             : address;
     }
 
-    private static Ipv4 NextSharedAddress(SimState state, SharedSegmentRecord shared)
+    public static Ipv4 NextSharedAddress(SimState state, SharedSegmentRecord shared)
     {
         var used = SharedAddressesInUse(state, shared).ToHashSet();
         for (var a = shared.Block.Network.Add(4); shared.IsAssignable(a); a = a.Add(1))

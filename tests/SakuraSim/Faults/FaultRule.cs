@@ -135,20 +135,19 @@ internal sealed record FaultRule(
         }
 
         var effect = FaultEffect.Before;
-        if (JsonRead.GetString(obj["effect"]) is { } effectText)
+        if (obj["effect"] is { } effectNode)
         {
-            if (!Enum.TryParse(effectText, ignoreCase: true, out effect) || !Enum.IsDefined(effect))
+            var effectText = JsonRead.Kind(effectNode) == JsonValueKind.String ? effectNode.GetValue<string>().ToUpperInvariant() : null;
+            effect = effectText switch
             {
-                errors.Add($"{at}.effect must be before or after");
-            }
-            else if (effect == FaultEffect.After && (status is null || action != FaultAction.Error))
+                "BEFORE" => FaultEffect.Before,
+                "AFTER" => FaultEffect.After,
+                _ => Invalid(errors, $"{at}.effect must be before or after", FaultEffect.Before),
+            };
+            if (effect == FaultEffect.After && (status is null || action != FaultAction.Error))
             {
                 errors.Add($"{at}.effect after needs a status (the error that replaces the answer)");
             }
-        }
-        else if (obj["effect"] is not null)
-        {
-            errors.Add($"{at}.effect must be before or after");
         }
 
         if (errors.Count > before)
@@ -169,6 +168,12 @@ internal sealed record FaultRule(
             latency,
             action,
             effect);
+    }
+
+    private static T Invalid<T>(List<string> errors, string message, T value)
+    {
+        errors.Add(message);
+        return value;
     }
 
     /// <summary>The error code this rule answers <paramref name="method"/> with.</summary>

@@ -22,7 +22,9 @@ internal sealed class ResourceRenderer(SimState state)
             ["ID"] = zone.Id,
             ["Name"] = zone.Name,
             ["Description"] = zone.Description,
-            ["Region"] = new JsonObject { ["ID"] = zone.RegionId, ["Name"] = zone.RegionName },
+            ["IsDummy"] = false,
+            // Localised names stay Japanese whatever Accept-Language says (the real samples carry them so).
+            ["Region"] = new JsonObject { ["ID"] = zone.RegionId, ["Name"] = zone.RegionName, ["Description"] = zone.RegionName },
         };
     }
 
@@ -224,6 +226,7 @@ internal sealed class ResourceRenderer(SimState state)
             ["Status"] = server.IsUp ? "up" : "down",
             ["BeforeStatus"] = server.IsUp ? "down" : "up",
             ["StatusChangedAt"] = WireFormat.Timestamp(server.StatusChangedAt),
+            ["ModifiedAt"] = WireFormat.Timestamp(server.StatusChangedAt),
         },
         ["Interfaces"] = new JsonArray(server.Interfaces.Select(n => (JsonNode?)Nic(n)).ToArray()),
         ["Disks"] = new JsonArray(),
