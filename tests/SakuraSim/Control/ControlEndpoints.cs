@@ -102,17 +102,13 @@ internal static class ControlEndpoints
                     }
 
                     var nic = new ControlBody(nicObj);
-                    if (ParseNic(nic) is { } spec)
-                    {
-                        nics.Add(spec);
-                    }
-
+                    nics.Add(ParseNic(nic));
                     body.Errors.AddRange(nic.Errors);
                 }
             }
-            else if (!body.Has("interfaces") && ParseNic(body) is { } single)
+            else if (!body.Has("interfaces"))
             {
-                nics.Add(single);
+                nics.Add(ParseNic(body));
             }
 
             body.ThrowIfInvalid();
@@ -129,7 +125,7 @@ internal static class ControlEndpoints
             await Locked(http, sim, 201, () =>
             {
                 var server = sim.State.Servers.GetValueOrDefault(id) ?? throw SakuraApiException.NotFound($"Server {id} was not found");
-                return sim.Renderer.Server(Topology.AddNic(sim.State, server, spec!));
+                return sim.Renderer.Server(Topology.AddNic(sim.State, server, spec));
             });
         });
 
@@ -256,7 +252,7 @@ internal static class ControlEndpoints
     }
 
     /// <summary>A NIC spec from <c>switchId</c>/<c>ipAddress</c>, or <c>sharedSegment: true</c> (address optional).</summary>
-    private static NicSpec? ParseNic(ControlBody body)
+    private static NicSpec ParseNic(ControlBody body)
     {
         var switchId = body.Id("switchId");
         var address = body.Address("ipAddress");
@@ -457,6 +453,7 @@ internal static class ControlEndpoints
         }
 
         var others = new List<long>();
+        var assigned = new List<Ipv4>();
         foreach (var nic in (body["Interfaces"] as JsonArray ?? []).OfType<JsonObject>())
         {
             // {"Switch":{"Scope":"shared"}}: the zone's shared segment, with an address it assigns.
@@ -467,7 +464,9 @@ internal static class ControlEndpoints
                 nicSwitchObj["ID"] = shared.Id;
                 if (JsonRead.GetString(nic["IPAddress"]) is null)
                 {
-                    nic["IPAddress"] = Topology.NextSharedAddress(state, shared).ToString();
+                    var address = Topology.NextSharedAddress(state, shared, assigned);
+                    assigned.Add(address);
+                    nic["IPAddress"] = address.ToString();
                 }
             }
 

@@ -126,8 +126,8 @@ internal static class Topology
             interfaces.Add(NewNic(state, zone, interfaces, spec));
         }
 
+        // The server's ID comes before its NICs' (the default topology's IDs are documented).
         var id = state.NextId(IdKind.Server);
-        // NIC IDs were drawn first above; renumber so the server's ID comes before its NICs', as documented.
         interfaces = interfaces.Select(n => n with { Id = state.NextId(IdKind.Server) }).ToList();
         var server = new ServerRecord(id, zone, name, hostName, description, tags, interfaces, isUp, now, now)
         {
@@ -152,9 +152,11 @@ internal static class Topology
         if (spec.SharedSegment)
         {
             var shared = state.SharedSegmentOf(zone);
+            // The server's own NICs made so far are not in the state yet.
+            var pending = existing.Where(n => n.SwitchId == shared.Id && n.IpAddress is not null).Select(n => n.IpAddress!.Value).ToList();
             var address = spec.Address is { } wanted
-                ? RequireSharedAddress(state, shared, wanted)
-                : NextSharedAddress(state, shared);
+                ? RequireSharedAddress(state, shared, wanted, pending)
+                : NextSharedAddress(state, shared, pending);
             return new NicRecord(0, state.NextMacAddress(), shared.Id, null, address);
         }
 
@@ -175,21 +177,21 @@ internal static class Topology
         state.Servers.Values.SelectMany(s => s.Interfaces).Where(n => n.SwitchId == shared.Id && n.IpAddress is not null).Select(n => n.IpAddress!.Value)
             .Concat(state.Appliances.Values.Where(a => a.IsConnectedTo(shared.Id)).SelectMany(a => AddressRules.AddressesOn(a, shared.Id)));
 
-    private static Ipv4 RequireSharedAddress(SimState state, SharedSegmentRecord shared, Ipv4 address)
+    private static Ipv4 RequireSharedAddress(SimState state, SharedSegmentRecord shared, Ipv4 address, IEnumerable<Ipv4> pending)
     {
         if (!shared.IsAssignable(address))
         {
             throw SakuraApiException.BadRequest($"{address} is not an assignable address of the shared segment {shared.Block} (from {shared.Block.Network.Add(4)})");
         }
 
-        return SharedAddressesInUse(state, shared).Contains(address)
+        return SharedAddressesInUse(state, shared).Concat(pending).Contains(address)
             ? throw SakuraApiException.BadRequest($"{address} of the shared segment is already assigned")
             : address;
     }
 
-    public static Ipv4 NextSharedAddress(SimState state, SharedSegmentRecord shared)
+    public static Ipv4 NextSharedAddress(SimState state, SharedSegmentRecord shared, IEnumerable<Ipv4>? pending = null)
     {
-        var used = SharedAddressesInUse(state, shared).ToHashSet();
+        var used = SharedAddressesInUse(state, shared).Concat(pending ?? []).ToHashSet();
         for (var a = shared.Block.Network.Add(4); shared.IsAssignable(a); a = a.Add(1))
         {
             if (!used.Contains(a))
