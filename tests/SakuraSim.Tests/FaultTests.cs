@@ -138,6 +138,110 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal("down", Str(lb["Instance"]!["Status"]));
     }
 
+    [Theory]
+    [InlineData("too_many_request", 503, "503 Service Unavailable", "要求を受け付けできません。リクエストの密度が高すぎます。")]
+    [InlineData("operation_failure", 503, "503 Service Unavailable", "サービスが利用できません。操作に失敗しました。サーバが混雑している可能性があります。")]
+    [InlineData("service_temporarily_unavailable", 503, "503 Service Unavailable", "サービスが利用できません。この機能は一時的に利用できない状態にあります。メンテナンス情報、サポートサイトをご確認ください。")]
+    [InlineData("apiproxy_timeout", 504, "504 Gateway Timeout", "APIプロクシがタイムアウトしました。サーバが混雑している可能性があります。")]
+    [InlineData("apiproxy_timeout_non_get", 504, "504 Gateway Timeout", "APIプロクシが応答しません。要求は実行された可能性があります。しばらく時間をおいてからご確認ください。")]
+    public async Task Fault_WithARealErrorCode_AnswersItsStatusAndStandardBody(string code, int status, string statusText, string japanese)
+    {
+        // Only the code: the status comes from the catalogue, the texts are those saklient carries for it.
+        await SetFaultsAsync("[{\"path\":\"/server\",\"errorCode\":\"" + code + "\"}]");
+
+        var result = await sim.GetAsync("/server");
+        var english = await sim.SendAsync(HttpMethod.Get, "/server", configure: r => r.Headers.AcceptLanguage.ParseAdd("en"));
+
+        Assert.Equal(japanese, AssertError(result, (HttpStatusCode)status, code));
+        Assert.Equal(statusText, Str(result.Json["status"]));
+        Assert.DoesNotContain("。", AssertError(english, (HttpStatusCode)status, code), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "/server", "apiproxy_timeout")]
+    [InlineData("PUT", "/appliance/113200000001/config", "apiproxy_timeout_non_get")]
+    [InlineData("POST", "/appliance", "apiproxy_timeout_non_get")]
+    public async Task Fault_With504Only_TakesTheProxyCodeOfTheMethod(string method, string path, string expected)
+    {
+        await SetFaultsAsync("""[{"path":"*","status":504}]""");
+
+        AssertError(await sim.SendAsync(new HttpMethod(method), path, method == "POST" ? Bodies.CreateLoadBalancer() : null), HttpStatusCode.GatewayTimeout, expected);
+    }
+
+    [Fact]
+    public async Task Fault_504BeforeEffect_OnCreate_CreatesNothing()
+    {
+        await SetFaultsAsync("""[{"method":"POST","path":"/appliance","status":504,"errorCode":"apiproxy_timeout_non_get","effect":"before","count":1}]""");
+
+        AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()), HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get");
+
+        Assert.Empty((await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray());
+        var entry = Assert.Single((await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray())!;
+        Assert.Null(entry["executedStatus"]);
+    }
+
+    [Fact]
+    public async Task Fault_504AfterEffect_OnCreate_CreatesTheAppliance_ButTheAnswerIsLost()
+    {
+        // What a client must survive: the create ran, the client only saw a 504. A blind retry makes a second LB.
+        await SetFaultsAsync("""[{"method":"POST","path":"/appliance","status":504,"errorCode":"apiproxy_timeout_non_get","effect":"after","count":1}]""");
+
+        var lost = await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer());
+
+        Assert.Contains("要求は実行された可能性があります", AssertError(lost, HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get"), StringComparison.Ordinal);
+        Assert.Null(lost.Json["Appliance"]);
+        var appliance = Assert.Single((await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray())!;
+        Assert.Equal("a3f6c1d2e4b5a69788990aabbccddeef", Str(appliance["name"]));
+        var entry = Assert.Single((await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray())!;
+        Assert.Equal(504, entry["status"]!.GetValue<int>());
+        Assert.Equal("apiproxy_timeout_non_get", Str(entry["errorCode"]));
+        Assert.Equal(201, entry["executedStatus"]!.GetValue<int>());
+
+        // The client finds its appliance by name once the post-create window has passed.
+        sim.Advance(TimeSpan.FromSeconds(3));
+        var found = await sim.GetAsync("""/appliance?{"Filter":{"Name":["a3f6c1d2e4b5a69788990aabbccddeef"]}}""");
+        Assert.Equal(1, found.Json["Total"]!.GetValue<int>());
+        var retried = await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer());
+        AssertOk(retried, HttpStatusCode.Created);
+        Assert.Equal(2, (await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Fault_AfterEffect_OnAnUpdate_ChangesTheSettings()
+    {
+        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        sim.Advance(TimeSpan.FromMinutes(2));
+        await SetFaultsAsync("""[{"method":"PUT","path":"/appliance/*","status":503,"errorCode":"operation_failure","effect":"after","count":1}]""");
+
+        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))),
+            HttpStatusCode.ServiceUnavailable, "operation_failure");
+
+        Assert.Equal("8080", Str((await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!["Settings"]!["LoadBalancer"]![0]!["Port"]));
+    }
+
+    [Fact]
+    public async Task Fault_AfterEffect_WhenTheRequestItselfFails_LogsItsOwnStatus()
+    {
+        await SetFaultsAsync("""[{"method":"PUT","path":"/appliance/*/config","status":504,"effect":"after"}]""");
+
+        AssertError(await sim.SendAsync(HttpMethod.Put, "/appliance/113200000001/config"), HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get");
+
+        Assert.Equal(404, (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json[0]!["executedStatus"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Fault_Config_ShowsTheEffect()
+    {
+        await SetFaultsAsync("""[{"path":"/server","status":504,"effect":"after"},{"path":"/switch","status":503}]""");
+
+        var faults = (await sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json["faults"]!.AsArray();
+
+        Assert.Equal("after", Str(faults[0]!["effect"]));
+        Assert.Null(faults[0]!["errorCode"]);
+        Assert.Equal("before", Str(faults[1]!["effect"]));
+        Assert.Equal("busy", Str(faults[1]!["errorCode"]));
+    }
+
     [Fact]
     public async Task Faults_EmptyList_Clears()
     {
@@ -171,6 +275,10 @@ public sealed class FaultTests : IAsyncLifetime
     [InlineData("""[{"path":"x","status":503}]""", "glob relative to the API root")]
     [InlineData("""[{"path":"/x","action":"explode"}]""", "action must be one of")]
     [InlineData("""[{"path":"/x","errorCode":"weird"}]""", "unknown errorCode")]
+    [InlineData("""[{"path":"/x","status":504,"effect":"during"}]""", "effect must be before or after")]
+    [InlineData("""[{"path":"/x","status":504,"effect":1}]""", "effect must be before or after")]
+    [InlineData("""[{"path":"/x","latencyMs":10,"effect":"after"}]""", "effect after needs a status")]
+    [InlineData("""[{"path":"/appliance","action":"failCreation","effect":"after"}]""", "effect after needs a status")]
     [InlineData("""{"path":"/x"}""", "must be an array")]
     [InlineData("""[1]""", "must be an object")]
     public async Task BadFaultConfig_Gets400_AndKeepsTheOldFaults(string faults, string expected)

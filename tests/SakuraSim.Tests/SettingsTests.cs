@@ -32,21 +32,51 @@ public sealed class SettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateSettings_AreStoredButNotApplied_UntilConfig()
+    public async Task CreateSettings_AreAppliedWhenTheLoadBalancerBoots_WithoutConfig()
     {
-        Assert.Empty(await StatusVipsAsync());
-        Assert.False((await SimStateAsync())["settingsApplied"]!.GetValue<bool>());
-
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
-
+        // The official builder never calls config after a create: the real API runs the create-time settings.
         Assert.Equal(["203.0.113.104:80"], await StatusVipsAsync());
-        Assert.True((await SimStateAsync())["settingsApplied"]!.GetValue<bool>());
+        var state = await SimStateAsync();
+        Assert.True(state["settingsApplied"]!.GetValue<bool>());
+        Assert.Equal("80", Str(state["appliedSettings"]![0]!["Port"]));
+        var log = (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
+        Assert.DoesNotContain(log, r => Str(r!["path"]).EndsWith("/config", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateSettings_AreNotRunning_BeforeTheBootEnds()
+    {
+        var other = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "second", ip: "203.0.113.105", vip: "203.0.113.106")));
+        sim.Advance(TimeSpan.FromSeconds(40)); // migrating is over, still booting
+
+        var booting = (await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray().Single(a => a!["id"]!.GetValue<long>() == other)!;
+        Assert.Equal("booting", Str(booting["phase"]));
+        Assert.Null(booting["appliedSettings"]);
+        AssertError(await sim.GetAsync($"/appliance/{other}/status"), HttpStatusCode.Conflict, "conflict");
+
+        sim.Advance(TimeSpan.FromSeconds(40));
+        var status = await sim.GetAsync($"/appliance/{other}/status");
+        AssertOk(status);
+        Assert.Equal("203.0.113.106", Str(status.Json["LoadBalancer"]![0]!["VirtualIPAddress"]));
+    }
+
+    [Fact]
+    public async Task SettingsUpdatedWhileBooting_AreTheOnesTheBootRuns()
+    {
+        var other = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "second", ip: "203.0.113.105", vip: "203.0.113.106")));
+        sim.Advance(TimeSpan.FromSeconds(40));
+        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{other}", Bodies.UpdateSettings(Bodies.Settings(vip: "203.0.113.106", port: "8080"))));
+
+        sim.Advance(TimeSpan.FromSeconds(40));
+        var status = await sim.GetAsync($"/appliance/{other}/status");
+
+        AssertOk(status);
+        Assert.Equal("8080", Str(status.Json["LoadBalancer"]![0]!["Port"]));
     }
 
     [Fact]
     public async Task Update_ChangesStoredSettings_StatusKeepsAppliedOnes_UntilConfig()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
         var hash = Str((await ReadAsync())["SettingsHash"]);
 
         var update = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}",
@@ -66,16 +96,81 @@ public sealed class SettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Update_WithStaleSettingsHash_Gets409Conflict_AndChangesNothing()
+    public async Task Update_WithStaleOriginalSettingsHash_Gets409OriginalHashMismatch_AndChangesNothing()
     {
         var stale = Str((await ReadAsync())["SettingsHash"]);
         AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
 
-        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}",
-            Bodies.UpdateSettings(Bodies.Settings(port: "9090"), stale));
+        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettingsLocked(Bodies.Settings(port: "9090"), stale));
 
-        AssertError(result, HttpStatusCode.Conflict, "conflict");
+        var message = AssertError(result, HttpStatusCode.Conflict, "original_hash_mismatch");
+        // The text saklient (Sakura's SDK) carries for this code.
+        Assert.StartsWith("要求された操作を行えません。オリジナルのデータを取得してからこのリクエストを行うまでの間に、他の変更が加わった可能性があります。", message, StringComparison.Ordinal);
+        Assert.Equal("409 Conflict", Str(result.Json["status"]));
         Assert.Equal("8080", Str((await ReadAsync())["Settings"]!["LoadBalancer"]![0]!["Port"]));
+    }
+
+    [Fact]
+    public async Task Update_WithCurrentOriginalSettingsHash_IsAccepted()
+    {
+        var current = Str((await ReadAsync())["SettingsHash"]);
+
+        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettingsLocked(Bodies.Settings(port: "9090"), current));
+
+        AssertOk(result);
+        Assert.Equal("9090", Str(result.Json["Appliance"]!["Settings"]!["LoadBalancer"]![0]!["Port"]));
+        Assert.NotEqual(current, Str(result.Json["Appliance"]!["SettingsHash"]));
+    }
+
+    [Fact]
+    public async Task Update_WithStaleOriginalSettingsHash_IsRefused_EvenWhenOnlyTheNameChanges()
+    {
+        // saklient sends the hash it read on every save, whatever the save changes.
+        var stale = Str((await ReadAsync())["SettingsHash"]);
+        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+
+        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", $$"""{"Appliance":{"Name":"renamed"},"OriginalSettingsHash":"{{stale}}"}""");
+
+        AssertError(result, HttpStatusCode.Conflict, "original_hash_mismatch");
+        Assert.NotEqual("renamed", Str((await ReadAsync())["Name"]));
+    }
+
+    [Fact]
+    public async Task Update_WithStaleSettingsHashInsideAppliance_IsIgnored_LikeTheOtherReadOnlyFields()
+    {
+        var stale = Str((await ReadAsync())["SettingsHash"]);
+        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+
+        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "9090"), stale));
+
+        AssertOk(result);
+        Assert.Equal("9090", Str((await ReadAsync())["Settings"]!["LoadBalancer"]![0]!["Port"]));
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("\"\"")]
+    public async Task Update_WithNullOrEmptyOriginalSettingsHash_HasNoLock(string hash)
+    {
+        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+
+        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", "{\"Appliance\":{\"Description\":\"x\"},\"OriginalSettingsHash\":" + hash + "}"));
+    }
+
+    [Fact]
+    public async Task Update_WithOriginalSettingsHashNotAString_Gets400()
+    {
+        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Description":"x"},"OriginalSettingsHash":12}"""),
+            HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Fact]
+    public async Task Create_WithNullOriginalSettingsHash_AsSaklientSendsIt_IsAccepted()
+    {
+        var body = JsonNode.Parse(Bodies.CreateLoadBalancer(name: "saklient", ip: "203.0.113.105", vip: "203.0.113.106"))!.AsObject();
+        body["OriginalSettingsHash"] = null;
+
+        AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", body.ToJsonString()), HttpStatusCode.Created);
     }
 
     [Fact]
@@ -174,14 +269,38 @@ public sealed class SettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AppliedSettings_SurviveARestart()
+    public async Task Restart_RunsTheStoredSettings_EvenWithoutConfig()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
+        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+        Assert.Equal(["203.0.113.104:80"], await StatusVipsAsync());
         AssertOk(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
         sim.Advance(TimeSpan.FromSeconds(10));
         AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"));
         sim.Advance(TimeSpan.FromSeconds(45));
 
-        Assert.Equal(["203.0.113.104:80"], await StatusVipsAsync());
+        Assert.Equal(["203.0.113.104:8080"], await StatusVipsAsync());
+    }
+
+    [Fact]
+    public async Task Reset_RunsTheStoredSettings()
+    {
+        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+
+        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/reset"));
+
+        Assert.Equal(["203.0.113.104:8080"], await StatusVipsAsync());
+    }
+
+    [Fact]
+    public async Task OutOfBandPowerOn_RunsTheStoredSettings_ButASeedUpWithSettingsNotApplied_StaysSo()
+    {
+        var body = """{"state":"up","settingsApplied":false,"appliance":""" + JsonNode.Parse(Bodies.CreateLoadBalancer(name: "planted", ip: "203.0.113.105", vip: "203.0.113.106"))!["Appliance"]!.ToJsonString() + "}";
+        var planted = (await sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", body)).Json["ID"]!.GetValue<long>();
+        Assert.Empty((await sim.GetAsync($"/appliance/{planted}/status")).Json["LoadBalancer"]!.AsArray());
+
+        AssertOk(await sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{planted}/power", """{"status":"down"}"""));
+        AssertOk(await sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{planted}/power", """{"status":"up"}"""));
+
+        Assert.Single((await sim.GetAsync($"/appliance/{planted}/status")).Json["LoadBalancer"]!.AsArray());
     }
 }

@@ -125,21 +125,35 @@ internal sealed class SimHarness : IAsyncDisposable
 /// <summary>Request bodies written from sakura-api.md §4.6.2.</summary>
 internal static class Bodies
 {
-    /// <summary>A single LB on the default router switch, as the CCM (libsacloud-v1) sends it: string switch ID, string numbers.</summary>
+    /// <summary>
+    /// A single LB (HA when <paramref name="ip2"/> is given), by default on the default router switch, as the
+    /// CCM (libsacloud-v1) sends it: string switch ID, string numbers. A null <paramref name="defaultRoute"/>
+    /// leaves DefaultRoute out.
+    /// </summary>
     public static string CreateLoadBalancer(
         string name = "a3f6c1d2e4b5a69788990aabbccddeef",
         string ip = "203.0.113.103",
         string vip = "203.0.113.104",
         string tags = "[\"@k8s\",\"@k8s.ClusterID=default\"]",
-        string? settings = null) => $$$"""
+        string? settings = null,
+        long switchId = SimHarness.SwitchId,
+        int maskLen = 28,
+        string? defaultRoute = "203.0.113.97",
+        int vrid = 1,
+        string? ip2 = null)
+    {
+        var route = defaultRoute is null ? "" : $",\"DefaultRoute\":\"{defaultRoute}\"";
+        var servers = ip2 is null ? $"[{{\"IPAddress\":\"{ip}\"}}]" : $"[{{\"IPAddress\":\"{ip}\"}},{{\"IPAddress\":\"{ip2}\"}}]";
+        return $$$"""
         {"Appliance":{
           "Class":"loadbalancer","Name":"{{{name}}}","Description":"","Tags":{{{tags}}},"Plan":{"ID":1},"Icon":null,
-          "Remark":{"Switch":{"ID":"{{{SimHarness.SwitchId}}}"},"VRRP":{"VRID":1},
-                    "Network":{"NetworkMaskLen":28,"DefaultRoute":"203.0.113.97"},
-                    "Servers":[{"IPAddress":"{{{ip}}}"}],"Plan":{"ID":1}},
+          "Remark":{"Switch":{"ID":"{{{switchId}}}"},"VRRP":{"VRID":{{{vrid}}}},
+                    "Network":{"NetworkMaskLen":{{{maskLen}}}{{{route}}}},
+                    "Servers":{{{servers}}},"Plan":{"ID":1}},
           "Settings":{{{settings ?? Settings(vip)}}}
         }}
         """;
+    }
 
     public static string Settings(string vip = "203.0.113.104", string port = "80", string servers = """
         [{"IPAddress":"203.0.113.100","Port":"80","Enabled":"True","HealthCheck":{"Protocol":"ping"}},
@@ -151,6 +165,13 @@ internal static class Bodies
     /// <summary><c>{"Appliance":{"Settings":...,"SettingsHash":...}}</c> as iaas-api-go sends a settings-only update.</summary>
     public static string UpdateSettings(string settings, string? hash = null) =>
         "{\"Appliance\":{\"Settings\":" + settings + (hash is null ? "" : ",\"SettingsHash\":\"" + hash + "\"") + "}}";
+
+    /// <summary>
+    /// <c>{"Appliance":{"Settings":...},"OriginalSettingsHash":...}</c>: the lock as Sakura's own SDK
+    /// (saklient) sends it, at the top level next to <c>Appliance</c>.
+    /// </summary>
+    public static string UpdateSettingsLocked(string settings, string originalHash) =>
+        "{\"Appliance\":{\"Settings\":" + settings + "},\"OriginalSettingsHash\":\"" + originalHash + "\"}";
 
     public static string Update(string appliance) => "{\"Appliance\":" + appliance + "}";
 }

@@ -171,7 +171,10 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("203.0.113.111", "broadcast address")]
     public async Task Create_OnReservedAddressOfRouterBlock_Gets400(string ip, string role)
     {
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(ip: ip)), HttpStatusCode.BadRequest, "bad_request");
+        // A /24 without a gateway: the LB's own network rules let these addresses through, the router's do not.
+        var body = Bodies.CreateLoadBalancer(ip: ip, maskLen: 24, defaultRoute: null);
+
+        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains($"IP address {ip} is reserved in block 203.0.113.96/28 ({role})", message, StringComparison.Ordinal);
         Assert.Contains("203.0.113.100-203.0.113.110", message, StringComparison.Ordinal);
@@ -180,7 +183,9 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task Create_WithVipOnGateway_Gets400()
     {
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(vip: "203.0.113.97")), HttpStatusCode.BadRequest, "bad_request");
+        var body = Bodies.CreateLoadBalancer(vip: "203.0.113.97", maskLen: 24, defaultRoute: null);
+
+        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains("203.0.113.97 is reserved", message, StringComparison.Ordinal);
     }
@@ -188,7 +193,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task Create_OutsideRouterBlock_Gets400()
     {
-        var body = Bodies.CreateLoadBalancer(ip: "198.51.100.10", vip: "198.51.100.11");
+        var body = Bodies.CreateLoadBalancer(ip: "198.51.100.10", vip: "198.51.100.11", defaultRoute: null);
 
         var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
@@ -201,8 +206,7 @@ public sealed class ValidationTests : IAsyncLifetime
         var sw = await sim.ControlAsync(HttpMethod.Post, "/_sim/switches", """{"name":"private","userSubnet":{"defaultRoute":"192.168.0.1","networkMaskLen":24}}""");
         AssertOk(sw, HttpStatusCode.Created);
         var switchId = sw.Json["ID"]!.GetValue<long>();
-        var body = Bodies.CreateLoadBalancer(ip: "192.168.0.11", vip: "192.168.0.12")
-            .Replace(SimHarness.SwitchId.ToString(System.Globalization.CultureInfo.InvariantCulture), switchId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var body = Bodies.CreateLoadBalancer(ip: "192.168.0.11", vip: "192.168.0.12", switchId: switchId, maskLen: 24, defaultRoute: "192.168.0.1");
 
         AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.Created);
     }

@@ -142,12 +142,11 @@ internal sealed class Simulator
             throw SakuraApiException.NotFound($"Appliance {id} was not found in zone {zone}");
         }
 
-        var observed = appliance with { Lifecycle = appliance.Lifecycle.Observe(now) };
+        var observed = appliance.At(now, observe: true);
         State.Appliances[id] = observed;
         return observed;
     }
 
     /// <summary>The appliance as it is now, without counting as a look (for /_sim/state and searches).</summary>
-    public ApplianceRecord PeekAppliance(ApplianceRecord appliance) =>
-        appliance with { Lifecycle = appliance.Lifecycle.At(Now) };
+    public ApplianceRecord PeekAppliance(ApplianceRecord appliance) => appliance.At(Now, observe: false);
 }

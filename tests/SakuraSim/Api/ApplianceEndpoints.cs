@@ -33,7 +33,7 @@ internal static class ApplianceEndpoints
             (200, new JsonObject { ["Instance"] = new JsonObject { ["Status"] = a.Lifecycle.InstanceStatus }, ["is_ok"] = true })));
         api.MapPut("/appliance/{id}/power", http => WithApplianceAsync(http, sim, isRead: false, a => Boot(sim, a)));
         api.MapDelete("/appliance/{id}/power", http => ShutdownAsync(http, sim));
-        api.MapPut("/appliance/{id}/reset", http => WithApplianceAsync(http, sim, isRead: false, a => Reset(a)));
+        api.MapPut("/appliance/{id}/reset", http => WithApplianceAsync(http, sim, isRead: false, a => Reset(sim, a)));
         api.MapGet("/appliance/{id}/status", http => WithApplianceAsync(http, sim, isRead: true, a => Status(sim, a)));
     }
 
@@ -49,6 +49,11 @@ internal static class ApplianceEndpoints
         lock (sim.Gate)
         {
             var state = sim.State;
+            if (state.FindSharedSegment(zone, request.SwitchId) is not null)
+            {
+                throw SakuraApiException.BadRequest($"Remark.Switch.ID {request.SwitchId} is the shared segment: a load balancer needs a switch or a router+switch");
+            }
+
             var sw = state.FindSwitch(zone, request.SwitchId)
                 ?? throw SakuraApiException.NotFound($"Switch {request.SwitchId} (Remark.Switch.ID) was not found in zone {zone}");
             AddressRules.Check(state, sw, request.IpAddresses, request.Settings, applianceId: null, settings.IpClashCheck);
@@ -90,6 +95,7 @@ internal static class ApplianceEndpoints
         var id = ApiRoutes.RequireId(http, "Appliance");
         var body = await JsonRead.ReadBodyAsync(http.Request, http.RequestAborted);
         var appliance = LoadBalancerRequests.ApplianceOf(body);
+        var originalHash = LoadBalancerRequests.OriginalSettingsHashOf(body);
         var settings = sim.Settings;
         JsonObject response;
         lock (sim.Gate)
@@ -102,9 +108,10 @@ internal static class ApplianceEndpoints
             }
 
             var update = LoadBalancerRequests.ParseUpdate(appliance, current, settings.Limits);
-            if (update.SettingsHash is { } hash && hash != ResourceRenderer.SettingsHash(current.StoredSettings))
+            if (originalHash is not null && originalHash != ResourceRenderer.SettingsHash(current.StoredSettings))
             {
-                throw new SakuraApiException("conflict", "SettingsHash does not match the current settings: they were changed since you read them");
+                throw new SakuraApiException("original_hash_mismatch",
+                    $"OriginalSettingsHash {originalHash} is not the hash of the current settings: they were changed since you read them");
             }
 
             if (update.Settings is { } newSettings)
@@ -194,10 +201,12 @@ internal static class ApplianceEndpoints
         });
     }
 
-    private static (int, JsonObject) Reset(ApplianceRecord appliance)
+    /// <summary>A reset reboots the running appliance at once, which then runs its stored settings like any boot.</summary>
+    private static (int, JsonObject) Reset(Simulator sim, ApplianceRecord appliance)
     {
         RequireCreated(appliance);
         RequireUp(appliance, "be reset");
+        sim.State.Appliances[appliance.Id] = appliance with { AppliedSettings = appliance.StoredSettings };
         return (200, ApiResponses.Flag(Accepted));
     }
 

@@ -36,7 +36,7 @@ internal static class NetworkEndpoints
         {
             var (zone, sw) = RequireSwitch(http, sim);
             return ApiRoutes.ListAsync(http, sim, "Appliances",
-                s => s.AppliancesIn(zone).Where(a => a.SwitchId == sw.Id && sim.Now >= a.NotFoundUntil).Select(sim.PeekAppliance),
+                s => s.AppliancesIn(zone).Where(a => a.IsConnectedTo(sw.Id) && sim.Now >= a.NotFoundUntil).Select(sim.PeekAppliance),
                 (r, x) => r.Appliance(x),
                 a => sim.ObserveAppliance(zone, a.Id, isRead: false));
         });

@@ -59,12 +59,18 @@ internal static class ControlEndpoints
             if (body.Object("userSubnet") is { } us)
             {
                 var sub = new ControlBody(us);
-                var route = sub.Address("defaultRoute", required: true);
+                // Without a default route the API shows "0.0.0.0" (iaas-api-go naked/user_subnet.go).
+                var route = sub.Address("defaultRoute") ?? new Ipv4(0);
                 var mask = sub.Int("networkMaskLen", 8, 29);
-                body.Errors.AddRange(sub.Errors.Select(e => "userSubnet: " + e));
-                if (route is { } r && mask is { } m)
+                if (mask is null && sub.Errors.Count == 0)
                 {
-                    userSubnet = new UserSubnet(r, m);
+                    sub.Errors.Add("The property networkMaskLen is required");
+                }
+
+                body.Errors.AddRange(sub.Errors.Select(e => "userSubnet: " + e));
+                if (mask is { } m)
+                {
+                    userSubnet = new UserSubnet(route, m);
                 }
             }
 
@@ -82,30 +88,80 @@ internal static class ControlEndpoints
             var tags = body.Tags();
             var description = body.String("description") ?? "";
             var isUp = ParsePower(body, "status") ?? true;
-            var nics = new List<(long?, Ipv4?)>();
+            var plan = ParsePlan(body);
+            var availability = ParseAvailability(body);
+            var nics = new List<NicSpec>();
             if (body.Array("interfaces") is { } interfaces)
             {
                 foreach (var item in interfaces)
                 {
                     if (item is not JsonObject nicObj)
                     {
-                        body.Errors.Add("interfaces must hold objects {\"switchId\",\"ipAddress\"}");
+                        body.Errors.Add("interfaces must hold objects {\"switchId\",\"ipAddress\"} or {\"sharedSegment\":true}");
                         continue;
                     }
 
                     var nic = new ControlBody(nicObj);
-                    nics.Add((nic.Id("switchId"), nic.Address("ipAddress")));
+                    nics.Add(ParseNic(nic));
                     body.Errors.AddRange(nic.Errors);
                 }
             }
             else if (!body.Has("interfaces"))
             {
-                nics.Add((body.Id("switchId"), body.Address("ipAddress")));
+                nics.Add(ParseNic(body));
             }
 
             body.ThrowIfInvalid();
             await Locked(http, sim, 201, () =>
-                sim.Renderer.Server(Topology.AddServer(sim.State, zone, name!, hostName!, description, tags, nics, isUp, sim.Now)));
+                sim.Renderer.Server(Topology.AddServer(sim.State, zone, name!, hostName!, description, tags, nics, isUp, sim.Now, plan, availability)));
+        });
+
+        control.MapPost("/servers/{id}/interfaces", async http =>
+        {
+            var body = await ControlBody.ReadAsync(http.Request, required: true, http.RequestAborted);
+            var spec = ParseNic(body);
+            body.ThrowIfInvalid();
+            var id = RouteId(http);
+            await Locked(http, sim, 201, () =>
+            {
+                var server = sim.State.Servers.GetValueOrDefault(id) ?? throw SakuraApiException.NotFound($"Server {id} was not found");
+                return sim.Renderer.Server(Topology.AddNic(sim.State, server, spec));
+            });
+        });
+
+        control.MapPost("/servers/{id}/health", async http =>
+        {
+            var body = await ControlBody.ReadAsync(http.Request, required: true, http.RequestAborted);
+            var change = HealthChange.Parse(body, addressRequired: false);
+            body.ThrowIfInvalid();
+            var id = RouteId(http);
+            await Locked(http, sim, 200, () =>
+            {
+                var server = sim.State.Servers.GetValueOrDefault(id) ?? throw SakuraApiException.NotFound($"Server {id} was not found");
+                var addresses = server.Interfaces.Where(n => n.Address is not null).Select(n => n.Address!.Value).Distinct().ToList();
+                if (change.Address is { } only)
+                {
+                    addresses = addresses.Contains(only)
+                        ? [only]
+                        : throw SakuraApiException.BadRequest($"Server {id} has no NIC with the address {only}");
+                }
+
+                if (addresses.Count == 0)
+                {
+                    throw SakuraApiException.BadRequest($"Server {id} has no NIC with an address: no real server can be it");
+                }
+
+                return change.Apply(sim.State, server.Zone, addresses);
+            });
+        });
+
+        control.MapPost("/health", async http =>
+        {
+            var body = await ControlBody.ReadAsync(http.Request, required: true, http.RequestAborted);
+            var zone = body.Zone();
+            var change = HealthChange.Parse(body, addressRequired: true);
+            body.ThrowIfInvalid();
+            await Locked(http, sim, 200, () => change.Apply(sim.State, zone, [change.Address!.Value]));
         });
 
         control.MapPost("/servers/{id}/power", async http =>
@@ -195,6 +251,62 @@ internal static class ControlEndpoints
         return isUp!.Value;
     }
 
+    /// <summary>A NIC spec from <c>switchId</c>/<c>ipAddress</c>, or <c>sharedSegment: true</c> (address optional).</summary>
+    private static NicSpec ParseNic(ControlBody body)
+    {
+        var switchId = body.Id("switchId");
+        var address = body.Address("ipAddress");
+        var shared = body.Bool("sharedSegment") ?? false;
+        if (shared && switchId is not null)
+        {
+            body.Errors.Add("A NIC is either on the shared segment (sharedSegment) or on a switch (switchId), not both");
+        }
+
+        return new NicSpec(switchId, address, shared);
+    }
+
+    private static readonly string[] Commitments = ["standard", "dedicatedcpu"];
+
+    private static ServerPlan? ParsePlan(ControlBody body)
+    {
+        if (body.Object("plan") is not { } obj)
+        {
+            return null;
+        }
+
+        var plan = new ControlBody(obj);
+        var cpu = plan.Int("cpu", 1, 512) ?? ServerPlan.Default.Cpu;
+        var memory = plan.Int("memoryMB", 1024, 4 * 1024 * 1024) ?? ServerPlan.Default.MemoryMb;
+        var generation = plan.Int("generation", 1, 999) ?? ServerPlan.Default.Generation;
+        var commitment = plan.String("commitment") ?? ServerPlan.Default.Commitment;
+        if (memory % 1024 != 0)
+        {
+            plan.Errors.Add("The property memoryMB must be a whole number of GB (a multiple of 1024)");
+        }
+
+        if (!Commitments.Contains(commitment))
+        {
+            plan.Errors.Add($"The property commitment must be one of {string.Join(", ", Commitments)}");
+        }
+
+        body.Errors.AddRange(plan.Errors.Select(e => "plan: " + e));
+        return new ServerPlan(cpu, memory, generation, commitment);
+    }
+
+    /// <summary>The values of <c>Availability</c> (sakura-api.md §1.6, the misspelling is the API's).</summary>
+    private static readonly string[] Availabilities = ["available", "uploading", "failed", "migrating", "transfering", "discontinued"];
+
+    private static string ParseAvailability(ControlBody body)
+    {
+        var value = body.String("availability") ?? "available";
+        if (!Availabilities.Contains(value))
+        {
+            body.Errors.Add($"The property availability must be one of {string.Join(", ", Availabilities)}");
+        }
+
+        return value;
+    }
+
     private static bool? ParsePower(ControlBody body, string key)
     {
         var text = body.String(key);
@@ -226,12 +338,15 @@ internal static class ControlEndpoints
     /// <summary>Out-of-band state changes: someone failed, stopped or started the appliance outside the API.</summary>
     private static JsonObject SetTerminal(Simulator sim, long id, AppliancePhase phase)
     {
-        var appliance = sim.State.Appliances.GetValueOrDefault(id) ?? throw SakuraApiException.NotFound($"Appliance {id} was not found");
-        var current = appliance.Lifecycle.At(sim.Now);
+        var appliance = (sim.State.Appliances.GetValueOrDefault(id) ?? throw SakuraApiException.NotFound($"Appliance {id} was not found"))
+            .At(sim.Now, observe: false);
+        // Started out of band, it boots like any appliance: with the stored settings.
+        var booted = phase == AppliancePhase.Up && appliance.Lifecycle.Phase != AppliancePhase.Up;
         var changed = appliance with
         {
-            Lifecycle = current.Then(sim.Now, [new PlannedPhase(phase, null)]),
+            Lifecycle = appliance.Lifecycle.Then(sim.Now, [new PlannedPhase(phase, null)]),
             NotFoundUntil = sim.Now < appliance.NotFoundUntil ? sim.Now : appliance.NotFoundUntil,
+            AppliedSettings = booted ? appliance.StoredSettings : appliance.AppliedSettings,
         };
         sim.State.Appliances[id] = changed;
         return sim.Renderer.Appliance(changed);
@@ -302,7 +417,12 @@ internal static class ControlEndpoints
             request.Settings, applied ? request.Settings : null, now, now, lifecycle, state.NextHostName(zone), RawBody: null);
     }
 
-    /// <summary>VPC routers and databases are served back as given; only the IDs and state are the simulator's.</summary>
+    /// <summary>
+    /// VPC routers and databases are served back as given; the IDs, state and switch views are the
+    /// simulator's. The appliance sits on the switch of <c>Remark.Switch.ID</c> (none: the shared segment,
+    /// as a standard VPC router) and on the switch of each NIC in <c>Interfaces</c>. A database given
+    /// without <c>Interfaces</c> gets its one NIC on its switch at <c>Remark.Servers[0].IPAddress</c>.
+    /// </summary>
     private static ApplianceRecord SeedRaw(SimState state, string zone, string cls, JsonObject raw, ApplianceLifecycle lifecycle, DateTimeOffset now)
     {
         var errors = new List<string>();
@@ -312,19 +432,67 @@ internal static class ControlEndpoints
             throw SakuraApiException.BadRequest(errors);
         }
 
-        var remarkSwitch = JsonRead.GetObject(JsonRead.GetObject(raw, "Remark"), "Switch")?["ID"];
-        var nicSwitch = (raw["Interfaces"] as JsonArray)?.FirstOrDefault() is JsonObject nic ? JsonRead.GetObject(nic, "Switch")?["ID"] : null;
+        var body = (JsonObject)raw.DeepClone();
+        var remark = JsonRead.GetObject(body, "Remark");
         long switchId = 0;
-        if ((JsonRead.TryGetId(remarkSwitch, out var rid) || JsonRead.TryGetId(nicSwitch, out rid)) && rid != 0)
+        if (JsonRead.TryGetId(JsonRead.GetObject(remark, "Switch")?["ID"], out var rid) && rid != 0)
         {
-            switchId = state.FindSwitch(zone, rid)?.Id ?? throw SakuraApiException.NotFound($"Switch {rid} was not found in zone {zone}");
+            switchId = RequireSwitch(state, zone, rid);
+        }
+
+        if (cls == "database" && !body.ContainsKey("Interfaces") && switchId != 0)
+        {
+            var first = (remark?["Servers"] as JsonArray)?.FirstOrDefault() as JsonObject;
+            body["Interfaces"] = new JsonArray(new JsonObject
+            {
+                ["IPAddress"] = null,
+                ["UserIPAddress"] = JsonRead.GetString(first?["IPAddress"]),
+                ["HostName"] = null,
+                ["Switch"] = new JsonObject { ["ID"] = switchId },
+            });
+        }
+
+        var others = new List<long>();
+        var assigned = new List<Ipv4>();
+        foreach (var nic in (body["Interfaces"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            // {"Switch":{"Scope":"shared"}}: the zone's shared segment, with an address it assigns.
+            if (JsonRead.GetObject(nic, "Switch") is { } nicSwitchObj && nicSwitchObj["ID"] is null
+                && JsonRead.GetString(nicSwitchObj["Scope"]) == "shared")
+            {
+                var shared = state.SharedSegmentOf(zone);
+                nicSwitchObj["ID"] = shared.Id;
+                if (JsonRead.GetString(nic["IPAddress"]) is null)
+                {
+                    var address = Topology.NextSharedAddress(state, shared, assigned);
+                    assigned.Add(address);
+                    nic["IPAddress"] = address.ToString();
+                }
+            }
+
+            if (JsonRead.TryGetId(JsonRead.GetObject(nic, "Switch")?["ID"], out var nicSwitch) && nicSwitch != 0)
+            {
+                var id = RequireSwitch(state, zone, nicSwitch);
+                if (id != switchId && !others.Contains(id))
+                {
+                    others.Add(id);
+                }
+            }
         }
 
         return new ApplianceRecord(
             state.NextId(IdKind.Appliance), zone, cls, JsonRead.GetString(raw["Name"]) ?? cls, JsonRead.GetString(raw["Description"]) ?? "",
-            tags, null, 0, switchId, 0, 0, null, [], LbSettings.Empty, null, now, now, lifecycle, state.NextHostName(zone),
-            (JsonObject)raw.DeepClone());
+            tags, null, 0, switchId, 0, 0, null, [], LbSettings.Empty, null, now, now, lifecycle, state.NextHostName(zone), body)
+        {
+            OtherSwitchIds = others,
+        };
     }
+
+    /// <summary>A user switch of the zone or the zone's shared segment.</summary>
+    private static long RequireSwitch(SimState state, string zone, long id) =>
+        state.FindSwitch(zone, id)?.Id
+        ?? state.FindSharedSegment(zone, id)?.Id
+        ?? throw SakuraApiException.NotFound($"Switch {id} was not found in zone {zone}");
 
     private static JsonObject ConfigJson(Simulator sim)
     {

@@ -19,6 +19,17 @@ internal static class StateSnapshot
             ["switches"] = Array(state.Switches.Values.OrderBy(s => s.Id).Select(Switch)),
             ["servers"] = Array(state.Servers.Values.OrderBy(s => s.Id).Select(Server)),
             ["appliances"] = Array(state.Appliances.Values.OrderBy(a => a.Id).Select(a => Appliance(sim.PeekAppliance(a)))),
+            ["sharedSegments"] = Array(state.SharedSegments.Values.OrderBy(x => x.Id).Select(x => new JsonObject
+            {
+                ["id"] = x.Id,
+                ["zone"] = x.Zone,
+                ["networkAddress"] = x.Block.Network.ToString(),
+                ["networkMaskLen"] = x.Block.MaskLength,
+                ["defaultRoute"] = x.DefaultRoute.ToString(),
+            })),
+            ["health"] = Array(state.Health
+                .OrderBy(h => h.Key.Zone, StringComparer.Ordinal).ThenBy(h => h.Key.Address).ThenBy(h => h.Key.Port ?? 0)
+                .Select(h => HealthChange.ToJson(h.Key, h.Value))),
         };
     }
 
@@ -71,12 +82,22 @@ internal static class StateSnapshot
         ["hostName"] = server.HostName,
         ["tags"] = WireFormat.Strings(server.Tags),
         ["status"] = server.IsUp ? "up" : "down",
+        ["availability"] = server.Availability,
+        ["plan"] = new JsonObject
+        {
+            ["id"] = server.Plan.Id,
+            ["cpu"] = server.Plan.Cpu,
+            ["memoryMB"] = server.Plan.MemoryMb,
+            ["generation"] = server.Plan.Generation,
+            ["commitment"] = server.Plan.Commitment,
+        },
         ["interfaces"] = Array(server.Interfaces.Select(n => new JsonObject
         {
             ["id"] = n.Id,
             ["macAddress"] = n.MacAddress,
             ["switchId"] = n.SwitchId,
             ["userIPAddress"] = n.UserIpAddress?.ToString(),
+            ["ipAddress"] = n.IpAddress?.ToString(),
         })),
     };
 

@@ -1,9 +1,13 @@
 using SakuraSim.Model;
+using SakuraSim.Validation;
 using SakuraSim.Wire;
 
 namespace SakuraSim.Control;
 
 /// <summary>Building blocks for routers, switches and servers, shared by the default topology and /_sim seeding.</summary>
+/// <summary>One NIC to seed: on a switch (or on nothing), with the address the user registered, or on the shared segment.</summary>
+internal sealed record NicSpec(long? SwitchId, Ipv4? Address, bool SharedSegment = false);
+
 internal static class Topology
 {
     public const string DefaultZone = "is1a";
@@ -27,7 +31,7 @@ internal static class Topology
         for (var i = 1; i <= 3; i++)
         {
             var name = $"worker0{i}";
-            AddServer(state, DefaultZone, name, name, "", [], [(router.SwitchId, Ipv4.Parse("203.0.113.100").Add(i - 1))], isUp: true, now);
+            AddServer(state, DefaultZone, name, name, "", [], [new NicSpec(router.SwitchId, Ipv4.Parse("203.0.113.100").Add(i - 1))], isUp: true, now);
         }
     }
 
@@ -110,32 +114,92 @@ internal static class Topology
         string hostName,
         string description,
         IReadOnlyList<string> tags,
-        IReadOnlyList<(long? SwitchId, Ipv4? Address)> nics,
+        IReadOnlyList<NicSpec> nics,
         bool isUp,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        ServerPlan? plan = null,
+        string availability = "available")
     {
-        var routerSwitches = new HashSet<long>();
-        foreach (var (switchId, _) in nics)
+        var interfaces = new List<NicRecord>();
+        foreach (var spec in nics)
         {
-            if (switchId is not { } sid)
-            {
-                continue;
-            }
+            interfaces.Add(NewNic(state, zone, interfaces, spec));
+        }
 
+        // The server's ID comes before its NICs' (the default topology's IDs are documented).
+        var id = state.NextId(IdKind.Server);
+        interfaces = interfaces.Select(n => n with { Id = state.NextId(IdKind.Server) }).ToList();
+        var server = new ServerRecord(id, zone, name, hostName, description, tags, interfaces, isUp, now, now)
+        {
+            Plan = plan ?? ServerPlan.Default,
+            Availability = availability,
+        };
+        state.Servers[id] = server;
+        return server;
+    }
+
+    /// <summary>Connects one more NIC to an existing server (e.g. a second NIC on a private switch).</summary>
+    public static ServerRecord AddNic(SimState state, ServerRecord server, NicSpec spec)
+    {
+        var nic = NewNic(state, server.Zone, server.Interfaces, spec) with { Id = state.NextId(IdKind.Server) };
+        var changed = server with { Interfaces = [.. server.Interfaces, nic] };
+        state.Servers[server.Id] = changed;
+        return changed;
+    }
+
+    private static NicRecord NewNic(SimState state, string zone, IReadOnlyList<NicRecord> existing, NicSpec spec)
+    {
+        if (spec.SharedSegment)
+        {
+            var shared = state.SharedSegmentOf(zone);
+            // The server's own NICs made so far are not in the state yet.
+            var pending = existing.Where(n => n.SwitchId == shared.Id && n.IpAddress is not null).Select(n => n.IpAddress!.Value).ToList();
+            var address = spec.Address is { } wanted
+                ? RequireSharedAddress(state, shared, wanted, pending)
+                : NextSharedAddress(state, shared, pending);
+            return new NicRecord(0, state.NextMacAddress(), shared.Id, null, address);
+        }
+
+        if (spec.SwitchId is { } sid)
+        {
             var sw = state.FindSwitch(zone, sid) ?? throw SakuraApiException.NotFound($"Switch {sid} was not found in zone {zone}");
             // A server may have only one NIC on a router+switch (sakura-api.md §4.1).
-            if (sw.RouterId is not null && !routerSwitches.Add(sid))
+            if (sw.RouterId is not null && existing.Any(n => n.SwitchId == sid))
             {
                 throw SakuraApiException.BadRequest($"A server can have only one interface on the router+switch {sid}");
             }
         }
 
-        var id = state.NextId(IdKind.Server);
-        var interfaces = nics
-            .Select(n => new NicRecord(state.NextId(IdKind.Server), state.NextMacAddress(), n.SwitchId, n.Address))
-            .ToList();
-        var server = new ServerRecord(id, zone, name, hostName, description, tags, interfaces, isUp, now, now);
-        state.Servers[id] = server;
-        return server;
+        return new NicRecord(0, state.NextMacAddress(), spec.SwitchId, spec.Address);
+    }
+
+    private static IEnumerable<Ipv4> SharedAddressesInUse(SimState state, SharedSegmentRecord shared) =>
+        state.Servers.Values.SelectMany(s => s.Interfaces).Where(n => n.SwitchId == shared.Id && n.IpAddress is not null).Select(n => n.IpAddress!.Value)
+            .Concat(state.Appliances.Values.Where(a => a.IsConnectedTo(shared.Id)).SelectMany(a => AddressRules.AddressesOn(a, shared.Id)));
+
+    private static Ipv4 RequireSharedAddress(SimState state, SharedSegmentRecord shared, Ipv4 address, IEnumerable<Ipv4> pending)
+    {
+        if (!shared.IsAssignable(address))
+        {
+            throw SakuraApiException.BadRequest($"{address} is not an assignable address of the shared segment {shared.Block} (from {shared.Block.Network.Add(4)})");
+        }
+
+        return SharedAddressesInUse(state, shared).Concat(pending).Contains(address)
+            ? throw SakuraApiException.BadRequest($"{address} of the shared segment is already assigned")
+            : address;
+    }
+
+    public static Ipv4 NextSharedAddress(SimState state, SharedSegmentRecord shared, IEnumerable<Ipv4>? pending = null)
+    {
+        var used = SharedAddressesInUse(state, shared).Concat(pending ?? []).ToHashSet();
+        for (var a = shared.Block.Network.Add(4); shared.IsAssignable(a); a = a.Add(1))
+        {
+            if (!used.Contains(a))
+            {
+                return a;
+            }
+        }
+
+        throw SakuraApiException.BadRequest($"The shared segment {shared.Block} has no free address left");
     }
 }

@@ -16,6 +16,19 @@ internal enum FaultAction
     CreatePoweredOff,
 }
 
+/// <summary>When an injected error happens relative to the request's own work.</summary>
+internal enum FaultEffect
+{
+    /// <summary>The request fails before it does anything: nothing changed.</summary>
+    Before,
+
+    /// <summary>
+    /// The request is carried out, then its answer is lost and the error comes instead (a 504
+    /// <c>apiproxy_timeout_non_get</c> says exactly this: the request may have run).
+    /// </summary>
+    After,
+}
+
 /// <summary>One entry of <c>PUT /_sim/config</c> <c>faults</c>.</summary>
 internal sealed record FaultRule(
     string? Method,
@@ -27,7 +40,8 @@ internal sealed record FaultRule(
     double Probability,
     int? Count,
     int LatencyMs,
-    FaultAction Action)
+    FaultAction Action,
+    FaultEffect Effect = FaultEffect.Before)
 {
     public static FaultRule? Parse(JsonNode? node, int index, List<string> errors)
     {
@@ -120,6 +134,22 @@ internal sealed record FaultRule(
             errors.Add($"{at} does nothing: give a status, a latencyMs or an action");
         }
 
+        var effect = FaultEffect.Before;
+        if (obj["effect"] is { } effectNode)
+        {
+            var effectText = JsonRead.Kind(effectNode) == JsonValueKind.String ? effectNode.GetValue<string>().ToUpperInvariant() : null;
+            effect = effectText switch
+            {
+                "BEFORE" => FaultEffect.Before,
+                "AFTER" => FaultEffect.After,
+                _ => Invalid(errors, $"{at}.effect must be before or after", FaultEffect.Before),
+            };
+            if (effect == FaultEffect.After && (status is null || action != FaultAction.Error))
+            {
+                errors.Add($"{at}.effect after needs a status (the error that replaces the answer)");
+            }
+        }
+
         if (errors.Count > before)
         {
             return null;
@@ -130,13 +160,24 @@ internal sealed record FaultRule(
             path,
             zone,
             action == FaultAction.Error ? status : null,
-            status is { } st && action == FaultAction.Error ? errorCode ?? ErrorCatalog.DefaultCodeFor(st) : null,
+            // A status-only 504 gets its code per request (GET or not), so it stays null here.
+            status is { } st && action == FaultAction.Error ? errorCode ?? (st == 504 ? null : ErrorCatalog.DefaultCodeFor(st)) : null,
             JsonRead.GetString(obj["errorMessage"]),
             probability,
             count,
             latency,
-            action);
+            action,
+            effect);
     }
+
+    private static T Invalid<T>(List<string> errors, string message, T value)
+    {
+        errors.Add(message);
+        return value;
+    }
+
+    /// <summary>The error code this rule answers <paramref name="method"/> with.</summary>
+    public string CodeFor(string method) => ErrorCode ?? ErrorCatalog.DefaultCodeFor(Status ?? 500, method);
 
     public bool Applies(string method, string zone, string path) =>
         (Method is null || Method == method)
@@ -160,5 +201,6 @@ internal sealed record FaultRule(
             FaultAction.CreatePoweredOff => "createPoweredOff",
             _ => "error",
         },
+        ["effect"] = Effect == FaultEffect.After ? "after" : "before",
     };
 }

@@ -21,6 +21,12 @@ internal sealed class SimState
 
     public Dictionary<long, ApplianceRecord> Appliances { get; } = [];
 
+    /// <summary>The shared segment of each zone that has one (made when a server first joins it).</summary>
+    public Dictionary<string, SharedSegmentRecord> SharedSegments { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Health checks a test made fail, and connection numbers it set (<c>/_sim/health</c>).</summary>
+    public Dictionary<HealthKey, RealServerHealth> Health { get; } = [];
+
     /// <summary>
     /// A 12-digit ID. The first four digits follow the real API's habit of one prefix per resource
     /// kind (1128 router/switch, 1131 server, 1132 appliance); one shared sequence keeps them unique.
@@ -51,8 +57,26 @@ internal sealed class SimState
     public SwitchRecord? FindSwitch(string zone, long id) =>
         Switches.TryGetValue(id, out var sw) && sw.Zone == zone ? sw : null;
 
+    public SharedSegmentRecord? FindSharedSegment(string zone, long id) =>
+        SharedSegments.TryGetValue(zone, out var shared) && shared.Id == id ? shared : null;
+
+    /// <summary>The zone's shared segment, made on first use with a fixed block per zone (100.127.n.0/24).</summary>
+    public SharedSegmentRecord SharedSegmentOf(string zone)
+    {
+        if (!SharedSegments.TryGetValue(zone, out var shared))
+        {
+            var index = Zones.Ordinal(zone);
+            var block = new Ipv4Block(Ipv4.Parse("100.127.0.0").Add(index * 256L), 24);
+            shared = new SharedSegmentRecord(NextId(IdKind.Network), zone, block);
+            SharedSegments[zone] = shared;
+        }
+
+        return shared;
+    }
+
     /// <summary>Every global block in use, in any zone (global addresses are unique world-wide).</summary>
-    public IEnumerable<Ipv4Block> AllocatedBlocks => Routers.Values.Select(r => r.Subnet.Block);
+    public IEnumerable<Ipv4Block> AllocatedBlocks =>
+        Routers.Values.Select(r => r.Subnet.Block).Concat(SharedSegments.Values.Select(s => s.Block));
 }
 
 internal enum IdKind : long

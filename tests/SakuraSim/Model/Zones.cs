@@ -15,7 +15,12 @@ internal static class Zones
         ["tk1v"] = new("tk1v", 29001, "Sandbox", 290, "Sandbox"),
     };
 
-    public static IReadOnlyCollection<string> Names => ByName.Keys;
+    private static readonly string[] Ordered = ["is1a", "is1b", "is1c", "tk1a", "tk1b", "tk1v"];
+
+    public static IReadOnlyList<string> Names => Ordered;
+
+    /// <summary>1 for is1a … 6 for tk1v: a stable small number per zone.</summary>
+    public static int Ordinal(string zone) => Array.IndexOf(Ordered, zone) + 1;
 
     public static ZoneInfo? Find(string? name) =>
         name is not null && ByName.TryGetValue(name, out var zone) ? zone : null;

@@ -33,6 +33,7 @@ internal sealed class ApiPipeline(RequestDelegate next, Simulator sim, ILogger<A
         var (zone, path) = Split(rawPath);
         var method = http.Request.Method;
         string? errorCode = null;
+        int? executedStatus = null;
         string? query = null;
         try
         {
@@ -57,15 +58,21 @@ internal sealed class ApiPipeline(RequestDelegate next, Simulator sim, ILogger<A
                 await Task.Delay(decision.Latency, sim.Clock.Provider, http.RequestAborted);
             }
 
-            if (decision.Error is { } fault)
-            {
-                logger.FaultInjected(method, path, fault.Status!.Value, fault.ErrorCode);
-                throw new SakuraApiException(fault.Status.Value, fault.ErrorCode!, []) { MessageOverride = fault.ErrorMessage };
-            }
-
             if (decision.CreationOutcome is { } outcome)
             {
                 http.Items[CreationOutcomeKey] = outcome;
+            }
+
+            if (decision.Error is { } fault)
+            {
+                var code = fault.CodeFor(method);
+                if (fault.Effect == FaultEffect.After)
+                {
+                    executedStatus = await RunAndDiscardAsync(http);
+                }
+
+                logger.FaultInjected(method, path, fault.Status!.Value, code);
+                throw new SakuraApiException(fault.Status.Value, code, []) { MessageOverride = fault.ErrorMessage };
             }
 
             await next(http);
@@ -91,8 +98,31 @@ internal sealed class ApiPipeline(RequestDelegate next, Simulator sim, ILogger<A
         }
         finally
         {
-            sim.Requests.Add(new RequestLogEntry(method, zone, path, query, http.Response.StatusCode, errorCode, arrivedAt), logGeneration);
+            sim.Requests.Add(new RequestLogEntry(method, zone, path, query, http.Response.StatusCode, errorCode, arrivedAt, executedStatus), logGeneration);
             logger.Served(method, rawPath, http.Response.StatusCode, errorCode);
+        }
+    }
+
+    /// <summary>
+    /// Carries the request out with its answer going nowhere (the fault's error replaces it), and
+    /// returns the status the handler answered, so the request log can show the work was done.
+    /// </summary>
+    private async Task<int> RunAndDiscardAsync(HttpContext http)
+    {
+        var original = http.Response.Body;
+        http.Response.Body = Stream.Null;
+        try
+        {
+            await next(http);
+            return http.Response.StatusCode;
+        }
+        catch (SakuraApiException ex)
+        {
+            return ex.Status;
+        }
+        finally
+        {
+            http.Response.Body = original;
         }
     }
 

@@ -9,7 +9,8 @@ internal sealed record RequestLogEntry(
     string? Query,
     int Status,
     string? ErrorCode,
-    DateTimeOffset Time);
+    DateTimeOffset Time,
+    int? ExecutedStatus = null);
 
 /// <summary>Every API request since the last reset, for tests that assert on call patterns.</summary>
 internal sealed class RequestLog
@@ -77,6 +78,7 @@ internal sealed class RequestLog
                 ["status"] = e.Status,
                 ["errorCode"] = e.ErrorCode,
                 ["time"] = e.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["executedStatus"] = e.ExecutedStatus,
             }).ToArray());
         }
     }

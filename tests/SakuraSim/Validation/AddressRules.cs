@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SakuraSim.Model;
 using SakuraSim.Wire;
 
@@ -64,20 +65,63 @@ internal static class AddressRules
         var used = new Dictionary<Ipv4, string>();
         foreach (var server in state.Servers.Values)
         {
-            foreach (var nic in server.Interfaces.Where(n => n.SwitchId == switchId && n.UserIpAddress is not null))
+            foreach (var nic in server.Interfaces.Where(n => n.SwitchId == switchId && n.Address is not null))
             {
-                used.TryAdd(nic.UserIpAddress!.Value, $"server {server.Id} ({server.Name})");
+                used.TryAdd(nic.Address!.Value, $"server {server.Id} ({server.Name})");
             }
         }
 
-        foreach (var appliance in state.Appliances.Values.Where(a => a.SwitchId == switchId && a.Id != exceptApplianceId))
+        foreach (var appliance in state.Appliances.Values.Where(a => a.IsConnectedTo(switchId) && a.Id != exceptApplianceId))
         {
-            foreach (var address in appliance.IpAddresses.Concat(appliance.StoredSettings.Vips.Select(v => v.VirtualIpAddress)))
+            foreach (var address in AddressesOn(appliance, switchId))
             {
                 used.TryAdd(address, $"appliance {appliance.Id} ({appliance.Name})");
             }
         }
 
         return used;
+    }
+
+    /// <summary>
+    /// The addresses an appliance holds on a switch: a load balancer's own addresses and VIPs; for a seeded
+    /// appliance, its NICs' addresses on that switch, a VPC router's interface settings of those NICs
+    /// (addresses, virtual address, aliases) and a database's <c>Remark.Servers</c>.
+    /// </summary>
+    public static IEnumerable<Ipv4> AddressesOn(ApplianceRecord appliance, long switchId)
+    {
+        if (appliance.IsLoadBalancer)
+        {
+            return appliance.SwitchId == switchId
+                ? appliance.IpAddresses.Concat(appliance.StoredSettings.Vips.Select(v => v.VirtualIpAddress))
+                : [];
+        }
+
+        var texts = new List<string?>();
+        var body = appliance.RawBody!;
+        var nics = body["Interfaces"] as JsonArray ?? [];
+        var routerInterfaces = JsonRead.GetObject(JsonRead.GetObject(body, "Settings"), "Router")?["Interfaces"] as JsonArray;
+        for (var i = 0; i < nics.Count; i++)
+        {
+            if (nics[i] is not JsonObject nic || !JsonRead.TryGetId(JsonRead.GetObject(nic, "Switch")?["ID"], out var id) || id != switchId)
+            {
+                continue;
+            }
+
+            texts.Add(JsonRead.GetString(nic["UserIPAddress"]));
+            texts.Add(JsonRead.GetString(nic["IPAddress"]));
+            if (routerInterfaces is not null && i < routerInterfaces.Count && routerInterfaces[i] is JsonObject settings)
+            {
+                texts.AddRange((settings["IPAddress"] as JsonArray ?? []).Select(JsonRead.GetString));
+                texts.Add(JsonRead.GetString(settings["VirtualIPAddress"]));
+                texts.AddRange((settings["IPAliases"] as JsonArray ?? []).Select(JsonRead.GetString));
+            }
+        }
+
+        if (appliance.SwitchId == switchId && JsonRead.GetObject(body, "Remark")?["Servers"] is JsonArray servers)
+        {
+            texts.AddRange(servers.OfType<JsonObject>().Select(s => JsonRead.GetString(s["IPAddress"])));
+        }
+
+        return texts.Select(t => Ipv4.TryParse(t, out var a) ? a : (Ipv4?)null).OfType<Ipv4>().Distinct().ToList();
     }
 }

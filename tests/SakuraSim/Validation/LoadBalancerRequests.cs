@@ -7,6 +7,31 @@ namespace SakuraSim.Validation;
 
 internal sealed record LbLimits(int MaxVips, int MaxServersPerVip);
 
+/// <summary>The network a load balancer declares: <c>Remark.Servers[0]</c>/<c>NetworkMaskLen</c> and its default route.</summary>
+internal sealed record LbNetwork(Ipv4Block Block, Ipv4? DefaultRoute)
+{
+    /// <summary>Why an address cannot be used in this network (as an own address or a VIP), or null.</summary>
+    public string? Problem(Ipv4 address, bool checkRoute = true)
+    {
+        if (!Block.Contains(address))
+        {
+            return $"is outside the load balancer's network {Block}";
+        }
+
+        if (address == Block.Network)
+        {
+            return $"is the network address of {Block}";
+        }
+
+        if (address == Block.Broadcast)
+        {
+            return $"is the broadcast address of {Block}";
+        }
+
+        return checkRoute && address == DefaultRoute ? $"is the default route {DefaultRoute} of {Block}" : null;
+    }
+}
+
 internal sealed record LbCreateRequest(
     string Name,
     string Description,
@@ -27,8 +52,7 @@ internal sealed record LbUpdateRequest(
     IReadOnlyList<string>? Tags,
     bool IconSent,
     JsonNode? Icon,
-    LbSettings? Settings,
-    string? SettingsHash);
+    LbSettings? Settings);
 
 /// <summary>
 /// Parses and validates load-balancer create/update bodies (sakura-api.md §4.6.2, §4.6.4, §6).
@@ -124,9 +148,14 @@ internal static class LoadBalancerRequests
             ReadRemarkServers(remark, addresses, errors);
         }
 
-        Ipv4Block? lbNetwork = addresses.Count > 0 && maskLen is >= 8 and <= 29
-            ? Ipv4Block.Containing(addresses[0], maskLen)
+        LbNetwork? lbNetwork = addresses.Count > 0 && maskLen is >= 8 and <= 29
+            ? new LbNetwork(Ipv4Block.Containing(addresses[0], maskLen), defaultRoute)
             : null;
+        if (lbNetwork is not null)
+        {
+            CheckOwnNetwork(lbNetwork, addresses, errors);
+        }
+
         var settings = ReadSettings(appliance, limits, lbNetwork, errors) ?? LbSettings.Empty;
 
         if (errors.Count > 0)
@@ -147,27 +176,63 @@ internal static class LoadBalancerRequests
         CheckImmutable(body, current, errors);
 
         var lbNetwork = current.IpAddresses.Count > 0
-            ? Ipv4Block.Containing(current.IpAddresses[0], current.NetworkMaskLen)
-            : (Ipv4Block?)null;
+            ? new LbNetwork(Ipv4Block.Containing(current.IpAddresses[0], current.NetworkMaskLen), current.DefaultRoute)
+            : null;
         var settings = ReadSettings(body, limits, lbNetwork, errors);
 
-        string? hash = null;
-        if (body.TryGetPropertyValue("SettingsHash", out var hashNode) && hashNode is not null)
-        {
-            hash = JsonRead.GetString(hashNode);
-            if (hash is null)
-            {
-                errors.Add("The property SettingsHash must be a string");
-            }
-        }
-
+        // Appliance.SettingsHash (what iaas-api-go sends) is the read-only output field: ignored like
+        // ID or Instance. The lock is the top-level OriginalSettingsHash (see OriginalSettingsHashOf).
         if (errors.Count > 0)
         {
             throw SakuraApiException.BadRequest(errors);
         }
 
         var iconSent = body.ContainsKey("Icon");
-        return new LbUpdateRequest(name, description, tags, iconSent, body["Icon"]?.DeepClone(), settings, string.IsNullOrEmpty(hash) ? null : hash);
+        return new LbUpdateRequest(name, description, tags, iconSent, body["Icon"]?.DeepClone(), settings);
+    }
+
+    /// <summary>
+    /// The top-level <c>OriginalSettingsHash</c> sent next to <c>Appliance</c>: the settings hash the
+    /// client read, which Sakura's own SDK (saklient) sends on every save. Null or empty = no lock.
+    /// </summary>
+    public static string? OriginalSettingsHashOf(JsonNode? body)
+    {
+        if (body is not JsonObject root || !root.TryGetPropertyValue("OriginalSettingsHash", out var node) || node is null)
+        {
+            return null;
+        }
+
+        return JsonRead.Kind(node) == System.Text.Json.JsonValueKind.String
+            ? NonEmpty(node.GetValue<string>())
+            : throw SakuraApiException.BadRequest("The property OriginalSettingsHash must be a string");
+    }
+
+    /// <summary>
+    /// The LB's own addresses and its default route must fit the network it declares
+    /// (<c>Remark.Servers[0]</c>/<c>NetworkMaskLen</c>): a second address or a gateway outside it, or an
+    /// address that is the network's own or broadcast address, could not work on any switch.
+    /// </summary>
+    private static void CheckOwnNetwork(LbNetwork network, IReadOnlyList<Ipv4> addresses, List<string> errors)
+    {
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            if (network.Problem(addresses[i], checkRoute: false) is { } problem)
+            {
+                errors.Add($"Remark.Servers[{i}].IPAddress {addresses[i]} {problem}");
+            }
+        }
+
+        if (network.DefaultRoute is { } route)
+        {
+            if (network.Problem(route, checkRoute: false) is { } problem)
+            {
+                errors.Add($"Remark.Network.DefaultRoute {route} {problem}");
+            }
+            else if (addresses.Contains(route))
+            {
+                errors.Add($"Remark.Network.DefaultRoute {route} is also an address of the load balancer itself");
+            }
+        }
     }
 
     private static string? ReadName(JsonObject obj, bool required, List<string> errors)
@@ -273,7 +338,7 @@ internal static class LoadBalancerRequests
     private static JsonObject? GetObject(JsonArray array, int index) => array[index] as JsonObject;
 
     /// <summary>Null when Settings.LoadBalancer was not sent (an update then keeps the stored list).</summary>
-    private static LbSettings? ReadSettings(JsonObject appliance, LbLimits limits, Ipv4Block? lbNetwork, List<string> errors)
+    private static LbSettings? ReadSettings(JsonObject appliance, LbLimits limits, LbNetwork? lbNetwork, List<string> errors)
     {
         if (!appliance.TryGetPropertyValue("Settings", out var settingsNode) || settingsNode is null)
         {
@@ -330,7 +395,7 @@ internal static class LoadBalancerRequests
         return new LbSettings(vips);
     }
 
-    private static LbVip? ReadVip(JsonObject entry, string path, LbLimits limits, Ipv4Block? lbNetwork, List<string> errors)
+    private static LbVip? ReadVip(JsonObject entry, string path, LbLimits limits, LbNetwork? lbNetwork, List<string> errors)
     {
         var before = errors.Count;
         var vipText = JsonRead.GetString(entry["VirtualIPAddress"]);
@@ -343,9 +408,9 @@ internal static class LoadBalancerRequests
         {
             errors.Add($"{path}.VirtualIPAddress '{vipText}' is not a valid IPv4 address");
         }
-        else if (lbNetwork is { } network && !network.Contains(vip))
+        else if (lbNetwork is { } network && network.Problem(vip) is { } problem)
         {
-            errors.Add($"{path}.VirtualIPAddress {vip} is outside the load balancer's network {network}");
+            errors.Add($"{path}.VirtualIPAddress {vip} {problem}");
         }
 
         var port = ReadPort(entry["Port"], $"{path}.Port", required: true, errors) ?? 0;

@@ -1,8 +1,10 @@
 namespace SakuraSim.Wire;
 
 /// <summary>
-/// Error codes with their HTTP status and the real messages (sakura-api.md §2.2). The Japanese text is
-/// the default; <c>Accept-Language: en</c> selects English, as the real API does.
+/// Error codes with their HTTP status and the real messages (sakura-api.md §2.2; the codes this API
+/// shares with every Sakura Cloud resource and their Japanese texts are those Sakura's own SDK,
+/// saklient, maps). The Japanese text is the default; <c>Accept-Language: en</c> selects English, as
+/// the real API does (the English wording of the codes only saklient knows is ours).
 /// </summary>
 internal static class ErrorCatalog
 {
@@ -40,9 +42,27 @@ internal static class ErrorCatalog
         ["internal_server_error"] = new(500,
             "サーバ内部でエラーが発生しました。",
             "An internal server error occurred."),
+        ["original_hash_mismatch"] = new(409,
+            "要求された操作を行えません。オリジナルのデータを取得してからこのリクエストを行うまでの間に、他の変更が加わった可能性があります。",
+            "It does not allow the requested operation. Something else may have changed the data between when you read it and this request."),
         ["busy"] = new(503,
             "サービスが利用できません。サーバが混雑しています。しばらく時間をおいてから再度お試しください。",
             "Service unavailable. The server is busy. Please try again later."),
+        ["too_many_request"] = new(503,
+            "要求を受け付けできません。リクエストの密度が高すぎます。",
+            "The request cannot be accepted. Requests are too dense."),
+        ["operation_failure"] = new(503,
+            "サービスが利用できません。操作に失敗しました。サーバが混雑している可能性があります。",
+            "Service unavailable. The operation failed. The server may be busy."),
+        ["service_temporarily_unavailable"] = new(503,
+            "サービスが利用できません。この機能は一時的に利用できない状態にあります。メンテナンス情報、サポートサイトをご確認ください。",
+            "Service unavailable. This function is temporarily unavailable. Please check the maintenance information and the support site."),
+        ["apiproxy_timeout"] = new(504,
+            "APIプロクシがタイムアウトしました。サーバが混雑している可能性があります。",
+            "The API proxy timed out. The server may be busy."),
+        ["apiproxy_timeout_non_get"] = new(504,
+            "APIプロクシが応答しません。要求は実行された可能性があります。しばらく時間をおいてからご確認ください。",
+            "The API proxy does not respond. The request may have been executed. Please check again after a while."),
     };
 
     public static int StatusOf(string errorCode) => Entries.TryGetValue(errorCode, out var entry) ? entry.Status : 400;
@@ -59,8 +79,16 @@ internal static class ErrorCatalog
         409 => "conflict",
         423 => "locked",
         503 => "busy",
+        504 => "apiproxy_timeout",
         _ => "internal_server_error",
     };
+
+    /// <summary>
+    /// The API proxy answers a timed-out write with its own code, which says the request may have run;
+    /// a fault that names only the status 504 follows the request's method the same way.
+    /// </summary>
+    public static string DefaultCodeFor(int status, string method) =>
+        status == 504 && !HttpMethods.IsGet(method) ? "apiproxy_timeout_non_get" : DefaultCodeFor(status);
 
     public static string MessageOf(string errorCode, bool english) =>
         Entries.TryGetValue(errorCode, out var entry)

@@ -22,7 +22,9 @@ internal sealed class ResourceRenderer(SimState state)
             ["ID"] = zone.Id,
             ["Name"] = zone.Name,
             ["Description"] = zone.Description,
-            ["Region"] = new JsonObject { ["ID"] = zone.RegionId, ["Name"] = zone.RegionName },
+            ["IsDummy"] = false,
+            // Localised names stay Japanese whatever Accept-Language says (the real samples carry them so).
+            ["Region"] = new JsonObject { ["ID"] = zone.RegionId, ["Name"] = zone.RegionName, ["Description"] = zone.RegionName },
         };
     }
 
@@ -122,7 +124,7 @@ internal sealed class ResourceRenderer(SimState state)
             ["Scope"] = "user",
             ["ServiceClass"] = "cloud/switch/default",
             ["ServerCount"] = state.Servers.Values.Count(s => s.Interfaces.Any(n => n.SwitchId == sw.Id)),
-            ["ApplianceCount"] = state.Appliances.Values.Count(a => a.SwitchId == sw.Id),
+            ["ApplianceCount"] = state.Appliances.Values.Count(a => a.IsConnectedTo(sw.Id)),
             ["UserSubnet"] = UserSubnetNode(sw.UserSubnet),
             ["HybridConnection"] = null,
             ["Zone"] = Zone(sw.Zone),
@@ -204,18 +206,19 @@ internal sealed class ResourceRenderer(SimState state)
         ["Tags"] = WireFormat.Strings(server.Tags),
         ["Icon"] = null,
         ["CreatedAt"] = WireFormat.Timestamp(server.CreatedAt),
-        ["Availability"] = "available",
-        ["ServiceClass"] = "cloud/plan/2core-4gb",
+        ["Availability"] = server.Availability,
+        ["ServiceClass"] = server.Plan.ServiceClass,
         ["InterfaceDriver"] = "virtio",
         ["ServerPlan"] = new JsonObject
         {
-            ["ID"] = 100002004,
-            ["Name"] = "プラン/2Core-4GB",
-            ["CPU"] = 2,
-            ["MemoryMB"] = 4096,
-            ["ServiceClass"] = "cloud/plan/2core-4gb",
-            ["Generation"] = 200,
-            ["Commitment"] = "standard",
+            ["ID"] = server.Plan.Id,
+            ["Name"] = server.Plan.Name,
+            ["CPU"] = server.Plan.Cpu,
+            ["MemoryMB"] = server.Plan.MemoryMb,
+            ["GPU"] = 0,
+            ["ServiceClass"] = server.Plan.ServiceClass,
+            ["Generation"] = server.Plan.Generation,
+            ["Commitment"] = server.Plan.Commitment,
         },
         ["Zone"] = Zone(server.Zone),
         ["Instance"] = new JsonObject
@@ -223,19 +226,35 @@ internal sealed class ResourceRenderer(SimState state)
             ["Status"] = server.IsUp ? "up" : "down",
             ["BeforeStatus"] = server.IsUp ? "down" : "up",
             ["StatusChangedAt"] = WireFormat.Timestamp(server.StatusChangedAt),
+            ["ModifiedAt"] = WireFormat.Timestamp(server.StatusChangedAt),
         },
         ["Interfaces"] = new JsonArray(server.Interfaces.Select(n => (JsonNode?)Nic(n)).ToArray()),
         ["Disks"] = new JsonArray(),
         ["Appliance"] = null,
     };
 
-    private JsonObject Nic(NicRecord nic)
+    private JsonObject Nic(NicRecord nic) => new()
     {
-        JsonObject? switchNode = null;
-        if (nic.SwitchId is { } switchId && state.Switches.TryGetValue(switchId, out var sw))
+        ["ID"] = nic.Id,
+        ["MACAddress"] = nic.MacAddress,
+        ["IPAddress"] = nic.IpAddress?.ToString(),
+        ["UserIPAddress"] = nic.UserIpAddress?.ToString(),
+        ["HostName"] = null,
+        ["Switch"] = nic.SwitchId is { } switchId ? NicSwitch(switchId) : null,
+        ["PacketFilter"] = null,
+    };
+
+    /// <summary>
+    /// The switch as a NIC (of a server or an appliance) shows it: <c>Subnet</c> is the router's block on
+    /// a router+switch, null on a plain switch, the segment's network on the shared segment
+    /// (sakura-api.md §4.5; the shared form is the real sample's); null when the ID is unknown.
+    /// </summary>
+    public JsonObject? NicSwitch(long switchId)
+    {
+        if (state.Switches.TryGetValue(switchId, out var sw))
         {
             var router = state.RouterOfSwitch(sw);
-            switchNode = new JsonObject
+            return new JsonObject
             {
                 ["ID"] = sw.Id,
                 ["Name"] = sw.Name,
@@ -256,16 +275,24 @@ internal sealed class ResourceRenderer(SimState state)
             };
         }
 
-        return new JsonObject
-        {
-            ["ID"] = nic.Id,
-            ["MACAddress"] = nic.MacAddress,
-            ["IPAddress"] = null,
-            ["UserIPAddress"] = nic.UserIpAddress?.ToString(),
-            ["HostName"] = null,
-            ["Switch"] = switchNode,
-            ["PacketFilter"] = null,
-        };
+        var shared = state.SharedSegments.Values.FirstOrDefault(x => x.Id == switchId);
+        return shared is null
+            ? null
+            : new JsonObject
+            {
+                ["ID"] = shared.Id,
+                ["Name"] = SharedSegmentRecord.Name,
+                ["Scope"] = "shared",
+                ["Subnet"] = new JsonObject
+                {
+                    ["ID"] = null,
+                    ["NetworkAddress"] = shared.Block.Network.ToString(),
+                    ["NetworkMaskLen"] = shared.Block.MaskLength,
+                    ["DefaultRoute"] = shared.DefaultRoute.ToString(),
+                    ["Internet"] = new JsonObject { ["BandWidthMbps"] = 100 },
+                },
+                ["UserSubnet"] = UserSubnetNode(new UserSubnet(shared.DefaultRoute, shared.Block.MaskLength)),
+            };
     }
 
     public JsonObject Appliance(ApplianceRecord appliance)
@@ -277,7 +304,7 @@ internal sealed class ResourceRenderer(SimState state)
             return RawAppliance(appliance, sw);
         }
 
-        var userSubnet = new JsonObject
+        var network = new JsonObject
         {
             ["DefaultRoute"] = appliance.DefaultRoute?.ToString(),
             ["NetworkMaskLen"] = appliance.NetworkMaskLen,
@@ -297,19 +324,13 @@ internal sealed class ResourceRenderer(SimState state)
             ["Instance"] = InstanceNode(appliance),
             // The top-level Switch.ID is what clients compare with switch IDs (§4.6.3): always filled.
             ["Switch"] = SwitchSummary(sw, appliance.SwitchId, appliance.Zone),
+            // One NIC per own address, on the LB's switch, shown as server NICs show their switch.
             ["Interfaces"] = new JsonArray(appliance.IpAddresses.Select(ip => (JsonNode?)new JsonObject
             {
                 ["IPAddress"] = null,
                 ["UserIPAddress"] = ip.ToString(),
                 ["HostName"] = null,
-                ["Switch"] = new JsonObject
-                {
-                    ["ID"] = appliance.SwitchId,
-                    ["Name"] = sw?.Name ?? "",
-                    ["Scope"] = "user",
-                    ["Subnet"] = null,
-                    ["UserSubnet"] = userSubnet.DeepClone(),
-                },
+                ["Switch"] = NicSwitch(appliance.SwitchId),
             }).ToArray()),
             ["Remark"] = new JsonObject
             {
@@ -317,7 +338,7 @@ internal sealed class ResourceRenderer(SimState state)
                 // Real responses carry this one ID as a string even with the bigint header (§1.6).
                 ["Switch"] = new JsonObject { ["ID"] = appliance.SwitchId.ToString(CultureInfo.InvariantCulture) },
                 ["VRRP"] = new JsonObject { ["VRID"] = appliance.Vrid },
-                ["Network"] = userSubnet.DeepClone(),
+                ["Network"] = network,
                 ["Servers"] = new JsonArray(appliance.IpAddresses
                     .Select(ip => (JsonNode?)new JsonObject { ["IPAddress"] = ip.ToString() }).ToArray()),
                 ["Plan"] = new JsonObject { ["ID"] = appliance.PlanId },
@@ -339,17 +360,30 @@ internal sealed class ResourceRenderer(SimState state)
         };
     }
 
-    private static JsonObject SwitchSummary(SwitchRecord? sw, long switchId, string zone) => new()
+    /// <summary>The top-level <c>Switch</c> of an appliance; <c>Internet</c> names the router of a router+switch.</summary>
+    private JsonObject SwitchSummary(SwitchRecord? sw, long switchId, string zone)
     {
-        ["ID"] = switchId,
-        ["Name"] = sw?.Name ?? "",
-        ["Scope"] = "user",
-        ["Internet"] = null,
-        ["Availability"] = "available",
-        ["Zone"] = Zone(zone),
-    };
+        var router = sw is null ? null : state.RouterOfSwitch(sw);
+        return new JsonObject
+        {
+            ["ID"] = switchId,
+            ["Name"] = sw?.Name ?? "",
+            ["Scope"] = "user",
+            ["Internet"] = router is null
+                ? null
+                : new JsonObject { ["ID"] = router.Id, ["Name"] = router.Name, ["BandWidthMbps"] = router.BandWidthMbps },
+            ["Availability"] = "available",
+            ["Zone"] = Zone(zone),
+        };
+    }
 
-    private static JsonObject RawAppliance(ApplianceRecord appliance, SwitchRecord? sw)
+    /// <summary>
+    /// A seeded VPC router or database: the body as given, completed where the real API would fill it:
+    /// ID, state, the top-level <c>Switch</c> (the switch of <c>Remark.Switch.ID</c>, null when the
+    /// appliance sits on the shared segment as a standard VPC router does), <c>Remark.Switch.ID</c> as a
+    /// string, every NIC's <c>Switch</c> as NICs show it, and <c>SettingsHash</c>.
+    /// </summary>
+    private JsonObject RawAppliance(ApplianceRecord appliance, SwitchRecord? sw)
     {
         var body = (JsonObject)appliance.RawBody!.DeepClone();
         body["ID"] = appliance.Id;
@@ -359,9 +393,31 @@ internal sealed class ResourceRenderer(SimState state)
         body["Availability"] = appliance.Lifecycle.Availability;
         body["CreatedAt"] = WireFormat.Timestamp(appliance.CreatedAt);
         body["Instance"] = InstanceNode(appliance);
-        if (appliance.SwitchId != 0)
+        body["Switch"] = appliance.SwitchId != 0 ? SwitchSummary(sw, appliance.SwitchId, appliance.Zone) : null;
+        if (appliance.SwitchId != 0 && body["Remark"] is JsonObject remark && remark["Switch"] is JsonObject remarkSwitch)
         {
-            body["Switch"] = SwitchSummary(sw, appliance.SwitchId, appliance.Zone);
+            remarkSwitch["ID"] = appliance.SwitchId.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (body["Interfaces"] is JsonArray nics)
+        {
+            foreach (var nic in nics.OfType<JsonObject>())
+            {
+                if (JsonRead.TryGetId(JsonRead.GetObject(nic, "Switch")?["ID"], out var nicSwitchId) && NicSwitch(nicSwitchId) is { } full)
+                {
+                    nic["Switch"] = full;
+                }
+
+                foreach (var key in new[] { "IPAddress", "UserIPAddress", "HostName" })
+                {
+                    nic.TryAdd(key, null);
+                }
+            }
+        }
+
+        if (body["Settings"] is JsonObject settings)
+        {
+            body["SettingsHash"] = Hash(settings);
         }
 
         return body;
@@ -426,35 +482,55 @@ internal sealed class ResourceRenderer(SimState state)
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A 32-hex digest of the settings, used for optimistic locking on update.</summary>
-    public static string SettingsHash(LbSettings settings)
+    public static string SettingsHash(LbSettings settings) => Hash(Settings(settings));
+
+    private static string Hash(JsonNode settings)
     {
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(WireFormat.Serialize(Settings(settings))));
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(WireFormat.Serialize(settings)));
         return Convert.ToHexStringLower(bytes)[..32];
     }
 
-    /// <summary>Health of each real server from the APPLIED settings (§4.6.5).</summary>
+    /// <summary>
+    /// Health of each real server of the APPLIED settings (§4.6.5). A real server is UP when it is
+    /// enabled, an up server of the zone has a NIC with that address on the LB's switch (a DSR load
+    /// balancer reaches its real servers on its own segment), and no test made its check fail. Only UP
+    /// servers carry the connection numbers a test set; a VIP's CPS is the sum of its servers'.
+    /// </summary>
     public JsonArray Status(ApplianceRecord appliance)
     {
         var applied = appliance.AppliedSettings ?? LbSettings.Empty;
-        var upAddresses = state.Servers.Values
+        var reachable = state.Servers.Values
             .Where(s => s.Zone == appliance.Zone && s.IsUp)
             .SelectMany(s => s.Interfaces)
-            .Where(n => n.UserIpAddress is not null)
-            .Select(n => n.UserIpAddress!.Value)
+            .Where(n => n.SwitchId == appliance.SwitchId && n.Address is not null)
+            .Select(n => n.Address!.Value)
             .ToHashSet();
-        return new JsonArray(applied.Vips.Select(v => (JsonNode?)new JsonObject
+        return new JsonArray(applied.Vips.Select(v =>
         {
-            ["VirtualIPAddress"] = v.VirtualIpAddress.ToString(),
-            ["Port"] = Str(v.Port),
-            ["CPS"] = "0",
-            ["Servers"] = new JsonArray(v.Servers.Select(s => (JsonNode?)new JsonObject
+            var servers = v.Servers.Select(s =>
             {
-                ["IPAddress"] = s.IpAddress.ToString(),
-                ["Port"] = Str(s.Port),
-                ["Status"] = s.Enabled && upAddresses.Contains(s.IpAddress) ? "UP" : "DOWN",
-                ["ActiveConn"] = "0",
-                ["CPS"] = "0",
-            }).ToArray()),
+                var health = HealthOf(appliance.Zone, s.IpAddress, s.Port);
+                var up = s.Enabled && reachable.Contains(s.IpAddress) && health?.Failing != true;
+                return (Server: s, Up: up, ActiveConn: up ? health?.ActiveConn ?? 0 : 0, Cps: up ? health?.Cps ?? 0 : 0);
+            }).ToList();
+            return (JsonNode?)new JsonObject
+            {
+                ["VirtualIPAddress"] = v.VirtualIpAddress.ToString(),
+                ["Port"] = Str(v.Port),
+                ["CPS"] = Str(servers.Sum(x => x.Cps)),
+                ["Servers"] = new JsonArray(servers.Select(x => (JsonNode?)new JsonObject
+                {
+                    ["IPAddress"] = x.Server.IpAddress.ToString(),
+                    ["Port"] = Str(x.Server.Port),
+                    ["Status"] = x.Up ? "UP" : "DOWN",
+                    ["ActiveConn"] = Str(x.ActiveConn),
+                    ["CPS"] = Str(x.Cps),
+                }).ToArray()),
+            };
         }).ToArray());
     }
+
+    private RealServerHealth? HealthOf(string zone, Ipv4 address, int port) =>
+        state.Health.GetValueOrDefault(new HealthKey(zone, address, port))
+        ?? state.Health.GetValueOrDefault(new HealthKey(zone, address, null));
 }
