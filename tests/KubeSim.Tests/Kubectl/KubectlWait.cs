@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace KubeSim.Tests.Kubectl;
 
-/// <summary>Deadline-bound waits on a running kubectl (get -w) and on simulator state.</summary>
+/// <summary>Deadline-bound reads of a running kubectl (get -w).</summary>
 internal static class KubectlWait
 {
     /// <summary>The first line kubectl prints that contains <paramref name="text"/>.</summary>
@@ -18,19 +18,5 @@ internal static class KubectlWait
         }
 
         throw new InvalidOperationException($"kubectl ended without printing {text}: {await process.StandardError.ReadToEndAsync(cts.Token)}");
-    }
-
-    public static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("timed out waiting for " + what);
-            }
-
-            await Task.Delay(50);
-        }
     }
 }
