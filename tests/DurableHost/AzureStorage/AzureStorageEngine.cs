@@ -51,7 +51,8 @@ public sealed class AzureStorageEngine : IDurableEngine
     public Uri Address => sidecar.Address!;
 
     /// <summary>
-    /// Creates the task hub, starts the sidecar, then the worker, and returns once the orchestration service runs.
+    /// Creates the task hub, starts the sidecar, then the worker, and returns once the orchestration service runs
+    /// and owns its partitions.
     /// </summary>
     /// <param name="register">The orchestrations and activities (use lambdas, not method groups: the Durable analyzers crash on those).</param>
     /// <param name="services">Registrations for the worker's container (activities' dependencies); run before the worker's own.</param>
@@ -95,8 +96,9 @@ public sealed class AzureStorageEngine : IDurableEngine
             worker = builder.Build();
             await worker.StartAsync(cancellationToken);
 
-            // The service starts (and takes its partitions) once the worker has connected.
+            // The service starts once the worker has connected, and then takes its partitions.
             await sidecar.ServiceStarted.WaitAsync(ServiceStartTimeout, cancellationToken);
+            await sidecar.WaitForPartitionsAsync(ServiceStartTimeout, cancellationToken);
             return new AzureStorageEngine(sidecar, worker, channel, loggerFactory);
         }
         catch

@@ -63,8 +63,15 @@ public sealed class AzureStorageDurableTaskHost : IHostedService, IAsyncDisposab
 
     public string TaskHubName => sidecar.TaskHubName;
 
-    /// <summary>Completes when the orchestration service runs (once the host's worker has connected).</summary>
-    public Task ServiceStarted => sidecar.ServiceStarted;
+    /// <summary>
+    /// Completes when the orchestration service runs (once the host's worker has connected) and owns its
+    /// partitions, so that orchestrations start without the start-up delay.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        await sidecar.ServiceStarted.WaitAsync(timeout, cancellationToken);
+        await sidecar.WaitForPartitionsAsync(timeout, cancellationToken);
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,8 @@
 using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using DurableHost.Logging;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
@@ -74,9 +78,48 @@ internal sealed class AzureStorageSidecar : IAsyncDisposable
         UseAppLease = options.UseAppLease,
         UseTablePartitionManagement = options.UseTablePartitionManagement,
         AppName = "DurableHost",
-        WorkerId = Environment.MachineName + ":" + Environment.ProcessId + ":" + taskHubName,
+        WorkerId = WorkerId(taskHubName),
         LoggerFactory = loggerFactory,
     };
+
+    private static string WorkerId(string taskHubName) => Environment.MachineName + ":" + Environment.ProcessId + ":" + taskHubName;
+
+    /// <summary>
+    /// Waits until this worker owns every partition (control queue), so the first orchestration is not held up by
+    /// partition balancing. Only the table partition manager (extension 3.x's default) can be observed; with blob
+    /// leases this returns at once.
+    /// </summary>
+    public async Task WaitForPartitionsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!options.UseTablePartitionManagement)
+        {
+            return;
+        }
+
+        // The table partition manager's table: one row per control queue, with the owning worker's id.
+        var partitions = new TableClient(options.ConnectionString, TaskHubName + "Partitions");
+        var owner = WorkerId(TaskHubName);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            var owned = 0;
+            await foreach (var row in partitions.QueryAsync<TableEntity>(select: ["CurrentOwner"], cancellationToken: deadline.Token))
+            {
+                if (string.Equals(row.GetString("CurrentOwner"), owner, StringComparison.Ordinal))
+                {
+                    owned++;
+                }
+            }
+
+            if (owned >= options.PartitionCount)
+            {
+                return;
+            }
+
+            await Task.Delay(50, deadline.Token);
+        }
+    }
 
     /// <summary>Creates the task hub if needed and starts serving it; the service itself starts when a worker connects.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -158,6 +201,7 @@ internal sealed class AzureStorageSidecar : IAsyncDisposable
             try
             {
                 await service.DeleteAsync();
+                await DeleteAppLeaseContainerAsync();
                 logger.TaskHubDeleted(TaskHubName);
             }
 #pragma warning disable CA1031 // Cleanup of a test resource: a failure is logged, not worth failing a test run for.
@@ -170,4 +214,23 @@ internal sealed class AzureStorageSidecar : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>
+    /// The service's delete leaves the app-lease container behind: a stopped service no longer counts as the lease
+    /// owner but does not release the container's lease, so the delete is refused (and the refusal ignored).
+    /// </summary>
+    private async Task DeleteAppLeaseContainerAsync()
+    {
+        var container = new BlobContainerClient(options.ConnectionString, TaskHubName.ToLowerInvariant() + "-applease");
+        try
+        {
+            await container.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
+        }
+        catch (RequestFailedException)
+        {
+            // No lease, or no container.
+        }
+
+        await container.DeleteIfExistsAsync();
+    }
 }

@@ -30,6 +30,8 @@ internal sealed record FunctionsHostBehaviour(OverridableStates OverridableExist
 /// the next generation: the test host's dispatcher drops every message of a ContinueAsNew turn, so those
 /// send-event-to-self actions become the completion's carried-over events.</item>
 /// </list>
+/// Also, as with the Functions host's dispatcher on Azure Storage, a failed orchestration's output is its failure
+/// details as text (see <see cref="FailureAsResult"/>).
 /// Everything else, the dispatcher included, is the test host's.
 /// </summary>
 internal sealed class FunctionsHostGrpcServer : TaskHubGrpcServer
@@ -136,7 +138,7 @@ internal sealed class FunctionsHostGrpcServer : TaskHubGrpcServer
         }
 #pragma warning restore CS0612
 
-        return base.CompleteOrchestratorTask(CarryOverEventsToSelf(request), context);
+        return base.CompleteOrchestratorTask(CarryOverEventsToSelf(FailureAsResult(request)), context);
     }
 
     private OrchestrationStatus[]? DedupeStatuses(P.CreateInstanceRequest request)
@@ -186,6 +188,35 @@ internal sealed class FunctionsHostGrpcServer : TaskHubGrpcServer
         converted.Actions.AddRange(kept);
         return converted;
     }
+
+    /// <summary>
+    /// A failed orchestration's failure details become its result. The Functions host's dispatcher (DTFx Core) puts
+    /// them on the completion event, and DurableTask.AzureStorage stores <c>FailureDetails.ToString()</c> as the
+    /// instance's output and never returns the details themselves; the test host's dispatcher drops them, which
+    /// would leave a failed instance with neither.
+    /// </summary>
+    internal static P.OrchestratorResponse FailureAsResult(P.OrchestratorResponse response)
+    {
+        static bool IsFailure(P.OrchestratorAction action) =>
+            action.CompleteOrchestration is { OrchestrationStatus: P.OrchestrationStatus.Failed, FailureDetails: not null };
+
+        if (!response.Actions.Any(IsFailure))
+        {
+            return response;
+        }
+
+        var converted = response.Clone();
+        var completion = converted.Actions.First(IsFailure).CompleteOrchestration;
+        completion.Result = ToCore(completion.FailureDetails).ToString();
+        return converted;
+    }
+
+    private static FailureDetails ToCore(P.TaskFailureDetails details) => new(
+        details.ErrorType,
+        details.ErrorMessage,
+        details.StackTrace,
+        details.InnerFailure is { } inner ? ToCore(inner) : null,
+        details.IsNonRetriable);
 
     private static bool IsSendToSelf(P.OrchestratorAction action, string instanceId) =>
         action.SendEvent is { } send && string.Equals(send.Instance?.InstanceId, instanceId, StringComparison.Ordinal);
