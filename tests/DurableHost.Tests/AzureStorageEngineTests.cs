@@ -150,7 +150,7 @@ public sealed class AzureStorageEngineTests(EnginesFixture engines, ITestOutputH
                 refused = ex;
             }
 
-            await Task.Delay(20);
+            await Task.Delay(10);
         }
 
         var done = await Poll.FinishedAsync(Client, id);

@@ -70,21 +70,6 @@ public sealed class EngineLifecycleTests
         Assert.Empty(await StorageOfAsync(options.ConnectionString, durable.TaskHubName));
     }
 
-    [Fact]
-    public async Task TwoEngines_AtOnce_HaveTheirOwnTaskHubs()
-    {
-        var options = await AzureStorageEngineOptions.ForTestsAsync();
-        await using var first = await AzureStorageEngine.StartAsync(r => TestTasks.Register(r, new ActivityLog()), TestTasks.Services, options);
-        await using var second = await AzureStorageEngine.StartAsync(r => TestTasks.Register(r, new ActivityLog()), TestTasks.Services, options);
-
-        await first.Client.ScheduleNewOrchestrationInstanceAsync(TestTasks.Greet, "first", new StartOrchestrationOptions("same-id"));
-        await second.Client.ScheduleNewOrchestrationInstanceAsync(TestTasks.Greet, "second", new StartOrchestrationOptions("same-id"));
-
-        Assert.NotEqual(first.TaskHubName, second.TaskHubName);
-        Assert.Equal("Hello, first!", (await Poll.FinishedAsync(first.Client, "same-id")).ReadOutputAs<string>());
-        Assert.Equal("Hello, second!", (await Poll.FinishedAsync(second.Client, "same-id")).ReadOutputAs<string>());
-    }
-
     /// <summary>The queues, tables and blob containers whose names start with the task hub's.</summary>
     private static async Task<string[]> StorageOfAsync(string connectionString, string hub)
     {
