@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Azure.Data.Tables;
@@ -10,17 +11,20 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Xunit.Abstractions;
 
 namespace DurableHost.Tests;
 
 /// <summary>Starting and stopping Azure Storage engines: their own task hubs, deleted when they stop.</summary>
-public sealed class EngineLifecycleTests
+public sealed class EngineLifecycleTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task AzureStorageEngine_RunsOnItsOwnTaskHub_AndDeletesItWhenDisposed()
     {
         var options = await AzureStorageEngineOptions.ForTestsAsync();
+        var clock = Stopwatch.StartNew();
         var engine = await AzureStorageEngine.StartAsync(r => TestTasks.Register(r, new ActivityLog()), TestTasks.Services, options);
+        var started = clock.Elapsed;
         var hub = engine.TaskHubName;
         string[] existing;
         try
@@ -32,7 +36,9 @@ public sealed class EngineLifecycleTests
         }
         finally
         {
+            clock.Restart();
             await engine.DisposeAsync();
+            output.WriteLine($"engine start (task hub created, partitions owned) {started.TotalMilliseconds:F0} ms, dispose (hub deleted) {clock.ElapsedMilliseconds} ms");
         }
 
         Assert.Contains(hub.ToLowerInvariant() + "-workitems", existing);

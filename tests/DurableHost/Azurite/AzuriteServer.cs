@@ -26,14 +26,12 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     private static readonly Lazy<Task<AzuriteServer>> Shared = new(StartSharedAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly Process process;
-    private readonly string workDirectory;
     private readonly bool shared;
     private int disposed;
 
-    private AzuriteServer(Process process, string workDirectory, int blobPort, int queuePort, int tablePort, bool shared)
+    private AzuriteServer(Process process, int blobPort, int queuePort, int tablePort, bool shared)
     {
         this.process = process;
-        this.workDirectory = workDirectory;
         this.shared = shared;
         BlobPort = blobPort;
         QueuePort = queuePort;
@@ -72,6 +70,8 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     private static async Task<AzuriteServer> StartSharedAsync()
     {
         var server = await StartCoreAsync(shared: true, NullLogger.Instance, CancellationToken.None);
+
+        // Best effort: a test host may end without raising it. The shell's end-of-input watch is what guarantees the stop.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAsync().GetAwaiter().GetResult();
         return server;
     }
@@ -80,8 +80,9 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     {
         var azurite = await AzuriteInstall.LocateAsync(cancellationToken);
 
-        // In-memory persistence refuses --location; the working directory catches anything else it writes.
-        var workDirectory = Path.Combine(Path.GetTempPath(), "durablehost-azurite-" + Guid.NewGuid().ToString("N"));
+        // In-memory persistence refuses --location and writes nothing; the working directory would catch anything
+        // else. One for every instance, never deleted: a test process that dies leaves nothing behind to clean up.
+        var workDirectory = Path.Combine(Path.GetTempPath(), "durablehost-azurite");
         Directory.CreateDirectory(workDirectory);
         string[] arguments =
         [
@@ -171,11 +172,10 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
             KillQuietly(process);
             process.Dispose();
-            TryDelete(workDirectory);
             throw new InvalidOperationException($"Azurite ({azurite}) did not listen on blob, queue and table ports: {ex.Message}{Environment.NewLine}{log}", ex);
         }
 
-        var server = new AzuriteServer(process, workDirectory, ports["Blob"], ports["Queue"], ports["Table"], shared);
+        var server = new AzuriteServer(process, ports["Blob"], ports["Queue"], ports["Table"], shared);
         logger.AzuriteStarted(server.BlobPort, server.QueuePort, server.TablePort, process.Id);
         return server;
     }
@@ -206,7 +206,6 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         finally
         {
             process.Dispose();
-            TryDelete(workDirectory);
         }
     }
 
@@ -219,21 +218,6 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // Already exited.
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by an exiting process: the temp folder is cleaned up by the OS eventually.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 
