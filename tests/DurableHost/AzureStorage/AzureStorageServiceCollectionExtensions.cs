@@ -26,8 +26,8 @@ public static class AzureStorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(register);
         ArgumentNullException.ThrowIfNull(options);
 
+        // Owned (and disposed) by the host; the worker and the client are configured with it now.
         var channel = new SidecarChannel();
-        services.AddSingleton(channel);
         services.AddSingleton(sp => new AzureStorageDurableTaskHost(
             options,
             channel,
@@ -84,6 +84,7 @@ public sealed class AzureStorageDurableTaskHost : IHostedService, IAsyncDisposab
     public async ValueTask DisposeAsync()
     {
         await sidecar.DisposeAsync();
+        channel.Dispose();
         loggerFactory.Dispose();
     }
 }

@@ -146,8 +146,8 @@ internal sealed class AzureStorageSidecar : IAsyncDisposable
 
         var built = builder.Build();
         built.MapGrpcService<FunctionsHostGrpcServer>();
-        await built.StartAsync(cancellationToken);
         app = built;
+        await built.StartAsync(cancellationToken);
 
         // Created now, so it sees the application start and waits for the worker before starting the dispatchers.
         built.Services.GetRequiredService<FunctionsHostGrpcServer>();
@@ -211,6 +211,8 @@ internal sealed class AzureStorageSidecar : IAsyncDisposable
                 logger.TaskHubDeleteFailed(ex, TaskHubName);
             }
         }
+
+        service.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
