@@ -1,45 +1,26 @@
+<<<<<<< HEAD
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using SakuraLb.Testing;
+=======
+using DurableHost.Azurite;
+>>>>>>> i-durablehost
 
 namespace SakuraLb.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// Starts its own Azurite table service on a free loopback port with in-memory persistence, for the table-store
-/// tests, and stops it at the end. Azurite comes from AZURITE_PATH or &lt;repo&gt;/.tools (installed by .ci/run,
-/// or here once under a file lock when missing).
+/// The test process's Azurite (blob, queue and table services on free loopback ports, in memory), shared with
+/// everything else in the process that needs one (<see cref="AzuriteServer.SharedAsync"/>): started on first use,
+/// stopped when the process exits. Tests keep apart by table prefix.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    // Azurite's well-known development account (public, documented; not a secret).
-    private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-    private Process? process;
-    private string? location;
-
     public string ConnectionString { get; private set; } = "";
 
-    public async Task InitializeAsync()
-    {
-        var azurite = await LocateAsync();
-        var table = Path.Combine(Path.GetDirectoryName(azurite)!, "azurite-table");
-        var port = FreePort();
-        location = Path.Combine(Path.GetTempPath(), "sakuralb-azurite-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(location);
-        var start = new ProcessStartInfo(File.Exists(table) ? table : azurite)
-        {
-            // In-memory persistence refuses --location; the working directory catches anything else it writes.
-            WorkingDirectory = location,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--silent", "--skipApiVersionCheck", "--inMemoryPersistence", "--disableTelemetry", "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
+    public async Task InitializeAsync() => ConnectionString = (await AzuriteServer.SharedAsync()).ConnectionString;
 
+<<<<<<< HEAD
         if (!File.Exists(table))
         {
             // The all-in-one binary also opens blob and queue ports; give them free ones too.
@@ -139,6 +120,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return false;
         }
     }
+=======
+    // The shared instance outlives any one collection.
+    public Task DisposeAsync() => Task.CompletedTask;
+>>>>>>> i-durablehost
 }
 
 [CollectionDefinition(Name)]

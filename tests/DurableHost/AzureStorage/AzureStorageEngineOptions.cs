@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text.Json;
+using DurableHost.Azurite;
+
+namespace DurableHost.AzureStorage;
+
+/// <summary>Which existing instances a start without dedupe statuses refuses (host.json <c>overridableExistingInstanceStates</c>).</summary>
+public enum OverridableStates
+{
+    /// <summary>A start replaces an instance in any state.</summary>
+    AnyState,
+
+    /// <summary>A start is refused while the instance is Pending, Running or Suspended (the extension's default).</summary>
+    NonRunningStates,
+}
+
+/// <summary>
+/// The Azure Storage engine's settings, named as in host.json's <c>extensions.durableTask</c> section. Use
+/// <see cref="FromHostJson(string)"/> for the values the Functions host would use with this repository's host.json,
+/// or <see cref="ForTestsAsync"/> for those on the shared Azurite with a test-friendly polling interval.
+/// </summary>
+public sealed record AzureStorageEngineOptions : DurableEngineOptions
+{
+    /// <summary>The storage account (Azurite's connection string in tests).</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>
+    /// The task hub; null gives every engine its own (host.json's <c>hubName</c> is an app setting of the
+    /// deployment, and tests run in parallel on one Azurite).
+    /// </summary>
+    public string? TaskHubName { get; init; }
+
+    /// <summary>storageProvider.partitionCount (extension default 4).</summary>
+    public int PartitionCount { get; init; } = 4;
+
+    /// <summary>
+    /// storageProvider.maxQueuePollingInterval: the longest an idle queue goes unpolled, so also how late a durable
+    /// timer or a scheduled start can be seen (extension default 30 s, 1 s on Flex Consumption).
+    /// </summary>
+    public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>storageProvider.controlQueueBatchSize (extension default 32).</summary>
+    public int ControlQueueBatchSize { get; init; } = 32;
+
+    /// <summary>storageProvider.controlQueueBufferThreshold (extension default 256).</summary>
+    public int ControlQueueBufferThreshold { get; init; } = 256;
+
+    /// <summary>storageProvider.controlQueueVisibilityTimeout (extension default 5 minutes).</summary>
+    public TimeSpan ControlQueueVisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>storageProvider.workItemQueueVisibilityTimeout (extension default 5 minutes).</summary>
+    public TimeSpan WorkItemQueueVisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>storageProvider.useTablePartitionManagement (extension 3.x default true).</summary>
+    public bool UseTablePartitionManagement { get; init; } = true;
+
+    /// <summary>storageProvider.fetchLargeMessagesAutomatically (extension default true).</summary>
+    public bool FetchLargeMessagesAutomatically { get; init; } = true;
+
+    /// <summary>maxConcurrentOrchestratorFunctions (extension default 10 per processor).</summary>
+    public int MaxConcurrentOrchestratorFunctions { get; init; } = 10 * Environment.ProcessorCount;
+
+    /// <summary>maxConcurrentActivityFunctions (extension default 10 per processor).</summary>
+    public int MaxConcurrentActivityFunctions { get; init; } = 10 * Environment.ProcessorCount;
+
+    /// <summary>extendedSessionsEnabled (extension default false).</summary>
+    public bool ExtendedSessionsEnabled { get; init; }
+
+    /// <summary>useAppLease (extension default true).</summary>
+    public bool UseAppLease { get; init; } = true;
+
+    /// <summary>overridableExistingInstanceStates: what a start without dedupe statuses refuses (extension default NonRunningStates).</summary>
+    public OverridableStates OverridableExistingInstanceStates { get; init; } = OverridableStates.NonRunningStates;
+
+    /// <summary>Delete the task hub's queues, tables and containers when the engine stops (so Azurite does not fill up).</summary>
+    public bool DeleteTaskHubOnStop { get; init; } = true;
+
+    /// <summary>The polling interval <see cref="ForTestsAsync"/> uses: timers and scheduled starts are seen within a second.</summary>
+    public static readonly TimeSpan TestPollingInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The settings the Functions host derives from this repository's host.json (embedded at build time).</summary>
+    public static AzureStorageEngineOptions FromHostJson(string connectionString)
+    {
+        using var stream = typeof(AzureStorageEngineOptions).Assembly.GetManifestResourceStream("DurableHost.host.json")
+            ?? throw new InvalidOperationException("host.json is not embedded in DurableHost.");
+        return FromHostJson(connectionString, stream);
+    }
+
+    /// <summary>
+    /// The settings the Functions host derives from a host.json: the values it names, the extension's defaults
+    /// for the rest. Property names are matched without regard to case, as the host does.
+    /// </summary>
+    public static AzureStorageEngineOptions FromHostJson(string connectionString, Stream hostJson)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        using var document = JsonDocument.Parse(hostJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var options = new AzureStorageEngineOptions { ConnectionString = connectionString };
+        if (Child(document.RootElement, "extensions") is not { } extensions || Child(extensions, "durableTask") is not { } durable)
+        {
+            return options;
+        }
+
+        options = options with
+        {
+            MaxConcurrentOrchestratorFunctions = Int(durable, "maxConcurrentOrchestratorFunctions") ?? options.MaxConcurrentOrchestratorFunctions,
+            MaxConcurrentActivityFunctions = Int(durable, "maxConcurrentActivityFunctions") ?? options.MaxConcurrentActivityFunctions,
+            ExtendedSessionsEnabled = Bool(durable, "extendedSessionsEnabled") ?? options.ExtendedSessionsEnabled,
+            UseAppLease = Bool(durable, "useAppLease") ?? options.UseAppLease,
+            OverridableExistingInstanceStates = Child(durable, "overridableExistingInstanceStates") is { ValueKind: JsonValueKind.String } states
+                ? Enum.Parse<OverridableStates>(states.GetString()!, ignoreCase: true)
+                : options.OverridableExistingInstanceStates,
+        };
+        if (Child(durable, "storageProvider") is not { } storage)
+        {
+            return options;
+        }
+
+        return options with
+        {
+            PartitionCount = Int(storage, "partitionCount") ?? options.PartitionCount,
+            MaxQueuePollingInterval = Duration(storage, "maxQueuePollingInterval") ?? options.MaxQueuePollingInterval,
+            ControlQueueBatchSize = Int(storage, "controlQueueBatchSize") ?? options.ControlQueueBatchSize,
+            ControlQueueBufferThreshold = Int(storage, "controlQueueBufferThreshold") ?? options.ControlQueueBufferThreshold,
+            ControlQueueVisibilityTimeout = Duration(storage, "controlQueueVisibilityTimeout") ?? options.ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = Duration(storage, "workItemQueueVisibilityTimeout") ?? options.WorkItemQueueVisibilityTimeout,
+            UseTablePartitionManagement = Bool(storage, "useTablePartitionManagement") ?? options.UseTablePartitionManagement,
+            FetchLargeMessagesAutomatically = Bool(storage, "fetchLargeMessagesAutomatically") ?? options.FetchLargeMessagesAutomatically,
+        };
+    }
+
+    /// <summary>
+    /// host.json's settings on the test process's shared Azurite, except the queue polling interval, which is
+    /// <see cref="TestPollingInterval"/>: with host.json's (the extension's default of 30 s) every durable timer
+    /// and scheduled start would be up to 30 s late.
+    /// </summary>
+    public static async Task<AzureStorageEngineOptions> ForTestsAsync()
+    {
+        var azurite = await AzuriteServer.SharedAsync();
+        return FromHostJson(azurite.ConnectionString) with { MaxQueuePollingInterval = TestPollingInterval };
+    }
+
+    private static JsonElement? Child(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static int? Int(JsonElement element, string name) => Child(element, name) switch
+    {
+        { ValueKind: JsonValueKind.Number } number => number.GetInt32(),
+        { ValueKind: JsonValueKind.String } text => int.Parse(text.GetString()!, CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    private static bool? Bool(JsonElement element, string name) => Child(element, name) switch
+    {
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        { ValueKind: JsonValueKind.String } text => bool.Parse(text.GetString()!),
+        _ => null,
+    };
+
+    private static TimeSpan? Duration(JsonElement element, string name) => Child(element, name) switch
+    {
+        { ValueKind: JsonValueKind.String } text => TimeSpan.Parse(text.GetString()!, CultureInfo.InvariantCulture),
+        _ => null,
+    };
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace DurableHost;
+
+/// <summary>Settings every engine has.</summary>
+public record DurableEngineOptions
+{
+    /// <summary>Where the engine's logs go (sidecar, worker, orchestration service); the console when null.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// The least severe level the engine passes on. Warning by default: the sidecar logs every gRPC call at
+    /// Information, and DurableTask.Core and DurableTask.AzureStorage log every work item.
+    /// </summary>
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
+}
