@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using SakuraLb.Model;
+using SakuraLb.Reconcile.Scope;
 using SakuraLb.Relay.Delivery;
 using SakuraLb.Relay.Kube;
 using SakuraLb.Relay.Logging;
@@ -101,7 +102,7 @@ public sealed class RelayPipeline
         {
             foreach (var tracked in Services.Find(@namespace, name))
             {
-                if (!Projection.ServiceScope.NeedsFinalizer(tracked.Snapshot, Services.Settings))
+                if (!ServiceScope.NeedsFinalizer(tracked.Snapshot, Services.Settings))
                 {
                     Outbox.Enqueue(tracked.Snapshot);
                 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Scope;
 using SakuraLb.Relay.Projection;
 using SakuraLb.Relay.Tracking;
 
