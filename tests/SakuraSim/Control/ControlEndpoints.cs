@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SakuraSim.Faults;
 using SakuraSim.Lifecycle;
-using SakuraSim.Logging;
 using SakuraSim.Model;
 using SakuraSim.Pipeline;
+using SakuraSim.Telemetry;
 using SakuraSim.Validation;
 using SakuraSim.Wire;
 
