@@ -15,8 +15,9 @@ internal sealed record ApiResult(HttpStatusCode Status, JsonNode? Body, string R
 }
 
 /// <summary>
-/// One simulator per test on a free loopback port, spoken to over raw HTTP with JSON written from
-/// sakura-api.md, never through the product's client: a misunderstanding shared by both cannot pass.
+/// One simulator per test on a free loopback port, spoken to over raw HTTP with JSON written from the
+/// API's documented wire format, never through the product's client: a misunderstanding shared by both
+/// cannot pass.
 /// </summary>
 internal sealed class SimHarness : IAsyncDisposable
 {
@@ -122,10 +123,10 @@ internal sealed class SimHarness : IAsyncDisposable
     }
 }
 
-/// <summary>Request bodies written from sakura-api.md §4.6.2.</summary>
+/// <summary>Load-balancer request bodies, written by hand in the API's wire format.</summary>
 internal static class Bodies
 {
-    /// <summary>A single LB on the default router switch, as the CCM (libsacloud-v1) sends it: string switch ID, string numbers.</summary>
+    /// <summary>A single LB on the default router switch, as the Sakura cloud-controller-manager (libsacloud v1) sends it: string switch ID, string numbers.</summary>
     public static string CreateLoadBalancer(
         string name = "a3f6c1d2e4b5a69788990aabbccddeef",
         string ip = "203.0.113.103",

@@ -249,7 +249,7 @@ internal static class ControlEndpoints
 
     /// <summary>
     /// Plants an appliance "created by someone else": the body's appliance is taken as is (shape
-    /// checked, the §6 limits and address rules are not), in the chosen state.
+    /// checked, the create limits and address rules are not), in the chosen state.
     /// </summary>
     private static async Task SeedApplianceAsync(HttpContext http, Simulator sim)
     {

@@ -1,7 +1,7 @@
 namespace SakuraSim.Wire;
 
 /// <summary>
-/// Error codes with their HTTP status and the real messages (sakura-api.md §2.2). The Japanese text is
+/// Error codes with their HTTP status and the real API's messages. The Japanese text is
 /// the default; <c>Accept-Language: en</c> selects English, as the real API does.
 /// </summary>
 internal static class ErrorCatalog

@@ -8,7 +8,7 @@ using SakuraSim.Model;
 namespace SakuraSim.Wire;
 
 /// <summary>
-/// Turns simulator records into the wire objects of sakura-api.md §4, with the real field names and
+/// Turns simulator records into the API's wire objects, with the real field names and
 /// value types. IDs are always written as numbers here; <see cref="WireFormat.StringifyBigIds"/>
 /// converts them per request.
 /// </summary>
@@ -55,7 +55,7 @@ internal sealed class ResourceRenderer(SimState state)
                 ["Scope"] = "user",
                 ["UserSubnet"] = null,
                 ["HybridConnection"] = null,
-                // The reduced view: no IPAddresses range here (read the switch for it, §4.1).
+                // The reduced view: no IPAddresses range here (read the switch for it).
                 ["Subnets"] = new JsonArray(new JsonObject
                 {
                     ["ID"] = router.Subnet.Id,
@@ -159,7 +159,7 @@ internal sealed class ResourceRenderer(SimState state)
         ["NextHop"] = null,
         ["StaticRoute"] = null,
         ["Switch"] = new JsonObject { ["ID"] = router.SwitchId, ["Internet"] = new JsonObject { ["ID"] = router.Id } },
-        // An array here, unlike the {Min,Max} object of the same name on a switch (§4.3).
+        // An array here, unlike the {Min,Max} object of the same name on a switch.
         ["IPAddresses"] = new JsonArray(AssignableAddresses(router.Subnet)
             .Select(a => (JsonNode?)new JsonObject { ["HostName"] = null, ["IPAddress"] = a.ToString() })
             .ToArray()),
@@ -295,7 +295,7 @@ internal sealed class ResourceRenderer(SimState state)
             ["Availability"] = lifecycle.Availability,
             ["CreatedAt"] = WireFormat.Timestamp(appliance.CreatedAt),
             ["Instance"] = InstanceNode(appliance),
-            // The top-level Switch.ID is what clients compare with switch IDs (§4.6.3): always filled.
+            // The top-level Switch.ID is what clients compare with switch IDs: always filled.
             ["Switch"] = SwitchSummary(sw, appliance.SwitchId, appliance.Zone),
             ["Interfaces"] = new JsonArray(appliance.IpAddresses.Select(ip => (JsonNode?)new JsonObject
             {
@@ -314,7 +314,7 @@ internal sealed class ResourceRenderer(SimState state)
             ["Remark"] = new JsonObject
             {
                 ["Zone"] = new JsonObject { ["ID"] = Zones.Find(appliance.Zone)!.Id },
-                // Real responses carry this one ID as a string even with the bigint header (§1.6).
+                // Real responses carry this one ID as a string even with the bigint header.
                 ["Switch"] = new JsonObject { ["ID"] = appliance.SwitchId.ToString(CultureInfo.InvariantCulture) },
                 ["VRRP"] = new JsonObject { ["VRID"] = appliance.Vrid },
                 ["Network"] = userSubnet.DeepClone(),
@@ -422,7 +422,7 @@ internal sealed class ResourceRenderer(SimState state)
         return node;
     }
 
-    /// <summary>Numbers inside LB settings are strings on the wire (§1.6).</summary>
+    /// <summary>Numbers inside LB settings are strings on the wire.</summary>
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A 32-hex digest of the settings, used for optimistic locking on update.</summary>
@@ -432,7 +432,7 @@ internal sealed class ResourceRenderer(SimState state)
         return Convert.ToHexStringLower(bytes)[..32];
     }
 
-    /// <summary>Health of each real server from the APPLIED settings (§4.6.5).</summary>
+    /// <summary>Health of each real server from the APPLIED settings.</summary>
     public JsonArray Status(ApplianceRecord appliance)
     {
         var applied = appliance.AppliedSettings ?? LbSettings.Empty;
