@@ -10,15 +10,15 @@ public sealed class ControllerOptions
 
     /// <summary>
     /// Identifies the cluster in the <c>@k8s.ClusterID=</c> tag. Required. At most 32 characters (the
-    /// reconcile core's limit, shared with the relay's validator): the original CCM used 18 because of a
-    /// 32-character name budget, but the id only goes into a tag, and Sakura documents no tag limit that 32 would break.
+    /// reconcile core's limit, shared with the relay's validator): the Sakura cloud-controller-manager this
+    /// controller replaces used 18 because of a 32-character name budget, but the id only goes into a tag, and Sakura documents no tag limit that 32 would break.
     /// </summary>
     public string ClusterId { get; set; } = "";
 
     /// <summary>Null: Services without spec.loadBalancerClass (upstream rule). Set: only Services of this class.</summary>
     public string? LoadBalancerClass { get; set; }
 
-    /// <summary>Tags a router must carry to host load balancers (the original's <c>@k8s</c>).</summary>
+    /// <summary>Tags a router must carry to host load balancers (the Sakura cloud-controller-manager's <c>@k8s</c>).</summary>
     public List<string> RouterTags { get; set; } = [];
 
     /// <summary>How long an LB tagged with this cluster may exist without a Service before it is deleted.</summary>

@@ -1,9 +1,8 @@
 using SakuraLb.Model;
-using SakuraLb.Relay.Logging;
-using SakuraLb.Relay.Metrics;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Outbox;
 using SakuraLb.Relay.Resilience;
+using SakuraLb.Relay.Telemetry;
 using SakuraLb.Relay.Tracking;
 
 namespace SakuraLb.Relay.Delivery;
@@ -125,13 +124,13 @@ public sealed class BatchSender
 
             case DeliveryVerdict.RetrySlowly:
                 outbox.Return(batch);
-                Log.DeliveryRejected(logger, response.StatusCode, response.Detail ?? "", options.RejectedRetryInterval);
+                Logs.DeliveryRejected(logger, response.StatusCode, response.Detail ?? "", options.RejectedRetryInterval);
                 return (options.RejectedRetryInterval, limit);
 
             default:
                 outbox.Return(batch);
                 var delay = backoff.Next();
-                Log.DeliveryFailed(logger, response.StatusCode, response.Detail ?? "", backoff.Attempts, delay, outbox.PendingServices);
+                Logs.DeliveryFailed(logger, response.StatusCode, response.Detail ?? "", backoff.Attempts, delay, outbox.PendingServices);
                 return (delay, limit);
         }
     }
@@ -158,12 +157,12 @@ public sealed class BatchSender
         metrics.Dropped("too_large");
         if (nodeSet is not null)
         {
-            Log.NodeSetTooLarge(logger, nodeSet.Nodes.Count, bytes, why);
+            Logs.NodeSetTooLarge(logger, nodeSet.Nodes.Count, bytes, why);
         }
         else
         {
             var service = batch.Services[0];
-            Log.SnapshotTooLarge(logger, service.Key, service.Uid, bytes, why);
+            Logs.SnapshotTooLarge(logger, service.Key, service.Uid, bytes, why);
         }
 
         return (TimeSpan.Zero, limit);
@@ -183,11 +182,11 @@ public sealed class BatchSender
         Interlocked.Exchange(ref lastSuccessTicks, time.GetUtcNow().UtcTicks);
         if (ConsecutiveFailures > 0)
         {
-            Log.DeliveryRecovered(logger, ConsecutiveFailures);
+            Logs.DeliveryRecovered(logger, ConsecutiveFailures);
         }
 
         ConsecutiveFailures = 0;
-        Log.BatchDelivered(logger, batch.Services.Count, tombstones, nodeSet?.Nodes.Count ?? -1, bytes);
+        Logs.BatchDelivered(logger, batch.Services.Count, tombstones, nodeSet?.Nodes.Count ?? -1, bytes);
         if (outbox.ConsumeResyncNeeded())
         {
             requestFullResync();
@@ -207,7 +206,7 @@ public sealed class BatchSender
                     .Where(e => e.Path.StartsWith($"services[{i}]", StringComparison.Ordinal))
                     .Select(e => $"{e.Path} {e.Problem}"));
                 metrics.Dropped("rejected");
-                Log.SnapshotRejected(logger, service.Key, service.Uid, problems);
+                Logs.SnapshotRejected(logger, service.Key, service.Uid, problems);
             }
             else
             {
@@ -218,7 +217,7 @@ public sealed class BatchSender
         if (nodeSet is not null && blamed.NodeSet)
         {
             metrics.Dropped("rejected");
-            Log.NodeSetRejected(logger, string.Join("; ", response.Errors.Where(e => e.Path.StartsWith("nodes", StringComparison.Ordinal)).Select(e => $"{e.Path} {e.Problem}")));
+            Logs.NodeSetRejected(logger, string.Join("; ", response.Errors.Where(e => e.Path.StartsWith("nodes", StringComparison.Ordinal)).Select(e => $"{e.Path} {e.Problem}")));
         }
 
         outbox.Return(new OutboxBatch(keep, nodeSet is not null && !blamed.NodeSet));

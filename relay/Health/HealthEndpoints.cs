@@ -1,7 +1,7 @@
 using SakuraLb.Relay.Hosting;
 using SakuraLb.Relay.Leadership;
-using SakuraLb.Relay.Logging;
 using SakuraLb.Relay.Options;
+using SakuraLb.Relay.Telemetry;
 
 namespace SakuraLb.Relay.Health;
 
@@ -61,7 +61,7 @@ public static class HealthEndpoints
             }
 
             var response = await pipeline.ResyncAsync(ns, name, http.RequestAborted);
-            Log.ResyncRequested(loggers.CreateLogger("SakuraLb.Relay.Resync"), ns, name, response.StatusCode);
+            Logs.ResyncRequested(loggers.CreateLogger("SakuraLb.Relay.Resync"), ns, name, response.StatusCode);
             return Results.Json(
                 new ResyncAnswer(response.IsSuccess ? "accepted" : "function-refused", ns, name, response.StatusCode, response.Detail, leadership.Leader),
                 statusCode: response.IsSuccess ? StatusCodes.Status202Accepted : StatusCodes.Status502BadGateway);

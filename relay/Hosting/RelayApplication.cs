@@ -1,13 +1,12 @@
-using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using SakuraLb.Relay.Delivery;
 using SakuraLb.Relay.Health;
 using SakuraLb.Relay.Kube;
 using SakuraLb.Relay.Leadership;
-using SakuraLb.Relay.Logging;
-using SakuraLb.Relay.Metrics;
 using SakuraLb.Relay.Options;
+using SakuraLb.Relay.Telemetry;
+using k8s;
 
 namespace SakuraLb.Relay.Hosting;
 
@@ -104,7 +103,7 @@ public static class RelayApplication
         app.MapRelayHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         var options = app.Services.GetRequiredService<RelayOptions>();
-        Log.Starting(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SakuraLb.Relay"), options.ToString());
+        Logs.Starting(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SakuraLb.Relay"), options.ToString());
         return app;
     }
 

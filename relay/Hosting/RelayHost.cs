@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SakuraLb.Relay.Leadership;
-using SakuraLb.Relay.Metrics;
 using SakuraLb.Relay.Options;
+using SakuraLb.Relay.Telemetry;
 
 namespace SakuraLb.Relay.Hosting;
 

@@ -1,16 +1,16 @@
 using System.Threading.Channels;
-using k8s;
-using k8s.Models;
 using SakuraLb.Model;
+using SakuraLb.Reconcile.Scope;
 using SakuraLb.Relay.Delivery;
 using SakuraLb.Relay.Kube;
-using SakuraLb.Relay.Logging;
-using SakuraLb.Relay.Metrics;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Outbox;
 using SakuraLb.Relay.Status;
+using SakuraLb.Relay.Telemetry;
 using SakuraLb.Relay.Tracking;
 using SakuraLb.Relay.Watching;
+using k8s;
+using k8s.Models;
 
 namespace SakuraLb.Relay.Hosting;
 
@@ -49,7 +49,7 @@ public sealed class RelayPipeline
         Outbox.Overflowed += s =>
         {
             metrics.Dropped("overflow");
-            Log.OutboxOverflow(logger, s.Key, options.MaxPendingServices);
+            Logs.OutboxOverflow(logger, s.Key, options.MaxPendingServices);
         };
         Sender = new BatchSender(Outbox, Nodes, client, options, metrics, time, loggers.CreateLogger<BatchSender>(), RequestFullResync);
         Writer = new WriteBackWorker(Services, Statuses, kube, options, metrics, time, loggers.CreateLogger<WriteBackWorker>(), svc => serviceHandler!.Route(Services.Apply(WatchEventType.Modified, svc), countIrrelevant: false));
@@ -101,7 +101,7 @@ public sealed class RelayPipeline
         {
             foreach (var tracked in Services.Find(@namespace, name))
             {
-                if (!Projection.ServiceScope.NeedsFinalizer(tracked.Snapshot, Services.Settings))
+                if (!ServiceScope.NeedsFinalizer(tracked.Snapshot, Services.Settings))
                 {
                     Outbox.Enqueue(tracked.Snapshot);
                 }
@@ -131,7 +131,7 @@ public sealed class RelayPipeline
         serviceLoop = new ListWatchLoop<V1Service>("service", kube.ListServicesAsync, kube.WatchServicesAsync, serviceHandler, options, metrics, time, logger);
         nodeLoop = new ListWatchLoop<V1Node>("node", kube.ListNodesAsync, kube.WatchNodesAsync, nodeHandler, options, metrics, time, logger);
         Running = true;
-        Log.TermStarted(logger, options.Identity);
+        Logs.TermStarted(logger, options.Identity);
         try
         {
             if (options.LoadBalancerClass is not null)
@@ -164,7 +164,7 @@ public sealed class RelayPipeline
         finally
         {
             Running = false;
-            Log.TermEnded(logger, options.Identity);
+            Logs.TermEnded(logger, options.Identity);
         }
     }
 
@@ -201,7 +201,7 @@ public sealed class RelayPipeline
         Writer.EnqueueAll(Services.Uids());
         Poller.PollNow();
         LastFullResync = time.GetUtcNow();
-        Log.FullResync(logger, snapshots.Count, Nodes.Count);
+        Logs.FullResync(logger, snapshots.Count, Nodes.Count);
     }
 
     /// <summary>Runs a loop and restarts it after an unexpected failure, so one broken part never stops the others.</summary>
@@ -220,7 +220,7 @@ public sealed class RelayPipeline
             }
             catch (Exception ex)
             {
-                Log.LoopCrashed(logger, ex, name);
+                Logs.LoopCrashed(logger, ex, name);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
             }
         }

@@ -1,10 +1,10 @@
+using SakuraLb.Relay.Hosting;
+using SakuraLb.Relay.Options;
+using SakuraLb.Relay.Telemetry;
 using k8s;
 using k8s.Autorest;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
-using SakuraLb.Relay.Hosting;
-using SakuraLb.Relay.Logging;
-using SakuraLb.Relay.Options;
 
 namespace SakuraLb.Relay.Leadership;
 
@@ -88,7 +88,7 @@ public sealed class LeadershipService : BackgroundService
                 term = RunTermAfterAsync(term, termCancellation.Token);
             }
 
-            Log.StartedLeading(logger, options.Identity, leaseLock.Describe());
+            Logs.StartedLeading(logger, options.Identity, leaseLock.Describe());
         };
         elector.OnStoppedLeading += () =>
         {
@@ -98,7 +98,7 @@ public sealed class LeadershipService : BackgroundService
                 termCancellation?.Cancel();
             }
 
-            Log.StoppedLeading(logger, options.Identity);
+            Logs.StoppedLeading(logger, options.Identity);
         };
         elector.OnNewLeader += identity =>
         {
@@ -108,9 +108,9 @@ public sealed class LeadershipService : BackgroundService
                 role = RelayRole.Follower;
             }
 
-            Log.NewLeader(logger, string.IsNullOrEmpty(identity) ? "(none)" : identity);
+            Logs.NewLeader(logger, string.IsNullOrEmpty(identity) ? "(none)" : identity);
         };
-        elector.OnError += ex => Log.LeaderElectionError(logger, ex);
+        elector.OnError += ex => Logs.LeaderElectionError(logger, ex);
 
         role = RelayRole.Follower;
         try
@@ -147,7 +147,7 @@ public sealed class LeadershipService : BackgroundService
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Log.TermFailed(logger, ex);
+            Logs.TermFailed(logger, ex);
         }
 
         try
@@ -156,7 +156,7 @@ public sealed class LeadershipService : BackgroundService
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Log.TermFailed(logger, ex);
+            Logs.TermFailed(logger, ex);
         }
     }
 
@@ -179,11 +179,11 @@ public sealed class LeadershipService : BackgroundService
             lease.Spec.RenewTime = time.GetUtcNow().UtcDateTime;
             await kubernetes.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, options.LeaseName, options.LeaseNamespace, cancellationToken: timeout.Token);
             role = RelayRole.Follower;
-            Log.LeaseReleased(logger, options.Identity);
+            Logs.LeaseReleased(logger, options.Identity);
         }
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or OperationCanceledException)
         {
-            Log.LeaseReleaseFailed(logger, ex);
+            Logs.LeaseReleaseFailed(logger, ex);
         }
     }
 }

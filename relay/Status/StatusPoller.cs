@@ -1,9 +1,8 @@
 using System.Threading.Channels;
 using SakuraLb.Relay.Delivery;
-using SakuraLb.Relay.Logging;
-using SakuraLb.Relay.Metrics;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Resilience;
+using SakuraLb.Relay.Telemetry;
 
 namespace SakuraLb.Relay.Status;
 
@@ -78,7 +77,7 @@ public sealed class StatusPoller
             if (!string.Equals(feed.ClusterId, options.ClusterId, StringComparison.Ordinal))
             {
                 metrics.StatusPoll("failed");
-                Log.StatusFeedForeign(logger, feed.ClusterId, options.ClusterId);
+                Logs.StatusFeedForeign(logger, feed.ClusterId, options.ClusterId);
                 return options.RejectedRetryInterval;
             }
 
@@ -88,7 +87,7 @@ public sealed class StatusPoller
             backoff.Reset();
             if (uids.Count > 0)
             {
-                Log.StatusFeedChanged(logger, uids.Count, feed.Services.Count);
+                Logs.StatusFeedChanged(logger, uids.Count, feed.Services.Count);
                 changed(uids);
             }
 
@@ -98,7 +97,7 @@ public sealed class StatusPoller
         metrics.StatusPoll("failed");
         var slow = DeliveryClassifier.Classify(result.Response) == DeliveryVerdict.RetrySlowly;
         var delay = slow ? options.RejectedRetryInterval : TimeSpan.FromTicks(Math.Max(backoff.Next().Ticks, options.StatusPollInterval.Ticks));
-        Log.StatusPollFailed(logger, result.Response.StatusCode, result.Response.Detail ?? "", delay);
+        Logs.StatusPollFailed(logger, result.Response.StatusCode, result.Response.Detail ?? "", delay);
         return delay;
     }
 }

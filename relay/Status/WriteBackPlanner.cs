@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Scope;
 using SakuraLb.Relay.Projection;
 using SakuraLb.Relay.Tracking;
 
@@ -59,7 +60,7 @@ public sealed class EventMemory
 }
 
 /// <summary>
-/// Decides the writes that bring a Service in line with the function's status for it (peers.md b.2):
+/// Decides the writes that bring a Service in line with the function's status for it:
 /// the finalizer before anything is forwarded for provisioning; the ingress only when it differs; an
 /// Event per phase/reason change and per new warning; the finalizer's removal last, once the function
 /// says every cloud resource is gone. Pure.

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using k8s.Models;
 using SakuraLb.Relay.Kube;
-using SakuraLb.Relay.Logging;
-using SakuraLb.Relay.Metrics;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Resilience;
+using SakuraLb.Relay.Telemetry;
 using SakuraLb.Relay.Tracking;
+using k8s.Models;
 
 namespace SakuraLb.Relay.Status;
 
@@ -185,19 +184,19 @@ public sealed class WriteBackWorker
             {
                 case AddFinalizer add:
                     observed(await kube.PatchServiceAsync(add.Namespace, add.Name, KubeWrites.AddFinalizerPatch(add), cancellationToken));
-                    Log.FinalizerAdded(logger, add.Namespace, add.Name);
+                    Logs.FinalizerAdded(logger, add.Namespace, add.Name);
                     break;
                 case SetIngress ingress:
                     observed(await kube.PatchServiceStatusAsync(ingress.Namespace, ingress.Name, KubeWrites.IngressPatch(ingress), cancellationToken));
-                    Log.IngressWritten(logger, ingress.Namespace, ingress.Name, string.Join(",", ingress.Ingress.Select(i => i.Ip)));
+                    Logs.IngressWritten(logger, ingress.Namespace, ingress.Name, string.Join(",", ingress.Ingress.Select(i => i.Ip)));
                     break;
                 case RecordEvent record:
                     await kube.CreateEventAsync(KubeWrites.Event(record, time.GetUtcNow(), options.ReportingController, options.Identity), cancellationToken);
-                    Log.EventRecorded(logger, record.Namespace, record.Name, record.Type, record.Reason, record.Note);
+                    Logs.EventRecorded(logger, record.Namespace, record.Name, record.Type, record.Reason, record.Note);
                     break;
                 case RemoveFinalizer remove:
                     observed(await kube.PatchServiceAsync(remove.Namespace, remove.Name, KubeWrites.RemoveFinalizerPatch(remove), cancellationToken));
-                    Log.FinalizerRemoved(logger, remove.Namespace, remove.Name);
+                    Logs.FinalizerRemoved(logger, remove.Namespace, remove.Name);
                     break;
                 default:
                     throw new InvalidOperationException($"unknown write {action.GetType().Name}");
@@ -210,11 +209,11 @@ public sealed class WriteBackWorker
             var outcome = KubeWrites.Classify(ex, action is RecordEvent);
             if (outcome == WriteOutcome.Failed)
             {
-                Log.WriteFailed(logger, ex, action.Kind, action.Namespace, action.Name);
+                Logs.WriteFailed(logger, ex, action.Kind, action.Namespace, action.Name);
             }
             else
             {
-                Log.WriteSkipped(logger, action.Kind, action.Namespace, action.Name, outcome.ToString());
+                Logs.WriteSkipped(logger, action.Kind, action.Namespace, action.Name, outcome.ToString());
             }
 
             return outcome;

@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Scope;
 using SakuraLb.Relay.Projection;
 
 namespace SakuraLb.Relay.Tracking;
@@ -50,7 +51,7 @@ public sealed class ServiceTracker
     private readonly Func<string, bool> knownToFunction;
 
     /// <param name="settings">The scope settings (cluster id, loadBalancerClass) shared with the function app.</param>
-    /// <param name="knownToFunction">True for a UID the function's status feed lists (see <see cref="ServiceScope.InScope"/>).</param>
+    /// <param name="knownToFunction">True for a UID the function's status feed lists (see <see cref="ServiceScope.IsRelevant"/>).</param>
     public ServiceTracker(ControllerSettings settings, Func<string, bool>? knownToFunction = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -172,7 +173,7 @@ public sealed class ServiceTracker
         }
 
         var previous = services.GetValueOrDefault(uid);
-        if (!ServiceScope.InScope(snapshot, settings, previous is not null || knownToFunction(uid)))
+        if (!ServiceScope.IsRelevant(snapshot, settings, previous is not null || knownToFunction(uid)))
         {
             if (previous is null)
             {

@@ -1,12 +1,11 @@
 using System.Net;
+using SakuraLb.Relay.Kube;
+using SakuraLb.Relay.Options;
+using SakuraLb.Relay.Resilience;
+using SakuraLb.Relay.Telemetry;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using SakuraLb.Relay.Kube;
-using SakuraLb.Relay.Logging;
-using SakuraLb.Relay.Metrics;
-using SakuraLb.Relay.Options;
-using SakuraLb.Relay.Resilience;
 
 namespace SakuraLb.Relay.Watching;
 
@@ -83,7 +82,7 @@ public sealed class ListWatchLoop<T>
                 {
                     var result = await list(cancellationToken);
                     metrics.Relist(kind, relistReason);
-                    Log.Listed(logger, kind, result.Items.Count, result.ResourceVersion, relistReason);
+                    Logs.Listed(logger, kind, result.Items.Count, result.ResourceVersion, relistReason);
                     ResourceVersion = result.ResourceVersion;
                     handler.OnList(result.Items, result.ResourceVersion);
                     Synced = true;
@@ -94,7 +93,7 @@ public sealed class ListWatchLoop<T>
                 var outcome = await WatchOnceAsync(cancellationToken);
                 if (outcome == WatchEnd.Gone)
                 {
-                    Log.WatchGone(logger, kind, ResourceVersion);
+                    Logs.WatchGone(logger, kind, ResourceVersion);
                     relistReason = "gone";
                     continue;
                 }
@@ -111,7 +110,7 @@ public sealed class ListWatchLoop<T>
             }
             catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.Gone)
             {
-                Log.WatchGone(logger, kind, ResourceVersion);
+                Logs.WatchGone(logger, kind, ResourceVersion);
                 relistReason = "gone";
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -122,7 +121,7 @@ public sealed class ListWatchLoop<T>
             {
                 metrics.WatchError(kind);
                 var delay = backoff.Next();
-                Log.WatchFailed(logger, ex, kind, relistReason is null ? "watch" : "list", delay);
+                Logs.WatchFailed(logger, ex, kind, relistReason is null ? "watch" : "list", delay);
                 await Task.Delay(delay, time, cancellationToken);
             }
         }
@@ -151,7 +150,7 @@ public sealed class ListWatchLoop<T>
         }
         catch (OperationCanceledException) when (watchdog.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            Log.WatchStalled(logger, kind, ResourceVersion);
+            Logs.WatchStalled(logger, kind, ResourceVersion);
             return WatchEnd.Failed;
         }
 
@@ -168,7 +167,7 @@ public sealed class ListWatchLoop<T>
             // One undecodable line: the stream goes on, the object will be repaired by the next list or resync.
             metrics.WatchError(kind);
             failed |= ex is not System.Text.Json.JsonException;
-            Log.WatchStreamError(logger, ex, kind);
+            Logs.WatchStreamError(logger, ex, kind);
         }
     }
 
@@ -201,7 +200,7 @@ public sealed class ListWatchLoop<T>
                     break;
                 default:
                     metrics.WatchError(kind);
-                    Log.WatchUnexpected(logger, kind, type.ToString());
+                    Logs.WatchUnexpected(logger, kind, type.ToString());
                     break;
             }
 
@@ -214,7 +213,7 @@ public sealed class ListWatchLoop<T>
         {
             // Never die on one bad object: it is skipped, and the next list or full resync repairs it.
             metrics.WatchError(kind);
-            Log.EventFailed(logger, ex, kind, type.ToString(), item?.Metadata?.NamespaceProperty, item?.Metadata?.Name);
+            Logs.EventFailed(logger, ex, kind, type.ToString(), item?.Metadata?.NamespaceProperty, item?.Metadata?.Name);
         }
     }
 

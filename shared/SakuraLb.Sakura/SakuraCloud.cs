@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SakuraLb.Sakura.Api;
-using SakuraLb.Sakura.Logging;
+using SakuraLb.Sakura.Telemetry;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura;
@@ -200,7 +200,7 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
         }
         catch (SakuraApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
-            Log.DeleteAlreadyGone(logger, id);
+            Logs.DeleteAlreadyGone(logger, id);
             return false;
         }
     }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using SakuraLb.Sakura.Logging;
+using SakuraLb.Sakura.Telemetry;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura;
@@ -43,7 +43,7 @@ internal static class SearchPager
 
             if (pageItems.Count > pageSize || (envelope.From is { } reported && reported != from))
             {
-                Log.PagingIgnored(logger, path, from, pageSize, pageItems.Count, envelope.From);
+                Logs.PagingIgnored(logger, path, from, pageSize, pageItems.Count, envelope.From);
                 break;
             }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KubeSim.Api;
 using KubeSim.Storage;
+using KubeSim.Telemetry;
 
 namespace KubeSim;
 
@@ -70,7 +71,7 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var bound = app.Urls.FirstOrDefault() ?? throw new InvalidOperationException("the simulator did not bind an address");
         var baseAddress = new Uri(bound.TrimEnd('/') + "/");
-        Log.Listening(logger, baseAddress);
+        Logs.Listening(logger, baseAddress);
         return new KubeApiSimulator(app, store, controls, baseAddress);
     }
 

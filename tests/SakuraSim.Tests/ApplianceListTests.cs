@@ -7,7 +7,7 @@ using static SakuraSim.Tests.TestSupport;
 namespace SakuraSim.Tests;
 
 /// <summary>
-/// <c>GET /appliance</c> over every class, page by page (sakura-api.md §3, §4.6.3, §4.7): each item carries
+/// <c>GET /appliance</c> over every class, page by page: each item carries
 /// what a controller compares to find used addresses and VRIDs — top-level <c>Switch.ID</c>,
 /// <c>Interfaces[].Switch.ID</c>, <c>Remark</c> and <c>Settings</c>.
 /// </summary>

@@ -5,7 +5,7 @@ using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
-/// <summary>Envelopes, keys and value types of every route (sakura-api.md §1.5, §1.6, §4, §5).</summary>
+/// <summary>Envelopes, keys and value types of every route.</summary>
 public sealed class EnvelopeTests : IAsyncLifetime
 {
     private SimHarness sim = null!;
@@ -151,7 +151,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
         Assert.Equal("cloud/appliance/loadbalancer/1", Str(lb["ServiceClass"]));
         Assert.Equal(1, lb["Plan"]!["ID"]!.GetValue<int>());
         Assert.Equal(SimHarness.SwitchId, lb["Switch"]!["ID"]!.GetValue<long>());
-        // Remark.Switch.ID stays a string even with the bigint header (§1.6).
+        // Remark.Switch.ID stays a string even with the bigint header.
         Assert.Equal(JsonValueKind.String, lb["Remark"]!["Switch"]!["ID"]!.GetValueKind());
         Assert.Equal(1, lb["Remark"]!["VRRP"]!["VRID"]!.GetValue<int>());
         Assert.Equal("203.0.113.103", Str(lb["Remark"]!["Servers"]![0]!["IPAddress"]));

@@ -5,7 +5,7 @@ using static SakuraSim.Tests.TestSupport;
 namespace SakuraSim.Tests;
 
 /// <summary>
-/// Backend health as <c>GET /appliance/{id}/status</c> reports it (sakura-api.md §4.6.5), driven by the
+/// Backend health as <c>GET /appliance/{id}/status</c> reports it, driven by the
 /// /_sim health controls: a failing check without a power-off, connection numbers, disabled and
 /// powered-off servers.
 /// </summary>

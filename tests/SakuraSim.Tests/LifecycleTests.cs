@@ -3,7 +3,7 @@ using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
-/// <summary>The appliance lifecycle of sakura-api.md §4.6.6 on a fake clock (default durations 30 s + 45 s, shutdown 10 s, 404 window 2 s).</summary>
+/// <summary>The appliance lifecycle on a fake clock (default durations 30 s + 45 s, shutdown 10 s, 404 window 2 s).</summary>
 public sealed class LifecycleTests : IAsyncLifetime
 {
     private SimHarness sim = null!;

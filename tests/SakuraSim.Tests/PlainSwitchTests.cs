@@ -5,7 +5,7 @@ using static SakuraSim.Tests.TestSupport;
 namespace SakuraSim.Tests;
 
 /// <summary>
-/// A private load balancer on a plain switch (sakura-api.md §4.2, §6): what a client reads for the switch,
+/// A private load balancer on a plain switch: what a client reads for the switch,
 /// workers joined by a second NIC, and the network rules of an LB's own addresses.
 /// </summary>
 public sealed class PlainSwitchTests : IAsyncLifetime

@@ -3,7 +3,7 @@ using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
-/// <summary>Per-token throttling with 503 busy, never 429 (sakura-api.md §2.2, §2.3).</summary>
+/// <summary>Per-token throttling with 503 busy, never 429.</summary>
 public sealed class RateLimitTests : IAsyncLifetime
 {
     private SimHarness sim = null!;

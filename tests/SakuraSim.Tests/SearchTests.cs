@@ -6,7 +6,7 @@ using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
-/// <summary>Find requests: raw JSON query string and filter semantics (sakura-api.md §3).</summary>
+/// <summary>Find requests: raw JSON query string and filter semantics.</summary>
 public sealed class SearchTests : IAsyncLifetime
 {
     private SimHarness sim = null!;

@@ -5,7 +5,7 @@ using static SakuraSim.Tests.TestSupport;
 namespace SakuraSim.Tests;
 
 /// <summary>
-/// Servers as a controller reads them in batches (sakura-api.md §3, §4.5): paging, exact-name filters,
+/// Servers as a controller reads them in batches: paging, exact-name filters,
 /// zone, plan, power, availability and every kind of NIC, all fed by the /_sim/servers controls.
 /// </summary>
 public sealed class ServerTests : IAsyncLifetime

@@ -4,7 +4,7 @@ using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
-/// <summary>Stored vs applied settings, SettingsHash and update rules (sakura-api.md §4.6.3–§4.6.5).</summary>
+/// <summary>Stored vs applied settings, SettingsHash and update rules.</summary>
 public sealed class SettingsTests : IAsyncLifetime
 {
     private SimHarness sim = null!;
@@ -188,7 +188,7 @@ public sealed class SettingsTests : IAsyncLifetime
     [Fact]
     public async Task Update_WithWholeObjectAsRead_IgnoresReadOnlyFields()
     {
-        // The CCM PUTs back the whole object it read, Instance, Interfaces and all (§4.6.4).
+        // The Sakura cloud-controller-manager PUTs back the whole object it read, Instance, Interfaces and all.
         var read = (await ReadAsync()).AsObject();
         read["Settings"] = JsonNode.Parse(Bodies.Settings(port: "8443"));
         read["Tags"] = new JsonArray("@k8s", "extra");

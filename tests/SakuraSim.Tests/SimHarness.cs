@@ -15,8 +15,9 @@ internal sealed record ApiResult(HttpStatusCode Status, JsonNode? Body, string R
 }
 
 /// <summary>
-/// One simulator per test on a free loopback port, spoken to over raw HTTP with JSON written from
-/// sakura-api.md, never through the product's client: a misunderstanding shared by both cannot pass.
+/// One simulator per test on a free loopback port, spoken to over raw HTTP with JSON written from the
+/// API's documented wire format, never through the product's client: a misunderstanding shared by both
+/// cannot pass.
 /// </summary>
 internal sealed class SimHarness : IAsyncDisposable
 {
@@ -122,12 +123,12 @@ internal sealed class SimHarness : IAsyncDisposable
     }
 }
 
-/// <summary>Request bodies written from sakura-api.md §4.6.2.</summary>
+/// <summary>Load-balancer request bodies, written by hand in the API's wire format.</summary>
 internal static class Bodies
 {
     /// <summary>
     /// A single LB (HA when <paramref name="ip2"/> is given), by default on the default router switch, as the
-    /// CCM (libsacloud-v1) sends it: string switch ID, string numbers. A null <paramref name="defaultRoute"/>
+    /// Sakura cloud-controller-manager (libsacloud v1) sends it: string switch ID, string numbers. A null <paramref name="defaultRoute"/>
     /// leaves DefaultRoute out.
     /// </summary>
     public static string CreateLoadBalancer(

@@ -5,7 +5,7 @@ namespace SakuraSim.Tests;
 
 internal static class TestSupport
 {
-    /// <summary>Asserts the standard error body of sakura-api.md §2.1 and returns its message.</summary>
+    /// <summary>Asserts the API's standard error body (is_fatal, status, error_code, error_msg) and returns its message.</summary>
     public static string AssertError(ApiResult result, HttpStatusCode status, string errorCode)
     {
         Assert.True(status == result.Status, $"expected {(int)status}, got {(int)result.Status}: {result.Raw}");

@@ -4,7 +4,7 @@ using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
-/// <summary>The create/update rules of sakura-api.md §6 and the reserved addresses of §4.1.</summary>
+/// <summary>The load balancer's create/update rules and the router block's reserved addresses.</summary>
 public sealed class ValidationTests : IAsyncLifetime
 {
     private SimHarness sim = null!;

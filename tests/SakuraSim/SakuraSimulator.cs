@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SakuraSim.Api;
 using SakuraSim.Control;
-using SakuraSim.Logging;
 using SakuraSim.Pipeline;
+using SakuraSim.Telemetry;
 
 namespace SakuraSim;
 

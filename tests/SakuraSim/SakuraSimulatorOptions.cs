@@ -28,7 +28,7 @@ public sealed record SakuraSimulatorOptions
     /// <summary>null = <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    /// <summary>Reject LB addresses already used on the switch (sakura-api.md §6.7; off like the real API seems to be).</summary>
+    /// <summary>Reject LB addresses already used on the switch (off by default: the real API is not known to check this).</summary>
     public bool IpClashCheck { get; init; }
 
     /// <summary>Page size of a search without Count; 0 returns every match.</summary>

@@ -127,7 +127,7 @@ internal sealed class Simulator
 
     /// <summary>
     /// The appliance as a request sees it now (must hold <see cref="Gate"/>). Reads during the
-    /// short window right after create answer 404 like the real API (§6, tf-v2 #4/#732).
+    /// short window right after create answer 404, as the real API does for a just-created appliance.
     /// </summary>
     public ApplianceRecord ObserveAppliance(string zone, long id, bool isRead)
     {

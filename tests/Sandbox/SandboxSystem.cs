@@ -7,6 +7,7 @@ using SakuraLb.Relay.Options;
 using SakuraSim;
 using Sandbox.Functions;
 using Sandbox.Simulators;
+using Sandbox.Telemetry;
 
 namespace Sandbox;
 

@@ -68,11 +68,41 @@ public static class ServiceScope
     }
 
     /// <summary>
-    /// The relay's filter: forward Services that want a load balancer or carry our finalizer. A tracked
-    /// Service leaving scope is forwarded once more by the relay's tracker (it remembers what it forwarded).
+    /// The relay's filter: it forwards and writes to Services that want a load balancer or carry our
+    /// finalizer, and to no other. A tracked Service leaving scope is forwarded once more by the relay's
+    /// tracker (it remembers what it forwarded).
     /// </summary>
-    public static bool IsRelevant(ServiceSnapshot service, ControllerSettings settings) =>
-        IsOurClass(service, settings) && (WantsLoadBalancer(service, settings) || service.HasCleanupFinalizer || service.Deleted);
+    /// <param name="previouslyManaged">
+    /// The relay already handles this UID (it is tracked, or the function's status feed lists it). Only
+    /// matters in class mode: the API server clears spec.loadBalancerClass when the type changes away
+    /// from LoadBalancer, and the cleanup finalizer has the same name for every controller, so on a
+    /// class-less Service the finalizer is ours only if the Service was ours before.
+    /// </param>
+    public static bool IsRelevant(ServiceSnapshot service, ControllerSettings settings, bool previouslyManaged = false)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (IsOurClass(service, settings)
+            && (WantsLoadBalancer(service, settings) || service.HasCleanupFinalizer || service.Deleted))
+        {
+            return true;
+        }
+
+        return previouslyManaged
+            && settings.LoadBalancerClass is not null
+            && service.LoadBalancerClass is null
+            && service.HasCleanupFinalizer;
+    }
+
+    /// <summary>
+    /// True when the relay must add the cleanup finalizer before it forwards the Service for provisioning
+    /// (so a deletion cannot complete before the load balancer is gone).
+    /// </summary>
+    public static bool NeedsFinalizer(ServiceSnapshot service, ControllerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return WantsLoadBalancer(service, settings) && service.DeletionTimestamp is null && !service.HasCleanupFinalizer;
+    }
 
     /// <summary>
     /// True when a Service update can change its load balancer (upstream's needsUpdate, on the fields the

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SakuraLb.Sakura.Logging;
+using SakuraLb.Sakura.Telemetry;
 
 namespace SakuraLb.Sakura.Http;
 
@@ -29,7 +29,7 @@ public sealed class AttemptTimeoutHandler(
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             var path = request.RequestUri?.AbsolutePath ?? "";
-            Log.AttemptTimedOut(logger, request.Method.Method, path, (long)_timeout.TotalMilliseconds);
+            Logs.AttemptTimedOut(logger, request.Method.Method, path, (long)_timeout.TotalMilliseconds);
             throw new TimeoutException(
                 $"Sakura Cloud API {request.Method} {path} did not answer within {_timeout.TotalSeconds:0.###} s.", ex);
         }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SakuraLb.Sakura.Logging;
+using SakuraLb.Sakura.Telemetry;
 
 namespace SakuraLb.Sakura.Http;
 
@@ -33,7 +33,7 @@ public sealed class RateLimitHandler(
         var waited = timeProvider.GetElapsedTime(started);
         if (waited >= TimeSpan.FromMilliseconds(1))
         {
-            Log.RateLimited(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (long)waited.TotalMilliseconds);
+            Logs.RateLimited(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (long)waited.TotalMilliseconds);
         }
 
         return await base.SendAsync(request, cancellationToken);

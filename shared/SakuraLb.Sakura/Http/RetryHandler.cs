@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SakuraLb.Sakura.Logging;
+using SakuraLb.Sakura.Telemetry;
 
 namespace SakuraLb.Sakura.Http;
 
@@ -75,7 +75,7 @@ public sealed class RetryHandler : DelegatingHandler
             {
                 if (_options.MaxRetries > 0)
                 {
-                    Log.RetriesExhausted(_logger, request.Method.Method, path, response.StatusCode, _options.MaxRetries);
+                    Logs.RetriesExhausted(_logger, request.Method.Method, path, response.StatusCode, _options.MaxRetries);
                 }
 
                 return response;
@@ -88,7 +88,7 @@ public sealed class RetryHandler : DelegatingHandler
             }
 
             var errorCode = await SakuraErrorMapper.TryReadErrorCodeAsync(response, cancellationToken);
-            Log.RetryScheduled(_logger, request.Method.Method, path, response.StatusCode, errorCode, attempt + 1,
+            Logs.RetryScheduled(_logger, request.Method.Method, path, response.StatusCode, errorCode, attempt + 1,
                 _options.MaxRetries, (long)delay.TotalMilliseconds);
             response.Dispose();
             await Task.Delay(delay, _time, cancellationToken);

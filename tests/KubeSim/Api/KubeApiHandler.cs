@@ -7,6 +7,7 @@ using KubeSim.Printing;
 using KubeSim.Protobuf;
 using KubeSim.Selectors;
 using KubeSim.Storage;
+using KubeSim.Telemetry;
 
 namespace KubeSim.Api;
 
@@ -69,7 +70,7 @@ internal sealed class KubeApiHandler
         {
             if (_controls.TakeFault(request.Method, path, info) is { } fault)
             {
-                Log.FaultInjected(_logger, request.Method, path, fault.StatusCode);
+                Logs.FaultInjected(_logger, request.Method, path, fault.StatusCode);
                 if (fault.RetryAfterSeconds is { } retry)
                 {
                     ctx.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
@@ -93,7 +94,7 @@ internal sealed class KubeApiHandler
         {
             if (e.InnerException is { } why)
             {
-                Log.PatchNotApplied(_logger, info.Resource, info.Name, why.Message);
+                Logs.PatchNotApplied(_logger, info.Resource, info.Name, why.Message);
             }
 
             Record(e.StatusCode);
@@ -117,7 +118,7 @@ internal sealed class KubeApiHandler
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Log.Unexpected(_logger, e, request.Method, path);
+            Logs.Unexpected(_logger, e, request.Method, path);
             Record(500);
             if (!ctx.Response.HasStarted)
             {
@@ -320,7 +321,7 @@ internal sealed class KubeApiHandler
             return;
         }
 
-        Log.WatchOpened(_logger, type.QualifiedName, ns, options.ResourceVersion);
+        Logs.WatchOpened(_logger, type.QualifiedName, ns, options.ResourceVersion);
         record(200);
         using var timeout = timeoutSeconds is > 0 and var t
             ? new CancellationTokenSource(TimeSpan.FromSeconds(t), _time)

@@ -86,6 +86,51 @@ public sealed class ServiceScopeTests
         Assert.False(ServiceScope.IsRelevant(Service() with { LoadBalancerClass = "x" }, Settings));
     }
 
+    [Theory]
+    [InlineData("ClusterIP", null, true, false, false)]
+    [InlineData("ClusterIP", null, true, true, true)]
+    [InlineData("ClusterIP", null, false, true, false)]
+    [InlineData("ClusterIP", "other.io/lb", true, true, false)]
+    [InlineData("LoadBalancer", "sakura.cloud/lb", false, false, true)]
+    public void IsRelevant_ClassMode_ClassLessServiceWithFinalizerIsOursOnlyWhenPreviouslyManaged(
+        string type, string? serviceClass, bool finalizer, bool previouslyManaged, bool expected)
+    {
+        // The API server clears spec.loadBalancerClass when the type leaves LoadBalancer, and every
+        // controller's cleanup finalizer has the same name: only history tells that the finalizer is ours.
+        var service = Service() with
+        {
+            Type = type,
+            LoadBalancerClass = serviceClass,
+            Finalizers = finalizer ? [WellKnown.LoadBalancerCleanupFinalizer] : [],
+        };
+
+        Assert.Equal(expected, ServiceScope.IsRelevant(service, Settings with { LoadBalancerClass = "sakura.cloud/lb" }, previouslyManaged));
+    }
+
+    [Fact]
+    public void IsRelevant_DefaultMode_PreviouslyManagedDoesNotWidenTheScope() =>
+        Assert.False(ServiceScope.IsRelevant(Service() with { Type = "ClusterIP", Finalizers = [] }, Settings, previouslyManaged: true));
+
+    [Theory]
+    [InlineData("LoadBalancer", null, false, false, true)]
+    [InlineData("LoadBalancer", null, true, false, false)]
+    [InlineData("LoadBalancer", null, false, true, false)]
+    [InlineData("LoadBalancer", "other.io/lb", false, false, false)]
+    [InlineData("ClusterIP", null, false, false, false)]
+    public void NeedsFinalizer_OnlyForAServiceThatWantsALoadBalancerAndLacksIt(
+        string type, string? serviceClass, bool finalizer, bool deleting, bool expected)
+    {
+        var service = Service() with
+        {
+            Type = type,
+            LoadBalancerClass = serviceClass,
+            Finalizers = finalizer ? [WellKnown.LoadBalancerCleanupFinalizer] : [],
+            DeletionTimestamp = deleting ? DateTimeOffset.UnixEpoch : null,
+        };
+
+        Assert.Equal(expected, ServiceScope.NeedsFinalizer(service, Settings));
+    }
+
     public static TheoryData<string, Func<ServiceSnapshot, ServiceSnapshot>, bool> Updates() => new()
     {
         { "resourceVersion only", s => s with { ResourceVersion = "101" }, false },

@@ -82,7 +82,7 @@ public sealed class RelayBenchmarks(ITestOutputHelper output)
         var workingSetBefore = Process.GetCurrentProcess().WorkingSet64;
         var started = Stopwatch.StartNew();
 
-        // A node set of thousands of nodes is over the function's default 1 MiB body limit (see performance.md).
+        // A node set of thousands of nodes is over the function's default 1 MiB body limit (see docs/performance.md).
         var relay = await bed.StartRelayAsync(bed.DefaultOptions() with { MaxBodyBytes = 16 * 1024 * 1024 });
         await Eventually.UntilAsync(() => relay.Pipeline.Synced, "the relay listed everything", TimeSpan.FromMinutes(5));
         await Eventually.UntilAsync(

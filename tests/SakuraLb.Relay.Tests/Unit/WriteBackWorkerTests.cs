@@ -1,9 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using SakuraLb.Testing;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -12,11 +8,15 @@ using NSubstitute.ExceptionExtensions;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
 using SakuraLb.Relay.Kube;
-using SakuraLb.Relay.Metrics;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Status;
+using SakuraLb.Relay.Telemetry;
 using SakuraLb.Relay.Tests.Support;
 using SakuraLb.Relay.Tracking;
+using SakuraLb.Testing;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace SakuraLb.Relay.Tests.Unit;
 

@@ -7,7 +7,7 @@ using SakuraSim.Wire;
 
 namespace SakuraSim.Api;
 
-/// <summary>The routing table of sakura-api.md §5, under <c>/cloud/zone/{zone}/api/cloud/1.1</c>.</summary>
+/// <summary>The routing table of the API subset a load-balancer controller uses, under <c>/cloud/zone/{zone}/api/cloud/1.1</c>.</summary>
 internal static class ApiRoutes
 {
     public const string Root = "/cloud/zone/{zone}/api/cloud/1.1";
@@ -31,7 +31,7 @@ internal static class ApiRoutes
     private static Task AuthStatusAsync(HttpContext http)
     {
         _ = Simulator.RequireZone(Zone(http));
-        // The one resource whose body is the data itself, with no wrapper key (§1.2).
+        // The one resource whose body is the data itself, with no wrapper key.
         var body = new JsonObject
         {
             ["Account"] = new JsonObject { ["ID"] = 111100000001, ["Name"] = "sakura-sim", ["Code"] = "sim", ["Class"] = "account" },

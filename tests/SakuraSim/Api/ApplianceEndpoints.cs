@@ -7,7 +7,7 @@ using SakuraSim.Wire;
 
 namespace SakuraSim.Api;
 
-/// <summary>The load-balancer appliance (sakura-api.md §4.6): find, create, read, update, delete, config, power, status.</summary>
+/// <summary>The load-balancer appliance: find, create, read, update, delete, config, power, status.</summary>
 internal static class ApplianceEndpoints
 {
     private const string Accepted = "Accepted";

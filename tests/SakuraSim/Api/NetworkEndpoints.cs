@@ -4,7 +4,7 @@ using SakuraSim.Wire;
 
 namespace SakuraSim.Api;
 
-/// <summary>Router+switch (internet), switch, subnet and IP address reads (sakura-api.md §4.1–§4.4).</summary>
+/// <summary>Router+switch (internet), switch, subnet and IP address reads.</summary>
 internal static class NetworkEndpoints
 {
     public static void Map(RouteGroupBuilder api, Simulator sim)
@@ -12,7 +12,7 @@ internal static class NetworkEndpoints
         api.MapGet("/internet", http =>
         {
             var zone = ApiRoutes.RequireZone(http);
-            // The list key of the internet resource really is singular (§1.5).
+            // The list key of the internet resource really is singular: "Internet", not "Internets".
             return ApiRoutes.ListAsync(http, sim, "Internet", s => s.RoutersIn(zone), (r, x) => r.Internet(x));
         });
         api.MapGet("/internet/{id}", http => ApiRoutes.ReadAsync(http, sim, "Internet", (state, zone, id) =>

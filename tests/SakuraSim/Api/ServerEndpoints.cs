@@ -1,6 +1,6 @@
 namespace SakuraSim.Api;
 
-/// <summary>Server reads (sakura-api.md §4.5): what a controller needs to map nodes and find used addresses.</summary>
+/// <summary>Server reads: what a controller needs to map nodes and find used addresses.</summary>
 internal static class ServerEndpoints
 {
     public static void Map(RouteGroupBuilder api, Simulator sim)

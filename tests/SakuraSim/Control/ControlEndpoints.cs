@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SakuraSim.Faults;
 using SakuraSim.Lifecycle;
-using SakuraSim.Logging;
 using SakuraSim.Model;
 using SakuraSim.Pipeline;
+using SakuraSim.Telemetry;
 using SakuraSim.Validation;
 using SakuraSim.Wire;
 
@@ -293,7 +293,7 @@ internal static class ControlEndpoints
         return new ServerPlan(cpu, memory, generation, commitment);
     }
 
-    /// <summary>The values of <c>Availability</c> (sakura-api.md §1.6, the misspelling is the API's).</summary>
+    /// <summary>The values of <c>Availability</c> (the misspelling "transfering" is the API's).</summary>
     private static readonly string[] Availabilities = ["available", "uploading", "failed", "migrating", "transfering", "discontinued"];
 
     private static string ParseAvailability(ControlBody body)
@@ -364,7 +364,7 @@ internal static class ControlEndpoints
 
     /// <summary>
     /// Plants an appliance "created by someone else": the body's appliance is taken as is (shape
-    /// checked, the §6 limits and address rules are not), in the chosen state.
+    /// checked, the create limits and address rules are not), in the chosen state.
     /// </summary>
     private static async Task SeedApplianceAsync(HttpContext http, Simulator sim)
     {

@@ -163,7 +163,7 @@ internal static class Topology
         if (spec.SwitchId is { } sid)
         {
             var sw = state.FindSwitch(zone, sid) ?? throw SakuraApiException.NotFound($"Switch {sid} was not found in zone {zone}");
-            // A server may have only one NIC on a router+switch (sakura-api.md §4.1).
+            // A server may have only one NIC on a router+switch.
             if (sw.RouterId is not null && existing.Any(n => n.SwitchId == sid))
             {
                 throw SakuraApiException.BadRequest($"A server can have only one interface on the router+switch {sid}");

@@ -12,7 +12,7 @@ internal enum FaultAction
     /// <summary>On <c>POST /appliance</c>: accept, but the appliance ends migrating as <c>failed</c>.</summary>
     FailCreation,
 
-    /// <summary>On <c>POST /appliance</c>: accept, but the appliance ends migrating powered off (tf-v2 #768).</summary>
+    /// <summary>On <c>POST /appliance</c>: accept, but the appliance ends migrating powered off (the real API does this now and then).</summary>
     CreatePoweredOff,
 }
 

@@ -14,7 +14,7 @@ internal enum AppliancePhase
 internal sealed record PlannedPhase(AppliancePhase Phase, TimeSpan? Duration);
 
 /// <summary>
-/// Where an appliance is in its life (sakura-api.md §4.6.6). The state is never moved by a timer:
+/// Where an appliance is in its life (migrating, booting, up, shutting down). The state is never moved by a timer:
 /// <see cref="At"/> derives it from timestamps on each read, so a test clock fully controls it.
 /// A phase of zero length (timeScale 0) is still shown once to the next request that looks at the
 /// appliance, so "immediate" transitions go through every documented state in order.

@@ -1,8 +1,8 @@
 namespace SakuraSim.Lifecycle;
 
 /// <summary>
-/// Realistic durations (timeScale 1) of the appliance lifecycle. sakura-api.md §4.6.6 gives ranges
-/// (migrating 20–60 s, boot 30–90 s, shutdown 5–20 s); fixed values inside them keep runs repeatable.
+/// Realistic durations (timeScale 1) of the appliance lifecycle. The real API takes 20–60 s migrating,
+/// 30–90 s to boot and 5–20 s to shut down; fixed values inside these ranges keep runs repeatable.
 /// </summary>
 internal sealed record LifecycleTimings(TimeSpan Migrating, TimeSpan Boot, TimeSpan Shutdown, TimeSpan NotFoundAfterCreate)
 {

@@ -4,7 +4,7 @@ using SakuraSim.Lifecycle;
 
 namespace SakuraSim.Model;
 
-/// <summary>The primary global block of a router+switch with its reserved addresses (sakura-api.md §4.1).</summary>
+/// <summary>The primary global block of a router+switch with its reserved addresses.</summary>
 internal sealed record RouterSubnet(long Id, Ipv4Block Block)
 {
     /// <summary>Network + 1 is the default gateway.</summary>

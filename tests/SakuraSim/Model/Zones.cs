@@ -2,7 +2,7 @@ namespace SakuraSim.Model;
 
 internal sealed record ZoneInfo(string Name, long Id, string Description, long RegionId, string RegionName);
 
-/// <summary>The zones of the real API (sakura-api.md §1.1). Each zone is a separate API with its own resources.</summary>
+/// <summary>The zones of the real API. Each zone is a separate API with its own resources.</summary>
 internal static class Zones
 {
     private static readonly Dictionary<string, ZoneInfo> ByName = new(StringComparer.Ordinal)

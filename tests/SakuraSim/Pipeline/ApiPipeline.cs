@@ -1,7 +1,7 @@
 using System.Text;
 using SakuraSim.Faults;
-using SakuraSim.Logging;
 using SakuraSim.Search;
+using SakuraSim.Telemetry;
 using SakuraSim.Wire;
 
 namespace SakuraSim.Pipeline;

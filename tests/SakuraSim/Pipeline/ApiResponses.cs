@@ -5,7 +5,7 @@ using SakuraSim.Wire;
 
 namespace SakuraSim.Pipeline;
 
-/// <summary>The response envelopes of sakura-api.md §1.5 and the error body of §2.1.</summary>
+/// <summary>The API's response envelopes (a wrapper key per resource, list counts, <c>is_ok</c>) and its standard error body.</summary>
 internal static class ApiResponses
 {
     public const string BigintHeader = "X-Sakura-Bigint-As-Int";
@@ -22,7 +22,7 @@ internal static class ApiResponses
         return body;
     }
 
-    /// <summary>A flag result of a state-changing call; appliances answer "Accepted" (§1.5).</summary>
+    /// <summary>A flag result of a state-changing call; appliances answer "Accepted".</summary>
     public static JsonObject Flag(JsonNode success) => new() { ["is_ok"] = true, ["Success"] = success };
 
     public static JsonObject List<T>(string key, SearchPage<T> page, IEnumerable<JsonObject> items, DateTimeOffset now)
@@ -60,7 +60,7 @@ internal static class ApiResponses
     public static bool WantsEnglish(HttpRequest request) =>
         request.Headers.AcceptLanguage.ToString().TrimStart().StartsWith("en", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Writes an API body, honouring the bigint and beautify headers of §1.3.</summary>
+    /// <summary>Writes an API body, honouring the <c>X-Sakura-Bigint-As-Int</c> and <c>X-Sakura-API-Beautify</c> request headers.</summary>
     public static async Task WriteAsync(HttpContext http, int status, JsonObject body)
     {
         if (http.Request.Headers[BigintHeader].ToString() != "1")

@@ -1,7 +1,7 @@
 namespace SakuraSim.RateLimiting;
 
 /// <summary>
-/// A token bucket per access token: capacity N, refilled at N per second (sakura-api.md §2.3). The
+/// A token bucket per access token: capacity N, refilled at N per second. The
 /// real API throttles with 503 busy, never 429. Time comes from the injected provider, so a fake
 /// clock makes the limit fully deterministic.
 /// </summary>

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace SakuraSim.Search;
 
 /// <summary>
-/// One entry of <c>Filter</c>. The JSON type of the value decides the match (sakura-api.md §3):
+/// One entry of <c>Filter</c>. The JSON type of the value decides the match:
 /// a string is a partial match whose space-separated words must all occur; an array of scalars is
 /// an exact match of any element; an array of arrays (the nested <c>Tags.Name</c> form) needs every
 /// element of one inner array; keys ending in &gt;, &gt;=, &lt;, &lt;= compare.

@@ -7,7 +7,7 @@ namespace SakuraSim.Search;
 internal sealed record SortKey(string Path, bool Descending);
 
 /// <summary>
-/// The find parameters of a GET search (sakura-api.md §3), sent as raw JSON after the '?'
+/// The find parameters of a GET search, sent as raw JSON after the '?'
 /// (<c>GET /server?{"Filter":{...}}</c>), either as the official clients send it or fully percent-encoded.
 /// </summary>
 internal sealed record SearchQuery(

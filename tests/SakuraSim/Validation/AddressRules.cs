@@ -6,8 +6,8 @@ namespace SakuraSim.Validation;
 
 /// <summary>
 /// Address rules that need the rest of the zone: an LB on a router+switch must use assignable
-/// addresses of the router's block (never its reserved ones, §4.1); with the optional clash check
-/// (§6.7) no address may already be used on the switch by a server or another appliance.
+/// addresses of the router's block (never its reserved ones); with the optional clash check no
+/// address may already be used on the switch by a server or another appliance.
 /// </summary>
 internal static class AddressRules
 {

@@ -55,7 +55,7 @@ internal sealed record LbUpdateRequest(
     LbSettings? Settings);
 
 /// <summary>
-/// Parses and validates load-balancer create/update bodies (sakura-api.md §4.6.2, §4.6.4, §6).
+/// Parses and validates load-balancer create/update bodies (shape, limits, immutable fields).
 /// Every problem is collected so one 400 lists them all, one per line, like the real API.
 /// </summary>
 internal static class LoadBalancerRequests
@@ -525,7 +525,7 @@ internal static class LoadBalancerRequests
 
             if (status is null || !int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code is < 100 or > 599)
             {
-                // The real API words this one in Japanese even for English clients (tf-v2 #775).
+                // The real API words this one in Japanese even for English clients.
                 errors.Add($"ヘルスチェックのステータスコード({status})が不正です ({path}.Status must be an HTTP status code for protocol {protocol})");
             }
         }
@@ -577,8 +577,8 @@ internal static class LoadBalancerRequests
     }
 
     /// <summary>
-    /// Clients may send back the whole object they read (the CCM does), so equal values of
-    /// immutable fields are fine; only a real change is rejected (§4.6.4).
+    /// Clients may send back the whole object they read (the Sakura cloud-controller-manager does), so
+    /// equal values of immutable fields are fine; only a real change is rejected.
     /// </summary>
     private static void CheckImmutable(JsonObject body, ApplianceRecord current, List<string> errors)
     {

@@ -1,10 +1,10 @@
 namespace SakuraSim.Wire;
 
 /// <summary>
-/// Error codes with their HTTP status and the real messages (sakura-api.md §2.2; the codes this API
-/// shares with every Sakura Cloud resource and their Japanese texts are those Sakura's own SDK,
-/// saklient, maps). The Japanese text is the default; <c>Accept-Language: en</c> selects English, as
-/// the real API does (the English wording of the codes only saklient knows is ours).
+/// Error codes with their HTTP status and the real API's messages (the codes this API shares with every
+/// Sakura Cloud resource, with the Japanese texts Sakura's own SDK, saklient, maps). The Japanese text is
+/// the default; <c>Accept-Language: en</c> selects English, as the real API does (the English wording of
+/// the codes only saklient knows is ours).
 /// </summary>
 internal static class ErrorCatalog
 {

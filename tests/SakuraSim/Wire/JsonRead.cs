@@ -55,7 +55,7 @@ internal static class JsonRead
         };
     }
 
-    /// <summary>A flag sent as a JSON bool or as a string; true/on/1 count as true, case-insensitively (§1.6).</summary>
+    /// <summary>A flag sent as a JSON bool or as a string; true/on/1 count as true, case-insensitively.</summary>
     public static bool TryGetFlag(JsonNode? node, out bool value)
     {
         value = false;

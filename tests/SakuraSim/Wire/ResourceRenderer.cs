@@ -8,7 +8,7 @@ using SakuraSim.Model;
 namespace SakuraSim.Wire;
 
 /// <summary>
-/// Turns simulator records into the wire objects of sakura-api.md §4, with the real field names and
+/// Turns simulator records into the API's wire objects, with the real field names and
 /// value types. IDs are always written as numbers here; <see cref="WireFormat.StringifyBigIds"/>
 /// converts them per request.
 /// </summary>
@@ -57,7 +57,7 @@ internal sealed class ResourceRenderer(SimState state)
                 ["Scope"] = "user",
                 ["UserSubnet"] = null,
                 ["HybridConnection"] = null,
-                // The reduced view: no IPAddresses range here (read the switch for it, §4.1).
+                // The reduced view: no IPAddresses range here (read the switch for it).
                 ["Subnets"] = new JsonArray(new JsonObject
                 {
                     ["ID"] = router.Subnet.Id,
@@ -161,7 +161,7 @@ internal sealed class ResourceRenderer(SimState state)
         ["NextHop"] = null,
         ["StaticRoute"] = null,
         ["Switch"] = new JsonObject { ["ID"] = router.SwitchId, ["Internet"] = new JsonObject { ["ID"] = router.Id } },
-        // An array here, unlike the {Min,Max} object of the same name on a switch (§4.3).
+        // An array here, unlike the {Min,Max} object of the same name on a switch.
         ["IPAddresses"] = new JsonArray(AssignableAddresses(router.Subnet)
             .Select(a => (JsonNode?)new JsonObject { ["HostName"] = null, ["IPAddress"] = a.ToString() })
             .ToArray()),
@@ -247,7 +247,7 @@ internal sealed class ResourceRenderer(SimState state)
     /// <summary>
     /// The switch as a NIC (of a server or an appliance) shows it: <c>Subnet</c> is the router's block on
     /// a router+switch, null on a plain switch, the segment's network on the shared segment
-    /// (sakura-api.md §4.5; the shared form is the real sample's); null when the ID is unknown.
+    /// (the shared form is that of a real response); null when the ID is unknown.
     /// </summary>
     public JsonObject? NicSwitch(long switchId)
     {
@@ -322,7 +322,7 @@ internal sealed class ResourceRenderer(SimState state)
             ["Availability"] = lifecycle.Availability,
             ["CreatedAt"] = WireFormat.Timestamp(appliance.CreatedAt),
             ["Instance"] = InstanceNode(appliance),
-            // The top-level Switch.ID is what clients compare with switch IDs (§4.6.3): always filled.
+            // The top-level Switch.ID is what clients compare with switch IDs: always filled.
             ["Switch"] = SwitchSummary(sw, appliance.SwitchId, appliance.Zone),
             // One NIC per own address, on the LB's switch, shown as server NICs show their switch.
             ["Interfaces"] = new JsonArray(appliance.IpAddresses.Select(ip => (JsonNode?)new JsonObject
@@ -335,7 +335,7 @@ internal sealed class ResourceRenderer(SimState state)
             ["Remark"] = new JsonObject
             {
                 ["Zone"] = new JsonObject { ["ID"] = Zones.Find(appliance.Zone)!.Id },
-                // Real responses carry this one ID as a string even with the bigint header (§1.6).
+                // Real responses carry this one ID as a string even with the bigint header.
                 ["Switch"] = new JsonObject { ["ID"] = appliance.SwitchId.ToString(CultureInfo.InvariantCulture) },
                 ["VRRP"] = new JsonObject { ["VRID"] = appliance.Vrid },
                 ["Network"] = network,
@@ -478,7 +478,7 @@ internal sealed class ResourceRenderer(SimState state)
         return node;
     }
 
-    /// <summary>Numbers inside LB settings are strings on the wire (§1.6).</summary>
+    /// <summary>Numbers inside LB settings are strings on the wire.</summary>
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A 32-hex digest of the settings, used for optimistic locking on update.</summary>
@@ -491,7 +491,7 @@ internal sealed class ResourceRenderer(SimState state)
     }
 
     /// <summary>
-    /// Health of each real server of the APPLIED settings (§4.6.5). A real server is UP when it is
+    /// Health of each real server of the APPLIED settings. A real server is UP when it is
     /// enabled, an up server of the zone has a NIC with that address on the LB's switch (a DSR load
     /// balancer reaches its real servers on its own segment), and no test made its check fail. Only UP
     /// servers carry the connection numbers a test set; a VIP's CPS is the sum of its servers'.

@@ -22,14 +22,14 @@ internal static class WireFormat
         WriteIndented = true,
     };
 
-    /// <summary>ISO-8601 with the JST offset, as the API writes dates (§1.5).</summary>
+    /// <summary>ISO-8601 with the JST offset, as the API writes dates.</summary>
     public static string Timestamp(DateTimeOffset time) =>
         time.ToOffset(Jst).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     public static JsonNode? Timestamp(DateTimeOffset? time) => time is { } t ? Timestamp(t) : null;
 
     /// <summary>
-    /// Without <c>X-Sakura-Bigint-As-Int: 1</c> the API returns big integer IDs as strings (§1.3).
+    /// Without <c>X-Sakura-Bigint-As-Int: 1</c> the API returns big integer IDs as strings.
     /// "Big" is taken literally: an <c>ID</c> beyond the 32-bit range (the 12-digit resource IDs);
     /// small IDs such as zone 31001 or plan 1 stay numbers either way.
     /// </summary>

@@ -15,6 +15,7 @@ using Microsoft.Extensions.Options;
 using SakuraLb.Functions;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Sakura.Http;
+using Sandbox.Telemetry;
 
 namespace Sandbox.Functions;
 

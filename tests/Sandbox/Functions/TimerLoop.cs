@@ -1,3 +1,5 @@
+using Sandbox.Telemetry;
+
 namespace Sandbox.Functions;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace SakuraSim.Logging;
+namespace SakuraSim.Telemetry;
 
 internal static partial class Logs
 {

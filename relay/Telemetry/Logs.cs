@@ -1,11 +1,11 @@
 
-namespace SakuraLb.Relay.Logging;
+namespace SakuraLb.Relay.Telemetry;
 
 /// <summary>
 /// Every log line of the relay, source-generated with explicit event ids in bands:
 /// 1xx hosting, 2xx watching, 3xx delivery, 4xx status write-back, 5xx leadership.
 /// </summary>
-internal static partial class Log
+internal static partial class Logs
 {
     // 1xx hosting
     [LoggerMessage(100, LogLevel.Information, "Relay starting: {Options}")]

@@ -1,7 +1,7 @@
-namespace Sandbox;
+namespace Sandbox.Telemetry;
 
 /// <summary>The sandbox's own log lines (event ids 9xxx, apart from the app's and the relay's).</summary>
-internal static partial class Log
+internal static partial class Logs
 {
     [LoggerMessage(EventId = 9000, Level = LogLevel.Debug, Message = "Serving function {Name}: {Methods} {Path} (key level {AuthLevel})")]
     public static partial void Serving(this ILogger logger, string name, string methods, string path, string authLevel);

@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 
-namespace SakuraLb.Sakura.Logging;
+namespace SakuraLb.Sakura.Telemetry;
 
 /// <summary>Source-generated log messages of the Sakura client (event ids 3000-3099).</summary>
-internal static partial class Log
+internal static partial class Logs
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
         Message = "Sakura API {Method} {Path} answered {StatusCode} {ErrorCode}; retry {Attempt} of {MaxRetries} in {DelayMs} ms")]

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace SakuraLb.Relay.Metrics;
+namespace SakuraLb.Relay.Telemetry;
 
 /// <summary>
 /// The relay's metrics (meter <see cref="MeterName"/>, exported at /metrics by the Prometheus exporter).

@@ -1,6 +1,6 @@
-namespace KubeSim;
+namespace KubeSim.Telemetry;
 
-internal static partial class Log
+internal static partial class Logs
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Kubernetes API simulator listening on {BaseAddress}")]
     public static partial void Listening(ILogger logger, Uri baseAddress);

@@ -1,0 +1,60 @@
+using Azure.Data.Tables;
+using SakuraLb.Model;
+
+namespace SakuraLb.Functions.Storage;
+
+/// <summary>Published statuses, one row per Service.</summary>
+public sealed class TableStatusStore(TableStorage storage) : IStatusStore
+{
+    public async Task<StatusRecord?> GetAsync(string clusterId, string uid, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableStorage.StatusTable, cancellationToken);
+        return await table.GetOrDefaultAsync(clusterId, uid, Read, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StatusRecord>> ListAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableStorage.StatusTable, cancellationToken);
+        return await table.ListPartitionAsync(clusterId, Read, cancellationToken);
+    }
+
+    public async Task PutAsync(StatusRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var table = await storage.TableAsync(TableStorage.StatusTable, cancellationToken);
+        var entity = new TableEntity(record.ClusterId, record.Uid)
+        {
+            ["Phase"] = record.Status.Phase.ToString(),
+            ["DesiredSeq"] = record.DesiredSeq,
+            ["NodeSeq"] = record.NodeSeq,
+            ["NodeFingerprint"] = record.NodeFingerprint,
+            ["RealServerHash"] = record.RealServerHash,
+            ["Settled"] = record.Settled,
+            ["ReadyAt"] = record.ReadyAt,
+        };
+        PayloadCodec.Write(entity, "Status", ModelJson.SerializeToUtf8Bytes(record.Status), "status");
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task DeleteAsync(string clusterId, string uid, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableStorage.StatusTable, cancellationToken);
+        await table.DeleteIfExistsAsync(clusterId, uid, cancellationToken);
+    }
+
+    private static StatusRecord Read(TableEntity entity)
+    {
+        var json = PayloadCodec.Read(entity, "Status") ?? throw new InvalidDataException($"Status row {entity.PartitionKey}/{entity.RowKey} has no status.");
+        return new StatusRecord
+        {
+            ClusterId = entity.PartitionKey,
+            Status = ModelJson.Deserialize<ServiceStatus>(json) ?? throw new InvalidDataException($"Status row {entity.PartitionKey}/{entity.RowKey} is empty."),
+            DesiredSeq = entity.GetInt64("DesiredSeq") ?? 0,
+            NodeSeq = entity.GetInt64("NodeSeq") ?? 0,
+            NodeFingerprint = entity.GetString("NodeFingerprint") ?? "",
+            RealServerHash = entity.GetString("RealServerHash") ?? "",
+            Settled = entity.GetBoolean("Settled") ?? false,
+            ReadyAt = entity.GetDateTimeOffset("ReadyAt"),
+        };
+    }
+}
