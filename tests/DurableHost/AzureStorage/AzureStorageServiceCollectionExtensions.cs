@@ -1,4 +1,4 @@
-using DurableHost.Logging;
+using DurableHost.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;

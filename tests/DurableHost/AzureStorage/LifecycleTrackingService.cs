@@ -1,4 +1,4 @@
-using DurableHost.Logging;
+using DurableHost.Telemetry;
 using DurableTask.Core;
 using Microsoft.Extensions.Logging;
 

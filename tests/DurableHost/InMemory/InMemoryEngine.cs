@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using DurableHost.Logging;
+using DurableHost.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;

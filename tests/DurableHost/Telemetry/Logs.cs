@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-namespace DurableHost.Logging;
+namespace DurableHost.Telemetry;
 
-internal static partial class Log
+internal static partial class Logs
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Azurite is listening: blob {BlobPort}, queue {QueuePort}, table {TablePort} (process {ProcessId})")]
     public static partial void AzuriteStarted(this ILogger logger, int blobPort, int queuePort, int tablePort, int processId);

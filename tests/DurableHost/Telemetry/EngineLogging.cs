@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace DurableHost.Logging;
+namespace DurableHost.Telemetry;
 
 /// <summary>
 /// The engines' logger factories: everything goes to the caller's factory (or the console), filtered at the
