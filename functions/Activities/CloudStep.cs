@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Sakura;
 

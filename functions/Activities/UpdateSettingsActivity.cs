@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Sakura;
 
@@ -19,10 +18,7 @@ public sealed class UpdateSettingsActivity(ISakuraCloud cloud, ILogger<UpdateSet
         return CloudStep.RunAsync(
             "update settings",
             input.LoadBalancerId,
-            () => cloud.UpdateLoadBalancerSettingsAsync(
-                input.LoadBalancerId,
-                new LoadBalancerSettingsUpdate { VirtualIPAddresses = CloudMapper.ToWire(input.Settings), SettingsHash = input.SettingsHash },
-                cancellationToken),
+            () => cloud.UpdateSettingsAsync(input.LoadBalancerId, input.Settings, input.SettingsHash, cancellationToken),
             ex => ex.Kind switch
             {
                 SakuraErrorKind.Conflict => StepResult.Conflict($"the settings of load balancer {input.LoadBalancerId} changed since they were read"),

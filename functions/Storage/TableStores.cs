@@ -1,9 +1,9 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Functions.Storage;

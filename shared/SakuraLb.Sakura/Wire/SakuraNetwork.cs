@@ -4,28 +4,13 @@ using SakuraLb.Sakura.Wire.Converters;
 namespace SakuraLb.Sakura.Wire;
 
 /// <summary>A router+switch (the <c>Internet</c> resource).</summary>
-public sealed record SakuraInternet
+internal sealed record SakuraInternet : SakuraResource
 {
-    [JsonPropertyName("ID")]
-    public long Id { get; init; }
-
-    public string? Name { get; init; }
-
-    public string? Description { get; init; }
-
-    [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
-
     public string? Scope { get; init; }
-
-    public string? ServiceClass { get; init; }
 
     public int? BandWidthMbps { get; init; }
 
     public int? NetworkMaskLen { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
-    public DateTimeOffset? CreatedAt { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
     public ZoneRef? Zone { get; init; }
@@ -39,28 +24,13 @@ public sealed record SakuraInternet
 }
 
 /// <summary>A switch (plain, the switch of a router+switch, or the shared segment).</summary>
-public sealed record SakuraSwitch
+internal sealed record SakuraSwitch : SakuraResource
 {
-    [JsonPropertyName("ID")]
-    public long Id { get; init; }
-
-    public string? Name { get; init; }
-
-    public string? Description { get; init; }
-
-    [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
-
     public string? Scope { get; init; }
-
-    public string? ServiceClass { get; init; }
 
     public int? ServerCount { get; init; }
 
     public int? ApplianceCount { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
-    public DateTimeOffset? CreatedAt { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
     public ZoneRef? Zone { get; init; }
@@ -82,7 +52,7 @@ public sealed record SakuraSwitch
 }
 
 /// <summary>An address block of a router's switch.</summary>
-public sealed record SwitchSubnet
+internal sealed record SwitchSubnet
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
@@ -112,7 +82,7 @@ public sealed record SwitchSubnet
 }
 
 /// <summary>An inclusive address range <c>{Min, Max}</c>.</summary>
-public sealed record IPAddressRange
+internal sealed record IPAddressRange
 {
     public string? Min { get; init; }
 
@@ -120,7 +90,7 @@ public sealed record IPAddressRange
 }
 
 /// <summary>A router+switch as embedded in a switch or subnet.</summary>
-public sealed record InternetRef
+internal sealed record InternetRef
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
