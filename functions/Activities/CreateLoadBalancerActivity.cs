@@ -39,8 +39,7 @@ public sealed class CreateLoadBalancerActivity(ISakuraCloud cloud, ControllerSet
         }
         catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
         {
-            var (code, message) = CloudErrors.Describe(ex, $"creating load balancer {input.Spec.Name}");
-            logger.CloudCallFailed("create", ex.Message);
+            var (code, message) = CloudStep.Permanent(ex, "create", $"creating load balancer {input.Spec.Name}", logger);
             return StepResult.Failed(code, message);
         }
     }

@@ -103,10 +103,10 @@ public sealed class ObserveAndPlanActivity(
         {
             if (spec is null)
             {
+                var byName = await FindByNameAsync(service.Uid, cancellationToken);
                 var byUidTag = await cloud.FindLoadBalancersByTagsAsync(
-                    [LoadBalancerNaming.ClusterTagPrefix + settings.ClusterId, LoadBalancerNaming.ServiceUidTagPrefix + service.Uid],
-                    cancellationToken);
-                var found = (await FindByNameAsync(service.Uid, cancellationToken)).Concat(byUidTag).DistinctBy(lb => lb.Id).ToList();
+                    [LoadBalancerNaming.ClusterTag(settings.ClusterId), LoadBalancerNaming.ServiceUidTag(service.Uid)], cancellationToken);
+                var found = byName.Concat(byUidTag).DistinctBy(lb => lb.Id).ToList();
                 var held = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
                 return With(result, ServicePlanning.PlanCleanup(service, settings, found, held));
             }
@@ -126,8 +126,7 @@ public sealed class ObserveAndPlanActivity(
         }
         catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
         {
-            var (code, message) = CloudErrors.Describe(ex, "reading the cloud");
-            logger.CloudCallFailed("observe", ex.Message);
+            var (code, message) = CloudStep.Permanent(ex, "observe", "reading the cloud", logger);
             return result with { Failure = new CloudFailure(code, message) };
         }
     }

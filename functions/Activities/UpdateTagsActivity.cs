@@ -13,16 +13,11 @@ public sealed class UpdateTagsActivity(ISakuraCloud cloud, ILogger<UpdateTagsAct
     public Task<StepResult> RunAsync(TagsInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return CloudStep.RunAsync(
+        return CloudStep.WriteAsync(
             "update tags",
             input.LoadBalancerId,
             () => cloud.UpdateTagsAsync(input.LoadBalancerId, input.Tags, input.Description, cancellationToken),
-            ex => ex.Kind switch
-            {
-                SakuraErrorKind.Conflict => StepResult.Conflict($"load balancer {input.LoadBalancerId} changed while its tags were written"),
-                SakuraErrorKind.NotFound => StepResult.Conflict($"load balancer {input.LoadBalancerId} is gone"),
-                _ => null,
-            },
+            $"load balancer {input.LoadBalancerId} changed while its tags were written",
             logger);
     }
 }

@@ -94,7 +94,7 @@ public sealed class ClusterResync(
         var orphans = 0;
         if (needCloud.Count > 0 || scope.CollectOrphans)
         {
-            var clusterLbs = await cloud.FindLoadBalancersByTagsAsync([LoadBalancerNaming.ClusterTagPrefix + cluster], cancellationToken);
+            var clusterLbs = await cloud.FindLoadBalancersByTagsAsync([LoadBalancerNaming.ClusterTag(cluster)], cancellationToken);
             if (needCloud.Count > 0)
             {
                 drifted.AddRange(await FindDriftAsync(needCloud, nodeSet, clusterLbs, cancellationToken));

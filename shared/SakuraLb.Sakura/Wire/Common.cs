@@ -35,8 +35,8 @@ internal sealed record IdRef
     public long? Id { get; init; }
 }
 
-/// <summary>A zone as embedded in resources.</summary>
-internal sealed record ZoneRef
+/// <summary>A resource embedded by ID and name: a zone, and the base of embedded switches and routers.</summary>
+internal record NamedRef
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
@@ -52,8 +52,11 @@ internal sealed record UserSubnet
     public int? NetworkMaskLen { get; init; }
 }
 
-/// <summary>The subnet of a NIC's switch (<c>Interfaces[].Switch.Subnet</c>) or of the shared segment.</summary>
-internal sealed record NicSubnet
+/// <summary>
+/// An address block: the subnet of a NIC's switch (<c>Interfaces[].Switch.Subnet</c>) or of the shared segment,
+/// and the base of a router's <see cref="SwitchSubnet"/>.
+/// </summary>
+internal record Subnet
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
@@ -66,24 +69,19 @@ internal sealed record NicSubnet
 }
 
 /// <summary>A switch as embedded in an appliance (top-level <c>Switch</c>) or in a NIC.</summary>
-internal sealed record SwitchRef
+internal sealed record SwitchRef : NamedRef
 {
-    [JsonPropertyName("ID")]
-    public long? Id { get; init; }
-
-    public string? Name { get; init; }
-
     /// <summary><c>shared</c> (the shared segment) or <c>user</c>.</summary>
     public string? Scope { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<NicSubnet>))]
-    public NicSubnet? Subnet { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<Subnet>))]
+    public Subnet? Subnet { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<UserSubnet>))]
     public UserSubnet? UserSubnet { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
-    public ZoneRef? Zone { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
+    public NamedRef? Zone { get; init; }
 }
 
 /// <summary>A network interface of a server or appliance.</summary>

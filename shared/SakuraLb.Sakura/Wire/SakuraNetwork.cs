@@ -12,8 +12,8 @@ internal sealed record SakuraInternet : SakuraResource
 
     public int? NetworkMaskLen { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
-    public ZoneRef? Zone { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
+    public NamedRef? Zone { get; init; }
 
     /// <summary>
     /// A reduced view of the router's switch: its subnets lack <see cref="SwitchSubnet.IPAddresses"/>.
@@ -32,16 +32,16 @@ internal sealed record SakuraSwitch : SakuraResource
 
     public int? ApplianceCount { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
-    public ZoneRef? Zone { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
+    public NamedRef? Zone { get; init; }
 
     /// <summary>The router's address blocks; <c>[0]</c> is the primary one. Empty for a plain switch.</summary>
     [JsonConverter(typeof(TolerantListConverter<SwitchSubnet>))]
     public IReadOnlyList<SwitchSubnet> Subnets { get; init => field = value ?? []; } = [];
 
     /// <summary>Only on the shared segment.</summary>
-    [JsonConverter(typeof(TolerantObjectConverter<NicSubnet>))]
-    public NicSubnet? Subnet { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<Subnet>))]
+    public Subnet? Subnet { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<UserSubnet>))]
     public UserSubnet? UserSubnet { get; init; }
@@ -52,17 +52,8 @@ internal sealed record SakuraSwitch : SakuraResource
 }
 
 /// <summary>An address block of a router's switch.</summary>
-internal sealed record SwitchSubnet
+internal sealed record SwitchSubnet : Subnet
 {
-    [JsonPropertyName("ID")]
-    public long? Id { get; init; }
-
-    public string? NetworkAddress { get; init; }
-
-    public int? NetworkMaskLen { get; init; }
-
-    public string? DefaultRoute { get; init; }
-
     /// <summary>Set on additional (static-routed) blocks: the address they are routed to.</summary>
     public string? NextHop { get; init; }
 
@@ -90,13 +81,8 @@ internal sealed record IPAddressRange
 }
 
 /// <summary>A router+switch as embedded in a switch or subnet.</summary>
-internal sealed record InternetRef
+internal sealed record InternetRef : NamedRef
 {
-    [JsonPropertyName("ID")]
-    public long? Id { get; init; }
-
-    public string? Name { get; init; }
-
     public int? BandWidthMbps { get; init; }
 
     public string? Scope { get; init; }

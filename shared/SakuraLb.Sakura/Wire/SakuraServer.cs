@@ -12,8 +12,8 @@ internal sealed record SakuraServer : SakuraResource
     [JsonConverter(typeof(AvailabilityConverter))]
     public ApplianceAvailability Availability { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
-    public ZoneRef? Zone { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
+    public NamedRef? Zone { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<SakuraInstance>))]
     public SakuraInstance? Instance { get; init; }
