@@ -55,7 +55,6 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSakuraClient(configuration.GetSection(SakuraClientOptions.SectionName));
         services.TryAddTransient<SakuraRequestMetricsHandler>();
         services.AddHttpClient(Sakura.ServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<SakuraRequestMetricsHandler>();
-        services.TryAddTransient<CloudReader>();
         services.TryAddSingleton<RouterCache>();
 
         AddStores(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());

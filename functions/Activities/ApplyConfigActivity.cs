@@ -4,8 +4,9 @@ using SakuraLb.Sakura;
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>
-/// Makes stored settings take effect. Right after a boot the API may still answer 404 or 409 for a while
-/// (sakura-api.md §4.6.6), so both are a wait, bounded by the orchestration's boot timeout.
+/// Makes stored settings take effect. Right after a boot the API may still answer 404 or 409 for a while (the
+/// appliance is up before its configuration service is), so both are a wait, bounded by the orchestration's
+/// boot timeout.
 /// </summary>
 public sealed class ApplyConfigActivity(ISakuraCloud cloud, ILogger<ApplyConfigActivity> logger)
 {

@@ -18,7 +18,7 @@ public sealed class BootLoadBalancerActivity(ISakuraCloud cloud, ILogger<BootLoa
             ex => ex.Kind switch
             {
                 SakuraErrorKind.Conflict => StepResult.Done(),
-                SakuraErrorKind.NotFound => StepResult.Conflict($"load balancer {input.LoadBalancerId} is gone"),
+                SakuraErrorKind.NotFound => CloudStep.Gone(input.LoadBalancerId),
                 _ => null,
             },
             logger);

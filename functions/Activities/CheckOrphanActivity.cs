@@ -1,4 +1,3 @@
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
@@ -24,13 +23,12 @@ public sealed class CheckOrphanActivity(ISakuraCloud cloud, IDesiredStore desire
     public async Task<OrphanCheck> RunAsync(OrphanInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var appliance = await cloud.GetApplianceAsync(input.LoadBalancerId, cancellationToken);
-        if (appliance is null)
+        var lb = await cloud.GetLoadBalancerAsync(input.LoadBalancerId, cancellationToken);
+        if (lb is null)
         {
             return new OrphanCheck(true, new LoadBalancerState(false, input.LoadBalancerId, ApplianceAvailability.Unknown, InstanceStatus.Unknown), "already gone");
         }
 
-        var lb = CloudMapper.ToObserved(appliance);
         var state = new LoadBalancerState(true, lb.Id, lb.Availability, lb.InstanceStatus);
         var clusters = LoadBalancerNaming.ClusterIdsOf(lb.Tags);
         if (clusters.Count != 1 || !string.Equals(clusters[0], settings.ClusterId, StringComparison.Ordinal))

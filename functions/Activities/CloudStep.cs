@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Sakura;
 
@@ -42,9 +41,35 @@ internal static class CloudStep
                 throw;
             }
 
-            var (code, message) = CloudErrors.Describe(ex, $"{step} of load balancer {loadBalancerId}");
-            logger.CloudCallFailed(step, ex.Message);
+            var (code, message) = Permanent(ex, step, $"{step} of load balancer {loadBalancerId}", logger);
             return StepResult.Failed(code, message) with { LoadBalancerId = loadBalancerId };
         }
+    }
+
+    /// <summary>
+    /// A write sent with the settings hash that was read: a 409 means someone changed the load balancer since
+    /// (<paramref name="changed"/> says what), a 404 that it is gone; either way the plan no longer holds.
+    /// </summary>
+    public static Task<StepResult> WriteAsync(string step, long loadBalancerId, Func<Task> call, string changed, ILogger logger) =>
+        RunAsync(
+            step,
+            loadBalancerId,
+            call,
+            ex => ex.Kind switch
+            {
+                SakuraErrorKind.Conflict => StepResult.Conflict(changed),
+                SakuraErrorKind.NotFound => Gone(loadBalancerId),
+                _ => null,
+            },
+            logger);
+
+    /// <summary>The load balancer the step was for no longer exists: plan again.</summary>
+    public static StepResult Gone(long loadBalancerId) => StepResult.Conflict($"load balancer {loadBalancerId} is gone");
+
+    /// <summary>A failure retrying cannot fix: logged, and described for the Service's status.</summary>
+    public static (string ReasonCode, string Message) Permanent(SakuraApiException exception, string step, string action, ILogger logger)
+    {
+        logger.CloudCallFailed(step, exception.Message);
+        return CloudErrors.Describe(exception, action);
     }
 }

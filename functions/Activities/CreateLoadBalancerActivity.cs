@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
@@ -24,7 +23,6 @@ public sealed class CreateLoadBalancerActivity(ISakuraCloud cloud, ControllerSet
     {
         ArgumentNullException.ThrowIfNull(input);
         var existing = (await cloud.FindLoadBalancersByNameAsync(input.Spec.Name, cancellationToken))
-            .Select(CloudMapper.ToObserved)
             .Where(lb => LoadBalancerOwnership.Classify(lb, settings.ClusterId, input.Uid) == Ownership.Ours
                 && lb.Availability is not (ApplianceAvailability.Failed or ApplianceAvailability.Discontinued))
             .OrderBy(lb => lb.Id)
@@ -37,14 +35,13 @@ public sealed class CreateLoadBalancerActivity(ISakuraCloud cloud, ControllerSet
 
         try
         {
-            var created = await cloud.CreateLoadBalancerAsync(CloudMapper.ToCreateRequest(input.Spec), cancellationToken);
+            var created = await cloud.CreateLoadBalancerAsync(input.Spec, cancellationToken);
             logger.LoadBalancerCreated(created.Id, input.Spec.Name);
             return StepResult.Done(created.Id);
         }
         catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
         {
-            var (code, message) = CloudErrors.Describe(ex, $"creating load balancer {input.Spec.Name}");
-            logger.CloudCallFailed("create", ex.Message);
+            var (code, message) = CloudStep.Permanent(ex, "create", $"creating load balancer {input.Spec.Name}", logger);
             return StepResult.Failed(code, message);
         }
     }

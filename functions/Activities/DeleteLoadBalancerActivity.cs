@@ -14,7 +14,7 @@ public sealed class DeleteLoadBalancerActivity(ISakuraCloud cloud, ILogger<Delet
         return CloudStep.RunAsync(
             "delete",
             input.LoadBalancerId,
-            () => cloud.DeleteApplianceAsync(input.LoadBalancerId, cancellationToken),
+            () => cloud.DeleteLoadBalancerAsync(input.LoadBalancerId, cancellationToken),
             ex => ex.Kind switch
             {
                 SakuraErrorKind.PowerMustBeDown or SakuraErrorKind.Conflict => StepResult.NotReady($"load balancer {input.LoadBalancerId} is not down yet"),

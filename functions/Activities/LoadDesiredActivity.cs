@@ -1,5 +1,5 @@
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Functions.Storage;
+using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Functions.Activities;
 

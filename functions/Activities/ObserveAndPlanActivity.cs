@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Cloud;
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
@@ -53,14 +54,15 @@ public sealed record PlanResult
 /// Reads the stored Service and node set, reads the cloud (only when the spec is valid), and runs the pure
 /// planner. When the plan reserves addresses it also takes them, planning again against fresh reservation
 /// rows when another Service won the race: many concurrent creates then settle without re-reading the cloud
-/// (see docs/architecture.md, "Address reservations").
+/// (docs/architecture.md, "Function app as built": "ObserveAndPlan also takes the addresses its plan chose").
 /// </summary>
 public sealed class ObserveAndPlanActivity(
     IDesiredStore desired,
     INodeSetStore nodes,
     IStatusStore statuses,
     IReservationStore reservations,
-    CloudReader reader,
+    ISakuraCloud cloud,
+    RouterCache routerCache,
     ControllerSettings settings,
     ILogger<ObserveAndPlanActivity> logger)
 {
@@ -103,32 +105,30 @@ public sealed class ObserveAndPlanActivity(
         {
             if (spec is null)
             {
-                var found = (await reader.ByNameAsync(service.Uid, cancellationToken))
-                    .Concat(await reader.ByUidTagAsync(service.Uid, cancellationToken))
-                    .DistinctBy(lb => lb.Id)
-                    .ToList();
+                var byName = await FindByNameAsync(service.Uid, cancellationToken);
+                var byUidTag = await cloud.FindLoadBalancersByTagsAsync(
+                    [LoadBalancerNaming.ClusterTag(settings.ClusterId), LoadBalancerNaming.ServiceUidTag(service.Uid)], cancellationToken);
+                var found = byName.Concat(byUidTag).DistinctBy(lb => lb.Id).ToList();
                 var held = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
                 return With(result, ServicePlanning.PlanCleanup(service, settings, found, held));
             }
 
-            var routers = await reader.RoutersAsync(cancellationToken);
-            var router = ServicePlanning.SelectRouter(service, spec, [.. routers.Select(r => r.Router)], out var failure);
+            var routers = await routerCache.GetAsync(cloud, cancellationToken);
+            var router = ServicePlanning.SelectRouter(service, spec, routers, out var failure);
             if (router is null)
             {
                 return With(result, failure!);
             }
 
-            var info = routers.First(r => r.Router.Id == router.Id);
-            var onSwitch = await reader.SwitchAsync(info, cancellationToken);
-            var candidates = ServicePlanning.CandidatesOf(service.Uid, (await reader.ByNameAsync(service.Uid, cancellationToken)).Concat(onSwitch.LoadBalancers));
+            var onSwitch = await cloud.ReadSwitchAsync(router, cancellationToken);
+            var candidates = ServicePlanning.CandidatesOf(service.Uid, (await FindByNameAsync(service.Uid, cancellationToken)).Concat(onSwitch.LoadBalancers));
             var mine = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
             var plan = await PlanAndReserveAsync(service, nodeSet, routers, onSwitch, candidates, mine, cancellationToken);
             return With(result, plan);
         }
         catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
         {
-            var (code, message) = CloudErrors.Describe(ex, "reading the cloud");
-            logger.CloudCallFailed("observe", ex.Message);
+            var (code, message) = CloudStep.Permanent(ex, "observe", "reading the cloud", logger);
             return result with { Failure = new CloudFailure(code, message) };
         }
     }
@@ -136,18 +136,17 @@ public sealed class ObserveAndPlanActivity(
     private async Task<ServicePlan> PlanAndReserveAsync(
         ServiceSnapshot service,
         NodeSetRecord? nodeSet,
-        IReadOnlyList<RouterInfo> routers,
+        IReadOnlyList<RouterNetwork> routers,
         SwitchView onSwitch,
         IReadOnlyList<ObservedLoadBalancer> candidates,
         IReadOnlyList<AddressReservation> mine,
         CancellationToken cancellationToken)
     {
         var nodeList = nodeSet?.Snapshot.Nodes ?? [];
-        var routerList = routers.Select(r => r.Router).ToList();
         var others = await reservations.ListBySwitchAsync(onSwitch.SwitchId, cancellationToken);
         for (var race = 0; ; race++)
         {
-            var plan = ServicePlanning.PlanEnsure(service, settings, nodeList, routerList, onSwitch, candidates, [.. mine, .. others]);
+            var plan = ServicePlanning.PlanEnsure(service, settings, nodeList, routers, onSwitch, candidates, [.. mine, .. others]);
             var reserve = plan.Plan?.Steps.OfType<ReserveAddresses>().FirstOrDefault();
             if (reserve is null || race >= MaxReservationRaces)
             {
@@ -164,6 +163,10 @@ public sealed class ObserveAndPlanActivity(
             others = await reservations.ListBySwitchAsync(onSwitch.SwitchId, cancellationToken);
         }
     }
+
+    /// <summary>Load balancers named as this Service's (ours, adoptable or foreign).</summary>
+    private Task<IReadOnlyList<ObservedLoadBalancer>> FindByNameAsync(string serviceUid, CancellationToken cancellationToken) =>
+        cloud.FindLoadBalancersByNameAsync(LoadBalancerNaming.Name(serviceUid), cancellationToken);
 
     private static PlanResult With(PlanResult result, ServicePlan plan) => result with
     {

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Planning;
+using SakuraLb.Reconcile.Status;
 
 namespace SakuraLb.Functions.Activities;
 
@@ -49,9 +50,10 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
         var keepsIngress = input.IngressIps.Count == 0 && existing is not null
             && (input.Interim || (!input.Settled && input.Phase is not (ServicePhase.Deleting or ServicePhase.Deleted)));
         var ingress = keepsIngress ? existing!.Status.IngressIps : input.IngressIps;
-        var status = StatusComposer.Compose(
-            input.Uid, input.Namespace, input.Name, input.ResourceVersion, input.Phase, input.ReasonCode, input.Message,
-            ingress, input.FinalizerReleasable, input.Warnings, now);
+        var status = ServiceStatusBuilder.Build(
+            new StatusSubject(input.Uid, input.Namespace, input.Name, input.ResourceVersion),
+            new PlanOutcome(input.Phase, input.ReasonCode, input.Message, ingress, input.FinalizerReleasable, input.Warnings),
+            now);
         var record = input.Interim && existing is not null
             ? existing with { Status = status, Settled = false }
             : new StatusRecord
@@ -78,7 +80,7 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
         }
 
         if (existing is not null
-            && StatusComposer.SameContent(existing.Status, status)
+            && ServiceStatusBuilder.SameContent(existing.Status, status)
             && existing.DesiredSeq == record.DesiredSeq
             && existing.NodeFingerprint == record.NodeFingerprint
             && existing.RealServerHash == record.RealServerHash

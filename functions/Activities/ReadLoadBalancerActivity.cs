@@ -1,4 +1,3 @@
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura;
 
@@ -22,9 +21,9 @@ public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud)
     public async Task<LoadBalancerState> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var appliance = await cloud.GetApplianceAsync(input.LoadBalancerId, cancellationToken);
-        return appliance is null
+        var lb = await cloud.GetLoadBalancerAsync(input.LoadBalancerId, cancellationToken);
+        return lb is null
             ? new LoadBalancerState(false, input.LoadBalancerId, ApplianceAvailability.Unknown, InstanceStatus.Unknown)
-            : new LoadBalancerState(true, appliance.Id, CloudMapper.ToAvailability(appliance.Availability), CloudMapper.ToInstanceStatus(appliance.InstanceStatus));
+            : new LoadBalancerState(true, lb.Id, lb.Availability, lb.InstanceStatus);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Sakura;
 
@@ -18,19 +17,11 @@ public sealed class UpdateSettingsActivity(ISakuraCloud cloud, ILogger<UpdateSet
     public Task<StepResult> RunAsync(SettingsInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return CloudStep.RunAsync(
+        return CloudStep.WriteAsync(
             "update settings",
             input.LoadBalancerId,
-            () => cloud.UpdateLoadBalancerSettingsAsync(
-                input.LoadBalancerId,
-                new LoadBalancerSettingsUpdate { VirtualIPAddresses = CloudMapper.ToWire(input.Settings), SettingsHash = input.SettingsHash },
-                cancellationToken),
-            ex => ex.Kind switch
-            {
-                SakuraErrorKind.Conflict => StepResult.Conflict($"the settings of load balancer {input.LoadBalancerId} changed since they were read"),
-                SakuraErrorKind.NotFound => StepResult.Conflict($"load balancer {input.LoadBalancerId} is gone"),
-                _ => null,
-            },
+            () => cloud.UpdateSettingsAsync(input.LoadBalancerId, input.Settings, input.SettingsHash, cancellationToken),
+            $"the settings of load balancer {input.LoadBalancerId} changed since they were read",
             logger);
     }
 }

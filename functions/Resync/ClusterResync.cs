@@ -5,14 +5,16 @@ using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
+using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
+using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Resync;
 
@@ -47,7 +49,8 @@ public sealed class ClusterResync(
     IReservationStore reservationStore,
     IOrphanStore orphanStore,
     INonceStore nonceStore,
-    CloudReader reader,
+    ISakuraCloud cloud,
+    RouterCache routerCache,
     ReconcileStarter starter,
     ControllerSettings settings,
     IOptions<ControllerOptions> controllerOptions,
@@ -91,7 +94,7 @@ public sealed class ClusterResync(
         var orphans = 0;
         if (needCloud.Count > 0 || scope.CollectOrphans)
         {
-            var clusterLbs = await reader.ClusterLoadBalancersAsync(cancellationToken);
+            var clusterLbs = await cloud.FindLoadBalancersByTagsAsync([LoadBalancerNaming.ClusterTag(cluster)], cancellationToken);
             if (needCloud.Count > 0)
             {
                 drifted.AddRange(await FindDriftAsync(needCloud, nodeSet, clusterLbs, cancellationToken));
@@ -130,7 +133,7 @@ public sealed class ClusterResync(
         CancellationToken cancellationToken)
     {
         var drifted = new List<DesiredService>();
-        IReadOnlyList<RouterInfo>? routers = null;
+        IReadOnlyList<RouterNetwork>? routers = null;
         var switches = new Dictionary<long, (SwitchView View, IReadOnlyList<AddressReservation> Reservations)>();
         foreach (var service in services)
         {
@@ -147,8 +150,8 @@ public sealed class ClusterResync(
             }
 
             ServicePlanning.Precheck(snapshot, settings, previouslyManaged: true, out var spec);
-            routers ??= await reader.RoutersAsync(cancellationToken);
-            var router = ServicePlanning.SelectRouter(snapshot, spec!, [.. routers.Select(r => r.Router)], out _);
+            routers ??= await routerCache.GetAsync(cloud, cancellationToken);
+            var router = ServicePlanning.SelectRouter(snapshot, spec!, routers, out _);
             if (router is null)
             {
                 // The router vanished or became ambiguous: the reconcile reports it.
@@ -158,13 +161,12 @@ public sealed class ClusterResync(
 
             if (!switches.TryGetValue(router.SwitchId, out var onSwitch))
             {
-                var info = routers.First(r => r.Router.Id == router.Id);
-                onSwitch = (await reader.SwitchAsync(info, cancellationToken), await reservationStore.ListBySwitchAsync(router.SwitchId, cancellationToken));
+                onSwitch = (await cloud.ReadSwitchAsync(router, cancellationToken), await reservationStore.ListBySwitchAsync(router.SwitchId, cancellationToken));
                 switches[router.SwitchId] = onSwitch;
             }
 
             var found = ServicePlanning.CandidatesOf(service.Uid, clusterLbs.Concat(onSwitch.View.LoadBalancers));
-            var plan = ServicePlanning.PlanEnsure(snapshot, settings, nodeSet?.Snapshot.Nodes ?? [], [.. routers.Select(r => r.Router)], onSwitch.View, found, onSwitch.Reservations);
+            var plan = ServicePlanning.PlanEnsure(snapshot, settings, nodeSet?.Snapshot.Nodes ?? [], routers, onSwitch.View, found, onSwitch.Reservations);
             if (plan.Plan is { IsNoOp: false })
             {
                 drifted.Add(service);

@@ -1,5 +1,5 @@
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Model;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Functions.Storage;

@@ -25,7 +25,7 @@ public sealed record DesiredWrite(string Uid, DesiredWriteOutcome Outcome, long 
 
 /// <summary>The cluster's node set and its bookkeeping.</summary>
 /// <param name="ContentHash">Hash of the whole set: an identical resend is not a change.</param>
-/// <param name="EligibleFingerprint">Hash of what real-server choice reads (<see cref="Reconciling.NodeFingerprint"/>).</param>
+/// <param name="EligibleFingerprint">Hash of what real-server choice reads (<see cref="Reconcile.Nodes.NodeFingerprint"/>).</param>
 /// <param name="ChangedAt">When the set last changed (debounce of node bursts).</param>
 public sealed record NodeSetRecord(
     string ClusterId,

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Model;
+using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Functions.Storage;
 

@@ -5,11 +5,11 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Ingest;
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Status;
 
 namespace SakuraLb.Functions.Triggers;
 
@@ -43,7 +43,7 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
             return Problems.StorageUnavailable();
         }
 
-        var feed = StatusFeedBuilder.Build(settings.ClusterId, records);
+        var feed = StatusFeedBuilder.Build(settings.ClusterId, records.Select(r => r.Status));
         request.HttpContext.Response.Headers.ETag = feed.ETag;
         if (StatusFeedBuilder.Matches(request.Headers.IfNoneMatch, feed.ETag!))
         {

@@ -1,83 +1,100 @@
-using SakuraLb.Sakura.Wire;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Reconcile.Planning;
 
 namespace SakuraLb.Sakura;
 
+/// <summary>What to look for when finding routers. Both parts are optional; both must hold.</summary>
+/// <param name="Name">Exact name of the router (the Internet resource), or null for any.</param>
+/// <param name="Tags">Tags the router must all carry (AND), or null/empty for any.</param>
+public sealed record RouterQuery(string? Name = null, IReadOnlyCollection<string>? Tags = null);
+
 /// <summary>
-/// The controller's whole view of Sakura Cloud, in one zone. Every search pages until it has every
-/// match. Failures are <see cref="SakuraApiException"/> (switch on <see cref="SakuraApiException.Kind"/>),
-/// <see cref="TimeoutException"/> for an attempt that did not answer in time, or
-/// <see cref="OperationCanceledException"/> when the token is cancelled; 503 and 423 have already been
-/// retried. Callers must treat returned records as read-only snapshots.
+/// Sakura Cloud as the controller sees it, in one zone and in the planner's terms: what it reads comes back
+/// as the planner's observed-state records, what it writes goes in as the plan's records. The API's own
+/// shapes stay inside this library. Every search pages until it has every match.
 /// </summary>
+/// <remarks>
+/// Failures are <see cref="SakuraApiException"/> (switch on <see cref="SakuraApiException.Kind"/>;
+/// <see cref="CloudErrors"/> says which are transient), <see cref="TimeoutException"/> for an attempt that did
+/// not answer in time, or <see cref="OperationCanceledException"/> when the token is cancelled; 503 and 423
+/// have already been retried.
+/// </remarks>
 public interface ISakuraCloud
 {
     /// <summary>
-    /// Router+switches matching <paramref name="query"/> (exact name and/or all tags), each with its switch
-    /// read in full. Only routers (Internet resources) are returned; a plain switch is not a fallback.
+    /// Routers matching <paramref name="query"/> (exact name and/or all tags), each read with its switch (only
+    /// the switch carries the assignable range). A router whose switch has no usable primary block is left out;
+    /// a plain switch is never a fallback. Costs one search plus one read per matching router.
     /// </summary>
-    Task<IReadOnlyList<RouterNetwork>> FindRouterNetworksAsync(RouterQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RouterNetwork>> FindRoutersAsync(RouterQuery query, CancellationToken cancellationToken);
 
-    /// <summary>The router+switch owning switch <paramref name="switchId"/>; null if the switch does not exist.</summary>
-    Task<RouterNetwork?> GetRouterNetworkBySwitchIdAsync(long switchId, CancellationToken cancellationToken);
+    /// <summary>The router owning switch <paramref name="switchId"/>; null if there is no such switch or it is no usable router's.</summary>
+    Task<RouterNetwork?> GetRouterBySwitchIdAsync(long switchId, CancellationToken cancellationToken);
+
+    /// <summary>The servers and load balancers on the router's switch, and every address in use in its block: two list requests.</summary>
+    Task<SwitchView> ReadSwitchAsync(RouterNetwork router, CancellationToken cancellationToken);
 
     /// <summary>Servers whose name equals one of <paramref name="names"/> exactly (case-sensitive).</summary>
-    Task<IReadOnlyList<SakuraServer>> FindServersByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);
 
-    /// <summary>Servers with a NIC on switch <paramref name="switchId"/>.</summary>
-    Task<IReadOnlyList<SakuraServer>> ListServersOnSwitchAsync(long switchId, CancellationToken cancellationToken);
-
-    /// <summary>Appliances of every class (LB, VPC router, database) on switch <paramref name="switchId"/>, with settings.</summary>
-    Task<IReadOnlyList<SakuraAppliance>> ListAppliancesOnSwitchAsync(long switchId, CancellationToken cancellationToken);
+    /// <summary>Load balancers named exactly <paramref name="exactName"/> (any availability, failed included), with settings.</summary>
+    Task<IReadOnlyList<ObservedLoadBalancer>> FindLoadBalancersByNameAsync(string exactName, CancellationToken cancellationToken);
 
     /// <summary>
     /// Load balancers carrying every tag in <paramref name="allTags"/> (AND), with their settings.
     /// At least one tag is required, so this can never mean "every LB of the account".
     /// </summary>
-    Task<IReadOnlyList<SakuraAppliance>> FindLoadBalancersByTagsAsync(IReadOnlyCollection<string> allTags, CancellationToken cancellationToken);
-
-    /// <summary>Load balancers named exactly <paramref name="exactName"/> (any availability, failed included).</summary>
-    Task<IReadOnlyList<SakuraAppliance>> FindLoadBalancersByNameAsync(string exactName, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ObservedLoadBalancer>> FindLoadBalancersByTagsAsync(IReadOnlyCollection<string> allTags, CancellationToken cancellationToken);
 
     /// <summary>
-    /// One appliance; null on 404. Note that the API also answers 404 for a while right after a create:
-    /// a null for an ID you just created means "not visible yet", not "gone".
+    /// One load balancer; null on 404. The API also answers 404 for a while right after a create: a null for an
+    /// ID you just created means "not visible yet", not "gone".
     /// </summary>
-    Task<SakuraAppliance?> GetApplianceAsync(long id, CancellationToken cancellationToken);
+    Task<ObservedLoadBalancer?> GetLoadBalancerAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Creates a load balancer. It starts <c>migrating</c> and boots by itself; wait for
-    /// <see cref="Availability.Available"/> and <see cref="InstanceStatus.Up"/> before applying config.
-    /// Not idempotent: look the LB up by name before calling again after a lost response.
+    /// Creates a load balancer (a single one, or an HA pair with two own addresses) with the planned settings.
+    /// It starts migrating and boots by itself; wait until it is available and up before applying config.
+    /// Not idempotent: look it up by name before calling again after a lost response.
     /// </summary>
-    Task<SakuraAppliance> CreateLoadBalancerAsync(LoadBalancerCreateRequest request, CancellationToken cancellationToken);
+    Task<ObservedLoadBalancer> CreateLoadBalancerAsync(LoadBalancerCreation creation, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the VIP list (plus tags/description when given). Takes effect only after
-    /// <see cref="ApplyConfigAsync"/>. Returns the appliance as stored after the update.
+    /// Replaces the VIP list. <paramref name="settingsHash"/> (the one read before) makes a concurrent change a 409
+    /// <see cref="SakuraErrorKind.Conflict"/>. Takes effect only after <see cref="ApplyConfigAsync"/>. Returns the
+    /// load balancer as stored after the update.
     /// </summary>
-    Task<SakuraAppliance> UpdateLoadBalancerSettingsAsync(long id, LoadBalancerSettingsUpdate update, CancellationToken cancellationToken);
+    Task<ObservedLoadBalancer> UpdateSettingsAsync(long id, IReadOnlyList<VipSetting> settings, string? settingsHash, CancellationToken cancellationToken);
 
-    /// <summary>Applies the stored settings (<c>PUT /appliance/{id}/config</c>).</summary>
+    /// <summary>
+    /// Replaces tags and description, leaving the VIP list as it is. A concurrent settings change is a 409
+    /// <see cref="SakuraErrorKind.Conflict"/>; a load balancer that is gone a 404 <see cref="SakuraErrorKind.NotFound"/>.
+    /// Returns the load balancer as stored after the update.
+    /// </summary>
+    Task<ObservedLoadBalancer> UpdateTagsAsync(long id, IReadOnlyList<string> tags, string description, CancellationToken cancellationToken);
+
+    /// <summary>Makes the stored settings take effect (<c>PUT /appliance/{id}/config</c>).</summary>
     Task ApplyConfigAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Powers a stopped appliance on (<c>PUT /appliance/{id}/power</c>). Returns before it is up; an appliance
-    /// that is not down answers 409 <c>conflict</c>.
+    /// Powers a stopped load balancer on (<c>PUT /appliance/{id}/power</c>). Returns before it is up; one that is
+    /// not down answers 409 <see cref="SakuraErrorKind.Conflict"/>.
     /// </summary>
     Task BootAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>Powers the appliance off; <paramref name="force"/> is a hard stop. Returns before it is down.</summary>
+    /// <summary>Powers the load balancer off; <paramref name="force"/> is a hard stop. Returns before it is down.</summary>
     Task ShutdownAsync(long id, bool force, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes the appliance (it must be down). Idempotent: true if it was deleted now, false if it was
-    /// already gone (404). Any other error is thrown.
+    /// Deletes the load balancer (it must be down, else 409 <see cref="SakuraErrorKind.PowerMustBeDown"/>).
+    /// Idempotent: true if it was deleted now, false if it was already gone (404).
     /// </summary>
-    Task<bool> DeleteApplianceAsync(long id, CancellationToken cancellationToken);
+    Task<bool> DeleteLoadBalancerAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>Live health of each VIP and real server (meaningful only while the LB is up).</summary>
-    Task<IReadOnlyList<LoadBalancerVipStatus>> GetLoadBalancerStatusAsync(long id, CancellationToken cancellationToken);
+    /// <summary>Live health of each VIP and real server (meaningful only while the load balancer is up).</summary>
+    Task<IReadOnlyList<VipHealth>> GetLoadBalancerHealthAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>What the configured credentials are; a cheap way to check them.</summary>
-    Task<AuthStatus> GetAuthStatusAsync(CancellationToken cancellationToken);
+    /// <summary>Whose the configured credentials are and what they may do; a cheap way to check them.</summary>
+    Task<AccessInfo> GetAuthStatusAsync(CancellationToken cancellationToken);
 }

@@ -1,23 +1,28 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Reconcile.Planning;
 using SakuraLb.Sakura.Api;
+using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Telemetry;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura;
 
-/// <summary>The <see cref="ISakuraCloud"/> implementation over the Refit <see cref="ISakuraApi"/>.</summary>
-public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> options, ILogger<SakuraCloud> logger) : ISakuraCloud
+/// <summary>
+/// The <see cref="ISakuraCloud"/> implementation over the Refit <see cref="ISakuraApi"/>: builds the searches and
+/// bodies, pages, reads 404 as "absent" where the contract says so, and maps through <see cref="WireMapper"/>.
+/// </summary>
+internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> options, ILogger<SakuraCloud> logger) : ISakuraCloud
 {
-    private const string LoadBalancerClass = "loadbalancer";
-
     // Keeps a name search's query string well under common URL limits (8 KiB request lines).
     private const int MaxNamesQueryLength = 2000;
 
-    private readonly int _pageSize = options.Value.PageSize;
+    private readonly int pageSize = options.Value.PageSize;
 
-    public async Task<IReadOnlyList<RouterNetwork>> FindRouterNetworksAsync(RouterQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RouterNetwork>> FindRoutersAsync(RouterQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var filter = new SearchFilter();
@@ -39,17 +44,17 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
                 continue;
             }
 
-            var sakuraSwitch = await GetSwitchOrNullAsync(routerSwitch.Id, cancellationToken);
-            if (sakuraSwitch is not null)
+            if (await GetSwitchOrNullAsync(routerSwitch.Id, cancellationToken) is { } sakuraSwitch
+                && WireMapper.ToRouter(sakuraSwitch, router) is { } network)
             {
-                result.Add(RouterNetwork.From(sakuraSwitch, router));
+                result.Add(network);
             }
         }
 
         return result;
     }
 
-    public async Task<RouterNetwork?> GetRouterNetworkBySwitchIdAsync(long switchId, CancellationToken cancellationToken)
+    public async Task<RouterNetwork?> GetRouterBySwitchIdAsync(long switchId, CancellationToken cancellationToken)
     {
         var sakuraSwitch = await GetSwitchOrNullAsync(switchId, cancellationToken);
         if (sakuraSwitch is null)
@@ -64,10 +69,27 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
                 async ct => (await api.GetInternetAsync(internetId, ct)).Internet, cancellationToken);
         }
 
-        return RouterNetwork.From(sakuraSwitch, internet);
+        return WireMapper.ToRouter(sakuraSwitch, internet);
     }
 
-    public async Task<IReadOnlyList<SakuraServer>> FindServersByNamesAsync(
+    public async Task<SwitchView> ReadSwitchAsync(RouterNetwork router, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        var switchId = router.SwitchId;
+        var servers = await SearchAsync<ServerListEnvelope, SakuraServer>(
+            (q, ct) => api.ListSwitchServersAsync(switchId, q, ct), new SearchFilter(), s => s.Id,
+            $"/switch/{switchId}/server", cancellationToken);
+        var appliances = await SearchAsync<ApplianceListEnvelope, SakuraAppliance>(
+            (q, ct) => api.ListSwitchAppliancesAsync(switchId, q, ct), new SearchFilter(), a => a.Id,
+            $"/switch/{switchId}/appliance", cancellationToken);
+        return new SwitchView(
+            switchId,
+            [.. servers.Select(WireMapper.ToCloudServer)],
+            [.. appliances.Where(WireMapper.IsLoadBalancer).Select(WireMapper.ToObserved)],
+            UsedAddresses.Collect(router, servers, appliances));
+    }
+
+    public async Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(
         IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(names);
@@ -86,20 +108,10 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
             }
         }
 
-        return [.. found.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Id)];
+        return [.. found.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Id).Select(WireMapper.ToCloudServer)];
     }
 
-    public Task<IReadOnlyList<SakuraServer>> ListServersOnSwitchAsync(long switchId, CancellationToken cancellationToken) =>
-        SearchAsync<ServerListEnvelope, SakuraServer>(
-            (q, ct) => api.ListSwitchServersAsync(switchId, q, ct), new SearchFilter(), s => s.Id,
-            $"/switch/{switchId}/server", cancellationToken);
-
-    public Task<IReadOnlyList<SakuraAppliance>> ListAppliancesOnSwitchAsync(long switchId, CancellationToken cancellationToken) =>
-        SearchAsync<ApplianceListEnvelope, SakuraAppliance>(
-            (q, ct) => api.ListSwitchAppliancesAsync(switchId, q, ct), new SearchFilter(), a => a.Id,
-            $"/switch/{switchId}/appliance", cancellationToken);
-
-    public async Task<IReadOnlyList<SakuraAppliance>> FindLoadBalancersByTagsAsync(
+    public async Task<IReadOnlyList<ObservedLoadBalancer>> FindLoadBalancersByTagsAsync(
         IReadOnlyCollection<string> allTags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allTags);
@@ -109,77 +121,51 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
             throw new ArgumentException("At least one tag is required to find load balancers by tags.", nameof(allTags));
         }
 
-        var filter = new SearchFilter().Partial("Class", LoadBalancerClass).HasAllTags(tags);
-        var appliances = await SearchAsync<ApplianceListEnvelope, SakuraAppliance>(
-            api.FindAppliancesAsync, filter, a => a.Id, "/appliance", cancellationToken);
-
         // Ownership rests on these tags, so the AND is checked here as well as by the API.
-        return [.. appliances.Where(a => IsLoadBalancer(a) && tags.All(t => a.Tags.Contains(t, StringComparer.Ordinal)))];
+        var appliances = await FindLoadBalancersAsync(LoadBalancers().HasAllTags(tags), cancellationToken);
+        return [.. appliances.Where(a => tags.All(t => a.Tags.Contains(t, StringComparer.Ordinal))).Select(WireMapper.ToObserved)];
     }
 
-    public async Task<IReadOnlyList<SakuraAppliance>> FindLoadBalancersByNameAsync(string exactName, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ObservedLoadBalancer>> FindLoadBalancersByNameAsync(string exactName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(exactName);
-        var filter = new SearchFilter().Partial("Class", LoadBalancerClass).ExactAny("Name", [exactName]);
-        var appliances = await SearchAsync<ApplianceListEnvelope, SakuraAppliance>(
-            api.FindAppliancesAsync, filter, a => a.Id, "/appliance", cancellationToken);
-        return [.. appliances.Where(a => IsLoadBalancer(a) && string.Equals(a.Name, exactName, StringComparison.Ordinal))];
+        var appliances = await FindLoadBalancersAsync(LoadBalancers().ExactAny("Name", [exactName]), cancellationToken);
+        return [.. appliances.Where(a => string.Equals(a.Name, exactName, StringComparison.Ordinal)).Select(WireMapper.ToObserved)];
     }
 
-    public Task<SakuraAppliance?> GetApplianceAsync(long id, CancellationToken cancellationToken) =>
-        OrNullOn404(async ct => Required((await api.GetApplianceAsync(id, ct)).Appliance, "GET", $"/appliance/{id}"), cancellationToken);
+    public async Task<ObservedLoadBalancer?> GetLoadBalancerAsync(long id, CancellationToken cancellationToken) =>
+        await OrNullOn404(async ct => (SakuraAppliance?)await ReadApplianceAsync(id, ct), cancellationToken) is { } appliance ? WireMapper.ToObserved(appliance) : null;
 
-    public async Task<SakuraAppliance> CreateLoadBalancerAsync(LoadBalancerCreateRequest request, CancellationToken cancellationToken)
+    public async Task<ObservedLoadBalancer> CreateLoadBalancerAsync(LoadBalancerCreation creation, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Name);
-        if (request.IPAddresses.Count is < 1 or > 2)
+        ArgumentNullException.ThrowIfNull(creation);
+        ArgumentException.ThrowIfNullOrWhiteSpace(creation.Name);
+        if (creation.OwnAddresses.Count is < 1 or > 2)
         {
             throw new ArgumentException(
-                $"A load balancer needs one address (single) or two (HA pair), got {request.IPAddresses.Count}.", nameof(request));
+                $"A load balancer needs one address (single) or two (HA pair), got {creation.OwnAddresses.Count}.", nameof(creation));
         }
 
-        var planRef = new IdRef { Id = (long)request.Plan };
-        var body = new ApplianceCreateBody
-        {
-            Class = LoadBalancerClass,
-            Name = request.Name,
-            Description = request.Description,
-            Tags = NormalizeTags(request.Tags),
-            Plan = planRef,
-            Remark = new ApplianceRemark
-            {
-                Switch = new IdRef { Id = request.SwitchId },
-                Vrrp = new VrrpRemark { Vrid = request.Vrid },
-                Network = new NetworkRemark { NetworkMaskLen = request.NetworkMaskLen, DefaultRoute = request.DefaultRoute },
-                Servers = [.. request.IPAddresses.Select(ip => new RemarkServer { IPAddress = ip })],
-                Plan = planRef,
-            },
-            Settings = new ApplianceSettings { LoadBalancer = request.VirtualIPAddresses },
-        };
-        var envelope = await api.CreateApplianceAsync(new ApplianceCreateEnvelope { Appliance = body }, cancellationToken);
-        return Required(envelope.Appliance, "POST", "/appliance");
+        var envelope = await api.CreateApplianceAsync(new ApplianceCreateEnvelope { Appliance = WireMapper.ToCreateBody(creation) }, cancellationToken);
+        return WireMapper.ToObserved(Required(envelope.Appliance, "POST", "/appliance"));
     }
 
-    public async Task<SakuraAppliance> UpdateLoadBalancerSettingsAsync(
-        long id, LoadBalancerSettingsUpdate update, CancellationToken cancellationToken)
+    public Task<ObservedLoadBalancer> UpdateSettingsAsync(
+        long id, IReadOnlyList<VipSetting> settings, string? settingsHash, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(update);
-        var body = new ApplianceUpdateBody
-        {
-            Settings = new ApplianceSettings { LoadBalancer = update.VirtualIPAddresses },
-            SettingsHash = string.IsNullOrEmpty(update.SettingsHash) ? null : update.SettingsHash,
-            Tags = update.Tags is null ? null : NormalizeTags(update.Tags),
-            Description = update.Description,
-        };
-        var envelope = await api.UpdateApplianceAsync(id, new ApplianceUpdateEnvelope { Appliance = body }, cancellationToken);
-        if (envelope.Appliance is { } updated)
-        {
-            return updated;
-        }
+        ArgumentNullException.ThrowIfNull(settings);
+        return UpdateAsync(id, WireMapper.ToWire(settings), settingsHash, tags: null, description: null, cancellationToken);
+    }
 
-        // Some modify calls answer with flags only; the stored state is one read away.
-        return Required((await api.GetApplianceAsync(id, cancellationToken)).Appliance, "GET", $"/appliance/{id}");
+    public async Task<ObservedLoadBalancer> UpdateTagsAsync(
+        long id, IReadOnlyList<string> tags, string description, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+
+        // The update replaces the VIP list too: the current one is sent back as it is, with its hash, so a
+        // concurrent settings change is refused (409) instead of being undone. A 404 here means the LB is gone.
+        var current = await ReadApplianceAsync(id, cancellationToken);
+        return await UpdateAsync(id, current.VirtualIPAddresses, current.SettingsHash, tags, description, cancellationToken);
     }
 
     public Task ApplyConfigAsync(long id, CancellationToken cancellationToken) =>
@@ -191,7 +177,7 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
     public Task ShutdownAsync(long id, bool force, CancellationToken cancellationToken) =>
         api.ShutdownAsync(id, new ShutdownRequest { Force = force }, cancellationToken);
 
-    public async Task<bool> DeleteApplianceAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteLoadBalancerAsync(long id, CancellationToken cancellationToken)
     {
         try
         {
@@ -205,11 +191,11 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
         }
     }
 
-    public async Task<IReadOnlyList<LoadBalancerVipStatus>> GetLoadBalancerStatusAsync(long id, CancellationToken cancellationToken) =>
-        (await api.GetLoadBalancerStatusAsync(id, cancellationToken)).LoadBalancer;
+    public async Task<IReadOnlyList<VipHealth>> GetLoadBalancerHealthAsync(long id, CancellationToken cancellationToken) =>
+        [.. (await api.GetLoadBalancerStatusAsync(id, cancellationToken)).LoadBalancer.Select(WireMapper.ToHealth)];
 
-    public Task<AuthStatus> GetAuthStatusAsync(CancellationToken cancellationToken) =>
-        api.GetAuthStatusAsync(cancellationToken);
+    public async Task<AccessInfo> GetAuthStatusAsync(CancellationToken cancellationToken) =>
+        WireMapper.ToAccessInfo(await api.GetAuthStatusAsync(cancellationToken));
 
     /// <summary>Splits names into groups whose escaped length fits one query string.</summary>
     internal static IEnumerable<IReadOnlyList<string>> ChunkByQueryLength(IEnumerable<string> names, int maxLength = MaxNamesQueryLength)
@@ -237,6 +223,40 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
         }
     }
 
+    private async Task<ObservedLoadBalancer> UpdateAsync(
+        long id,
+        IReadOnlyList<LoadBalancerVip> vips,
+        string? settingsHash,
+        IReadOnlyList<string>? tags,
+        string? description,
+        CancellationToken cancellationToken)
+    {
+        var body = new ApplianceUpdateBody
+        {
+            Settings = new ApplianceSettings { LoadBalancer = vips },
+            SettingsHash = string.IsNullOrEmpty(settingsHash) ? null : settingsHash,
+            Tags = tags is null ? null : WireMapper.NormalizeTags(tags),
+            Description = description,
+        };
+        var envelope = await api.UpdateApplianceAsync(id, new ApplianceUpdateEnvelope { Appliance = body }, cancellationToken);
+
+        // Some modify calls answer with flags only; the stored state is one read away.
+        return WireMapper.ToObserved(envelope.Appliance ?? await ReadApplianceAsync(id, cancellationToken));
+    }
+
+    /// <summary>A search for load balancers only (<see cref="FindLoadBalancersAsync"/> checks the class again).</summary>
+    private static SearchFilter LoadBalancers() => new SearchFilter().Partial("Class", WireMapper.LoadBalancerClass);
+
+    private async Task<IEnumerable<SakuraAppliance>> FindLoadBalancersAsync(SearchFilter filter, CancellationToken cancellationToken)
+    {
+        var appliances = await SearchAsync<ApplianceListEnvelope, SakuraAppliance>(
+            api.FindAppliancesAsync, filter, a => a.Id, "/appliance", cancellationToken);
+        return appliances.Where(WireMapper.IsLoadBalancer);
+    }
+
+    private async Task<SakuraAppliance> ReadApplianceAsync(long id, CancellationToken cancellationToken) =>
+        Required((await api.GetApplianceAsync(id, cancellationToken)).Appliance, "GET", $"/appliance/{id}");
+
     private async Task<IReadOnlyList<T>> SearchAsync<TEnvelope, T>(
         Func<SearchRequest, CancellationToken, Task<TEnvelope>> fetch,
         SearchFilter filter,
@@ -246,7 +266,7 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
         where TEnvelope : IListEnvelope<T>
     {
         var query = new SearchRequest { Filter = filter.Build(), Sort = ["ID"] };
-        return await SearchPager.CollectAsync(fetch, query, _pageSize, idOf, path, logger, cancellationToken);
+        return await SearchPager.CollectAsync(fetch, query, pageSize, idOf, path, logger, cancellationToken);
     }
 
     private async Task<SakuraSwitch?> GetSwitchOrNullAsync(long switchId, CancellationToken cancellationToken) =>
@@ -274,10 +294,4 @@ public sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> op
     private static bool Matches(SakuraInternet router, string? name, IReadOnlyCollection<string> tags) =>
         (string.IsNullOrEmpty(name) || string.Equals(router.Name, name, StringComparison.Ordinal))
         && tags.All(t => router.Tags.Contains(t, StringComparer.Ordinal));
-
-    private static bool IsLoadBalancer(SakuraAppliance appliance) =>
-        string.Equals(appliance.Class, LoadBalancerClass, StringComparison.OrdinalIgnoreCase);
-
-    private static IReadOnlyList<string> NormalizeTags(IEnumerable<string> tags) =>
-        [.. tags.Where(t => !string.IsNullOrEmpty(t)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 }

@@ -43,7 +43,7 @@ public enum SakuraErrorKind
 }
 
 /// <summary>Maps an HTTP status and <c>error_code</c> to a <see cref="SakuraErrorKind"/>.</summary>
-public static class SakuraErrorClassifier
+internal static class SakuraErrorClassifier
 {
     /// <summary>Classifies a failed response. Only 409 needs the <c>error_code</c> to be told apart.</summary>
     public static SakuraErrorKind Classify(HttpStatusCode status, string? errorCode) => (int)status switch

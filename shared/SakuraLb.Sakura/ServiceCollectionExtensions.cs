@@ -37,7 +37,7 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>The Refit settings the client uses: our JSON context, our error mapping, no wrapping of transport errors.</summary>
-    public static RefitSettings CreateRefitSettings()
+    internal static RefitSettings CreateRefitSettings()
     {
         var settings = RefitSettings.ForJsonContext(SakuraJsonContext.Default);
         settings.ExceptionFactory = async response => await SakuraErrorMapper.CreateAsync(response);

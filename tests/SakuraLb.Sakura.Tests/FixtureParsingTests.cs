@@ -1,5 +1,7 @@
-using System.Net;
 using System.Text.Json;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests;
@@ -29,7 +31,7 @@ public sealed class FixtureParsingTests
         Assert.Equal("loadbalancer", lb.Class);
         Assert.Equal("ろおどばらんさ", lb.Name);
         Assert.Equal(["ああ", "いい", "うう"], lb.Tags);
-        Assert.Equal(Availability.Available, lb.Availability);
+        Assert.Equal(ApplianceAvailability.Available, lb.Availability);
         Assert.Equal(InstanceStatus.Up, lb.InstanceStatus);
         Assert.Equal(1, lb.Plan?.Id);
         Assert.Equal(new DateTimeOffset(2016, 4, 29, 18, 27, 18, TimeSpan.FromHours(9)), lb.CreatedAt);
@@ -92,7 +94,7 @@ public sealed class FixtureParsingTests
 
         Assert.Equal(999999999999, server.Id);
         Assert.Equal("lisacloud-test-server-name", server.Name);
-        Assert.Equal(Availability.Available, server.Availability);
+        Assert.Equal(ApplianceAvailability.Available, server.Availability);
         Assert.Equal(InstanceStatus.Up, server.InstanceStatus);
         Assert.Equal(InstanceStatus.Down, server.Instance?.BeforeStatus);
         Assert.Equal("is1b", server.Zone?.Name);
@@ -125,14 +127,12 @@ public sealed class FixtureParsingTests
         Assert.Equal("133.242.253.100", subnet.IPAddresses?.Min);
         Assert.Equal("133.242.253.110", subnet.IPAddresses?.Max);
 
-        var network = RouterNetwork.From(sakuraSwitch, internet: null);
-        var primary = Assert.IsType<RouterSubnet>(network.PrimarySubnet);
-        Assert.Equal(IPAddress.Parse("133.242.253.96"), primary.NetworkAddress);
-        Assert.Equal(28, primary.NetworkMaskLen);
-        Assert.Equal(IPAddress.Parse("133.242.253.97"), primary.DefaultRoute);
-        Assert.Equal(IPAddress.Parse("133.242.253.100"), primary.AssignableMin);
-        Assert.Equal(IPAddress.Parse("133.242.253.110"), primary.AssignableMax);
-        Assert.Equal(123456789012, network.InternetId);
+        var network = WireMapper.ToRouter(sakuraSwitch, router: null);
+        Assert.NotNull(network);
+        Assert.Equal(new Ipv4Block(Ipv4Address.Parse("133.242.253.96"), 28), network.Block);
+        Assert.Equal(Ipv4Address.Parse("133.242.253.97"), network.DefaultRoute);
+        Assert.Equal(new Ipv4Range(Ipv4Address.Parse("133.242.253.100"), Ipv4Address.Parse("133.242.253.110")), network.AssignableRange);
+        Assert.Equal(123456789012, network.Id);
         Assert.Empty(network.NextHops);
     }
 

@@ -2,7 +2,12 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Reconcile.Planning;
 using SakuraLb.Sakura.Api;
+using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests;
@@ -17,38 +22,56 @@ public sealed class SakuraCloudTests
         _cloud = new SakuraCloud(_api, TestOptions.Wrap(TestOptions.Valid()), NullLogger<SakuraCloud>.Instance);
 
     [Fact]
-    public async Task DeleteApplianceAsync_NotFound_IsSuccessReportedAsFalse()
+    public async Task DeleteLoadBalancerAsync_NotFound_IsSuccessReportedAsFalse()
     {
         _api.DeleteApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
 
-        Assert.False(await _cloud.DeleteApplianceAsync(5, CancellationToken.None));
+        Assert.False(await _cloud.DeleteLoadBalancerAsync(5, CancellationToken.None));
     }
 
     [Fact]
-    public async Task DeleteApplianceAsync_PowerMustBeDown_Throws()
+    public async Task DeleteLoadBalancerAsync_PowerMustBeDown_Throws()
     {
         _api.DeleteApplianceAsync(5, Arg.Any<CancellationToken>())
             .ThrowsAsync(new SakuraApiException(HttpStatusCode.Conflict, "server_power_must_be_down", "up", null));
 
-        var error = await Assert.ThrowsAsync<SakuraApiException>(() => _cloud.DeleteApplianceAsync(5, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SakuraApiException>(() => _cloud.DeleteLoadBalancerAsync(5, CancellationToken.None));
         Assert.Equal(SakuraErrorKind.PowerMustBeDown, error.Kind);
     }
 
     [Fact]
-    public async Task GetApplianceAsync_NotFound_ReturnsNull()
+    public async Task GetLoadBalancerAsync_NotFound_ReturnsNull()
     {
         _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
 
-        Assert.Null(await _cloud.GetApplianceAsync(5, CancellationToken.None));
+        Assert.Null(await _cloud.GetLoadBalancerAsync(5, CancellationToken.None));
     }
 
     [Fact]
-    public async Task GetApplianceAsync_OtherError_Throws()
+    public async Task GetLoadBalancerAsync_OtherError_Throws()
     {
         _api.GetApplianceAsync(5, Arg.Any<CancellationToken>())
             .ThrowsAsync(new SakuraApiException(HttpStatusCode.Unauthorized, "unauthorized", "no", null));
 
-        await Assert.ThrowsAsync<SakuraApiException>(() => _cloud.GetApplianceAsync(5, CancellationToken.None));
+        await Assert.ThrowsAsync<SakuraApiException>(() => _cloud.GetLoadBalancerAsync(5, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetLoadBalancerAsync_Found_IsMappedForThePlanner()
+    {
+        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope
+        {
+            Appliance = new SakuraAppliance
+            {
+                Id = 5, Name = "a1", Availability = ApplianceAvailability.Migrating,
+                Remark = new ApplianceRemark { Switch = new IdRef { Id = 7 }, Servers = [new RemarkServer { IPAddress = "10.0.0.5" }] },
+            },
+        });
+
+        var lb = await _cloud.GetLoadBalancerAsync(5, CancellationToken.None);
+
+        Assert.Equal((5L, "a1", ApplianceAvailability.Migrating, InstanceStatus.Unknown, 7L), (lb!.Id, lb.Name, lb.Availability, lb.InstanceStatus, lb.SwitchId!.Value));
+        Assert.Equal(["10.0.0.5"], lb.OwnIps);
     }
 
     [Fact]
@@ -73,9 +96,11 @@ public sealed class SakuraCloudTests
         var found = await _cloud.FindLoadBalancersByTagsAsync(["@k8s.ClusterID=c1", "@k8s"], CancellationToken.None);
 
         Assert.Equal([1L], found.Select(a => a.Id));
-        var tags = sent!.Filter!["Tags.Name"]!.AsArray();
+        var filter = sent!.Filter!;
+        Assert.Equal(["Class", "Tags.Name"], filter.Select(p => p.Key));
+        var tags = filter["Tags.Name"]!.AsArray();
         Assert.Equal(["%40k8s", "%40k8s.ClusterID%3Dc1"], Assert.Single(tags)!.AsArray().Select(n => (string?)n));
-        Assert.Equal("loadbalancer", (string?)sent.Filter["Class"]);
+        Assert.Equal("loadbalancer", (string?)filter["Class"]);
     }
 
     [Fact]
@@ -122,7 +147,7 @@ public sealed class SakuraCloudTests
     }
 
     [Fact]
-    public async Task FindRouterNetworksAsync_ReadsEachRoutersSwitch_AndSkipsNonMatches()
+    public async Task FindRoutersAsync_ReadsEachRoutersSwitch_AndSkipsNonMatches()
     {
         _api.FindInternetAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new InternetListEnvelope
         {
@@ -133,40 +158,66 @@ public sealed class SakuraCloudTests
                 new SakuraInternet { Id = 20, Name = "k8s-router-2", Tags = ["@k8s"], Switch = new SakuraSwitch { Id = 21 } },
             ],
         });
-        _api.GetSwitchAsync(11, Arg.Any<CancellationToken>()).Returns(new SwitchEnvelope
-        {
-            Switch = new SakuraSwitch
-            {
-                Id = 11,
-                Subnets =
-                [
-                    new SwitchSubnet
-                    {
-                        NetworkAddress = "203.0.113.96", NetworkMaskLen = 28, DefaultRoute = "203.0.113.97",
-                        IPAddresses = new IPAddressRange { Min = "203.0.113.100", Max = "203.0.113.110" },
-                    },
-                ],
-            },
-        });
+        _api.GetSwitchAsync(11, Arg.Any<CancellationToken>()).Returns(new SwitchEnvelope { Switch = RouterSwitch(11) });
 
-        var found = await _cloud.FindRouterNetworksAsync(new RouterQuery("k8s-router", ["@k8s"]), CancellationToken.None);
+        var found = await _cloud.FindRoutersAsync(new RouterQuery("k8s-router", ["@k8s"]), CancellationToken.None);
 
         var network = Assert.Single(found);
-        Assert.Equal(11, network.SwitchId);
-        Assert.Equal(10, network.InternetId);
-        Assert.Equal(IPAddress.Parse("203.0.113.110"), network.PrimarySubnet?.AssignableMax);
+        Assert.Equal((11L, 10L, "k8s-router"), (network.SwitchId, network.Id, network.Name));
+        Assert.Equal(Ipv4Address.Parse("203.0.113.110"), network.AssignableRange.Last);
         await _api.DidNotReceive().GetSwitchAsync(21, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task FindRoutersAsync_SwitchWithoutAssignableRange_IsLeftOut()
+    {
+        _api.FindInternetAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new InternetListEnvelope
+        {
+            Total = 1,
+            Internet = [new SakuraInternet { Id = 10, Name = "r", Switch = new SakuraSwitch { Id = 11 } }],
+        });
+        _api.GetSwitchAsync(11, Arg.Any<CancellationToken>()).Returns(new SwitchEnvelope { Switch = new SakuraSwitch { Id = 11 } });
+
+        Assert.Empty(await _cloud.FindRoutersAsync(new RouterQuery(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReadSwitchAsync_MapsServersAndLoadBalancers_AndCollectsEveryAddressInUse()
+    {
+        var router = WireMapperRouter(11) with { NextHops = [Ipv4Address.Parse("203.0.113.109")] };
+        _api.ListSwitchServersAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ServerListEnvelope
+        {
+            Servers = [new SakuraServer { Id = 1, Name = "w1", Interfaces = [new SakuraInterface { UserIPAddress = "203.0.113.104", Switch = new SwitchRef { Id = 11 } }] }],
+        });
+        _api.ListSwitchAppliancesAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
+        {
+            Appliances =
+            [
+                new SakuraAppliance
+                {
+                    Id = 2, Class = "loadbalancer", Remark = new ApplianceRemark { Servers = [new RemarkServer { IPAddress = "203.0.113.105" }] },
+                    Settings = new ApplianceSettings { LoadBalancer = [new LoadBalancerVip { VirtualIPAddress = "203.0.113.106" }] },
+                },
+                new SakuraAppliance { Id = 3, Class = "database", Remark = new ApplianceRemark { Servers = [new RemarkServer { IPAddress = "203.0.113.107" }] } },
+            ],
+        });
+
+        var view = await _cloud.ReadSwitchAsync(router, CancellationToken.None);
+
+        Assert.Equal(11, view.SwitchId);
+        Assert.Equal(["w1"], view.Servers.Select(s => s.Name));
+        Assert.Equal([2L], view.LoadBalancers.Select(l => l.Id));
+        Assert.Equal(
+            ["203.0.113.104", "203.0.113.105", "203.0.113.106", "203.0.113.107", "203.0.113.109"],
+            view.InUse.Order().Select(a => a.ToString()));
     }
 
     [Fact]
     public async Task CreateLoadBalancerAsync_ThreeAddresses_IsRejected()
     {
-        var request = new LoadBalancerCreateRequest
-        {
-            Name = "a1", SwitchId = 1, Vrid = 1, NetworkMaskLen = 28, IPAddresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3"],
-        };
+        var creation = Creation(LoadBalancerPlan.Standard, "10.0.0.1", "10.0.0.2", "10.0.0.3");
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _cloud.CreateLoadBalancerAsync(request, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => _cloud.CreateLoadBalancerAsync(creation, CancellationToken.None));
         await _api.DidNotReceiveWithAnyArgs().CreateApplianceAsync(default!, default);
     }
 
@@ -176,13 +227,9 @@ public sealed class SakuraCloudTests
         ApplianceCreateEnvelope? sent = null;
         _api.CreateApplianceAsync(Arg.Do<ApplianceCreateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
             .Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 99 } });
-        var request = new LoadBalancerCreateRequest
-        {
-            Name = "a1", Tags = ["b", "a", "b"], Plan = LoadBalancerPlan.HighSpec, SwitchId = 7, Vrid = 4, NetworkMaskLen = 28,
-            DefaultRoute = "10.0.0.1", IPAddresses = ["10.0.0.5", "10.0.0.6"],
-        };
+        var creation = Creation(LoadBalancerPlan.Premium, "10.0.0.5", "10.0.0.6") with { Tags = ["b", "a", "b"] };
 
-        var created = await _cloud.CreateLoadBalancerAsync(request, CancellationToken.None);
+        var created = await _cloud.CreateLoadBalancerAsync(creation, CancellationToken.None);
 
         Assert.Equal(99, created.Id);
         var body = sent!.Appliance;
@@ -196,14 +243,62 @@ public sealed class SakuraCloudTests
     }
 
     [Fact]
-    public async Task UpdateLoadBalancerSettingsAsync_FlagsOnlyAnswer_ReadsTheApplianceBack()
+    public async Task UpdateSettingsAsync_FlagsOnlyAnswer_ReadsTheApplianceBack()
     {
         _api.UpdateApplianceAsync(5, Arg.Any<ApplianceUpdateEnvelope>(), Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope());
         _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 5, SettingsHash = "h2" } });
 
-        var updated = await _cloud.UpdateLoadBalancerSettingsAsync(5, new LoadBalancerSettingsUpdate { VirtualIPAddresses = [] }, CancellationToken.None);
+        var updated = await _cloud.UpdateSettingsAsync(5, [], settingsHash: null, CancellationToken.None);
 
         Assert.Equal("h2", updated.SettingsHash);
+    }
+
+    [Fact]
+    public async Task UpdateSettingsAsync_SendsTheListAndTheHash_AndNoTags()
+    {
+        ApplianceUpdateEnvelope? sent = null;
+        _api.UpdateApplianceAsync(5, Arg.Do<ApplianceUpdateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
+            .Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 5 } });
+        var vip = Ipv4Address.Parse("10.0.0.9");
+
+        await _cloud.UpdateSettingsAsync(5, [new VipSetting(vip, 80, 10, null, [])], "h1", CancellationToken.None);
+
+        Assert.Equal("h1", sent!.Appliance.SettingsHash);
+        Assert.Equal("10.0.0.9", Assert.Single(sent.Appliance.Settings!.LoadBalancer).VirtualIPAddress);
+        Assert.Null(sent.Appliance.Tags);
+        Assert.Null(sent.Appliance.Description);
+    }
+
+    [Fact]
+    public async Task UpdateTagsAsync_SendsTheCurrentVipListBack_WithItsHash()
+    {
+        var current = new LoadBalancerVip { VirtualIPAddress = "10.0.0.9", Port = 80 };
+        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope
+        {
+            Appliance = new SakuraAppliance { Id = 5, SettingsHash = "h1", Settings = new ApplianceSettings { LoadBalancer = [current] } },
+        });
+        ApplianceUpdateEnvelope? sent = null;
+        _api.UpdateApplianceAsync(5, Arg.Do<ApplianceUpdateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
+            .Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 5, Tags = ["a", "b"] } });
+
+        var updated = await _cloud.UpdateTagsAsync(5, ["b", "a"], "ns/web", CancellationToken.None);
+
+        Assert.Equal(["a", "b"], updated.Tags);
+        var body = sent!.Appliance;
+        Assert.Equal(("h1", "ns/web"), (body.SettingsHash, body.Description));
+        Assert.Equal(["a", "b"], body.Tags);
+        Assert.Equal([current], body.Settings!.LoadBalancer);
+    }
+
+    [Fact]
+    public async Task UpdateTagsAsync_Gone_IsNotFound_AndWritesNothing()
+    {
+        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
+
+        var error = await Assert.ThrowsAsync<SakuraApiException>(() => _cloud.UpdateTagsAsync(5, ["a"], "", CancellationToken.None));
+
+        Assert.Equal(SakuraErrorKind.NotFound, error.Kind);
+        await _api.DidNotReceiveWithAnyArgs().UpdateApplianceAsync(default, default!, default);
     }
 
     [Fact]
@@ -218,5 +313,34 @@ public sealed class SakuraCloudTests
     }
 
     private static SakuraApiException NotFound() => new(HttpStatusCode.NotFound, "not_found", "gone", "s");
+
+    private static SakuraSwitch RouterSwitch(long id) => new()
+    {
+        Id = id,
+        Subnets =
+        [
+            new SwitchSubnet
+            {
+                NetworkAddress = "203.0.113.96", NetworkMaskLen = 28, DefaultRoute = "203.0.113.97",
+                IPAddresses = new IPAddressRange { Min = "203.0.113.100", Max = "203.0.113.110" },
+            },
+        ],
+    };
+
+    private static RouterNetwork WireMapperRouter(long switchId) => WireMapper.ToRouter(RouterSwitch(switchId), null)!;
+
+    private static LoadBalancerCreation Creation(LoadBalancerPlan plan, params string[] own) => new()
+    {
+        Name = "a1",
+        Description = "",
+        Tags = [],
+        Plan = plan,
+        SwitchId = 7,
+        Vrid = 4,
+        NetworkMaskLen = 28,
+        DefaultRoute = Ipv4Address.Parse("10.0.0.1"),
+        OwnAddresses = [.. own.Select(Ipv4Address.Parse)],
+        Settings = [],
+    };
 
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests;
@@ -105,12 +106,13 @@ public sealed class WireJsonTests
     }
 
     [Theory]
-    [InlineData("available", Availability.Available)]
-    [InlineData("migrating", Availability.Migrating)]
-    [InlineData("transfering", Availability.Transfering)]
-    [InlineData("failed", Availability.Failed)]
-    [InlineData("brand-new-state", Availability.Unknown)]
-    public void Availability_KnownOrUnknown_Reads(string raw, Availability expected) =>
+    [InlineData("available", ApplianceAvailability.Available)]
+    [InlineData("migrating", ApplianceAvailability.Migrating)]
+    [InlineData("transfering", ApplianceAvailability.Transferring)]
+    [InlineData("TRANSFERRING", ApplianceAvailability.Transferring)]
+    [InlineData("failed", ApplianceAvailability.Failed)]
+    [InlineData("brand-new-state", ApplianceAvailability.Unknown)]
+    public void Availability_KnownOrUnknown_Reads(string raw, ApplianceAvailability expected) =>
         Assert.Equal(expected, Deserialize($$"""{"ID":1,"Availability":"{{raw}}"}""", SakuraJsonContext.Default.SakuraAppliance).Availability);
 
     [Fact]

@@ -64,6 +64,10 @@ public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
     public static Ipv4Address Parse(string text) =>
         TryParse(text, out var address) ? address : throw new FormatException($"'{text}' is not an IPv4 address.");
 
+    /// <summary>The distinct addresses among <paramref name="values"/> (trimmed; anything else skipped), ascending.</summary>
+    public static IReadOnlyList<Ipv4Address> ParseAll(IEnumerable<string?> values) =>
+        [.. values.Select(v => TryParse(v?.Trim(), out var a) ? a : (Ipv4Address?)null).OfType<Ipv4Address>().Distinct().Order()];
+
     public int CompareTo(Ipv4Address other) => Value.CompareTo(other.Value);
 
     public static bool operator <(Ipv4Address left, Ipv4Address right) => left.Value < right.Value;

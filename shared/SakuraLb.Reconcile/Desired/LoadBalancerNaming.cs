@@ -36,13 +36,19 @@ public static class LoadBalancerNaming
         var tags = new List<string>
         {
             BaseTag,
-            ClusterTagPrefix + clusterId,
+            ClusterTag(clusterId),
             ServiceTagPrefix + shortName,
-            ServiceUidTagPrefix + serviceUid,
+            ServiceUidTag(serviceUid),
         };
         tags.Sort(StringComparer.Ordinal);
         return tags;
     }
+
+    /// <summary>The tag every appliance of the cluster carries: what finds the cluster's load balancers.</summary>
+    public static string ClusterTag(string clusterId) => ClusterTagPrefix + clusterId;
+
+    /// <summary>The tag that names the one Service an appliance is for.</summary>
+    public static string ServiceUidTag(string serviceUid) => ServiceUidTagPrefix + serviceUid;
 
     /// <summary>"namespace/name": what a person looking at the Sakura control panel needs.</summary>
     public static string Description(string serviceNamespace, string serviceName) => $"{serviceNamespace}/{serviceName}";

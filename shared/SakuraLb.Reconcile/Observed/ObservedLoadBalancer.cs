@@ -43,13 +43,13 @@ public sealed record ObservedLoadBalancer
     public string? SettingsHash { get; init; }
 
     /// <summary>The distinct VIPs of the settings (unparsable entries skipped), ascending.</summary>
-    public IReadOnlyList<Ipv4Address> VipAddresses() => ParseAll(Vips.Select(v => v?.VirtualIPAddress));
+    public IReadOnlyList<Ipv4Address> VipAddresses() => Ipv4Address.ParseAll(Vips.Select(v => v?.VirtualIPAddress));
+
+    /// <summary>The appliance's own addresses (unparsable entries skipped), ascending.</summary>
+    public IReadOnlyList<Ipv4Address> OwnAddresses() => Ipv4Address.ParseAll(OwnIps);
 
     /// <summary>Every address the appliance occupies on its switch: own IPs and VIPs, ascending.</summary>
-    public IReadOnlyList<Ipv4Address> Addresses() => ParseAll(OwnIps.Concat(Vips.Select(v => v?.VirtualIPAddress)));
-
-    internal static List<Ipv4Address> ParseAll(IEnumerable<string?> values) =>
-        [.. values.Select(v => Ipv4Address.TryParse(v?.Trim(), out var a) ? a : (Ipv4Address?)null).OfType<Ipv4Address>().Distinct().Order()];
+    public IReadOnlyList<Ipv4Address> Addresses() => Ipv4Address.ParseAll(OwnIps.Concat(Vips.Select(v => v?.VirtualIPAddress)));
 }
 
 public sealed record ObservedVip
@@ -111,27 +111,4 @@ public enum InstanceStatus
     Up,
     Down,
     Cleaning,
-}
-
-/// <summary>Maps the API's strings to the enums (case-insensitive; the real misspelling "transfering" included).</summary>
-public static class ApplianceStates
-{
-    public static ApplianceAvailability ParseAvailability(string? value) => value?.Trim().ToUpperInvariant() switch
-    {
-        "AVAILABLE" => ApplianceAvailability.Available,
-        "MIGRATING" => ApplianceAvailability.Migrating,
-        "FAILED" => ApplianceAvailability.Failed,
-        "UPLOADING" => ApplianceAvailability.Uploading,
-        "TRANSFERING" or "TRANSFERRING" => ApplianceAvailability.Transferring,
-        "DISCONTINUED" => ApplianceAvailability.Discontinued,
-        _ => ApplianceAvailability.Unknown,
-    };
-
-    public static InstanceStatus ParseInstanceStatus(string? value) => value?.Trim().ToUpperInvariant() switch
-    {
-        "UP" => InstanceStatus.Up,
-        "DOWN" => InstanceStatus.Down,
-        "CLEANING" => InstanceStatus.Cleaning,
-        _ => InstanceStatus.Unknown,
-    };
 }

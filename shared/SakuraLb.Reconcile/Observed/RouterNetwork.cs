@@ -29,6 +29,12 @@ public sealed record RouterNetwork
     public required Ipv4Range AssignableRange { get; init; }
 
     /// <summary>
+    /// The next hops of the switch's additional routed blocks: addresses of the primary block that are in use
+    /// (they route traffic on), though no server or appliance reports them.
+    /// </summary>
+    public IReadOnlyList<Ipv4Address> NextHops { get; init; } = [];
+
+    /// <summary>
     /// Addresses no customer resource may take: network, gateway (+1), the two router addresses (+2, +3),
     /// broadcast, and the configured default route. The API's assignable range already leaves them out;
     /// they are excluded again so a wrong range can never hand them out.

@@ -42,7 +42,7 @@ internal sealed class EnsurePlanner
         var held = Mine();
         if (primary is null
             && !held.Any(h => h.SwitchId == router.SwitchId && h.Role == AddressRole.Vip)
-            && failed.Where(OnRouterSwitch).SelectMany(Planner.VipsOf).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() is { } failedVip
+            && failed.Where(OnRouterSwitch).SelectMany(l => l.VipAddresses()).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() is { } failedVip
             && !OthersReservedOn(router.SwitchId).Contains(failedVip))
         {
             // The Service holds no VIP (the original CCM's appliance, or a store started afresh): reserve the failed
@@ -148,7 +148,7 @@ internal sealed class EnsurePlanner
         }
 
         var needed = new List<AddressReservation>();
-        needed.AddRange(Planner.ParseAll(primary.OwnIps).Where(a => a != vip).Select(a => new AddressReservation(switchId, a, input.ServiceUid, AddressRole.Own)));
+        needed.AddRange(primary.OwnAddresses().Where(a => a != vip).Select(a => new AddressReservation(switchId, a, input.ServiceUid, AddressRole.Own)));
         if (vip is not null)
         {
             needed.Add(new AddressReservation(switchId, vip.Value, input.ServiceUid, AddressRole.Vip));
@@ -215,7 +215,7 @@ internal sealed class EnsurePlanner
         {
             // Hold the running appliance's addresses while it is gone, so the VIP survives the recreate.
             var current = CurrentVip(primary);
-            protect.AddRange(Planner.ParseAll(primary.OwnIps)
+            protect.AddRange(primary.OwnAddresses()
                 .Where(a => a != current)
                 .Select(a => new AddressReservation(router.SwitchId, a, input.ServiceUid, AddressRole.Own)));
             if (current is not null)
@@ -251,8 +251,8 @@ internal sealed class EnsurePlanner
     private Allocation Allocate(List<ObservedLoadBalancer> replaced, List<AddressReservation> held)
     {
         var onSwitch = replaced.Where(l => (l.SwitchId ?? router.SwitchId) == router.SwitchId).ToList();
-        var freed = onSwitch.SelectMany(Planner.AddressesOf).ToHashSet();
-        var preferredVip = onSwitch.SelectMany(Planner.VipsOf).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() ?? PreferredIngress();
+        var freed = onSwitch.SelectMany(l => l.Addresses()).ToHashSet();
+        var preferredVip = onSwitch.SelectMany(l => l.VipAddresses()).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() ?? PreferredIngress();
         var choice = IpAllocator.Choose(new AddressRequest
         {
             Router = router,
@@ -262,7 +262,7 @@ internal sealed class EnsurePlanner
             InUse = input.AddressesInUse.Where(a => !freed.Contains(a)).ToList(),
             Reservations = [.. input.Reservations.Where(r => r is not null && !string.Equals(r.OwnerUid, input.ServiceUid, StringComparison.Ordinal)), .. held],
             PreferredVip = preferredVip,
-            PreferredOwn = [.. onSwitch.SelectMany(l => Planner.ParseAll(l.OwnIps))],
+            PreferredOwn = [.. onSwitch.SelectMany(l => l.OwnAddresses())],
         });
         if (!choice.Succeeded)
         {
@@ -362,7 +362,7 @@ internal sealed class EnsurePlanner
             changes.Add($"plan ({PlanName(lb.PlanId)} → {PlanName((int)desired.Spec.Plan)})");
         }
 
-        var own = Planner.ParseAll(lb.OwnIps).Count;
+        var own = lb.OwnAddresses().Count;
         if (own is 1 or 2 && own != desired.OwnAddressCount)
         {
             changes.Add(desired.Spec.HighAvailability ? "HA (single → HA pair)" : "HA (HA pair → single)");
@@ -378,7 +378,7 @@ internal sealed class EnsurePlanner
 
     private ObservedLoadBalancer? ChoosePrimary(List<ObservedLoadBalancer> alive) =>
         alive
-            .OrderByDescending(l => Planner.VipsOf(l).Any(InIngress))
+            .OrderByDescending(l => l.VipAddresses().Any(InIngress))
             .ThenByDescending(l => l.Availability == ApplianceAvailability.Available)
             .ThenByDescending(l => l.InstanceStatus == InstanceStatus.Up)
             .ThenBy(l => l.Id)
@@ -386,7 +386,7 @@ internal sealed class EnsurePlanner
 
     private Ipv4Address? CurrentVip(ObservedLoadBalancer lb)
     {
-        var vips = Planner.VipsOf(lb);
+        var vips = lb.VipAddresses();
         return vips.Count == 0 ? null : vips.OrderByDescending(InIngress).First();
     }
 
@@ -404,7 +404,7 @@ internal sealed class EnsurePlanner
         var candidates = held
             .Where(r => r.SwitchId == router.SwitchId && r.Role == AddressRole.Vip)
             .Select(r => r.Address)
-            .Concat(Planner.ParseAll(desired.Spec.CurrentIngress))
+            .Concat(Ipv4Address.ParseAll(desired.Spec.CurrentIngress))
             .ToList();
         if (current is { } vip && candidates.Contains(vip))
         {
@@ -418,7 +418,7 @@ internal sealed class EnsurePlanner
     }
 
     private Ipv4Address? PreferredIngress() =>
-        Planner.ParseAll(desired.Spec.CurrentIngress).Cast<Ipv4Address?>().FirstOrDefault();
+        Ipv4Address.ParseAll(desired.Spec.CurrentIngress).Cast<Ipv4Address?>().FirstOrDefault();
 
     private List<AddressReservation> Mine() => Planner.Mine(input);
 

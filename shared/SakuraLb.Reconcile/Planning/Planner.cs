@@ -182,10 +182,4 @@ public static class Planner
 
         yield return new DeleteLoadBalancer(lb.Id);
     }
-
-    internal static IReadOnlyList<Ipv4Address> AddressesOf(ObservedLoadBalancer lb) => lb.Addresses();
-
-    internal static List<Ipv4Address> ParseAll(IEnumerable<string?> values) => ObservedLoadBalancer.ParseAll(values);
-
-    internal static IReadOnlyList<Ipv4Address> VipsOf(ObservedLoadBalancer lb) => lb.VipAddresses();
 }

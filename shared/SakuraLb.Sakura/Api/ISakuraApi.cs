@@ -10,7 +10,7 @@ namespace SakuraLb.Sakura.Api;
 /// option; <see cref="RawJsonQueryHandler"/> turns it into the raw-JSON query string. Errors surface as
 /// <see cref="SakuraApiException"/>. Prefer <see cref="ISakuraCloud"/>, which pages and interprets.
 /// </summary>
-public interface ISakuraApi
+internal interface ISakuraApi
 {
     [Get("/auth-status")]
     Task<AuthStatus> GetAuthStatusAsync(CancellationToken cancellationToken);

@@ -10,7 +10,7 @@ namespace SakuraLb.Sakura.Http;
 /// attempt surfaces as <see cref="TimeoutException"/>; the caller's own cancellation stays an
 /// <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class AttemptTimeoutHandler(
+internal sealed class AttemptTimeoutHandler(
     IOptions<SakuraClientOptions> options,
     TimeProvider timeProvider,
     ILogger<AttemptTimeoutHandler> logger) : DelegatingHandler

@@ -9,7 +9,7 @@ namespace SakuraLb.Sakura.Http;
 /// never sees more than <see cref="SakuraClientOptions.RequestsPerSecond"/> requests in any second
 /// from this process.
 /// </summary>
-public sealed class RateLimitHandler(
+internal sealed class RateLimitHandler(
     IOptions<SakuraClientOptions> options,
     SakuraRateLimiterRegistry registry,
     TimeProvider timeProvider,

@@ -11,7 +11,7 @@ namespace SakuraLb.Sakura.Http;
 /// <see cref="SearchFilter"/>; here every character outside the URL-safe set is escaped too, so the
 /// request line is a valid URI and a server that decodes the query once gets the original JSON back.
 /// </summary>
-public sealed class RawJsonQueryHandler : DelegatingHandler
+internal sealed class RawJsonQueryHandler : DelegatingHandler
 {
     /// <summary>The request-options key (Refit <c>[Property]</c>) that carries the <see cref="SearchRequest"/>.</summary>
     public const string OptionKey = "SakuraLb.SearchQuery";

@@ -13,7 +13,7 @@ namespace SakuraLb.Sakura.Http;
 /// caller cancels. Everything else, 409 <c>still_creating</c> included, is returned to the caller:
 /// those are waits of minutes that belong in the orchestration, not in an HTTP call.
 /// </summary>
-public sealed class RetryHandler : DelegatingHandler
+internal sealed class RetryHandler : DelegatingHandler
 {
     private readonly SakuraClientOptions _options;
     private readonly TimeProvider _time;

@@ -9,7 +9,7 @@ namespace SakuraLb.Sakura.Http;
 /// factory). Reads the API's error body when there is one, and keeps a short excerpt of anything else
 /// (a proxy's HTML page, say) as the message.
 /// </summary>
-public static class SakuraErrorMapper
+internal static class SakuraErrorMapper
 {
     private const int MaxExcerpt = 500;
 

@@ -8,7 +8,7 @@ namespace SakuraLb.Sakura.Http;
 /// <summary>
 /// Adds HTTP Basic authentication: user = access token, password = access token secret.
 /// </summary>
-public sealed class BasicAuthHandler(IOptions<SakuraClientOptions> options) : DelegatingHandler
+internal sealed class BasicAuthHandler(IOptions<SakuraClientOptions> options) : DelegatingHandler
 {
     private readonly AuthenticationHeaderValue _header = Create(options.Value);
 
@@ -30,7 +30,7 @@ public sealed class BasicAuthHandler(IOptions<SakuraClientOptions> options) : De
 /// Adds the headers the official clients send: big integers as JSON numbers, English messages,
 /// our User-Agent, and <c>X-Requested-With</c>.
 /// </summary>
-public sealed class SakuraHeadersHandler : DelegatingHandler
+internal sealed class SakuraHeadersHandler : DelegatingHandler
 {
     /// <summary><c>sakuralb-controller/&lt;version&gt;</c>.</summary>
     public static string UserAgent { get; } = $"sakuralb-controller/{Version()}";

@@ -6,7 +6,7 @@ namespace SakuraLb.Sakura.Wire;
 /// <summary>
 /// What the credentials are (<c>GET /auth-status</c>; the body is the object itself, with no wrapper key).
 /// </summary>
-public sealed record AuthStatus
+internal sealed record AuthStatus
 {
     [JsonConverter(typeof(TolerantObjectConverter<AuthAccount>))]
     public AuthAccount? Account { get; init; }
@@ -29,7 +29,7 @@ public sealed record AuthStatus
 }
 
 /// <summary>The account of the credentials.</summary>
-public sealed record AuthAccount
+internal sealed record AuthAccount
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
@@ -42,7 +42,7 @@ public sealed record AuthAccount
 }
 
 /// <summary>The member (user) of the credentials.</summary>
-public sealed record AuthMember
+internal sealed record AuthMember
 {
     public string? Code { get; init; }
 

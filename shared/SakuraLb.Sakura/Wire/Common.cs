@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
@@ -6,40 +7,36 @@ namespace SakuraLb.Sakura.Wire;
 /// <summary>The <c>Success</c> flag of a response: a bool, or a word such as <c>"Accepted"</c>.</summary>
 /// <param name="IsSuccess">True for <c>true</c> and for any non-empty word other than "false".</param>
 /// <param name="Text">The word when the API sent a string; null when it sent a bool.</param>
-public readonly record struct SuccessFlag(bool IsSuccess, string? Text);
+internal readonly record struct SuccessFlag(bool IsSuccess, string? Text);
 
-/// <summary>Appliance or server availability. <c>Transfering</c> is the API's own spelling.</summary>
-public enum Availability
+/// <summary>What every resource the controller reads carries, whatever its kind.</summary>
+internal abstract record SakuraResource
 {
-    /// <summary>Missing, or a value this client does not know.</summary>
-    Unknown = 0,
-    Available,
-    Uploading,
-    Failed,
-    Migrating,
-    Transfering,
-    Discontinued,
-}
+    [JsonPropertyName("ID")]
+    public long Id { get; init; }
 
-/// <summary>Power state of a server or appliance (<c>Instance.Status</c>).</summary>
-public enum InstanceStatus
-{
-    /// <summary>Missing (e.g. an appliance still being created), or a value this client does not know.</summary>
-    Unknown = 0,
-    Up,
-    Cleaning,
-    Down,
+    public string? Name { get; init; }
+
+    public string? Description { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<string>))]
+    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
+
+    public string? ServiceClass { get; init; }
+
+    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
+    public DateTimeOffset? CreatedAt { get; init; }
 }
 
 /// <summary>A reference that carries only an ID (<c>Plan</c>, <c>Remark.Zone</c>, <c>Remark.Switch</c>).</summary>
-public sealed record IdRef
+internal sealed record IdRef
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
 }
 
-/// <summary>A zone as embedded in resources.</summary>
-public sealed record ZoneRef
+/// <summary>A resource embedded by ID and name: a zone, and the base of embedded switches and routers.</summary>
+internal record NamedRef
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
@@ -48,15 +45,18 @@ public sealed record ZoneRef
 }
 
 /// <summary>The user-declared network of a switch or NIC (<c>UserSubnet</c>), informational only.</summary>
-public sealed record UserSubnet
+internal sealed record UserSubnet
 {
     public string? DefaultRoute { get; init; }
 
     public int? NetworkMaskLen { get; init; }
 }
 
-/// <summary>The subnet of a NIC's switch (<c>Interfaces[].Switch.Subnet</c>) or of the shared segment.</summary>
-public sealed record NicSubnet
+/// <summary>
+/// An address block: the subnet of a NIC's switch (<c>Interfaces[].Switch.Subnet</c>) or of the shared segment,
+/// and the base of a router's <see cref="SwitchSubnet"/>.
+/// </summary>
+internal record Subnet
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
@@ -69,28 +69,23 @@ public sealed record NicSubnet
 }
 
 /// <summary>A switch as embedded in an appliance (top-level <c>Switch</c>) or in a NIC.</summary>
-public sealed record SwitchRef
+internal sealed record SwitchRef : NamedRef
 {
-    [JsonPropertyName("ID")]
-    public long? Id { get; init; }
-
-    public string? Name { get; init; }
-
     /// <summary><c>shared</c> (the shared segment) or <c>user</c>.</summary>
     public string? Scope { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<NicSubnet>))]
-    public NicSubnet? Subnet { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<Subnet>))]
+    public Subnet? Subnet { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<UserSubnet>))]
     public UserSubnet? UserSubnet { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
-    public ZoneRef? Zone { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
+    public NamedRef? Zone { get; init; }
 }
 
 /// <summary>A network interface of a server or appliance.</summary>
-public sealed record SakuraInterface
+internal sealed record SakuraInterface
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }
@@ -112,7 +107,7 @@ public sealed record SakuraInterface
 }
 
 /// <summary>Power state details (<c>Instance</c>).</summary>
-public sealed record SakuraInstance
+internal sealed record SakuraInstance
 {
     public InstanceStatus Status { get; init; }
 

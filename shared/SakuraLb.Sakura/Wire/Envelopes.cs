@@ -4,7 +4,7 @@ using SakuraLb.Sakura.Wire.Converters;
 namespace SakuraLb.Sakura.Wire;
 
 /// <summary>A page of a search: <c>{"Total","From","Count","&lt;Plural&gt;":[...]}</c>.</summary>
-public interface IListEnvelope<out T>
+internal interface IListEnvelope<out T>
 {
     /// <summary>Number of matches before paging (0 when the API left it out).</summary>
     int Total { get; }
@@ -17,7 +17,7 @@ public interface IListEnvelope<out T>
 }
 
 /// <summary>Flags common to every envelope.</summary>
-public abstract record ResultFlags
+internal abstract record ResultFlags
 {
     [JsonPropertyName("is_ok")]
     public bool? IsOk { get; init; }
@@ -27,14 +27,14 @@ public abstract record ResultFlags
 }
 
 /// <summary><c>{"Appliance": {...}}</c>.</summary>
-public sealed record ApplianceEnvelope : ResultFlags
+internal sealed record ApplianceEnvelope : ResultFlags
 {
     [JsonConverter(typeof(TolerantObjectConverter<SakuraAppliance>))]
     public SakuraAppliance? Appliance { get; init; }
 }
 
 /// <summary>A page of <c>Appliances</c>.</summary>
-public sealed record ApplianceListEnvelope : ResultFlags, IListEnvelope<SakuraAppliance>
+internal sealed record ApplianceListEnvelope : ResultFlags, IListEnvelope<SakuraAppliance>
 {
     public int Total { get; init; }
 
@@ -50,14 +50,14 @@ public sealed record ApplianceListEnvelope : ResultFlags, IListEnvelope<SakuraAp
 }
 
 /// <summary><c>{"Internet": {...}}</c>.</summary>
-public sealed record InternetEnvelope : ResultFlags
+internal sealed record InternetEnvelope : ResultFlags
 {
     [JsonConverter(typeof(TolerantObjectConverter<SakuraInternet>))]
     public SakuraInternet? Internet { get; init; }
 }
 
 /// <summary>A page of routers. The plural key really is the singular <c>Internet</c>.</summary>
-public sealed record InternetListEnvelope : ResultFlags, IListEnvelope<SakuraInternet>
+internal sealed record InternetListEnvelope : ResultFlags, IListEnvelope<SakuraInternet>
 {
     public int Total { get; init; }
 
@@ -73,14 +73,14 @@ public sealed record InternetListEnvelope : ResultFlags, IListEnvelope<SakuraInt
 }
 
 /// <summary><c>{"Switch": {...}}</c>.</summary>
-public sealed record SwitchEnvelope : ResultFlags
+internal sealed record SwitchEnvelope : ResultFlags
 {
     [JsonConverter(typeof(TolerantObjectConverter<SakuraSwitch>))]
     public SakuraSwitch? Switch { get; init; }
 }
 
 /// <summary>A page of <c>Servers</c>.</summary>
-public sealed record ServerListEnvelope : ResultFlags, IListEnvelope<SakuraServer>
+internal sealed record ServerListEnvelope : ResultFlags, IListEnvelope<SakuraServer>
 {
     public int Total { get; init; }
 
@@ -96,14 +96,14 @@ public sealed record ServerListEnvelope : ResultFlags, IListEnvelope<SakuraServe
 }
 
 /// <summary><c>{"LoadBalancer": [...]}</c> from <c>GET /appliance/{id}/status</c>.</summary>
-public sealed record LoadBalancerStatusEnvelope : ResultFlags
+internal sealed record LoadBalancerStatusEnvelope : ResultFlags
 {
     [JsonConverter(typeof(TolerantListConverter<LoadBalancerVipStatus>))]
     public IReadOnlyList<LoadBalancerVipStatus> LoadBalancer { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>The error body: <c>{"is_fatal","serial","status","error_code","error_msg"}</c>.</summary>
-public sealed record SakuraErrorBody
+internal sealed record SakuraErrorBody
 {
     [JsonPropertyName("is_fatal")]
     public bool? IsFatal { get; init; }

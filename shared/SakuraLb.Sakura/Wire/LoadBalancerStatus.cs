@@ -4,7 +4,7 @@ using SakuraLb.Sakura.Wire.Converters;
 namespace SakuraLb.Sakura.Wire;
 
 /// <summary>Live health of one VIP entry (<c>GET /appliance/{id}/status</c>).</summary>
-public sealed record LoadBalancerVipStatus
+internal sealed record LoadBalancerVipStatus
 {
     public string? VirtualIPAddress { get; init; }
 
@@ -20,7 +20,7 @@ public sealed record LoadBalancerVipStatus
 }
 
 /// <summary>Live health of one real server.</summary>
-public sealed record LoadBalancerServerStatus
+internal sealed record LoadBalancerServerStatus
 {
     public string? IPAddress { get; init; }
 

@@ -9,7 +9,7 @@ namespace SakuraLb.Sakura.Wire;
 /// A string filter value is a partial match, an array of scalars an exact match OR'ed, and
 /// <c>"Tags.Name": [[a, b]]</c> means "has every tag" (see <see cref="SearchFilter"/>).
 /// </summary>
-public sealed record SearchRequest
+internal sealed record SearchRequest
 {
     public int? From { get; init; }
 
@@ -25,13 +25,13 @@ public sealed record SearchRequest
 }
 
 /// <summary><c>POST /appliance</c> body.</summary>
-public sealed record ApplianceCreateEnvelope
+internal sealed record ApplianceCreateEnvelope
 {
     public required ApplianceCreateBody Appliance { get; init; }
 }
 
 /// <summary>A new appliance (only the load-balancer form is used).</summary>
-public sealed record ApplianceCreateBody
+internal sealed record ApplianceCreateBody
 {
     public string Class { get; init; } = "loadbalancer";
 
@@ -49,7 +49,7 @@ public sealed record ApplianceCreateBody
 }
 
 /// <summary><c>PUT /appliance/{id}</c> body.</summary>
-public sealed record ApplianceUpdateEnvelope
+internal sealed record ApplianceUpdateEnvelope
 {
     public required ApplianceUpdateBody Appliance { get; init; }
 }
@@ -58,7 +58,7 @@ public sealed record ApplianceUpdateEnvelope
 /// The fields an update may change. Read-only and immutable fields are never sent; a null member is
 /// left out and so left unchanged.
 /// </summary>
-public sealed record ApplianceUpdateBody
+internal sealed record ApplianceUpdateBody
 {
     public ApplianceSettings? Settings { get; init; }
 
@@ -70,7 +70,7 @@ public sealed record ApplianceUpdateBody
 }
 
 /// <summary><c>DELETE /appliance/{id}/power</c> body.</summary>
-public sealed record ShutdownRequest
+internal sealed record ShutdownRequest
 {
     /// <summary>A plain JSON bool, unlike the settings flags.</summary>
     [JsonConverter(typeof(JsonBoolConverter))]

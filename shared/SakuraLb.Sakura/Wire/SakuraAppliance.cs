@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
@@ -8,33 +9,19 @@ namespace SakuraLb.Sakura.Wire;
 /// Load balancers, VPC routers and databases share this shape; only the fields this controller needs
 /// are modelled, everything else is ignored on read.
 /// </summary>
-public sealed record SakuraAppliance
+internal sealed record SakuraAppliance : SakuraResource
 {
-    [JsonPropertyName("ID")]
-    public long Id { get; init; }
-
     /// <summary><c>loadbalancer</c>, <c>vpcrouter</c>, <c>database</c>, ...</summary>
     public string? Class { get; init; }
 
-    public string? Name { get; init; }
-
-    public string? Description { get; init; }
-
-    [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
-
-    public Availability Availability { get; init; }
+    [JsonConverter(typeof(AvailabilityConverter))]
+    public ApplianceAvailability Availability { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<SakuraInstance>))]
     public SakuraInstance? Instance { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<IdRef>))]
     public IdRef? Plan { get; init; }
-
-    public string? ServiceClass { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
-    public DateTimeOffset? CreatedAt { get; init; }
 
     /// <summary>The switch the appliance is connected to. Its <c>ID</c> is what to compare with a switch ID.</summary>
     [JsonConverter(typeof(TolerantObjectConverter<SwitchRef>))]
@@ -62,7 +49,7 @@ public sealed record SakuraAppliance
 }
 
 /// <summary>The creation parameters of an appliance, returned as <c>Remark</c>.</summary>
-public sealed record ApplianceRemark
+internal sealed record ApplianceRemark
 {
     [JsonConverter(typeof(TolerantObjectConverter<IdRef>))]
     public IdRef? Zone { get; init; }
@@ -87,14 +74,14 @@ public sealed record ApplianceRemark
 }
 
 /// <summary><c>Remark.VRRP</c>.</summary>
-public sealed record VrrpRemark
+internal sealed record VrrpRemark
 {
     [JsonPropertyName("VRID")]
     public int? Vrid { get; init; }
 }
 
 /// <summary><c>Remark.Network</c>: the appliance's network mask and default route.</summary>
-public sealed record NetworkRemark
+internal sealed record NetworkRemark
 {
     public int? NetworkMaskLen { get; init; }
 
@@ -102,7 +89,7 @@ public sealed record NetworkRemark
 }
 
 /// <summary>An item of <c>Remark.Servers</c>.</summary>
-public sealed record RemarkServer
+internal sealed record RemarkServer
 {
     public string? IPAddress { get; init; }
 }
@@ -112,7 +99,7 @@ public sealed record RemarkServer
 /// <see cref="Router"/>. On write, <see cref="LoadBalancer"/> is always sent as an array (never null):
 /// the API needs <c>[]</c> to remove the last VIP.
 /// </summary>
-public sealed record ApplianceSettings
+internal sealed record ApplianceSettings
 {
     [JsonConverter(typeof(TolerantListConverter<LoadBalancerVip>))]
     public IReadOnlyList<LoadBalancerVip> LoadBalancer { get; init => field = value ?? []; } = [];
@@ -122,7 +109,7 @@ public sealed record ApplianceSettings
 }
 
 /// <summary>One VIP entry (<c>Settings.LoadBalancer[]</c>).</summary>
-public sealed record LoadBalancerVip
+internal sealed record LoadBalancerVip
 {
     public string? VirtualIPAddress { get; init; }
 
@@ -142,7 +129,7 @@ public sealed record LoadBalancerVip
 }
 
 /// <summary>A real server behind a VIP.</summary>
-public sealed record LoadBalancerRealServer
+internal sealed record LoadBalancerRealServer
 {
     public string? IPAddress { get; init; }
 
@@ -158,7 +145,7 @@ public sealed record LoadBalancerRealServer
 }
 
 /// <summary>Health check of a real server. <c>http</c>/<c>https</c> need <see cref="Path"/> and <see cref="Status"/>.</summary>
-public sealed record LoadBalancerHealthCheck
+internal sealed record LoadBalancerHealthCheck
 {
     /// <summary><c>http</c>, <c>https</c>, <c>tcp</c> or <c>ping</c>.</summary>
     public string? Protocol { get; init; }
@@ -182,7 +169,7 @@ public sealed record LoadBalancerHealthCheck
 }
 
 /// <summary><c>Settings.Router</c> of a VPC router (read only to collect the addresses it uses).</summary>
-public sealed record VpcRouterSettings
+internal sealed record VpcRouterSettings
 {
     /// <summary>Interface <c>i</c> belongs to NIC <c>i</c>; unused positions are null.</summary>
     [JsonConverter(typeof(PositionalListConverter<VpcRouterInterfaceSetting>))]
@@ -190,7 +177,7 @@ public sealed record VpcRouterSettings
 }
 
 /// <summary>One VPC router interface's addresses.</summary>
-public sealed record VpcRouterInterfaceSetting
+internal sealed record VpcRouterInterfaceSetting
 {
     [JsonConverter(typeof(TolerantListConverter<string>))]
     public IReadOnlyList<string> IPAddress { get; init => field = value ?? []; } = [];

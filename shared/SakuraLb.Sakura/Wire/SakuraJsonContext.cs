@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
@@ -22,7 +23,6 @@ namespace SakuraLb.Sakura.Wire;
         typeof(LenientNullableIntegerConverter<long>),
         typeof(LenientIntegerConverter<int>),
         typeof(LenientNullableIntegerConverter<int>),
-        typeof(TolerantEnumConverter<Availability>),
         typeof(TolerantEnumConverter<InstanceStatus>),
     ])]
 [JsonSerializable(typeof(ApplianceEnvelope))]
@@ -43,4 +43,4 @@ namespace SakuraLb.Sakura.Wire;
 [JsonSerializable(typeof(ApplianceUpdateEnvelope))]
 [JsonSerializable(typeof(ShutdownRequest))]
 [JsonSerializable(typeof(SearchRequest))]
-public sealed partial class SakuraJsonContext : JsonSerializerContext;
+internal sealed partial class SakuraJsonContext : JsonSerializerContext;

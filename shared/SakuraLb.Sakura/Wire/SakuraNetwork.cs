@@ -4,31 +4,16 @@ using SakuraLb.Sakura.Wire.Converters;
 namespace SakuraLb.Sakura.Wire;
 
 /// <summary>A router+switch (the <c>Internet</c> resource).</summary>
-public sealed record SakuraInternet
+internal sealed record SakuraInternet : SakuraResource
 {
-    [JsonPropertyName("ID")]
-    public long Id { get; init; }
-
-    public string? Name { get; init; }
-
-    public string? Description { get; init; }
-
-    [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
-
     public string? Scope { get; init; }
-
-    public string? ServiceClass { get; init; }
 
     public int? BandWidthMbps { get; init; }
 
     public int? NetworkMaskLen { get; init; }
 
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
-    public DateTimeOffset? CreatedAt { get; init; }
-
-    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
-    public ZoneRef? Zone { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
+    public NamedRef? Zone { get; init; }
 
     /// <summary>
     /// A reduced view of the router's switch: its subnets lack <see cref="SwitchSubnet.IPAddresses"/>.
@@ -39,39 +24,24 @@ public sealed record SakuraInternet
 }
 
 /// <summary>A switch (plain, the switch of a router+switch, or the shared segment).</summary>
-public sealed record SakuraSwitch
+internal sealed record SakuraSwitch : SakuraResource
 {
-    [JsonPropertyName("ID")]
-    public long Id { get; init; }
-
-    public string? Name { get; init; }
-
-    public string? Description { get; init; }
-
-    [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
-
     public string? Scope { get; init; }
-
-    public string? ServiceClass { get; init; }
 
     public int? ServerCount { get; init; }
 
     public int? ApplianceCount { get; init; }
 
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
-    public DateTimeOffset? CreatedAt { get; init; }
-
-    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
-    public ZoneRef? Zone { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
+    public NamedRef? Zone { get; init; }
 
     /// <summary>The router's address blocks; <c>[0]</c> is the primary one. Empty for a plain switch.</summary>
     [JsonConverter(typeof(TolerantListConverter<SwitchSubnet>))]
     public IReadOnlyList<SwitchSubnet> Subnets { get; init => field = value ?? []; } = [];
 
     /// <summary>Only on the shared segment.</summary>
-    [JsonConverter(typeof(TolerantObjectConverter<NicSubnet>))]
-    public NicSubnet? Subnet { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<Subnet>))]
+    public Subnet? Subnet { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<UserSubnet>))]
     public UserSubnet? UserSubnet { get; init; }
@@ -82,17 +52,8 @@ public sealed record SakuraSwitch
 }
 
 /// <summary>An address block of a router's switch.</summary>
-public sealed record SwitchSubnet
+internal sealed record SwitchSubnet : Subnet
 {
-    [JsonPropertyName("ID")]
-    public long? Id { get; init; }
-
-    public string? NetworkAddress { get; init; }
-
-    public int? NetworkMaskLen { get; init; }
-
-    public string? DefaultRoute { get; init; }
-
     /// <summary>Set on additional (static-routed) blocks: the address they are routed to.</summary>
     public string? NextHop { get; init; }
 
@@ -112,7 +73,7 @@ public sealed record SwitchSubnet
 }
 
 /// <summary>An inclusive address range <c>{Min, Max}</c>.</summary>
-public sealed record IPAddressRange
+internal sealed record IPAddressRange
 {
     public string? Min { get; init; }
 
@@ -120,13 +81,8 @@ public sealed record IPAddressRange
 }
 
 /// <summary>A router+switch as embedded in a switch or subnet.</summary>
-public sealed record InternetRef
+internal sealed record InternetRef : NamedRef
 {
-    [JsonPropertyName("ID")]
-    public long? Id { get; init; }
-
-    public string? Name { get; init; }
-
     public int? BandWidthMbps { get; init; }
 
     public string? Scope { get; init; }

@@ -1,32 +1,19 @@
 using System.Text.Json.Serialization;
+using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
 
 /// <summary>A server (virtual machine), as far as the load-balancer controller needs it.</summary>
-public sealed record SakuraServer
+internal sealed record SakuraServer : SakuraResource
 {
-    [JsonPropertyName("ID")]
-    public long Id { get; init; }
-
-    public string? Name { get; init; }
-
     public string? HostName { get; init; }
 
-    public string? Description { get; init; }
+    [JsonConverter(typeof(AvailabilityConverter))]
+    public ApplianceAvailability Availability { get; init; }
 
-    [JsonConverter(typeof(TolerantListConverter<string>))]
-    public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
-
-    public Availability Availability { get; init; }
-
-    public string? ServiceClass { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
-    public DateTimeOffset? CreatedAt { get; init; }
-
-    [JsonConverter(typeof(TolerantObjectConverter<ZoneRef>))]
-    public ZoneRef? Zone { get; init; }
+    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
+    public NamedRef? Zone { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<SakuraInstance>))]
     public SakuraInstance? Instance { get; init; }
@@ -44,7 +31,7 @@ public sealed record SakuraServer
 }
 
 /// <summary>A server's plan.</summary>
-public sealed record ServerPlan
+internal sealed record ServerPlan
 {
     [JsonPropertyName("ID")]
     public long? Id { get; init; }

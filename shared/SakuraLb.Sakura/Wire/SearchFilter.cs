@@ -9,7 +9,7 @@ namespace SakuraLb.Sakura.Wire;
 /// (path escaping: a space becomes <c>%20</c>), as the official clients do; the API decodes the whole
 /// query once, so it sees the original text.
 /// </summary>
-public sealed class SearchFilter
+internal sealed class SearchFilter
 {
     private readonly JsonObject _filter = [];
 

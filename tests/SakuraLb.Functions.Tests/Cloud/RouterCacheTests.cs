@@ -1,13 +1,38 @@
 using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
 using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Options;
+using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Observed;
+using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Tests.Cloud;
 
 public sealed class RouterCacheTests
 {
+    private static readonly ControllerSettings Settings = new() { ClusterId = "c1", RouterTags = ["@k8s", "@k8s.zone=a"] };
+
     private static RouterCache Cache(FakeTimeProvider time, TimeSpan duration) =>
-        new(time, Microsoft.Extensions.Options.Options.Create(new ReconcileOptions { RouterCacheDuration = duration }));
+        new(Settings, time, Microsoft.Extensions.Options.Options.Create(new ReconcileOptions { RouterCacheDuration = duration }));
+
+    private static ISakuraCloud Cloud(Func<Task<IReadOnlyList<RouterNetwork>>> read)
+    {
+        var cloud = Substitute.For<ISakuraCloud>();
+        cloud.FindRoutersAsync(Arg.Any<RouterQuery>(), Arg.Any<CancellationToken>()).Returns(_ => read());
+        return cloud;
+    }
+
+    [Fact]
+    public async Task GetAsync_AsksForTheControllersRouterTags()
+    {
+        using var cache = Cache(new FakeTimeProvider(), TimeSpan.FromMinutes(1));
+        var cloud = Cloud(() => Task.FromResult<IReadOnlyList<RouterNetwork>>([]));
+
+        await cache.GetAsync(cloud, default);
+
+        await cloud.Received(1).FindRoutersAsync(
+            Arg.Is<RouterQuery>(q => q.Name == null && q.Tags!.SequenceEqual(Settings.RouterTags)), Arg.Any<CancellationToken>());
+    }
 
     [Fact]
     public async Task GetAsync_WithinTheDuration_ReadsOnceForEveryCaller()
@@ -16,18 +41,18 @@ public sealed class RouterCacheTests
         using var cache = Cache(time, TimeSpan.FromMinutes(1));
         var reads = 0;
         var release = new TaskCompletionSource();
-        async Task<IReadOnlyList<RouterInfo>> ReadAsync(CancellationToken ct)
+        var cloud = Cloud(async () =>
         {
             Interlocked.Increment(ref reads);
             await release.Task;
             return [];
-        }
+        });
 
-        var concurrent = Enumerable.Range(0, 10).Select(_ => cache.GetAsync(ReadAsync, default)).ToList();
+        var concurrent = Enumerable.Range(0, 10).Select(_ => cache.GetAsync(cloud, default)).ToList();
         release.SetResult();
         await Task.WhenAll(concurrent);
         time.Advance(TimeSpan.FromSeconds(59));
-        await cache.GetAsync(ReadAsync, default);
+        await cache.GetAsync(cloud, default);
 
         Assert.Equal(1, reads);
     }
@@ -38,15 +63,15 @@ public sealed class RouterCacheTests
         var time = new FakeTimeProvider();
         using var cache = Cache(time, TimeSpan.FromMinutes(1));
         var reads = 0;
-        Task<IReadOnlyList<RouterInfo>> ReadAsync(CancellationToken ct)
+        var cloud = Cloud(() =>
         {
             reads++;
-            return Task.FromResult<IReadOnlyList<RouterInfo>>([]);
-        }
+            return Task.FromResult<IReadOnlyList<RouterNetwork>>([]);
+        });
 
-        await cache.GetAsync(ReadAsync, default);
+        await cache.GetAsync(cloud, default);
         time.Advance(TimeSpan.FromMinutes(1));
-        await cache.GetAsync(ReadAsync, default);
+        await cache.GetAsync(cloud, default);
 
         Assert.Equal(2, reads);
     }
@@ -56,14 +81,14 @@ public sealed class RouterCacheTests
     {
         using var cache = Cache(new FakeTimeProvider(), TimeSpan.Zero);
         var reads = 0;
-        Task<IReadOnlyList<RouterInfo>> ReadAsync(CancellationToken ct)
+        var cloud = Cloud(() =>
         {
             reads++;
-            return Task.FromResult<IReadOnlyList<RouterInfo>>([]);
-        }
+            return Task.FromResult<IReadOnlyList<RouterNetwork>>([]);
+        });
 
-        await cache.GetAsync(ReadAsync, default);
-        await cache.GetAsync(ReadAsync, default);
+        await cache.GetAsync(cloud, default);
+        await cache.GetAsync(cloud, default);
 
         Assert.Equal(2, reads);
     }
@@ -73,11 +98,11 @@ public sealed class RouterCacheTests
     {
         using var cache = Cache(new FakeTimeProvider(), TimeSpan.FromMinutes(1));
         var reads = 0;
-        Task<IReadOnlyList<RouterInfo>> ReadAsync(CancellationToken ct) =>
-            ++reads == 1 ? throw new TimeoutException("first read fails") : Task.FromResult<IReadOnlyList<RouterInfo>>([]);
+        var cloud = Cloud(() =>
+            ++reads == 1 ? throw new TimeoutException("first read fails") : Task.FromResult<IReadOnlyList<RouterNetwork>>([]));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => cache.GetAsync(ReadAsync, default));
-        await cache.GetAsync(ReadAsync, default);
+        await Assert.ThrowsAsync<TimeoutException>(() => cache.GetAsync(cloud, default));
+        await cache.GetAsync(cloud, default);
 
         Assert.Equal(2, reads);
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using DurableHost;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,10 +25,10 @@ public sealed class TestApp : IAsyncDisposable
 {
     private static readonly ILoggerFactory QuietLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Error));
 
-    private readonly DurableTaskTestHost host;
+    private readonly IDurableEngine host;
     private readonly SakuraSimulator simulator;
 
-    private TestApp(DurableTaskTestHost host, SakuraSimulator simulator, string clusterId)
+    private TestApp(IDurableEngine host, SakuraSimulator simulator, string clusterId)
     {
         this.host = host;
         this.simulator = simulator;
@@ -96,18 +96,16 @@ public sealed class TestApp : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var deferred = new DeferredServiceProvider();
-        var host = await DurableTaskTestHost.StartAsync(
+        var host = await DurableEngine.StartAsync(
+            DurableEngineKind.InMemory,
             registry => DurableTasks.Register(registry, deferred),
-            new DurableTaskTestHostOptions
+            s =>
             {
-                LoggerFactory = QuietLogs,
-                ConfigureServices = s =>
-                {
-                    s.AddSakuraLbFunctions(configuration);
-                    s.AddSingleton<Sakura.Http.SakuraRateLimiterRegistry>(new Sakura.Http.SakuraRateLimiterRegistry());
-                    services?.Invoke(s);
-                },
-            });
+                s.AddSakuraLbFunctions(configuration);
+                s.AddSingleton<Sakura.Http.SakuraRateLimiterRegistry>(new Sakura.Http.SakuraRateLimiterRegistry());
+                services?.Invoke(s);
+            },
+            new DurableEngineOptions { LoggerFactory = QuietLogs });
         deferred.Target = host.Services;
         return new TestApp(host, simulator, clusterId);
     }

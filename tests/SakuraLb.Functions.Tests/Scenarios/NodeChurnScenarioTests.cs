@@ -1,7 +1,7 @@
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;

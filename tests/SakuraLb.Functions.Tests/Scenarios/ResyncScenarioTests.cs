@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask.Client;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
+using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Sakura;
 using SakuraLb.Testing;
@@ -49,11 +51,18 @@ public sealed class ResyncScenarioTests
         var service = (await CreateAsync(app, 1))[0];
         var lb = Assert.Single(await app.Sim.LoadBalancersAsync());
         var cloud = app.Get<ISakuraCloud>();
-        var current = await cloud.GetApplianceAsync(lb.Id, default);
-        await cloud.UpdateLoadBalancerSettingsAsync(lb.Id, new LoadBalancerSettingsUpdate
-        {
-            VirtualIPAddresses = [.. current!.VirtualIPAddresses.Select(v => v with { Servers = v.Servers.Take(1).ToList() })],
-        }, default);
+        var current = await cloud.GetLoadBalancerAsync(lb.Id, default);
+        var oneServerEach = current!.Vips.Select(v => new VipSetting(
+            Ipv4Address.Parse(v.VirtualIPAddress),
+            int.Parse(v.Port, CultureInfo.InvariantCulture),
+            int.Parse(v.DelayLoop!, CultureInfo.InvariantCulture),
+            null,
+            [.. v.Servers.Take(1).Select(r => new RealServerSetting(
+                Ipv4Address.Parse(r.IPAddress),
+                int.Parse(r.Port, CultureInfo.InvariantCulture),
+                true,
+                new HealthCheckSpec(Enum.Parse<HealthCheckProtocol>(r.HealthCheck!.Protocol!, ignoreCase: true))))])).ToList();
+        await cloud.UpdateSettingsAsync(lb.Id, oneServerEach, settingsHash: null, default);
         await app.Sim.ClearRequestsAsync();
 
         var report = await app.ResyncAsync();

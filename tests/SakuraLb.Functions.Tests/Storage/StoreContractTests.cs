@@ -1,9 +1,9 @@
 using Azure.Data.Tables;
-using SakuraLb.Functions.Reconciling;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Functions.Tests.Storage;

@@ -331,8 +331,8 @@ public sealed class EventsFunctionTests
     {
         using var harness = FunctionHarness.Create();
         var statuses = harness.Get<IStatusStore>();
-        var oldNodes = SakuraLb.Functions.Reconciling.NodeFingerprint.Eligible(Snapshots.Nodes("1", Topology.Workers.Take(2)));
-        var newNodes = SakuraLb.Functions.Reconciling.NodeFingerprint.Eligible(Snapshots.DefaultNodes());
+        var oldNodes = SakuraLb.Reconcile.Nodes.NodeFingerprint.Eligible(Snapshots.Nodes("1", Topology.Workers.Take(2)));
+        var newNodes = SakuraLb.Reconcile.Nodes.NodeFingerprint.Eligible(Snapshots.DefaultNodes());
         StatusRecord Status(string uid, string fingerprint, string realServers) => new()
         {
             ClusterId = FunctionHarness.ClusterId,

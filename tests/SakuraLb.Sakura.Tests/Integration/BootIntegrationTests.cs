@@ -1,4 +1,4 @@
-using SakuraLb.Sakura.Wire;
+using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 
@@ -15,13 +15,13 @@ public sealed class BootIntegrationTests(SimulatorFixture sim) : IClassFixture<S
         using var client = sim.CreateClient();
         var cloud = client.Cloud;
         var (created, _) = await LoadBalancerSteps.CreateAsync(cloud, "lb-boot", ["@k8s"], vrid: 1);
-        await Poll.UntilAsync(() => cloud.GetApplianceAsync(created.Id, CancellationToken.None), a => a?.InstanceStatus == InstanceStatus.Up, "the LB to be up");
+        await LoadBalancerSteps.WaitForStatusAsync(cloud, created.Id, InstanceStatus.Up);
         await cloud.ShutdownAsync(created.Id, force: true, CancellationToken.None);
-        await Poll.UntilAsync(() => cloud.GetApplianceAsync(created.Id, CancellationToken.None), a => a?.InstanceStatus == InstanceStatus.Down, "the LB to be down");
+        await LoadBalancerSteps.WaitForStatusAsync(cloud, created.Id, InstanceStatus.Down);
 
         await cloud.BootAsync(created.Id, CancellationToken.None);
 
-        await Poll.UntilAsync(() => cloud.GetApplianceAsync(created.Id, CancellationToken.None), a => a?.InstanceStatus == InstanceStatus.Up, "the LB to be up again");
+        await LoadBalancerSteps.WaitForStatusAsync(cloud, created.Id, InstanceStatus.Up);
         var requests = await sim.RequestsAsync();
         Assert.Contains(requests, r => r.Method == "PUT" && r.Path == $"/appliance/{created.Id}/power" && r.Status == 200);
     }
@@ -32,7 +32,7 @@ public sealed class BootIntegrationTests(SimulatorFixture sim) : IClassFixture<S
         using var client = sim.CreateClient();
         var cloud = client.Cloud;
         var (created, _) = await LoadBalancerSteps.CreateAsync(cloud, "lb-up", ["@k8s"], vrid: 1);
-        await Poll.UntilAsync(() => cloud.GetApplianceAsync(created.Id, CancellationToken.None), a => a?.InstanceStatus == InstanceStatus.Up, "the LB to be up");
+        await LoadBalancerSteps.WaitForStatusAsync(cloud, created.Id, InstanceStatus.Up);
 
         var error = await Assert.ThrowsAsync<SakuraApiException>(() => cloud.BootAsync(created.Id, CancellationToken.None));
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests.Integration;
@@ -85,20 +86,20 @@ public sealed class FaultIntegrationTests(SimulatorFixture sim) : IClassFixture<
         using var client = sim.CreateClient();
         var router = await LoadBalancerSteps.DefaultRouterAsync(client.Cloud);
         var free = await LoadBalancerSteps.FreeAddressesAsync(client.Cloud, router);
-        var vip = LoadBalancerSteps.Vip(free[1], 80, "203.0.113.100") with { };
-        vip = vip with { Servers = [vip.Servers[0] with { HealthCheck = new LoadBalancerHealthCheck { Protocol = "http" } }] };
+        var body = WireMapper.ToCreateBody(
+            LoadBalancerSteps.Creation(router, "lb-bad", [], vrid: 1, [free[0]], free[1], [LoadBalancerSteps.Vip(free[1], 80, "203.0.113.100")]));
 
-        var error = await Assert.ThrowsAsync<SakuraApiException>(() => client.Cloud.CreateLoadBalancerAsync(
-            new LoadBalancerCreateRequest
+        // An http health check without path and status: the boundary never sends one, so the raw route does.
+        var vip = body.Settings.LoadBalancer[0];
+        body = body with
+        {
+            Settings = new ApplianceSettings
             {
-                Name = "lb-bad",
-                SwitchId = router.SwitchId,
-                Vrid = 1,
-                NetworkMaskLen = 28,
-                IPAddresses = [free[0]],
-                VirtualIPAddresses = [vip],
+                LoadBalancer = [vip with { Servers = [vip.Servers[0] with { HealthCheck = new LoadBalancerHealthCheck { Protocol = "http" } }] }],
             },
-            CancellationToken.None));
+        };
+        var error = await Assert.ThrowsAsync<SakuraApiException>(() => client.Api.CreateApplianceAsync(
+            new ApplianceCreateEnvelope { Appliance = body }, CancellationToken.None));
 
         Assert.Equal(SakuraErrorKind.BadRequest, error.Kind);
         Assert.False(string.IsNullOrWhiteSpace(error.ErrorMessage));

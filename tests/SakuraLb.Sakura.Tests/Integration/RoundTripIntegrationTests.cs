@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests.Integration;
@@ -34,7 +37,7 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
     }
 
     [Fact]
-    public async Task FindRouterNetworks_DefaultTopology_GivesTheSwitchAndItsAssignableRange()
+    public async Task FindRouters_DefaultTopology_GivesTheSwitchItsBlockAndAssignableRange()
     {
         using var client = sim.CreateClient();
 
@@ -42,23 +45,21 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
 
         Assert.Equal("k8s-router", router.Name);
         Assert.Contains("@k8s", router.Tags);
-        Assert.NotNull(router.InternetId);
-        var subnet = Assert.IsType<RouterSubnet>(router.PrimarySubnet);
-        Assert.Equal(28, subnet.NetworkMaskLen);
-        Assert.Equal(IPAddress.Parse("203.0.113.96"), subnet.NetworkAddress);
-        Assert.Equal(IPAddress.Parse("203.0.113.97"), subnet.DefaultRoute);
-        Assert.Equal(IPAddress.Parse("203.0.113.100"), subnet.AssignableMin);
-        Assert.Equal(IPAddress.Parse("203.0.113.110"), subnet.AssignableMax);
+        Assert.NotEqual(0, router.Id);
+        Assert.Equal("203.0.113.96/28", router.Block.ToString());
+        Assert.Equal(Ipv4Address.Parse("203.0.113.97"), router.DefaultRoute);
+        Assert.Equal(Ipv4Address.Parse("203.0.113.100"), router.AssignableRange.First);
+        Assert.Equal(Ipv4Address.Parse("203.0.113.110"), router.AssignableRange.Last);
 
-        var byName = await client.Cloud.FindRouterNetworksAsync(new RouterQuery("k8s-router"), CancellationToken.None);
+        var byName = await client.Cloud.FindRoutersAsync(new RouterQuery("k8s-router"), CancellationToken.None);
         Assert.Equal(router.SwitchId, Assert.Single(byName).SwitchId);
-        Assert.Empty(await client.Cloud.FindRouterNetworksAsync(new RouterQuery("k8s-route"), CancellationToken.None));
-        Assert.Empty(await client.Cloud.FindRouterNetworksAsync(new RouterQuery(Tags: ["@k8s", "@other"]), CancellationToken.None));
+        Assert.Empty(await client.Cloud.FindRoutersAsync(new RouterQuery("k8s-route"), CancellationToken.None));
+        Assert.Empty(await client.Cloud.FindRoutersAsync(new RouterQuery(Tags: ["@k8s", "@other"]), CancellationToken.None));
 
-        var bySwitch = await client.Cloud.GetRouterNetworkBySwitchIdAsync(router.SwitchId, CancellationToken.None);
-        Assert.Equal(router.InternetId, bySwitch?.InternetId);
-        Assert.Equal(subnet, bySwitch?.PrimarySubnet);
-        Assert.Null(await client.Cloud.GetRouterNetworkBySwitchIdAsync(999999999999, CancellationToken.None));
+        var bySwitch = await client.Cloud.GetRouterBySwitchIdAsync(router.SwitchId, CancellationToken.None);
+        Assert.Equal(router.Id, bySwitch?.Id);
+        Assert.Equal((router.Block, router.AssignableRange), (bySwitch?.Block, bySwitch?.AssignableRange));
+        Assert.Null(await client.Cloud.GetRouterBySwitchIdAsync(999999999999, CancellationToken.None));
     }
 
     [Fact]
@@ -70,13 +71,15 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
         var servers = await client.Cloud.FindServersByNamesAsync(["worker01", "worker03", "nope"], CancellationToken.None);
 
         Assert.Equal(["worker01", "worker03"], servers.Select(s => s.Name));
-        Assert.Equal("203.0.113.100", servers[0].Interfaces[0].UserIPAddress);
-        Assert.Equal(InstanceStatus.Up, servers[0].InstanceStatus);
-        Assert.Equal("is1a", servers[0].Zone?.Name);
+        Assert.Equal("203.0.113.100", servers[0].Nics[0].UserIPAddress);
+        var wire = Assert.Single((await client.Api.FindServersAsync(
+            new SearchRequest { Filter = new SearchFilter().ExactAny("Name", ["worker01"]).Build() }, CancellationToken.None)).Servers);
+        Assert.Equal(InstanceStatus.Up, wire.InstanceStatus);
+        Assert.Equal("is1a", wire.Zone?.Name);
     }
 
     [Fact]
-    public async Task ListServersOnSwitch_MoreThanAPage_PagesUntilEveryServer()
+    public async Task ReadSwitch_MoreThanAPage_PagesUntilEveryServer()
     {
         using var client = sim.CreateClient(o => o.PageSize = 100);
         var created = await sim.PostAsync("switches", new JsonObject { ["zone"] = "is1a", ["name"] = "big-switch" });
@@ -87,12 +90,19 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
         }
 
         await sim.ClearRequestsAsync();
+        var plain = new RouterNetwork
+        {
+            SwitchId = switchId,
+            Block = new Ipv4Block(Ipv4Address.Parse("192.168.0.0"), 24),
+            DefaultRoute = Ipv4Address.Parse("192.168.0.1"),
+            AssignableRange = new Ipv4Range(Ipv4Address.Parse("192.168.0.10"), Ipv4Address.Parse("192.168.0.250")),
+        };
 
-        var servers = await client.Cloud.ListServersOnSwitchAsync(switchId, CancellationToken.None);
+        var view = await client.Cloud.ReadSwitchAsync(plain, CancellationToken.None);
         var byName = await client.Cloud.FindServersByNamesAsync([.. Enumerable.Range(0, 230).Select(i => $"node-{i:D3}")], CancellationToken.None);
 
-        Assert.Equal(230, servers.Count);
-        Assert.Equal(230, servers.Select(s => s.Id).Distinct().Count());
+        Assert.Equal(230, view.Servers.Count);
+        Assert.Equal(230, view.Servers.Select(s => s.Id).Distinct().Count());
         Assert.Equal(230, byName.Count);
         var pages = (await sim.RequestsAsync()).Where(r => r.Path == $"/switch/{switchId}/server").ToList();
         Assert.Equal(3, pages.Count);
@@ -110,64 +120,66 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
         // Create, then wait until it has booted by itself.
         var (created, vip) = await LoadBalancerSteps.CreateAsync(cloud, "a0123456789abcdef0123456789abcde", tags, vrid: 1);
         Assert.True(created.Id > 0);
-        Assert.Equal("loadbalancer", created.Class);
         var up = await LoadBalancerSteps.WaitUntilUpAsync(cloud, created.Id);
         Assert.NotNull(up);
         var router = await LoadBalancerSteps.DefaultRouterAsync(cloud);
-        Assert.Equal(router.SwitchId, up.Switch?.Id);
-        Assert.Equal(router.SwitchId, up.Remark?.Switch?.Id);
-        Assert.Equal(1, up.Remark?.Vrrp?.Vrid);
-        Assert.Equal(28, up.Remark?.Network?.NetworkMaskLen);
-        Assert.Equal(1, up.Plan?.Id);
+        Assert.Equal(router.SwitchId, up.SwitchId);
+        Assert.Equal(1, up.Vrid);
+        Assert.Equal(28, up.NetworkMaskLen);
+        Assert.Equal(1, up.PlanId);
         Assert.Equal(tags.Order(StringComparer.Ordinal), up.Tags.Order(StringComparer.Ordinal));
-        Assert.Empty(up.VirtualIPAddresses);
+        Assert.Empty(up.Vips);
+        var wire = (await client.Api.GetApplianceAsync(created.Id, CancellationToken.None)).Appliance!;
+        Assert.Equal(("loadbalancer", router.SwitchId, router.SwitchId), (wire.Class, wire.Switch?.Id, wire.Remark?.Switch?.Id));
 
         // Settings: one VIP with two workers, sent with the hash just read, then applied.
-        var updated = await cloud.UpdateLoadBalancerSettingsAsync(
-            created.Id,
-            new LoadBalancerSettingsUpdate
-            {
-                VirtualIPAddresses = [LoadBalancerSteps.Vip(vip, 80, "203.0.113.100", "203.0.113.101")],
-                SettingsHash = up.SettingsHash,
-            },
-            CancellationToken.None);
-        var stored = Assert.Single(updated.VirtualIPAddresses);
-        Assert.Equal(vip, stored.VirtualIPAddress);
-        Assert.Equal(80, stored.Port);
+        var updated = await cloud.UpdateSettingsAsync(
+            created.Id, [LoadBalancerSteps.Vip(vip, 80, "203.0.113.100", "203.0.113.101")], up.SettingsHash, CancellationToken.None);
+        var stored = Assert.Single(updated.Vips);
+        Assert.Equal(vip.ToString(), stored.VirtualIPAddress);
+        Assert.Equal("80", stored.Port);
         Assert.Equal(["203.0.113.100", "203.0.113.101"], stored.Servers.Select(s => s.IPAddress));
-        Assert.All(stored.Servers, s => Assert.True(s.Enabled));
+        Assert.All(stored.Servers, s => Assert.Equal("True", s.Enabled));
         Assert.NotEqual(up.SettingsHash, updated.SettingsHash);
         await cloud.ApplyConfigAsync(created.Id, CancellationToken.None);
 
-        var status = await Poll.UntilAsync(
-            () => cloud.GetLoadBalancerStatusAsync(created.Id, CancellationToken.None),
+        var health = await Poll.UntilAsync(
+            () => cloud.GetLoadBalancerHealthAsync(created.Id, CancellationToken.None),
             s => s.Count == 1 && s[0].Servers.Count == 2,
             "status to show the applied VIP");
-        Assert.Equal(vip, status[0].VirtualIPAddress);
-        Assert.Equal(80, status[0].Port);
+        Assert.Equal(vip.ToString(), health[0].VirtualIPAddress);
+        Assert.Equal(80, health[0].Port);
+
+        // Tags: replaced, while the VIP list stays as it is.
+        string[] retagged = ["@k8s", "@k8s.ClusterID=c1", "@k8s.Service=web2"];
+        var afterTags = await cloud.UpdateTagsAsync(created.Id, retagged, "default/web2", CancellationToken.None);
+        Assert.Equal(retagged, afterTags.Tags.Order(StringComparer.Ordinal));
+        Assert.Equal("default/web2", afterTags.Description);
+        Assert.Equivalent(stored, Assert.Single(afterTags.Vips), strict: true);
 
         // Finds: by tags (AND), by name, and on the switch.
         var byTags = await cloud.FindLoadBalancersByTagsAsync(["@k8s", "@k8s.ClusterID=c1"], CancellationToken.None);
         Assert.Equal([created.Id], byTags.Select(a => a.Id));
-        Assert.Single(Assert.Single(byTags).VirtualIPAddresses);
+        Assert.Single(Assert.Single(byTags).Vips);
         Assert.Empty(await cloud.FindLoadBalancersByTagsAsync(["@k8s", "@k8s.ClusterID=c2"], CancellationToken.None));
         var byName = await cloud.FindLoadBalancersByNameAsync("a0123456789abcdef0123456789abcde", CancellationToken.None);
         Assert.Equal([created.Id], byName.Select(a => a.Id));
         Assert.Empty(await cloud.FindLoadBalancersByNameAsync("a0123456789abcdef0123456789abcd", CancellationToken.None));
-        var onSwitch = await cloud.ListAppliancesOnSwitchAsync(router.SwitchId, CancellationToken.None);
-        Assert.Contains(onSwitch, a => a.Id == created.Id);
+        var onSwitch = await cloud.ReadSwitchAsync(router, CancellationToken.None);
+        Assert.Contains(onSwitch.LoadBalancers, a => a.Id == created.Id);
+        Assert.Contains(vip, onSwitch.InUse);
+        Assert.Contains(Ipv4Address.Parse(Assert.Single(up.OwnIps)), onSwitch.InUse);
 
         // Deleting while up is refused with its own kind; shut down, wait, delete, and delete again.
-        var refused = await Assert.ThrowsAsync<SakuraApiException>(() => cloud.DeleteApplianceAsync(created.Id, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<SakuraApiException>(() => cloud.DeleteLoadBalancerAsync(created.Id, CancellationToken.None));
         Assert.Equal(SakuraErrorKind.PowerMustBeDown, refused.Kind);
         await cloud.ShutdownAsync(created.Id, force: true, CancellationToken.None);
-        await Poll.UntilAsync(
-            () => cloud.GetApplianceAsync(created.Id, CancellationToken.None),
-            a => a?.InstanceStatus == InstanceStatus.Down,
-            "the LB to be down");
-        Assert.True(await cloud.DeleteApplianceAsync(created.Id, CancellationToken.None));
-        Assert.Null(await cloud.GetApplianceAsync(created.Id, CancellationToken.None));
-        Assert.False(await cloud.DeleteApplianceAsync(created.Id, CancellationToken.None));
+        await LoadBalancerSteps.WaitForStatusAsync(cloud, created.Id, InstanceStatus.Down);
+        Assert.True(await cloud.DeleteLoadBalancerAsync(created.Id, CancellationToken.None));
+        Assert.Null(await cloud.GetLoadBalancerAsync(created.Id, CancellationToken.None));
+        Assert.False(await cloud.DeleteLoadBalancerAsync(created.Id, CancellationToken.None));
+        var gone = await Assert.ThrowsAsync<SakuraApiException>(() => cloud.UpdateTagsAsync(created.Id, retagged, "", CancellationToken.None));
+        Assert.Equal(SakuraErrorKind.NotFound, gone.Kind);
     }
 
     [Fact]
@@ -189,42 +201,33 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
     }
 
     [Fact]
-    public async Task CreateLoadBalancer_HaPair_HighSpec_IsStoredAsRequested()
+    public async Task CreateLoadBalancer_HaPair_Premium_IsStoredAsRequested()
     {
         using var client = sim.CreateClient();
         var router = await LoadBalancerSteps.DefaultRouterAsync(client.Cloud);
         var free = await LoadBalancerSteps.FreeAddressesAsync(client.Cloud, router);
 
         var created = await client.Cloud.CreateLoadBalancerAsync(
-            new LoadBalancerCreateRequest
-            {
-                Name = "lb-ha",
-                Plan = LoadBalancerPlan.HighSpec,
-                SwitchId = router.SwitchId,
-                Vrid = 7,
-                NetworkMaskLen = 28,
-                DefaultRoute = router.PrimarySubnet!.DefaultRoute.ToString(),
-                IPAddresses = [free[0], free[1]],
-                VirtualIPAddresses = [LoadBalancerSteps.Vip(free[2], 443, "203.0.113.100")],
-            },
+            LoadBalancerSteps.Creation(
+                router, "lb-ha", [], vrid: 7, [free[0], free[1]], free[2], [LoadBalancerSteps.Vip(free[2], 443, "203.0.113.100")], LoadBalancerPlan.Premium),
             CancellationToken.None);
         var read = await LoadBalancerSteps.WaitUntilUpAsync(client.Cloud, created.Id);
 
-        Assert.Equal([free[0], free[1]], read!.Remark!.Servers.Select(s => s.IPAddress));
-        Assert.Equal(2, read.Plan?.Id);
-        Assert.Equal(7, read.Remark.Vrrp?.Vrid);
-        Assert.Equal(443, Assert.Single(read.VirtualIPAddresses).Port);
+        Assert.Equal([free[0].ToString(), free[1].ToString()], read!.OwnIps);
+        Assert.Equal(2, read.PlanId);
+        Assert.Equal(7, read.Vrid);
+        Assert.Equal("443", Assert.Single(read.Vips).Port);
         var after = await LoadBalancerSteps.FreeAddressesAsync(client.Cloud, router);
         Assert.DoesNotContain(free[0], after);
         Assert.DoesNotContain(free[2], after);
     }
 
     [Fact]
-    public async Task GetAppliance_Unknown_IsNullThroughTheFacade_AndNotFoundThroughTheApi()
+    public async Task GetLoadBalancer_Unknown_IsNullThroughTheFacade_AndNotFoundThroughTheApi()
     {
         using var client = sim.CreateClient();
 
-        Assert.Null(await client.Cloud.GetApplianceAsync(123456789012, CancellationToken.None));
+        Assert.Null(await client.Cloud.GetLoadBalancerAsync(123456789012, CancellationToken.None));
         var error = await Assert.ThrowsAsync<SakuraApiException>(() => client.Api.GetApplianceAsync(123456789012, CancellationToken.None));
         Assert.Equal(SakuraErrorKind.NotFound, error.Kind);
         Assert.Equal("not_found", error.ErrorCode);

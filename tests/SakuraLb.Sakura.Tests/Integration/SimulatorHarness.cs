@@ -103,7 +103,8 @@ public sealed class ClientScope(ServiceProvider provider) : IDisposable
 {
     public ISakuraCloud Cloud { get; } = provider.GetRequiredService<ISakuraCloud>();
 
-    public ISakuraApi Api { get; } = provider.GetRequiredService<ISakuraApi>();
+    /// <summary>The raw routes under the boundary, for checks of the wire itself.</summary>
+    internal ISakuraApi Api { get; } = provider.GetRequiredService<ISakuraApi>();
 
     public void Dispose() => provider.Dispose();
 }

@@ -8,7 +8,7 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// Timestamps are ISO-8601 with an offset (<c>2019-10-23T20:40:02+09:00</c>). An empty, null or
 /// unparseable value reads as null: a timestamp is never worth failing a read for.
 /// </summary>
-public sealed class LenientDateTimeOffsetConverter : JsonConverter<DateTimeOffset?>
+internal sealed class LenientDateTimeOffsetConverter : JsonConverter<DateTimeOffset?>
 {
     public override bool HandleNull => true;
 

@@ -9,7 +9,7 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// Reads an integer written either as a JSON number or as a numeric string (the API returns
 /// <c>Remark.Switch.ID</c> as a string and most other IDs as numbers). Writes a JSON number.
 /// </summary>
-public sealed class LenientIntegerConverter<T> : JsonConverter<T>
+internal sealed class LenientIntegerConverter<T> : JsonConverter<T>
     where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
 {
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadInteger(ref reader);
@@ -39,7 +39,7 @@ public sealed class LenientIntegerConverter<T> : JsonConverter<T>
 /// Nullable variant of <see cref="LenientIntegerConverter{T}"/>: <c>null</c> and <c>""</c> read as null
 /// (the shared segment's subnet carries <c>"ID": null</c>).
 /// </summary>
-public sealed class LenientNullableIntegerConverter<T> : JsonConverter<T?>
+internal sealed class LenientNullableIntegerConverter<T> : JsonConverter<T?>
     where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
 {
     public override bool HandleNull => true;

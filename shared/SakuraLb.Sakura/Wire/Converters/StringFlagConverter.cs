@@ -8,7 +8,7 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// <c>true/on/1/yes</c> in any case, or a JSON bool or number, as true; everything else (including
 /// null and missing) as false. Writes <c>"True"</c> or <c>"False"</c>, the form the official clients send.
 /// </summary>
-public sealed class StringFlagConverter : JsonConverter<bool>
+internal sealed class StringFlagConverter : JsonConverter<bool>
 {
     public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

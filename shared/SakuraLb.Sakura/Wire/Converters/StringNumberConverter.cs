@@ -10,7 +10,7 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// Reads a string or a number; <c>null</c>, <c>""</c> and anything that is not an integer read as null
 /// (these are informational values, not worth failing a whole read for). Writes a string.
 /// </summary>
-public sealed class StringNumberConverter : JsonConverter<int?>
+internal sealed class StringNumberConverter : JsonConverter<int?>
 {
     public override bool HandleNull => true;
 

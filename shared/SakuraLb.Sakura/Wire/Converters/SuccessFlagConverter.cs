@@ -6,7 +6,7 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// <summary>
 /// <c>Success</c> is a bool or a string such as <c>"Accepted"</c> (appliance create, power and config calls).
 /// </summary>
-public sealed class SuccessFlagConverter : JsonConverter<SuccessFlag?>
+internal sealed class SuccessFlagConverter : JsonConverter<SuccessFlag?>
 {
     public override bool HandleNull => true;
 

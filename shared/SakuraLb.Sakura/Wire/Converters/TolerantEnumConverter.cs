@@ -8,7 +8,7 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// as the enum's zero value (by convention <c>Unknown</c>), so a new state added by the API never breaks
 /// a read. Writes the lower-case name, the API's spelling.
 /// </summary>
-public sealed class TolerantEnumConverter<TEnum> : JsonConverter<TEnum>
+internal sealed class TolerantEnumConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
     public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

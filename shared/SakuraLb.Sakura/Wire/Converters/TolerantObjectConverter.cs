@@ -8,7 +8,7 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// Some API responses put <c>[]</c>, <c>[[]]</c>, <c>[""]</c> or <c>""</c> where an object is expected
 /// (empty <c>Remark.Network</c> and friends). Reads an object normally and any other shape as null.
 /// </summary>
-public sealed class TolerantObjectConverter<T> : JsonConverter<T>
+internal sealed class TolerantObjectConverter<T> : JsonConverter<T>
     where T : class
 {
     public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -31,7 +31,7 @@ public sealed class TolerantObjectConverter<T> : JsonConverter<T>
 /// (<c>[]</c>, <c>""</c>, <c>null</c>) are dropped; a missing list, <c>null</c> or a non-array reads as empty,
 /// so callers never see a null list.
 /// </summary>
-public sealed class TolerantListConverter<T> : JsonConverter<IReadOnlyList<T>>
+internal sealed class TolerantListConverter<T> : JsonConverter<IReadOnlyList<T>>
     where T : class
 {
     public override bool HandleNull => true;
@@ -87,7 +87,7 @@ public sealed class TolerantListConverter<T> : JsonConverter<IReadOnlyList<T>>
 /// Like <see cref="TolerantListConverter{T}"/> but keeps a null in place of every placeholder element,
 /// for lists whose positions mean something (VPC router interface <c>i</c> belongs to NIC <c>i</c>).
 /// </summary>
-public sealed class PositionalListConverter<T> : JsonConverter<IReadOnlyList<T?>>
+internal sealed class PositionalListConverter<T> : JsonConverter<IReadOnlyList<T?>>
     where T : class
 {
     public override bool HandleNull => true;

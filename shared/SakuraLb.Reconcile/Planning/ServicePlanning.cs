@@ -1,20 +1,10 @@
 using SakuraLb.Model;
-using SakuraLb.Reconcile;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
-using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
 
-namespace SakuraLb.Functions.Reconciling;
-
-/// <summary>What the cloud looks like on one router's switch.</summary>
-/// <param name="InUse">Every address used in the router's block (<see cref="Cloud.UsedAddresses"/>).</param>
-public sealed record SwitchView(
-    long SwitchId,
-    IReadOnlyList<CloudServer> Servers,
-    IReadOnlyList<ObservedLoadBalancer> LoadBalancers,
-    IReadOnlySet<Ipv4Address> InUse);
+namespace SakuraLb.Reconcile.Planning;
 
 /// <summary>A plan for one Service plus what the status row needs to remember about it.</summary>
 /// <param name="Invalid">The Service's spec or annotations are unusable: no cloud call was, or will be, made.</param>
@@ -25,8 +15,9 @@ public sealed record ServicePlan(ServiceIntent Intent, Plan? Plan, bool Invalid,
 }
 
 /// <summary>
-/// Glue between stored state, the cloud view and the reconcile core. Pure; the ObserveAndPlan activity and the
-/// resync pass both use it, so the timer decides "nothing to do" with exactly the orchestration's rules.
+/// One Service from its snapshot and the cloud view to a plan: scope, spec, router choice, the desired load
+/// balancer, then <see cref="Planner"/>. The function app's ObserveAndPlan activity and its resync pass both
+/// use it, so the timer decides "nothing to do" with exactly the orchestration's rules.
 /// </summary>
 public static class ServicePlanning
 {

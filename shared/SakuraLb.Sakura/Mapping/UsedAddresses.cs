@@ -2,20 +2,19 @@ using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire;
 
-namespace SakuraLb.Functions.Cloud;
+namespace SakuraLb.Sakura.Mapping;
 
 /// <summary>
 /// Every address in use inside a router's block: server NICs on its switch, every appliance's own addresses,
-/// VIPs and interface addresses (load balancers, VPC routers, databases), and next hops of routed blocks.
+/// VIPs and interface addresses (load balancers, VPC routers, databases), and the router's next hops.
 /// Pure. Addresses outside the block are dropped: they cannot collide with an allocation there.
 /// </summary>
-public static class UsedAddresses
+internal static class UsedAddresses
 {
     public static IReadOnlySet<Ipv4Address> Collect(
         RouterNetwork router,
         IEnumerable<SakuraServer> servers,
-        IEnumerable<SakuraAppliance> appliances,
-        IEnumerable<string>? nextHops = null)
+        IEnumerable<SakuraAppliance> appliances)
     {
         ArgumentNullException.ThrowIfNull(router);
         ArgumentNullException.ThrowIfNull(servers);
@@ -71,11 +70,7 @@ public static class UsedAddresses
             }
         }
 
-        foreach (var hop in nextHops ?? [])
-        {
-            Add(hop);
-        }
-
+        used.UnionWith(router.NextHops.Where(router.Block.Contains));
         return used;
     }
 }

@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
-using SakuraLb.Functions.Storage;
 using SakuraLb.Model;
 
-namespace SakuraLb.Functions.Reconciling;
+namespace SakuraLb.Reconcile.Status;
 
-/// <summary>Status rows → the feed the relay polls, with an ETag that changes exactly when the content does. Pure.</summary>
+/// <summary>Published statuses → the feed the relay polls, with an ETag that changes exactly when the content does.</summary>
 public static class StatusFeedBuilder
 {
-    public static StatusFeed Build(string clusterId, IEnumerable<StatusRecord> records)
+    public static StatusFeed Build(string clusterId, IEnumerable<ServiceStatus> statuses)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        var services = records.Select(r => r.Status).OrderBy(s => s.Uid, StringComparer.Ordinal).ToList();
+        ArgumentNullException.ThrowIfNull(statuses);
+        var services = statuses.OrderBy(s => s.Uid, StringComparer.Ordinal).ToList();
         var content = ModelJson.SerializeToUtf8Bytes(new StatusFeed { ClusterId = clusterId, Services = services });
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(content))[..32] + "\"";
         return new StatusFeed { ClusterId = clusterId, ETag = etag, Services = services };

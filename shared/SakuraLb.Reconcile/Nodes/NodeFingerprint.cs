@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using SakuraLb.Model;
-using SakuraLb.Reconcile.Nodes;
 
-namespace SakuraLb.Functions.Reconciling;
+namespace SakuraLb.Reconcile.Nodes;
 
 /// <summary>
 /// Hashes of a node set. <see cref="Content"/> changes when anything the controller stores changes;

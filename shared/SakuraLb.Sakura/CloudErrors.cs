@@ -1,15 +1,15 @@
 using SakuraLb.Reconcile;
-using SakuraLb.Sakura;
 
-namespace SakuraLb.Functions.Cloud;
+namespace SakuraLb.Sakura;
 
 /// <summary>
-/// Which failures of a Sakura call are worth retrying, and how a permanent one is reported. Transient ones
-/// (busy and locked after the client's own retries, still creating, 5xx, timeouts, connection errors) are
-/// thrown out of activities for the orchestration's retry policy; permanent ones become a status.
+/// Which failures of an <see cref="ISakuraCloud"/> call are worth retrying, and how a permanent one is reported
+/// in the planner's reason codes. Transient: busy and locked after the client's own retries, still creating,
+/// 5xx, timeouts, connection errors. Everything else is permanent: retrying cannot change the answer.
 /// </summary>
 public static class CloudErrors
 {
+    /// <summary>True for a failure that may go away by itself: try again later.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         SakuraApiException api => api.IsTransient,

@@ -1,16 +1,14 @@
 using System.Text.Json;
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
+using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Wire;
-using InstanceStatus = SakuraLb.Reconcile.Observed.InstanceStatus;
-using SakuraRouter = SakuraLb.Sakura.RouterNetwork;
 
-namespace SakuraLb.Functions.Tests.Cloud;
+namespace SakuraLb.Sakura.Tests.Mapping;
 
-public sealed class CloudMapperTests
+public sealed class WireMapperTests
 {
     private static T Fixture<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
         JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", file)), type)!;
@@ -20,7 +18,7 @@ public sealed class CloudMapperTests
     {
         var appliance = Fixture("appliance-loadbalancer.json", SakuraJsonContext.Default.SakuraAppliance);
 
-        var lb = CloudMapper.ToObserved(appliance);
+        var lb = WireMapper.ToObserved(appliance);
 
         Assert.Equal(123456789012, lb.Id);
         Assert.Equal(ApplianceAvailability.Available, lb.Availability);
@@ -42,7 +40,7 @@ public sealed class CloudMapperTests
     {
         var sakuraSwitch = Fixture("switch-of-router.json", SakuraJsonContext.Default.SakuraSwitch);
 
-        var router = CloudMapper.ToRouter(SakuraRouter.From(sakuraSwitch, null));
+        var router = WireMapper.ToRouter(sakuraSwitch, null);
 
         Assert.NotNull(router);
         Assert.Equal("133.242.253.96/28", router.Block.ToString());
@@ -50,22 +48,55 @@ public sealed class CloudMapperTests
         Assert.Equal(Ipv4Address.Parse("133.242.253.100"), router.AssignableRange.First);
         Assert.Equal(Ipv4Address.Parse("133.242.253.110"), router.AssignableRange.Last);
         Assert.Equal(sakuraSwitch.Id, router.SwitchId);
+        Assert.Equal(sakuraSwitch.Internet?.Id, router.Id);
+        Assert.Empty(router.NextHops);
     }
 
     [Fact]
-    public void ToRouter_PlainSwitch_IsNull()
+    public void ToRouter_WithTheRouterRead_TakesItsNameAndTags()
     {
-        var plain = new SakuraSwitch { Id = 1, Name = "private" };
+        var sakuraSwitch = Fixture("switch-of-router.json", SakuraJsonContext.Default.SakuraSwitch);
+        var internet = new SakuraInternet { Id = 77, Name = "k8s-router", Tags = ["@k8s"] };
 
-        Assert.Null(CloudMapper.ToRouter(SakuraRouter.From(plain, null)));
+        var router = WireMapper.ToRouter(sakuraSwitch, internet);
+
+        Assert.Equal((77L, "k8s-router"), (router!.Id, router.Name));
+        Assert.Equal(["@k8s"], router.Tags);
     }
+
+    [Fact]
+    public void ToRouter_RoutedBlocks_AreNotThePrimaryButTheirNextHopsAreKept()
+    {
+        var routerSwitch = new SakuraSwitch
+        {
+            Id = 5,
+            Subnets =
+            [
+                new SwitchSubnet { NetworkAddress = "198.51.100.0", NetworkMaskLen = 28, NextHop = "203.0.113.99" },
+                new SwitchSubnet
+                {
+                    NetworkAddress = "203.0.113.96", NetworkMaskLen = 28, DefaultRoute = "203.0.113.97",
+                    IPAddresses = new IPAddressRange { Min = "203.0.113.100", Max = "203.0.113.110" },
+                },
+            ],
+        };
+
+        var router = WireMapper.ToRouter(routerSwitch, null);
+
+        Assert.Equal("203.0.113.96/28", router!.Block.ToString());
+        Assert.Equal([Ipv4Address.Parse("203.0.113.99")], router.NextHops);
+    }
+
+    [Fact]
+    public void ToRouter_PlainSwitch_IsNull() =>
+        Assert.Null(WireMapper.ToRouter(new SakuraSwitch { Id = 1, Name = "private" }, null));
 
     [Fact]
     public void ToCloudServer_SharedSegmentServer_KeepsNicSwitchAndAddresses()
     {
         var server = Fixture("server.json", SakuraJsonContext.Default.SakuraServer);
 
-        var mapped = CloudMapper.ToCloudServer(server);
+        var mapped = WireMapper.ToCloudServer(server);
 
         var nic = mapped.Nics[0];
         Assert.Equal(123456789012, nic.SwitchId);
@@ -82,8 +113,8 @@ public sealed class CloudMapperTests
             new VipSetting(vip, 443, 15, Ipv4Address.Parse("203.0.113.110"), [new RealServerSetting(Ipv4Address.Parse("203.0.113.100"), 443, true, HealthCheckSpec.Ping)]),
         };
 
-        var wire = CloudMapper.ToWire(settings);
-        var observed = wire.Select(CloudMapper.ToObserved).ToList();
+        var wire = WireMapper.ToWire(settings);
+        var observed = wire.Select(WireMapper.ToObserved).ToList();
 
         Assert.True(SettingsComparer.Equivalent(settings, observed));
         Assert.Null(wire[1].Servers[0].HealthCheck!.Path);
@@ -93,13 +124,14 @@ public sealed class CloudMapperTests
     [Theory]
     [InlineData(false, 1, LoadBalancerPlan.Standard, 1)]
     [InlineData(true, 2, LoadBalancerPlan.Premium, 2)]
-    public void ToCreateRequest_SingleOrHaPair_CarriesAddressesPlanAndSettings(bool ha, int own, LoadBalancerPlan plan, int planId)
+    public void ToCreateBody_SingleOrHaPair_CarriesAddressesPlanAndSettings(bool ha, int own, LoadBalancerPlan plan, int planId)
     {
+        var vip = Ipv4Address.Parse("203.0.113.110");
         var creation = new LoadBalancerCreation
         {
             Name = "aabc",
             Description = "default/web",
-            Tags = ["@k8s", "@k8s.ClusterID=c1"],
+            Tags = ["@k8s.ClusterID=c1", "@k8s", "@k8s"],
             Plan = plan,
             HighAvailability = ha,
             SwitchId = 42,
@@ -107,23 +139,18 @@ public sealed class CloudMapperTests
             DefaultRoute = Ipv4Address.Parse("203.0.113.97"),
             Vrid = 3,
             OwnAddresses = [.. Enumerable.Range(0, own).Select(i => Ipv4Address.Parse("203.0.113.103").Add(i))],
-            Vip = Ipv4Address.Parse("203.0.113.110"),
-            Settings = [],
+            Vip = vip,
+            Settings = [new VipSetting(vip, 80, 10, null, [])],
         };
 
-        var request = CloudMapper.ToCreateRequest(creation);
+        var body = WireMapper.ToCreateBody(creation);
 
-        Assert.Equal(own, request.IPAddresses.Count);
-        Assert.Equal(planId, (int)request.Plan);
-        Assert.Equal((42L, 3, 28, "203.0.113.97"), (request.SwitchId, request.Vrid, request.NetworkMaskLen, request.DefaultRoute));
+        Assert.Equal(("loadbalancer", "aabc", "default/web"), (body.Class, body.Name, body.Description));
+        Assert.Equal(["@k8s", "@k8s.ClusterID=c1"], body.Tags);
+        Assert.Equal(own, body.Remark.Servers.Count);
+        Assert.Equal("203.0.113.103", body.Remark.Servers[0].IPAddress);
+        Assert.Equal((planId, planId), ((int)body.Plan.Id!, (int)body.Remark.Plan!.Id!));
+        Assert.Equal((42L, 3, 28, "203.0.113.97"), (body.Remark.Switch!.Id!.Value, body.Remark.Vrrp!.Vrid!.Value, body.Remark.Network!.NetworkMaskLen!.Value, body.Remark.Network.DefaultRoute));
+        Assert.Equal(("203.0.113.110", 80), (Assert.Single(body.Settings.LoadBalancer).VirtualIPAddress, body.Settings.LoadBalancer[0].Port));
     }
-
-    [Theory]
-    [InlineData(Availability.Available, ApplianceAvailability.Available)]
-    [InlineData(Availability.Migrating, ApplianceAvailability.Migrating)]
-    [InlineData(Availability.Failed, ApplianceAvailability.Failed)]
-    [InlineData(Availability.Transfering, ApplianceAvailability.Transferring)]
-    [InlineData(Availability.Unknown, ApplianceAvailability.Unknown)]
-    public void ToAvailability_EveryWireValue_Maps(Availability wire, ApplianceAvailability expected) =>
-        Assert.Equal(expected, CloudMapper.ToAvailability(wire));
 }

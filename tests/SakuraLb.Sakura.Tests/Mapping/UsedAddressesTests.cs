@@ -1,9 +1,9 @@
-using SakuraLb.Functions.Cloud;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Observed;
+using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Wire;
 
-namespace SakuraLb.Functions.Tests.Cloud;
+namespace SakuraLb.Sakura.Tests.Mapping;
 
 public sealed class UsedAddressesTests
 {
@@ -45,8 +45,9 @@ public sealed class UsedAddressesTests
             },
             new() { Id = 5, Class = "database", Remark = new ApplianceRemark { Servers = [new RemarkServer { IPAddress = "192.0.2.7" }] } },
         ];
+        var router = Router with { NextHops = [Ipv4Address.Parse("203.0.113.107"), Ipv4Address.Parse("192.0.2.1")] };
 
-        var used = UsedAddresses.Collect(Router, servers, appliances, ["203.0.113.107"]);
+        var used = UsedAddresses.Collect(router, servers, appliances);
 
         Assert.Equal(
             ["203.0.113.100", "203.0.113.102", "203.0.113.103", "203.0.113.104", "203.0.113.105", "203.0.113.106", "203.0.113.107"],
