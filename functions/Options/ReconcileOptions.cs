@@ -53,6 +53,16 @@ public sealed class ReconcileOptions
 
     /// <summary>Retries of an activity that failed transiently (the Sakura client already retried busy/locked).</summary>
     public ActivityRetryOptions ActivityRetry { get; set; } = new();
+
+    /// <summary>Reconcile starts one request (an events batch, a timer run) makes at once.</summary>
+    public int StartParallelism { get; set; } = 16;
+
+    /// <summary>
+    /// How long a start refused by an instance that passed its completion fence is tried again (it completes within
+    /// one of its turns). Past it the relay's resend of what no status reflects starts the reconcile. It is spent
+    /// inside the events request, so it stays well under the relay's request timeout.
+    /// </summary>
+    public TimeSpan CompletionWait { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Retry policy of activities: first interval, growth, cap, attempts.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
 
 namespace SakuraLb.Functions.Orchestrations;
@@ -65,11 +66,14 @@ public sealed record ReconcileTimings
         (int)Math.Min(100_000, Math.Ceiling(timeout / PollInterval) + 2);
 
     /// <summary>
-    /// Retries of activities that threw. Activities throw only for transient failures (the Sakura client has
-    /// already retried busy/locked with its own backoff; what reaches here is an exhausted budget, a 5xx, a
-    /// timeout or a storage hiccup); permanent failures come back as results and are never retried. With the
-    /// defaults: 5 attempts at +0, +5 s, +15 s, +35 s, +75 s.
+    /// Retries of activities that failed transiently (the Sakura client has already retried busy/locked with its
+    /// own backoff; what reaches here is an exhausted budget, a 5xx, a timeout or a storage hiccup), recognised by
+    /// type (<see cref="TransientFailures"/>). Permanent cloud failures come back as results; any other exception is
+    /// a failure retrying cannot fix and is not retried. With the defaults: 5 attempts at +0, +5 s, +15 s, +35 s, +75 s.
     /// </summary>
     public TaskOptions ActivityRetry() =>
-        TaskOptions.FromRetryPolicy(new RetryPolicy(RetryMaxAttempts, RetryFirstInterval, RetryBackoffCoefficient, RetryMaxInterval));
+        TaskOptions.FromRetryPolicy(new RetryPolicy(RetryMaxAttempts, RetryFirstInterval, RetryBackoffCoefficient, RetryMaxInterval)
+        {
+            HandleFailure = TransientFailures.IsTransient,
+        });
 }

@@ -14,10 +14,11 @@ using SakuraLb.Reconcile.Status;
 namespace SakuraLb.Functions.Triggers;
 
 /// <summary>
-/// <c>GET /api/status</c>: the cluster's status feed, signed like every call. One table query; an
-/// <c>If-None-Match</c> naming the current ETag gets 304 with no body.
+/// <c>GET /api/status</c>: the cluster's status feed, signed like every call. One table query and one point read; an
+/// <c>If-None-Match</c> naming the current ETag gets 304 with no body. Each entry carries the node fingerprint its real
+/// servers reflect, and the feed the stored node set's.
 /// </summary>
-public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, ControllerSettings settings, ILogger<StatusFunction> logger)
+public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, INodeSetStore nodeSets, ControllerSettings settings, ILogger<StatusFunction> logger)
 {
     [Function("Status")]
     public async Task<IActionResult> Run(
@@ -33,9 +34,11 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
         }
 
         IReadOnlyList<StatusRecord> records;
+        NodeSetHeader? nodes;
         try
         {
             records = await statuses.ListAsync(settings.ClusterId, cancellationToken);
+            nodes = await nodeSets.GetHeaderAsync(settings.ClusterId, cancellationToken);
         }
         catch (RequestFailedException ex)
         {
@@ -43,7 +46,11 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
             return Problems.StorageUnavailable();
         }
 
-        var feed = StatusFeedBuilder.Build(settings.ClusterId, records.Select(r => r.Status));
+        // The node fingerprints let the relay resend a node set that a status has not caught up with.
+        var feed = StatusFeedBuilder.Build(
+            settings.ClusterId,
+            records.Select(r => r.Status with { ObservedNodeFingerprint = r.RealServerHash.Length > 0 ? r.NodeFingerprint : null }),
+            nodes?.EligibleFingerprint);
         request.HttpContext.Response.Headers.ETag = feed.ETag;
         if (StatusFeedBuilder.Matches(request.Headers.IfNoneMatch, feed.ETag!))
         {

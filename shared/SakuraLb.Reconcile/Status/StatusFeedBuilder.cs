@@ -6,13 +6,14 @@ namespace SakuraLb.Reconcile.Status;
 /// <summary>Published statuses → the feed the relay polls, with an ETag that changes exactly when the content does.</summary>
 public static class StatusFeedBuilder
 {
-    public static StatusFeed Build(string clusterId, IEnumerable<ServiceStatus> statuses)
+    /// <param name="nodeFingerprint">The stored node set's fingerprint (<see cref="StatusFeed.NodeFingerprint"/>); null when unknown.</param>
+    public static StatusFeed Build(string clusterId, IEnumerable<ServiceStatus> statuses, string? nodeFingerprint = null)
     {
         ArgumentNullException.ThrowIfNull(statuses);
         var services = statuses.OrderBy(s => s.Uid, StringComparer.Ordinal).ToList();
-        var content = ModelJson.SerializeToUtf8Bytes(new StatusFeed { ClusterId = clusterId, Services = services });
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(content))[..32] + "\"";
-        return new StatusFeed { ClusterId = clusterId, ETag = etag, Services = services };
+        var feed = new StatusFeed { ClusterId = clusterId, NodeFingerprint = nodeFingerprint, Services = services };
+        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(ModelJson.SerializeToUtf8Bytes(feed)))[..32] + "\"";
+        return feed with { ETag = etag };
     }
 
     /// <summary>True when an If-None-Match header names the current ETag (or is "*").</summary>
