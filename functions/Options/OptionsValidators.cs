@@ -24,9 +24,9 @@ public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOpti
             problems.Add("Controller:DeletedStatusRetention must not be negative.");
         }
 
-        if (options.CompletedInstanceRetention < TimeSpan.FromMinutes(1))
+        if (options.CompletedInstanceRetention < TimeSpan.Zero)
         {
-            problems.Add("Controller:CompletedInstanceRetention must be at least one minute.");
+            problems.Add("Controller:CompletedInstanceRetention must not be negative.");
         }
 
         // The core validates what it owns (cluster id, limits, tags); its messages name the setting.

@@ -356,7 +356,8 @@ public sealed class ClusterResync(
     private async Task PurgeHistoriesAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var before = now - options.CompletedInstanceRetention;
-        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(CreatedFrom: null, CreatedTo: before, Statuses: Finished), cancellationToken);
+        // A lower bound is required by the engines' filters; no instance of this app is older than the epoch.
+        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(DateTimeOffset.UnixEpoch, before, Finished), cancellationToken);
         if (result.PurgedInstanceCount > 0)
         {
             logger.InstancesPurged(result.PurgedInstanceCount, before);

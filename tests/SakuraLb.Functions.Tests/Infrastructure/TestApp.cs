@@ -7,6 +7,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
 using SakuraLb.Functions.Storage;
@@ -28,18 +29,22 @@ namespace SakuraLb.Functions.Tests.Infrastructure;
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private static readonly ILoggerFactory QuietLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Error));
-
     private readonly IDurableEngine host;
     private readonly SakuraSimulator simulator;
+    private readonly ILoggerFactory loggerFactory;
 
-    private TestApp(IDurableEngine host, SakuraSimulator simulator, string clusterId)
+    private TestApp(IDurableEngine host, SakuraSimulator simulator, string clusterId, ILoggerFactory loggerFactory, FakeLogCollector logs)
     {
         this.host = host;
         this.simulator = simulator;
+        this.loggerFactory = loggerFactory;
         ClusterId = clusterId;
+        Logs = logs;
         Sim = new SimControl(simulator.BaseAddress);
     }
+
+    /// <summary>What the app and the engine logged at Error and above.</summary>
+    public FakeLogCollector Logs { get; }
 
     public string ClusterId { get; }
 
@@ -99,10 +104,12 @@ public sealed class TestApp : IAsyncDisposable
             ["Sakura:RetryMaxDelay"] = "00:00:00.100",
             ["Sakura:Timeout"] = "00:00:10",
         };
-        DurableEngineOptions engineOptions = new() { LoggerFactory = QuietLogs, DataConverter = FunctionsWorkerDataConverter.Default };
+        var logs = new FakeLogCollector();
+        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Error).AddProvider(new FakeLoggerProvider(logs)));
+        DurableEngineOptions engineOptions = new() { LoggerFactory = loggerFactory, DataConverter = FunctionsWorkerDataConverter.Default };
         if (engine == DurableEngineKind.AzureStorage)
         {
-            engineOptions = (await AzureStorageEngineOptions.ForTestsAsync()) with { LoggerFactory = QuietLogs, DataConverter = FunctionsWorkerDataConverter.Default };
+            engineOptions = (await AzureStorageEngineOptions.ForTestsAsync()) with { LoggerFactory = loggerFactory, DataConverter = FunctionsWorkerDataConverter.Default };
             values["Storage:Mode"] = "Table";
             values["Storage:ConnectionString"] = ((AzureStorageEngineOptions)engineOptions).ConnectionString;
             values["Storage:TablePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
@@ -126,7 +133,7 @@ public sealed class TestApp : IAsyncDisposable
             },
             engineOptions);
         deferred.Target = host.Services;
-        return new TestApp(host, simulator, clusterId);
+        return new TestApp(host, simulator, clusterId, loggerFactory, logs);
     }
 
     public T Get<T>()
@@ -204,6 +211,7 @@ public sealed class TestApp : IAsyncDisposable
         await host.DisposeAsync();
         await simulator.DisposeAsync();
         Sim.Dispose();
+        loggerFactory.Dispose();
     }
 
     /// <summary>Lets the registrations resolve services from the worker host, which exists only after start.</summary>

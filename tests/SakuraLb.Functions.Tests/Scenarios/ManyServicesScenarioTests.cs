@@ -10,7 +10,10 @@ public sealed class ManyServicesScenarioTests
 {
     /// <summary>A /25 router tagged @big with three nodes on its switch; the app selects routers by @big.</summary>
     internal static async Task<(TestApp App, NodeSetSnapshot Nodes, long SwitchId, Reconcile.Addressing.Ipv4Address Network)> StartWithBigRouterAsync(
-        Dictionary<string, string?>? settings = null, SakuraSim.SakuraSimulatorOptions? simulator = null, DurableEngineKind engine = DurableEngineKind.InMemory)
+        Dictionary<string, string?>? settings = null,
+        SakuraSim.SakuraSimulatorOptions? simulator = null,
+        DurableEngineKind engine = DurableEngineKind.InMemory,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var values = new Dictionary<string, string?> { ["Controller:RouterTags:0"] = "@big" };
         foreach (var (key, value) in settings ?? [])
@@ -18,7 +21,7 @@ public sealed class ManyServicesScenarioTests
             values[key] = value;
         }
 
-        var app = await TestApp.StartAsync(values, simulator, engine: engine);
+        var app = await TestApp.StartAsync(values, simulator, services, engine);
         var switchId = await app.Sim.AddRouterAsync("big", 25, "@big");
         var network = Reconcile.Addressing.Ipv4Address.Parse(await app.Sim.RouterNetworkAsync("big"));
         var nodes = new List<(string, string)>();

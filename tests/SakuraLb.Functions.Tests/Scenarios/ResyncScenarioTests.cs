@@ -102,7 +102,7 @@ public sealed class ResyncScenarioTests
         Assert.Equal((ServicePhase.Ready, lb.Vips[0]), (status.Status.Phase, status.Status.IngressIps[0]));
     }
 
-    private static JsonObject Planted(string name, string address, params string[] tags) => new()
+    internal static JsonObject Planted(string name, string address, params string[] tags) => new()
     {
         ["Class"] = "loadbalancer",
         ["Name"] = name,
