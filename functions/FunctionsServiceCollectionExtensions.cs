@@ -50,7 +50,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<SakuraLbMetrics>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ControllerOptions>>().Value.ToSettings());
-        services.AddSingleton(sp => ReconcileTimings.From(sp.GetRequiredService<IOptions<ReconcileOptions>>().Value));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReconcileOptions>>().Value);
 
         services.AddSakuraClient(configuration.GetSection(SakuraClientOptions.SectionName));
         services.TryAddTransient<SakuraRequestMetricsHandler>();
