@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace SakuraLb.Model;
 
 /// <summary>
@@ -26,14 +28,10 @@ public static class EventBatchValidator
     public static IReadOnlyList<FieldError> Validate(EventBatch? batch)
     {
         var errors = new List<FieldError>();
-        if (batch is null)
+        if (!MessageChecks.Header(batch, "an event batch object", errors))
         {
-            errors.Add(new FieldError("$", "the body must be an event batch object"));
             return errors;
         }
-
-        MessageChecks.Version(batch.Version, errors);
-        MessageChecks.ClusterId(batch.ClusterId, errors);
 
         if (batch.SentAt == default)
         {
@@ -160,14 +158,11 @@ public static class ResyncRequestValidator
     public static IReadOnlyList<FieldError> Validate(ResyncRequest? request)
     {
         var errors = new List<FieldError>();
-        if (request is null)
+        if (!MessageChecks.Header(request, "a resync request object", errors))
         {
-            errors.Add(new FieldError("$", "the body must be a resync request object"));
             return errors;
         }
 
-        MessageChecks.Version(request.Version, errors);
-        MessageChecks.ClusterId(request.ClusterId, errors);
         if (!string.IsNullOrEmpty(request.Name) && string.IsNullOrEmpty(request.Namespace))
         {
             errors.Add(new FieldError("namespace", "is required when name is given"));
@@ -179,6 +174,23 @@ public static class ResyncRequestValidator
 
 internal static class MessageChecks
 {
+    /// <summary>
+    /// What every relay message is checked for first: a body at all (<paramref name="what"/> names it), then its
+    /// protocol version and cluster id. False when there is no body, and so nothing more to check.
+    /// </summary>
+    public static bool Header([NotNullWhen(true)] IRelayMessage? message, string what, List<FieldError> errors)
+    {
+        if (message is null)
+        {
+            errors.Add(new FieldError("$", $"the body must be {what}"));
+            return false;
+        }
+
+        Version(message.Version, errors);
+        ClusterId(message.ClusterId, errors);
+        return true;
+    }
+
     public static void Version(int version, List<FieldError> errors)
     {
         if (version != ProtocolVersion.Current)
