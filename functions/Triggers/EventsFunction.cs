@@ -28,7 +28,7 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var read = await reader.ReadMessageAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, b => b.ClusterId, cancellationToken);
+        var read = await reader.ReadMessageAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, cancellationToken);
         if (read.Message is not { } batch)
         {
             return read.Problem!;

@@ -36,7 +36,7 @@ public sealed class ResyncFunction(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var read = await reader.ReadMessageAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, r => r.ClusterId, cancellationToken);
+        var read = await reader.ReadMessageAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, cancellationToken);
         if (read.Message is not { } body)
         {
             return read.Problem!;
