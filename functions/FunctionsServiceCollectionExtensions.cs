@@ -8,10 +8,7 @@ using SakuraLb.Functions.Ingest;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
 using SakuraLb.Functions.Triggers;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions;
 

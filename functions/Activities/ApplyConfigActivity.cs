@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Sakura;
-
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Sakura;
-
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>Powers a stopped load balancer on; one that is not down any more (booting, up) counts as done.</summary>

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Sakura;
-
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>The answers every step activity gives the same way (<see cref="CloudStepActivity{TInput}"/> and the others).</summary>

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Sakura;
-
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>The input of a step on one existing load balancer.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Sakura;
-
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>Forced power-off; an appliance that is not up (already stopping, down) or gone counts as done.</summary>

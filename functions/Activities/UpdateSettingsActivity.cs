@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Activities;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Sakura;
-
 namespace SakuraLb.Functions.Activities;
 
 public sealed record TagsInput(string ClusterId, string Uid, long LoadBalancerId, IReadOnlyList<string> Tags, string Description)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Ingest;
 

@@ -3,15 +3,10 @@ using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
 using SakuraLb.Model.Signing;
 using SakuraLb.Model.Transport;
-using SakuraLb.Reconcile;
 
 namespace SakuraLb.Functions.Ingest;
 

@@ -1,8 +1,6 @@
 using Microsoft.DurableTask;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Functions.Orchestrations;
 

@@ -1,10 +1,6 @@
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
 

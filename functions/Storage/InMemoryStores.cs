@@ -1,6 +1,4 @@
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Functions.Storage;
 

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Storage;
 
