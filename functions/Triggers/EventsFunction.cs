@@ -23,7 +23,6 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var read = await reader.ReadMessageAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, cancellationToken);
         if (read.Message is not { } batch)
         {

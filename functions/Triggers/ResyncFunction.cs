@@ -29,7 +29,6 @@ public sealed class ResyncFunction(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var read = await reader.ReadMessageAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, cancellationToken);
         if (read.Message is not { } body)
         {

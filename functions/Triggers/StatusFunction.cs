@@ -20,7 +20,6 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var signed = await reader.ReadAsync(request, cancellationToken);
         if (signed.Problem is { } problem)
         {
