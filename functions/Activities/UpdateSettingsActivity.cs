@@ -14,12 +14,7 @@ public sealed class UpdateSettingsActivity(ISakuraCloud cloud, ILogger<UpdateSet
     : CloudStepActivity<SettingsInput>(
         "update settings",
         (input, cancellationToken) => cloud.UpdateSettingsAsync(input.LoadBalancerId, input.Settings, input.SettingsHash, cancellationToken),
-        (ex, id) => ex.Kind switch
-        {
-            SakuraErrorKind.Conflict => StepResult.Conflict($"the settings of load balancer {id} changed since they were read"),
-            SakuraErrorKind.NotFound => CloudStep.Gone(id),
-            _ => null,
-        },
+        CloudStep.WriteErrors(id => $"the settings of load balancer {id} changed since they were read"),
         logger)
 {
     public const string Name = "UpdateSettings";

@@ -11,12 +11,7 @@ public sealed class UpdateTagsActivity(ISakuraCloud cloud, ILogger<UpdateTagsAct
     : CloudStepActivity<TagsInput>(
         "update tags",
         (input, cancellationToken) => cloud.UpdateTagsAsync(input.LoadBalancerId, input.Tags, input.Description, cancellationToken),
-        (ex, id) => ex.Kind switch
-        {
-            SakuraErrorKind.Conflict => StepResult.Conflict($"load balancer {id} changed while its tags were written"),
-            SakuraErrorKind.NotFound => CloudStep.Gone(id),
-            _ => null,
-        },
+        CloudStep.WriteErrors(id => $"load balancer {id} changed while its tags were written"),
         logger)
 {
     public const string Name = "UpdateTags";
