@@ -48,6 +48,10 @@ public static class Problems
     public static IActionResult StorageUnavailable() =>
         Unavailable("storage is not reachable; nothing was accepted, send the request again");
 
+    /// <summary>The durable task engine did not answer (a reconcile could not be started): the caller sends again.</summary>
+    public static IActionResult EngineUnavailable() =>
+        Unavailable("the durable task engine did not answer; send the request again");
+
     public static IActionResult Create(int status, string slug, string title, string? detail, IReadOnlyList<FieldError>? errors = null)
     {
         var body = new JsonObject

@@ -54,7 +54,7 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
             // Stored, but a reconcile could not be started: the relay sends the batch again, and the resend starts
             // every Service no status reflects yet (EventIngestor).
             logger.RequestUnavailable(request.Method, request.Path, ex.Status.Detail);
-            return Problems.Unavailable("the durable task engine did not answer; send the request again");
+            return Problems.EngineUnavailable();
         }
     }
 }

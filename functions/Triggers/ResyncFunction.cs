@@ -54,7 +54,7 @@ public sealed class ResyncFunction(
         catch (RpcException ex)
         {
             logger.RequestUnavailable(request.Method, request.Path, ex.Status.Detail);
-            return Problems.Unavailable("the durable task engine did not answer; send the request again");
+            return Problems.EngineUnavailable();
         }
 
         if (response is null)
