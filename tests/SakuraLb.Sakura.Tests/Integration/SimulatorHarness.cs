@@ -11,24 +11,24 @@ namespace SakuraLb.Sakura.Tests.Integration;
 /// <summary>One simulator per test class (tests in a class run one at a time; classes run in parallel).</summary>
 public sealed class SimulatorFixture : IAsyncLifetime
 {
-    private SakuraSimulator? _simulator;
+    private SakuraSimulator? simulator;
 
-    public SakuraSimulator Simulator => _simulator ?? throw new InvalidOperationException("not started");
+    public SakuraSimulator Simulator => simulator ?? throw new InvalidOperationException("not started");
 
     public HttpClient Control { get; } = new();
 
     public async Task InitializeAsync()
     {
-        _simulator = await SakuraSimulator.StartAsync(new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
-        Control.BaseAddress = new Uri(_simulator.BaseAddress, "_sim/");
+        simulator = await SakuraSimulator.StartAsync(new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
+        Control.BaseAddress = new Uri(simulator.BaseAddress, "_sim/");
     }
 
     public async Task DisposeAsync()
     {
         Control.Dispose();
-        if (_simulator is not null)
+        if (simulator is not null)
         {
-            await _simulator.DisposeAsync();
+            await simulator.DisposeAsync();
         }
     }
 
