@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,26 +106,4 @@ public sealed class ClientScope(ServiceProvider provider) : IDisposable
     internal ISakuraApi Api { get; } = provider.GetRequiredService<ISakuraApi>();
 
     public void Dispose() => provider.Dispose();
-}
-
-internal static class Poll
-{
-    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds, failing at the deadline.</summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; last value: {value}");
-            await Task.Delay(20);
-        }
-    }
-
-    public static HttpStatusCode Status(int code) => (HttpStatusCode)code;
 }
