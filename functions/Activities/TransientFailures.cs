@@ -1,6 +1,5 @@
 using Azure;
 using Microsoft.DurableTask;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Activities;
 

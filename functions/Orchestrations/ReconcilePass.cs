@@ -1,10 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.DurableTask;
 using SakuraLb.Functions.Activities;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
-using SakuraLb.Reconcile.Observed;
+using SakuraLb.Functions.Options;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
 
@@ -14,7 +11,7 @@ namespace SakuraLb.Functions.Orchestrations;
 /// One pass: plan, execute, plan again until the plan is empty (or a step fails, times out, or the plan budget
 /// is spent), then publish. Holds what the last plan was computed from, for the completion fence.
 /// </summary>
-internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileTimings timings, StepRunner steps, ServiceKey key)
+internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileOptions timings, StepRunner steps, ServiceKey key)
 {
     /// <summary>How each kind of plan step runs: the activity it calls, with which input, and how it waits.</summary>
     private static readonly FrozenDictionary<Type, Func<ReconcilePass, PlanStep, Task<Stop?>>> StepTable = new[]
@@ -55,7 +52,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
         {
             for (var round = 1; round <= timings.MaxPlansPerPass + 1; round++)
             {
-                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, key, timings.ActivityRetry());
+                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, key, timings.ActivityTaskOptions());
                 if (!result.Exists)
                 {
                     return new ReconcileResult(ReconcileOutcomes.Gone, pass);
@@ -109,13 +106,13 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
                 return new ReconcileResult(ReconcileOutcomes.Incomplete, pass, null, reason);
             }
 
-            var attempts = TransientFailures.IsTransient(ex.FailureDetails) ? $" after {timings.RetryMaxAttempts} attempts" : "";
+            var attempts = TransientFailures.IsTransient(ex.FailureDetails) ? $" after {timings.ActivityRetry.MaxAttempts} attempts" : "";
             var phase = last.Intent == ServiceIntent.Cleanup ? ServicePhase.Deleting : ServicePhase.Provisioning;
             return await StopAsync(last, phase, reason, $"{ex.TaskName} failed{attempts}: {message}; the periodic resync retries");
         }
     }
 
-    private ReconcileTimings Timings => timings;
+    private ReconcileOptions Timings => timings;
 
     private ServiceKey Key => key;
 
@@ -156,13 +153,13 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
     private async Task<Stop?> CreateAsync(CreateLoadBalancer create)
     {
         var made = await context.CallActivityAsync<StepResult>(
-            CreateLoadBalancerActivity.Name, new CreateInput(key.ClusterId, key.Uid, create.Spec), timings.ActivityRetry());
+            CreateLoadBalancerActivity.Name, new CreateInput(key.ClusterId, key.Uid, create.Spec), timings.ActivityTaskOptions());
         created = made.LoadBalancerId;
         return Interpret(made);
     }
 
     private async Task<Stop?> OnceAsync(string activity, object input) =>
-        Interpret(await context.CallActivityAsync<StepResult>(activity, input, timings.ActivityRetry()));
+        Interpret(await context.CallActivityAsync<StepResult>(activity, input, timings.ActivityTaskOptions()));
 
     private ReservationInput Reservation(IReadOnlyList<AddressReservation> addresses) => new(key.ClusterId, key.Uid, addresses);
 
@@ -200,7 +197,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
         DateTime? downSince = null;
         for (var poll = 0; poll <= timings.MaxPolls(timings.BootTimeout); poll++)
         {
-            var state = await context.CallActivityAsync<LoadBalancerState>(ReadLoadBalancerActivity.Name, Target(id), timings.ActivityRetry());
+            var state = await context.CallActivityAsync<LoadBalancerState>(ReadLoadBalancerActivity.Name, Target(id), timings.ActivityTaskOptions());
             var now = context.CurrentUtcDateTime;
             if (state.IsUp)
             {
@@ -260,7 +257,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
                 key.ClusterId, key.Uid, result.Namespace, result.Name, result.ResourceVersion, phase, reasonCode, message, ingress,
                 finalizerReleasable, warnings, result.DesiredSeq, result.NodeSeq, result.NodeFingerprint, result.RealServerHash,
                 settled, interim, result.FirstSeenAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)),
-            timings.ActivityRetry());
+            timings.ActivityTaskOptions());
 
     /// <summary>Why execution stopped: a re-plan, or a status to publish.</summary>
     private sealed record Stop(ServicePhase Phase, string ReasonCode, string Message)

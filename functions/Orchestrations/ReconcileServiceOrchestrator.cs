@@ -1,8 +1,6 @@
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Activities;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
+using SakuraLb.Functions.Options;
 
 namespace SakuraLb.Functions.Orchestrations;
 
@@ -27,7 +25,7 @@ public static class ReconcileOutcomes
     /// <summary>Stopped early (cloud error, timeout, too many plans); the status says why and the resync retries.</summary>
     public const string Incomplete = "incomplete";
 
-    /// <summary>New state kept arriving for <see cref="ReconcileTimings.MaxPasses"/> passes; the resync continues.</summary>
+    /// <summary>New state kept arriving for <see cref="ReconcileOptions.MaxPasses"/> passes; the resync continues.</summary>
     public const string MaxPasses = "max-passes";
 
     /// <summary>The completion fence found newer state: the instance continues as new with the next pass.</summary>
@@ -42,7 +40,7 @@ public static class ReconcileOutcomes
 /// Only <c>context</c> calls: every decision is in the planner, every effect in an activity. A generation sends
 /// no messages, so nothing is lost when it continues as new, on any engine.
 /// </summary>
-public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
+public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
 {
     public const string Name = "ReconcileService";
 
@@ -101,7 +99,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
     {
         try
         {
-            return await context.CallActivityAsync<FenceOutcome>(CompletionFenceActivity.Name, fence, timings.ActivityRetry());
+            return await context.CallActivityAsync<FenceOutcome>(CompletionFenceActivity.Name, fence, timings.ActivityTaskOptions());
         }
         catch (TaskFailedException ex)
         {
@@ -111,12 +109,12 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
     }
 
     private Task<DesiredState> LoadAsync(TaskOrchestrationContext context, ServiceKey key) =>
-        context.CallActivityAsync<DesiredState>(LoadDesiredActivity.Name, key, timings.ActivityRetry());
+        context.CallActivityAsync<DesiredState>(LoadDesiredActivity.Name, key, timings.ActivityTaskOptions());
 
     /// <summary>
-    /// While the node set changed less than <see cref="ReconcileTimings.NodeDebounce"/> ago, wait (a durable
+    /// While the node set changed less than <see cref="ReconcileOptions.NodeDebounce"/> ago, wait (a durable
     /// timer) and read again: a burst of node changes then costs one settings write per load balancer. Bounded
-    /// by <see cref="ReconcileTimings.NodeDebounceMax"/> from the start of the pass, so endless churn cannot
+    /// by <see cref="ReconcileOptions.NodeDebounceMax"/> from the start of the pass, so endless churn cannot
     /// starve it.
     /// </summary>
     private async Task<DesiredState> DebounceAsync(TaskOrchestrationContext context, ServiceKey key, DesiredState desired, DateTime startedAt, ILogger logger)

@@ -1,12 +1,9 @@
 using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
 
 namespace SakuraLb.Functions.Orchestrations;
 
