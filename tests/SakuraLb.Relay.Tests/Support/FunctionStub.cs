@@ -48,6 +48,7 @@ public sealed class FunctionStub : IAsyncDisposable
     private readonly Dictionary<string, ServiceStatus> statuses = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ResyncRequest> resyncs = new();
     private int feedVersion = 1;
+    private string? nodeFingerprint;
     private int eventRequests;
     private int statusRequests;
     private int signatureFailures;
@@ -149,6 +150,27 @@ public sealed class FunctionStub : IAsyncDisposable
         {
             statuses[status.Uid] = status;
             feedVersion++;
+        }
+    }
+
+    /// <summary>The fingerprint of the node set the feed says the function holds (null: not reported); the feed's ETag changes.</summary>
+    public string? NodeFingerprint
+    {
+        get
+        {
+            lock (gate)
+            {
+                return nodeFingerprint;
+            }
+        }
+
+        set
+        {
+            lock (gate)
+            {
+                nodeFingerprint = value;
+                feedVersion++;
+            }
         }
     }
 
@@ -299,7 +321,7 @@ public sealed class FunctionStub : IAsyncDisposable
                 return;
             }
 
-            feed = new StatusFeed { ClusterId = ClusterId, ETag = etag, Services = statuses.Values.ToArray() };
+            feed = new StatusFeed { ClusterId = ClusterId, ETag = etag, NodeFingerprint = nodeFingerprint, Services = statuses.Values.ToArray() };
         }
 
         ctx.Response.StatusCode = 200;
