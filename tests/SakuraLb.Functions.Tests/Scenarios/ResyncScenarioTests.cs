@@ -207,6 +207,34 @@ public sealed class ResyncScenarioTests
 
     [Theory]
     [BothEngines]
+    public async Task Purge_FinishedReconcileOlderThanTheRetention_IsPurged_ANewerOneIsKept(DurableEngineKind engine)
+    {
+        var retention = TimeSpan.FromSeconds(3);
+        await using var app = await TestApp.StartAsync(
+            new Dictionary<string, string?> { ["Controller:CompletedInstanceRetention"] = "00:00:03" }, engine: engine);
+        var old = Snapshots.Service(Snapshots.NewUid(), "old", [80]);
+        var recent = Snapshots.Service(Snapshots.NewUid(), "recent", [80]);
+        var oldId = ReconcileServiceOrchestrator.InstanceId(old.Uid);
+        var recentId = ReconcileServiceOrchestrator.InstanceId(recent.Uid);
+        await app.PostEventsAsync([old], Snapshots.DefaultNodes());
+        await app.WaitSettledAsync(old.Uid);
+        await app.WaitIdleAsync([oldId]);
+        var oldCreated = (await app.Client.GetInstanceAsync(oldId))!.CreatedAt;
+        await Eventually.UntilAsync(() => DateTimeOffset.UtcNow - oldCreated > retention, "the first reconcile to be older than the retention");
+        await app.PostEventsAsync([recent]);
+        await app.WaitSettledAsync(recent.Uid);
+        await app.WaitIdleAsync([recentId]);
+
+        var report = await app.ResyncAsync();
+
+        Assert.Empty(report.Failures);
+        Assert.Null(await app.Client.GetInstanceAsync(oldId));
+        Assert.NotNull(await app.Client.GetInstanceAsync(recentId));
+        Assert.NotNull(await app.Desired.GetAsync(app.ClusterId, old.Uid, default));
+    }
+
+    [Theory]
+    [BothEngines]
     public async Task Orphan_BeforeTheRelayHasReportedAnything_IsNeitherRecordedNorDeleted(DurableEngineKind engine)
     {
         // A fresh storage account knows no Service: every load balancer of the cluster would look orphaned.
