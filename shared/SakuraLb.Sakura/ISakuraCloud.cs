@@ -32,7 +32,10 @@ public interface ISakuraCloud
     /// <summary>The router owning switch <paramref name="switchId"/>; null if there is no such switch or it is no usable router's.</summary>
     Task<RouterNetwork?> GetRouterBySwitchIdAsync(long switchId, CancellationToken cancellationToken);
 
-    /// <summary>The servers and load balancers on the router's switch, and every address in use in its block: two list requests.</summary>
+    /// <summary>
+    /// The servers and load balancers on the router's switch, and every address in use in its block: two paged lists, the
+    /// switch's servers and the account's appliances of every class (the latter shared by concurrent callers).
+    /// </summary>
     Task<SwitchView> ReadSwitchAsync(RouterNetwork router, CancellationToken cancellationToken);
 
     /// <summary>Servers whose name equals one of <paramref name="names"/> exactly (case-sensitive).</summary>
