@@ -322,6 +322,10 @@ internal sealed class SakuraCloud(
             if (ApplianceSwitches.IsOn(appliance, switchId))
             {
                 onSwitch.Add(appliance);
+                if (ApplianceSwitches.MissingAddressFields(appliance) is { } missing)
+                {
+                    Logs.ApplianceAddressesUnknown(logger, appliance.Id, appliance.Class, switchId, missing);
+                }
             }
             else if (ApplianceSwitches.IsUnknown(appliance))
             {

@@ -238,6 +238,26 @@ public sealed class SakuraCloudTests
             view.InUse.Order().Select(a => a.ToString()));
         Assert.Null(listed!.Filter?["Class"]); // every class
         Assert.Single(logger.Collector.GetSnapshot(), e => e.Message.Contains("appliance 6 ", StringComparison.Ordinal));
+
+        // The database on the switch came without Settings, which it does not need; nothing is said about it.
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), e => e.Message.Contains("appliance 3 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReadSwitchAsync_LoadBalancerItemWithoutSettingsOrRemark_IsKept_AndLogged()
+    {
+        api.ListSwitchServersAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ServerListEnvelope());
+        api.FindAppliancesAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
+        {
+            Total = 1,
+            Appliances = [new SakuraAppliance { Id = 7, Class = "loadbalancer", Switch = new SwitchRef { Id = 11 } }],
+        });
+
+        var view = await cloud.ReadSwitchAsync(WireMapperRouter(11), CancellationToken.None);
+
+        Assert.Equal([7L], view.LoadBalancers.Select(l => l.Id));
+        var entry = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Contains("without Remark, Settings", entry.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,6 +26,25 @@ internal static class ApplianceSwitches
         return appliance.Switch is null && appliance.Remark?.Switch is null && appliance.Interfaces.All(n => n?.Switch is null);
     }
 
+    /// <summary>
+    /// The fields an appliance on the switch lacks that would name its addresses (a load balancer's <c>Remark</c> and
+    /// <c>Settings</c>, a VPC router's <c>Settings</c>, a database's <c>Remark</c>), or null when none is missing. Such an
+    /// item's addresses are unknown, not absent.
+    /// </summary>
+    public static string? MissingAddressFields(SakuraAppliance appliance)
+    {
+        ArgumentNullException.ThrowIfNull(appliance);
+        var missing = (appliance.Class?.ToUpperInvariant()) switch
+        {
+            "LOADBALANCER" => new[] { appliance.Remark is null ? "Remark" : null, appliance.Settings is null ? "Settings" : null },
+            "VPCROUTER" => [appliance.Settings is null ? "Settings" : null],
+            "DATABASE" => [appliance.Remark is null ? "Remark" : null],
+            _ => [],
+        };
+        var names = missing.OfType<string>().ToList();
+        return names.Count == 0 ? null : string.Join(", ", names);
+    }
+
     private static HashSet<long> Of(SakuraAppliance appliance)
     {
         var ids = new HashSet<long>();

@@ -42,4 +42,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning,
         Message = "Sakura appliance {ApplianceId} ({Class}) in the appliance list says no switch (no Switch, Remark.Switch or interface switch): its addresses cannot be counted as in use on switch {SwitchId}")]
     public static partial void ApplianceSwitchUnknown(ILogger logger, long applianceId, string? @class, long switchId);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning,
+        Message = "Sakura appliance {ApplianceId} ({Class}) on switch {SwitchId} came without {Missing} in the appliance list: the addresses those fields carry cannot be counted as in use")]
+    public static partial void ApplianceAddressesUnknown(ILogger logger, long applianceId, string? @class, long switchId, string missing);
 }
