@@ -31,6 +31,11 @@ public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOpti
             problems.Add("Controller:RouterTags must not contain empty tags.");
         }
 
+        if (options.SwitchTags.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("Controller:SwitchTags must not contain empty tags.");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -32,8 +32,17 @@ public interface ISakuraCloud
     /// <summary>The router owning switch <paramref name="switchId"/>; null if there is no such switch or it is no usable router's.</summary>
     Task<RouterNetwork?> GetRouterBySwitchIdAsync(long switchId, CancellationToken cancellationToken);
 
-    /// <summary>The servers and load balancers on the router's switch, and every address in use in its block: two list requests.</summary>
-    Task<SwitchView> ReadSwitchAsync(RouterNetwork router, CancellationToken cancellationToken);
+    /// <summary>
+    /// Plain switches (no router, not the shared segment) carrying every tag in <paramref name="allTags"/> (AND), where
+    /// switch-type load balancers go. At least one tag is required. One search.
+    /// </summary>
+    Task<IReadOnlyList<PlainSwitch>> FindSwitchesAsync(IReadOnlyCollection<string> allTags, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The servers and load balancers on the network's switch, and every address in use in its block (a router's
+    /// primary block, or a switch-type Service's network): two list requests.
+    /// </summary>
+    Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken);
 
     /// <summary>Servers whose name equals one of <paramref name="names"/> exactly (case-sensitive).</summary>
     Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);

@@ -72,6 +72,22 @@ internal sealed record InternetListEnvelope : ResultFlags, IListEnvelope<SakuraI
     public IReadOnlyList<SakuraInternet> Items => Internet;
 }
 
+/// <summary>A page of <c>Switches</c>.</summary>
+internal sealed record SwitchListEnvelope : ResultFlags, IListEnvelope<SakuraSwitch>
+{
+    public int Total { get; init; }
+
+    public int? From { get; init; }
+
+    public int? Count { get; init; }
+
+    [JsonConverter(typeof(TolerantListConverter<SakuraSwitch>))]
+    public IReadOnlyList<SakuraSwitch> Switches { get; init => field = value ?? []; } = [];
+
+    [JsonIgnore]
+    public IReadOnlyList<SakuraSwitch> Items => Switches;
+}
+
 /// <summary><c>{"Switch": {...}}</c>.</summary>
 internal sealed record SwitchEnvelope : ResultFlags
 {
