@@ -28,7 +28,9 @@ public static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} create service loadbalancer web --tcp=80:8080");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} get svc -w                 # EXTERNAL-IP goes from <pending> to an address");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} describe svc web           # the controller's Events");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {sakuraServer}/_sim/state       # the simulator: load balancers, servers, router");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} apply -f examples/private-service.yaml   # a private LB on the plain switch {SandboxSystem.PrivateSwitchName} ({SandboxSystem.PrivateNetwork})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} apply -f examples/internet-service.yaml  # HA pair, premium plan, 30 s checks; more in examples/");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {sakuraServer}/_sim/state       # the simulator: load balancers, servers, router, switches");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} delete svc web             # the load balancer goes too");
         text.AppendLine("Ctrl-C stops everything.");
         return text.ToString();
