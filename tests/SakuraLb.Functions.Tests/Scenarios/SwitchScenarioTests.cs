@@ -66,6 +66,9 @@ public sealed class SwitchScenarioTests
         var reserved = await app.Reservations.ListBySwitchAsync(switchId, default);
         Assert.Equal(everyAddress.Order(StringComparer.Ordinal), reserved.Select(r => r.Address.ToString()).Order(StringComparer.Ordinal));
 
+        // The timer plans them in memory with the same rules: nothing to start.
+        Assert.Empty((await app.ResyncAsync(collectOrphans: false)).Started);
+
         await app.PostEventsAsync([.. services.Select(s => Snapshots.Deleting(s, "2"))]);
         foreach (var service in services)
         {
