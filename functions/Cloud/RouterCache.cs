@@ -1,9 +1,6 @@
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Cloud;
 

@@ -28,7 +28,7 @@ public static class NodeProjection
                 .OrderBy(a => a.Type, StringComparer.Ordinal)
                 .ThenBy(a => a.Address, StringComparer.Ordinal)
                 .ToArray() ?? [],
-            Labels = RelevantLabels(meta.Labels),
+            Labels = ServiceProjection.Kept(meta.Labels, WellKnown.IsRelevantNodeLabel),
             Taints = node.Spec?.Taints?
                 .Where(t => t is not null && WellKnown.IsRelevantNodeTaint(t.Key ?? ""))
                 .Select(t => new NodeTaintSnapshot { Key = t.Key, Value = t.Value, Effect = t.Effect })
@@ -47,20 +47,4 @@ public static class NodeProjection
     /// </summary>
     private static bool IsIpAddressType(string? type) =>
         type is WellKnown.NodeInternalIP or WellKnown.NodeExternalIP;
-
-    private static Dictionary<string, string> RelevantLabels(IDictionary<string, string>? labels)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (labels is null)
-        {
-            return result;
-        }
-
-        foreach (var (key, value) in labels.Where(l => WellKnown.IsRelevantNodeLabel(l.Key)).OrderBy(l => l.Key, StringComparer.Ordinal))
-        {
-            result[key] = value ?? "";
-        }
-
-        return result;
-    }
 }

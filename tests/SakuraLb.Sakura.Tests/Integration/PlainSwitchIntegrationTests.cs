@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Planning;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 
@@ -98,7 +99,7 @@ public sealed class PlainSwitchIntegrationTests(SimulatorFixture sim) : IClassFi
         Assert.Equal(
             ["10.240.0.1", "10.240.0.11", "10.240.0.12", "10.240.0.13", "10.240.0.2", "10.240.0.3", "10.240.100.1", "10.240.100.2", "10.240.100.9"],
             view.InUse.Select(a => a.ToString()).Order(StringComparer.Ordinal));
-        var health = await Poll.UntilAsync(
+        var health = await Eventually.UntilAsync(
             () => client.Cloud.GetLoadBalancerHealthAsync(created.Id, CancellationToken.None),
             h => h.Count == 1 && h[0].Servers.Count == 3,
             "the private VIP's real servers in /status");
