@@ -128,6 +128,7 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         }
 
         Assert.Contains("Ready", await kubectl.OkAsync("describe", "svc", "private-web"), StringComparison.Ordinal);
+        Assert.Equal("VIP", await kubectl.OkAsync("get", "svc", "private-web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ipMode}"));
 
         // 3. Deleting the manifests removes every load balancer and every reservation on both switches.
         var deleted = await kubectl.RunAsync(["delete", "-f", examples, "--timeout=90s"], timeout: TimeSpan.FromSeconds(100));
