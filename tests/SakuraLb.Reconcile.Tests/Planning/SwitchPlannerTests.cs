@@ -184,6 +184,33 @@ public sealed class SwitchPlannerTests
     }
 
     [Fact]
+    public void Plan_SelectorMovesItToAnotherPlainSwitch_NeedsTheOptInThenMovesTheReservations()
+    {
+        // Two plain switches with the same network, told apart by switch-selector; the workers have a NIC on each.
+        const long OtherSwitchId = PrivateSwitchId + 1;
+        var context = SwitchContext() with { Switches = [PrivateSwitch with { Tags = ["@k8s", "@k8s.a"] }, new PlainSwitch(OtherSwitchId, "k8s-private-b", ["@k8s", "@k8s.b"])] };
+        context = context with { Servers = [.. context.Servers.Select((s, i) => s with { Nics = [.. s.Nics, new CloudServerNic { SwitchId = OtherSwitchId, UserIPAddress = $"10.240.0.{21 + i}" }] })] };
+        DesiredLoadBalancer On(params (string Name, string Value)[] annotations)
+        {
+            var result = DesiredLoadBalancerBuilder.Build(Service(OnSwitch(annotations)), Settings, context);
+            Assert.True(result.IsValid, string.Join("; ", result.Errors));
+            return result.Desired!;
+        }
+
+        var cloud = Converged(On(("switch-selector", "@k8s.a")));
+        var blocked = PlanEnsure(cloud, On(("switch-selector", "@k8s.b")));
+        var allowed = PlanEnsure(cloud, On(("switch-selector", "@k8s.b"), ("load-balancer-recreate-allowed", "true")));
+
+        Assert.Equal(ReasonCodes.RecreateRequired, blocked.Outcome.ReasonCode);
+        Assert.Contains($"switch (switch {PrivateSwitchId} → k8s-private-b, switch {OtherSwitchId})", blocked.Outcome.Message, StringComparison.Ordinal);
+        Assert.Empty(blocked.Steps);
+        cloud.Apply(allowed);
+        var moved = Assert.Single(cloud.LoadBalancers);
+        Assert.Equal(OtherSwitchId, moved.SwitchId);
+        Assert.All(cloud.Reservations, r => Assert.Equal(OtherSwitchId, r.SwitchId));
+    }
+
+    [Fact]
     public void Plan_VridIsUniqueAmongTheAppliancesOnTheSwitchOnly()
     {
         var cloud = new CloudModel();
