@@ -31,7 +31,10 @@ public static class LoadBalancerSpecParser
         var errors = new List<ValidationProblem>();
         var warnings = new List<ValidationProblem>();
         var annotations = service.Annotations ?? new Dictionary<string, string>();
-        string? Get(AnnotationDefinition a) => annotations.TryGetValue(a.Key, out var v) ? v?.Trim() : null;
+        // An empty (or blank) value means "not set", as in the original controller, which read every key with
+        // `v != ""`: manifests that blank a key out keep working instead of failing as InvalidAnnotation.
+        string? Get(AnnotationDefinition a) =>
+            annotations.TryGetValue(a.Key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
         ReportUnknownKeys(annotations, warnings);
 
@@ -64,7 +67,7 @@ public static class LoadBalancerSpecParser
         var requestedVip = ParseRequestedVip(service, Get(LoadBalancerAnnotations.LoadBalancerIP), errors);
         // The kind of load balancer comes first among the problems (the first one is the status's reason).
         var networkErrors = new List<ValidationProblem>();
-        var network = ParseNetwork(annotations, Get, settings, ha, requestedVip, networkErrors);
+        var network = ParseNetwork(Get, settings, ha, requestedVip, networkErrors);
         errors.InsertRange(0, networkErrors);
         var sorry = ParseAddress(Get(LoadBalancerAnnotations.SorryServer), LoadBalancerAnnotations.SorryServer, errors);
 
@@ -106,7 +109,6 @@ public static class LoadBalancerSpecParser
     /// Null when the type is unusable.
     /// </summary>
     private static NetworkRequest? ParseNetwork(
-        IReadOnlyDictionary<string, string> annotations,
         Func<AnnotationDefinition, string?> get,
         ControllerSettings settings,
         bool highAvailability,
@@ -131,7 +133,7 @@ public static class LoadBalancerSpecParser
 
         if (type == LoadBalancerType.Internet)
         {
-            foreach (var key in LoadBalancerAnnotations.SwitchTypeOnly.Where(a => annotations.ContainsKey(a.Key)))
+            foreach (var key in LoadBalancerAnnotations.SwitchTypeOnly.Where(a => get(a) is not null))
             {
                 errors.Add(new ValidationProblem(
                     ReasonCodes.InvalidAnnotation,
@@ -142,7 +144,7 @@ public static class LoadBalancerSpecParser
             return new NetworkRequest(type, Selected(settings.RouterTags, LoadBalancerAnnotations.RouterSelector, get, errors));
         }
 
-        if (annotations.ContainsKey(LoadBalancerAnnotations.RouterSelector.Key))
+        if (get(LoadBalancerAnnotations.RouterSelector) is not null)
         {
             errors.Add(new ValidationProblem(
                 ReasonCodes.InvalidAnnotation,
@@ -161,9 +163,9 @@ public static class LoadBalancerSpecParser
         var value = get(selector);
         if (value is not null)
         {
-            if (value.Length == 0 || value.Length > MaxTagLength || value.Any(char.IsControl))
+            if (value.Length > MaxTagLength || value.Any(char.IsControl))
             {
-                errors.Add(Invalid(selector, value, $"a non-empty Sakura tag of at most {MaxTagLength} characters"));
+                errors.Add(Invalid(selector, value, $"a Sakura tag of at most {MaxTagLength} characters"));
             }
             else
             {
@@ -290,7 +292,7 @@ public static class LoadBalancerSpecParser
         string? path = null;
         if (pathText is not null)
         {
-            if (pathText.Length is 0 or > MaxPathLength || pathText[0] != '/' || pathText.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            if (pathText.Length > MaxPathLength || pathText[0] != '/' || pathText.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
             {
                 errors.Add(Invalid(LoadBalancerAnnotations.HealthCheckPath, pathText, $"an absolute path such as \"/healthz\" (no spaces, at most {MaxPathLength} characters)"));
             }
