@@ -156,6 +156,17 @@ public sealed class SwitchTypeTests
     }
 
     [Fact]
+    public void Parse_BlankSwitchKeysOnAnInternetService_OrABlankRouterSelectorOnASwitchService_AreNotSet()
+    {
+        // A blank value means not set, as in the original: nothing to report on either kind.
+        var internet = Ours(("switch-selector", ""), ("load-balancer-ip-range", " "), ("load-balancer-assign-ip-range", ""), ("load-balancer-assign-default-gateway", ""));
+        var onSwitch = OnSwitch(("router-selector", ""));
+
+        Assert.Empty(Parse(internet).Errors);
+        Assert.Empty(Parse(onSwitch).Errors);
+    }
+
+    [Fact]
     public void Parse_RouterSelectorOnASwitchService_IsAnError()
     {
         var result = Parse(OnSwitch(("router-selector", "blue")));
