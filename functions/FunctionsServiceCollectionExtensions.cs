@@ -31,6 +31,11 @@ public static class FunctionsServiceCollectionExtensions
                 {
                     o.RouterTags.Add(Reconcile.Desired.LoadBalancerNaming.BaseTag);
                 }
+
+                if (o.SwitchTags.Count == 0)
+                {
+                    o.SwitchTags.Add(Reconcile.Desired.LoadBalancerNaming.BaseTag);
+                }
             })
             .ValidateOnStart();
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateOnStart();

@@ -106,17 +106,17 @@ public sealed class ObserveAndPlanActivity(
                 return With(result, ServicePlanning.PlanCleanup(service, settings, found, held));
             }
 
-            var routers = await routerCache.GetAsync(cloud, cancellationToken);
-            var router = ServicePlanning.SelectRouter(service, spec, routers, out var failure);
-            if (router is null)
+            var networks = await routerCache.CandidatesAsync(cloud, spec.Network.Type, cancellationToken);
+            var network = ServicePlanning.SelectNetwork(service, spec, networks, out var failure);
+            if (network is null)
             {
                 return With(result, failure!);
             }
 
-            var onSwitch = await cloud.ReadSwitchAsync(router, cancellationToken);
+            var onSwitch = await cloud.ReadSwitchAsync(network, cancellationToken);
             var candidates = ServicePlanning.CandidatesOf(service.Uid, (await FindByNameAsync(service.Uid, cancellationToken)).Concat(onSwitch.LoadBalancers));
             var mine = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
-            var plan = await PlanAndReserveAsync(service, nodeSet, routers, onSwitch, candidates, mine, cancellationToken);
+            var plan = await PlanAndReserveAsync(service, nodeSet, networks, onSwitch, candidates, mine, cancellationToken);
             return With(result, plan);
         }
         catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
@@ -129,7 +129,7 @@ public sealed class ObserveAndPlanActivity(
     private async Task<ServicePlan> PlanAndReserveAsync(
         ServiceSnapshot service,
         NodeSetRecord? nodeSet,
-        IReadOnlyList<RouterNetwork> routers,
+        NetworkCandidates networks,
         SwitchView onSwitch,
         IReadOnlyList<ObservedLoadBalancer> candidates,
         IReadOnlyList<AddressReservation> mine,
@@ -139,7 +139,7 @@ public sealed class ObserveAndPlanActivity(
         var others = await reservations.ListBySwitchAsync(onSwitch.SwitchId, cancellationToken);
         for (var race = 0; ; race++)
         {
-            var plan = ServicePlanning.PlanEnsure(service, settings, nodeList, routers, onSwitch, candidates, [.. mine, .. others]);
+            var plan = ServicePlanning.PlanEnsure(service, settings, nodeList, networks, onSwitch, candidates, [.. mine, .. others]);
             var reserve = plan.Plan?.Steps.OfType<ReserveAddresses>().FirstOrDefault();
             if (reserve is null || race >= MaxReservationRaces)
             {

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
+using SakuraLb.Reconcile.Desired;
 
 namespace SakuraLb.Functions.Cloud;
 
 /// <summary>
-/// The routers every plan starts from: every router+switch carrying the controller's router tags (a Service's
-/// selector narrows it later), read at most once per <see cref="ReconcileOptions.RouterCacheDuration"/>.
-/// A router+switch is created by hand and changes rarely, but reading it costs two requests of a budget of
+/// The networks every plan starts from: every router+switch carrying the controller's router tags and, read only
+/// once a switch-type Service asks, every plain switch carrying its switch tags (a Service's selector narrows
+/// them later). Each list is read at most once per <see cref="ReconcileOptions.RouterCacheDuration"/>. Routers
+/// and switches are made by hand and change rarely, but reading the routers costs two requests of a budget of
 /// five per second on every plan; a burst of creates shares one read (concurrent callers wait for it).
 /// </summary>
 /// <remarks>
@@ -15,39 +17,67 @@ namespace SakuraLb.Functions.Cloud;
 /// </remarks>
 public sealed class RouterCache(ControllerSettings settings, TimeProvider time, IOptions<ReconcileOptions> options) : IDisposable
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly TimeSpan duration = options.Value.RouterCacheDuration;
-    private IReadOnlyList<RouterNetwork>? routers;
-    private DateTimeOffset readAt;
+    private readonly TimedRead<RouterNetwork> routers = new(time, options.Value.RouterCacheDuration);
+    private readonly TimedRead<PlainSwitch> switches = new(time, options.Value.RouterCacheDuration);
 
-    public async Task<IReadOnlyList<RouterNetwork>> GetAsync(ISakuraCloud cloud, CancellationToken cancellationToken)
+    /// <summary>The routers carrying the controller's router tags.</summary>
+    public Task<IReadOnlyList<RouterNetwork>> GetAsync(ISakuraCloud cloud, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cloud);
-        if (duration <= TimeSpan.Zero)
-        {
-            return await ReadAsync(cloud, cancellationToken);
-        }
-
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            var now = time.GetUtcNow();
-            if (routers is null || now - readAt >= duration)
-            {
-                routers = await ReadAsync(cloud, cancellationToken);
-                readAt = now;
-            }
-
-            return routers;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return routers.GetAsync(ct => cloud.FindRoutersAsync(new RouterQuery(Tags: settings.RouterTags), ct), cancellationToken);
     }
 
-    public void Dispose() => gate.Dispose();
+    /// <summary>The plain switches carrying the controller's switch tags.</summary>
+    public Task<IReadOnlyList<PlainSwitch>> GetSwitchesAsync(ISakuraCloud cloud, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        return switches.GetAsync(ct => cloud.FindSwitchesAsync(settings.SwitchTags, ct), cancellationToken);
+    }
 
-    private Task<IReadOnlyList<RouterNetwork>> ReadAsync(ISakuraCloud cloud, CancellationToken cancellationToken) =>
-        cloud.FindRoutersAsync(new RouterQuery(Tags: settings.RouterTags), cancellationToken);
+    /// <summary>The candidates a Service of <paramref name="type"/> chooses from; the other kind is not read.</summary>
+    public async Task<NetworkCandidates> CandidatesAsync(ISakuraCloud cloud, LoadBalancerType type, CancellationToken cancellationToken) =>
+        type == LoadBalancerType.Switch
+            ? new NetworkCandidates { Switches = await GetSwitchesAsync(cloud, cancellationToken) }
+            : new NetworkCandidates { Routers = await GetAsync(cloud, cancellationToken) };
+
+    public void Dispose()
+    {
+        routers.Dispose();
+        switches.Dispose();
+    }
+
+    /// <summary>One list, read again once it is older than the duration (every time when the duration is zero).</summary>
+    private sealed class TimedRead<T>(TimeProvider time, TimeSpan duration) : IDisposable
+    {
+        private readonly SemaphoreSlim gate = new(1, 1);
+        private IReadOnlyList<T>? value;
+        private DateTimeOffset readAt;
+
+        public async Task<IReadOnlyList<T>> GetAsync(Func<CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken cancellationToken)
+        {
+            if (duration <= TimeSpan.Zero)
+            {
+                return await read(cancellationToken);
+            }
+
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var now = time.GetUtcNow();
+                if (value is null || now - readAt >= duration)
+                {
+                    value = await read(cancellationToken);
+                    readAt = now;
+                }
+
+                return value;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        public void Dispose() => gate.Dispose();
+    }
 }

@@ -20,6 +20,9 @@ public sealed class ControllerOptions
     /// <summary>Tags a router must carry to host load balancers (the Sakura cloud-controller-manager's <c>@k8s</c>).</summary>
     public List<string> RouterTags { get; set; } = [];
 
+    /// <summary>Tags a plain switch must carry to host <c>load-balancer-type: switch</c> load balancers (the same <c>@k8s</c> by default).</summary>
+    public List<string> SwitchTags { get; set; } = [];
+
     /// <summary>How long an LB tagged with this cluster may exist without a Service before it is deleted.</summary>
     public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromHours(1);
 
@@ -53,6 +56,7 @@ public sealed class ControllerOptions
         ClusterId = ClusterId,
         LoadBalancerClass = string.IsNullOrEmpty(LoadBalancerClass) ? null : LoadBalancerClass,
         RouterTags = RouterTags.Count == 0 ? [LoadBalancerNaming.BaseTag] : [.. RouterTags],
+        SwitchTags = SwitchTags.Count == 0 ? [LoadBalancerNaming.BaseTag] : [.. SwitchTags],
         MaxVipsPerLoadBalancer = MaxVipsPerLoadBalancer,
         MaxServersPerVip = MaxServersPerVip,
         DefaultPlan = ParsePlan(DefaultPlan) ?? LoadBalancerPlan.Standard,

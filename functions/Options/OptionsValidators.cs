@@ -49,6 +49,11 @@ public sealed class ControllerOptionsValidator : OptionsValidator<ControllerOpti
         {
             problems.Add("Controller:RouterTags must not contain empty tags.");
         }
+
+        if (options.SwitchTags.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("Controller:SwitchTags must not contain empty tags.");
+        }
     }
 }
 

@@ -43,8 +43,9 @@ public sealed class ReconcileOptions
     public TimeSpan PoweredOffGrace { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>
-    /// How long a read of the routers (a search and a switch read per router) serves every plan; routers are
-    /// made by hand and change rarely. Zero reads them for every plan.
+    /// How long a read of the routers (a search and a switch read per router) serves every plan, and likewise a
+    /// search of the plain switches (read only when a switch-type Service asks); both are made by hand and
+    /// change rarely. Zero reads them for every plan.
     /// </summary>
     public TimeSpan RouterCacheDuration { get; init; } = TimeSpan.FromMinutes(1);
 

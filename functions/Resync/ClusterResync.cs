@@ -66,8 +66,8 @@ public static class ResyncParts
 /// (a failure is logged as event 1302 with the part and the reason, and the next part still runs): reads every
 /// desired row and status of the cluster (one query each) and the node set; starts, without any cloud read, the
 /// Services that are behind (newer desired state, unsettled, node set changed); reads the cloud in a fixed number of
-/// requests (the cluster's load balancers with their settings, the routers, the servers and appliances of each
-/// router's switch), plans every settled Service in memory with the orchestration's own rules and starts those
+/// requests (the cluster's load balancers with their settings, the routers (and plain switches, once a switch-type
+/// Service needs them), the servers and appliances of each switch in use), plans every settled Service in memory with the orchestration's own rules and starts those
 /// whose load balancer drifted; then the orphans: load balancers tagged with this cluster whose Service is unknown
 /// are recorded, and deleted (or only reported, in dry-run) once the grace period has passed; finally old Deleted
 /// entries, expired nonces and old orchestration histories are purged. Nothing differs → no write.
@@ -190,8 +190,10 @@ public sealed class ClusterResync(
         CancellationToken cancellationToken)
     {
         var drifted = new List<DesiredService>();
-        IReadOnlyList<RouterNetwork>? routers = null;
-        var switches = new Dictionary<long, (SwitchView View, IReadOnlyList<AddressReservation> Reservations)>();
+        var networks = new Dictionary<LoadBalancerType, NetworkCandidates>();
+
+        // Keyed by the network too: a switch-type Service's view of a plain switch is the addresses in its own range.
+        var switches = new Dictionary<(long SwitchId, string Block), (SwitchView View, IReadOnlyList<AddressReservation> Reservations)>();
         foreach (var service in services)
         {
             var snapshot = service.Snapshot;
@@ -207,23 +209,30 @@ public sealed class ClusterResync(
             }
 
             ServicePlanning.Precheck(snapshot, settings, previouslyManaged: true, out var spec);
-            routers ??= await routerCache.GetAsync(cloud, cancellationToken);
-            var router = ServicePlanning.SelectRouter(snapshot, spec!, routers, out _);
-            if (router is null)
+            var type = spec!.Network.Type;
+            if (!networks.TryGetValue(type, out var candidates))
             {
-                // The router vanished or became ambiguous: the reconcile reports it.
+                candidates = await routerCache.CandidatesAsync(cloud, type, cancellationToken);
+                networks[type] = candidates;
+            }
+
+            var network = ServicePlanning.SelectNetwork(snapshot, spec, candidates, out _);
+            if (network is null)
+            {
+                // The router or switch vanished or became ambiguous: the reconcile reports it.
                 drifted.Add(service);
                 continue;
             }
 
-            if (!switches.TryGetValue(router.SwitchId, out var onSwitch))
+            var key = (network.SwitchId, network.Block.ToString());
+            if (!switches.TryGetValue(key, out var onSwitch))
             {
-                onSwitch = (await cloud.ReadSwitchAsync(router, cancellationToken), await reservationStore.ListBySwitchAsync(router.SwitchId, cancellationToken));
-                switches[router.SwitchId] = onSwitch;
+                onSwitch = (await cloud.ReadSwitchAsync(network, cancellationToken), await reservationStore.ListBySwitchAsync(network.SwitchId, cancellationToken));
+                switches[key] = onSwitch;
             }
 
             var found = ServicePlanning.CandidatesOf(service.Uid, clusterLbs.Concat(onSwitch.View.LoadBalancers));
-            var plan = ServicePlanning.PlanEnsure(snapshot, settings, nodeSet?.Snapshot.Nodes ?? [], routers, onSwitch.View, found, onSwitch.Reservations);
+            var plan = ServicePlanning.PlanEnsure(snapshot, settings, nodeSet?.Snapshot.Nodes ?? [], candidates, onSwitch.View, found, onSwitch.Reservations);
             if (plan.Plan is { IsNoOp: false })
             {
                 drifted.Add(service);

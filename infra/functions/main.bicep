@@ -56,6 +56,9 @@ param loadBalancerClass string = ''
 @description('Tags a router must carry to host load balancers; empty: the app\'s default (@k8s).')
 param routerTags string[] = []
 
+@description('Tags a plain switch must carry to host load-balancer-type switch load balancers; empty: the app\'s default (@k8s).')
+param switchTags string[] = []
+
 @description('Timer schedule of the periodic resync (NCRONTAB with seconds, UTC).')
 param resyncSchedule string = '0 */5 * * * *'
 
@@ -190,7 +193,8 @@ var controllerSettings = union(
     Controller__ClusterId: clusterId
   },
   empty(loadBalancerClass) ? {} : { Controller__LoadBalancerClass: loadBalancerClass },
-  toObject(range(0, length(routerTags)), i => 'Controller__RouterTags__${i}', i => routerTags[i])
+  toObject(range(0, length(routerTags)), i => 'Controller__RouterTags__${i}', i => routerTags[i]),
+  toObject(range(0, length(switchTags)), i => 'Controller__SwitchTags__${i}', i => switchTags[i])
 )
 
 var ingestSettings = union(

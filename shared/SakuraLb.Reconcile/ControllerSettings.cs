@@ -35,6 +35,9 @@ public sealed record ControllerSettings
     /// <summary>Tags a router must carry (all of them) to host this cluster's load balancers; the original used "@k8s".</summary>
     public IReadOnlyList<string> RouterTags { get; init; } = ["@k8s"];
 
+    /// <summary>Tags a plain switch must carry (all of them) to host this cluster's switch-type load balancers; the original used "@k8s".</summary>
+    public IReadOnlyList<string> SwitchTags { get; init; } = ["@k8s"];
+
     /// <summary>Every problem with the settings, as messages naming the setting.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -81,6 +84,11 @@ public sealed record ControllerSettings
         if (RouterTags is null || RouterTags.Count == 0 || RouterTags.Any(string.IsNullOrWhiteSpace))
         {
             problems.Add("RouterTags must hold at least one non-empty tag.");
+        }
+
+        if (SwitchTags is null || SwitchTags.Count == 0 || SwitchTags.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("SwitchTags must hold at least one non-empty tag.");
         }
 
         return problems;

@@ -20,7 +20,6 @@ public static class ReasonCodes
     // Spec problems (the Service must be changed).
     public const string InvalidAnnotation = nameof(InvalidAnnotation);
     public const string UnknownAnnotation = nameof(UnknownAnnotation);
-    public const string UnsupportedLoadBalancerType = nameof(UnsupportedLoadBalancerType);
     public const string UnsupportedProtocol = nameof(UnsupportedProtocol);
     public const string NoPorts = nameof(NoPorts);
     public const string InvalidPort = nameof(InvalidPort);
@@ -33,6 +32,8 @@ public static class ReasonCodes
     // Network and addresses.
     public const string RouterNotFound = nameof(RouterNotFound);
     public const string AmbiguousRouter = nameof(AmbiguousRouter);
+    public const string SwitchNotFound = nameof(SwitchNotFound);
+    public const string AmbiguousSwitch = nameof(AmbiguousSwitch);
     public const string AddressesExhausted = nameof(AddressesExhausted);
     public const string LoadBalancerIPUnavailable = nameof(LoadBalancerIPUnavailable);
     public const string VridExhausted = nameof(VridExhausted);
@@ -40,6 +41,7 @@ public static class ReasonCodes
     // Nodes and real servers (warnings: the LB still serves the nodes that do qualify).
     public const string NoEligibleNodes = nameof(NoEligibleNodes);
     public const string NodeWithoutServer = nameof(NodeWithoutServer);
+    public const string NodeNotOnSwitch = nameof(NodeNotOnSwitch);
     public const string AmbiguousServerName = nameof(AmbiguousServerName);
     public const string NodeWithoutAddress = nameof(NodeWithoutAddress);
     public const string DuplicateNodeAddress = nameof(DuplicateNodeAddress);
@@ -77,32 +79,34 @@ public static class ReasonCodes
     [
         new(InvalidAnnotation, ReasonSeverity.Error, "An annotation has a value the controller cannot use.", "Fix the value; the message names the key and the accepted values."),
         new(UnknownAnnotation, ReasonSeverity.Warning, "An annotation with the k8s.usacloud.jp/ prefix is not one the controller knows (probably a typo).", "Check the key against docs/annotations.md."),
-        new(UnsupportedLoadBalancerType, ReasonSeverity.Error, "load-balancer-type asks for a kind of load balancer this controller does not build (only internet is supported).", "Remove the annotation or set it to internet."),
         new(UnsupportedProtocol, ReasonSeverity.Error, "A Service port uses UDP or SCTP; the Sakura load balancer forwards TCP only.", "Use TCP ports only, or expose the other protocol through another Service."),
         new(NoPorts, ReasonSeverity.Error, "The Service has no ports.", "Add at least one TCP port."),
         new(InvalidPort, ReasonSeverity.Error, "A Service port number is outside 1–65535.", "Fix the port number."),
         new(UnsupportedIpFamily, ReasonSeverity.Error, "The Service asks for IPv6 only; the Sakura load balancer serves IPv4.", "Include IPv4 in spec.ipFamilies."),
         new(TooManyPorts, ReasonSeverity.Error, "The Service has more ports than one load balancer has VIP entries.", "Split the ports over several Services."),
         new(DuplicatePort, ReasonSeverity.Error, "Two Service ports use the same port number.", "Give every port its own number."),
-        new(InvalidLoadBalancerIP, ReasonSeverity.Error, "spec.loadBalancerIP or the load-balancer-ip annotation is not an IPv4 address.", "Use a dotted IPv4 address from the router's block."),
+        new(InvalidLoadBalancerIP, ReasonSeverity.Error, "spec.loadBalancerIP or the load-balancer-ip annotation is not an IPv4 address.", "Use a dotted IPv4 address from the router's block (or, for load-balancer-type switch, from the Service's pool)."),
         new(ConflictingLoadBalancerIP, ReasonSeverity.Error, "spec.loadBalancerIP and the load-balancer-ip annotation ask for different addresses.", "Set only one of them, or make them equal."),
         new(RouterNotFound, ReasonSeverity.Error, "No router+switch carries the selector tags.", "Tag the router (default tag @k8s) or fix router-selector."),
         new(AmbiguousRouter, ReasonSeverity.Error, "Several routers carry the selector tags.", "Add a router-selector tag that only one router carries."),
-        new(AddressesExhausted, ReasonSeverity.Error, "The router's block has too few free addresses for this load balancer.", "Free addresses, add a router with a larger block, or delete unused LoadBalancer Services."),
-        new(LoadBalancerIPUnavailable, ReasonSeverity.Error, "The requested load-balancer IP is outside the router's assignable range, in use, or reserved by another Service.", "Pick a free address in the range named in the message, or remove the request."),
-        new(VridExhausted, ReasonSeverity.Error, "Every VRRP id (1–255) is taken on the router's switch.", "Delete unused load balancers on that switch."),
-        new(NoEligibleNodes, ReasonSeverity.Warning, "No node qualifies as a real server, so the load balancer has nothing to send traffic to.", "Check node labels (exclude-from-external-load-balancers), autoscaler taints, and that nodes are Sakura servers on the router's switch."),
+        new(SwitchNotFound, ReasonSeverity.Error, "load-balancer-type switch: no plain switch (one without a router) carries the selector tags.", "Tag the switch the nodes' private NICs are on (default tag @k8s) or fix switch-selector."),
+        new(AmbiguousSwitch, ReasonSeverity.Error, "load-balancer-type switch: several plain switches carry the selector tags.", "Add a switch-selector tag that only one switch carries."),
+        new(AddressesExhausted, ReasonSeverity.Error, "The router's block (for load-balancer-type switch: the Service's pool) has too few free addresses for this load balancer.", "Free addresses, add a router with a larger block or give the Service a larger pool, or delete unused LoadBalancer Services."),
+        new(LoadBalancerIPUnavailable, ReasonSeverity.Error, "The requested load-balancer IP is outside the assignable range (the router's, or the Service's pool), in use, or reserved by another Service.", "Pick a free address in the range named in the message, or remove the request."),
+        new(VridExhausted, ReasonSeverity.Error, "Every VRRP id (1–255) is taken on the load balancer's switch.", "Delete unused load balancers on that switch."),
+        new(NoEligibleNodes, ReasonSeverity.Warning, "No node qualifies as a real server, so the load balancer has nothing to send traffic to.", "Check node labels (exclude-from-external-load-balancers), autoscaler taints, and that nodes are Sakura servers on the load balancer's switch."),
         new(NodeWithoutServer, ReasonSeverity.Warning, "No Sakura server with exactly the node's name is connected to the router's switch.", "Name each server exactly like its node (host name = server name) and connect it to the router's switch."),
+        new(NodeNotOnSwitch, ReasonSeverity.Warning, "load-balancer-type switch: the node's server has no NIC on the load balancer's plain switch, so the load balancer cannot reach it (DSR works on one segment only).", "Connect the server to the switch with a NIC and register its address, or exclude the node from load balancers."),
         new(AmbiguousServerName, ReasonSeverity.Warning, "Several Sakura servers have the node's name.", "Make server names unique."),
-        new(NodeWithoutAddress, ReasonSeverity.Warning, "A node's server has no usable address on the router's switch.", "Connect the server to the router's switch and register its address (UserIPAddress)."),
-        new(DuplicateNodeAddress, ReasonSeverity.Warning, "Two nodes resolve to the same address on the router's switch.", "Fix the servers' registered addresses."),
+        new(NodeWithoutAddress, ReasonSeverity.Warning, "A node's server has no usable address on the load balancer's switch (inside the router's block, or the Service's load-balancer-ip-range).", "Connect the server to that switch and register its address (UserIPAddress)."),
+        new(DuplicateNodeAddress, ReasonSeverity.Warning, "Two nodes resolve to the same address on the load balancer's switch.", "Fix the servers' registered addresses."),
         new(TooManyNodes, ReasonSeverity.Warning, "More nodes qualify than one VIP accepts as real servers; a stable subset is used.", "Exclude nodes with the exclude-from-external-load-balancers label to choose them yourself."),
         new(LocalTrafficPolicyUnchecked, ReasonSeverity.Warning, "externalTrafficPolicy: Local with a ping check: nodes without a local endpoint still get traffic and drop it.", "Use externalTrafficPolicy: Cluster, or a tcp/http check if the pods listen on the node's address."),
         new(HealthCheckProbesNodeAddress, ReasonSeverity.Warning, "A tcp/http/https check probes each node's own address on the Service port; only pods listening on the node's network (hostNetwork/hostPort) answer it.", "Use ping unless the workload listens on the node's address."),
         new(HealthCheckSettingIgnored, ReasonSeverity.Warning, "A health-check annotation does not apply to the chosen protocol.", "Remove it, or choose a protocol it applies to."),
         new(ForeignOwner, ReasonSeverity.Error, "A load balancer with this Service's name belongs to another cluster (its @k8s.ClusterID tag differs); it is never touched.", "Delete or rename that load balancer, or fix the cluster id."),
         new(Adopted, ReasonSeverity.Info, "An existing load balancer with this Service's name and no cluster tag was adopted (tags added).", "None."),
-        new(RecreateRequired, ReasonSeverity.Warning, "The plan, HA mode or router changed; the API cannot change these in place, so the load balancer would have to be recreated (a traffic interruption).", "Set k8s.usacloud.jp/load-balancer-recreate-allowed: \"true\" to allow it, or revert the change."),
+        new(RecreateRequired, ReasonSeverity.Warning, "The plan, HA mode, router, or (load-balancer-type switch) the switch or the Service's ranges changed; the API cannot change these in place, so the load balancer would have to be recreated (a traffic interruption).", "Set k8s.usacloud.jp/load-balancer-recreate-allowed: \"true\" to allow it, or revert the change."),
         new(Recreating, ReasonSeverity.Info, "The load balancer is being deleted and created again (opted in, or it failed).", "Wait."),
         new(DuplicateLoadBalancer, ReasonSeverity.Warning, "More than one load balancer of this Service exists; the extra ones are deleted.", "None."),
         new(Provisioning, ReasonSeverity.Info, "The load balancer is being created.", "Wait; creation takes a few minutes."),

@@ -33,10 +33,17 @@ public interface ISakuraCloud
     Task<RouterNetwork?> GetRouterBySwitchIdAsync(long switchId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The servers and load balancers on the router's switch, and every address in use in its block: two paged lists, the
-    /// switch's servers and the account's appliances of every class (the latter shared by concurrent callers).
+    /// Plain switches (no router, not the shared segment) carrying every tag in <paramref name="allTags"/> (AND), where
+    /// switch-type load balancers go. At least one tag is required. One search.
     /// </summary>
-    Task<SwitchView> ReadSwitchAsync(RouterNetwork router, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PlainSwitch>> FindSwitchesAsync(IReadOnlyCollection<string> allTags, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The servers and load balancers on the network's switch, and every address in use in its block (a router's
+    /// primary block, or a switch-type Service's network): two paged lists, the switch's servers and the account's
+    /// appliances of every class (the latter shared by concurrent callers).
+    /// </summary>
+    Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken);
 
     /// <summary>Servers whose name equals one of <paramref name="names"/> exactly (case-sensitive).</summary>
     Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);

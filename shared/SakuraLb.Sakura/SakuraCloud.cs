@@ -77,10 +77,23 @@ internal sealed class SakuraCloud(
         return WireMapper.ToRouter(sakuraSwitch, internet);
     }
 
-    public async Task<SwitchView> ReadSwitchAsync(RouterNetwork router, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PlainSwitch>> FindSwitchesAsync(IReadOnlyCollection<string> allTags, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(router);
-        var switchId = router.SwitchId;
+        var tags = RequiredTags(allTags);
+        var switches = await SearchAsync<SwitchListEnvelope, SakuraSwitch>(
+            api.FindSwitchesAsync, new SearchFilter().HasAllTags(tags), s => s.Id, "/switch", cancellationToken);
+
+        // The AND is checked here as well as by the API: a switch without a tag must never host a Service's LB.
+        return [.. switches
+            .Where(s => tags.All(t => s.Tags.Contains(t, StringComparer.Ordinal)))
+            .Select(WireMapper.ToPlainSwitch)
+            .OfType<PlainSwitch>()];
+    }
+
+    public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var switchId = network.SwitchId;
         var servers = await SearchAsync<ServerListEnvelope, SakuraServer>(
             (q, ct) => api.ListSwitchServersAsync(switchId, q, ct), new SearchFilter(), s => s.Id,
             $"/switch/{switchId}/server", cancellationToken);
@@ -89,7 +102,7 @@ internal sealed class SakuraCloud(
             switchId,
             [.. servers.Select(WireMapper.ToCloudServer)],
             [.. appliances.Where(WireMapper.IsLoadBalancer).Select(WireMapper.ToObserved)],
-            UsedAddresses.Collect(router, servers, appliances));
+            UsedAddresses.Collect(network, servers, appliances));
     }
 
     public async Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(
@@ -117,12 +130,7 @@ internal sealed class SakuraCloud(
     public async Task<IReadOnlyList<ObservedLoadBalancer>> FindLoadBalancersByTagsAsync(
         IReadOnlyCollection<string> allTags, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(allTags);
-        var tags = allTags.Where(t => !string.IsNullOrEmpty(t)).Distinct(StringComparer.Ordinal).ToList();
-        if (tags.Count == 0)
-        {
-            throw new ArgumentException("At least one tag is required to find load balancers by tags.", nameof(allTags));
-        }
+        var tags = RequiredTags(allTags);
 
         // Ownership rests on these tags, so the AND is checked here as well as by the API.
         var appliances = await FindLoadBalancersAsync(LoadBalancers().HasAllTags(tags), cancellationToken);
@@ -269,6 +277,14 @@ internal sealed class SakuraCloud(
 
         // Some modify calls answer with flags only; the stored state is one read away.
         return WireMapper.ToObserved(envelope.Appliance ?? await ReadApplianceAsync(id, cancellationToken));
+    }
+
+    /// <summary>The distinct non-empty tags; at least one, so a tag search can never mean "all of the account's".</summary>
+    private static List<string> RequiredTags(IReadOnlyCollection<string> allTags)
+    {
+        ArgumentNullException.ThrowIfNull(allTags);
+        var tags = allTags.Where(t => !string.IsNullOrEmpty(t)).Distinct(StringComparer.Ordinal).ToList();
+        return tags.Count > 0 ? tags : throw new ArgumentException("At least one tag is required for a search by tags.", nameof(allTags));
     }
 
     /// <summary>The usable load balancer a create of <paramref name="creation"/> made, if it is visible: same name, every tag.</summary>

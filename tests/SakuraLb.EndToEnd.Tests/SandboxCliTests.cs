@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using SakuraLb.EndToEnd.Tests.Support;
+using SakuraLb.Testing;
 using Sandbox;
 using Xunit.Abstractions;
 
@@ -142,31 +143,12 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
     [Fact]
     public async Task Process_Sigterm_StopsEverythingAndExitsZero()
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Sandbox.dll"), "--kube-port", "0", "--sakura-port", "0" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var lines = new List<string>();
+        using var process = StartProcess();
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
-            {
-                lines.Add(line);
-                if (line.StartsWith("Ctrl-C stops everything", StringComparison.Ordinal))
-                {
-                    break;
-                }
-            }
+            var lines = await ReadBannerAsync(process, deadline.Token);
 
             Assert.Contains(lines, l => l.StartsWith("Sakura LB sandbox is running", StringComparison.Ordinal));
             using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -182,11 +164,101 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
         }
         finally
         {
-            if (!process.HasExited)
+            ProcessRunner.Kill(process);
+        }
+    }
+
+    [Fact]
+    public async Task Process_BannersPrivateServiceLine_TypedWhereTheSandboxStarted_GivesAPrivateVipOnThePlainSwitch()
+    {
+        // Started from the test's output directory, not the repository root: the banner's path must work there.
+        using var process = StartProcess();
+        _ = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            var lines = await ReadBannerAsync(process, deadline.Token);
+            output.WriteLine(string.Join('\n', lines));
+            var kube = KubeServerLine().Match(string.Join('\n', lines));
+            Assert.True(kube.Success, "the banner names the Kubernetes API");
+            var line = Assert.Single(lines, l => l.Contains("private-service.yaml", StringComparison.Ordinal));
+            var words = line[..line.IndexOf('#', StringComparison.Ordinal)].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("kubectl", words[0]);
+            using var kubectl = new KubectlRunner(kube.Groups[1].Value);
+
+            Assert.Contains("service/private-web created", await kubectl.OkAsync(words[1..]), StringComparison.Ordinal);
+
+            var ip = await Eventually.UntilAsync(
+                () => kubectl.OkAsync("get", "svc", "private-web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
+                s => s.Length > 0,
+                "the EXTERNAL-IP of private-web",
+                TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+            Assert.StartsWith("10.240.100.", ip, StringComparison.Ordinal);
+            Assert.Contains("on switch k8s-private", await kubectl.OkAsync("describe", "svc", "private-web"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            ProcessRunner.Kill(process);
+        }
+    }
+
+    public static TheoryData<string, string> ExamplesPaths => new()
+    {
+        // the directory the sandbox was started in (below the repository root), the path the banner shows
+        { ".", "examples" },
+        { "examples", "." },
+        { "..", Path.GetFileName(Repository.Root.TrimEnd('/')) + "/examples" },
+        { "tests", Repository.Path("examples") },
+        { Path.GetTempPath(), Repository.Path("examples") },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExamplesPaths))]
+    public void ExamplesPath_WorksFromWhereTheSandboxStarted(string startedIn, string expected)
+    {
+        var path = Banner.ExamplesPath(Path.GetFullPath(Path.Combine(Repository.Root, startedIn)), AppContext.BaseDirectory);
+
+        Assert.Equal(expected, path);
+        Assert.True(File.Exists(Path.Combine(Repository.Root, startedIn, path, "private-service.yaml")));
+    }
+
+    [Fact]
+    public void ExamplesPath_ProgramOutsideTheRepository_IsTheRelativeDefault()
+    {
+        Assert.Equal("examples", Banner.ExamplesPath(Repository.Root, Path.GetTempPath()));
+    }
+
+    /// <summary>The sandbox as a real process on free ports, in the test's working directory, as <c>dotnet run</c> would start it.</summary>
+    private static Process StartProcess()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Sandbox.dll"), "--kube-port", "0", "--sakura-port", "0" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Stdout up to and including the banner's last line.</summary>
+    private static async Task<List<string>> ReadBannerAsync(Process process, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lines.Add(line);
+            if (line.StartsWith("Ctrl-C stops everything", StringComparison.Ordinal))
             {
-                process.Kill(entireProcessTree: true);
+                break;
             }
         }
+
+        return lines;
     }
 
     /// <summary>Stdout that asks the program to stop (as Ctrl-C does) once it writes a line starting with the prefix.</summary>

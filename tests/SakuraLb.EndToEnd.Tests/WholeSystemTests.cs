@@ -111,6 +111,70 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: deleted, load balancer gone");
     }
 
+    [Fact]
+    public async Task Examples_AppliedWithKubectl_EachGetItsLoadBalancer_AndDeletingThemFreesEverything()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions { KubePort = 0, SakuraPort = 0 });
+        using var kubectl = new KubectlRunner(sandbox.KubeServer);
+        var examples = Repository.Path("examples");
+        string[] switchServices = ["load-balancer-example", "load-balancer-example2", "load-balancer-example3", "private-web"];
+        var routerWorkers = sandbox.Workers.Select(w => w.Address).Order(StringComparer.Ordinal).ToArray();
+        var privateWorkers = sandbox.PrivateWorkers.Select(w => w.Address).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["10.240.0.11", "10.240.0.12", "10.240.0.13"], privateWorkers);
+
+        // 1. Every manifest of examples/ at once: the original's three switch examples with their Deployments, the
+        //    small private Service the banner shows, and an internet Service with other annotations.
+        var applied = await kubectl.OkAsync("apply", "-f", examples);
+        Assert.Contains("service/load-balancer-example created", applied, StringComparison.Ordinal);
+        Assert.Contains("deployment.apps/load-balancer-example3 created", applied, StringComparison.Ordinal);
+        var ips = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in switchServices.Append("web-ha"))
+        {
+            ips[name] = await Eventually.UntilAsync(
+                () => kubectl.OkAsync("get", "svc", name, "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
+                s => s.Length > 0,
+                $"the EXTERNAL-IP of {name}",
+                StepTimeout, PollInterval);
+        }
+
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", ips.Select(p => $"{p.Key} {p.Value}"))}");
+        Assert.Equal("10.240.100.50", ips["load-balancer-example2"]);
+        Assert.All(switchServices, name => Assert.StartsWith("10.240.100.", ips[name], StringComparison.Ordinal));
+        Assert.StartsWith("203.0.113.", ips["web-ha"], StringComparison.Ordinal);
+        Assert.Equal(ips.Count, ips.Values.Distinct().Count());
+
+        // 2. On the simulator: the switch Services' load balancers on the plain switch with the workers' private
+        //    addresses as real servers, the internet one on the router's switch with their global addresses.
+        var lbs = await Eventually.UntilAsync(
+            () => sandbox.SakuraControl.LoadBalancersAsync(),
+            l => l.Count == ips.Count && l.All(lb => lb.SettingsApplied && lb.Vips.Count > 0 && lb.Vips.All(v => v.Servers.Count == 3)),
+            "five load balancers with their settings applied",
+            StepTimeout, PollInterval);
+        var privateSwitch = sandbox.PrivateWorkers[0].SwitchId;
+        foreach (var (name, ip) in ips)
+        {
+            var lb = lbs.Single(l => l.Vips.Any(v => v.Address == ip));
+            var onSwitch = name == "web-ha" ? (sandbox.Workers[0].SwitchId, routerWorkers) : (privateSwitch, privateWorkers);
+            Assert.Equal(onSwitch.Item1, lb.SwitchId);
+            Assert.All(lb.Vips, v => Assert.Equal(onSwitch.Item2, v.Servers));
+            Assert.Equal(name is "web-ha" or "load-balancer-example3" ? 2 : 1, lb.OwnAddresses.Count);
+            output.WriteLine(lb.Describe());
+        }
+
+        Assert.Contains("Ready", await kubectl.OkAsync("describe", "svc", "private-web"), StringComparison.Ordinal);
+        Assert.Equal("VIP", await kubectl.OkAsync("get", "svc", "private-web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ipMode}"));
+
+        // 3. Deleting the manifests removes every load balancer and every reservation on both switches.
+        var deleted = await kubectl.RunAsync(["delete", "-f", examples, "--timeout=90s"], timeout: TimeSpan.FromSeconds(100));
+        Assert.Contains("service \"private-web\" deleted", deleted.EnsureSuccess().Stdout, StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => sandbox.SakuraControl.LoadBalancersAsync(), l => l.Count == 0, "the load balancers to be deleted", StepTimeout, PollInterval);
+        var reservations = sandbox.Functions.Services.GetRequiredService<IReservationStore>();
+        Assert.Empty(await reservations.ListBySwitchAsync(privateSwitch, CancellationToken.None));
+        Assert.Empty(await reservations.ListBySwitchAsync(sandbox.Workers[0].SwitchId, CancellationToken.None));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: deleted, load balancers and reservations gone");
+    }
+
     /// <summary>VIP entries as comparable text: "address:port -> server, server, ...".</summary>
     private static string[] Vips(string ip, IEnumerable<string> servers)
     {

@@ -258,6 +258,8 @@ public sealed class FunctionAppTemplateTests
         Assert.Equal("sakura.example/lb", Text(two, "Controller__LoadBalancerClass"));
         Assert.False(example.ContainsKey("Controller__LoadBalancerClass"));
         Assert.Equal("@k8s", Text(example, "Controller__RouterTags__0"));
+        Assert.False(example.ContainsKey("Controller__SwitchTags__0"));
+        Assert.Equal(("@k8s", "@k8s.private"), (Text(two, "Controller__SwitchTags__0"), Text(two, "Controller__SwitchTags__1")));
         Assert.Equal("prod-cluster-1", Text(example, "Controller__ClusterId"));
     }
 

@@ -25,6 +25,11 @@ internal static class Fixtures
         AssignableRange = new Ipv4Range(Ip("203.0.113.100"), Ip("203.0.113.110")),
     };
 
+    /// <summary>A plain switch tagged like the router, where the workers have a second, private NIC.</summary>
+    public const long PrivateSwitchId = 112800452800;
+
+    public static PlainSwitch PrivateSwitch { get; } = new(PrivateSwitchId, "k8s-private", ["@k8s"]);
+
     public static Ipv4Address Ip(string text) => Ipv4Address.Parse(text);
 
     public static ServiceSnapshot Service(
@@ -43,6 +48,25 @@ internal static class Fixtures
 
     public static Dictionary<string, string> Ours(params (string Name, string Value)[] pairs) =>
         pairs.ToDictionary(p => WellKnown.AnnotationPrefix + p.Name, p => p.Value);
+
+    /// <summary>
+    /// The original's with-switch.yaml: network 10.240.0.0/16, pool 10.240.100.0/24, gateway 10.240.0.1; <paramref name="more"/>
+    /// adds keys or replaces these.
+    /// </summary>
+    public static Dictionary<string, string> OnSwitch(params (string Name, string Value)[] more)
+    {
+        var annotations = Ours(
+            ("load-balancer-type", "switch"),
+            ("load-balancer-ip-range", "10.240.0.0/16"),
+            ("load-balancer-assign-ip-range", "10.240.100.0/24"),
+            ("load-balancer-assign-default-gateway", "10.240.0.1"));
+        foreach (var (name, value) in more)
+        {
+            annotations[WellKnown.AnnotationPrefix + name] = value;
+        }
+
+        return annotations;
+    }
 
     public static NodeSnapshot Node(string name, Action<NodeSnapshotBuilder>? configure = null)
     {
@@ -77,6 +101,30 @@ internal static class Fixtures
     {
         var (nodes, servers) = Workers(workers);
         return new BuildContext { Routers = [Router], Nodes = nodes, Servers = servers };
+    }
+
+    /// <summary>
+    /// Workers as in <see cref="Context"/>, each server with a second NIC on <see cref="PrivateSwitch"/> at 10.240.0.11, .12, ...
+    /// (the servers connected to the private switch, as the function app reads them).
+    /// </summary>
+    public static BuildContext SwitchContext(int workers = 2)
+    {
+        var (nodes, servers) = Workers(workers);
+        return new BuildContext
+        {
+            Routers = [Router],
+            Switches = [PrivateSwitch],
+            Nodes = nodes,
+            Servers = [.. servers.Select((s, i) => s with { Nics = [.. s.Nics, new CloudServerNic { SwitchId = PrivateSwitchId, UserIPAddress = $"10.240.0.{11 + i}" }] })],
+        };
+    }
+
+    /// <summary>A switch-type desired load balancer (default: the original's with-switch.yaml).</summary>
+    public static DesiredLoadBalancer BuildOnSwitch(ServiceSnapshot? service = null, int workers = 2)
+    {
+        var result = DesiredLoadBalancerBuilder.Build(service ?? Service(OnSwitch()), Settings, SwitchContext(workers));
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        return result.Desired!;
     }
 
     public static DesiredLoadBalancer BuildDesired(ServiceSnapshot? service = null, ControllerSettings? settings = null, int workers = 2)

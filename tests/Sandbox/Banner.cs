@@ -6,7 +6,8 @@ namespace Sandbox;
 /// <summary>What the sandbox prints once everything runs: where each part is and what to type next.</summary>
 public static class Banner
 {
-    public static string Render(string clusterId, string kubeServer, string sakuraServer, Uri functionApi, Uri relayUrl, IReadOnlyList<string> workers, double sakuraTimeScale, string durableEngine)
+    /// <param name="examples">The repository's examples/ directory as the user types it (see <see cref="ExamplesPath"/>).</param>
+    public static string Render(string clusterId, string kubeServer, string sakuraServer, Uri functionApi, Uri relayUrl, IReadOnlyList<string> workers, double sakuraTimeScale, string durableEngine, string examples)
     {
         ArgumentNullException.ThrowIfNull(workers);
         var clock = sakuraTimeScale switch
@@ -29,9 +30,32 @@ public static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} create service loadbalancer web --tcp=80:8080");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} get svc -w                 # EXTERNAL-IP goes from <pending> to an address");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} describe svc web           # the controller's Events");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {sakuraServer}/_sim/state       # the simulator: load balancers, servers, router");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} apply -f {examples}/private-service.yaml   # a private LB on the plain switch {SandboxSystem.PrivateSwitchName} ({SandboxSystem.PrivateNetwork})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} apply -f {examples}/internet-service.yaml  # HA pair, premium plan, 30 s checks; more in {examples}/");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {sakuraServer}/_sim/state       # the simulator: load balancers, servers, router, switches");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} delete svc web             # the load balancer goes too");
         text.AppendLine("Ctrl-C stops everything.");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The repository's examples/ directory as a path that works where the sandbox was started (where its user most
+    /// likely types the banner's commands): "examples" from the repository root, relative from a directory above it,
+    /// absolute from anywhere else (<c>dotnet run --project</c> from another directory). It is looked for above
+    /// the program's own files, which the build puts inside the repository; "examples" when it is not there.
+    /// </summary>
+    public static string ExamplesPath(string currentDirectory, string programDirectory)
+    {
+        for (var dir = new DirectoryInfo(programDirectory); dir is not null; dir = dir.Parent)
+        {
+            var examples = Path.Combine(dir.FullName, "examples");
+            if (File.Exists(Path.Combine(examples, "private-service.yaml")))
+            {
+                var relative = Path.GetRelativePath(currentDirectory, examples);
+                return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? examples : relative.Replace('\\', '/');
+            }
+        }
+
+        return "examples";
     }
 }

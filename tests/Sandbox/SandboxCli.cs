@@ -78,7 +78,8 @@ public static class SandboxCli
                 system.Relay.BaseAddress,
                 [.. system.Workers.Select(w => w.Name)],
                 options.SakuraTimeScale,
-                system.Functions.DurableEngineName));
+                system.Functions.DurableEngineName,
+                Banner.ExamplesPath(Environment.CurrentDirectory, AppContext.BaseDirectory)));
             await stdout.FlushAsync(CancellationToken.None);
 
             var exitCode = ExitOk;

@@ -53,9 +53,10 @@ public sealed record SandboxOptions
         Usage: dotnet run --project tests/Sandbox -- [options]
 
         Starts, in this process: a Kubernetes API fake (nodes worker01..03), the Sakura Cloud simulator
-        (a router+switch and the three matching servers), the function app (in-process durable engine,
-        in-memory stores; or Azure Storage on Azurite with --durable azure-storage) and the relay, wired
-        together on 127.0.0.1. Ctrl-C stops everything.
+        (a router+switch, a plain switch for private load balancers, and the three matching servers with
+        a NIC on each), the function app (in-process durable engine, in-memory stores; or Azure Storage on
+        Azurite with --durable azure-storage) and the relay, wired together on 127.0.0.1. Ctrl-C stops
+        everything.
 
         Options:
           --kube-port N            Kubernetes API fake port (default 6443; 0 = a free port)

@@ -16,8 +16,9 @@ namespace Sandbox;
 
 /// <summary>
 /// The whole system on loopback, in this process: the Sakura simulator (default topology: a router+switch and
-/// worker01..03), the Kubernetes API fake with a node for each of those servers, the function app
-/// (<see cref="LocalFunctionHost"/>, in-memory stores and the in-process durable engine, or table stores and Azure
+/// worker01..03, plus a plain switch tagged @k8s on which the workers have a second, private NIC, so both kinds
+/// of load balancer work out of the box), the Kubernetes API fake with a node for each of those servers, the function
+/// app (<see cref="LocalFunctionHost"/>, in-memory stores and the in-process durable engine, or table stores and Azure
 /// Storage on Azurite, the timer on a loop) and the
 /// relay pointed at both. Disposing stops everything, relay first.
 /// </summary>
@@ -30,6 +31,14 @@ public sealed class SandboxSystem : IAsyncDisposable
     public const string SakuraToken = "test-token";
     public const string SakuraSecret = "test-secret";
 
+    /// <summary>The plain switch the sandbox adds (tag @k8s): where <c>load-balancer-type: switch</c> Services go (examples/).</summary>
+    public const string PrivateSwitchName = "k8s-private";
+
+    /// <summary>The private switch's network and gateway (what the examples' ranges name).</summary>
+    public const string PrivateNetwork = "10.240.0.0/16";
+
+    public const string PrivateGateway = "10.240.0.1";
+
     private readonly List<IAsyncDisposable> parts;
 
     private SandboxSystem(
@@ -40,6 +49,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         RelayHost relay,
         TimerLoop timer,
         IReadOnlyList<SimServer> workers,
+        IReadOnlyList<SimServer> privateWorkers,
         List<IAsyncDisposable> parts)
     {
         Options = options;
@@ -50,6 +60,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         Relay = relay;
         Timer = timer;
         Workers = workers;
+        PrivateWorkers = privateWorkers;
         this.parts = parts;
     }
 
@@ -69,6 +80,9 @@ public sealed class SandboxSystem : IAsyncDisposable
 
     /// <summary>The simulator's servers that were given a node of the same name.</summary>
     public IReadOnlyList<SimServer> Workers { get; }
+
+    /// <summary>The same servers with their address on the private switch (<see cref="PrivateSwitchName"/>).</summary>
+    public IReadOnlyList<SimServer> PrivateWorkers { get; }
 
     /// <summary>The kubectl --server value: http://127.0.0.1:PORT (no trailing slash).</summary>
     public string KubeServer => Kube.BaseAddress.ToString().TrimEnd('/');
@@ -99,9 +113,16 @@ public sealed class SandboxSystem : IAsyncDisposable
             parts.Add(sakura);
 
             IReadOnlyList<SimServer> workers;
+            var privateWorkers = new List<SimServer>();
             using (var control = new SakuraSimControl(sakura.BaseAddress))
             {
                 workers = await control.RouterServersAsync(cancellationToken);
+                var prefix = int.Parse(PrivateNetwork[(PrivateNetwork.IndexOf('/', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture);
+                var privateSwitch = await control.AddSwitchAsync(PrivateSwitchName, ["@k8s"], PrivateGateway, prefix, cancellationToken);
+                for (var i = 0; i < workers.Count; i++)
+                {
+                    privateWorkers.Add(await control.AddInterfaceAsync(workers[i], privateSwitch.Id, PrivateAddress(i), cancellationToken));
+                }
             }
 
             var kube = await KubeApiSimulator.StartAsync(
@@ -150,7 +171,7 @@ public sealed class SandboxSystem : IAsyncDisposable
                 cancellationToken: cancellationToken);
             parts.Add(relay);
 
-            return new SandboxSystem(options, sakura, kube, functions, relay, timer, workers, parts);
+            return new SandboxSystem(options, sakura, kube, functions, relay, timer, workers, privateWorkers, parts);
         }
         catch
         {
@@ -158,6 +179,9 @@ public sealed class SandboxSystem : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The private address of the <paramref name="index"/>th worker: 10.240.0.11, .12, ...</summary>
+    public static string PrivateAddress(int index) => string.Create(CultureInfo.InvariantCulture, $"10.240.0.{11 + index}");
 
     /// <summary>The node a user would add for a new Sakura server: same name, its address, its provider id.</summary>
     public static string ProviderId(long serverId) => "sakuracloud://" + serverId.ToString(CultureInfo.InvariantCulture);

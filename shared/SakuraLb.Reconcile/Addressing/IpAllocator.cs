@@ -2,10 +2,10 @@ using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Addressing;
 
-/// <summary>What one load balancer needs from a router's block.</summary>
+/// <summary>What one load balancer needs from its network (a router's block, or a switch-type Service's pool).</summary>
 public sealed record AddressRequest
 {
-    public required RouterNetwork Router { get; init; }
+    public required LoadBalancerNetwork Network { get; init; }
 
     /// <summary>The Service UID the addresses are for; its own reservations count as free for it.</summary>
     public required string OwnerUid { get; init; }
@@ -16,10 +16,10 @@ public sealed record AddressRequest
     /// <summary>spec.loadBalancerIP or the load-balancer-ip annotation.</summary>
     public Ipv4Address? RequestedVip { get; init; }
 
-    /// <summary>Addresses used on the router's switch by anything else (NICs, other appliances' own IPs and VIPs).</summary>
+    /// <summary>Addresses used on the switch by anything else (NICs, other appliances' own IPs and VIPs).</summary>
     public IReadOnlyCollection<Ipv4Address> InUse { get; init; } = [];
 
-    /// <summary>Reservation rows on the router's switch (every owner's; other switches are ignored).</summary>
+    /// <summary>Reservation rows on the switch (every owner's; other switches are ignored).</summary>
     public IReadOnlyCollection<AddressReservation> Reservations { get; init; } = [];
 
     /// <summary>VIP to keep if it is still usable (the VIP of an appliance being replaced, or the Service's current ingress IP).</summary>
@@ -49,8 +49,9 @@ public sealed record AddressChoice
 }
 
 /// <summary>
-/// Chooses a load balancer's own address(es) and VIP. Free = the assignable range inside the block, minus
-/// the router's reserved addresses, minus what is in use, minus other Services' reservations. The owner's
+/// Chooses a load balancer's own address(es) and VIP. Free = the network's candidate addresses (the
+/// assignable range inside the block, minus its reserved addresses), minus what is in use, minus other
+/// Services' reservations. Only as many candidates are looked at as are needed, so a large pool costs nothing. The owner's
 /// own reservations come first (in their role), then preferred addresses, then the lowest free ones, so a
 /// retried allocation returns the same addresses. With <see cref="AddressRequest.OwnAddressCount"/> 0 it
 /// chooses a VIP alone (moving the VIP of a running appliance). A requested VIP is never handed out as an own address.
@@ -60,9 +61,9 @@ public static class IpAllocator
     public static AddressChoice Choose(AddressRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var router = request.Router;
+        var network = request.Network;
         var inUse = request.InUse.ToHashSet();
-        var onSwitch = request.Reservations.Where(r => r is not null && r.SwitchId == router.SwitchId).ToList();
+        var onSwitch = request.Reservations.Where(r => r is not null && r.SwitchId == network.SwitchId).ToList();
         var reservedByOthers = onSwitch
             .Where(r => !string.Equals(r.OwnerUid, request.OwnerUid, StringComparison.Ordinal))
             .Select(r => r.Address)
@@ -72,12 +73,12 @@ public static class IpAllocator
             .OrderBy(r => r.Address)
             .ToList();
 
-        bool Usable(Ipv4Address a) => router.IsCandidate(a) && !inUse.Contains(a) && !reservedByOthers.Contains(a);
+        bool Usable(Ipv4Address a) => network.IsCandidate(a) && !inUse.Contains(a) && !reservedByOthers.Contains(a);
 
         Ipv4Address vip;
         if (request.RequestedVip is { } requested)
         {
-            var problem = CheckRequested(requested, router, inUse, reservedByOthers);
+            var problem = CheckRequested(requested, network, inUse, reservedByOthers);
             if (problem is not null)
             {
                 return new AddressChoice { Problem = problem };
@@ -92,10 +93,10 @@ public static class IpAllocator
             if (picked is null)
             {
                 // Own addresses take the lowest free ones first (as the original did: IP1, [IP2], VIP).
-                var free = Free(router, Usable, request.OwnAddressCount + 1, exclude: []);
+                var free = Free(network, Usable, request.OwnAddressCount + 1, exclude: []);
                 if (free.Count <= request.OwnAddressCount)
                 {
-                    return new AddressChoice { Problem = Exhausted(router, inUse, reservedByOthers, request.OwnAddressCount + 1) };
+                    return new AddressChoice { Problem = Exhausted(network, inUse, reservedByOthers, request.OwnAddressCount + 1) };
                 }
 
                 picked = free[request.OwnAddressCount];
@@ -120,12 +121,12 @@ public static class IpAllocator
         Take(request.PreferredOwn.Order());
         if (own.Count < request.OwnAddressCount)
         {
-            Take(Free(router, Usable, request.OwnAddressCount + 1, exclude: [vip, .. own]));
+            Take(Free(network, Usable, request.OwnAddressCount + 1, exclude: [vip, .. own]));
         }
 
         if (own.Count < request.OwnAddressCount)
         {
-            return new AddressChoice { Problem = Exhausted(router, inUse, reservedByOthers, request.OwnAddressCount + 1) };
+            return new AddressChoice { Problem = Exhausted(network, inUse, reservedByOthers, request.OwnAddressCount + 1) };
         }
 
         own.Sort();
@@ -135,11 +136,14 @@ public static class IpAllocator
     /// <summary>Why a requested VIP cannot be used, or null when it can.</summary>
     public static ValidationProblem? CheckRequested(
         Ipv4Address requested,
-        RouterNetwork router,
+        LoadBalancerNetwork network,
         IReadOnlySet<Ipv4Address> inUse,
         IReadOnlySet<Ipv4Address> reservedByOthers)
     {
-        if (NotAssignable(requested, router) is { } problem)
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(inUse);
+        ArgumentNullException.ThrowIfNull(reservedByOthers);
+        if (NotAssignable(requested, network) is { } problem)
         {
             return problem;
         }
@@ -148,7 +152,7 @@ public static class IpAllocator
         {
             return new ValidationProblem(
                 ReasonCodes.LoadBalancerIPUnavailable,
-                $"the requested load-balancer IP {requested} is already in use on the switch of router {router.Name}",
+                $"the requested load-balancer IP {requested} is already in use on {network.SwitchLabel}",
                 "spec.loadBalancerIP");
         }
 
@@ -164,24 +168,24 @@ public static class IpAllocator
     }
 
     /// <summary>
-    /// Why a requested VIP can never be used on <paramref name="router"/> (outside its assignable range, or one
+    /// Why a requested VIP can never be used on <paramref name="network"/> (outside its assignable range, or one
     /// of its reserved addresses), or null. Needs no cloud state, so the builder reports it with the spec errors.
     /// </summary>
-    internal static ValidationProblem? NotAssignable(Ipv4Address requested, RouterNetwork router)
+    internal static ValidationProblem? NotAssignable(Ipv4Address requested, LoadBalancerNetwork network)
     {
-        ArgumentNullException.ThrowIfNull(router);
-        return router.IsCandidate(requested)
+        ArgumentNullException.ThrowIfNull(network);
+        return network.IsCandidate(requested)
             ? null
             : new ValidationProblem(
                 ReasonCodes.LoadBalancerIPUnavailable,
-                $"the requested load-balancer IP {requested} is not assignable in router {router.Name}: use an address in {router.AssignableRange} other than the gateway and router addresses",
+                $"the requested load-balancer IP {requested} is not assignable in {network.Label}: use an address in {network.AssignableText}",
                 "spec.loadBalancerIP");
     }
 
-    private static List<Ipv4Address> Free(RouterNetwork router, Func<Ipv4Address, bool> usable, int wanted, IReadOnlyCollection<Ipv4Address> exclude)
+    private static List<Ipv4Address> Free(LoadBalancerNetwork network, Func<Ipv4Address, bool> usable, int wanted, IReadOnlyCollection<Ipv4Address> exclude)
     {
         var result = new List<Ipv4Address>(wanted);
-        foreach (var a in router.CandidateAddresses())
+        foreach (var a in network.CandidateAddresses())
         {
             if (usable(a) && !exclude.Contains(a))
             {
@@ -196,14 +200,15 @@ public static class IpAllocator
         return result;
     }
 
-    private static ValidationProblem Exhausted(RouterNetwork router, HashSet<Ipv4Address> inUse, HashSet<Ipv4Address> reservedByOthers, int needed)
+    /// <summary>The counts, from the sets rather than the candidates: a pool may be far larger than what is in use.</summary>
+    private static ValidationProblem Exhausted(LoadBalancerNetwork network, HashSet<Ipv4Address> inUse, HashSet<Ipv4Address> reservedByOthers, int needed)
     {
-        var candidates = router.CandidateAddresses().ToList();
-        var used = candidates.Count(inUse.Contains);
-        var reserved = candidates.Count(a => !inUse.Contains(a) && reservedByOthers.Contains(a));
-        var free = candidates.Count - used - reserved;
+        var candidates = network.CandidateCount();
+        var used = inUse.Count(network.IsCandidate);
+        var reserved = reservedByOthers.Count(a => network.IsCandidate(a) && !inUse.Contains(a));
+        var free = candidates - used - reserved;
         return new ValidationProblem(
             ReasonCodes.AddressesExhausted,
-            $"no free address in router {router.Name}: {candidates.Count} assignable, {used} in use, {reserved} reserved by other Services, {free} free; this load balancer needs {needed}");
+            $"no free address in {network.Label}: {candidates} assignable, {used} in use, {reserved} reserved by other Services, {free} free; this load balancer needs {needed}");
     }
 }

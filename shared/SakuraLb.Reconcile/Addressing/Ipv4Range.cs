@@ -58,7 +58,7 @@ public sealed record Ipv4Block
 
     public bool Contains(Ipv4Address address) => (address.Value & Mask(PrefixLength)) == Network.Value;
 
-    public static bool TryParse(string? cidr, out Ipv4Block? block)
+    public static bool TryParse(string? cidr, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Ipv4Block? block)
     {
         block = null;
         var slash = cidr?.IndexOf('/', StringComparison.Ordinal) ?? -1;

@@ -21,8 +21,8 @@ public static class LoadBalancerAnnotations
         "load-balancer-type",
         "enum: `internet`, `switch`",
         "`internet`",
-        "`internet`",
-        "Where the load balancer lives. `internet`: on the switch of a router+switch, with a global VIP. `switch` (a private LB on a plain switch, from the original CCM) is not supported yet and is rejected with `UnsupportedLoadBalancerType`.");
+        "`switch`",
+        "Where the load balancer lives. `internet`: on the switch of a router+switch, with a global VIP from the router's block. `switch`: a private load balancer on a plain switch (no router), reachable only inside that network; its addresses come from the Service's `load-balancer-assign-ip-range`, and its real servers are the nodes whose server has a NIC on the switch. The keys below marked \"type `switch`\" are errors on an internet Service (it would get a global VIP). Changing the type needs `load-balancer-recreate-allowed`.");
 
     public static AnnotationDefinition HighAvailability { get; } = new(
         "load-balancer-ha",
@@ -85,14 +85,14 @@ public static class LoadBalancerAnnotations
         "string (a Sakura tag)",
         "none (the router must carry the controller's router tags, default `@k8s`)",
         "`k8s-prod`",
-        "An extra tag the router+switch must carry, on top of the controller's router tags (all tags must match, unlike the original, where the selector widened the search). Use it when several routers carry `@k8s`. Changing it moves the load balancer to another router, which needs `load-balancer-recreate-allowed`.");
+        "Type `internet`: an extra tag the router+switch must carry, on top of the controller's router tags (all tags must match, unlike the original, where the selector widened the search). Use it when several routers carry `@k8s`. Changing it moves the load balancer to another router, which needs `load-balancer-recreate-allowed`.");
 
     public static AnnotationDefinition LoadBalancerIP { get; } = new(
         "load-balancer-ip",
         "IPv4 address",
         "none (first free address)",
         "`203.0.113.101`",
-        "The VIP to use; same as `spec.loadBalancerIP` (deprecated upstream). Must be free and inside the router's assignable range. If both are set they must be equal. Changing it moves the VIP in place.");
+        "The VIP to use; same as `spec.loadBalancerIP` (deprecated upstream). Must be free and inside the router's assignable range (type `switch`: inside the pool, unlike the original, which took any address). If both are set they must be equal. Changing it moves the VIP in place.");
 
     public static AnnotationDefinition SorryServer { get; } = new(
         "load-balancer-sorry-server",
@@ -106,35 +106,35 @@ public static class LoadBalancerAnnotations
         "bool",
         "`false`",
         "`\"true\"`",
-        "Allows the controller to delete and recreate the load balancer when a change cannot be applied in place (plan, HA, router). The VIP is kept when the router stays the same; traffic stops for the minutes the new appliance takes to boot. Without it such a change is reported as `RecreateRequired` and not applied.");
+        "Allows the controller to delete and recreate the load balancer when a change cannot be applied in place (plan, HA, type, router or switch, and for type `switch` the network, the gateway, or a pool that no longer holds the appliance's own addresses). The VIP is kept when the switch and pool allow it; traffic stops for the minutes the new appliance takes to boot. Without it such a change is reported as `RecreateRequired` and not applied.");
 
     public static AnnotationDefinition SwitchSelector { get; } = new(
         "switch-selector",
-        "string",
-        "none",
+        "string (a Sakura tag)",
+        "none (the switch must carry the controller's switch tags, default `@k8s`)",
         "`k8s-private`",
-        "Original CCM key for `load-balancer-type: switch`. Not supported yet: setting it is an `UnsupportedLoadBalancerType` error.");
+        "Type `switch`: an extra tag the plain switch must carry, on top of the controller's switch tags (all tags must match). Use it when several plain switches carry `@k8s`. Changing it moves the load balancer to another switch, which needs `load-balancer-recreate-allowed`.");
 
     public static AnnotationDefinition IpRange { get; } = new(
         "load-balancer-ip-range",
-        "CIDR",
-        "none",
+        "CIDR (prefix 8–29)",
+        "none (required for type `switch`)",
         "`10.240.0.0/16`",
-        "Original CCM key for `load-balancer-type: switch`. Not supported yet: setting it is an `UnsupportedLoadBalancerType` error.");
+        "Type `switch`: the switch's network (a network address with its prefix). It gives the appliance's mask; the pool and the gateway must be inside it, and the real servers are the nodes' addresses in it. Changing it needs `load-balancer-recreate-allowed`.");
 
     public static AnnotationDefinition AssignIpRange { get; } = new(
         "load-balancer-assign-ip-range",
-        "CIDR",
-        "none",
+        "CIDR (inside `load-balancer-ip-range`)",
+        "none (required for type `switch`)",
         "`10.240.100.0/24`",
-        "Original CCM key for `load-balancer-type: switch`. Not supported yet: setting it is an `UnsupportedLoadBalancerType` error.");
+        "Type `switch`: the pool of the appliance's own addresses and the VIP: every address of the CIDR except its first and last (all of a /31 or /32), the network's first and last, and the gateway. It must hold 2 such addresses for a single load balancer, 3 for an HA pair. Addresses in use on the switch (any server NIC, any appliance's own addresses and VIPs, whoever owns them) and those reserved by other Services are skipped, and the whole pool is searched (the original looked at only as many addresses as the prefix length). A pool that no longer holds the appliance's own addresses needs `load-balancer-recreate-allowed`; a VIP outside a changed pool moves in place.");
 
     public static AnnotationDefinition AssignDefaultGateway { get; } = new(
         "load-balancer-assign-default-gateway",
-        "IPv4 address",
-        "none",
+        "IPv4 address (inside `load-balancer-ip-range`)",
+        "none (no default route)",
         "`10.240.0.1`",
-        "Original CCM key for `load-balancer-type: switch`. Not supported yet: setting it is an `UnsupportedLoadBalancerType` error.");
+        "Type `switch`: the appliance's default route, for clients beyond the switch's network (e.g. behind a VPC router on it). Never handed out as an address. Changing it needs `load-balancer-recreate-allowed`.");
 
     public static IReadOnlyList<AnnotationDefinition> All { get; } =
     [

@@ -23,7 +23,8 @@ public sealed record DesiredLoadBalancer
     /// <summary>Our tags, sorted (other tags found on the appliance are kept when writing).</summary>
     public required IReadOnlyList<string> Tags { get; init; }
 
-    public required RouterNetwork Router { get; init; }
+    /// <summary>Where it sits: a router's switch and block, or a plain switch with the Service's ranges.</summary>
+    public required LoadBalancerNetwork Network { get; init; }
 
     /// <summary>Real servers, ascending by address; the same set for every port.</summary>
     public required IReadOnlyList<RealServerTarget> RealServers { get; init; }
@@ -63,15 +64,18 @@ public sealed record BuildResult(
 /// <summary>Cloud state the builder needs besides the Service.</summary>
 public sealed record BuildContext
 {
-    /// <summary>Candidate routers (e.g. every router+switch carrying @k8s); the Service's router tags pick one.</summary>
+    /// <summary>Candidate routers (e.g. every router+switch carrying @k8s); an internet Service's tags pick one.</summary>
     public IReadOnlyList<RouterNetwork> Routers { get; init; } = [];
+
+    /// <summary>Candidate plain switches (e.g. every one carrying @k8s); a switch-type Service's tags pick one.</summary>
+    public IReadOnlyList<PlainSwitch> Switches { get; init; } = [];
 
     /// <summary>The cluster's whole node set.</summary>
     public IReadOnlyList<Model.NodeSnapshot> Nodes { get; init; } = [];
 
     /// <summary>
     /// Sakura servers, matched to nodes by exact name. The function app passes the servers connected to the
-    /// router's switch (one list request), so a node whose server is elsewhere counts as without a server.
+    /// load balancer's switch (one list request), so a node whose server is elsewhere counts as not on it.
     /// </summary>
     public IReadOnlyList<CloudServer> Servers { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Annotations;
 using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 
@@ -7,7 +8,8 @@ namespace SakuraLb.Reconcile.Desired;
 
 /// <summary>
 /// Service + cloud context → the desired load balancer. One pass collects every problem: annotation and
-/// port errors, router selection, a requested VIP outside the router's range; node problems are warnings.
+/// port errors, router or switch selection, a requested VIP outside the assignable range; node problems are
+/// warnings.
 /// </summary>
 public static class DesiredLoadBalancerBuilder
 {
@@ -18,25 +20,25 @@ public static class DesiredLoadBalancerBuilder
         var errors = new List<ValidationProblem>(parsed.Errors);
         var warnings = new List<ValidationProblem>(parsed.Warnings);
 
-        var routerTags = parsed.Spec?.RouterTags ?? settings.RouterTags;
-        var router = SelectRouter(context.Routers, routerTags, out var routerProblem);
-        if (routerProblem is not null)
+        var request = parsed.Network ?? new NetworkRequest(LoadBalancerType.Internet, settings.RouterTags);
+        var network = SelectNetwork(request, context, out var networkProblem);
+        if (networkProblem is not null)
         {
-            errors.Add(routerProblem);
+            errors.Add(networkProblem);
         }
 
-        if (router is not null && parsed.Spec?.RequestedVip is { } requested && IpAllocator.NotAssignable(requested, router) is { } unassignable)
+        if (network is not null && parsed.Spec?.RequestedVip is { } requested && IpAllocator.NotAssignable(requested, network) is { } unassignable)
         {
             errors.Add(unassignable);
         }
 
-        if (errors.Count > 0 || parsed.Spec is null || router is null)
+        if (errors.Count > 0 || parsed.Spec is null || network is null)
         {
             return new BuildResult(null, errors, warnings);
         }
 
         var spec = parsed.Spec;
-        var selection = RealServerSelector.Select(context.Nodes, context.Servers, router, settings.MaxServersPerVip, spec.ServiceUid);
+        var selection = RealServerSelector.Select(context.Nodes, context.Servers, network, settings.MaxServersPerVip, spec.ServiceUid);
         warnings.AddRange(selection.Warnings);
 
         return new BuildResult(
@@ -46,20 +48,68 @@ public static class DesiredLoadBalancerBuilder
                 Name = LoadBalancerNaming.Name(spec.ServiceUid),
                 Description = LoadBalancerNaming.Description(spec.Namespace, spec.Name),
                 Tags = LoadBalancerNaming.Tags(settings.ClusterId, spec.Name, spec.ServiceUid),
-                Router = router,
+                Network = network,
                 RealServers = selection.Servers,
             },
             errors,
             warnings);
     }
 
-    /// <summary>The one router carrying every tag in <paramref name="requiredTags"/>, or the reason there is not exactly one.</summary>
-    public static RouterNetwork? SelectRouter(IReadOnlyList<RouterNetwork> routers, IReadOnlyList<string> requiredTags, out ValidationProblem? problem)
+    /// <summary>
+    /// The network <paramref name="request"/> names among the candidates: the one router, or the one plain switch
+    /// with the Service's ranges, carrying every requested tag; or the reason there is not exactly one. Null
+    /// without a problem when the switch is found but the Service's ranges are unusable (already reported).
+    /// </summary>
+    public static LoadBalancerNetwork? SelectNetwork(NetworkRequest request, BuildContext candidates, out ValidationProblem? problem)
     {
-        var matching = routers
-            .Where(r => r is not null && requiredTags.All(t => r.Tags.Contains(t, StringComparer.Ordinal)))
-            .DistinctBy(r => r.Id)
-            .OrderBy(r => r.Id)
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (request.Type == LoadBalancerType.Internet)
+        {
+            return SelectRouter(candidates.Routers, request.Tags, out problem);
+        }
+
+        var plainSwitch = SelectOne(
+            candidates.Switches, s => s.Id, s => s.Tags, s => s.Name, request.Tags, out problem,
+            tags => new ValidationProblem(
+                ReasonCodes.SwitchNotFound,
+                $"no plain switch carries all of the tags [{tags}]; tag the switch the nodes' private NICs are on, or fix {LoadBalancerAnnotations.SwitchSelector.Key}",
+                LoadBalancerAnnotations.SwitchSelector.Key),
+            (count, tags, names) => new ValidationProblem(
+                ReasonCodes.AmbiguousSwitch,
+                $"{count} plain switches carry all of the tags [{tags}] ({names}); set {LoadBalancerAnnotations.SwitchSelector.Key} to a tag only one of them carries",
+                LoadBalancerAnnotations.SwitchSelector.Key));
+        return plainSwitch is null ? null : request.Ranges?.On(plainSwitch);
+    }
+
+    /// <summary>The one router carrying every tag in <paramref name="requiredTags"/>, or the reason there is not exactly one.</summary>
+    public static RouterNetwork? SelectRouter(IReadOnlyList<RouterNetwork> routers, IReadOnlyList<string> requiredTags, out ValidationProblem? problem) =>
+        SelectOne(
+            routers, r => r.Id, r => r.Tags, r => r.Name, requiredTags, out problem,
+            tags => new ValidationProblem(
+                ReasonCodes.RouterNotFound,
+                $"no router+switch carries all of the tags [{tags}]; tag the router the cluster's nodes are on, or fix {LoadBalancerAnnotations.RouterSelector.Key}",
+                LoadBalancerAnnotations.RouterSelector.Key),
+            (count, tags, names) => new ValidationProblem(
+                ReasonCodes.AmbiguousRouter,
+                $"{count} routers carry all of the tags [{tags}] ({names}); set {LoadBalancerAnnotations.RouterSelector.Key} to a tag only one of them carries",
+                LoadBalancerAnnotations.RouterSelector.Key));
+
+    private static T? SelectOne<T>(
+        IReadOnlyList<T> candidates,
+        Func<T, long> idOf,
+        Func<T, IReadOnlyList<string>> tagsOf,
+        Func<T, string> nameOf,
+        IReadOnlyList<string> requiredTags,
+        out ValidationProblem? problem,
+        Func<string, ValidationProblem> notFound,
+        Func<int, string, string, ValidationProblem> ambiguous)
+        where T : class
+    {
+        var matching = candidates
+            .Where(c => c is not null && requiredTags.All(t => tagsOf(c).Contains(t, StringComparer.Ordinal)))
+            .DistinctBy(idOf)
+            .OrderBy(idOf)
             .ToList();
         var tags = string.Join(", ", requiredTags);
         switch (matching.Count)
@@ -68,16 +118,10 @@ public static class DesiredLoadBalancerBuilder
                 problem = null;
                 return matching[0];
             case 0:
-                problem = new ValidationProblem(
-                    ReasonCodes.RouterNotFound,
-                    $"no router+switch carries all of the tags [{tags}]; tag the router the cluster's nodes are on, or fix k8s.usacloud.jp/router-selector",
-                    Annotations.LoadBalancerAnnotations.RouterSelector.Key);
+                problem = notFound(tags);
                 return null;
             default:
-                problem = new ValidationProblem(
-                    ReasonCodes.AmbiguousRouter,
-                    $"{matching.Count} routers carry all of the tags [{tags}] ({string.Join(", ", matching.Select(r => r.Name))}); set k8s.usacloud.jp/router-selector to a tag only one of them carries",
-                    Annotations.LoadBalancerAnnotations.RouterSelector.Key);
+                problem = ambiguous(matching.Count, tags, string.Join(", ", matching.Select(nameOf)));
                 return null;
         }
     }

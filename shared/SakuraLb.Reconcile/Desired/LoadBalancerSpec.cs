@@ -31,8 +31,8 @@ public sealed record LoadBalancerSpec
 
     public Ipv4Address? SorryServer { get; init; }
 
-    /// <summary>Tags the router must carry, all of them (controller tags plus router-selector), sorted.</summary>
-    public IReadOnlyList<string> RouterTags { get; init; } = [];
+    /// <summary>Where the load balancer goes: an internet one on a router, or a private one on a plain switch.</summary>
+    public NetworkRequest Network { get; init; } = new(LoadBalancerType.Internet, []);
 
     /// <summary>The Service's current status.loadBalancer.ingress IPs.</summary>
     public IReadOnlyList<string> CurrentIngress { get; init; } = [];
@@ -45,4 +45,10 @@ public sealed record SpecResult(
     IReadOnlyList<ValidationProblem> Warnings)
 {
     public bool IsValid => Spec is not null;
+
+    /// <summary>
+    /// Where the Service asks to be, even when other parts of it are invalid (null only when the type itself
+    /// is), so the router or switch can be checked in the same pass. Without valid ranges it has none.
+    /// </summary>
+    public NetworkRequest? Network { get; init; }
 }

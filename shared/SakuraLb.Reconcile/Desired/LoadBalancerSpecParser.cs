@@ -2,6 +2,7 @@ using System.Globalization;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Annotations;
+using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Desired;
 
@@ -14,6 +15,13 @@ public static class LoadBalancerSpecParser
 {
     private const int MaxPathLength = 255;
     private const int MaxTagLength = 64;
+
+    // The appliance's NetworkMaskLen must be 8–29.
+    private const int MinNetworkMask = 8;
+    private const int MaxNetworkMask = 29;
+
+    /// <summary>The switch a pure check of a Service's ranges stands them on (it only counts addresses).</summary>
+    private static readonly PlainSwitch Unplaced = new(0, "(any)", []);
 
     public static SpecResult Parse(ServiceSnapshot service, ControllerSettings settings)
     {
@@ -29,23 +37,6 @@ public static class LoadBalancerSpecParser
             annotations.TryGetValue(a.Key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
         ReportUnknownKeys(annotations, warnings);
-
-        // Type, and the original's switch-type keys.
-        var type = Get(LoadBalancerAnnotations.Type);
-        if (type is not null && !string.Equals(type, "internet", StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add(string.Equals(type, "switch", StringComparison.OrdinalIgnoreCase)
-                ? new ValidationProblem(ReasonCodes.UnsupportedLoadBalancerType, "load-balancer-type \"switch\" (a private load balancer on a plain switch) is not supported yet; remove the annotation or set it to \"internet\"", LoadBalancerAnnotations.Type.Key)
-                : Invalid(LoadBalancerAnnotations.Type, type, "\"internet\" (or \"switch\", not supported yet)"));
-        }
-
-        foreach (var key in LoadBalancerAnnotations.SwitchTypeOnly.Where(a => annotations.ContainsKey(a.Key)))
-        {
-            errors.Add(new ValidationProblem(
-                ReasonCodes.UnsupportedLoadBalancerType,
-                $"{key.Key} is only used by load-balancer-type \"switch\", which is not supported yet; remove it",
-                key.Key));
-        }
 
         var ha = ParseBool(Get(LoadBalancerAnnotations.HighAvailability), LoadBalancerAnnotations.HighAvailability, settings.DefaultHighAvailability, errors);
         var recreate = ParseBool(Get(LoadBalancerAnnotations.RecreateAllowed), LoadBalancerAnnotations.RecreateAllowed, false, errors);
@@ -73,21 +64,11 @@ public static class LoadBalancerSpecParser
 
         var healthCheck = ParseHealthCheck(Get, settings, errors, warnings);
 
-        var routerTags = new SortedSet<string>(settings.RouterTags ?? [], StringComparer.Ordinal);
-        var selector = Get(LoadBalancerAnnotations.RouterSelector);
-        if (selector is not null)
-        {
-            if (selector.Length > MaxTagLength || selector.Any(char.IsControl))
-            {
-                errors.Add(Invalid(LoadBalancerAnnotations.RouterSelector, selector, $"a Sakura tag of at most {MaxTagLength} characters"));
-            }
-            else
-            {
-                routerTags.Add(selector);
-            }
-        }
-
         var requestedVip = ParseRequestedVip(service, Get(LoadBalancerAnnotations.LoadBalancerIP), errors);
+        // The kind of load balancer comes first among the problems (the first one is the status's reason).
+        var networkErrors = new List<ValidationProblem>();
+        var network = ParseNetwork(Get, settings, ha, requestedVip, networkErrors);
+        errors.InsertRange(0, networkErrors);
         var sorry = ParseAddress(Get(LoadBalancerAnnotations.SorryServer), LoadBalancerAnnotations.SorryServer, errors);
 
         var ports = ParsePorts(service, settings, errors);
@@ -96,7 +77,7 @@ public static class LoadBalancerSpecParser
 
         if (errors.Count > 0)
         {
-            return new SpecResult(null, errors, warnings);
+            return new SpecResult(null, errors, warnings) { Network = network };
         }
 
         return new SpecResult(
@@ -113,11 +94,168 @@ public static class LoadBalancerSpecParser
                 Ports = ports,
                 RequestedVip = requestedVip,
                 SorryServer = sorry,
-                RouterTags = [.. routerTags],
+                Network = network!,
                 CurrentIngress = [.. (service.CurrentIngress ?? []).Where(i => i is not null)],
             },
             errors,
-            warnings);
+            warnings)
+        { Network = network };
+    }
+
+    /// <summary>
+    /// load-balancer-type and the keys of the kind it names: the router or switch selector, and for a switch the
+    /// ranges, checked against each other, the plan's address count and a requested VIP. Keys of the other kind
+    /// are errors: a switch key on an internet Service would otherwise give a private workload a global VIP.
+    /// Null when the type is unusable.
+    /// </summary>
+    private static NetworkRequest? ParseNetwork(
+        Func<AnnotationDefinition, string?> get,
+        ControllerSettings settings,
+        bool highAvailability,
+        Ipv4Address? requestedVip,
+        List<ValidationProblem> errors)
+    {
+        var typeText = get(LoadBalancerAnnotations.Type);
+        LoadBalancerType type;
+        if (typeText is null || string.Equals(typeText, "internet", StringComparison.OrdinalIgnoreCase))
+        {
+            type = LoadBalancerType.Internet;
+        }
+        else if (string.Equals(typeText, "switch", StringComparison.OrdinalIgnoreCase))
+        {
+            type = LoadBalancerType.Switch;
+        }
+        else
+        {
+            errors.Add(Invalid(LoadBalancerAnnotations.Type, typeText, "\"internet\" or \"switch\""));
+            return null;
+        }
+
+        if (type == LoadBalancerType.Internet)
+        {
+            foreach (var key in LoadBalancerAnnotations.SwitchTypeOnly.Where(a => get(a) is not null))
+            {
+                errors.Add(new ValidationProblem(
+                    ReasonCodes.InvalidAnnotation,
+                    $"{key.Key} is used only by {LoadBalancerAnnotations.Type.Key}: \"switch\"; without it the load balancer is an internet one with a global VIP. Set the type to \"switch\" or remove {key.Key}",
+                    key.Key));
+            }
+
+            return new NetworkRequest(type, Selected(settings.RouterTags, LoadBalancerAnnotations.RouterSelector, get, errors));
+        }
+
+        if (get(LoadBalancerAnnotations.RouterSelector) is not null)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.InvalidAnnotation,
+                $"{LoadBalancerAnnotations.RouterSelector.Key} applies to {LoadBalancerAnnotations.Type.Key}: \"internet\" only; remove it ({LoadBalancerAnnotations.SwitchSelector.Key} picks the switch)",
+                LoadBalancerAnnotations.RouterSelector.Key));
+        }
+
+        var tags = Selected(settings.SwitchTags, LoadBalancerAnnotations.SwitchSelector, get, errors);
+        return new NetworkRequest(type, tags, ParseSwitchRanges(get, highAvailability, requestedVip, errors));
+    }
+
+    /// <summary>The controller's tags plus the Service's selector tag, sorted.</summary>
+    private static IReadOnlyList<string> Selected(IReadOnlyList<string>? baseTags, AnnotationDefinition selector, Func<AnnotationDefinition, string?> get, List<ValidationProblem> errors)
+    {
+        var tags = new SortedSet<string>(baseTags ?? [], StringComparer.Ordinal);
+        var value = get(selector);
+        if (value is not null)
+        {
+            if (value.Length > MaxTagLength || value.Any(char.IsControl))
+            {
+                errors.Add(Invalid(selector, value, $"a Sakura tag of at most {MaxTagLength} characters"));
+            }
+            else
+            {
+                tags.Add(value);
+            }
+        }
+
+        return [.. tags];
+    }
+
+    /// <summary>
+    /// The switch type's ranges, or null with every problem reported: both CIDRs required and exact (no host
+    /// bits), the network a valid appliance mask, the pool inside it, the gateway inside it, enough addresses in
+    /// the pool for the plan (own addresses plus the VIP), and a requested VIP inside the pool.
+    /// </summary>
+    private static SwitchRanges? ParseSwitchRanges(Func<AnnotationDefinition, string?> get, bool highAvailability, Ipv4Address? requestedVip, List<ValidationProblem> errors)
+    {
+        var before = errors.Count;
+        var network = ParseCidr(get(LoadBalancerAnnotations.IpRange), LoadBalancerAnnotations.IpRange, MinNetworkMask, MaxNetworkMask, "the CIDR of the switch's network, e.g. 10.240.0.0/16", errors);
+        var pool = ParseCidr(get(LoadBalancerAnnotations.AssignIpRange), LoadBalancerAnnotations.AssignIpRange, MinNetworkMask, 32, "the CIDR of the addresses the load balancer may take, inside load-balancer-ip-range, e.g. 10.240.100.0/24", errors);
+        var gateway = ParseAddress(get(LoadBalancerAnnotations.AssignDefaultGateway), LoadBalancerAnnotations.AssignDefaultGateway, errors);
+        var poolInside = network is not null && pool is not null && pool.PrefixLength >= network.PrefixLength && network.Contains(pool.Network);
+        if (network is not null && pool is not null && !poolInside)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.InvalidAnnotation,
+                $"{LoadBalancerAnnotations.AssignIpRange.Key} {pool} is not inside {LoadBalancerAnnotations.IpRange.Key} {network}; the load balancer's addresses must be in its network",
+                LoadBalancerAnnotations.AssignIpRange.Key));
+        }
+
+        var gatewayInside = gateway is { } route && network is not null && network.Contains(route) && route != network.Network && route != network.Broadcast;
+        if (gateway is { } outside && network is not null && !gatewayInside)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.InvalidAnnotation,
+                $"{LoadBalancerAnnotations.AssignDefaultGateway.Key} {outside} is not a host address of {LoadBalancerAnnotations.IpRange.Key} {network}; the gateway must be on the switch's network",
+                LoadBalancerAnnotations.AssignDefaultGateway.Key));
+        }
+
+        // The pool's size and a requested VIP are checked as far as the other values allow, so every problem shows at once.
+        SwitchNetwork? candidates = null;
+        if (poolInside)
+        {
+            candidates = new SwitchRanges(network!, pool!, gatewayInside ? gateway : null).On(Unplaced);
+            var needed = highAvailability ? 3 : 2;
+            if (candidates.CandidateCount() < needed)
+            {
+                errors.Add(new ValidationProblem(
+                    ReasonCodes.InvalidAnnotation,
+                    $"{LoadBalancerAnnotations.AssignIpRange.Key} {pool} has {candidates.CandidateCount()} usable addresses ({candidates.AssignableText}); {(highAvailability ? "an HA pair needs 3 (two own addresses and the VIP)" : "a single load balancer needs 2 (its own address and the VIP)")}",
+                    LoadBalancerAnnotations.AssignIpRange.Key));
+            }
+        }
+
+        if (requestedVip is { } vip && pool is not null && !(candidates?.IsCandidate(vip) ?? SwitchRanges.HostRange(pool).Contains(vip)))
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.LoadBalancerIPUnavailable,
+                $"the requested load-balancer IP {vip} is not in the pool: use an address in {candidates?.AssignableText ?? $"{LoadBalancerAnnotations.AssignIpRange.Key} {pool} other than its first and last address"}",
+                "spec.loadBalancerIP"));
+        }
+
+        return errors.Count > before ? null : new SwitchRanges(network!, pool!, gateway);
+    }
+
+    private static Ipv4Block? ParseCidr(string? text, AnnotationDefinition annotation, int minPrefix, int maxPrefix, string what, List<ValidationProblem> errors)
+    {
+        if (text is null)
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.InvalidAnnotation,
+                $"{annotation.Key} is required for {LoadBalancerAnnotations.Type.Key}: \"switch\": {what}",
+                annotation.Key));
+            return null;
+        }
+
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (!Ipv4Block.TryParse(text, out var block) || block.PrefixLength < minPrefix || block.PrefixLength > maxPrefix)
+        {
+            errors.Add(Invalid(annotation, text, $"{what} (prefix length {minPrefix}–{maxPrefix})"));
+            return null;
+        }
+
+        if (!string.Equals(block.Network.ToString(), text[..slash], StringComparison.Ordinal))
+        {
+            errors.Add(Invalid(annotation, text, $"a network address with its prefix length, such as {block}"));
+            return null;
+        }
+
+        return block;
     }
 
     /// <summary>Kubernetes' bool spellings (Go's strconv.ParseBool) plus any casing of true/false.</summary>

@@ -4,7 +4,7 @@ using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Nodes;
 
-/// <summary>A node that becomes a real server, at its address on the router's switch.</summary>
+/// <summary>A node that becomes a real server, at its address on the load balancer's switch.</summary>
 public sealed record RealServerTarget(string NodeName, Ipv4Address Address);
 
 /// <summary>The real servers of a load balancer, and why some nodes are not among them.</summary>
@@ -16,8 +16,9 @@ public sealed record RealServerSelection(
 
 /// <summary>
 /// Nodes → real servers. A node is the Sakura server with exactly its name; its address is that server's
-/// NIC address on the router's switch (the node's own ExternalIP/InternalIP inside the router's block is
-/// used when the NIC has no registered address). Nodes that cannot be placed are reported by name, never
+/// NIC address on the load balancer's switch, inside its network (the node's own ExternalIP/InternalIP inside
+/// the network is used when the NIC has no registered address): a DSR load balancer reaches its real servers
+/// only on its own segment, so a node's address on another network cannot serve. Nodes that cannot be placed are reported by name, never
 /// dropped silently. Above the per-VIP limit a stable subset is chosen by rendezvous hashing keyed by the
 /// Service, so adding or removing one node changes at most one choice and different Services spread over
 /// different nodes.
@@ -29,7 +30,7 @@ public static class RealServerSelector
     public static RealServerSelection Select(
         IReadOnlyList<NodeSnapshot> nodes,
         IReadOnlyList<CloudServer> servers,
-        RouterNetwork router,
+        LoadBalancerNetwork network,
         int maxServers,
         string stableKey)
     {
@@ -81,7 +82,7 @@ public static class RealServerSelector
                 continue;
             }
 
-            var address = AddressOnRouter(server, node, router);
+            var address = AddressOnNetwork(server, node, network);
             if (address is null)
             {
                 withoutAddress.Add(node.Name);
@@ -102,9 +103,19 @@ public static class RealServerSelector
         }
 
         excluded.Sort(StringComparer.Ordinal);
-        NotRealServers(warnings, ReasonCodes.NodeWithoutServer, withoutServer, $"nodes without a Sakura server of exactly the same name on the switch of router {router.Name}");
+        // Only the servers connected to the switch are read: on a plain switch (a second, private NIC) the likely
+        // cause is a node without that NIC, on a router's switch a node that is no Sakura server.
+        if (network is SwitchNetwork)
+        {
+            NotRealServers(warnings, ReasonCodes.NodeNotOnSwitch, withoutServer, $"nodes whose server has no NIC on {network.SwitchLabel} (no Sakura server of exactly the same name is connected to it)");
+        }
+        else
+        {
+            NotRealServers(warnings, ReasonCodes.NodeWithoutServer, withoutServer, $"nodes without a Sakura server of exactly the same name on {network.SwitchLabel}");
+        }
+
         NotRealServers(warnings, ReasonCodes.AmbiguousServerName, ambiguous, "nodes whose name several Sakura servers share");
-        NotRealServers(warnings, ReasonCodes.NodeWithoutAddress, withoutAddress, $"nodes without an address in {router.Block} on the switch of router {router.Name}");
+        NotRealServers(warnings, ReasonCodes.NodeWithoutAddress, withoutAddress, $"nodes without an address in {network.Block} on {network.SwitchLabel}");
         NotRealServers(warnings, ReasonCodes.DuplicateNodeAddress, duplicates, "nodes sharing an address with another node");
 
         var dropped = new List<string>();
@@ -151,12 +162,15 @@ public static class RealServerSelector
         }
     }
 
-    /// <summary>The node's address on the router's switch, inside the router's block, or null.</summary>
-    public static Ipv4Address? AddressOnRouter(CloudServer server, NodeSnapshot node, RouterNetwork router)
+    /// <summary>The node's address on the network's switch, inside its block, or null.</summary>
+    public static Ipv4Address? AddressOnNetwork(CloudServer server, NodeSnapshot node, LoadBalancerNetwork network)
     {
-        foreach (var nic in server.Nics.Where(n => n is not null && n.SwitchId == router.SwitchId))
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(network);
+        foreach (var nic in server.Nics.Where(n => n is not null && n.SwitchId == network.SwitchId))
         {
-            if (Ipv4Address.TryParse(nic.Address?.Trim(), out var address) && router.Block.Contains(address))
+            if (Ipv4Address.TryParse(nic.Address?.Trim(), out var address) && network.Block.Contains(address))
             {
                 return address;
             }
@@ -164,7 +178,7 @@ public static class RealServerSelector
 
         // The API does not enforce UserIPAddress; kubelet's view of the node's address is the fallback,
         // but only for a server that is on the switch at all.
-        if (!server.Nics.Any(n => n is not null && n.SwitchId == router.SwitchId))
+        if (!server.Nics.Any(n => n is not null && n.SwitchId == network.SwitchId))
         {
             return null;
         }
@@ -173,7 +187,7 @@ public static class RealServerSelector
         {
             foreach (var nodeAddress in node.Addresses.Where(a => a is not null && string.Equals(a.Type, type, StringComparison.Ordinal)))
             {
-                if (Ipv4Address.TryParse(nodeAddress.Address, out var address) && router.Block.Contains(address))
+                if (Ipv4Address.TryParse(nodeAddress.Address, out var address) && network.Block.Contains(address))
                 {
                     return address;
                 }

@@ -11,7 +11,7 @@ internal sealed class EnsurePlanner
 {
     private readonly PlanInput input;
     private readonly DesiredLoadBalancer desired;
-    private readonly RouterNetwork router;
+    private readonly LoadBalancerNetwork network;
     private readonly List<PlanStep> steps = [];
     private readonly List<ValidationProblem> warnings;
     private bool replanAfter;
@@ -20,7 +20,7 @@ internal sealed class EnsurePlanner
     {
         this.input = input;
         desired = input.Desired ?? throw new ArgumentException("Ensure needs the desired load balancer.", nameof(input));
-        router = desired.Router;
+        network = desired.Network;
         warnings = [.. input.BuildWarnings];
     }
 
@@ -41,13 +41,13 @@ internal sealed class EnsurePlanner
 
         var held = Mine();
         if (primary is null
-            && !held.Any(h => h.SwitchId == router.SwitchId && h.Role == AddressRole.Vip)
-            && failed.Where(OnRouterSwitch).SelectMany(l => l.VipAddresses()).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() is { } failedVip
-            && !OthersReservedOn(router.SwitchId).Contains(failedVip))
+            && !held.Any(h => h.SwitchId == network.SwitchId && h.Role == AddressRole.Vip)
+            && failed.Where(OnNetworkSwitch).SelectMany(l => l.VipAddresses()).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() is { } failedVip
+            && !OthersReservedOn(network.SwitchId).Contains(failedVip))
         {
             // The Service holds no VIP (the original CCM's appliance, or a store started afresh): reserve the failed
             // appliance's before deleting it, so it stays the Service's even when no replacement can be created yet.
-            List<AddressReservation> protect = [new(router.SwitchId, failedVip, input.ServiceUid, AddressRole.Vip)];
+            List<AddressReservation> protect = [new(network.SwitchId, failedVip, input.ServiceUid, AddressRole.Vip)];
             AddReserve(protect, held);
             held = Holding(held, protect);
         }
@@ -103,8 +103,8 @@ internal sealed class EnsurePlanner
     /// <param name="blocked">Why the opted-in recreate cannot be done (no address or VRID for the new appliance).</param>
     private Plan UpdateInPlace(ObservedLoadBalancer primary, List<string> changes, List<ObservedLoadBalancer> extras, ValidationProblem? blocked)
     {
-        var switchId = primary.SwitchId ?? router.SwitchId;
-        var sameSwitch = switchId == router.SwitchId;
+        var switchId = primary.SwitchId ?? network.SwitchId;
+        var sameSwitch = switchId == network.SwitchId;
         var current = CurrentVip(primary);
         var held = Mine();
 
@@ -113,10 +113,10 @@ internal sealed class EnsurePlanner
         {
             // Only the VIP may move: the appliance's own addresses stay taken.
             var inUse = input.AddressesInUse.Except(primary.VipAddresses()).ToHashSet();
-            var others = OthersReservedOn(router.SwitchId);
+            var others = OthersReservedOn(network.SwitchId);
             if (desired.Spec.RequestedVip is { } requested)
             {
-                if (requested != current && IpAllocator.CheckRequested(requested, router, inUse, others) is { } problem)
+                if (requested != current && IpAllocator.CheckRequested(requested, network, inUse, others) is { } problem)
                 {
                     return Finish(ServicePhase.Failed, problem.Code, problem.Message + (current is null ? "" : $"; the load balancer keeps VIP {current}"), Ingress(current));
                 }
@@ -127,11 +127,13 @@ internal sealed class EnsurePlanner
             {
                 vip = restored;
             }
-            else if (current is null)
+            else if (current is null || (changes.Count == 0 && !network.IsCandidate(current.Value)))
             {
+                // No VIP yet, or one the network no longer offers (a switch-type Service's pool changed around the
+                // appliance's own addresses): a new one. While a recreate waits for the opt-in, the VIP stays.
                 var choice = IpAllocator.Choose(new AddressRequest
                 {
-                    Router = router,
+                    Network = network,
                     OwnerUid = input.ServiceUid,
                     OwnAddressCount = 0,
                     InUse = inUse,
@@ -168,8 +170,8 @@ internal sealed class EnsurePlanner
             steps.Add(new UpdateTags(primary.Id, tags, desired.Description));
         }
 
-        // On another switch (a router change waiting for the opt-in) the desired real servers are addresses
-        // on the new router's switch, unreachable from this appliance: its settings stay as they are.
+        // On another switch (a router or switch change waiting for the opt-in) the desired real servers are
+        // addresses on the new switch, unreachable from this appliance: its settings stay as they are.
         if (vip is not null && sameSwitch)
         {
             var settings = desired.SettingsFor(vip.Value);
@@ -194,7 +196,7 @@ internal sealed class EnsurePlanner
         if (changes.Count > 0)
         {
             var message = $"{string.Join(", ", changes)} cannot be changed on a running load balancer; it keeps its current {(changes.Count == 1 ? "value" : "values")}"
-                + (sameSwitch ? ". " : " and settings (its real servers would be on the new router's switch). ")
+                + (sameSwitch ? ". " : " and settings (its real servers would be on the new switch). ")
                 + $"To apply, set {LoadBalancerAnnotations.RecreateAllowed.Key}: \"true\" (the load balancer is deleted and created again: traffic stops for a few minutes)";
             warnings.Add(new ValidationProblem(ReasonCodes.RecreateRequired, message, LoadBalancerAnnotations.RecreateAllowed.Key));
             return Finish(ServicePhase.Ready, ReasonCodes.RecreateRequired, message, Ingress(vip));
@@ -211,16 +213,16 @@ internal sealed class EnsurePlanner
     {
         var held = Mine();
         var protect = new List<AddressReservation>();
-        if (OnRouterSwitch(primary))
+        if (OnNetworkSwitch(primary))
         {
             // Hold the running appliance's addresses while it is gone, so the VIP survives the recreate.
             var current = CurrentVip(primary);
             protect.AddRange(primary.OwnAddresses()
                 .Where(a => a != current)
-                .Select(a => new AddressReservation(router.SwitchId, a, input.ServiceUid, AddressRole.Own)));
+                .Select(a => new AddressReservation(network.SwitchId, a, input.ServiceUid, AddressRole.Own)));
             if (current is not null)
             {
-                protect.Add(new AddressReservation(router.SwitchId, current.Value, input.ServiceUid, AddressRole.Vip));
+                protect.Add(new AddressReservation(network.SwitchId, current.Value, input.ServiceUid, AddressRole.Vip));
             }
         }
 
@@ -250,12 +252,12 @@ internal sealed class EnsurePlanner
     /// <summary>The new appliance's addresses and VRID, taking over what <paramref name="replaced"/> (torn down first) frees.</summary>
     private Allocation Allocate(List<ObservedLoadBalancer> replaced, List<AddressReservation> held)
     {
-        var onSwitch = replaced.Where(l => (l.SwitchId ?? router.SwitchId) == router.SwitchId).ToList();
+        var onSwitch = replaced.Where(l => (l.SwitchId ?? network.SwitchId) == network.SwitchId).ToList();
         var freed = onSwitch.SelectMany(l => l.Addresses()).ToHashSet();
         var preferredVip = onSwitch.SelectMany(l => l.VipAddresses()).OrderByDescending(InIngress).Cast<Ipv4Address?>().FirstOrDefault() ?? PreferredIngress();
         var choice = IpAllocator.Choose(new AddressRequest
         {
-            Router = router,
+            Network = network,
             OwnerUid = input.ServiceUid,
             OwnAddressCount = desired.OwnAddressCount,
             RequestedVip = desired.Spec.RequestedVip,
@@ -269,9 +271,9 @@ internal sealed class EnsurePlanner
             return new Allocation(choice, 0, choice.Problem);
         }
 
-        var vrid = VridChooser.Choose(input.OnSwitch, router.SwitchId, [.. replaced.Select(l => l.Id)]);
+        var vrid = VridChooser.Choose(input.OnSwitch, network.SwitchId, [.. replaced.Select(l => l.Id)]);
         return vrid is null
-            ? new Allocation(choice, 0, new ValidationProblem(ReasonCodes.VridExhausted, $"every VRRP id 1–{VridChooser.MaxVrid} is used by a load balancer on the switch of router {router.Name}; delete unused load balancers there"))
+            ? new Allocation(choice, 0, new ValidationProblem(ReasonCodes.VridExhausted, $"every VRRP id 1–{VridChooser.MaxVrid} is used by a load balancer on {network.SwitchLabel}; delete unused load balancers there"))
             : new Allocation(choice, vrid.Value, null);
     }
 
@@ -279,13 +281,13 @@ internal sealed class EnsurePlanner
     {
         var (choice, vrid, _) = allocation;
         var vip = choice.Vip!.Value;
-        var needed = choice.AsReservations(router.SwitchId, input.ServiceUid);
+        var needed = choice.AsReservations(network.SwitchId, input.ServiceUid);
         AddReserve(needed, held);
         var spec = desired.Spec;
         steps.Add(new Report(
             ServicePhase.Provisioning,
             reasonCode,
-            $"creating load balancer {desired.Name} ({spec.Plan.ToString().ToLowerInvariant()}, {(spec.HighAvailability ? "HA pair" : "single")}) with VIP {vip} on router {router.Name}"));
+            $"creating load balancer {desired.Name} ({spec.Plan.ToString().ToLowerInvariant()}, {(spec.HighAvailability ? "HA pair" : "single")}) with VIP {vip} on {network.Label}"));
         steps.Add(new CreateLoadBalancer(new LoadBalancerCreation
         {
             Name = desired.Name,
@@ -293,9 +295,9 @@ internal sealed class EnsurePlanner
             Tags = desired.Tags,
             Plan = spec.Plan,
             HighAvailability = spec.HighAvailability,
-            SwitchId = router.SwitchId,
-            NetworkMaskLen = router.Block.PrefixLength,
-            DefaultRoute = router.DefaultRoute,
+            SwitchId = network.SwitchId,
+            NetworkMaskLen = network.Block.PrefixLength,
+            DefaultRoute = network.Gateway,
             Vrid = vrid,
             OwnAddresses = choice.OwnAddresses,
             Vip = vip,
@@ -311,7 +313,7 @@ internal sealed class EnsurePlanner
         return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {desired.Name} is up with VIP {vip}, {desired.RealServers.Count} real servers", [vip.ToString()]);
     }
 
-    private bool OnRouterSwitch(ObservedLoadBalancer lb) => (lb.SwitchId ?? router.SwitchId) == router.SwitchId;
+    private bool OnNetworkSwitch(ObservedLoadBalancer lb) => (lb.SwitchId ?? network.SwitchId) == network.SwitchId;
 
     /// <summary>The rows held once <paramref name="protect"/> is reserved (a protected row replaces a held one at its address).</summary>
     private static List<AddressReservation> Holding(List<AddressReservation> held, List<AddressReservation> protect) =>
@@ -371,9 +373,32 @@ internal sealed class EnsurePlanner
             changes.Add(desired.Spec.HighAvailability ? "HA (single → HA pair)" : "HA (HA pair → single)");
         }
 
-        if (lb.SwitchId is { } switchId && switchId != router.SwitchId)
+        if (lb.SwitchId is { } switchId && switchId != network.SwitchId)
         {
-            changes.Add($"router (switch {switchId} → {router.Name}, switch {router.SwitchId})");
+            changes.Add($"{(network is RouterNetwork ? "router" : "switch")} (switch {switchId} → {network.Name}, switch {network.SwitchId})");
+            return changes;
+        }
+
+        // On the same switch the network can still differ: a switch-type Service's ranges or gateway changed.
+        // Remark.Network is read together (mask and route); without it there is nothing to compare.
+        if (lb.NetworkMaskLen is { } mask)
+        {
+            if (mask != network.Block.PrefixLength)
+            {
+                changes.Add($"network mask (/{mask} → /{network.Block.PrefixLength})");
+            }
+
+            var gateway = Ipv4Address.TryParse(lb.DefaultRoute?.Trim(), out var route) && route.Value != 0 ? route : (Ipv4Address?)null;
+            if (gateway != network.Gateway)
+            {
+                changes.Add($"default gateway ({gateway?.ToString() ?? "none"} → {network.Gateway?.ToString() ?? "none"})");
+            }
+        }
+
+        var outside = lb.OwnAddresses().Where(a => !network.IsCandidate(a)).ToList();
+        if (outside.Count > 0)
+        {
+            changes.Add($"addresses ({string.Join(", ", outside)} outside {network.AssignableText})");
         }
 
         return changes;
@@ -397,7 +422,7 @@ internal sealed class EnsurePlanner
         desired.Spec.CurrentIngress.Any(i => Ipv4Address.TryParse(i?.Trim(), out var a) && a == address);
 
     /// <summary>
-    /// The VIP this Service holds (its VIP reservation on the router's switch, else its ingress IP) when the
+    /// The VIP this Service holds (its VIP reservation on the network's switch, else its ingress IP) when the
     /// appliance shows another one or none: someone changed it behind our back, and the address it shows
     /// may belong to something else. Null when the current VIP is the Service's own, when the Service holds
     /// none, or when the held one has been taken since.
@@ -405,7 +430,7 @@ internal sealed class EnsurePlanner
     private Ipv4Address? Restorable(Ipv4Address? current, List<AddressReservation> held, HashSet<Ipv4Address> inUse, HashSet<Ipv4Address> others)
     {
         var candidates = held
-            .Where(r => r.SwitchId == router.SwitchId && r.Role == AddressRole.Vip)
+            .Where(r => r.SwitchId == network.SwitchId && r.Role == AddressRole.Vip)
             .Select(r => r.Address)
             .Concat(Ipv4Address.ParseAll(desired.Spec.CurrentIngress))
             .ToList();
@@ -415,7 +440,7 @@ internal sealed class EnsurePlanner
         }
 
         return candidates
-            .Where(a => IpAllocator.CheckRequested(a, router, inUse, others) is null)
+            .Where(a => IpAllocator.CheckRequested(a, network, inUse, others) is null)
             .Cast<Ipv4Address?>()
             .FirstOrDefault();
     }

@@ -75,12 +75,13 @@ public sealed record LoadBalancerCreation
 
     public bool HighAvailability { get; init; }
 
-    /// <summary>Remark.Switch.ID: the router's switch.</summary>
+    /// <summary>Remark.Switch.ID: the router's switch, or the plain switch of a switch-type load balancer.</summary>
     public long SwitchId { get; init; }
 
     public int NetworkMaskLen { get; init; }
 
-    public Ipv4Address DefaultRoute { get; init; }
+    /// <summary>Remark.Network.DefaultRoute; none for a switch-type load balancer without a gateway.</summary>
+    public Ipv4Address? DefaultRoute { get; init; }
 
     public int Vrid { get; init; }
 

@@ -25,10 +25,10 @@ public sealed record PlanInput
     /// <summary>Appliances found by this Service's name or UID tag (foreign ones included: they are reported).</summary>
     public IReadOnlyList<ObservedLoadBalancer> Found { get; init; } = [];
 
-    /// <summary>Every load balancer on the desired router's switch (VRIDs).</summary>
+    /// <summary>Every load balancer on the desired network's switch (VRIDs).</summary>
     public IReadOnlyList<ObservedLoadBalancer> OnSwitch { get; init; } = [];
 
-    /// <summary>Every address in use on the desired router's switch, this Service's appliances included.</summary>
+    /// <summary>Every address in use on the desired network's switch, this Service's appliances included.</summary>
     public IReadOnlyCollection<Ipv4Address> AddressesInUse { get; init; } = [];
 
     /// <summary>This Service's reservations (any switch) and other Services' reservations on the desired switch.</summary>
@@ -41,7 +41,7 @@ public sealed record PlanInput
 /// </summary>
 /// <remarks>
 /// Rules: a failed appliance is deleted and created again (keeping its VIP); a migrating one is waited
-/// for; a stopped one is booted; plan, HA or router changes are applied only with the opt-in annotation
+/// for; a stopped one is booted; plan, HA, router or switch changes (and a switch-type Service's ranges) need the opt-in annotation
 /// (otherwise reported as RecreateRequired while the running appliance keeps being updated in place);
 /// an appliance with another cluster's tag is never touched; one with exactly our name and no cluster tag
 /// is adopted; extra appliances of the same Service are deleted; a VIP changed behind our back is put

@@ -15,8 +15,8 @@ public sealed record ServicePlan(ServiceIntent Intent, Plan? Plan, bool Invalid,
 }
 
 /// <summary>
-/// One Service from its snapshot and the cloud view to a plan: scope, spec, router choice, the desired load
-/// balancer, then <see cref="Planner"/>. The function app's ObserveAndPlan activity and its resync pass both
+/// One Service from its snapshot and the cloud view to a plan: scope, spec, network choice (a router, or a
+/// plain switch with the Service's ranges), the desired load balancer, then <see cref="Planner"/>. The function app's ObserveAndPlan activity and its resync pass both
 /// use it, so the timer decides "nothing to do" with exactly the orchestration's rules.
 /// </summary>
 public static class ServicePlanning
@@ -51,32 +51,39 @@ public static class ServicePlanning
         return null;
     }
 
-    /// <summary>The router the Service's tags select, or an invalid plan saying why there is none.</summary>
-    public static RouterNetwork? SelectRouter(ServiceSnapshot service, LoadBalancerSpec spec, IReadOnlyList<RouterNetwork> routers, out ServicePlan? failure)
+    /// <summary>
+    /// The network the Service's spec selects among <paramref name="candidates"/> (the router, or the plain switch with
+    /// the Service's ranges), or an invalid plan saying why there is none.
+    /// </summary>
+    public static LoadBalancerNetwork? SelectNetwork(ServiceSnapshot service, LoadBalancerSpec spec, NetworkCandidates candidates, out ServicePlan? failure)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(spec);
-        var router = DesiredLoadBalancerBuilder.SelectRouter(routers, spec.RouterTags, out var problem);
+        ArgumentNullException.ThrowIfNull(candidates);
+        var network = DesiredLoadBalancerBuilder.SelectNetwork(
+            spec.Network, new BuildContext { Routers = candidates.Routers, Switches = candidates.Switches }, out var problem);
         failure = problem is null ? null : new ServicePlan(ServiceIntent.Ensure, Planner.Invalid([problem], [], service.CurrentIngress), true, "");
-        return router;
+        return network;
     }
 
-    /// <summary>Plans a Service that wants a load balancer on the router whose switch <paramref name="onSwitch"/> describes.</summary>
+    /// <summary>Plans a Service that wants a load balancer on the network whose switch <paramref name="onSwitch"/> describes.</summary>
     public static ServicePlan PlanEnsure(
         ServiceSnapshot service,
         ControllerSettings settings,
         IReadOnlyList<NodeSnapshot> nodes,
-        IReadOnlyList<RouterNetwork> routers,
+        NetworkCandidates candidates,
         SwitchView onSwitch,
         IReadOnlyList<ObservedLoadBalancer> found,
         IReadOnlyList<AddressReservation> reservations)
     {
         ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(onSwitch);
         ArgumentNullException.ThrowIfNull(reservations);
         var build = DesiredLoadBalancerBuilder.Build(service, settings, new BuildContext
         {
-            Routers = routers,
+            Routers = candidates.Routers,
+            Switches = candidates.Switches,
             Nodes = nodes,
             Servers = onSwitch.Servers,
         });
@@ -97,7 +104,7 @@ public static class ServicePlanning
             OnSwitch = onSwitch.LoadBalancers,
             AddressesInUse = onSwitch.InUse,
             Reservations = [.. reservations
-                .Where(r => string.Equals(r.OwnerUid, service.Uid, StringComparison.Ordinal) || r.SwitchId == desired.Router.SwitchId)
+                .Where(r => string.Equals(r.OwnerUid, service.Uid, StringComparison.Ordinal) || r.SwitchId == desired.Network.SwitchId)
                 .DistinctBy(r => (r.SwitchId, r.Address))],
         });
         return new ServicePlan(ServiceIntent.Ensure, plan, false, NodeFingerprint.RealServers(desired.RealServers.Select(s => s.Address.ToString())));

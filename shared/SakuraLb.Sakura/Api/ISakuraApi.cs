@@ -22,6 +22,10 @@ internal interface ISakuraApi
     [Get("/internet/{id}")]
     Task<InternetEnvelope> GetInternetAsync(long id, CancellationToken cancellationToken);
 
+    [Get("/switch")]
+    Task<SwitchListEnvelope> FindSwitchesAsync(
+        [Property(RawJsonQueryHandler.OptionKey)] SearchRequest query, CancellationToken cancellationToken);
+
     [Get("/switch/{id}")]
     Task<SwitchEnvelope> GetSwitchAsync(long id, CancellationToken cancellationToken);
 

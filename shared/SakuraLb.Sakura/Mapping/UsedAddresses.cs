@@ -5,24 +5,25 @@ using SakuraLb.Sakura.Wire;
 namespace SakuraLb.Sakura.Mapping;
 
 /// <summary>
-/// Every address in use inside a router's block: server NICs on its switch, every appliance's own addresses,
-/// VIPs and interface addresses (load balancers, VPC routers, databases), and the router's next hops.
-/// Pure. Addresses outside the block are dropped: they cannot collide with an allocation there.
+/// Every address in use inside a load balancer's network (a router's block, or a switch-type Service's
+/// network on a plain switch): server NICs on its switch, every appliance's own addresses, VIPs and interface
+/// addresses (load balancers, VPC routers with their aliases, databases; any owner), and a router's next hops.
+/// Pure. Addresses outside the network are dropped: they cannot collide with an allocation there.
 /// </summary>
 internal static class UsedAddresses
 {
     public static IReadOnlySet<Ipv4Address> Collect(
-        RouterNetwork router,
+        LoadBalancerNetwork network,
         IEnumerable<SakuraServer> servers,
         IEnumerable<SakuraAppliance> appliances)
     {
-        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(appliances);
         var used = new HashSet<Ipv4Address>();
         void Add(string? text)
         {
-            if (Ipv4Address.TryParse(text?.Trim(), out var address) && router.Block.Contains(address))
+            if (Ipv4Address.TryParse(text?.Trim(), out var address) && network.Block.Contains(address))
             {
                 used.Add(address);
             }
@@ -30,7 +31,7 @@ internal static class UsedAddresses
 
         foreach (var server in servers.Where(s => s is not null))
         {
-            foreach (var nic in server.Interfaces.Where(n => n?.Switch?.Id == router.SwitchId))
+            foreach (var nic in server.Interfaces.Where(n => n?.Switch?.Id == network.SwitchId))
             {
                 Add(nic.UserIPAddress);
                 Add(nic.IPAddress);
@@ -63,14 +64,18 @@ internal static class UsedAddresses
                 }
 
                 Add(setting.VirtualIPAddress);
-                foreach (var ip in setting.IPAddress)
+                foreach (var ip in setting.IPAddress.Concat(setting.IPAliases))
                 {
                     Add(ip);
                 }
             }
         }
 
-        used.UnionWith(router.NextHops.Where(router.Block.Contains));
+        if (network is RouterNetwork router)
+        {
+            used.UnionWith(router.NextHops.Where(router.Block.Contains));
+        }
+
         return used;
     }
 }

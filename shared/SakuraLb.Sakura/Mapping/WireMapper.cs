@@ -99,6 +99,23 @@ internal static class WireMapper
         };
     }
 
+    /// <summary>
+    /// A plain user switch as the planner needs it; null for the switch of a router+switch (it has a router or
+    /// address blocks) and for the shared segment, where no switch-type load balancer can go.
+    /// </summary>
+    public static PlainSwitch? ToPlainSwitch(SakuraSwitch sakuraSwitch)
+    {
+        ArgumentNullException.ThrowIfNull(sakuraSwitch);
+        var isPlain = sakuraSwitch.Id > 0
+            && sakuraSwitch.Internet is null
+            && sakuraSwitch.Subnets.Count == 0
+            && sakuraSwitch.Subnet is null
+            && !string.Equals(sakuraSwitch.Scope, "shared", StringComparison.OrdinalIgnoreCase);
+        return isPlain
+            ? new PlainSwitch(sakuraSwitch.Id, sakuraSwitch.Name ?? sakuraSwitch.Id.ToString(CultureInfo.InvariantCulture), sakuraSwitch.Tags)
+            : null;
+    }
+
     public static CloudServer ToCloudServer(SakuraServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -164,7 +181,7 @@ internal static class WireMapper
             {
                 Switch = new IdRef { Id = creation.SwitchId },
                 Vrrp = new VrrpRemark { Vrid = creation.Vrid },
-                Network = new NetworkRemark { NetworkMaskLen = creation.NetworkMaskLen, DefaultRoute = creation.DefaultRoute.ToString() },
+                Network = new NetworkRemark { NetworkMaskLen = creation.NetworkMaskLen, DefaultRoute = creation.DefaultRoute?.ToString() },
                 Servers = [.. creation.OwnAddresses.Select(ip => new RemarkServer { IPAddress = ip.ToString() })],
                 Plan = plan,
             },

@@ -60,6 +60,15 @@ internal sealed record InternetListEnvelope : ListEnvelope<SakuraInternet>
     public override IReadOnlyList<SakuraInternet> Items() => Internet;
 }
 
+/// <summary>A page of <c>Switches</c>.</summary>
+internal sealed record SwitchListEnvelope : ListEnvelope<SakuraSwitch>
+{
+    [JsonConverter(typeof(TolerantListConverter<SakuraSwitch>))]
+    public IReadOnlyList<SakuraSwitch> Switches { get; init => field = value ?? []; } = [];
+
+    public override IReadOnlyList<SakuraSwitch> Items() => Switches;
+}
+
 /// <summary><c>{"Switch": {...}}</c>.</summary>
 internal sealed record SwitchEnvelope : ResultFlags
 {

@@ -30,6 +30,7 @@ namespace SakuraLb.Sakura.Wire;
 [JsonSerializable(typeof(InternetEnvelope))]
 [JsonSerializable(typeof(InternetListEnvelope))]
 [JsonSerializable(typeof(SwitchEnvelope))]
+[JsonSerializable(typeof(SwitchListEnvelope))]
 [JsonSerializable(typeof(ServerListEnvelope))]
 [JsonSerializable(typeof(LoadBalancerStatusEnvelope))]
 [JsonSerializable(typeof(AuthStatus))]

@@ -47,6 +47,30 @@ public sealed class Benchmarks(ITestOutputHelper output)
     }
 
     [BenchmarkFact]
+    public async Task CreateOnAPlainSwitch_ThenNoOpResyncWithBothKinds_SakuraRequests()
+    {
+        await using var app = await TestApp.StartAsync();
+        await SwitchScenarioTests.AddPrivateSwitchAsync(app);
+        var privateService = ExampleManifests.Service("private-service.yaml") with { Ports = Snapshots.Service("", "", [80, 443]).Ports };
+        await app.Sim.ClearRequestsAsync();
+
+        await app.PostEventsAsync([privateService], Snapshots.DefaultNodes());
+        await app.WaitSettledAsync(privateService.Uid);
+        var create = await app.Sim.RequestsAsync();
+        output.WriteLine($"create on a plain switch (2 ports, 3 nodes): {create.Count} Sakura requests ({Summary(create)}): {Operations(create)}");
+        var internet = Snapshots.Service(Snapshots.NewUid(), "web", [80]);
+        await app.PostEventsAsync([internet]);
+        await app.WaitSettledAsync(internet.Uid);
+
+        await app.Sim.ClearRequestsAsync();
+        var report = await app.ResyncAsync();
+        var resync = await app.Sim.RequestsAsync();
+        output.WriteLine($"no-op resync of an internet and a switch-type Service: {resync.Count} Sakura requests ({Summary(resync)}): {Operations(resync)}; started {report.Started.Count}");
+        Assert.Equal(2, create.Count(r => r.IsWrite));
+        Assert.Empty(report.Started);
+    }
+
+    [BenchmarkFact]
     public async Task Burst_FiftyServices_RateLimitHeld_ThenNoOpResync()
     {
         const int limit = 10;

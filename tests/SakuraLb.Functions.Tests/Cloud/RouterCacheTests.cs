@@ -3,6 +3,7 @@ using NSubstitute;
 using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Options;
 using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura;
 
@@ -10,7 +11,7 @@ namespace SakuraLb.Functions.Tests.Cloud;
 
 public sealed class RouterCacheTests
 {
-    private static readonly ControllerSettings Settings = new() { ClusterId = "c1", RouterTags = ["@k8s", "@k8s.zone=a"] };
+    private static readonly ControllerSettings Settings = new() { ClusterId = "c1", RouterTags = ["@k8s", "@k8s.zone=a"], SwitchTags = ["@k8s", "@k8s.private"] };
 
     private static RouterCache Cache(FakeTimeProvider time, TimeSpan duration) =>
         new(Settings, time, Microsoft.Extensions.Options.Options.Create(new ReconcileOptions { RouterCacheDuration = duration }));
@@ -105,5 +106,27 @@ public sealed class RouterCacheTests
         await cache.GetAsync(cloud, default);
 
         Assert.Equal(2, reads);
+    }
+
+    [Fact]
+    public async Task CandidatesAsync_ReadsOnlyTheKindTheServiceAsksFor_EachCachedOnItsOwn()
+    {
+        var time = new FakeTimeProvider();
+        using var cache = Cache(time, TimeSpan.FromMinutes(1));
+        var plain = new PlainSwitch(7, "k8s-private", ["@k8s", "@k8s.private"]);
+        var cloud = Cloud(() => Task.FromResult<IReadOnlyList<RouterNetwork>>([]));
+        cloud.FindSwitchesAsync(Arg.Any<IReadOnlyCollection<string>>(), Arg.Any<CancellationToken>()).Returns([plain]);
+
+        var internet = await cache.CandidatesAsync(cloud, LoadBalancerType.Internet, default);
+        await cloud.DidNotReceiveWithAnyArgs().FindSwitchesAsync(default!, default);
+        var first = await cache.CandidatesAsync(cloud, LoadBalancerType.Switch, default);
+        var second = await cache.CandidatesAsync(cloud, LoadBalancerType.Switch, default);
+
+        Assert.Empty(internet.Switches);
+        Assert.Equal([plain], first.Switches);
+        Assert.Empty(first.Routers);
+        Assert.Same(first.Switches, second.Switches);
+        await cloud.Received(1).FindSwitchesAsync(Arg.Is<IReadOnlyCollection<string>>(t => t.SequenceEqual(Settings.SwitchTags)), Arg.Any<CancellationToken>());
+        await cloud.Received(1).FindRoutersAsync(Arg.Any<RouterQuery>(), Arg.Any<CancellationToken>());
     }
 }

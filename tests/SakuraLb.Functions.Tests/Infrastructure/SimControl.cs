@@ -15,6 +15,9 @@ public sealed record SimRequest(string Method, string Path, string? Query, int S
 /// <summary>An appliance as <c>GET /_sim/state</c> shows it.</summary>
 public sealed record SimAppliance(long Id, string Name, IReadOnlyList<string> Tags, string Phase, IReadOnlyList<string> IpAddresses, JsonArray? AppliedSettings, JsonArray StoredSettings)
 {
+    /// <summary>The switch it joined, its plan (1 standard, 2 premium), mask and default route.</summary>
+    public (long SwitchId, int PlanId, int? NetworkMaskLen, string? DefaultRoute) Network { get; init; }
+
     public IReadOnlyList<string> Vips => [.. StoredSettings.Select(v => (string)v!["VirtualIPAddress"]!).Distinct()];
 }
 
@@ -57,12 +60,16 @@ public sealed class SimControl(Uri baseAddress) : IDisposable
                 (string)a["phase"]!,
                 [.. (a["ipAddresses"] as JsonArray ?? []).Select(t => (string)t!)],
                 a["appliedSettings"] as JsonArray,
-                a["storedSettings"] as JsonArray ?? []))];
+                a["storedSettings"] as JsonArray ?? [])
+            {
+                Network = ((long)a["switchId"]!, (int)a["planId"]!, (int?)a["networkMaskLen"], (string?)a["defaultRoute"]),
+            })];
     }
 
-    /// <summary>Adds a server (a node's machine) with one NIC on the default router's switch.</summary>
-    public Task AddServerAsync(string name, string ipAddress, long switchId = Topology.SwitchId) =>
-        SendAsync(HttpMethod.Post, "servers", new JsonObject
+    /// <summary>Adds a server (a node's machine) with one NIC on the default router's switch; returns its id.</summary>
+    public async Task<long> AddServerAsync(string name, string ipAddress, long switchId = Topology.SwitchId)
+    {
+        var created = await SendAsync(HttpMethod.Post, "servers", new JsonObject
         {
             ["zone"] = "is1a",
             ["name"] = name,
@@ -71,6 +78,24 @@ public sealed class SimControl(Uri baseAddress) : IDisposable
             ["hostName"] = name,
             ["status"] = "up",
         });
+        return long.Parse(created!["ID"]!.ToString(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A new plain switch (no router) with these tags; returns its id.</summary>
+    public async Task<long> AddSwitchAsync(string name, params string[] tags)
+    {
+        var created = await SendAsync(HttpMethod.Post, "switches", new JsonObject
+        {
+            ["zone"] = "is1a",
+            ["name"] = name,
+            ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)t)]),
+        });
+        return (long)created!["ID"]!;
+    }
+
+    /// <summary>Connects one more NIC of a server to a switch, at the address.</summary>
+    public Task AddInterfaceAsync(long serverId, long switchId, string ipAddress) =>
+        SendAsync(HttpMethod.Post, $"servers/{serverId.ToString(CultureInfo.InvariantCulture)}/interfaces", new JsonObject { ["switchId"] = switchId, ["ipAddress"] = ipAddress });
 
     /// <summary>A new router+switch; returns its switch id.</summary>
     public async Task<long> AddRouterAsync(string name, int maskLength, params string[] tags)
@@ -127,4 +152,7 @@ public static class Topology
         ("worker02", "203.0.113.101"),
         ("worker03", "203.0.113.102"),
     ];
+
+    /// <summary>The seeded servers' IDs, in the order of <see cref="Workers"/>.</summary>
+    public static IReadOnlyList<long> WorkerIds { get; } = [113100000003, 113100000005, 113100000007];
 }

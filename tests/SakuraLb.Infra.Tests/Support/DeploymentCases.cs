@@ -28,6 +28,10 @@ internal static class DeploymentCases
         param sakuraRequestsPerSecond = 5
         param ingestHmacRotationInProgress = true
         param loadBalancerClass = 'sakura.example/lb'
+        param switchTags = [
+          '@k8s'
+          '@k8s.private'
+        ]
         param additionalAppSettings = {
           Reconcile__PollInterval: '00:00:20'
         }

@@ -1,5 +1,6 @@
 using CsCheck;
 using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
@@ -9,7 +10,7 @@ public sealed class IpAllocatorTests
 {
     private static AddressRequest Request(int own = 1, string? requested = null, string[]? inUse = null, AddressReservation[]? reservations = null) => new()
     {
-        Router = Router,
+        Network = Router,
         OwnerUid = Uid,
         OwnAddressCount = own,
         RequestedVip = requested is null ? null : Ip(requested),
@@ -157,7 +158,7 @@ public sealed class IpAllocatorTests
         };
         return new AddressRequest
         {
-            Router = router,
+            Network = router,
             OwnerUid = Uid,
             OwnAddressCount = own,
             RequestedVip = requestedOffset is { } r ? block.Network.Add(r) : null,
@@ -177,7 +178,7 @@ public sealed class IpAllocatorTests
                 return choice.Problem!.Code is ReasonCodes.AddressesExhausted or ReasonCodes.LoadBalancerIPUnavailable;
             }
 
-            var router = request.Router;
+            var router = (RouterNetwork)request.Network;
             var forbidden = new HashSet<Ipv4Address>(request.InUse);
             forbidden.UnionWith(request.Reservations.Where(r => r.OwnerUid != request.OwnerUid).Select(r => r.Address));
             forbidden.UnionWith([router.Block.Network, router.Block.Broadcast, router.Block.Network.Add(1), router.Block.Network.Add(2), router.Block.Network.Add(3), router.DefaultRoute]);
@@ -197,7 +198,7 @@ public sealed class IpAllocatorTests
         {
             var choice = IpAllocator.Choose(request);
             var others = request.Reservations.Where(r => r.OwnerUid != request.OwnerUid).Select(r => r.Address).ToHashSet();
-            var free = request.Router.CandidateAddresses().Count(a => !request.InUse.Contains(a) && !others.Contains(a));
+            var free = request.Network.CandidateAddresses().Count(a => !request.InUse.Contains(a) && !others.Contains(a));
             return choice.Succeeded == (free >= request.OwnAddressCount + 1);
         }, iter: 2000);
     }
@@ -211,8 +212,8 @@ public sealed class IpAllocatorTests
             var requested = request.RequestedVip!.Value;
             var others = request.Reservations.Where(r => r.OwnerUid != request.OwnerUid).Select(r => r.Address).ToHashSet();
             bool Free(Ipv4Address a) => !request.InUse.Contains(a) && !others.Contains(a);
-            var usable = request.Router.CandidateAddresses().Contains(requested) && Free(requested);
-            var freeForOwn = request.Router.CandidateAddresses().Count(a => a != requested && Free(a));
+            var usable = request.Network.CandidateAddresses().Contains(requested) && Free(requested);
+            var freeForOwn = request.Network.CandidateAddresses().Count(a => a != requested && Free(a));
             return choice.Problem?.Code switch
             {
                 null => usable && freeForOwn >= request.OwnAddressCount,
@@ -227,6 +228,140 @@ public sealed class IpAllocatorTests
     public void Choose_Property_IsDeterministic()
     {
         RequestGen.Sample(request => IpAllocator.Choose(request).AsReservations(SwitchId, Uid).SequenceEqual(IpAllocator.Choose(request).AsReservations(SwitchId, Uid)), iter: 500);
+    }
+
+    private static readonly SwitchNetwork Private = new SwitchRanges(new(Ip("10.240.0.0"), 16), new(Ip("10.240.100.0"), 24), Ip("10.240.0.1")).On(PrivateSwitch);
+
+    private static AddressRequest OnPrivate(int own = 1, string? requested = null, IEnumerable<string>? inUse = null, AddressReservation[]? reservations = null) =>
+        Request(own, requested, [.. inUse ?? []], reservations) with { Network = Private };
+
+    [Fact]
+    public void Choose_OnASwitch_TakesThePoolsFirstAddressesAsTheOriginalDid()
+    {
+        var single = IpAllocator.Choose(OnPrivate());
+        var pair = IpAllocator.Choose(OnPrivate(own: 2));
+
+        Assert.Equal([Ip("10.240.100.1")], single.OwnAddresses);
+        Assert.Equal(Ip("10.240.100.2"), single.Vip);
+        Assert.Equal([Ip("10.240.100.1"), Ip("10.240.100.2")], pair.OwnAddresses);
+        Assert.Equal(Ip("10.240.100.3"), pair.Vip);
+    }
+
+    [Fact]
+    public void Choose_OnASwitch_SearchesTheWholePoolNotJustAsManyAddressesAsThePrefixLength()
+    {
+        // The original tried the pool's network address + 1 .. + (prefix length - 1): 23 addresses of a /24.
+        var taken = Enumerable.Range(1, 200).Select(i => $"10.240.100.{i}");
+
+        var choice = IpAllocator.Choose(OnPrivate(inUse: taken, reservations: [Reserved("10.240.100.201", switchId: PrivateSwitchId)]));
+
+        Assert.Equal([Ip("10.240.100.202")], choice.OwnAddresses);
+        Assert.Equal(Ip("10.240.100.203"), choice.Vip);
+    }
+
+    [Fact]
+    public void Choose_OnASwitch_ReservationsOfTheRouterSwitchDoNotCount()
+    {
+        var choice = IpAllocator.Choose(OnPrivate(reservations: [Reserved("10.240.100.1"), Reserved("10.240.100.2", switchId: PrivateSwitchId)]));
+
+        Assert.Equal([Ip("10.240.100.1")], choice.OwnAddresses);
+        Assert.Equal(Ip("10.240.100.3"), choice.Vip);
+    }
+
+    [Fact]
+    public void Choose_OnASwitch_ExhaustedPoolIsCountedWithoutWalkingIt()
+    {
+        var tiny = new SwitchRanges(new(Ip("10.0.0.0"), 8), new(Ip("10.240.100.0"), 30), null).On(PrivateSwitch);
+
+        var choice = IpAllocator.Choose(OnPrivate(own: 2) with { Network = tiny });
+
+        Assert.Equal(
+            "no free address in switch k8s-private: 2 assignable, 0 in use, 0 reserved by other Services, 2 free; this load balancer needs 3",
+            choice.Problem!.Message);
+    }
+
+    [Theory]
+    [InlineData("10.240.0.1", "not assignable in switch k8s-private")]
+    [InlineData("10.240.101.1", "not assignable in switch k8s-private")]
+    [InlineData("10.240.100.9", "in use on switch k8s-private")]
+    public void Choose_OnASwitch_UnusableRequestedVip_ReportsWhy(string requested, string reason)
+    {
+        var choice = IpAllocator.Choose(OnPrivate(requested: requested, inUse: ["10.240.100.9"]));
+
+        Assert.Equal(ReasonCodes.LoadBalancerIPUnavailable, choice.Problem!.Code);
+        Assert.Contains(reason, choice.Problem.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Any network of /8–/29, a pool inside it down to a /32, a gateway maybe in the pool, addresses in use and reserved around the pool.</summary>
+    private static readonly Gen<AddressRequest> SwitchRequestGen =
+        from networkPrefix in Gen.Int[8, 29]
+        from extra in Gen.Int[0, 24]
+        from seed in Gen.UInt[0x0A000000u, 0xDF000000u]
+        from poolSeed in Gen.UInt
+        from own in Gen.Int[0, 2]
+        from gatewayOffset in Gen.Int[-2, 12]
+        from useRequested in Gen.Bool
+        from requestedOffset in Gen.Int[-2, 40]
+        from inUseOffsets in Gen.Int[-2, 40].Array[0, 30]
+        from reservedOffsets in Gen.Int[-2, 40].Array[0, 15]
+        from reservedMine in Gen.Bool.Array[15]
+        select MakeSwitchRequest(networkPrefix, Math.Min(32, networkPrefix + extra), seed, poolSeed, own, gatewayOffset, useRequested ? requestedOffset : null, inUseOffsets, reservedOffsets, reservedMine);
+
+    private static AddressRequest MakeSwitchRequest(int networkPrefix, int poolPrefix, uint seed, uint poolSeed, int own, int gatewayOffset, int? requestedOffset, int[] inUse, int[] reserved, bool[] mine)
+    {
+        var network = new Ipv4Block(new Ipv4Address(seed), networkPrefix);
+        var hostBits = 32 - networkPrefix;
+        var inside = hostBits == 0 ? 0u : poolSeed & (uint.MaxValue >> (32 - hostBits));
+        var pool = new Ipv4Block(network.Network.Add(inside), poolPrefix);
+        Ipv4Address? gateway = gatewayOffset < 0 ? null : pool.Network.Add(gatewayOffset);
+        if (gateway is { } g && (!network.Contains(g) || g == network.Network || g == network.Broadcast))
+        {
+            gateway = null;
+        }
+
+        return new AddressRequest
+        {
+            Network = new SwitchRanges(network, pool, gateway).On(PrivateSwitch),
+            OwnerUid = Uid,
+            OwnAddressCount = own,
+            RequestedVip = requestedOffset is { } r ? pool.Network.Add(r) : null,
+            InUse = [.. inUse.Select(o => pool.Network.Add(o))],
+            Reservations = [.. reserved.Select((o, i) => new AddressReservation(PrivateSwitchId, pool.Network.Add(o), mine[i] ? Uid : "other", i % 2 == 0 ? AddressRole.Vip : AddressRole.Own))],
+        };
+    }
+
+    [Fact]
+    public void Choose_Property_OnASwitch_ChosenAddressesAreInThePoolFreeAndUnreserved()
+    {
+        SwitchRequestGen.Sample(request =>
+        {
+            var network = (SwitchNetwork)request.Network;
+            var choice = IpAllocator.Choose(request);
+            var othersReserved = request.Reservations.Where(r => r.OwnerUid != request.OwnerUid).Select(r => r.Address).ToHashSet();
+            if (!choice.Succeeded)
+            {
+                // Failing is right only when the pool (searched to its end) has too few free addresses or the VIP is unusable.
+                var enough = network.CandidateCount() - request.InUse.Distinct().Count(network.IsCandidate)
+                    - othersReserved.Count(a => network.IsCandidate(a) && !request.InUse.Contains(a)) >= request.OwnAddressCount + 1;
+                return choice.Problem!.Code switch
+                {
+                    ReasonCodes.AddressesExhausted => !enough || request.RequestedVip is not null,
+                    ReasonCodes.LoadBalancerIPUnavailable => request.RequestedVip is not null,
+                    _ => false,
+                };
+            }
+
+            var pool = SwitchRanges.HostRange(network.Pool);
+            var chosen = choice.OwnAddresses.Append(choice.Vip!.Value).ToList();
+            return chosen.Count == request.OwnAddressCount + 1
+                && chosen.Distinct().Count() == chosen.Count
+                && chosen.All(a => pool.Contains(a)
+                    && network.Block.Contains(a)
+                    && a != network.Block.Network && a != network.Block.Broadcast && a != network.Gateway
+                    && !request.InUse.Contains(a)
+                    && !othersReserved.Contains(a))
+                && (request.RequestedVip is null || choice.Vip == request.RequestedVip);
+        }, iter: 3000);
     }
 
     [Fact]

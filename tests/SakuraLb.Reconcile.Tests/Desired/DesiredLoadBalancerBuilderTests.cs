@@ -15,7 +15,7 @@ public sealed class DesiredLoadBalancerBuilderTests
         Assert.Equal("a3f6c1d2e4b5a69788990aabbccddeef", desired.Name);
         Assert.Equal("default/web", desired.Description);
         Assert.Equal(["@k8s", "@k8s.ClusterID=prod-1", "@k8s.Service=web", "@k8s.ServiceUID=" + Uid], desired.Tags);
-        Assert.Same(Router, desired.Router);
+        Assert.Same(Router, desired.Network);
         Assert.Equal(["203.0.113.104", "203.0.113.105"], desired.RealServers.Select(s => s.Address.ToString()));
         Assert.Equal(1, desired.OwnAddressCount);
     }
@@ -68,7 +68,7 @@ public sealed class DesiredLoadBalancerBuilderTests
 
         Assert.Equal(ReasonCodes.AmbiguousRouter, Assert.Single(ambiguous.Errors).Code);
         Assert.Contains("(r2, k8s-router)", ambiguous.Errors[0].Message, StringComparison.Ordinal);
-        Assert.Same(second, chosen.Desired!.Router);
+        Assert.Same(second, chosen.Desired!.Network);
     }
 
     [Theory]

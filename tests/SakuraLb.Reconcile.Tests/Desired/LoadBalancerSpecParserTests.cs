@@ -23,7 +23,8 @@ public sealed class LoadBalancerSpecParserTests
         Assert.Equal(HealthCheckSpec.Ping, spec.HealthCheck);
         Assert.Equal([80], spec.Ports);
         Assert.Null(spec.RequestedVip);
-        Assert.Equal(["@k8s"], spec.RouterTags);
+        Assert.Equal(LoadBalancerType.Internet, spec.Network.Type);
+        Assert.Equal(["@k8s"], spec.Network.Tags);
     }
 
     [Fact]
@@ -287,15 +288,6 @@ public sealed class LoadBalancerSpecParserTests
     }
 
     [Fact]
-    public void Parse_SwitchType_IsNotSupportedYet()
-    {
-        var result = Parse(("load-balancer-type", "switch"), ("load-balancer-assign-ip-range", "10.240.100.0/24"));
-
-        Assert.Equal([ReasonCodes.UnsupportedLoadBalancerType, ReasonCodes.UnsupportedLoadBalancerType], result.Errors.Select(e => e.Code).ToList());
-        Assert.Contains("not supported yet", result.Errors[0].Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Parse_InternetType_IsAccepted()
     {
         Assert.True(Parse(("load-balancer-type", "Internet")).IsValid);
@@ -304,7 +296,7 @@ public sealed class LoadBalancerSpecParserTests
     [Fact]
     public void Parse_RouterSelector_AddsToControllerTags()
     {
-        Assert.Equal(["@k8s", "k8s-prod"], Parse(("router-selector", "k8s-prod")).Spec!.RouterTags);
+        Assert.Equal(["@k8s", "k8s-prod"], Parse(("router-selector", "k8s-prod")).Spec!.Network.Tags);
     }
 
     [Fact]
@@ -373,7 +365,7 @@ public sealed class LoadBalancerSpecParserTests
                 && first.Warnings.SequenceEqual(second.Warnings)
                 && (first.Spec is null
                     ? second.Spec is null
-                    : second.Spec is not null && first.Spec.Ports.SequenceEqual(second.Spec.Ports) && first.Spec with { Ports = second.Spec.Ports, RouterTags = second.Spec.RouterTags, CurrentIngress = second.Spec.CurrentIngress } == second.Spec);
+                    : second.Spec is not null && first.Spec.Ports.SequenceEqual(second.Spec.Ports) && first.Spec with { Ports = second.Spec.Ports, Network = second.Spec.Network, CurrentIngress = second.Spec.CurrentIngress } == second.Spec);
             var messagesUsable = first.Errors.Concat(first.Warnings).All(p => !string.IsNullOrWhiteSpace(p.Message) && ReasonCodes.Find(p.Code) is not null);
             return specOrErrors && same && messagesUsable;
         }, iter: 3000);

@@ -29,7 +29,7 @@ internal sealed class CloudModel
     /// <summary>What the function app would read: the desired router's switch (the fixture's unless <paramref name="desired"/> says otherwise).</summary>
     public PlanInput Input(ServiceIntent intent, string uid, DesiredLoadBalancer? desired, ControllerSettings settings)
     {
-        var switchId = desired?.Router.SwitchId ?? Fixtures.SwitchId;
+        var switchId = desired?.Network.SwitchId ?? Fixtures.SwitchId;
         return new()
         {
             Intent = intent,
@@ -161,7 +161,7 @@ internal sealed class CloudModel
             OwnIps = [.. spec.OwnAddresses.Select(a => a.ToString())],
             PlanId = (int)spec.Plan,
             NetworkMaskLen = spec.NetworkMaskLen,
-            DefaultRoute = spec.DefaultRoute.ToString(),
+            DefaultRoute = spec.DefaultRoute?.ToString(),
             Vips = ToWire(spec.Settings),
             SettingsHash = Hash(spec.Settings),
         });

@@ -24,8 +24,8 @@ public sealed class SerializationTests
 
         var back = JsonSerializer.Deserialize<PlanInput>(JsonSerializer.Serialize(input, options), options)!;
 
-        Assert.Equal(Router.Block, back.Desired!.Router.Block);
-        Assert.Equal(Router.AssignableRange, back.Desired.Router.AssignableRange);
+        Assert.Equal(Router.Block, back.Desired!.Network.Block);
+        Assert.Equal(Router.AssignableRange, back.Desired.Network.AssignableRange);
         Assert.Equal(desired.RealServers, back.Desired.RealServers);
         Assert.Equal(
             JsonSerializer.Serialize(Planner.Plan(input), options),

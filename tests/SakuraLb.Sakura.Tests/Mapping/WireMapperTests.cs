@@ -92,6 +92,48 @@ public sealed class WireMapperTests
         Assert.Null(WireMapper.ToRouter(new SakuraSwitch { Id = 1, Name = "private" }, null));
 
     [Fact]
+    public void ToPlainSwitch_RealPrivateSwitch_KeepsIdNameAndTags()
+    {
+        var sakuraSwitch = Fixture("switch-private.json", SakuraJsonContext.Default.SakuraSwitch) with { Tags = ["@k8s"] };
+        var plain = WireMapper.ToPlainSwitch(sakuraSwitch);
+
+        Assert.Equal((123456789012, "すうぃっち"), (plain!.Id, plain.Name));
+        Assert.Equal(["@k8s"], plain.Tags);
+    }
+
+    [Theory]
+    [InlineData("switch-of-router.json")]
+    [InlineData("switch-shared-segment.json")]
+    public void ToPlainSwitch_RouterSwitchOrSharedSegment_IsNull(string fixture)
+    {
+        var sakuraSwitch = Fixture(fixture, SakuraJsonContext.Default.SakuraSwitch) with { Tags = ["@k8s"] };
+
+        Assert.Null(WireMapper.ToPlainSwitch(sakuraSwitch));
+    }
+
+    [Fact]
+    public void ToCreateBody_NoGateway_SendsTheMaskWithoutADefaultRoute()
+    {
+        var vip = Ipv4Address.Parse("10.240.100.2");
+        var creation = new LoadBalancerCreation
+        {
+            Name = "a",
+            Description = "",
+            Tags = [],
+            SwitchId = 7,
+            NetworkMaskLen = 16,
+            Vrid = 1,
+            OwnAddresses = [Ipv4Address.Parse("10.240.100.1")],
+            Vip = vip,
+            Settings = [new VipSetting(vip, 80, 10, null, [])],
+        };
+
+        var json = JsonSerializer.Serialize(new ApplianceCreateEnvelope { Appliance = WireMapper.ToCreateBody(creation) }, SakuraJsonContext.Default.ApplianceCreateEnvelope);
+
+        Assert.Contains("\"Network\":{\"NetworkMaskLen\":16}", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToCloudServer_SharedSegmentServer_KeepsNicSwitchAndAddresses()
     {
         var server = Fixture("server.json", SakuraJsonContext.Default.SakuraServer);

@@ -2,8 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace Sandbox.Simulators;
 
-/// <summary>A server of the Sakura simulator with its address on a router's switch.</summary>
+/// <summary>A server of the Sakura simulator with its address on one switch (a router's, or a plain one).</summary>
 public sealed record SimServer(long Id, string Name, long SwitchId, string Address);
+
+/// <summary>A plain switch of the simulator.</summary>
+public sealed record SimSwitch(long Id, string Name);
 
 /// <summary>
 /// The Sakura simulator's control endpoints (<c>/_sim/*</c>, docs/sakura-simulator.md) for the sandbox and the
@@ -42,21 +45,51 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
     /// <summary>Adds a running server with one NIC on the switch, at the address.</summary>
     public async Task<SimServer> AddServerAsync(string name, long switchId, string address, CancellationToken cancellationToken = default)
     {
-        using var response = await http.PostAsJsonAsync(
-            "_sim/servers",
-            new JsonObject { ["name"] = name, ["switchId"] = switchId, ["ipAddress"] = address, ["status"] = "up" },
-            cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"The simulator refused server {name}: {(int)response.StatusCode} {body}");
-        }
+        var server = await PostAsync(
+            "_sim/servers", new JsonObject { ["name"] = name, ["switchId"] = switchId, ["ipAddress"] = address, ["status"] = "up" }, $"server {name}", cancellationToken);
+        return new SimServer(Id(server), name, switchId, address);
+    }
 
-        var server = JsonNode.Parse(body)!.AsObject();
-        return new SimServer(long.Parse(server["ID"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture), name, switchId, address);
+    /// <summary>Adds a plain switch (no router) with these tags and, as its declared subnet, the gateway and mask.</summary>
+    public async Task<SimSwitch> AddSwitchAsync(string name, IReadOnlyList<string> tags, string defaultRoute, int networkMaskLen, CancellationToken cancellationToken = default)
+    {
+        var created = await PostAsync(
+            "_sim/switches",
+            new JsonObject
+            {
+                ["name"] = name,
+                ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)t)]),
+                ["userSubnet"] = new JsonObject { ["defaultRoute"] = defaultRoute, ["networkMaskLen"] = networkMaskLen },
+            },
+            $"switch {name}",
+            cancellationToken);
+        return new SimSwitch(Id(created), name);
+    }
+
+    /// <summary>Connects one more NIC of the server to the switch, at the address (a worker's second, private NIC).</summary>
+    public async Task<SimServer> AddInterfaceAsync(SimServer server, long switchId, string address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        await PostAsync(
+            $"_sim/servers/{server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/interfaces",
+            new JsonObject { ["switchId"] = switchId, ["ipAddress"] = address },
+            $"a NIC of {server.Name} on switch {switchId}",
+            cancellationToken);
+        return server with { SwitchId = switchId, Address = address };
     }
 
     public void Dispose() => http.Dispose();
+
+    private static long Id(JsonObject created) => long.Parse(created["ID"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<JsonObject> PostAsync(string path, JsonObject body, string what, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(path, body, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(text)!.AsObject()
+            : throw new InvalidOperationException($"The simulator refused {what}: {(int)response.StatusCode} {text}");
+    }
 
     private static IEnumerable<JsonObject> Array(JsonNode node, string name) =>
         (node[name] as JsonArray ?? []).OfType<JsonObject>();

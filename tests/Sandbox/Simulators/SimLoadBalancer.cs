@@ -11,6 +11,12 @@ public sealed record SimVip(string Address, int Port, IReadOnlyList<string> Serv
 /// <param name="SettingsApplied">Whether the stored settings are also the applied ones (config was applied).</param>
 public sealed record SimLoadBalancer(long Id, string Name, string Phase, bool SettingsApplied, IReadOnlyList<string> Tags, IReadOnlyList<SimVip> Vips)
 {
+    /// <summary>The switch it joined (a router's, or a plain one).</summary>
+    public long SwitchId { get; init; }
+
+    /// <summary>Its own addresses: one, or two for an HA pair.</summary>
+    public IReadOnlyList<string> OwnAddresses { get; init; } = [];
+
     public static SimLoadBalancer From(JsonObject appliance)
     {
         ArgumentNullException.ThrowIfNull(appliance);
@@ -27,7 +33,11 @@ public sealed record SimLoadBalancer(long Id, string Name, string Phase, bool Se
             appliance["phase"]?.GetValue<string>() ?? "",
             appliance["settingsApplied"]?.GetValue<bool>() ?? false,
             [.. (appliance["tags"] as JsonArray ?? []).Select(t => t!.GetValue<string>())],
-            vips);
+            vips)
+        {
+            SwitchId = appliance["switchId"]?.GetValue<long>() ?? 0,
+            OwnAddresses = [.. (appliance["ipAddresses"] as JsonArray ?? []).Select(a => a!.GetValue<string>())],
+        };
     }
 
     /// <summary>e.g. "load balancer 113200000009 (up): 203.0.113.103 ports 80, 443 → 203.0.113.100, 203.0.113.101".</summary>
