@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SakuraLb.Functions.Nodes;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Storage;
@@ -19,13 +20,15 @@ public sealed record EventsAccepted(int Version, int Accepted, int Stale, bool N
 /// orchestration starts, so a reconcile never reads a half-stored batch; the caller answers 202 only after this
 /// returns. A changed Service, or a resent one no status reflects yet, starts its reconcile now; a node-set change starts, with a delay of
 /// <see cref="ReconcileOptions.NodeDebounce"/>, only the Services whose stored node fingerprint differs (the
-/// delayed start is pending, so later node batches coalesce into it).
+/// delayed start is pending, so later node batches coalesce into it). A changed node set also runs the node
+/// controller's pass (<see cref="NodePass"/>), waited for up to <see cref="NodeOptions.IngestWait"/>.
 /// </summary>
 public sealed class EventIngestor(
     IDesiredStore desired,
     INodeSetStore nodeSets,
     IStatusStore statuses,
     ReconcileStarter starter,
+    NodePass nodePass,
     ControllerSettings settings,
     IOptions<ReconcileOptions> reconcileOptions,
     TimeProvider time,
@@ -92,6 +95,13 @@ public sealed class EventIngestor(
                 await starter.EnsureReconcileAsync(client, batch.ClusterId, status.Uid, startAt, cancellationToken);
                 started.Add(ReconcileServiceOrchestrator.InstanceId(status.Uid));
             }
+        }
+
+        if (nodeWrite is { Outcome: NodeSetWriteOutcome.Stored })
+        {
+            // Node initialisation decides from the stored set; waiting for it (bounded) puts its results in the feed
+            // the relay polls right after this answer.
+            await nodePass.AfterNodeSetChangedAsync(cancellationToken);
         }
 
         metrics.Snapshots("stored", writes.Count - stale.Count);

@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Ingest;
+using SakuraLb.Functions.Nodes;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Telemetry;
 using SakuraLb.Model;
@@ -14,10 +15,10 @@ using SakuraLb.Reconcile.Status;
 namespace SakuraLb.Functions.Triggers;
 
 /// <summary>
-/// <c>GET /api/status</c>: the cluster's status feed, signed like every call. One table query; an
-/// <c>If-None-Match</c> naming the current ETag gets 304 with no body.
+/// <c>GET /api/status</c>: the cluster's status feed, signed like every call: the Services' statuses (one table query)
+/// and the node controller's results (one row). An <c>If-None-Match</c> naming the current ETag gets 304 with no body.
 /// </summary>
-public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, ControllerSettings settings, ILogger<StatusFunction> logger)
+public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, NodePass nodes, ControllerSettings settings, ILogger<StatusFunction> logger)
 {
     [Function("Status")]
     public async Task<IActionResult> Run(
@@ -33,9 +34,11 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
         }
 
         IReadOnlyList<StatusRecord> records;
+        IReadOnlyList<NodeResult>? nodeResults;
         try
         {
             records = await statuses.ListAsync(settings.ClusterId, cancellationToken);
+            nodeResults = await nodes.PublishedAsync(cancellationToken);
         }
         catch (RequestFailedException ex)
         {
@@ -43,7 +46,7 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
             return Problems.StorageUnavailable();
         }
 
-        var feed = StatusFeedBuilder.Build(settings.ClusterId, records.Select(r => r.Status));
+        var feed = StatusFeedBuilder.Build(settings.ClusterId, records.Select(r => r.Status), nodeResults);
         request.HttpContext.Response.Headers.ETag = feed.ETag;
         if (StatusFeedBuilder.Matches(request.Headers.IfNoneMatch, feed.ETag!))
         {

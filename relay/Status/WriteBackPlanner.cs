@@ -214,7 +214,8 @@ public static class WriteBackPlanner
         }
     }
 
-    private static string Note(string message) =>
+    /// <summary>The message cut to the longest note the API accepts.</summary>
+    internal static string Note(string message) =>
         message.Length <= MaxNoteLength ? message : message[..(MaxNoteLength - 1)] + "…";
 
     private static int IndexOf(IReadOnlyList<string> values, string value)

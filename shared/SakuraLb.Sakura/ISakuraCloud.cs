@@ -35,6 +35,12 @@ public interface ISakuraCloud
     /// <summary>The servers and load balancers on the router's switch, and every address in use in its block: two list requests.</summary>
     Task<SwitchView> ReadSwitchAsync(RouterNetwork router, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every server of the zone, with its zone, plan, power state and NICs: one search, read page by page
+    /// (<c>Sakura:PageSize</c> per request). The node controller's one read per pass.
+    /// </summary>
+    Task<IReadOnlyList<CloudServer>> ListServersAsync(CancellationToken cancellationToken);
+
     /// <summary>Servers whose name equals one of <paramref name="names"/> exactly (case-sensitive).</summary>
     Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);
 

@@ -89,6 +89,13 @@ internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> 
             UsedAddresses.Collect(router, servers, appliances));
     }
 
+    public async Task<IReadOnlyList<CloudServer>> ListServersAsync(CancellationToken cancellationToken)
+    {
+        var servers = await SearchAsync<ServerListEnvelope, SakuraServer>(
+            api.FindServersAsync, new SearchFilter(), s => s.Id, "/server", cancellationToken);
+        return [.. servers.Select(WireMapper.ToCloudServer)];
+    }
+
     public async Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(
         IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
