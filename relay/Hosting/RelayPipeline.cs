@@ -53,7 +53,7 @@ public sealed class RelayPipeline
             Logs.OutboxOverflow(logger, s.Key, options.MaxPendingServices);
         };
         NodeResults = new NodeResultStore();
-        NodeWriter = new NodeWriteBackWorker(Nodes, NodeResults, kube, options, metrics, time, loggers.CreateLogger<NodeWriteBackWorker>());
+        NodeWriter = new NodeWriteBackWorker(Nodes, NodeResults, kube, options, metrics, time, loggers.CreateLogger<NodeWriteBackWorker>(), node => nodeHandler!.OnEvent(WatchEventType.Modified, node));
 
         // A delivered node set may have let the function decide about new Nodes at once: poll for it now rather
         // than after the poll interval, so a registering Node is initialised within seconds.

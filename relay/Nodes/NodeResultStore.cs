@@ -28,7 +28,7 @@ public sealed class NodeResultStore
     {
         ArgumentNullException.ThrowIfNull(feed);
         var list = feed.Nodes?.Where(r => r is not null && r.Name.Length > 0).ToList();
-        var next = ModelJson.SerializeToUtf8Bytes(list ?? []);
+        var next = ModelJson.SerializeToUtf8Bytes(new StatusFeed { Nodes = list });
         lock (gate)
         {
             var changed = Published != (list is not null) || !digest.AsSpan().SequenceEqual(next);

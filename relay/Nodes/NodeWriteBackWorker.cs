@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using k8s.Models;
 using SakuraLb.Model;
 using SakuraLb.Relay.Kube;
 using SakuraLb.Relay.Options;
@@ -30,10 +31,12 @@ public sealed class NodeWriteBackWorker
     private readonly RelayMetrics metrics;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly Action<V1Node> observed;
     private int retryPending;
     private bool reportedAbsent;
 
-    public NodeWriteBackWorker(NodeTracker nodes, NodeResultStore results, IKubeApi kube, RelayOptions options, RelayMetrics metrics, TimeProvider time, ILogger logger)
+    /// <param name="observed">Receives the Node the API server returned after a patch, so the next plan starts from it before the watch brings it.</param>
+    public NodeWriteBackWorker(NodeTracker nodes, NodeResultStore results, IKubeApi kube, RelayOptions options, RelayMetrics metrics, TimeProvider time, ILogger logger, Action<V1Node> observed)
     {
         this.nodes = nodes;
         this.results = results;
@@ -42,6 +45,7 @@ public sealed class NodeWriteBackWorker
         this.metrics = metrics;
         this.time = time;
         this.logger = logger;
+        this.observed = observed;
     }
 
     /// <summary>Makes a sweep due (coalesced with any already due).</summary>
@@ -105,37 +109,51 @@ public sealed class NodeWriteBackWorker
 
     private async Task<bool> ProcessAsync(NodeResult result, CancellationToken cancellationToken)
     {
-        if (nodes.Get(result.Name) is not { } node)
-        {
-            return true;
-        }
-
         var memory = memories.GetOrAdd(result.Uid, _ => new EventMemory());
         var ok = true;
-        foreach (var action in NodeWritePlanner.Plan(node, result, memory))
-        {
-            var outcome = await ExecuteAsync(action, cancellationToken);
-            metrics.KubeWrite(action.Kind, outcome.ToString().ToLowerInvariant());
-            if (outcome is WriteOutcome.Ok or WriteOutcome.AlreadyRecorded)
-            {
-                Remember(memory, action);
-                continue;
-            }
 
-            if (outcome == WriteOutcome.Gone)
+        // The address write changes the Node's resourceVersion, which the taint write that follows must name: after
+        // it, the rest is planned again from the Node the API server answered with.
+        var replan = true;
+        for (var round = 0; replan && round < 3; round++)
+        {
+            replan = false;
+            if (nodes.Get(result.Name) is not { } node)
             {
-                // The Node is gone: nothing left to write, nothing to retry.
                 break;
             }
 
-            ok = false;
-            if (outcome == WriteOutcome.Failed && action is RecordNodeEvent)
+            foreach (var action in NodeWritePlanner.Plan(node, result, memory))
             {
-                // A lost Event must not hold back the writes after it.
-                continue;
-            }
+                var outcome = await ExecuteAsync(action, cancellationToken);
+                metrics.KubeWrite(action.Kind, outcome.ToString().ToLowerInvariant());
+                if (outcome is WriteOutcome.Ok or WriteOutcome.AlreadyRecorded)
+                {
+                    Remember(memory, action);
+                    if (action is SetNodeAddresses)
+                    {
+                        replan = true;
+                        break;
+                    }
 
-            break;
+                    continue;
+                }
+
+                if (outcome == WriteOutcome.Gone)
+                {
+                    // The Node is gone: nothing left to write, nothing to retry.
+                    break;
+                }
+
+                ok = false;
+                if (outcome == WriteOutcome.Failed && action is RecordNodeEvent)
+                {
+                    // A lost Event must not hold back the writes after it.
+                    continue;
+                }
+
+                break;
+            }
         }
 
         memory.Warnings.IntersectWith((result.Warnings ?? []).Where(w => w is not null).Select(w => $"{w.ReasonCode}\n{w.Message}"));
@@ -149,11 +167,11 @@ public sealed class NodeWriteBackWorker
             switch (action)
             {
                 case SetNodeAddresses addresses:
-                    await kube.PatchNodeStatusAsync(addresses.Name, NodeWrites.AddressesPatch(addresses), cancellationToken);
+                    observed(await kube.PatchNodeStatusAsync(addresses.Name, NodeWrites.AddressesPatch(addresses), cancellationToken));
                     Logs.NodeWritten(logger, action.Kind, action.Name, string.Join(", ", addresses.Addresses.Select(a => $"{a.Type} {a.Address}")));
                     break;
                 case PatchNode patch:
-                    await kube.PatchNodeAsync(patch.Name, NodeWrites.SpecPatch(patch), cancellationToken);
+                    observed(await kube.PatchNodeAsync(patch.Name, NodeWrites.SpecPatch(patch), cancellationToken));
                     Logs.NodeWritten(logger, action.Kind, action.Name, Describe(patch));
                     break;
                 case DeleteNode delete:

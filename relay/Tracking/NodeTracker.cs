@@ -48,6 +48,14 @@ public sealed class NodeTracker
                 return nodes.Remove(name);
             }
 
+            if (nodes.TryGetValue(name, out var known)
+                && string.Equals(known.Node.Snapshot.Uid, node.Metadata?.Uid, StringComparison.Ordinal)
+                && ResourceVersions.IsNewer(known.Node.Snapshot.ResourceVersion, node.Metadata?.ResourceVersion ?? ""))
+            {
+                // Older than what a write's answer already showed: the watch is catching up.
+                return false;
+            }
+
             return Upsert(node);
         }
     }
