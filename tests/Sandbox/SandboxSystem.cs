@@ -13,9 +13,10 @@ namespace Sandbox;
 
 /// <summary>
 /// The whole system on loopback, in this process: the Sakura simulator (default topology: a router+switch and
-/// worker01..03), the Kubernetes API fake with a node for each of those servers, the function app
-/// (<see cref="LocalFunctionHost"/>, in-memory stores, in-process durable engine, the timer on a loop) and the
-/// relay pointed at both. Disposing stops everything, relay first.
+/// worker01..03), the Kubernetes API fake with a node for each of those servers, registered as a kubelet with
+/// <c>--cloud-provider=external</c> registers it (tainted uninitialized, no providerID, no address) so the node
+/// controller initialises it, the function app (<see cref="LocalFunctionHost"/>, in-memory stores, in-process
+/// durable engine, the timers on loops) and the relay pointed at both. Disposing stops everything, relay first.
 /// </summary>
 public sealed class SandboxSystem : IAsyncDisposable
 {
@@ -35,6 +36,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         LocalFunctionHost functions,
         RelayHost relay,
         TimerLoop timer,
+        TimerLoop nodeTimer,
         IReadOnlyList<SimServer> workers,
         List<IAsyncDisposable> parts)
     {
@@ -45,6 +47,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         Functions = functions;
         Relay = relay;
         Timer = timer;
+        NodeTimer = nodeTimer;
         Workers = workers;
         this.parts = parts;
     }
@@ -62,6 +65,8 @@ public sealed class SandboxSystem : IAsyncDisposable
     public RelayHost Relay { get; }
 
     public TimerLoop Timer { get; }
+
+    public TimerLoop NodeTimer { get; }
 
     /// <summary>The simulator's servers that were given a node of the same name.</summary>
     public IReadOnlyList<SimServer> Workers { get; }
@@ -107,9 +112,9 @@ public sealed class SandboxSystem : IAsyncDisposable
             var sandboxLogger = logs.CreateLogger("Sandbox");
             foreach (var worker in workers)
             {
-                // Node name = server name and an address on the router's switch: what the node preparation in
-                // docs/operations.md asks of a real cluster.
-                kube.Objects.CreateNode(worker.Name, worker.Address, providerId: ProviderId(worker.Id));
+                // Node name = server name, and registered the way the node preparation in docs/operations.md asks
+                // of a real cluster's kubelets: the node controller fills in the rest.
+                kube.Objects.Create("nodes", System.Text.Json.Nodes.JsonNode.Parse(RegisteredNode(worker.Name))!.AsObject());
                 sandboxLogger.NodeSeeded(worker.Name, worker.Id, worker.Address);
             }
 
@@ -127,8 +132,10 @@ public sealed class SandboxSystem : IAsyncDisposable
             parts.Add(functions);
 
             // Parts stop in reverse order: the relay first (nothing new reaches the function app), then the timer.
-            var timer = new TimerLoop(functions.RunTimersAsync, options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
+            var timer = new TimerLoop(ct => functions.RunTimersAsync(name => name != NodeTimerName, ct), options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
             parts.Add(timer);
+            var nodeTimer = new TimerLoop(ct => functions.RunTimersAsync(name => name == NodeTimerName, ct), options.NodeInterval, TimeProvider.System, logs.CreateLogger("Sandbox.NodeTimer"));
+            parts.Add(nodeTimer);
 
             var relay = await RelayHost.StartAsync(
                 // The relay speaks for the cluster and with the secret the function app was given, --set included:
@@ -139,7 +146,7 @@ public sealed class SandboxSystem : IAsyncDisposable
                 cancellationToken: cancellationToken);
             parts.Add(relay);
 
-            return new SandboxSystem(options, sakura, kube, functions, relay, timer, workers, parts);
+            return new SandboxSystem(options, sakura, kube, functions, relay, timer, nodeTimer, workers, parts);
         }
         catch
         {
@@ -148,8 +155,33 @@ public sealed class SandboxSystem : IAsyncDisposable
         }
     }
 
-    /// <summary>The node a user would add for a new Sakura server: same name, its address, its provider id.</summary>
+    /// <summary>The node controller's timer function, run on its own interval.</summary>
+    public const string NodeTimerName = "NodeLifecycleTimer";
+
+    /// <summary>The providerID the node controller gives the node of a Sakura server.</summary>
     public static string ProviderId(long serverId) => "sakuracloud://" + serverId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A Node as kubelet registers it with <c>--cloud-provider=external</c> (and no <c>--node-ip</c>): its name, the
+    /// uninitialized taint, no providerID, no address; ready, since the kubelet runs. JSON, which kubectl create -f reads too.
+    /// </summary>
+    public static string RegisteredNode(string name) => $$"""
+        {
+          "apiVersion": "v1",
+          "kind": "Node",
+          "metadata": {
+            "name": "{{name}}",
+            "labels": { "kubernetes.io/hostname": "{{name}}", "kubernetes.io/os": "linux" }
+          },
+          "spec": {
+            "taints": [ { "key": "node.cloudprovider.kubernetes.io/uninitialized", "value": "true", "effect": "NoSchedule" } ]
+          },
+          "status": {
+            "conditions": [ { "type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status" } ],
+            "nodeInfo": { "kubeletVersion": "v1.32.0", "osImage": "Ubuntu 24.04 LTS", "containerRuntimeVersion": "containerd://1.7.24" }
+          }
+        }
+        """;
 
     /// <summary>
     /// The function app's settings in the sandbox: the simulator as the Sakura API, in-memory stores, and waits

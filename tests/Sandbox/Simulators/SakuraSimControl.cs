@@ -42,21 +42,35 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
     /// <summary>Adds a running server with one NIC on the switch, at the address.</summary>
     public async Task<SimServer> AddServerAsync(string name, long switchId, string address, CancellationToken cancellationToken = default)
     {
-        using var response = await http.PostAsJsonAsync(
+        var body = await SendAsync(
+            HttpMethod.Post,
             "_sim/servers",
             new JsonObject { ["name"] = name, ["switchId"] = switchId, ["ipAddress"] = address, ["status"] = "up" },
             cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"The simulator refused server {name}: {(int)response.StatusCode} {body}");
-        }
-
         var server = JsonNode.Parse(body)!.AsObject();
         return new SimServer(long.Parse(server["ID"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture), name, switchId, address);
     }
 
+    /// <summary>Powers a server off or on at once.</summary>
+    public Task PowerAsync(long serverId, bool up, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"_sim/servers/{serverId}/power", new JsonObject { ["status"] = up ? "up" : "down" }, cancellationToken);
+
+    /// <summary>Deletes a server, as someone would in the control panel.</summary>
+    public Task DeleteServerAsync(long serverId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"_sim/servers/{serverId}", null, cancellationToken);
+
     public void Dispose() => http.Dispose();
+
+    /// <summary>Sends a control request; returns the answer's body, or throws naming what the simulator refused.</summary>
+    private async Task<string> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.IsSuccessStatusCode
+            ? text
+            : throw new InvalidOperationException($"The simulator refused {method} {path}: {(int)response.StatusCode} {text}");
+    }
 
     private static IEnumerable<JsonObject> Array(JsonNode node, string name) =>
         (node[name] as JsonArray ?? []).OfType<JsonObject>();
