@@ -9,10 +9,7 @@ using SakuraLb.Functions.Nodes;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
 using SakuraLb.Functions.Triggers;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions;
 
@@ -53,7 +50,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<SakuraLbMetrics>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ControllerOptions>>().Value.ToSettings());
-        services.AddSingleton(sp => ReconcileTimings.From(sp.GetRequiredService<IOptions<ReconcileOptions>>().Value));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReconcileOptions>>().Value);
 
         services.AddSakuraClient(configuration.GetSection(SakuraClientOptions.SectionName));
         services.TryAddTransient<SakuraRequestMetricsHandler>();

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Sakura;
-
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>
@@ -9,21 +6,15 @@ namespace SakuraLb.Functions.Activities;
 /// boot timeout.
 /// </summary>
 public sealed class ApplyConfigActivity(ISakuraCloud cloud, ILogger<ApplyConfigActivity> logger)
+    : CloudStepActivity<LoadBalancerTarget>(
+        "apply config",
+        (input, cancellationToken) => cloud.ApplyConfigAsync(input.LoadBalancerId, cancellationToken),
+        (ex, id) => ex.Kind switch
+        {
+            SakuraErrorKind.Conflict or SakuraErrorKind.NotFound => StepResult.NotReady($"load balancer {id} does not accept its configuration yet"),
+            _ => null,
+        },
+        logger)
 {
     public const string Name = "ApplyConfig";
-
-    public Task<StepResult> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return CloudStep.RunAsync(
-            "apply config",
-            input.LoadBalancerId,
-            () => cloud.ApplyConfigAsync(input.LoadBalancerId, cancellationToken),
-            ex => ex.Kind switch
-            {
-                SakuraErrorKind.Conflict or SakuraErrorKind.NotFound => StepResult.NotReady($"load balancer {input.LoadBalancerId} does not accept its configuration yet"),
-                _ => null,
-            },
-            logger);
-    }
 }

@@ -1,8 +1,4 @@
-using SakuraLb.Functions.Storage;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Activities;
 

@@ -1,10 +1,5 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Activities;
 

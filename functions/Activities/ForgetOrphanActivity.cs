@@ -1,6 +1,3 @@
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-
 namespace SakuraLb.Functions.Activities;
 
 public sealed record ForgetOrphanInput(string ClusterId, long LoadBalancerId, string? ServiceUid, bool ReleaseAddresses);

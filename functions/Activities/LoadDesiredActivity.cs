@@ -1,4 +1,3 @@
-using SakuraLb.Functions.Storage;
 using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Functions.Activities;

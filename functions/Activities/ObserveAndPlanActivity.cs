@@ -1,15 +1,8 @@
-using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Cloud;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Activities;
 

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Status;
 

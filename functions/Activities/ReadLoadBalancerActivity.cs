@@ -1,6 +1,3 @@
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Sakura;
-
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>The state of one appliance; <see cref="Found"/> false on 404 (gone, or not visible yet after a create).</summary>

@@ -1,5 +1,3 @@
-using SakuraLb.Functions.Storage;
-
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>Gives addresses back; rows already gone or held by someone else are left alone.</summary>

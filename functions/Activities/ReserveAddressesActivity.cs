@@ -1,6 +1,3 @@
-using SakuraLb.Functions.Storage;
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Functions.Activities;
 
 public sealed record ReservationInput(string ClusterId, string Uid, IReadOnlyList<AddressReservation> Addresses);

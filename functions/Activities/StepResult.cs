@@ -32,4 +32,4 @@ public sealed record StepResult(StepStatus Status, long? LoadBalancerId = null, 
 }
 
 /// <summary>A step on one existing load balancer of a Service.</summary>
-public sealed record LoadBalancerTarget(string ClusterId, string Uid, long LoadBalancerId);
+public sealed record LoadBalancerTarget(string ClusterId, string Uid, long LoadBalancerId) : ILoadBalancerStepInput;

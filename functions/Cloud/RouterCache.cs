@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
-using SakuraLb.Reconcile;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Cloud;
 

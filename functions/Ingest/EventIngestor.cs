@@ -1,13 +1,8 @@
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Nodes;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Scope;
 
 namespace SakuraLb.Functions.Ingest;

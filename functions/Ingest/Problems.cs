@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Ingest;
 
@@ -48,6 +47,10 @@ public static class Problems
     /// <summary>Table storage did not answer: nothing was acknowledged, the caller sends again.</summary>
     public static IActionResult StorageUnavailable() =>
         Unavailable("storage is not reachable; nothing was accepted, send the request again");
+
+    /// <summary>The durable task engine did not answer (a reconcile could not be started): the caller sends again.</summary>
+    public static IActionResult EngineUnavailable() =>
+        Unavailable("the durable task engine did not answer; send the request again");
 
     public static IActionResult Create(int status, string slug, string title, string? detail, IReadOnlyList<FieldError>? errors = null)
     {

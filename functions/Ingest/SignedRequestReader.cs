@@ -3,15 +3,10 @@ using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
 using SakuraLb.Model.Signing;
 using SakuraLb.Model.Transport;
-using SakuraLb.Reconcile;
 
 namespace SakuraLb.Functions.Ingest;
 
@@ -23,7 +18,7 @@ public sealed record SignedBody(byte[]? Body, IActionResult? Problem, string? Re
 
 /// <summary>A relay message that passed every check up to its cluster; or the problem to answer.</summary>
 public sealed record SignedMessage<T>(T? Message, IActionResult? Problem)
-    where T : class;
+    where T : class, IRelayMessage;
 
 /// <summary>
 /// Reads a relay request: the body up to <see cref="IngestOptions.MaxBodyBytes"/> (413 above), the HMAC
@@ -66,13 +61,11 @@ public sealed class SignedRequestReader(
         HttpRequest request,
         string what,
         Func<T, IReadOnlyList<FieldError>> validate,
-        Func<T, string> clusterOf,
         CancellationToken cancellationToken)
-        where T : class
+        where T : class, IRelayMessage
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(validate);
-        ArgumentNullException.ThrowIfNull(clusterOf);
         var signed = await ReadAsync(request, cancellationToken);
         if (signed.Problem is { } unsigned)
         {
@@ -95,14 +88,14 @@ public sealed class SignedRequestReader(
             return Refuse<T>(request, Problems.Invalid($"The {what} is invalid", errors), $"invalid {what}");
         }
 
-        var cluster = clusterOf(message);
+        var cluster = message.ClusterId;
         return string.Equals(cluster, controller.ClusterId, StringComparison.Ordinal)
             ? new SignedMessage<T>(message, null)
             : Refuse<T>(request, Problems.Forbidden($"this function app serves cluster \"{controller.ClusterId}\", not \"{cluster}\""), "wrong cluster");
     }
 
     private SignedMessage<T> Refuse<T>(HttpRequest request, IActionResult problem, string reason)
-        where T : class
+        where T : class, IRelayMessage
     {
         Rejected(request, problem, reason);
         return new SignedMessage<T>(null, problem);

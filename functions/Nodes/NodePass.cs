@@ -1,13 +1,6 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Nodes;
 

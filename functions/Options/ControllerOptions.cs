@@ -1,4 +1,3 @@
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
 
 namespace SakuraLb.Functions.Options;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace SakuraLb.Functions.Options;
 
 /// <summary>
@@ -27,30 +25,4 @@ public sealed class NodeOptions
 
     /// <summary>How long <c>POST /api/events</c> waits for the node pass a changed node set starts, so its results are in the feed the relay polls next.</summary>
     public TimeSpan IngestWait { get; set; } = TimeSpan.FromSeconds(5);
-}
-
-/// <summary>Checks <see cref="NodeOptions"/> at start-up.</summary>
-public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
-{
-    public ValidateOptionsResult Validate(string? name, NodeOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
-        if (options.VanishedConfirmAfter < TimeSpan.Zero || options.VanishedConfirmAfter > TimeSpan.FromDays(1))
-        {
-            problems.Add("Nodes:VanishedConfirmAfter must be between zero and one day.");
-        }
-
-        if (!(options.MaxDeleteShare is > 0 and <= 1))
-        {
-            problems.Add("Nodes:MaxDeleteShare must be more than 0 and at most 1.");
-        }
-
-        if (options.IngestWait < TimeSpan.Zero || options.IngestWait > TimeSpan.FromSeconds(30))
-        {
-            problems.Add("Nodes:IngestWait must be between zero and 30 seconds (the relay's requests time out).");
-        }
-
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
 }

@@ -2,13 +2,27 @@ using Microsoft.Extensions.Options;
 
 namespace SakuraLb.Functions.Options;
 
-/// <summary>Checks <see cref="ControllerOptions"/> at start-up, naming every bad setting at once.</summary>
-public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOptions>
+/// <summary>A start-up check of one options class that names every bad setting at once.</summary>
+public abstract class OptionsValidator<TOptions> : IValidateOptions<TOptions>
+    where TOptions : class
 {
-    public ValidateOptionsResult Validate(string? name, ControllerOptions options)
+    public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
+        Check(options, problems);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>Adds one message, naming the setting, for every problem found.</summary>
+    protected abstract void Check(TOptions options, List<string> problems);
+}
+
+/// <summary>Checks <see cref="ControllerOptions"/> at start-up.</summary>
+public sealed class ControllerOptionsValidator : OptionsValidator<ControllerOptions>
+{
+    protected override void Check(ControllerOptions options, List<string> problems)
+    {
         if (ControllerOptions.ParsePlan(options.DefaultPlan) is null)
         {
             problems.Add($"Controller:DefaultPlan must be \"standard\" or \"premium\", got \"{options.DefaultPlan}\".");
@@ -30,18 +44,14 @@ public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOpti
         {
             problems.Add("Controller:RouterTags must not contain empty tags.");
         }
-
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
 
 /// <summary>Checks <see cref="IngestOptions"/> at start-up.</summary>
-public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
+public sealed class IngestOptionsValidator : OptionsValidator<IngestOptions>
 {
-    public ValidateOptionsResult Validate(string? name, IngestOptions options)
+    protected override void Check(IngestOptions options, List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
         if (string.IsNullOrEmpty(options.HmacSecret))
         {
             problems.Add("Ingest:HmacSecret is required (the secret shared with the relay).");
@@ -70,18 +80,14 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         {
             problems.Add("Ingest:MaxClockSkew must be more than zero and at most one hour.");
         }
-
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
 
 /// <summary>Checks <see cref="ReconcileOptions"/> at start-up.</summary>
-public sealed class ReconcileOptionsValidator : IValidateOptions<ReconcileOptions>
+public sealed class ReconcileOptionsValidator : OptionsValidator<ReconcileOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ReconcileOptions options)
+    protected override void Check(ReconcileOptions options, List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
         Positive(options.PollInterval, "Reconcile:PollInterval", problems);
         Positive(options.BootTimeout, "Reconcile:BootTimeout", problems);
         Positive(options.ShutdownTimeout, "Reconcile:ShutdownTimeout", problems);
@@ -140,8 +146,6 @@ public sealed class ReconcileOptionsValidator : IValidateOptions<ReconcileOption
                 problems.Add("Reconcile:ActivityRetry:MaxAttempts must be 1–50.");
             }
         }
-
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
     private static void Positive(TimeSpan value, string key, List<string> problems)
@@ -154,12 +158,10 @@ public sealed class ReconcileOptionsValidator : IValidateOptions<ReconcileOption
 }
 
 /// <summary>Checks <see cref="StorageOptions"/> at start-up.</summary>
-public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+public sealed class StorageOptionsValidator : OptionsValidator<StorageOptions>
 {
-    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    protected override void Check(StorageOptions options, List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
         if (!Enum.IsDefined(options.Mode))
         {
             problems.Add("Storage:Mode must be Table or InMemory.");
@@ -176,7 +178,27 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             problems.Add("Storage:TablePrefix must be 1–40 ASCII letters and digits, starting with a letter.");
         }
+    }
+}
 
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+/// <summary>Checks <see cref="NodeOptions"/> at start-up.</summary>
+public sealed class NodeOptionsValidator : OptionsValidator<NodeOptions>
+{
+    protected override void Check(NodeOptions options, List<string> problems)
+    {
+        if (options.VanishedConfirmAfter < TimeSpan.Zero || options.VanishedConfirmAfter > TimeSpan.FromDays(1))
+        {
+            problems.Add("Nodes:VanishedConfirmAfter must be between zero and one day.");
+        }
+
+        if (!(options.MaxDeleteShare is > 0 and <= 1))
+        {
+            problems.Add("Nodes:MaxDeleteShare must be more than 0 and at most 1.");
+        }
+
+        if (options.IngestWait < TimeSpan.Zero || options.IngestWait > TimeSpan.FromSeconds(30))
+        {
+            problems.Add("Nodes:IngestWait must be between zero and 30 seconds (the relay's requests time out).");
+        }
     }
 }

@@ -1,68 +1,86 @@
+using Microsoft.DurableTask;
+
 namespace SakuraLb.Functions.Options;
 
 /// <summary>
-/// Every duration and bound of the reconcile orchestration (configuration section <c>Reconcile</c>).
-/// Tests set milliseconds. They become a <see cref="Orchestrations.ReconcileTimings"/> at start-up and
-/// must not change while instances run (a changed duration breaks replay of in-flight histories).
+/// Every duration and bound of the orchestrations (configuration section <c>Reconcile</c>). Tests set
+/// milliseconds. Read once at start-up and constant for the life of an instance: a changed duration makes replays
+/// of in-flight histories diverge, so drain instances before changing them in production.
 /// </summary>
 public sealed class ReconcileOptions
 {
     public const string SectionName = "Reconcile";
 
     /// <summary>Time between reads while waiting for an LB to boot or shut down.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Longest wait for an LB to become up (creation takes minutes).</summary>
-    public TimeSpan BootTimeout { get; set; } = TimeSpan.FromMinutes(20);
+    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(20);
 
     /// <summary>Longest wait for an LB to become down.</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Quiet period after a node-set change: a reconcile started by node changes waits until the node set has not
     /// changed for this long, so a burst of joins becomes one settings write per LB.
     /// </summary>
-    public TimeSpan NodeDebounce { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan NodeDebounce { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Longest total debounce wait, so endless churn cannot starve a reconcile.</summary>
-    public TimeSpan NodeDebounceMax { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan NodeDebounceMax { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a load balancer the orchestration just created may read 404 before it counts as gone (the
     /// API hides new appliances for a short while).
     /// </summary>
-    public TimeSpan NotFoundGrace { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan NotFoundGrace { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// How long an appliance may stay available but down while waiting for it to come up (it boots by itself
     /// after a create) before it counts as powered off and is booted explicitly.
     /// </summary>
-    public TimeSpan PoweredOffGrace { get; set; } = TimeSpan.FromMinutes(3);
+    public TimeSpan PoweredOffGrace { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>
     /// How long a read of the routers (a search and a switch read per router) serves every plan; routers are
     /// made by hand and change rarely. Zero reads them for every plan.
     /// </summary>
-    public TimeSpan RouterCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan RouterCacheDuration { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Passes (load desired → converge → publish) one orchestration makes while newer state keeps arriving.</summary>
-    public int MaxPasses { get; set; } = 10;
+    public int MaxPasses { get; init; } = 10;
 
     /// <summary>Plans one pass may make (each after a cloud transition or a lost reservation race).</summary>
-    public int MaxPlansPerPass { get; set; } = 12;
+    public int MaxPlansPerPass { get; init; } = 12;
 
     /// <summary>Retries of an activity that failed transiently (the Sakura client already retried busy/locked).</summary>
-    public ActivityRetryOptions ActivityRetry { get; set; } = new();
+    public ActivityRetryOptions ActivityRetry { get; init; } = new();
+
+    /// <summary>
+    /// A hard bound on the polls of one wait: the deadline ends a wait first; this bound only keeps every loop of
+    /// the orchestration finite (history stays bounded) even if the clock misbehaved.
+    /// </summary>
+    public int MaxPolls(TimeSpan timeout) =>
+        (int)Math.Min(100_000, Math.Ceiling(timeout / PollInterval) + 2);
+
+    /// <summary>
+    /// Retries of activities that threw. Activities throw only for transient failures (the Sakura client has
+    /// already retried busy/locked with its own backoff; what reaches here is an exhausted budget, a 5xx, a
+    /// timeout or a storage hiccup); permanent failures come back as results and are never retried. With the
+    /// defaults: 5 attempts at +0, +5 s, +15 s, +35 s, +75 s.
+    /// </summary>
+    public TaskOptions ActivityTaskOptions() =>
+        TaskOptions.FromRetryPolicy(new RetryPolicy(ActivityRetry.MaxAttempts, ActivityRetry.FirstRetryInterval, ActivityRetry.BackoffCoefficient, ActivityRetry.MaxRetryInterval));
 }
 
 /// <summary>Retry policy of activities: first interval, growth, cap, attempts.</summary>
 public sealed class ActivityRetryOptions
 {
-    public TimeSpan FirstRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan FirstRetryInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    public double BackoffCoefficient { get; set; } = 2.0;
+    public double BackoffCoefficient { get; init; } = 2.0;
 
-    public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan MaxRetryInterval { get; init; } = TimeSpan.FromMinutes(2);
 
-    public int MaxAttempts { get; set; } = 5;
+    public int MaxAttempts { get; init; } = 5;
 }

@@ -1,7 +1,6 @@
 using Microsoft.DurableTask;
 using SakuraLb.Functions.Activities;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Reconcile.Observed;
+using SakuraLb.Functions.Options;
 
 namespace SakuraLb.Functions.Orchestrations;
 
@@ -10,7 +9,7 @@ namespace SakuraLb.Functions.Orchestrations;
 /// again that it is an orphan → shut down → wait until down → delete → release the vanished Service's
 /// addresses → forget the record.
 /// </summary>
-public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
+public sealed class OrphanCleanupOrchestrator(ReconcileOptions timings)
 {
     public const string Name = "CleanupOrphan";
 
@@ -27,10 +26,10 @@ public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger<OrphanCleanupOrchestrator>();
         var steps = new StepRunner(context, timings);
-        var check = await context.CallActivityAsync<OrphanCheck>(CheckOrphanActivity.Name, input, timings.ActivityRetry());
+        var check = await context.CallActivityAsync<OrphanCheck>(CheckOrphanActivity.Name, input, timings.ActivityTaskOptions());
         if (!check.StillOrphan)
         {
-            await context.CallActivityAsync<bool>(ForgetOrphanActivity.Name, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, false), timings.ActivityRetry());
+            await context.CallActivityAsync<bool>(ForgetOrphanActivity.Name, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, false), timings.ActivityTaskOptions());
             logger.OrphanCleanupFinished(input.LoadBalancerId, $"{NotOrphan}: {check.Reason}");
             return NotOrphan;
         }
@@ -62,7 +61,7 @@ public sealed class OrphanCleanupOrchestrator(ReconcileTimings timings)
             }
         }
 
-        await context.CallActivityAsync<bool>(ForgetOrphanActivity.Name, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, true), timings.ActivityRetry());
+        await context.CallActivityAsync<bool>(ForgetOrphanActivity.Name, new ForgetOrphanInput(input.ClusterId, input.LoadBalancerId, input.ServiceUid, true), timings.ActivityTaskOptions());
         logger.OrphanCleanupFinished(input.LoadBalancerId, Deleted);
         return Deleted;
     }

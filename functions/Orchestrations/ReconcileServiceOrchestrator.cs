@@ -1,9 +1,6 @@
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Activities;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
+using SakuraLb.Functions.Options;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
 
@@ -29,7 +26,7 @@ public static class ReconcileOutcomes
     /// <summary>Stopped early (cloud error, timeout, too many plans); the status says why and the resync retries.</summary>
     public const string Incomplete = "incomplete";
 
-    /// <summary>New state kept arriving for <see cref="ReconcileTimings.MaxPasses"/> passes; the resync continues.</summary>
+    /// <summary>New state kept arriving for <see cref="ReconcileOptions.MaxPasses"/> passes; the resync continues.</summary>
     public const string MaxPasses = "max-passes";
 }
 
@@ -39,7 +36,7 @@ public static class ReconcileOutcomes
 /// publish; then loop while newer desired state or a new node set arrived. Only <c>context</c> calls: every
 /// decision is in the planner, every effect in an activity.
 /// </summary>
-public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
+public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
 {
     public const string Name = "ReconcileService";
 
@@ -89,12 +86,12 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
     }
 
     private Task<DesiredState> LoadAsync(TaskOrchestrationContext context, ServiceKey key) =>
-        context.CallActivityAsync<DesiredState>(LoadDesiredActivity.Name, key, timings.ActivityRetry());
+        context.CallActivityAsync<DesiredState>(LoadDesiredActivity.Name, key, timings.ActivityTaskOptions());
 
     /// <summary>
-    /// While the node set changed less than <see cref="ReconcileTimings.NodeDebounce"/> ago, wait (a durable
+    /// While the node set changed less than <see cref="ReconcileOptions.NodeDebounce"/> ago, wait (a durable
     /// timer) and read again: a burst of node changes then costs one settings write per load balancer. Bounded
-    /// by <see cref="ReconcileTimings.NodeDebounceMax"/> from the start, so endless churn cannot starve it.
+    /// by <see cref="ReconcileOptions.NodeDebounceMax"/> from the start, so endless churn cannot starve it.
     /// </summary>
     private async Task<DesiredState> DebounceAsync(TaskOrchestrationContext context, ServiceKey key, DesiredState desired, DateTime startedAt, ILogger logger)
     {
@@ -123,7 +120,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileTimings timings)
 /// One pass: plan, execute, plan again until the plan is empty (or a step fails, times out, or the plan budget
 /// is spent), then publish. Holds what the last plan was computed from, for the caller's "anything newer?" check.
 /// </summary>
-internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileTimings timings, StepRunner steps, ServiceKey key)
+internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileOptions timings, StepRunner steps, ServiceKey key)
 {
     private PlanResult? last;
 
@@ -140,7 +137,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
         {
             for (var round = 1; round <= timings.MaxPlansPerPass + 1; round++)
             {
-                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, key, timings.ActivityRetry());
+                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, key, timings.ActivityTaskOptions());
                 if (!result.Exists)
                 {
                     return new ReconcileResult(ReconcileOutcomes.Gone, pass);
@@ -196,7 +193,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
             }
 
             var phase = last.Intent == ServiceIntent.Cleanup ? ServicePhase.Deleting : ServicePhase.Provisioning;
-            return await StopAsync(last, phase, reason, $"{ex.TaskName} failed after {timings.RetryMaxAttempts} attempts: {message}; the periodic resync retries");
+            return await StopAsync(last, phase, reason, $"{ex.TaskName} failed after {timings.ActivityRetry.MaxAttempts} attempts: {message}; the periodic resync retries");
         }
     }
 
@@ -220,13 +217,13 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
                     await PublishAsync(result, report.Phase, report.ReasonCode, report.Message, [], false, [], settled: false, interim: true);
                     break;
                 case ReserveAddresses reserve:
-                    stop = Interpret(await context.CallActivityAsync<StepResult>(ReserveAddressesActivity.Name, new ReservationInput(key.ClusterId, key.Uid, reserve.Addresses), timings.ActivityRetry()));
+                    stop = Interpret(await context.CallActivityAsync<StepResult>(ReserveAddressesActivity.Name, new ReservationInput(key.ClusterId, key.Uid, reserve.Addresses), timings.ActivityTaskOptions()));
                     break;
                 case ReleaseAddresses release:
-                    stop = Interpret(await context.CallActivityAsync<StepResult>(ReleaseAddressesActivity.Name, new ReservationInput(key.ClusterId, key.Uid, release.Addresses), timings.ActivityRetry()));
+                    stop = Interpret(await context.CallActivityAsync<StepResult>(ReleaseAddressesActivity.Name, new ReservationInput(key.ClusterId, key.Uid, release.Addresses), timings.ActivityTaskOptions()));
                     break;
                 case CreateLoadBalancer create:
-                    var made = await context.CallActivityAsync<StepResult>(CreateLoadBalancerActivity.Name, new CreateInput(key.ClusterId, key.Uid, create.Spec), timings.ActivityRetry());
+                    var made = await context.CallActivityAsync<StepResult>(CreateLoadBalancerActivity.Name, new CreateInput(key.ClusterId, key.Uid, create.Spec), timings.ActivityTaskOptions());
                     stop = Interpret(made);
                     created = made.LoadBalancerId;
                     break;
@@ -303,7 +300,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
         DateTime? downSince = null;
         for (var poll = 0; poll <= timings.MaxPolls(timings.BootTimeout); poll++)
         {
-            var state = await context.CallActivityAsync<LoadBalancerState>(ReadLoadBalancerActivity.Name, Target(id), timings.ActivityRetry());
+            var state = await context.CallActivityAsync<LoadBalancerState>(ReadLoadBalancerActivity.Name, Target(id), timings.ActivityTaskOptions());
             var now = context.CurrentUtcDateTime;
             if (state.IsUp)
             {
@@ -363,7 +360,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileT
                 key.ClusterId, key.Uid, result.Namespace, result.Name, result.ResourceVersion, phase, reasonCode, message, ingress,
                 finalizerReleasable, warnings, result.DesiredSeq, result.NodeSeq, result.NodeFingerprint, result.RealServerHash,
                 settled, interim, result.FirstSeenAt),
-            timings.ActivityRetry());
+            timings.ActivityTaskOptions());
 
     /// <summary>Why execution stopped: a re-plan, or a status to publish.</summary>
     private sealed record Stop(ServicePhase Phase, string ReasonCode, string Message)

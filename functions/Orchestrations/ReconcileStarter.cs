@@ -1,9 +1,7 @@
 using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Activities;
-using SakuraLb.Functions.Telemetry;
 
 namespace SakuraLb.Functions.Orchestrations;
 

@@ -1,20 +1,13 @@
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Resync;
 

@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Functions.Storage;
 
 /// <summary>Which of two snapshots of one Service is kept. Pure; both store implementations use it.</summary>

@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Functions.Storage;
 
 /// <summary>Desired Services per cluster (partition = cluster id, row = UID).</summary>

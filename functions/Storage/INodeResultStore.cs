@@ -1,4 +1,3 @@
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Functions.Storage;

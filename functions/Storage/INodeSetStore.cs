@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Functions.Storage;
 
 /// <summary>The node set per cluster (one row; large sets are compressed and chunked).</summary>

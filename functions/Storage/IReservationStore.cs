@@ -1,5 +1,3 @@
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Functions.Storage;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Functions.Storage;
 
@@ -19,22 +17,11 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
     private readonly Dictionary<(string Cluster, long Id), OrphanRecord> orphans = [];
     private readonly Dictionary<string, DateTimeOffset> nonces = new(StringComparer.Ordinal);
 
-    Task<DesiredService?> IDesiredStore.GetAsync(string clusterId, string uid, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            return Task.FromResult(desired.GetValueOrDefault((clusterId, uid)));
-        }
-    }
+    Task<DesiredService?> IDesiredStore.GetAsync(string clusterId, string uid, CancellationToken cancellationToken) =>
+        ReadAsync(() => desired.GetValueOrDefault((clusterId, uid)));
 
-    Task<IReadOnlyList<DesiredService>> IDesiredStore.ListAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<DesiredService> list = [.. desired.Values.Where(d => d.ClusterId == clusterId).OrderBy(d => d.Uid, StringComparer.Ordinal)];
-            return Task.FromResult(list);
-        }
-    }
+    Task<IReadOnlyList<DesiredService>> IDesiredStore.ListAsync(string clusterId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<DesiredService>>(() => [.. desired.Values.Where(d => d.ClusterId == clusterId).OrderBy(d => d.Uid, StringComparer.Ordinal)]);
 
     public Task<IReadOnlyList<DesiredWrite>> PutAsync(string clusterId, IReadOnlyList<ServiceSnapshot> snapshots, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -76,21 +63,11 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
         }
     }
 
-    Task<NodeSetRecord?> INodeSetStore.GetAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            return Task.FromResult(nodeSets.GetValueOrDefault(clusterId));
-        }
-    }
+    Task<NodeSetRecord?> INodeSetStore.GetAsync(string clusterId, CancellationToken cancellationToken) =>
+        ReadAsync(() => nodeSets.GetValueOrDefault(clusterId));
 
-    public Task<NodeSetHeader?> GetHeaderAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            return Task.FromResult(nodeSets.GetValueOrDefault(clusterId)?.Header);
-        }
-    }
+    public Task<NodeSetHeader?> GetHeaderAsync(string clusterId, CancellationToken cancellationToken) =>
+        ReadAsync(() => nodeSets.GetValueOrDefault(clusterId)?.Header);
 
     public Task<NodeSetWrite> PutAsync(string clusterId, NodeSetSnapshot snapshot, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -119,22 +96,11 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
         }
     }
 
-    Task<StatusRecord?> IStatusStore.GetAsync(string clusterId, string uid, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            return Task.FromResult(statuses.GetValueOrDefault((clusterId, uid)));
-        }
-    }
+    Task<StatusRecord?> IStatusStore.GetAsync(string clusterId, string uid, CancellationToken cancellationToken) =>
+        ReadAsync(() => statuses.GetValueOrDefault((clusterId, uid)));
 
-    Task<IReadOnlyList<StatusRecord>> IStatusStore.ListAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<StatusRecord> list = [.. statuses.Values.Where(s => s.ClusterId == clusterId).OrderBy(s => s.Uid, StringComparer.Ordinal)];
-            return Task.FromResult(list);
-        }
-    }
+    Task<IReadOnlyList<StatusRecord>> IStatusStore.ListAsync(string clusterId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<StatusRecord>>(() => [.. statuses.Values.Where(s => s.ClusterId == clusterId).OrderBy(s => s.Uid, StringComparer.Ordinal)]);
 
     public Task PutAsync(StatusRecord record, CancellationToken cancellationToken)
     {
@@ -158,25 +124,13 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<AddressReservation>> ListBySwitchAsync(long switchId, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<AddressReservation> list = [.. reservations.Values.Where(r => r.SwitchId == switchId).OrderBy(r => r.Address)];
-            return Task.FromResult(list);
-        }
-    }
+    public Task<IReadOnlyList<AddressReservation>> ListBySwitchAsync(long switchId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<AddressReservation>>(() => [.. reservations.Values.Where(r => r.SwitchId == switchId).OrderBy(r => r.Address)]);
 
-    public Task<IReadOnlyList<AddressReservation>> ListByOwnerAsync(string ownerUid, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<AddressReservation> list = [.. reservations.Values
-                .Where(r => string.Equals(r.OwnerUid, ownerUid, StringComparison.Ordinal))
-                .OrderBy(r => r.SwitchId).ThenBy(r => r.Address)];
-            return Task.FromResult(list);
-        }
-    }
+    public Task<IReadOnlyList<AddressReservation>> ListByOwnerAsync(string ownerUid, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<AddressReservation>>(() => [.. reservations.Values
+            .Where(r => string.Equals(r.OwnerUid, ownerUid, StringComparison.Ordinal))
+            .OrderBy(r => r.SwitchId).ThenBy(r => r.Address)]);
 
     public Task<ReserveOutcome> TryReserveAsync(IReadOnlyList<AddressReservation> wanted, CancellationToken cancellationToken)
     {
@@ -220,14 +174,8 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
         return Task.CompletedTask;
     }
 
-    Task<IReadOnlyList<OrphanRecord>> IOrphanStore.ListAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<OrphanRecord> list = [.. orphans.Values.Where(o => o.ClusterId == clusterId).OrderBy(o => o.LoadBalancerId)];
-            return Task.FromResult(list);
-        }
-    }
+    Task<IReadOnlyList<OrphanRecord>> IOrphanStore.ListAsync(string clusterId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<OrphanRecord>>(() => [.. orphans.Values.Where(o => o.ClusterId == clusterId).OrderBy(o => o.LoadBalancerId)]);
 
     public Task<OrphanRecord> AddIfMissingAsync(OrphanRecord record, CancellationToken cancellationToken)
     {
@@ -280,6 +228,15 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
             }
 
             return Task.FromResult(expired.Count);
+        }
+    }
+
+    /// <summary>A read under the lock; a list is copied before the lock is let go, so callers never see a later write.</summary>
+    private Task<T> ReadAsync<T>(Func<T> read)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(read());
         }
     }
 }

@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Functions.Storage;
 
 /// <summary>The newest snapshot of one Service, with a sequence number that grows with every stored change.</summary>

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Storage;
 
@@ -14,17 +13,11 @@ public sealed class TableDesiredStore(TableStorage storage) : IDesiredStore
     // Above this many Services a partition query is cheaper than point reads.
     private const int PointReadLimit = 16;
 
-    public async Task<DesiredService?> GetAsync(string clusterId, string uid, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(TableStorage.DesiredTable, cancellationToken);
-        return await table.GetOrDefaultAsync(clusterId, uid, Read, cancellationToken);
-    }
+    public Task<DesiredService?> GetAsync(string clusterId, string uid, CancellationToken cancellationToken) =>
+        storage.GetAsync(TableStorage.DesiredTable, clusterId, uid, Read, cancellationToken);
 
-    public async Task<IReadOnlyList<DesiredService>> ListAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(TableStorage.DesiredTable, cancellationToken);
-        return await table.ListPartitionAsync(clusterId, Read, cancellationToken);
-    }
+    public Task<IReadOnlyList<DesiredService>> ListAsync(string clusterId, CancellationToken cancellationToken) =>
+        storage.ListPartitionAsync(TableStorage.DesiredTable, clusterId, Read, cancellationToken);
 
     public async Task<IReadOnlyList<DesiredWrite>> PutAsync(string clusterId, IReadOnlyList<ServiceSnapshot> snapshots, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure.Data.Tables;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Functions.Storage;
@@ -12,11 +11,8 @@ public sealed class TableNodeResultStore(TableStorage storage) : INodeResultStor
 
     private const string RowKey = "nodes";
 
-    public async Task<NodeResultsRecord?> GetAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Table, cancellationToken);
-        return await table.GetOrDefaultAsync(clusterId, RowKey, Read, cancellationToken);
-    }
+    public Task<NodeResultsRecord?> GetAsync(string clusterId, CancellationToken cancellationToken) =>
+        storage.GetAsync(Table, clusterId, RowKey, Read, cancellationToken);
 
     public async Task PutAsync(NodeResultsRecord record, CancellationToken cancellationToken)
     {

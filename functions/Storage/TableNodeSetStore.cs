@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Functions.Storage;

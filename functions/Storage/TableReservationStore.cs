@@ -2,7 +2,6 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Functions.Storage;
 

@@ -1,22 +1,15 @@
 using Azure.Data.Tables;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Storage;
 
 /// <summary>Published statuses, one row per Service.</summary>
 public sealed class TableStatusStore(TableStorage storage) : IStatusStore
 {
-    public async Task<StatusRecord?> GetAsync(string clusterId, string uid, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(TableStorage.StatusTable, cancellationToken);
-        return await table.GetOrDefaultAsync(clusterId, uid, Read, cancellationToken);
-    }
+    public Task<StatusRecord?> GetAsync(string clusterId, string uid, CancellationToken cancellationToken) =>
+        storage.GetAsync(TableStorage.StatusTable, clusterId, uid, Read, cancellationToken);
 
-    public async Task<IReadOnlyList<StatusRecord>> ListAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(TableStorage.StatusTable, cancellationToken);
-        return await table.ListPartitionAsync(clusterId, Read, cancellationToken);
-    }
+    public Task<IReadOnlyList<StatusRecord>> ListAsync(string clusterId, CancellationToken cancellationToken) =>
+        storage.ListPartitionAsync(TableStorage.StatusTable, clusterId, Read, cancellationToken);
 
     public async Task PutAsync(StatusRecord record, CancellationToken cancellationToken)
     {

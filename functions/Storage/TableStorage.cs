@@ -33,6 +33,21 @@ public sealed class TableStorage(TableServiceClient service, string prefix)
         return task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>The row <paramref name="partitionKey"/>/<paramref name="rowKey"/> of a table, as <paramref name="read"/> maps it; null when there is none.</summary>
+    public async Task<T?> GetAsync<T>(string table, string partitionKey, string rowKey, Func<TableEntity, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        var client = await TableAsync(table, cancellationToken);
+        return await client.GetOrDefaultAsync(partitionKey, rowKey, read, cancellationToken);
+    }
+
+    /// <summary>Every row of one partition of a table, each as <paramref name="read"/> maps it.</summary>
+    public async Task<IReadOnlyList<T>> ListPartitionAsync<T>(string table, string partitionKey, Func<TableEntity, T> read, CancellationToken cancellationToken)
+    {
+        var client = await TableAsync(table, cancellationToken);
+        return await client.ListPartitionAsync(partitionKey, read, cancellationToken);
+    }
+
     private async Task<TableClient> CreateAsync(string name)
     {
         var client = service.GetTableClient(name);

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using SakuraLb.Model;
-
 namespace SakuraLb.Functions.Telemetry;
 
 /// <summary>

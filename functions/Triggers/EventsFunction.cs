@@ -5,11 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Ingest;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Triggers;
 
@@ -27,8 +23,7 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var read = await reader.ReadMessageAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, b => b.ClusterId, cancellationToken);
+        var read = await reader.ReadMessageAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, cancellationToken);
         if (read.Message is not { } batch)
         {
             return read.Problem!;
@@ -59,7 +54,7 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
             // Stored, but a reconcile could not be started: the relay sends the batch again, and the resend starts
             // every Service no status reflects yet (EventIngestor).
             logger.RequestUnavailable(request.Method, request.Path, ex.Status.Detail);
-            return Problems.Unavailable("the durable task engine did not answer; send the request again");
+            return Problems.EngineUnavailable();
         }
     }
 }

@@ -4,15 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Ingest;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
-using SakuraLb.Sakura;
 
 namespace SakuraLb.Functions.Triggers;
 
@@ -35,8 +29,7 @@ public sealed class ResyncFunction(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var read = await reader.ReadMessageAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, r => r.ClusterId, cancellationToken);
+        var read = await reader.ReadMessageAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, cancellationToken);
         if (read.Message is not { } body)
         {
             return read.Problem!;
@@ -61,7 +54,7 @@ public sealed class ResyncFunction(
         catch (RpcException ex)
         {
             logger.RequestUnavailable(request.Method, request.Path, ex.Status.Detail);
-            return Problems.Unavailable("the durable task engine did not answer; send the request again");
+            return Problems.EngineUnavailable();
         }
 
         if (response is null)

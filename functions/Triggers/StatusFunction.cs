@@ -3,13 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using SakuraLb.Functions.Ingest;
 using SakuraLb.Functions.Nodes;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Telemetry;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Status;
 
 namespace SakuraLb.Functions.Triggers;
@@ -26,7 +21,6 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var signed = await reader.ReadAsync(request, cancellationToken);
         if (signed.Problem is { } problem)
         {

@@ -14,37 +14,21 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
         ListAllAsync<V1Service, V1ServiceList>(
             token => client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: token, limit: PageSize, cancellationToken: cancellationToken));
 
-    public async IAsyncEnumerable<(WatchEventType Type, V1Service Object)> WatchServicesAsync(
-        string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in client.CoreV1.WatchListServiceForAllNamespacesAsync(
-            allowWatchBookmarks: true,
-            resourceVersion: resourceVersion,
-            timeoutSeconds: (int)Math.Max(1, timeout.TotalSeconds),
-            onError: onError,
-            cancellationToken: cancellationToken))
-        {
-            yield return item;
-        }
-    }
+    public IAsyncEnumerable<(WatchEventType Type, V1Service Object)> WatchServicesAsync(
+        string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken) =>
+        WatchAsync(
+            token => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: TimeoutSeconds(timeout), onError: onError, cancellationToken: token),
+            cancellationToken);
 
     public Task<KubeList<V1Node>> ListNodesAsync(CancellationToken cancellationToken) =>
         ListAllAsync<V1Node, V1NodeList>(
             token => client.CoreV1.ListNodeAsync(continueParameter: token, limit: PageSize, cancellationToken: cancellationToken));
 
-    public async IAsyncEnumerable<(WatchEventType Type, V1Node Object)> WatchNodesAsync(
-        string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in client.CoreV1.WatchListNodeAsync(
-            allowWatchBookmarks: true,
-            resourceVersion: resourceVersion,
-            timeoutSeconds: (int)Math.Max(1, timeout.TotalSeconds),
-            onError: onError,
-            cancellationToken: cancellationToken))
-        {
-            yield return item;
-        }
-    }
+    public IAsyncEnumerable<(WatchEventType Type, V1Node Object)> WatchNodesAsync(
+        string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken) =>
+        WatchAsync(
+            token => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: TimeoutSeconds(timeout), onError: onError, cancellationToken: token),
+            cancellationToken);
 
     public Task<V1Service> PatchServiceAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
         client.CoreV1.PatchNamespacedServiceAsync(patch, name, @namespace, cancellationToken: cancellationToken);
@@ -69,6 +53,22 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
         ArgumentNullException.ThrowIfNull(kubeEvent);
         return client.EventsV1.CreateNamespacedEventAsync(kubeEvent, kubeEvent.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
     }
+
+    /// <summary>
+    /// The events of a watch, lazily: the request goes out on the first MoveNextAsync (with the token given here or
+    /// to GetAsyncEnumerator), whatever the client does when it is asked for the watch.
+    /// </summary>
+    private static async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync<T>(
+        Func<CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in watch(cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>The server-side timeout of a watch, in whole seconds (at least one).</summary>
+    private static int TimeoutSeconds(TimeSpan timeout) => (int)Math.Max(1, timeout.TotalSeconds);
 
     /// <summary>Reads every page of a list; the pages share one snapshot, whose resourceVersion the first page gives.</summary>
     private static async Task<KubeList<T>> ListAllAsync<T, TList>(Func<string?, Task<TList>> page)

@@ -29,7 +29,7 @@ public static class NodeProjection
                 .ThenBy(a => a.Address, StringComparer.Ordinal)
                 .ToArray() ?? [],
             ProvidedNodeIp = meta.Annotations?.TryGetValue(WellKnown.ProvidedNodeIpAnnotation, out var nodeIp) == true && !string.IsNullOrEmpty(nodeIp) ? nodeIp : null,
-            Labels = RelevantLabels(meta.Labels),
+            Labels = ServiceProjection.Kept(meta.Labels, WellKnown.IsRelevantNodeLabel),
             Taints = node.Spec?.Taints?
                 .Where(t => t is not null && WellKnown.IsRelevantNodeTaint(t.Key ?? ""))
                 .Select(t => new NodeTaintSnapshot { Key = t.Key, Value = t.Value, Effect = t.Effect })
@@ -40,21 +40,5 @@ public static class NodeProjection
             DeletionTimestamp = ServiceProjection.ToOffset(meta.DeletionTimestamp),
             Unschedulable = node.Spec?.Unschedulable ?? false,
         };
-    }
-
-    private static Dictionary<string, string> RelevantLabels(IDictionary<string, string>? labels)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (labels is null)
-        {
-            return result;
-        }
-
-        foreach (var (key, value) in labels.Where(l => WellKnown.IsRelevantNodeLabel(l.Key)).OrderBy(l => l.Key, StringComparer.Ordinal))
-        {
-            result[key] = value ?? "";
-        }
-
-        return result;
     }
 }

@@ -28,7 +28,7 @@ public static class ServiceProjection
             Type = spec.Type ?? "ClusterIP",
             LoadBalancerClass = spec.LoadBalancerClass,
             Ports = spec.Ports?.Where(p => p is not null).Select(ProjectPort).ToArray() ?? [],
-            Annotations = OurAnnotations(meta.Annotations),
+            Annotations = Kept(meta.Annotations, WellKnown.IsOurAnnotation), // only our prefix leaves the cluster
             LoadBalancerIP = string.IsNullOrEmpty(spec.LoadBalancerIP) ? null : spec.LoadBalancerIP,
             ExternalTrafficPolicy = spec.ExternalTrafficPolicy,
             HealthCheckNodePort = spec.HealthCheckNodePort is null or 0 ? null : spec.HealthCheckNodePort,
@@ -70,16 +70,19 @@ public static class ServiceProjection
         AppProtocol = port.AppProtocol,
     };
 
-    /// <summary>Only our prefix leaves the cluster; sorted so the projection does not depend on map order.</summary>
-    private static Dictionary<string, string> OurAnnotations(IDictionary<string, string>? annotations)
+    /// <summary>
+    /// The entries of a label or annotation map whose key <paramref name="keep"/> accepts (a null value as ""),
+    /// sorted by key so a projection does not depend on the map's order.
+    /// </summary>
+    internal static Dictionary<string, string> Kept(IDictionary<string, string>? map, Func<string, bool> keep)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (annotations is null)
+        if (map is null)
         {
             return result;
         }
 
-        foreach (var (key, value) in annotations.Where(a => WellKnown.IsOurAnnotation(a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in map.Where(e => keep(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             result[key] = value ?? "";
         }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace SakuraLb.Model;
 
 /// <summary>
@@ -26,24 +28,17 @@ public static class EventBatchValidator
     public static IReadOnlyList<FieldError> Validate(EventBatch? batch)
     {
         var errors = new List<FieldError>();
-        if (batch is null)
+        if (!MessageChecks.Header(batch, "an event batch object", errors))
         {
-            errors.Add(new FieldError("$", "the body must be an event batch object"));
             return errors;
         }
-
-        MessageChecks.Version(batch.Version, errors);
-        MessageChecks.ClusterId(batch.ClusterId, errors);
 
         if (batch.SentAt == default)
         {
             errors.Add(new FieldError("sentAt", "is required"));
         }
 
-        for (var i = 0; i < batch.Services.Count; i++)
-        {
-            ValidateService(batch.Services[i], $"services[{i}]", errors);
-        }
+        MessageChecks.Each(batch.Services, "services", errors, (service, path) => ValidateService(service, path, errors));
 
         if (batch.Nodes is not null)
         {
@@ -53,14 +48,8 @@ public static class EventBatchValidator
         return errors;
     }
 
-    private static void ValidateService(ServiceSnapshot? service, string path, List<FieldError> errors)
+    private static void ValidateService(ServiceSnapshot service, string path, List<FieldError> errors)
     {
-        if (service is null)
-        {
-            errors.Add(new FieldError(path, "must not be null"));
-            return;
-        }
-
         MessageChecks.Required(service.Uid, $"{path}.uid", errors);
         MessageChecks.Required(service.Namespace, $"{path}.namespace", errors);
         MessageChecks.Required(service.Name, $"{path}.name", errors);
@@ -77,16 +66,8 @@ public static class EventBatchValidator
             errors.Add(new FieldError($"{path}.healthCheckNodePort", $"must be between 0 and 65535, got {hcnp}"));
         }
 
-        for (var p = 0; p < service.Ports.Count; p++)
+        MessageChecks.Each(service.Ports, $"{path}.ports", errors, (port, portPath) =>
         {
-            var port = service.Ports[p];
-            var portPath = $"{path}.ports[{p}]";
-            if (port is null)
-            {
-                errors.Add(new FieldError(portPath, "must not be null"));
-                continue;
-            }
-
             MessageChecks.Required(port.Protocol, $"{portPath}.protocol", errors);
             if (port.Port is < 1 or > 65535)
             {
@@ -98,7 +79,7 @@ public static class EventBatchValidator
             {
                 errors.Add(new FieldError($"{portPath}.nodePort", $"must be between 0 and 65535, got {nodePort}"));
             }
-        }
+        });
     }
 
     private static void ValidateNodeSet(NodeSetSnapshot set, string path, List<FieldError> errors)
@@ -110,47 +91,21 @@ public static class EventBatchValidator
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < set.Nodes.Count; i++)
+        MessageChecks.Each(set.Nodes, $"{path}.nodes", errors, (node, nodePath) =>
         {
-            var node = set.Nodes[i];
-            var nodePath = $"{path}.nodes[{i}]";
-            if (node is null)
-            {
-                errors.Add(new FieldError(nodePath, "must not be null"));
-                continue;
-            }
-
             MessageChecks.Required(node.Name, $"{nodePath}.name", errors);
             if (!string.IsNullOrEmpty(node.Name) && !seen.Add(node.Name))
             {
                 errors.Add(new FieldError($"{nodePath}.name", $"node '{node.Name}' appears more than once"));
             }
 
-            for (var a = 0; a < node.Addresses.Count; a++)
+            MessageChecks.Each(node.Addresses, $"{nodePath}.addresses", errors, (address, addressPath) =>
             {
-                var address = node.Addresses[a];
-                if (address is null)
-                {
-                    errors.Add(new FieldError($"{nodePath}.addresses[{a}]", "must not be null"));
-                    continue;
-                }
-
-                MessageChecks.Required(address.Type, $"{nodePath}.addresses[{a}].type", errors);
-                MessageChecks.Required(address.Address, $"{nodePath}.addresses[{a}].address", errors);
-            }
-
-            for (var t = 0; t < node.Taints.Count; t++)
-            {
-                if (node.Taints[t] is null)
-                {
-                    errors.Add(new FieldError($"{nodePath}.taints[{t}]", "must not be null"));
-                }
-                else
-                {
-                    MessageChecks.Required(node.Taints[t].Key, $"{nodePath}.taints[{t}].key", errors);
-                }
-            }
-        }
+                MessageChecks.Required(address.Type, $"{addressPath}.type", errors);
+                MessageChecks.Required(address.Address, $"{addressPath}.address", errors);
+            });
+            MessageChecks.Each(node.Taints, $"{nodePath}.taints", errors, (taint, taintPath) => MessageChecks.Required(taint.Key, $"{taintPath}.key", errors));
+        });
     }
 }
 
@@ -160,14 +115,11 @@ public static class ResyncRequestValidator
     public static IReadOnlyList<FieldError> Validate(ResyncRequest? request)
     {
         var errors = new List<FieldError>();
-        if (request is null)
+        if (!MessageChecks.Header(request, "a resync request object", errors))
         {
-            errors.Add(new FieldError("$", "the body must be a resync request object"));
             return errors;
         }
 
-        MessageChecks.Version(request.Version, errors);
-        MessageChecks.ClusterId(request.ClusterId, errors);
         if (!string.IsNullOrEmpty(request.Name) && string.IsNullOrEmpty(request.Namespace))
         {
             errors.Add(new FieldError("namespace", "is required when name is given"));
@@ -179,6 +131,23 @@ public static class ResyncRequestValidator
 
 internal static class MessageChecks
 {
+    /// <summary>
+    /// What every relay message is checked for first: a body at all (<paramref name="what"/> names it), then its
+    /// protocol version and cluster id. False when there is no body, and so nothing more to check.
+    /// </summary>
+    public static bool Header([NotNullWhen(true)] IRelayMessage? message, string what, List<FieldError> errors)
+    {
+        if (message is null)
+        {
+            errors.Add(new FieldError("$", $"the body must be {what}"));
+            return false;
+        }
+
+        Version(message.Version, errors);
+        ClusterId(message.ClusterId, errors);
+        return true;
+    }
+
     public static void Version(int version, List<FieldError> errors)
     {
         if (version != ProtocolVersion.Current)
@@ -207,6 +176,27 @@ internal static class MessageChecks
         if (!EventBatchValidator.HasClusterIdCharactersOnly(clusterId))
         {
             errors.Add(new FieldError("clusterId", "may contain only ASCII letters, digits, '-', '_' and '.'"));
+        }
+    }
+
+    /// <summary>
+    /// Checks every element of a list at its own path (<c>nodes[3]</c>): a null element is reported as such, any
+    /// other is handed to <paramref name="check"/> with its path.
+    /// </summary>
+    public static void Each<T>(IReadOnlyList<T?> items, string path, List<FieldError> errors, Action<T, string> check)
+        where T : class
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            if (items[i] is { } item)
+            {
+                check(item, itemPath);
+            }
+            else
+            {
+                errors.Add(new FieldError(itemPath, "must not be null"));
+            }
         }
     }
 

@@ -1,9 +1,17 @@
 namespace SakuraLb.Model;
 
+/// <summary>A request the relay (or an operator) sends the function app: it names its protocol version and cluster.</summary>
+public interface IRelayMessage
+{
+    int Version { get; }
+
+    string ClusterId { get; }
+}
+
 /// <summary>
 /// relay → function: the newest snapshots of some Services, and optionally the whole node set.
 /// </summary>
-public sealed record EventBatch
+public sealed record EventBatch : IRelayMessage
 {
     public int Version { get; init; } = ProtocolVersion.Current;
 
@@ -104,7 +112,7 @@ public sealed record StatusCondition(string Type, string Status, string Reason, 
 public sealed record StatusWarning(string ReasonCode, string Message);
 
 /// <summary>operator/relay → function: reconcile everything, one namespace, or one Service now.</summary>
-public sealed record ResyncRequest
+public sealed record ResyncRequest : IRelayMessage
 {
     public int Version { get; init; } = ProtocolVersion.Current;
 

@@ -270,7 +270,7 @@ internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> 
         Func<T, long> idOf,
         string path,
         CancellationToken cancellationToken)
-        where TEnvelope : IListEnvelope<T>
+        where TEnvelope : ListEnvelope<T>
     {
         var query = new SearchRequest { Filter = filter.Build(), Sort = ["ID"] };
         return await SearchPager.CollectAsync(fetch, query, pageSize, idOf, path, logger, cancellationToken);

@@ -21,7 +21,7 @@ internal static class SearchPager
         string path,
         ILogger logger,
         CancellationToken cancellationToken)
-        where TEnvelope : IListEnvelope<T>
+        where TEnvelope : ListEnvelope<T>
     {
         var items = new List<T>();
         var seen = new HashSet<long>();
@@ -30,7 +30,7 @@ internal static class SearchPager
         for (var page = 0; page < maxPages; page++)
         {
             var envelope = await fetch(query with { From = from, Count = pageSize }, cancellationToken);
-            var pageItems = envelope.Items;
+            var pageItems = envelope.Items();
             var added = 0;
             foreach (var item in pageItems)
             {

@@ -60,30 +60,32 @@ public static class ServiceCollectionExtensions
             return services;
         }
 
-        services.AddTransient<SakuraHeadersHandler>();
-        services.AddTransient<BasicAuthHandler>();
-        services.AddTransient<RawJsonQueryHandler>();
-        services.AddTransient<RetryHandler>();
-        services.AddTransient<RateLimitHandler>();
-        services.AddTransient<AttemptTimeoutHandler>();
-
-        // Outermost first: headers and auth once per call, the query once, then per attempt: permit, timeout.
-        services.AddRefitGeneratedClient<ISakuraApi>(_ => CreateRefitSettings(), HttpClientName)
+        var builder = services.AddRefitGeneratedClient<ISakuraApi>(_ => CreateRefitSettings(), HttpClientName)
             .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<SakuraClientOptions>>().Value.ZoneApiBaseAddress;
 
                 // Per-attempt timeouts live in AttemptTimeoutHandler; rate-limit waits must not count.
                 client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddHttpMessageHandler<SakuraHeadersHandler>()
-            .AddHttpMessageHandler<BasicAuthHandler>()
-            .AddHttpMessageHandler<RawJsonQueryHandler>()
-            .AddHttpMessageHandler<RetryHandler>()
-            .AddHttpMessageHandler<RateLimitHandler>()
-            .AddHttpMessageHandler<AttemptTimeoutHandler>();
+            });
+
+        // Outermost first: headers and auth once per call, the query once, then per attempt: permit, timeout.
+        AddHandler<SakuraHeadersHandler>();
+        AddHandler<BasicAuthHandler>();
+        AddHandler<RawJsonQueryHandler>();
+        AddHandler<RetryHandler>();
+        AddHandler<RateLimitHandler>();
+        AddHandler<AttemptTimeoutHandler>();
 
         services.AddTransient<ISakuraCloud, SakuraCloud>();
         return services;
+
+        // Each handler is registered and put in the pipeline in one place, so the two cannot drift apart.
+        void AddHandler<THandler>()
+            where THandler : DelegatingHandler
+        {
+            services.AddTransient<THandler>();
+            builder.AddHttpMessageHandler<THandler>();
+        }
     }
 }

@@ -8,11 +8,11 @@ namespace KubeSim.Tests;
 /// <summary>Raw HTTP access to a simulator, the way any Kubernetes client talks to it.</summary>
 internal sealed class ApiClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly HttpClient http;
 
-    public ApiClient(Uri baseAddress) => _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    public ApiClient(Uri baseAddress) => http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    public HttpClient Http => _http;
+    public HttpClient Http => http;
 
     public Task<Response> GetAsync(string path, string? accept = null) => SendAsync(HttpMethod.Get, path, null, null, accept);
 
@@ -38,7 +38,7 @@ internal sealed class ApiClient : IDisposable
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
-        using var response = await _http.SendAsync(request);
+        using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Response(response.StatusCode, text, response.Content.Headers.ContentType?.ToString());
     }
@@ -52,7 +52,7 @@ internal sealed class ApiClient : IDisposable
         return r.Object;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => http.Dispose();
 
     public sealed record Response(HttpStatusCode Status, string Body, string? ContentType)
     {

@@ -5,16 +5,16 @@ namespace KubeSim.Tests;
 /// <summary>An open watch over raw HTTP: reads one event line at a time with a deadline.</summary>
 internal sealed class WatchStream : IAsyncDisposable
 {
-    private readonly HttpResponseMessage _response;
-    private readonly StreamReader _reader;
+    private readonly HttpResponseMessage response;
+    private readonly StreamReader reader;
 
     private WatchStream(HttpResponseMessage response, StreamReader reader)
     {
-        _response = response;
-        _reader = reader;
+        this.response = response;
+        this.reader = reader;
     }
 
-    public int StatusCode => (int)_response.StatusCode;
+    public int StatusCode => (int)response.StatusCode;
 
     public static async Task<WatchStream> OpenAsync(HttpClient http, string pathAndQuery, string? accept = null)
     {
@@ -34,7 +34,7 @@ internal sealed class WatchStream : IAsyncDisposable
     {
         // Generous: CI runs every test assembly at once on two cores.
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        var line = await _reader.ReadLineAsync(cts.Token);
+        var line = await reader.ReadLineAsync(cts.Token);
         if (line is null)
         {
             return null;
@@ -60,13 +60,13 @@ internal sealed class WatchStream : IAsyncDisposable
     public async Task<string?> ReadToEndAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        return await _reader.ReadToEndAsync(cts.Token);
+        return await reader.ReadToEndAsync(cts.Token);
     }
 
     public ValueTask DisposeAsync()
     {
-        _reader.Dispose();
-        _response.Dispose();
+        reader.Dispose();
+        response.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -12,15 +12,15 @@ namespace KubeSim;
 /// </summary>
 public sealed class KubeApiSimulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly ObjectStore _store;
-    private readonly SimulatorControls _controls;
+    private readonly WebApplication app;
+    private readonly ObjectStore store;
+    private readonly SimulatorControls controls;
 
     private KubeApiSimulator(WebApplication app, ObjectStore store, SimulatorControls controls, Uri baseAddress)
     {
-        _app = app;
-        _store = store;
-        _controls = controls;
+        this.app = app;
+        this.store = store;
+        this.controls = controls;
         BaseAddress = baseAddress;
         Objects = new KubeObjectStore(store);
     }
@@ -34,8 +34,8 @@ public sealed class KubeApiSimulator : IAsyncDisposable
     /// <summary>How watches from a too-old resourceVersion are refused; can be changed while running.</summary>
     public WatchGoneMode TooOldWatchResponse
     {
-        get => _controls.TooOldWatchResponse;
-        set => _controls.TooOldWatchResponse = value;
+        get => controls.TooOldWatchResponse;
+        set => controls.TooOldWatchResponse = value;
     }
 
     public static async Task<KubeApiSimulator> StartAsync(KubeApiSimulatorOptions? options = null, CancellationToken cancellationToken = default)
@@ -102,13 +102,13 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         """;
 
     /// <summary>Forgets the change history: watches from any resourceVersion before now get 410 Gone. Returns the current resourceVersion.</summary>
-    public long CompactHistory() => _store.Compact();
+    public long CompactHistory() => store.Compact();
 
     /// <summary>Ends open watches (of one resource, e.g. "services", or all) with an in-stream 410 ERROR event. Returns how many.</summary>
-    public int ExpireOpenWatches(string? resource = null) => _store.ExpireWatches(StorageOf(resource));
+    public int ExpireOpenWatches(string? resource = null) => store.ExpireWatches(StorageOf(resource));
 
     /// <summary>Number of open watch streams (of one resource, or all).</summary>
-    public int OpenWatchCount(string? resource = null) => _store.OpenWatchCount(StorageOf(resource));
+    public int OpenWatchCount(string? resource = null) => store.OpenWatchCount(StorageOf(resource));
 
     /// <summary>Waits until at least <paramref name="count"/> watches of the resource are open, polling until the deadline (default 30 s).</summary>
     public async Task WaitForWatchesAsync(string resource, int count = 1, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -126,26 +126,26 @@ public sealed class KubeApiSimulator : IAsyncDisposable
     }
 
     /// <summary>Answers the next <c>fault.Count</c> matching requests with the fault's status instead of serving them.</summary>
-    public void InjectFault(KubeFault fault) => _controls.AddFault(fault);
+    public void InjectFault(KubeFault fault) => controls.AddFault(fault);
 
     /// <summary>Shorthand: fail the next <paramref name="count"/> requests with this method and path (<c>*</c> wildcards) with <paramref name="statusCode"/>.</summary>
     public void FailNextRequests(string method, string pathPattern, int statusCode, int count = 1) =>
         InjectFault(new KubeFault { Method = method, PathPattern = pathPattern, StatusCode = statusCode, Count = count });
 
-    public void ClearFaults() => _controls.ClearFaults();
+    public void ClearFaults() => controls.ClearFaults();
 
     /// <summary>Every API request served so far (oldest first), with its Kubernetes verb and resource.</summary>
-    public IReadOnlyList<KubeRequestRecord> RequestLog => _controls.RequestLog();
+    public IReadOnlyList<KubeRequestRecord> RequestLog => controls.RequestLog();
 
-    public void ClearRequestLog() => _controls.ClearRequestLog();
+    public void ClearRequestLog() => controls.ClearRequestLog();
 
     /// <summary>Completes when the simulator stops (used by the standalone program).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
     }
 
     private static string? StorageOf(string? resource) =>

@@ -18,17 +18,17 @@ namespace KubeSim;
 /// </summary>
 public sealed class KubeObjectStore
 {
-    private readonly ObjectStore _store;
+    private readonly ObjectStore store;
 
-    internal KubeObjectStore(ObjectStore store) => _store = store;
+    internal KubeObjectStore(ObjectStore store) => this.store = store;
 
     /// <summary>The current global resourceVersion.</summary>
-    public long ResourceVersion => _store.Revision;
+    public long ResourceVersion => store.Revision;
 
     public JsonObject Create(string resource, JsonObject obj)
     {
         var type = Resolve(resource);
-        return _store.Create(type, NamespaceOf(type, obj), obj);
+        return store.Create(type, NamespaceOf(type, obj), obj);
     }
 
     public JsonObject? Get(string resource, string? ns, string name)
@@ -36,7 +36,7 @@ public sealed class KubeObjectStore
         var type = Resolve(resource);
         try
         {
-            return _store.Get(type, type.Namespaced ? ns ?? "default" : "", name);
+            return store.Get(type, type.Namespaced ? ns ?? "default" : "", name);
         }
         catch (KubeApiException e) when (e.StatusCode == 404)
         {
@@ -48,22 +48,22 @@ public sealed class KubeObjectStore
     public IReadOnlyList<JsonObject> List(string resource, string? ns = null, string? labelSelector = null, string? fieldSelector = null)
     {
         var type = Resolve(resource);
-        var options = new ListOptions(LabelSelector.Parse(labelSelector), FieldSelector.Parse(fieldSelector, _store.StrategyFor(type).FieldLabels));
-        return _store.List(type, type.Namespaced ? ns ?? "" : "", options).Items;
+        var options = new ListOptions(LabelSelector.Parse(labelSelector), FieldSelector.Parse(fieldSelector, store.StrategyFor(type).FieldLabels));
+        return store.List(type, type.Namespaced ? ns ?? "" : "", options).Items;
     }
 
     /// <summary>Replaces the object (PUT semantics: status is ignored, a set resourceVersion must be current).</summary>
     public JsonObject Update(string resource, JsonObject obj)
     {
         var type = Resolve(resource);
-        return _store.Update(type, NamespaceOf(type, obj), obj.Name(), obj, status: false);
+        return store.Update(type, NamespaceOf(type, obj), obj.Name(), obj, status: false);
     }
 
     /// <summary>Replaces the status only (PUT on the status subresource).</summary>
     public JsonObject UpdateStatus(string resource, JsonObject obj)
     {
         var type = Resolve(resource);
-        return _store.Update(type, NamespaceOf(type, obj), obj.Name(), obj, status: true);
+        return store.Update(type, NamespaceOf(type, obj), obj.Name(), obj, status: true);
     }
 
     public JsonObject MergePatch(string resource, string? ns, string name, string patchJson, bool status = false) =>
@@ -85,7 +85,7 @@ public sealed class KubeObjectStore
         var type = Resolve(resource);
         try
         {
-            return _store.Delete(type, type.Namespaced ? ns ?? "default" : "", name, new DeleteOptions()).Object;
+            return store.Delete(type, type.Namespaced ? ns ?? "default" : "", name, new DeleteOptions()).Object;
         }
         catch (KubeApiException e) when (e.StatusCode == 404)
         {
@@ -95,7 +95,7 @@ public sealed class KubeObjectStore
 
     /// <summary>Creates a Ready node with an InternalIP and a Hostname address, as a kubelet would register it.</summary>
     public JsonObject CreateNode(string name, string internalIp, IReadOnlyDictionary<string, string>? labels = null, bool ready = true, string? providerId = null)
-        => Create("nodes", NodeTemplate(name, internalIp, labels, ready, providerId, _store.Now));
+        => Create("nodes", NodeTemplate(name, internalIp, labels, ready, providerId, store.Now));
 
     /// <summary>Sets the node's Ready condition through the status subresource.</summary>
     public JsonObject SetNodeReady(string name, bool ready)
@@ -111,7 +111,7 @@ public sealed class KubeObjectStore
 
         readyCondition["status"] = ready ? "True" : "False";
         readyCondition["reason"] = ready ? "KubeletReady" : "KubeletNotReady";
-        readyCondition["lastTransitionTime"] = ObjectStore.Timestamp(_store.Now);
+        readyCondition["lastTransitionTime"] = ObjectStore.Timestamp(store.Now);
         node["status"]!["conditions"] = conditions.DeepClone();
         return UpdateStatus("nodes", node);
     }
@@ -244,7 +244,7 @@ public sealed class KubeObjectStore
     private JsonObject Patch(string resource, string? ns, string name, PatchKind kind, string patchJson, bool status)
     {
         var type = Resolve(resource);
-        return _store.Patch(type, type.Namespaced ? ns ?? "default" : "", name, kind, JsonNode.Parse(patchJson), status);
+        return store.Patch(type, type.Namespaced ? ns ?? "default" : "", name, kind, JsonNode.Parse(patchJson), status);
     }
 
     private static string NamespaceOf(ResourceType type, JsonObject obj) =>

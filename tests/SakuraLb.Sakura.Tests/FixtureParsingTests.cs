@@ -3,6 +3,7 @@ using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Wire;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests;
 
@@ -193,15 +194,7 @@ public sealed class FixtureParsingTests
 
     private static string? FindReferenceFolder()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "sakura-fixtures", "real"));
-                return Directory.Exists(candidate) ? candidate : null;
-            }
-        }
-
-        return null;
+        var candidate = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "sakura-fixtures", "real"));
+        return Directory.Exists(candidate) ? candidate : null;
     }
 }

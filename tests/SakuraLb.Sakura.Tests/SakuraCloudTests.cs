@@ -15,51 +15,51 @@ namespace SakuraLb.Sakura.Tests;
 /// <summary>The facade's own logic over a substituted Refit interface.</summary>
 public sealed class SakuraCloudTests
 {
-    private readonly ISakuraApi _api = Substitute.For<ISakuraApi>();
-    private readonly SakuraCloud _cloud;
+    private readonly ISakuraApi api = Substitute.For<ISakuraApi>();
+    private readonly SakuraCloud cloud;
 
     public SakuraCloudTests() =>
-        _cloud = new SakuraCloud(_api, TestOptions.Wrap(TestOptions.Valid()), NullLogger<SakuraCloud>.Instance);
+        cloud = new SakuraCloud(api, TestOptions.Wrap(TestOptions.Valid()), NullLogger<SakuraCloud>.Instance);
 
     [Fact]
     public async Task DeleteLoadBalancerAsync_NotFound_IsSuccessReportedAsFalse()
     {
-        _api.DeleteApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
+        api.DeleteApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
 
-        Assert.False(await _cloud.DeleteLoadBalancerAsync(5, CancellationToken.None));
+        Assert.False(await cloud.DeleteLoadBalancerAsync(5, CancellationToken.None));
     }
 
     [Fact]
     public async Task DeleteLoadBalancerAsync_PowerMustBeDown_Throws()
     {
-        _api.DeleteApplianceAsync(5, Arg.Any<CancellationToken>())
+        api.DeleteApplianceAsync(5, Arg.Any<CancellationToken>())
             .ThrowsAsync(new SakuraApiException(HttpStatusCode.Conflict, "server_power_must_be_down", "up", null));
 
-        var error = await Assert.ThrowsAsync<SakuraApiException>(() => _cloud.DeleteLoadBalancerAsync(5, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SakuraApiException>(() => cloud.DeleteLoadBalancerAsync(5, CancellationToken.None));
         Assert.Equal(SakuraErrorKind.PowerMustBeDown, error.Kind);
     }
 
     [Fact]
     public async Task GetLoadBalancerAsync_NotFound_ReturnsNull()
     {
-        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
+        api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
 
-        Assert.Null(await _cloud.GetLoadBalancerAsync(5, CancellationToken.None));
+        Assert.Null(await cloud.GetLoadBalancerAsync(5, CancellationToken.None));
     }
 
     [Fact]
     public async Task GetLoadBalancerAsync_OtherError_Throws()
     {
-        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>())
+        api.GetApplianceAsync(5, Arg.Any<CancellationToken>())
             .ThrowsAsync(new SakuraApiException(HttpStatusCode.Unauthorized, "unauthorized", "no", null));
 
-        await Assert.ThrowsAsync<SakuraApiException>(() => _cloud.GetLoadBalancerAsync(5, CancellationToken.None));
+        await Assert.ThrowsAsync<SakuraApiException>(() => cloud.GetLoadBalancerAsync(5, CancellationToken.None));
     }
 
     [Fact]
     public async Task GetLoadBalancerAsync_Found_IsMappedForThePlanner()
     {
-        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope
+        api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope
         {
             Appliance = new SakuraAppliance
             {
@@ -68,7 +68,7 @@ public sealed class SakuraCloudTests
             },
         });
 
-        var lb = await _cloud.GetLoadBalancerAsync(5, CancellationToken.None);
+        var lb = await cloud.GetLoadBalancerAsync(5, CancellationToken.None);
 
         Assert.Equal((5L, "a1", ApplianceAvailability.Migrating, InstanceStatus.Unknown, 7L), (lb!.Id, lb.Name, lb.Availability, lb.InstanceStatus, lb.SwitchId!.Value));
         Assert.Equal(["10.0.0.5"], lb.OwnIps);
@@ -76,13 +76,13 @@ public sealed class SakuraCloudTests
 
     [Fact]
     public async Task FindLoadBalancersByTagsAsync_NoTags_IsRejected() =>
-        await Assert.ThrowsAsync<ArgumentException>(() => _cloud.FindLoadBalancersByTagsAsync([], CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => cloud.FindLoadBalancersByTagsAsync([], CancellationToken.None));
 
     [Fact]
     public async Task FindLoadBalancersByTagsAsync_SendsAndFilter_AndRechecksItClientSide()
     {
         SearchRequest? sent = null;
-        _api.FindAppliancesAsync(Arg.Do<SearchRequest>(q => sent = q), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
+        api.FindAppliancesAsync(Arg.Do<SearchRequest>(q => sent = q), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
         {
             Total = 3,
             Appliances =
@@ -93,7 +93,7 @@ public sealed class SakuraCloudTests
             ],
         });
 
-        var found = await _cloud.FindLoadBalancersByTagsAsync(["@k8s.ClusterID=c1", "@k8s"], CancellationToken.None);
+        var found = await cloud.FindLoadBalancersByTagsAsync(["@k8s.ClusterID=c1", "@k8s"], CancellationToken.None);
 
         Assert.Equal([1L], found.Select(a => a.Id));
         var filter = sent!.Filter!;
@@ -106,7 +106,7 @@ public sealed class SakuraCloudTests
     [Fact]
     public async Task FindServersByNamesAsync_ExactOnly_EvenIfTheServerMatchesPartially()
     {
-        _api.FindServersAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ServerListEnvelope
+        api.FindServersAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ServerListEnvelope
         {
             Total = 3,
             Servers =
@@ -117,7 +117,7 @@ public sealed class SakuraCloudTests
             ],
         });
 
-        var found = await _cloud.FindServersByNamesAsync(["worker01"], CancellationToken.None);
+        var found = await cloud.FindServersByNamesAsync(["worker01"], CancellationToken.None);
 
         Assert.Equal([1L], found.Select(s => s.Id));
     }
@@ -127,7 +127,7 @@ public sealed class SakuraCloudTests
     {
         var names = Enumerable.Range(0, 1000).Select(i => $"node-{i:D4}.example.internal").ToList();
         var queries = new List<SearchRequest>();
-        _api.FindServersAsync(Arg.Do<SearchRequest>(queries.Add), Arg.Any<CancellationToken>())
+        api.FindServersAsync(Arg.Do<SearchRequest>(queries.Add), Arg.Any<CancellationToken>())
             .Returns(ci => new ServerListEnvelope
             {
                 Servers = [.. ci.Arg<SearchRequest>().Filter!["Name"]!.AsArray().Select(n => new SakuraServer
@@ -137,7 +137,7 @@ public sealed class SakuraCloudTests
                 })],
             });
 
-        var found = await _cloud.FindServersByNamesAsync(names, CancellationToken.None);
+        var found = await cloud.FindServersByNamesAsync(names, CancellationToken.None);
 
         Assert.Equal(1000, found.Count);
         Assert.True(queries.Count > 1);
@@ -149,7 +149,7 @@ public sealed class SakuraCloudTests
     [Fact]
     public async Task FindRoutersAsync_ReadsEachRoutersSwitch_AndSkipsNonMatches()
     {
-        _api.FindInternetAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new InternetListEnvelope
+        api.FindInternetAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new InternetListEnvelope
         {
             Total = 2,
             Internet =
@@ -158,38 +158,38 @@ public sealed class SakuraCloudTests
                 new SakuraInternet { Id = 20, Name = "k8s-router-2", Tags = ["@k8s"], Switch = new SakuraSwitch { Id = 21 } },
             ],
         });
-        _api.GetSwitchAsync(11, Arg.Any<CancellationToken>()).Returns(new SwitchEnvelope { Switch = RouterSwitch(11) });
+        api.GetSwitchAsync(11, Arg.Any<CancellationToken>()).Returns(new SwitchEnvelope { Switch = RouterSwitch(11) });
 
-        var found = await _cloud.FindRoutersAsync(new RouterQuery("k8s-router", ["@k8s"]), CancellationToken.None);
+        var found = await cloud.FindRoutersAsync(new RouterQuery("k8s-router", ["@k8s"]), CancellationToken.None);
 
         var network = Assert.Single(found);
         Assert.Equal((11L, 10L, "k8s-router"), (network.SwitchId, network.Id, network.Name));
         Assert.Equal(Ipv4Address.Parse("203.0.113.110"), network.AssignableRange.Last);
-        await _api.DidNotReceive().GetSwitchAsync(21, Arg.Any<CancellationToken>());
+        await api.DidNotReceive().GetSwitchAsync(21, Arg.Any<CancellationToken>());
     }
 
     [Fact]
     public async Task FindRoutersAsync_SwitchWithoutAssignableRange_IsLeftOut()
     {
-        _api.FindInternetAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new InternetListEnvelope
+        api.FindInternetAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new InternetListEnvelope
         {
             Total = 1,
             Internet = [new SakuraInternet { Id = 10, Name = "r", Switch = new SakuraSwitch { Id = 11 } }],
         });
-        _api.GetSwitchAsync(11, Arg.Any<CancellationToken>()).Returns(new SwitchEnvelope { Switch = new SakuraSwitch { Id = 11 } });
+        api.GetSwitchAsync(11, Arg.Any<CancellationToken>()).Returns(new SwitchEnvelope { Switch = new SakuraSwitch { Id = 11 } });
 
-        Assert.Empty(await _cloud.FindRoutersAsync(new RouterQuery(), CancellationToken.None));
+        Assert.Empty(await cloud.FindRoutersAsync(new RouterQuery(), CancellationToken.None));
     }
 
     [Fact]
     public async Task ReadSwitchAsync_MapsServersAndLoadBalancers_AndCollectsEveryAddressInUse()
     {
         var router = WireMapperRouter(11) with { NextHops = [Ipv4Address.Parse("203.0.113.109")] };
-        _api.ListSwitchServersAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ServerListEnvelope
+        api.ListSwitchServersAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ServerListEnvelope
         {
             Servers = [new SakuraServer { Id = 1, Name = "w1", Interfaces = [new SakuraInterface { UserIPAddress = "203.0.113.104", Switch = new SwitchRef { Id = 11 } }] }],
         });
-        _api.ListSwitchAppliancesAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
+        api.ListSwitchAppliancesAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
         {
             Appliances =
             [
@@ -202,7 +202,7 @@ public sealed class SakuraCloudTests
             ],
         });
 
-        var view = await _cloud.ReadSwitchAsync(router, CancellationToken.None);
+        var view = await cloud.ReadSwitchAsync(router, CancellationToken.None);
 
         Assert.Equal(11, view.SwitchId);
         Assert.Equal(["w1"], view.Servers.Select(s => s.Name));
@@ -217,19 +217,19 @@ public sealed class SakuraCloudTests
     {
         var creation = Creation(LoadBalancerPlan.Standard, "10.0.0.1", "10.0.0.2", "10.0.0.3");
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _cloud.CreateLoadBalancerAsync(creation, CancellationToken.None));
-        await _api.DidNotReceiveWithAnyArgs().CreateApplianceAsync(default!, default);
+        await Assert.ThrowsAsync<ArgumentException>(() => cloud.CreateLoadBalancerAsync(creation, CancellationToken.None));
+        await api.DidNotReceiveWithAnyArgs().CreateApplianceAsync(default!, default);
     }
 
     [Fact]
     public async Task CreateLoadBalancerAsync_BuildsTheWireBody()
     {
         ApplianceCreateEnvelope? sent = null;
-        _api.CreateApplianceAsync(Arg.Do<ApplianceCreateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
+        api.CreateApplianceAsync(Arg.Do<ApplianceCreateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
             .Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 99 } });
         var creation = Creation(LoadBalancerPlan.Premium, "10.0.0.5", "10.0.0.6") with { Tags = ["b", "a", "b"] };
 
-        var created = await _cloud.CreateLoadBalancerAsync(creation, CancellationToken.None);
+        var created = await cloud.CreateLoadBalancerAsync(creation, CancellationToken.None);
 
         Assert.Equal(99, created.Id);
         var body = sent!.Appliance;
@@ -245,10 +245,10 @@ public sealed class SakuraCloudTests
     [Fact]
     public async Task UpdateSettingsAsync_FlagsOnlyAnswer_ReadsTheApplianceBack()
     {
-        _api.UpdateApplianceAsync(5, Arg.Any<ApplianceUpdateEnvelope>(), Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope());
-        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 5, SettingsHash = "h2" } });
+        api.UpdateApplianceAsync(5, Arg.Any<ApplianceUpdateEnvelope>(), Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope());
+        api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 5, SettingsHash = "h2" } });
 
-        var updated = await _cloud.UpdateSettingsAsync(5, [], settingsHash: null, CancellationToken.None);
+        var updated = await cloud.UpdateSettingsAsync(5, [], settingsHash: null, CancellationToken.None);
 
         Assert.Equal("h2", updated.SettingsHash);
     }
@@ -257,11 +257,11 @@ public sealed class SakuraCloudTests
     public async Task UpdateSettingsAsync_SendsTheListAndTheHash_AndNoTags()
     {
         ApplianceUpdateEnvelope? sent = null;
-        _api.UpdateApplianceAsync(5, Arg.Do<ApplianceUpdateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
+        api.UpdateApplianceAsync(5, Arg.Do<ApplianceUpdateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
             .Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 5 } });
         var vip = Ipv4Address.Parse("10.0.0.9");
 
-        await _cloud.UpdateSettingsAsync(5, [new VipSetting(vip, 80, 10, null, [])], "h1", CancellationToken.None);
+        await cloud.UpdateSettingsAsync(5, [new VipSetting(vip, 80, 10, null, [])], "h1", CancellationToken.None);
 
         Assert.Equal("h1", sent!.Appliance.SettingsHash);
         Assert.Equal("10.0.0.9", Assert.Single(sent.Appliance.Settings!.LoadBalancer).VirtualIPAddress);
@@ -273,15 +273,15 @@ public sealed class SakuraCloudTests
     public async Task UpdateTagsAsync_SendsTheCurrentVipListBack_WithItsHash()
     {
         var current = new LoadBalancerVip { VirtualIPAddress = "10.0.0.9", Port = 80 };
-        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope
+        api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).Returns(new ApplianceEnvelope
         {
             Appliance = new SakuraAppliance { Id = 5, SettingsHash = "h1", Settings = new ApplianceSettings { LoadBalancer = [current] } },
         });
         ApplianceUpdateEnvelope? sent = null;
-        _api.UpdateApplianceAsync(5, Arg.Do<ApplianceUpdateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
+        api.UpdateApplianceAsync(5, Arg.Do<ApplianceUpdateEnvelope>(b => sent = b), Arg.Any<CancellationToken>())
             .Returns(new ApplianceEnvelope { Appliance = new SakuraAppliance { Id = 5, Tags = ["a", "b"] } });
 
-        var updated = await _cloud.UpdateTagsAsync(5, ["b", "a"], "ns/web", CancellationToken.None);
+        var updated = await cloud.UpdateTagsAsync(5, ["b", "a"], "ns/web", CancellationToken.None);
 
         Assert.Equal(["a", "b"], updated.Tags);
         var body = sent!.Appliance;
@@ -293,12 +293,12 @@ public sealed class SakuraCloudTests
     [Fact]
     public async Task UpdateTagsAsync_Gone_IsNotFound_AndWritesNothing()
     {
-        _api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
+        api.GetApplianceAsync(5, Arg.Any<CancellationToken>()).ThrowsAsync(NotFound());
 
-        var error = await Assert.ThrowsAsync<SakuraApiException>(() => _cloud.UpdateTagsAsync(5, ["a"], "", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SakuraApiException>(() => cloud.UpdateTagsAsync(5, ["a"], "", CancellationToken.None));
 
         Assert.Equal(SakuraErrorKind.NotFound, error.Kind);
-        await _api.DidNotReceiveWithAnyArgs().UpdateApplianceAsync(default, default!, default);
+        await api.DidNotReceiveWithAnyArgs().UpdateApplianceAsync(default, default!, default);
     }
 
     [Fact]

@@ -9,17 +9,17 @@ namespace SakuraLb.Sakura.Tests;
 /// <summary>An inner handler that answers from a script and records what it was sent.</summary>
 internal sealed class ScriptedHandler(Func<HttpRequestMessage, int, HttpResponseMessage> respond) : HttpMessageHandler
 {
-    private int _calls;
+    private int calls;
 
     public ConcurrentQueue<(HttpRequestMessage Request, string? Body)> Received { get; } = new();
 
-    public int Calls => Volatile.Read(ref _calls);
+    public int Calls => Volatile.Read(ref calls);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         Received.Enqueue((request, body));
-        var attempt = Interlocked.Increment(ref _calls) - 1;
+        var attempt = Interlocked.Increment(ref calls) - 1;
         var response = respond(request, attempt);
         response.RequestMessage ??= request;
         return response;
@@ -54,14 +54,14 @@ internal static class TestOptions
 /// <summary>A fake clock that counts the timers created on it, so a test can wait until code is really waiting.</summary>
 internal sealed class CountingTimeProvider : Microsoft.Extensions.Time.Testing.FakeTimeProvider
 {
-    private int _timers;
+    private int timers;
 
-    public int TimersCreated => Volatile.Read(ref _timers);
+    public int TimersCreated => Volatile.Read(ref timers);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
-        Interlocked.Increment(ref _timers);
+        Interlocked.Increment(ref timers);
         return timer;
     }
 

@@ -8,27 +8,22 @@ public static class AnnotationDocs
     public const string AnnotationHeader = "| Key | Type | Default | Example | Description |";
     public const string ReasonHeader = "| Reason | Severity | Meaning | What to do |";
 
-    public static string AnnotationTable()
-    {
-        var sb = new StringBuilder();
-        sb.Append(AnnotationHeader).Append('\n');
-        sb.Append("|---|---|---|---|---|\n");
-        foreach (var a in LoadBalancerAnnotations.All)
-        {
-            sb.Append($"| `{a.Key}` | {a.Type} | {a.Default} | {a.Example} | {a.Description} |\n");
-        }
+    public static string AnnotationTable() =>
+        Table(AnnotationHeader, LoadBalancerAnnotations.All, a => $"| `{a.Key}` | {a.Type} | {a.Default} | {a.Example} | {a.Description} |");
 
-        return sb.ToString();
-    }
+    public static string ReasonTable() =>
+        Table(ReasonHeader, ReasonCodes.All, r => $"| `{r.Code}` | {r.Severity} | {r.Meaning} | {r.Action} |");
 
-    public static string ReasonTable()
+    /// <summary>The header, the separator row (one <c>---</c> per column of the header), then one row per item.</summary>
+    private static string Table<T>(string header, IEnumerable<T> items, Func<T, string> row)
     {
+        var columns = header.Count(c => c == '|') - 1;
         var sb = new StringBuilder();
-        sb.Append(ReasonHeader).Append('\n');
-        sb.Append("|---|---|---|---|\n");
-        foreach (var r in ReasonCodes.All)
+        sb.Append(header).Append('\n');
+        sb.Append('|').Append(string.Concat(Enumerable.Repeat("---|", columns))).Append('\n');
+        foreach (var item in items)
         {
-            sb.Append($"| `{r.Code}` | {r.Severity} | {r.Meaning} | {r.Action} |\n");
+            sb.Append(row(item)).Append('\n');
         }
 
         return sb.ToString();

@@ -102,38 +102,10 @@ public static class RealServerSelector
         }
 
         excluded.Sort(StringComparer.Ordinal);
-        withoutServer.Sort(StringComparer.Ordinal);
-        ambiguous.Sort(StringComparer.Ordinal);
-        withoutAddress.Sort(StringComparer.Ordinal);
-        duplicates.Sort(StringComparer.Ordinal);
-
-        if (withoutServer.Count > 0)
-        {
-            warnings.Add(new ValidationProblem(
-                ReasonCodes.NodeWithoutServer,
-                $"nodes without a Sakura server of exactly the same name on the switch of router {router.Name} are not real servers ({withoutServer.Count}): {Names(withoutServer)}"));
-        }
-
-        if (ambiguous.Count > 0)
-        {
-            warnings.Add(new ValidationProblem(
-                ReasonCodes.AmbiguousServerName,
-                $"nodes whose name several Sakura servers share are not real servers ({ambiguous.Count}): {Names(ambiguous)}"));
-        }
-
-        if (withoutAddress.Count > 0)
-        {
-            warnings.Add(new ValidationProblem(
-                ReasonCodes.NodeWithoutAddress,
-                $"nodes without an address in {router.Block} on the switch of router {router.Name} are not real servers ({withoutAddress.Count}): {Names(withoutAddress)}"));
-        }
-
-        if (duplicates.Count > 0)
-        {
-            warnings.Add(new ValidationProblem(
-                ReasonCodes.DuplicateNodeAddress,
-                $"nodes sharing an address with another node are not real servers ({duplicates.Count}): {Names(duplicates)}"));
-        }
+        NotRealServers(warnings, ReasonCodes.NodeWithoutServer, withoutServer, $"nodes without a Sakura server of exactly the same name on the switch of router {router.Name}");
+        NotRealServers(warnings, ReasonCodes.AmbiguousServerName, ambiguous, "nodes whose name several Sakura servers share");
+        NotRealServers(warnings, ReasonCodes.NodeWithoutAddress, withoutAddress, $"nodes without an address in {router.Block} on the switch of router {router.Name}");
+        NotRealServers(warnings, ReasonCodes.DuplicateNodeAddress, duplicates, "nodes sharing an address with another node");
 
         var dropped = new List<string>();
         if (placed.Count > maxServers)
@@ -167,6 +139,16 @@ public static class RealServerSelector
 
         placed.Sort((a, b) => a.Address.CompareTo(b.Address));
         return new RealServerSelection(placed, warnings, excluded, dropped);
+    }
+
+    /// <summary>One warning for the nodes of one kind that cannot be real servers (<paramref name="which"/>), named in order; none when there are none.</summary>
+    private static void NotRealServers(List<ValidationProblem> warnings, string reasonCode, List<string> names, string which)
+    {
+        if (names.Count > 0)
+        {
+            names.Sort(StringComparer.Ordinal);
+            warnings.Add(new ValidationProblem(reasonCode, $"{which} are not real servers ({names.Count}): {Names(names)}"));
+        }
     }
 
     /// <summary>The node's address on the router's switch, inside the router's block, or null.</summary>

@@ -15,12 +15,12 @@ internal sealed class AttemptTimeoutHandler(
     TimeProvider timeProvider,
     ILogger<AttemptTimeoutHandler> logger) : DelegatingHandler
 {
-    private readonly TimeSpan _timeout = options.Value.Timeout;
+    private readonly TimeSpan timeout = options.Value.Timeout;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var timeout = new CancellationTokenSource(_timeout, timeProvider);
+        using var timeout = new CancellationTokenSource(this.timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -29,9 +29,9 @@ internal sealed class AttemptTimeoutHandler(
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             var path = request.RequestUri?.AbsolutePath ?? "";
-            Logs.AttemptTimedOut(logger, request.Method.Method, path, (long)_timeout.TotalMilliseconds);
+            Logs.AttemptTimedOut(logger, request.Method.Method, path, (long)this.timeout.TotalMilliseconds);
             throw new TimeoutException(
-                $"Sakura Cloud API {request.Method} {path} did not answer within {_timeout.TotalSeconds:0.###} s.", ex);
+                $"Sakura Cloud API {request.Method} {path} did not answer within {this.timeout.TotalSeconds:0.###} s.", ex);
         }
     }
 }

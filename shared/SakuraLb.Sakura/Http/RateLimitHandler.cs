@@ -15,14 +15,14 @@ internal sealed class RateLimitHandler(
     TimeProvider timeProvider,
     ILogger<RateLimitHandler> logger) : DelegatingHandler
 {
-    private readonly SlidingWindowRequestLimiter _limiter = registry.GetOrCreate(
+    private readonly SlidingWindowRequestLimiter limiter = registry.GetOrCreate(
         options.Value.ApiRootUrl, options.Value.AccessToken, options.Value.RequestsPerSecond, timeProvider);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = timeProvider.GetTimestamp();
-        using (var lease = await _limiter.AcquireAsync(1, cancellationToken))
+        using (var lease = await limiter.AcquireAsync(1, cancellationToken))
         {
             if (!lease.IsAcquired)
             {

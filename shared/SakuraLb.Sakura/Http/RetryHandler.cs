@@ -15,10 +15,10 @@ namespace SakuraLb.Sakura.Http;
 /// </summary>
 internal sealed class RetryHandler : DelegatingHandler
 {
-    private readonly SakuraClientOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<RetryHandler> _logger;
-    private readonly Func<double> _jitter;
+    private readonly SakuraClientOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<RetryHandler> logger;
+    private readonly Func<double> jitter;
 
     public RetryHandler(IOptions<SakuraClientOptions> options, TimeProvider timeProvider, ILogger<RetryHandler> logger)
         : this(options, timeProvider, logger, Random.Shared.NextDouble)
@@ -29,10 +29,10 @@ internal sealed class RetryHandler : DelegatingHandler
     public RetryHandler(IOptions<SakuraClientOptions> options, TimeProvider timeProvider, ILogger<RetryHandler> logger, Func<double> jitter)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
-        _time = timeProvider;
-        _logger = logger;
-        _jitter = jitter;
+        this.options = options.Value;
+        time = timeProvider;
+        this.logger = logger;
+        this.jitter = jitter;
     }
 
     /// <summary>True for the statuses this handler retries.</summary>
@@ -71,27 +71,27 @@ internal sealed class RetryHandler : DelegatingHandler
             }
 
             var path = request.RequestUri?.AbsolutePath ?? "";
-            if (attempt >= _options.MaxRetries)
+            if (attempt >= options.MaxRetries)
             {
-                if (_options.MaxRetries > 0)
+                if (options.MaxRetries > 0)
                 {
-                    Logs.RetriesExhausted(_logger, request.Method.Method, path, response.StatusCode, _options.MaxRetries);
+                    Logs.RetriesExhausted(logger, request.Method.Method, path, response.StatusCode, options.MaxRetries);
                 }
 
                 return response;
             }
 
-            var delay = ComputeDelay(attempt, _options.RetryBaseDelay, _options.RetryMaxDelay, _jitter());
+            var delay = ComputeDelay(attempt, options.RetryBaseDelay, options.RetryMaxDelay, jitter());
             if (response.Headers.RetryAfter?.Delta is { } hinted && hinted > delay)
             {
-                delay = hinted < _options.RetryMaxDelay ? hinted : _options.RetryMaxDelay;
+                delay = hinted < options.RetryMaxDelay ? hinted : options.RetryMaxDelay;
             }
 
             var errorCode = await SakuraErrorMapper.TryReadErrorCodeAsync(response, cancellationToken);
-            Logs.RetryScheduled(_logger, request.Method.Method, path, response.StatusCode, errorCode, attempt + 1,
-                _options.MaxRetries, (long)delay.TotalMilliseconds);
+            Logs.RetryScheduled(logger, request.Method.Method, path, response.StatusCode, errorCode, attempt + 1,
+                options.MaxRetries, (long)delay.TotalMilliseconds);
             response.Dispose();
-            await Task.Delay(delay, _time, cancellationToken);
+            await Task.Delay(delay, time, cancellationToken);
         }
     }
 }

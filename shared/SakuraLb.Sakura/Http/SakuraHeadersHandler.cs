@@ -10,12 +10,12 @@ namespace SakuraLb.Sakura.Http;
 /// </summary>
 internal sealed class BasicAuthHandler(IOptions<SakuraClientOptions> options) : DelegatingHandler
 {
-    private readonly AuthenticationHeaderValue _header = Create(options.Value);
+    private readonly AuthenticationHeaderValue header = Create(options.Value);
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Headers.Authorization = _header;
+        request.Headers.Authorization = header;
         return base.SendAsync(request, cancellationToken);
     }
 

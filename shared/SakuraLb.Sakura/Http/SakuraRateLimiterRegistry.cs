@@ -10,7 +10,7 @@ namespace SakuraLb.Sakura.Http;
 /// </summary>
 public sealed class SakuraRateLimiterRegistry
 {
-    private readonly ConcurrentDictionary<(string Root, string Token), SlidingWindowRequestLimiter> _limiters = new();
+    private readonly ConcurrentDictionary<(string Root, string Token), SlidingWindowRequestLimiter> limiters = new();
 
     /// <summary>
     /// The window of the limit: a second plus a guard band. The API counts arrivals, and connection
@@ -33,7 +33,7 @@ public sealed class SakuraRateLimiterRegistry
         ArgumentNullException.ThrowIfNull(apiRootUrl);
         ArgumentNullException.ThrowIfNull(accessToken);
         var key = (apiRootUrl.TrimEnd('/').ToUpperInvariant(), accessToken);
-        var limiter = _limiters.GetOrAdd(
+        var limiter = limiters.GetOrAdd(
             key,
             static (_, state) => new SlidingWindowRequestLimiter(state.Rps, Window, state.Time),
             (Rps: requestsPerSecond, Time: timeProvider));

@@ -11,52 +11,52 @@ namespace SakuraLb.Sakura.Http;
 /// </summary>
 public sealed class SlidingWindowRequestLimiter : RateLimiter
 {
-    private readonly int _permitLimit;
-    private readonly TimeSpan _window;
-    private readonly TimeProvider _time;
-    private readonly Lock _lock = new();
-    private readonly Queue<long> _grants = new();
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private long _totalGranted;
-    private long? _lastGrant;
+    private readonly int permitLimit;
+    private readonly TimeSpan window;
+    private readonly TimeProvider time;
+    private readonly Lock sync = new();
+    private readonly Queue<long> grants = new();
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private long totalGranted;
+    private long? lastGrant;
 
     public SlidingWindowRequestLimiter(int permitLimit, TimeSpan window, TimeProvider timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(permitLimit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _permitLimit = permitLimit;
-        _window = window;
-        _time = timeProvider;
+        this.permitLimit = permitLimit;
+        this.window = window;
+        time = timeProvider;
     }
 
     /// <summary>The number of permits per window.</summary>
-    public int PermitLimit => _permitLimit;
+    public int PermitLimit => permitLimit;
 
     /// <summary>The window length.</summary>
-    public TimeSpan Window => _window;
+    public TimeSpan Window => window;
 
     public override TimeSpan? IdleDuration
     {
         get
         {
-            lock (_lock)
+            lock (sync)
             {
-                return _lastGrant is { } last ? _time.GetElapsedTime(last) : null;
+                return lastGrant is { } last ? time.GetElapsedTime(last) : null;
             }
         }
     }
 
     public override RateLimiterStatistics? GetStatistics()
     {
-        lock (_lock)
+        lock (sync)
         {
-            Prune(_time.GetTimestamp());
+            Prune(time.GetTimestamp());
             return new RateLimiterStatistics
             {
-                CurrentAvailablePermits = _permitLimit - _grants.Count,
-                CurrentQueuedCount = _gate.CurrentCount == 0 ? 1 : 0,
-                TotalSuccessfulLeases = _totalGranted,
+                CurrentAvailablePermits = permitLimit - grants.Count,
+                CurrentQueuedCount = gate.CurrentCount == 0 ? 1 : 0,
+                TotalSuccessfulLeases = totalGranted,
                 TotalFailedLeases = 0,
             };
         }
@@ -71,21 +71,21 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         CheckPermitCount(permitCount);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             while (!TryGrant(permitCount, out var wait))
             {
                 // A timer may fire a little early; the loop simply waits again for the remainder.
                 var delay = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
 
             return Lease.Granted;
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
 
@@ -93,7 +93,7 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
     {
         if (disposing)
         {
-            _gate.Dispose();
+            gate.Dispose();
         }
 
         base.Dispose(disposing);
@@ -101,40 +101,40 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
 
     private bool TryGrant(int permitCount, out TimeSpan wait)
     {
-        lock (_lock)
+        lock (sync)
         {
-            var now = _time.GetTimestamp();
+            var now = time.GetTimestamp();
             Prune(now);
-            if (_grants.Count + permitCount <= _permitLimit)
+            if (grants.Count + permitCount <= permitLimit)
             {
                 for (var i = 0; i < permitCount; i++)
                 {
-                    _grants.Enqueue(now);
+                    grants.Enqueue(now);
                 }
 
-                _totalGranted += permitCount;
-                _lastGrant = now;
+                totalGranted += permitCount;
+                lastGrant = now;
                 wait = TimeSpan.Zero;
                 return true;
             }
 
             // The grant that must leave the window before this request fits.
-            var blocking = _grants.ElementAt(_grants.Count + permitCount - _permitLimit - 1);
-            wait = _window - _time.GetElapsedTime(blocking, now);
+            var blocking = grants.ElementAt(grants.Count + permitCount - permitLimit - 1);
+            wait = window - time.GetElapsedTime(blocking, now);
             return false;
         }
     }
 
     private void Prune(long now)
     {
-        while (_grants.Count > 0 && _time.GetElapsedTime(_grants.Peek(), now) >= _window)
+        while (grants.Count > 0 && time.GetElapsedTime(grants.Peek(), now) >= window)
         {
-            _grants.Dequeue();
+            grants.Dequeue();
         }
     }
 
     private void CheckPermitCount(int permitCount) =>
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _permitLimit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, permitLimit);
 
     private sealed class Lease(bool acquired) : RateLimitLease
     {

@@ -28,6 +28,24 @@ internal abstract record SakuraResource
     public DateTimeOffset? CreatedAt { get; init; }
 }
 
+/// <summary>What servers and appliances share: whether they can be used, their power state, their NICs.</summary>
+internal abstract record SakuraMachine : SakuraResource
+{
+    [JsonConverter(typeof(AvailabilityConverter))]
+    public ApplianceAvailability Availability { get; init; }
+
+    [JsonConverter(typeof(TolerantObjectConverter<SakuraInstance>))]
+    public SakuraInstance? Instance { get; init; }
+
+    /// <summary>NICs in order; <c>[0]</c> is the one the original CCM looked at on a server.</summary>
+    [JsonConverter(typeof(TolerantListConverter<SakuraInterface>))]
+    public IReadOnlyList<SakuraInterface> Interfaces { get; init => field = value ?? []; } = [];
+
+    /// <summary>Convenience: the power state, or <see cref="InstanceStatus.Unknown"/> when absent.</summary>
+    [JsonIgnore]
+    public InstanceStatus InstanceStatus => Instance?.Status ?? InstanceStatus.Unknown;
+}
+
 /// <summary>A reference that carries only an ID (<c>Plan</c>, <c>Remark.Zone</c>, <c>Remark.Switch</c>).</summary>
 internal sealed record IdRef
 {

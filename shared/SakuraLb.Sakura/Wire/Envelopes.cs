@@ -3,19 +3,6 @@ using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
 
-/// <summary>A page of a search: <c>{"Total","From","Count","&lt;Plural&gt;":[...]}</c>.</summary>
-internal interface IListEnvelope<out T>
-{
-    /// <summary>Number of matches before paging (0 when the API left it out).</summary>
-    int Total { get; }
-
-    /// <summary>Offset of this page as the API reports it, if it does.</summary>
-    int? From { get; }
-
-    /// <summary>The items of this page.</summary>
-    IReadOnlyList<T> Items { get; }
-}
-
 /// <summary>Flags common to every envelope.</summary>
 internal abstract record ResultFlags
 {
@@ -26,6 +13,21 @@ internal abstract record ResultFlags
     public SuccessFlag? Success { get; init; }
 }
 
+/// <summary>A page of a search: <c>{"Total","From","Count","&lt;Plural&gt;":[...]}</c>; the subclass names the list.</summary>
+internal abstract record ListEnvelope<T> : ResultFlags
+{
+    /// <summary>Number of matches before paging (0 when the API left it out).</summary>
+    public int Total { get; init; }
+
+    /// <summary>Offset of this page as the API reports it, if it does.</summary>
+    public int? From { get; init; }
+
+    public int? Count { get; init; }
+
+    /// <summary>The items of this page, under whatever key the API gives them.</summary>
+    public abstract IReadOnlyList<T> Items();
+}
+
 /// <summary><c>{"Appliance": {...}}</c>.</summary>
 internal sealed record ApplianceEnvelope : ResultFlags
 {
@@ -34,19 +36,12 @@ internal sealed record ApplianceEnvelope : ResultFlags
 }
 
 /// <summary>A page of <c>Appliances</c>.</summary>
-internal sealed record ApplianceListEnvelope : ResultFlags, IListEnvelope<SakuraAppliance>
+internal sealed record ApplianceListEnvelope : ListEnvelope<SakuraAppliance>
 {
-    public int Total { get; init; }
-
-    public int? From { get; init; }
-
-    public int? Count { get; init; }
-
     [JsonConverter(typeof(TolerantListConverter<SakuraAppliance>))]
     public IReadOnlyList<SakuraAppliance> Appliances { get; init => field = value ?? []; } = [];
 
-    [JsonIgnore]
-    public IReadOnlyList<SakuraAppliance> Items => Appliances;
+    public override IReadOnlyList<SakuraAppliance> Items() => Appliances;
 }
 
 /// <summary><c>{"Internet": {...}}</c>.</summary>
@@ -57,19 +52,12 @@ internal sealed record InternetEnvelope : ResultFlags
 }
 
 /// <summary>A page of routers. The plural key really is the singular <c>Internet</c>.</summary>
-internal sealed record InternetListEnvelope : ResultFlags, IListEnvelope<SakuraInternet>
+internal sealed record InternetListEnvelope : ListEnvelope<SakuraInternet>
 {
-    public int Total { get; init; }
-
-    public int? From { get; init; }
-
-    public int? Count { get; init; }
-
     [JsonConverter(typeof(TolerantListConverter<SakuraInternet>))]
     public IReadOnlyList<SakuraInternet> Internet { get; init => field = value ?? []; } = [];
 
-    [JsonIgnore]
-    public IReadOnlyList<SakuraInternet> Items => Internet;
+    public override IReadOnlyList<SakuraInternet> Items() => Internet;
 }
 
 /// <summary><c>{"Switch": {...}}</c>.</summary>
@@ -80,19 +68,12 @@ internal sealed record SwitchEnvelope : ResultFlags
 }
 
 /// <summary>A page of <c>Servers</c>.</summary>
-internal sealed record ServerListEnvelope : ResultFlags, IListEnvelope<SakuraServer>
+internal sealed record ServerListEnvelope : ListEnvelope<SakuraServer>
 {
-    public int Total { get; init; }
-
-    public int? From { get; init; }
-
-    public int? Count { get; init; }
-
     [JsonConverter(typeof(TolerantListConverter<SakuraServer>))]
     public IReadOnlyList<SakuraServer> Servers { get; init => field = value ?? []; } = [];
 
-    [JsonIgnore]
-    public IReadOnlyList<SakuraServer> Items => Servers;
+    public override IReadOnlyList<SakuraServer> Items() => Servers;
 }
 
 /// <summary><c>{"LoadBalancer": [...]}</c> from <c>GET /appliance/{id}/status</c>.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
@@ -9,16 +8,10 @@ namespace SakuraLb.Sakura.Wire;
 /// Load balancers, VPC routers and databases share this shape; only the fields this controller needs
 /// are modelled, everything else is ignored on read.
 /// </summary>
-internal sealed record SakuraAppliance : SakuraResource
+internal sealed record SakuraAppliance : SakuraMachine
 {
     /// <summary><c>loadbalancer</c>, <c>vpcrouter</c>, <c>database</c>, ...</summary>
     public string? Class { get; init; }
-
-    [JsonConverter(typeof(AvailabilityConverter))]
-    public ApplianceAvailability Availability { get; init; }
-
-    [JsonConverter(typeof(TolerantObjectConverter<SakuraInstance>))]
-    public SakuraInstance? Instance { get; init; }
 
     [JsonConverter(typeof(TolerantObjectConverter<IdRef>))]
     public IdRef? Plan { get; init; }
@@ -26,9 +19,6 @@ internal sealed record SakuraAppliance : SakuraResource
     /// <summary>The switch the appliance is connected to. Its <c>ID</c> is what to compare with a switch ID.</summary>
     [JsonConverter(typeof(TolerantObjectConverter<SwitchRef>))]
     public SwitchRef? Switch { get; init; }
-
-    [JsonConverter(typeof(TolerantListConverter<SakuraInterface>))]
-    public IReadOnlyList<SakuraInterface> Interfaces { get; init => field = value ?? []; } = [];
 
     [JsonConverter(typeof(TolerantObjectConverter<ApplianceRemark>))]
     public ApplianceRemark? Remark { get; init; }
@@ -38,10 +28,6 @@ internal sealed record SakuraAppliance : SakuraResource
 
     /// <summary>Hash of the current <see cref="Settings"/>; send it back on update for optimistic locking.</summary>
     public string? SettingsHash { get; init; }
-
-    /// <summary>Convenience: the power state, or <see cref="InstanceStatus.Unknown"/> when absent.</summary>
-    [JsonIgnore]
-    public InstanceStatus InstanceStatus => Instance?.Status ?? InstanceStatus.Unknown;
 
     /// <summary>Convenience: the VIP entries of a load balancer (empty for other classes).</summary>
     [JsonIgnore]

@@ -11,7 +11,7 @@ namespace SakuraLb.Sakura.Wire;
 /// </summary>
 internal sealed class SearchFilter
 {
-    private readonly JsonObject _filter = [];
+    private readonly JsonObject filter = [];
 
     /// <summary>Exact match on any of <paramref name="values"/> (OR).</summary>
     public SearchFilter ExactAny(string field, IEnumerable<string> values)
@@ -24,7 +24,7 @@ internal sealed class SearchFilter
             array.Add(JsonValue.Create(Escape(value)));
         }
 
-        _filter[field] = array;
+        filter[field] = array;
         return this;
     }
 
@@ -32,7 +32,7 @@ internal sealed class SearchFilter
     public SearchFilter Partial(string field, string value)
     {
         ArgumentException.ThrowIfNullOrEmpty(field);
-        _filter[field] = JsonValue.Create(Escape(value));
+        filter[field] = JsonValue.Create(Escape(value));
         return this;
     }
 
@@ -48,17 +48,17 @@ internal sealed class SearchFilter
 
         if (inner.Count > 0)
         {
-            _filter["Tags.Name"] = new JsonArray(inner);
+            filter["Tags.Name"] = new JsonArray(inner);
         }
 
         return this;
     }
 
     /// <summary>True when no condition was added.</summary>
-    public bool IsEmpty => _filter.Count == 0;
+    public bool IsEmpty => filter.Count == 0;
 
     /// <summary>A copy of the filter object, or null when empty.</summary>
-    public JsonObject? Build() => IsEmpty ? null : (JsonObject)_filter.DeepClone();
+    public JsonObject? Build() => IsEmpty ? null : (JsonObject)filter.DeepClone();
 
     /// <summary>Percent-escapes a filter value (RFC 3986 unreserved characters stay; space is <c>%20</c>).</summary>
     public static string Escape(string value)

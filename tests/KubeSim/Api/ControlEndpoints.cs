@@ -19,13 +19,13 @@ internal sealed class ControlEndpoints
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private readonly ObjectStore _store;
-    private readonly SimulatorControls _controls;
+    private readonly ObjectStore store;
+    private readonly SimulatorControls controls;
 
     public ControlEndpoints(ObjectStore store, SimulatorControls controls)
     {
-        _store = store;
-        _controls = controls;
+        this.store = store;
+        this.controls = controls;
     }
 
     public async Task HandleAsync(HttpContext ctx, string path)
@@ -37,35 +37,35 @@ internal sealed class ControlEndpoints
             switch (path.TrimEnd('/'), method)
             {
                 case ("/_sim/compact", "POST"):
-                    await Reply(ctx, 200, new JsonObject { ["resourceVersion"] = Rv(_store.Compact()) });
+                    await Reply(ctx, 200, new JsonObject { ["resourceVersion"] = Rv(store.Compact()) });
                     break;
                 case ("/_sim/expire-watches", "POST"):
-                    await Reply(ctx, 200, new JsonObject { ["closed"] = _store.ExpireWatches(StorageOf(resource)) });
+                    await Reply(ctx, 200, new JsonObject { ["closed"] = store.ExpireWatches(StorageOf(resource)) });
                     break;
                 case ("/_sim/watches", "GET"):
-                    await Reply(ctx, 200, new JsonObject { ["open"] = _store.OpenWatchCount(StorageOf(resource)) });
+                    await Reply(ctx, 200, new JsonObject { ["open"] = store.OpenWatchCount(StorageOf(resource)) });
                     break;
                 case ("/_sim/resource-version", "GET"):
-                    await Reply(ctx, 200, new JsonObject { ["resourceVersion"] = Rv(_store.Revision) });
+                    await Reply(ctx, 200, new JsonObject { ["resourceVersion"] = Rv(store.Revision) });
                     break;
                 case ("/_sim/faults", "GET"):
-                    await Reply(ctx, 200, JsonSerializer.SerializeToNode(_controls.Faults(), Json)!);
+                    await Reply(ctx, 200, JsonSerializer.SerializeToNode(controls.Faults(), Json)!);
                     break;
                 case ("/_sim/faults", "POST"):
                     var fault = await JsonSerializer.DeserializeAsync<KubeFault>(ctx.Request.Body, Json, ctx.RequestAborted)
                         ?? throw new ArgumentException("a fault object is required");
-                    _controls.AddFault(fault);
+                    controls.AddFault(fault);
                     await Reply(ctx, 201, JsonSerializer.SerializeToNode(fault, Json)!);
                     break;
                 case ("/_sim/faults", "DELETE"):
-                    _controls.ClearFaults();
+                    controls.ClearFaults();
                     ctx.Response.StatusCode = 204;
                     break;
                 case ("/_sim/requests", "GET"):
-                    await Reply(ctx, 200, JsonSerializer.SerializeToNode(_controls.RequestLog(), Json)!);
+                    await Reply(ctx, 200, JsonSerializer.SerializeToNode(controls.RequestLog(), Json)!);
                     break;
                 case ("/_sim/requests", "DELETE"):
-                    _controls.ClearRequestLog();
+                    controls.ClearRequestLog();
                     ctx.Response.StatusCode = 204;
                     break;
                 case ("/_sim/settings", "GET"):
@@ -76,7 +76,7 @@ internal sealed class ControlEndpoints
                         ?? throw new ArgumentException("a settings object is required");
                     if (body["tooOldWatchResponse"]?.GetValue<string>() is { } mode)
                     {
-                        _controls.TooOldWatchResponse = Enum.TryParse<WatchGoneMode>(mode, ignoreCase: true, out var parsed)
+                        controls.TooOldWatchResponse = Enum.TryParse<WatchGoneMode>(mode, ignoreCase: true, out var parsed)
                             ? parsed
                             : throw new ArgumentException($"tooOldWatchResponse must be ErrorEvent or HttpGone, got \"{mode}\"");
                     }
@@ -94,7 +94,7 @@ internal sealed class ControlEndpoints
         }
     }
 
-    private JsonObject Settings() => new() { ["tooOldWatchResponse"] = _controls.TooOldWatchResponse.ToString() };
+    private JsonObject Settings() => new() { ["tooOldWatchResponse"] = controls.TooOldWatchResponse.ToString() };
 
     private static string? StorageOf(string? resource) =>
         resource is null ? null

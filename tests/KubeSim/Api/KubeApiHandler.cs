@@ -21,23 +21,23 @@ internal sealed class KubeApiHandler
     private static readonly string[] PatchTypes =
         ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"];
 
-    private readonly ObjectStore _store;
-    private readonly SimulatorControls _controls;
-    private readonly ControlEndpoints _controlEndpoints;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _bookmarkInterval;
-    private readonly ILogger _logger;
-    private readonly CancellationToken _stopping;
+    private readonly ObjectStore store;
+    private readonly SimulatorControls controls;
+    private readonly ControlEndpoints controlEndpoints;
+    private readonly TimeProvider time;
+    private readonly TimeSpan bookmarkInterval;
+    private readonly ILogger logger;
+    private readonly CancellationToken stopping;
 
     public KubeApiHandler(ObjectStore store, SimulatorControls controls, TimeProvider time, TimeSpan bookmarkInterval, ILogger logger, CancellationToken stopping)
     {
-        _store = store;
-        _controls = controls;
-        _time = time;
-        _bookmarkInterval = bookmarkInterval;
-        _logger = logger;
-        _stopping = stopping;
-        _controlEndpoints = new ControlEndpoints(store, controls);
+        this.store = store;
+        this.controls = controls;
+        this.time = time;
+        this.bookmarkInterval = bookmarkInterval;
+        this.logger = logger;
+        this.stopping = stopping;
+        controlEndpoints = new ControlEndpoints(store, controls);
     }
 
     public async Task HandleAsync(HttpContext ctx)
@@ -46,13 +46,13 @@ internal sealed class KubeApiHandler
         var path = request.Path.Value ?? "/";
         if (path.StartsWith("/_sim/", StringComparison.Ordinal))
         {
-            await _controlEndpoints.HandleAsync(ctx, path);
+            await controlEndpoints.HandleAsync(ctx, path);
             return;
         }
 
         var info = KubeRequestInfo.Parse(request.Method, path, k => request.Query[k].FirstOrDefault());
         var recorded = false;
-        var logGeneration = _controls.LogGeneration;
+        var logGeneration = controls.LogGeneration;
         void Record(int status)
         {
             if (recorded)
@@ -61,16 +61,16 @@ internal sealed class KubeApiHandler
             }
 
             recorded = true;
-            _controls.Record(new KubeRequestRecord(_time.GetUtcNow(), request.Method, path, request.QueryString.Value ?? "", request.ContentType, status,
+            controls.Record(new KubeRequestRecord(time.GetUtcNow(), request.Method, path, request.QueryString.Value ?? "", request.ContentType, status,
                 info.IsResourceRequest, info.Verb, info.ApiGroup, info.ApiVersion, info.Resource, info.Subresource, info.Namespace, info.Name,
                 request.Headers.UserAgent.FirstOrDefault()), logGeneration);
         }
 
         try
         {
-            if (_controls.TakeFault(request.Method, path, info) is { } fault)
+            if (controls.TakeFault(request.Method, path, info) is { } fault)
             {
-                Logs.FaultInjected(_logger, request.Method, path, fault.StatusCode);
+                Logs.FaultInjected(logger, request.Method, path, fault.StatusCode);
                 if (fault.RetryAfterSeconds is { } retry)
                 {
                     ctx.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
@@ -94,7 +94,7 @@ internal sealed class KubeApiHandler
         {
             if (e.InnerException is { } why)
             {
-                Logs.PatchNotApplied(_logger, info.Resource, info.Name, why.Message);
+                Logs.PatchNotApplied(logger, info.Resource, info.Name, why.Message);
             }
 
             Record(e.StatusCode);
@@ -110,7 +110,7 @@ internal sealed class KubeApiHandler
             Record(400);
             await WriteStatusAsync(ctx, KubeApiException.BadRequest(e.Message));
         }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested || stopping.IsCancellationRequested)
         {
             // The client went away or the simulator is stopping: nothing left to answer.
         }
@@ -118,7 +118,7 @@ internal sealed class KubeApiHandler
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Logs.Unexpected(_logger, e, request.Method, path);
+            Logs.Unexpected(logger, e, request.Method, path);
             Record(500);
             if (!ctx.Response.HasStarted)
             {
@@ -192,12 +192,12 @@ internal sealed class KubeApiHandler
         var query = ctx.Request.Query;
         var accept = AcceptedShape.Negotiate(ctx.Request.Headers.Accept.ToString()) ?? throw KubeApiException.NotAcceptable();
         var dryRun = query["dryRun"].Any(v => v == "All");
-        var strategy = _store.StrategyFor(type);
+        var strategy = store.StrategyFor(type);
 
         switch (info.Verb)
         {
             case "get":
-                await WriteObjectAsync(ctx, 200, type, _store.Get(type, ns, info.Name), accept, query);
+                await WriteObjectAsync(ctx, 200, type, store.Get(type, ns, info.Name), accept, query);
                 break;
             case "list":
                 {
@@ -206,7 +206,7 @@ internal sealed class KubeApiHandler
                         FieldSelector.Parse(query["fieldSelector"], strategy.FieldLabels),
                         ParseInt(query["limit"], "limit"),
                         query["continue"].FirstOrDefault());
-                    var result = _store.List(type, ns, options);
+                    var result = store.List(type, ns, options);
                     await WriteListAsync(ctx, type, result, accept, query);
                     break;
                 }
@@ -233,14 +233,14 @@ internal sealed class KubeApiHandler
             case "create":
                 {
                     var body = await ReadObjectAsync(ctx.Request);
-                    await WriteObjectAsync(ctx, 201, type, _store.Create(type, ns, body, dryRun), accept, query);
+                    await WriteObjectAsync(ctx, 201, type, store.Create(type, ns, body, dryRun), accept, query);
                     break;
                 }
 
             case "update":
                 {
                     var body = await ReadObjectAsync(ctx.Request);
-                    await WriteObjectAsync(ctx, 200, type, _store.Update(type, ns, info.Name, body, status, dryRun), accept, query);
+                    await WriteObjectAsync(ctx, 200, type, store.Update(type, ns, info.Name, body, status, dryRun), accept, query);
                     break;
                 }
 
@@ -248,14 +248,14 @@ internal sealed class KubeApiHandler
                 {
                     var kind = PatchKindOf(ctx.Request.ContentType);
                     var patch = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
-                    await WriteObjectAsync(ctx, 200, type, _store.Patch(type, ns, info.Name, kind, patch, status, dryRun), accept, query);
+                    await WriteObjectAsync(ctx, 200, type, store.Patch(type, ns, info.Name, kind, patch, status, dryRun), accept, query);
                     break;
                 }
 
             case "delete":
                 {
                     var options = await ReadDeleteOptionsAsync(ctx.Request, dryRun);
-                    var result = _store.Delete(type, ns, info.Name, options);
+                    var result = store.Delete(type, ns, info.Name, options);
                     var body = result.Removed && !type.ReturnsDeletedObject ? SuccessStatus(type, result.Object) : result.Object;
                     await WriteJsonAsync(ctx, 200, body);
                     break;
@@ -264,14 +264,14 @@ internal sealed class KubeApiHandler
             case "deletecollection":
                 {
                     var options = await ReadDeleteOptionsAsync(ctx.Request, dryRun);
-                    var listed = _store.List(type, ns, new ListOptions(
+                    var listed = store.List(type, ns, new ListOptions(
                         LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"], strategy.FieldLabels)));
                     var deleted = new List<JsonObject>();
                     foreach (var item in listed.Items)
                     {
                         try
                         {
-                            deleted.Add(_store.Delete(type, item.Namespace(), item.Name(), options).Object);
+                            deleted.Add(store.Delete(type, item.Namespace(), item.Name(), options).Object);
                         }
                         catch (KubeApiException e) when (e.StatusCode == 404)
                         {
@@ -279,7 +279,7 @@ internal sealed class KubeApiHandler
                         }
                     }
 
-                    await WriteListAsync(ctx, type, new ListResult(deleted, _store.Revision.ToString(CultureInfo.InvariantCulture), null, null), AcceptedShape.PlainJson, query);
+                    await WriteListAsync(ctx, type, new ListResult(deleted, store.Revision.ToString(CultureInfo.InvariantCulture), null, null), AcceptedShape.PlainJson, query);
                     break;
                 }
 
@@ -296,7 +296,7 @@ internal sealed class KubeApiHandler
             JsonObject wire = eventType == "ERROR" ? obj : ObjectStore.ToWire(type, obj);
             if (accept.Shape == ResponseShape.Table && eventType is not ("ERROR" or "BOOKMARK"))
             {
-                wire = TablePrinter.ToTable(type, [wire], wire.ResourceVersion(), null, _time.GetUtcNow(), includeObject, accept.MetaVersion);
+                wire = TablePrinter.ToTable(type, [wire], wire.ResourceVersion(), null, time.GetUtcNow(), includeObject, accept.MetaVersion);
             }
             else if (accept.Shape is ResponseShape.PartialObjectMetadata or ResponseShape.PartialObjectMetadataList && eventType is not ("ERROR" or "BOOKMARK"))
             {
@@ -309,9 +309,9 @@ internal sealed class KubeApiHandler
         WatchSubscription sub;
         try
         {
-            sub = _store.Watch(type, ns, options, Format);
+            sub = store.Watch(type, ns, options, Format);
         }
-        catch (KubeApiException e) when (e.StatusCode == 410 && _controls.TooOldWatchResponse == WatchGoneMode.ErrorEvent)
+        catch (KubeApiException e) when (e.StatusCode == 410 && controls.TooOldWatchResponse == WatchGoneMode.ErrorEvent)
         {
             // What the API server does: the watch is accepted, then fails with one ERROR event.
             record(200);
@@ -321,12 +321,12 @@ internal sealed class KubeApiHandler
             return;
         }
 
-        Logs.WatchOpened(_logger, type.QualifiedName, ns, options.ResourceVersion);
+        Logs.WatchOpened(logger, type.QualifiedName, ns, options.ResourceVersion);
         record(200);
         using var timeout = timeoutSeconds is > 0 and var t
-            ? new CancellationTokenSource(TimeSpan.FromSeconds(t), _time)
+            ? new CancellationTokenSource(TimeSpan.FromSeconds(t), time)
             : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, timeout.Token, _stopping);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, timeout.Token, stopping);
         var bookmarks = options.AllowBookmarks ? SendBookmarksAsync(sub, linked.Token) : Task.CompletedTask;
         try
         {
@@ -350,7 +350,7 @@ internal sealed class KubeApiHandler
         }
         finally
         {
-            _store.Unsubscribe(sub);
+            store.Unsubscribe(sub);
             await linked.CancelAsync();
             await bookmarks;
         }
@@ -358,12 +358,12 @@ internal sealed class KubeApiHandler
 
     private async Task SendBookmarksAsync(WatchSubscription sub, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(_bookmarkInterval, _time);
+        using var timer = new PeriodicTimer(bookmarkInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                _store.SendBookmark(sub);
+                store.SendBookmark(sub);
             }
         }
         catch (OperationCanceledException)
@@ -376,7 +376,7 @@ internal sealed class KubeApiHandler
         accept.Shape switch
         {
             ResponseShape.Table => WriteJsonAsync(ctx, code,
-                TablePrinter.ToTable(type, [obj], obj.ResourceVersion(), null, _time.GetUtcNow(), IncludeObject(query), accept.MetaVersion), accept.ContentType),
+                TablePrinter.ToTable(type, [obj], obj.ResourceVersion(), null, time.GetUtcNow(), IncludeObject(query), accept.MetaVersion), accept.ContentType),
             ResponseShape.PartialObjectMetadata or ResponseShape.PartialObjectMetadataList =>
                 WriteJsonAsync(ctx, code, PartialMetadata(obj, accept.MetaVersion), AcceptedShape.PlainJson.ContentType),
             _ => WriteJsonAsync(ctx, code, obj),
@@ -387,7 +387,7 @@ internal sealed class KubeApiHandler
         if (accept.Shape == ResponseShape.Table)
         {
             return WriteJsonAsync(ctx, 200,
-                TablePrinter.ToTable(type, result.Items, result.ResourceVersion, result.Continue, _time.GetUtcNow(), IncludeObject(query), accept.MetaVersion),
+                TablePrinter.ToTable(type, result.Items, result.ResourceVersion, result.Continue, time.GetUtcNow(), IncludeObject(query), accept.MetaVersion),
                 accept.ContentType);
         }
 

@@ -5,16 +5,16 @@ namespace KubeSim.Api;
 /// <summary>Test controls shared by the C# API and the <c>/_sim/</c> endpoints: request log, injected faults, watch settings.</summary>
 internal sealed class SimulatorControls
 {
-    private readonly Lock _gate = new();
-    private readonly Queue<KubeRequestRecord> _log = new();
-    private readonly List<(KubeFault Fault, int Remaining)> _faults = [];
-    private readonly int _logLimit;
-    private long _logGeneration;
+    private readonly Lock gate = new();
+    private readonly Queue<KubeRequestRecord> log = new();
+    private readonly List<(KubeFault Fault, int Remaining)> faults = [];
+    private readonly int logLimit;
+    private long logGeneration;
 
     public SimulatorControls(WatchGoneMode tooOldWatchResponse, int logLimit = 100_000)
     {
         TooOldWatchResponse = tooOldWatchResponse;
-        _logLimit = logLimit;
+        this.logLimit = logLimit;
     }
 
     public WatchGoneMode TooOldWatchResponse { get; set; }
@@ -27,9 +27,9 @@ internal sealed class SimulatorControls
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _logGeneration;
+                return logGeneration;
             }
         }
     }
@@ -37,37 +37,37 @@ internal sealed class SimulatorControls
     /// <param name="arrivedInGeneration">The <see cref="LogGeneration"/> when the request arrived: a request from before a clear is dropped.</param>
     public void Record(KubeRequestRecord record, long arrivedInGeneration)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (arrivedInGeneration != _logGeneration)
+            if (arrivedInGeneration != logGeneration)
             {
                 return;
             }
 
             // A queue drops the oldest in O(1); a list would shift the whole log on every request once full.
-            if (_log.Count == _logLimit)
+            if (log.Count == logLimit)
             {
-                _log.Dequeue();
+                log.Dequeue();
             }
 
-            _log.Enqueue(record);
+            log.Enqueue(record);
         }
     }
 
     public IReadOnlyList<KubeRequestRecord> RequestLog()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _log.ToList();
+            return log.ToList();
         }
     }
 
     public void ClearRequestLog()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _log.Clear();
-            _logGeneration++;
+            log.Clear();
+            logGeneration++;
         }
     }
 
@@ -83,36 +83,36 @@ internal sealed class SimulatorControls
             throw new ArgumentException($"count must be at least 1, got {fault.Count}", nameof(fault));
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            _faults.Add((fault, fault.Count));
+            faults.Add((fault, fault.Count));
         }
     }
 
     public IReadOnlyList<KubeFault> Faults()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _faults.Select(f => f.Fault with { Count = f.Remaining }).ToList();
+            return faults.Select(f => f.Fault with { Count = f.Remaining }).ToList();
         }
     }
 
     public void ClearFaults()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _faults.Clear();
+            faults.Clear();
         }
     }
 
     /// <summary>Consumes one use of the first fault matching this request, if any.</summary>
     public KubeFault? TakeFault(string method, string path, KubeRequestInfo info)
     {
-        lock (_gate)
+        lock (gate)
         {
-            for (var i = 0; i < _faults.Count; i++)
+            for (var i = 0; i < faults.Count; i++)
             {
-                var (fault, remaining) = _faults[i];
+                var (fault, remaining) = faults[i];
                 if (!Matches(fault, method, path, info))
                 {
                     continue;
@@ -120,11 +120,11 @@ internal sealed class SimulatorControls
 
                 if (remaining <= 1)
                 {
-                    _faults.RemoveAt(i);
+                    faults.RemoveAt(i);
                 }
                 else
                 {
-                    _faults[i] = (fault, remaining - 1);
+                    faults[i] = (fault, remaining - 1);
                 }
 
                 return fault;

@@ -403,14 +403,14 @@ internal static class KubeProtobuf
 
     private sealed class Reader
     {
-        private readonly byte[] _data;
-        private int _pos;
+        private readonly byte[] data;
+        private int pos;
 
-        public Reader(byte[] data) => _data = data;
+        public Reader(byte[] data) => this.data = data;
 
         public bool TryReadTag(out int number, out int wireType)
         {
-            if (_pos >= _data.Length)
+            if (pos >= data.Length)
             {
                 number = 0;
                 wireType = 0;
@@ -428,12 +428,12 @@ internal static class KubeProtobuf
             ulong result = 0;
             for (var shift = 0; shift < 64; shift += 7)
             {
-                if (_pos >= _data.Length)
+                if (pos >= data.Length)
                 {
                     throw KubeApiException.BadRequest("truncated protobuf body");
                 }
 
-                var b = _data[_pos++];
+                var b = data[pos++];
                 result |= (ulong)(b & 0x7F) << shift;
                 if ((b & 0x80) == 0)
                 {
@@ -447,13 +447,13 @@ internal static class KubeProtobuf
         public byte[] ReadBytes()
         {
             var length = (int)ReadVarint();
-            if (length < 0 || _pos + length > _data.Length)
+            if (length < 0 || pos + length > data.Length)
             {
                 throw KubeApiException.BadRequest("truncated protobuf body");
             }
 
-            var bytes = _data.AsSpan(_pos, length).ToArray();
-            _pos += length;
+            var bytes = data.AsSpan(pos, length).ToArray();
+            pos += length;
             return bytes;
         }
 
@@ -467,13 +467,13 @@ internal static class KubeProtobuf
                     ReadVarint();
                     break;
                 case 1:
-                    _pos += 8;
+                    pos += 8;
                     break;
                 case 2:
                     ReadBytes();
                     break;
                 case 5:
-                    _pos += 4;
+                    pos += 4;
                     break;
                 default:
                     throw KubeApiException.BadRequest(string.Create(CultureInfo.InvariantCulture, $"unsupported protobuf wire type {wireType}"));

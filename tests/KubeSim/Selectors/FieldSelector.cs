@@ -10,16 +10,16 @@ namespace KubeSim.Selectors;
 /// </summary>
 internal sealed class FieldSelector
 {
-    private readonly IReadOnlyList<Term> _terms;
+    private readonly IReadOnlyList<Term> terms;
 
-    private FieldSelector(IReadOnlyList<Term> terms) => _terms = terms;
+    private FieldSelector(IReadOnlyList<Term> terms) => this.terms = terms;
 
     public static FieldSelector Everything { get; } = new([]);
 
-    public bool IsEmpty => _terms.Count == 0;
+    public bool IsEmpty => terms.Count == 0;
 
     /// <summary>The name this selector pins (<c>metadata.name=x</c>), if any.</summary>
-    public string? ExactName => _terms.FirstOrDefault(t => t.Field == "metadata.name" && !t.Negated)?.Value;
+    public string? ExactName => terms.FirstOrDefault(t => t.Field == "metadata.name" && !t.Negated)?.Value;
 
     public static FieldSelector Parse(string? text, IReadOnlySet<string> supportedFields)
     {
@@ -49,7 +49,7 @@ internal sealed class FieldSelector
     }
 
     public bool Matches(Func<string, string?> fieldValue) =>
-        _terms.All(t => (fieldValue(t.Field) ?? "") == t.Value != t.Negated);
+        terms.All(t => (fieldValue(t.Field) ?? "") == t.Value != t.Negated);
 
     private static (string Field, bool Negated, string Value) SplitTerm(string term)
     {

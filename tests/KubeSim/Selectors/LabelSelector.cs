@@ -9,13 +9,13 @@ namespace KubeSim.Selectors;
 /// </summary>
 internal sealed class LabelSelector
 {
-    private readonly IReadOnlyList<Requirement> _requirements;
+    private readonly IReadOnlyList<Requirement> requirements;
 
-    private LabelSelector(IReadOnlyList<Requirement> requirements) => _requirements = requirements;
+    private LabelSelector(IReadOnlyList<Requirement> requirements) => this.requirements = requirements;
 
     public static LabelSelector Everything { get; } = new([]);
 
-    public bool IsEmpty => _requirements.Count == 0;
+    public bool IsEmpty => requirements.Count == 0;
 
     /// <summary>Parses a selector; throws <see cref="FormatException"/> with a readable reason on bad input.</summary>
     public static LabelSelector Parse(string? text)
@@ -34,7 +34,7 @@ internal sealed class LabelSelector
         return new LabelSelector(requirements);
     }
 
-    public bool Matches(IReadOnlyDictionary<string, string> labels) => _requirements.All(r => r.Matches(labels));
+    public bool Matches(IReadOnlyDictionary<string, string> labels) => requirements.All(r => r.Matches(labels));
 
     private static List<string> SplitTopLevel(string text)
     {

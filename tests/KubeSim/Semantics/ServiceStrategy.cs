@@ -348,12 +348,12 @@ internal sealed class ServiceStrategy : ResourceStrategy
     // Stored objects are replaced on every write and never changed in place, so what a stored object
     // allocates can be remembered per instance; creating the thousandth Service then does not re-read
     // every other Service's JSON.
-    private readonly ConditionalWeakTable<JsonObject, Allocations> _allocations = new();
+    private readonly ConditionalWeakTable<JsonObject, Allocations> allocations = new();
 
     private sealed record Allocations(string Namespace, string Name, string? ClusterIp, int[] NodePorts);
 
     private Allocations AllocationsOf(JsonObject stored) =>
-        _allocations.GetValue(stored, s => new Allocations(s.Namespace(), s.Name(), s.Obj("spec").Str("clusterIP"), AllocatedNodePorts(s).ToArray()));
+        allocations.GetValue(stored, s => new Allocations(s.Namespace(), s.Name(), s.Obj("spec").Str("clusterIP"), AllocatedNodePorts(s).ToArray()));
 
     private static void ApplyDefaults(JsonObject spec)
     {

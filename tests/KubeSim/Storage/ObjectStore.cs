@@ -21,32 +21,32 @@ internal sealed class ObjectStore : IStrategyContext
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
     private static readonly string[] DefaultNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"];
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, SortedDictionary<(string Ns, string Name), JsonObject>> _objects = new(StringComparer.Ordinal);
-    private readonly Queue<HistoryEntry> _history = new();
-    private readonly List<WatchSubscription> _watches = [];
-    private readonly Dictionary<string, ResourceStrategy> _strategies;
-    private readonly TimeProvider _time;
-    private readonly int _historyLimit;
-    private long _revision;
-    private long _historyFloor;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, SortedDictionary<(string Ns, string Name), JsonObject>> objects = new(StringComparer.Ordinal);
+    private readonly Queue<HistoryEntry> history = new();
+    private readonly List<WatchSubscription> watches = [];
+    private readonly Dictionary<string, ResourceStrategy> strategies;
+    private readonly TimeProvider time;
+    private readonly int historyLimit;
+    private long revision;
+    private long historyFloor;
 
     public ObjectStore(TimeProvider time, int historyLimit)
     {
-        _time = time;
-        _historyLimit = historyLimit;
+        this.time = time;
+        this.historyLimit = historyLimit;
         ResourceStrategy[] strategies =
         [
             new ServiceStrategy(), new NodeStrategy(), new EventStrategy(), new LeaseStrategy(), new NamespaceStrategy(),
             new PodStrategy(), new ConfigMapStrategy(), new DeploymentStrategy(), new EndpointSliceStrategy(),
         ];
-        _strategies = strategies.ToDictionary(s => s.Storage, StringComparer.Ordinal);
+        this.strategies = strategies.ToDictionary(s => s.Storage, StringComparer.Ordinal);
         foreach (var s in strategies)
         {
-            _objects[s.Storage] = new SortedDictionary<(string, string), JsonObject>(KeyComparer.Instance);
+            objects[s.Storage] = new SortedDictionary<(string, string), JsonObject>(KeyComparer.Instance);
         }
 
-        lock (_gate)
+        lock (gate)
         {
             foreach (var ns in DefaultNamespaces)
             {
@@ -55,28 +55,28 @@ internal sealed class ObjectStore : IStrategyContext
         }
     }
 
-    public DateTimeOffset Now => _time.GetUtcNow();
+    public DateTimeOffset Now => time.GetUtcNow();
 
     public long Revision
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _revision;
+                return revision;
             }
         }
     }
 
-    public ResourceStrategy StrategyFor(ResourceType type) => _strategies[type.Storage];
+    public ResourceStrategy StrategyFor(ResourceType type) => strategies[type.Storage];
 
-    IEnumerable<JsonObject> IStrategyContext.All(string storage) => _objects[storage].Values;
+    IEnumerable<JsonObject> IStrategyContext.All(string storage) => objects[storage].Values;
 
     // ---- reads ----
 
     public JsonObject Get(ResourceType type, string ns, string name)
     {
-        lock (_gate)
+        lock (gate)
         {
             return ToWire(type, Find(type, ns, name));
         }
@@ -84,10 +84,10 @@ internal sealed class ObjectStore : IStrategyContext
 
     public ListResult List(ResourceType type, string ns, ListOptions options)
     {
-        lock (_gate)
+        lock (gate)
         {
             var matches = Matcher(type, ns, options.Labels, options.Fields);
-            IEnumerable<KeyValuePair<(string Ns, string Name), JsonObject>> all = _objects[type.Storage];
+            IEnumerable<KeyValuePair<(string Ns, string Name), JsonObject>> all = objects[type.Storage];
             if (options.Continue is { Length: > 0 } token)
             {
                 var after = DecodeContinue(token);
@@ -104,7 +104,7 @@ internal sealed class ObjectStore : IStrategyContext
                 remaining = selected.Count - page.Count;
             }
 
-            return new ListResult(page.Select(p => ToWire(type, p.Value)).ToList(), Rv(_revision), next, remaining);
+            return new ListResult(page.Select(p => ToWire(type, p.Value)).ToList(), Rv(revision), next, remaining);
         }
     }
 
@@ -112,9 +112,9 @@ internal sealed class ObjectStore : IStrategyContext
 
     public JsonObject Create(ResourceType type, string ns, JsonObject body, bool dryRun = false)
     {
-        lock (_gate)
+        lock (gate)
         {
-            var strategy = _strategies[type.Storage];
+            var strategy = strategies[type.Storage];
             var obj = FromWire(type, body);
             var meta = obj.Meta();
             CheckNamespace(type, ns, meta);
@@ -153,7 +153,7 @@ internal sealed class ObjectStore : IStrategyContext
                 throw KubeApiException.Invalid(type.Kind, type.Group, name, errors);
             }
 
-            if (_objects[type.Storage].ContainsKey(Key(type, ns, name)))
+            if (objects[type.Storage].ContainsKey(Key(type, ns, name)))
             {
                 throw KubeApiException.AlreadyExists(type.QualifiedName, type.Group, type.Plural, name);
             }
@@ -176,7 +176,7 @@ internal sealed class ObjectStore : IStrategyContext
 
     public JsonObject Update(ResourceType type, string ns, string name, JsonObject body, bool status, bool dryRun = false)
     {
-        lock (_gate)
+        lock (gate)
         {
             var current = Find(type, ns, name);
             return UpdateLocked(type, ns, name, current, FromWire(type, body), status, dryRun, fromPatch: false);
@@ -185,7 +185,7 @@ internal sealed class ObjectStore : IStrategyContext
 
     public JsonObject Patch(ResourceType type, string ns, string name, PatchKind kind, JsonNode? patch, bool status, bool dryRun = false)
     {
-        lock (_gate)
+        lock (gate)
         {
             var current = Find(type, ns, name);
             var wire = ToWire(type, current);
@@ -197,7 +197,7 @@ internal sealed class ObjectStore : IStrategyContext
                     PatchKind.Json => JsonPatch.Apply(wire, patch),
                     PatchKind.Merge => MergePatch.Apply(wire, patch is JsonObject ? patch : throw new MalformedPatchException("merge patch must be a JSON object")),
                     _ => StrategicMergePatch.Apply(wire, patch as JsonObject ?? throw new MalformedPatchException("strategic merge patch must be a JSON object"),
-                        _strategies[type.Storage].MergeLists),
+                        strategies[type.Storage].MergeLists),
                 };
             }
             catch (PatchFailedException e)
@@ -220,7 +220,7 @@ internal sealed class ObjectStore : IStrategyContext
 
     public DeleteResult Delete(ResourceType type, string ns, string name, DeleteOptions options)
     {
-        lock (_gate)
+        lock (gate)
         {
             var current = Find(type, ns, name);
             var meta = current.Meta();
@@ -271,14 +271,14 @@ internal sealed class ObjectStore : IStrategyContext
 
     public WatchSubscription Watch(ResourceType type, string ns, WatchOptions options, Func<string, JsonObject, string> format)
     {
-        lock (_gate)
+        lock (gate)
         {
             var sub = new WatchSubscription(type.Storage, ns, Matcher(type, ns, options.Labels, options.Fields), format);
             var rv = options.ResourceVersion;
             if (options.SendInitialEvents || string.IsNullOrEmpty(rv) || rv == "0")
             {
                 // "Start at most recent": the current state as synthetic ADDED events, then live changes.
-                foreach (var obj in _objects[type.Storage].Values.Where(sub.Matches))
+                foreach (var obj in objects[type.Storage].Values.Where(sub.Matches))
                 {
                     sub.Write("ADDED", obj);
                 }
@@ -297,12 +297,12 @@ internal sealed class ObjectStore : IStrategyContext
                     throw KubeApiException.BadRequest($"invalid resource version \"{rv}\"");
                 }
 
-                if (from < _historyFloor)
+                if (from < historyFloor)
                 {
-                    throw KubeApiException.TooOldResourceVersion(from, _historyFloor);
+                    throw KubeApiException.TooOldResourceVersion(from, historyFloor);
                 }
 
-                foreach (var entry in _history)
+                foreach (var entry in history)
                 {
                     if (entry.ResourceVersion > from)
                     {
@@ -311,23 +311,23 @@ internal sealed class ObjectStore : IStrategyContext
                 }
             }
 
-            _watches.Add(sub);
+            watches.Add(sub);
             return sub;
         }
     }
 
     public void Unsubscribe(WatchSubscription sub)
     {
-        lock (_gate)
+        lock (gate)
         {
             sub.Close();
-            _watches.Remove(sub);
+            watches.Remove(sub);
         }
     }
 
     public void SendBookmark(WatchSubscription sub)
     {
-        lock (_gate)
+        lock (gate)
         {
             sub.Write("BOOKMARK", BookmarkObject(sub.Storage));
         }
@@ -335,34 +335,34 @@ internal sealed class ObjectStore : IStrategyContext
 
     public int OpenWatchCount(string? storage)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _watches.Count(w => storage is null || w.Storage == storage);
+            return watches.Count(w => storage is null || w.Storage == storage);
         }
     }
 
     /// <summary>Forgets all history: a watch from any older resourceVersion now gets 410 Gone. Open watches keep running.</summary>
     public long Compact()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _history.Clear();
-            _historyFloor = _revision;
-            return _revision;
+            history.Clear();
+            historyFloor = revision;
+            return revision;
         }
     }
 
     /// <summary>Ends open watches with an in-stream 410 ERROR event, as when etcd compacts under a slow watcher.</summary>
     public int ExpireWatches(string? storage)
     {
-        lock (_gate)
+        lock (gate)
         {
-            var victims = _watches.Where(w => storage is null || w.Storage == storage).ToList();
+            var victims = watches.Where(w => storage is null || w.Storage == storage).ToList();
             foreach (var w in victims)
             {
                 w.Write("ERROR", KubeApiException.Expired("The resourceVersion for the provided watch is too old.").ToStatus());
                 w.Close();
-                _watches.Remove(w);
+                watches.Remove(w);
             }
 
             return victims.Count;
@@ -377,7 +377,7 @@ internal sealed class ObjectStore : IStrategyContext
     /// </param>
     private JsonObject UpdateLocked(ResourceType type, string ns, string name, JsonObject current, JsonObject incoming, bool statusOnly, bool dryRun, bool fromPatch)
     {
-        var strategy = _strategies[type.Storage];
+        var strategy = strategies[type.Storage];
         if (statusOnly && !strategy.HasStatusSubresource)
         {
             throw KubeApiException.NotFoundPath();
@@ -475,26 +475,26 @@ internal sealed class ObjectStore : IStrategyContext
 
     private void Commit(string storage, (string, string) key, JsonObject? previous, JsonObject next, string eventType)
     {
-        _revision++;
-        next.Meta()["resourceVersion"] = Rv(_revision);
+        revision++;
+        next.Meta()["resourceVersion"] = Rv(revision);
         if (eventType == "DELETED")
         {
-            _objects[storage].Remove(key);
+            objects[storage].Remove(key);
         }
         else
         {
-            _objects[storage][key] = next;
+            objects[storage][key] = next;
         }
 
         // History keeps its own copies: the stored object is replaced, never mutated, but callers may hold `next`.
-        var entry = new HistoryEntry(_revision, storage, eventType, previous?.CloneObject(), next.CloneObject());
-        _history.Enqueue(entry);
-        while (_history.Count > _historyLimit)
+        var entry = new HistoryEntry(revision, storage, eventType, previous?.CloneObject(), next.CloneObject());
+        history.Enqueue(entry);
+        while (history.Count > historyLimit)
         {
-            _historyFloor = _history.Dequeue().ResourceVersion;
+            historyFloor = history.Dequeue().ResourceVersion;
         }
 
-        foreach (var w in _watches)
+        foreach (var w in watches)
         {
             if (w.Storage == storage)
             {
@@ -534,7 +534,7 @@ internal sealed class ObjectStore : IStrategyContext
 
     private Func<JsonObject, bool> Matcher(ResourceType type, string ns, LabelSelector labels, FieldSelector fields)
     {
-        var extractors = _strategies[type.Storage].FieldExtractors;
+        var extractors = strategies[type.Storage].FieldExtractors;
         return obj =>
             (ns.Length == 0 || obj.Namespace() == ns)
             && labels.Matches(obj.Obj("metadata").StringMap("labels"))
@@ -548,14 +548,14 @@ internal sealed class ObjectStore : IStrategyContext
             throw KubeApiException.NotFoundPath();
         }
 
-        return _objects[type.Storage].TryGetValue(Key(type, ns, name), out var obj)
+        return objects[type.Storage].TryGetValue(Key(type, ns, name), out var obj)
             ? obj
             : throw KubeApiException.NotFound(type.QualifiedName, type.Group, type.Plural, name);
     }
 
     private void EnsureNamespaceLocked(string ns)
     {
-        if (_objects["namespaces"].ContainsKey(("", ns)))
+        if (objects["namespaces"].ContainsKey(("", ns)))
         {
             return;
         }
@@ -566,7 +566,7 @@ internal sealed class ObjectStore : IStrategyContext
             ["apiVersion"] = "v1",
             ["metadata"] = new JsonObject { ["name"] = ns, ["uid"] = Guid.NewGuid().ToString(), ["creationTimestamp"] = Timestamp(Now) },
         };
-        _strategies["namespaces"].PrepareForCreate(obj, this);
+        strategies["namespaces"].PrepareForCreate(obj, this);
         Commit("namespaces", ("", ns), null, obj, "ADDED");
     }
 
@@ -602,7 +602,7 @@ internal sealed class ObjectStore : IStrategyContext
         {
             ["kind"] = shape.Kind,
             ["apiVersion"] = shape.GroupVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = Rv(_revision) },
+            ["metadata"] = new JsonObject { ["resourceVersion"] = Rv(revision) },
         };
     }
 

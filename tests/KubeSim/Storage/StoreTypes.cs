@@ -35,7 +35,7 @@ internal sealed record HistoryEntry(long ResourceVersion, string Storage, string
 /// </summary>
 internal sealed class WatchSubscription
 {
-    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     public WatchSubscription(string storage, string ns, Func<JsonObject, bool> matches, Func<string, JsonObject, string> format)
     {
@@ -55,19 +55,19 @@ internal sealed class WatchSubscription
 
     public bool IsClosed { get; private set; }
 
-    public ChannelReader<string> Reader => _lines.Reader;
+    public ChannelReader<string> Reader => lines.Reader;
 
     public void Write(string type, JsonObject obj)
     {
         if (!IsClosed)
         {
-            _lines.Writer.TryWrite(Format(type, obj));
+            lines.Writer.TryWrite(Format(type, obj));
         }
     }
 
     public void Close()
     {
         IsClosed = true;
-        _lines.Writer.TryComplete();
+        lines.Writer.TryComplete();
     }
 }

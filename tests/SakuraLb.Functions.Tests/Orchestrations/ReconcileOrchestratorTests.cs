@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using NSubstitute;
 using SakuraLb.Functions.Activities;
+using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
@@ -16,7 +17,7 @@ public sealed class ReconcileOrchestratorTests
 {
     private static readonly DateTime Now = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
     private static readonly ReconcileInput Input = new("c1", "u1");
-    private static readonly ReconcileTimings Timings = new() { PollInterval = TimeSpan.FromMilliseconds(1), NodeDebounce = TimeSpan.FromSeconds(2) };
+    private static readonly ReconcileOptions Timings = new() { PollInterval = TimeSpan.FromMilliseconds(1), NodeDebounce = TimeSpan.FromSeconds(2) };
 
     private static TaskOrchestrationContext Context()
     {

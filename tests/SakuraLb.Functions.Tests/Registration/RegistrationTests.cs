@@ -154,7 +154,7 @@ public sealed class RegistrationTests
     public void EveryTaskClass_AndEveryFunctionClass_ResolvesFromTheCompositionRoot()
     {
         using var harness = FunctionHarness.Create();
-        var timings = harness.Get<ReconcileTimings>();
+        var timings = harness.Get<Options.ReconcileOptions>();
 
         foreach (var task in DurableTasks.All)
         {

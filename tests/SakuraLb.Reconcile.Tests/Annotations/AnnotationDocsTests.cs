@@ -1,22 +1,10 @@
 using SakuraLb.Reconcile.Annotations;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Reconcile.Tests.Annotations;
 
 public sealed class AnnotationDocsTests
 {
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Functions.sln not found above " + AppContext.BaseDirectory);
-    }
-
     private static List<string[]> TableRows(string markdown, string header)
     {
         var lines = markdown.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
@@ -32,7 +20,7 @@ public sealed class AnnotationDocsTests
     [Fact]
     public void AnnotationsDoc_Table_MatchesCatalogue()
     {
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "annotations.md"));
+        var doc = Repository.Read("docs/annotations.md");
 
         var rows = TableRows(doc, AnnotationDocs.AnnotationHeader);
 
@@ -47,7 +35,7 @@ public sealed class AnnotationDocsTests
     [Fact]
     public void AnnotationsDoc_ReasonTable_MatchesReasonCodes()
     {
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "annotations.md"));
+        var doc = Repository.Read("docs/annotations.md");
 
         var rows = TableRows(doc, AnnotationDocs.ReasonHeader);
 

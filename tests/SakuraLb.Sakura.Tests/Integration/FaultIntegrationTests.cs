@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Wire;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 
@@ -146,7 +147,7 @@ public sealed class FaultIntegrationTests(SimulatorFixture sim) : IClassFixture<
         using var cts = new CancellationTokenSource();
 
         var call = client.Cloud.GetAuthStatusAsync(cts.Token);
-        await Poll.UntilAsync(AuthStatusRequestsAsync, r => r.Count >= 1, "the first attempt");
+        await Eventually.UntilAsync(AuthStatusRequestsAsync, r => r.Count >= 1, "the first attempt");
         var cancelledAt = DateTime.UtcNow;
         await cts.CancelAsync();
 
@@ -163,7 +164,7 @@ public sealed class FaultIntegrationTests(SimulatorFixture sim) : IClassFixture<
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.Cloud.GetAuthStatusAsync(CancellationToken.None));
 
-        await Poll.UntilAsync(AuthStatusRequestsAsync, r => r.Count >= 1, "the aborted request to be logged");
+        await Eventually.UntilAsync(AuthStatusRequestsAsync, r => r.Count >= 1, "the aborted request to be logged");
         Assert.Single(await AuthStatusRequestsAsync());
     }
 

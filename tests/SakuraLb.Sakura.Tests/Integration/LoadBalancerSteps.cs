@@ -2,6 +2,7 @@ using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 
@@ -56,13 +57,13 @@ internal static class LoadBalancerSteps
         };
 
     public static Task<ObservedLoadBalancer?> WaitUntilUpAsync(ISakuraCloud cloud, long id) =>
-        Poll.UntilAsync(
+        Eventually.UntilAsync(
             () => cloud.GetLoadBalancerAsync(id, CancellationToken.None),
             a => a is { Availability: ApplianceAvailability.Available, InstanceStatus: InstanceStatus.Up },
             $"appliance {id} to be up");
 
     public static Task<ObservedLoadBalancer?> WaitForStatusAsync(ISakuraCloud cloud, long id, InstanceStatus status) =>
-        Poll.UntilAsync(
+        Eventually.UntilAsync(
             () => cloud.GetLoadBalancerAsync(id, CancellationToken.None),
             a => a?.InstanceStatus == status,
             $"appliance {id} to be {status}");

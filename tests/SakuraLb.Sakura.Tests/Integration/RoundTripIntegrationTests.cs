@@ -4,6 +4,7 @@ using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Wire;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 
@@ -176,7 +177,7 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
         Assert.NotEqual(up.SettingsHash, updated.SettingsHash);
         await cloud.ApplyConfigAsync(created.Id, CancellationToken.None);
 
-        var health = await Poll.UntilAsync(
+        var health = await Eventually.UntilAsync(
             () => cloud.GetLoadBalancerHealthAsync(created.Id, CancellationToken.None),
             s => s.Count == 1 && s[0].Servers.Count == 2,
             "status to show the applied VIP");

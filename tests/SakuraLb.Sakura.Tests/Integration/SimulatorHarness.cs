@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,24 +10,24 @@ namespace SakuraLb.Sakura.Tests.Integration;
 /// <summary>One simulator per test class (tests in a class run one at a time; classes run in parallel).</summary>
 public sealed class SimulatorFixture : IAsyncLifetime
 {
-    private SakuraSimulator? _simulator;
+    private SakuraSimulator? simulator;
 
-    public SakuraSimulator Simulator => _simulator ?? throw new InvalidOperationException("not started");
+    public SakuraSimulator Simulator => simulator ?? throw new InvalidOperationException("not started");
 
     public HttpClient Control { get; } = new();
 
     public async Task InitializeAsync()
     {
-        _simulator = await SakuraSimulator.StartAsync(new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
-        Control.BaseAddress = new Uri(_simulator.BaseAddress, "_sim/");
+        simulator = await SakuraSimulator.StartAsync(new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
+        Control.BaseAddress = new Uri(simulator.BaseAddress, "_sim/");
     }
 
     public async Task DisposeAsync()
     {
         Control.Dispose();
-        if (_simulator is not null)
+        if (simulator is not null)
         {
-            await _simulator.DisposeAsync();
+            await simulator.DisposeAsync();
         }
     }
 
@@ -107,26 +106,4 @@ public sealed class ClientScope(ServiceProvider provider) : IDisposable
     internal ISakuraApi Api { get; } = provider.GetRequiredService<ISakuraApi>();
 
     public void Dispose() => provider.Dispose();
-}
-
-internal static class Poll
-{
-    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds, failing at the deadline.</summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; last value: {value}");
-            await Task.Delay(20);
-        }
-    }
-
-    public static HttpStatusCode Status(int code) => (HttpStatusCode)code;
 }

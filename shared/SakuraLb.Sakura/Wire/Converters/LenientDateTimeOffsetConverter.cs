@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace SakuraLb.Sakura.Wire.Converters;
 
@@ -8,11 +7,9 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// Timestamps are ISO-8601 with an offset (<c>2019-10-23T20:40:02+09:00</c>). An empty, null or
 /// unparseable value reads as null: a timestamp is never worth failing a read for.
 /// </summary>
-internal sealed class LenientDateTimeOffsetConverter : JsonConverter<DateTimeOffset?>
+internal sealed class LenientDateTimeOffsetConverter : NullableValueConverter<DateTimeOffset>
 {
-    public override bool HandleNull => true;
-
-    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    protected override DateTimeOffset? ReadValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String
             && DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
@@ -24,15 +21,6 @@ internal sealed class LenientDateTimeOffsetConverter : JsonConverter<DateTimeOff
         return null;
     }
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteStringValue(v.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, DateTimeOffset value) =>
+        writer.WriteStringValue(value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
 }

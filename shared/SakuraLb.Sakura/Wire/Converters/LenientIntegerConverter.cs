@@ -39,31 +39,14 @@ internal sealed class LenientIntegerConverter<T> : JsonConverter<T>
 /// Nullable variant of <see cref="LenientIntegerConverter{T}"/>: <c>null</c> and <c>""</c> read as null
 /// (the shared segment's subnet carries <c>"ID": null</c>).
 /// </summary>
-internal sealed class LenientNullableIntegerConverter<T> : JsonConverter<T?>
+internal sealed class LenientNullableIntegerConverter<T> : NullableValueConverter<T>
     where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
 {
-    public override bool HandleNull => true;
+    protected override T? ReadValue(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && string.IsNullOrWhiteSpace(reader.GetString())
+            ? null
+            : LenientIntegerConverter<T>.ReadInteger(ref reader);
 
-    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.Null
-            || (reader.TokenType == JsonTokenType.String && string.IsNullOrWhiteSpace(reader.GetString())))
-        {
-            return null;
-        }
-
-        return LenientIntegerConverter<T>.ReadInteger(ref reader);
-    }
-
-    public override void Write(Utf8JsonWriter writer, T? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumberValue(long.CreateChecked(v));
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, T value) =>
+        writer.WriteNumberValue(long.CreateChecked(value));
 }

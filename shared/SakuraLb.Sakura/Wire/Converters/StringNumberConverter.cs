@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace SakuraLb.Sakura.Wire.Converters;
 
@@ -10,11 +9,9 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// Reads a string or a number; <c>null</c>, <c>""</c> and anything that is not an integer read as null
 /// (these are informational values, not worth failing a whole read for). Writes a string.
 /// </summary>
-internal sealed class StringNumberConverter : JsonConverter<int?>
+internal sealed class StringNumberConverter : NullableValueConverter<int>
 {
-    public override bool HandleNull => true;
-
-    public override int? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    protected override int? ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -42,15 +39,6 @@ internal sealed class StringNumberConverter : JsonConverter<int?>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, int? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteStringValue(v.ToString(CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, int value) =>
+        writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
 }

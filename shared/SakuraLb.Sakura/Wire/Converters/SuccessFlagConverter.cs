@@ -1,16 +1,13 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace SakuraLb.Sakura.Wire.Converters;
 
 /// <summary>
 /// <c>Success</c> is a bool or a string such as <c>"Accepted"</c> (appliance create, power and config calls).
 /// </summary>
-internal sealed class SuccessFlagConverter : JsonConverter<SuccessFlag?>
+internal sealed class SuccessFlagConverter : NullableValueConverter<SuccessFlag>
 {
-    public override bool HandleNull => true;
-
-    public override SuccessFlag? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    protected override SuccessFlag? ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -29,19 +26,15 @@ internal sealed class SuccessFlagConverter : JsonConverter<SuccessFlag?>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, SuccessFlag? value, JsonSerializerOptions options)
+    protected override void WriteValue(Utf8JsonWriter writer, SuccessFlag value)
     {
-        if (value is not { } v)
-        {
-            writer.WriteNullValue();
-        }
-        else if (v.Text is { } text)
+        if (value.Text is { } text)
         {
             writer.WriteStringValue(text);
         }
         else
         {
-            writer.WriteBooleanValue(v.IsSuccess);
+            writer.WriteBooleanValue(value.IsSuccess);
         }
     }
 }
