@@ -7,17 +7,15 @@ namespace SakuraLb.Functions.Storage;
 /// <summary>The node controller's results in one row per cluster (table <c>noderesults</c>), compressed and chunked like the node set.</summary>
 public sealed class TableNodeResultStore(TableStorage storage) : INodeResultStore
 {
-    public const string Table = "noderesults";
-
     private const string RowKey = "nodes";
 
     public Task<NodeResultsRecord?> GetAsync(string clusterId, CancellationToken cancellationToken) =>
-        storage.GetAsync(Table, clusterId, RowKey, Read, cancellationToken);
+        storage.GetAsync(TableStorage.NodeResultsTable, clusterId, RowKey, Read, cancellationToken);
 
     public async Task PutAsync(NodeResultsRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var table = await storage.TableAsync(Table, cancellationToken);
+        var table = await storage.TableAsync(TableStorage.NodeResultsTable, cancellationToken);
         var entity = new TableEntity(record.ClusterId, RowKey)
         {
             ["DecidedAt"] = record.DecidedAt,
