@@ -115,6 +115,7 @@ public sealed class SandboxSystem : IAsyncDisposable
                 // Node name = server name, and registered the way the node preparation in docs/operations.md asks
                 // of a real cluster's kubelets: the node controller fills in the rest.
                 kube.Objects.Create("nodes", System.Text.Json.Nodes.JsonNode.Parse(RegisteredNode(worker.Name))!.AsObject());
+                kube.Objects.Create("leases", System.Text.Json.Nodes.JsonNode.Parse(NodeLease(worker.Name))!.AsObject());
                 sandboxLogger.NodeSeeded(worker.Name, worker.Id, worker.Address);
             }
 
@@ -163,7 +164,7 @@ public sealed class SandboxSystem : IAsyncDisposable
 
     /// <summary>
     /// A Node as kubelet registers it with <c>--cloud-provider=external</c> (and no <c>--node-ip</c>): its name, the
-    /// uninitialized taint, no providerID, no address; ready, since the kubelet runs. JSON, which kubectl create -f reads too.
+    /// uninitialized taint, no providerID, no address; ready since now, as the kubelet runs. JSON, which kubectl create -f reads too.
     /// </summary>
     public static string RegisteredNode(string name) => $$"""
         {
@@ -177,11 +178,24 @@ public sealed class SandboxSystem : IAsyncDisposable
             "taints": [ { "key": "node.cloudprovider.kubernetes.io/uninitialized", "value": "true", "effect": "NoSchedule" } ]
           },
           "status": {
-            "conditions": [ { "type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status" } ],
+            "conditions": [ { "type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status", "lastHeartbeatTime": "{{Now()}}", "lastTransitionTime": "{{Now()}}" } ],
             "nodeInfo": { "kubeletVersion": "v1.32.0", "osImage": "Ubuntu 24.04 LTS", "containerRuntimeVersion": "containerd://1.7.24" }
           }
         }
         """;
+
+    /// <summary>The heartbeat Lease kubelet keeps for its Node (in <c>kube-node-lease</c>), which kubectl describe node shows.</summary>
+    public static string NodeLease(string name) => $$"""
+        {
+          "apiVersion": "coordination.k8s.io/v1",
+          "kind": "Lease",
+          "metadata": { "name": "{{name}}", "namespace": "kube-node-lease" },
+          "spec": { "holderIdentity": "{{name}}", "leaseDurationSeconds": 40, "renewTime": "{{Now("yyyy-MM-ddTHH:mm:ss.ffffffZ")}}" }
+        }
+        """;
+
+    private static string Now(string format = "yyyy-MM-ddTHH:mm:ssZ") =>
+        TimeProvider.System.GetUtcNow().ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The function app's settings in the sandbox: the simulator as the Sakura API, in-memory stores, and waits
