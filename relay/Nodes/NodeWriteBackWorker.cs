@@ -129,7 +129,11 @@ public sealed class NodeWriteBackWorker
                 metrics.KubeWrite(action.Kind, outcome.ToString().ToLowerInvariant());
                 if (outcome is WriteOutcome.Ok or WriteOutcome.AlreadyRecorded)
                 {
-                    Remember(memory, action);
+                    if (action is RecordNodeEvent record)
+                    {
+                        memory.Recorded(record.PhaseKey, record.WarningKey);
+                    }
+
                     if (action is SetNodeAddresses)
                     {
                         replan = true;
@@ -219,24 +223,6 @@ public sealed class NodeWriteBackWorker
         }
 
         return string.Join(", ", parts);
-    }
-
-    private static void Remember(EventMemory memory, NodeWriteAction action)
-    {
-        if (action is not RecordNodeEvent record)
-        {
-            return;
-        }
-
-        if (record.PhaseKey is not null)
-        {
-            memory.PhaseKey = record.PhaseKey;
-        }
-
-        if (record.WarningKey is not null)
-        {
-            memory.Warnings.Add(record.WarningKey);
-        }
     }
 
     private void ScheduleRetry(CancellationToken cancellationToken)

@@ -147,19 +147,8 @@ public static class NodeWritePlanner
                 null);
         }
 
-        foreach (var warning in result.Warnings ?? [])
+        foreach (var (warning, key) in memory.Unrecorded(result.Warnings))
         {
-            if (warning is null)
-            {
-                continue;
-            }
-
-            var key = $"{warning.ReasonCode}\n{warning.Message}";
-            if (memory.Warnings.Contains(key))
-            {
-                continue;
-            }
-
             yield return new RecordNodeEvent(
                 result.Name,
                 result.Uid,
