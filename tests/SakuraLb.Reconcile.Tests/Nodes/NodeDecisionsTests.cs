@@ -33,6 +33,24 @@ public sealed class NodeDecisionsTests
     }
 
     [Fact]
+    public void NodesNoLoadBalancerUses_ControlPlaneCordonedOrLeaving_AreInitialisedAll()
+    {
+        // A control-plane node usually carries the exclusion label; a cordoned or autoscaled-away node is no real
+        // server either. Initialisation is not about load balancers: every one of them must become schedulable.
+        NodeSnapshot[] nodes =
+        [
+            Registered("cp1") with { Labels = new Dictionary<string, string> { [WellKnown.ExcludeFromExternalLoadBalancersLabel] = "" } },
+            Registered("w1") with { Unschedulable = true },
+            Registered("w2") with { Taints = [Uninitialized, new NodeTaintSnapshot { Key = WellKnown.ToBeDeletedByClusterAutoscalerTaint, Effect = "NoSchedule" }] },
+        ];
+
+        var decision = Decide(nodes, [Worker(113100000001, "cp1", "203.0.113.99"), Worker(113100000003, "w1"), Worker(113100000005, "w2", "203.0.113.101")]);
+
+        Assert.All(new[] { "cp1", "w1", "w2" }, n => Assert.True(Single(decision, n) is { Initialized: true, ProviderId: not null, ReasonCode: ReasonCodes.NodeInitialized }));
+        Assert.Equal((3, 0), (decision.Initializing, decision.Waiting));
+    }
+
+    [Fact]
     public void InitialisedNode_GetsOnlyWhatIsMissing_NeverOverwrites()
     {
         var node = Initialised("w1", 113100000003, "10.9.9.9") with
