@@ -32,7 +32,10 @@ public interface ISakuraCloud
     /// <summary>The router owning switch <paramref name="switchId"/>; null if there is no such switch or it is no usable router's.</summary>
     Task<RouterNetwork?> GetRouterBySwitchIdAsync(long switchId, CancellationToken cancellationToken);
 
-    /// <summary>The servers and load balancers on the router's switch, and every address in use in its block: two list requests.</summary>
+    /// <summary>
+    /// The servers and load balancers on the router's switch, and every address in use in its block: two paged lists, the
+    /// switch's servers and the account's appliances of every class (the latter shared by concurrent callers).
+    /// </summary>
     Task<SwitchView> ReadSwitchAsync(RouterNetwork router, CancellationToken cancellationToken);
 
     /// <summary>
@@ -62,7 +65,9 @@ public interface ISakuraCloud
     /// <summary>
     /// Creates a load balancer (a single one, or an HA pair with two own addresses) with the planned settings.
     /// It starts migrating and boots by itself; wait until it is available and up before applying config.
-    /// Not idempotent: look it up by name before calling again after a lost response.
+    /// Not idempotent. When the answer is a 504 or never comes, the load balancer it made (same name, every tag) is
+    /// looked up and returned; if none is visible yet the error is rethrown (transient, <see cref="SakuraErrorKind.OutcomeUnknown"/>
+    /// for a 504), and the caller must look it up by name again before calling this a second time.
     /// </summary>
     Task<ObservedLoadBalancer> CreateLoadBalancerAsync(LoadBalancerCreation creation, CancellationToken cancellationToken);
 

@@ -42,7 +42,7 @@ public sealed class SakuraApiException : Exception
         Serial = serial;
         Method = method;
         Path = path;
-        Kind = kind ?? SakuraErrorClassifier.Classify(statusCode, errorCode);
+        Kind = kind ?? SakuraErrorClassifier.Classify(statusCode, errorCode, method);
     }
 
     /// <summary>The HTTP status of the response.</summary>
@@ -68,7 +68,7 @@ public sealed class SakuraApiException : Exception
 
     /// <summary>True for the kinds that say "try again later" rather than "this is wrong".</summary>
     public bool IsTransient => Kind is SakuraErrorKind.Busy or SakuraErrorKind.Locked
-        or SakuraErrorKind.StillCreating or SakuraErrorKind.ServerError;
+        or SakuraErrorKind.StillCreating or SakuraErrorKind.ServerError or SakuraErrorKind.OutcomeUnknown;
 
     private static string Compose(
         HttpStatusCode statusCode, string? errorCode, string? errorMessage, string? serial, string? method, string? path)

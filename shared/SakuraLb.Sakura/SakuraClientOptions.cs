@@ -33,7 +33,7 @@ public sealed record SakuraClientOptions
     /// </summary>
     public int RequestsPerSecond { get; set; } = 5;
 
-    /// <summary>How many times a 503 <c>busy</c> or 423 <c>locked</c> is retried (0 = never).</summary>
+    /// <summary>How many times a 503 (<c>busy</c> and the other "not now" codes) or 423 <c>locked</c> is retried (0 = never).</summary>
     public int MaxRetries { get; set; } = 5;
 
     /// <summary>First retry delay; each further retry doubles it, up to <see cref="RetryMaxDelay"/>, with jitter.</summary>

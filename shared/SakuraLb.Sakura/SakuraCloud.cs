@@ -15,10 +15,15 @@ namespace SakuraLb.Sakura;
 /// The <see cref="ISakuraCloud"/> implementation over the Refit <see cref="ISakuraApi"/>: builds the searches and
 /// bodies, pages, reads 404 as "absent" where the contract says so, and maps through <see cref="WireMapper"/>.
 /// </summary>
-internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> options, ILogger<SakuraCloud> logger) : ISakuraCloud
+internal sealed class SakuraCloud(
+    ISakuraApi api, IOptions<SakuraClientOptions> options, SharedApplianceList applianceList, ILogger<SakuraCloud> logger) : ISakuraCloud
 {
     // Keeps a name search's query string well under common URL limits (8 KiB request lines).
     private const int MaxNamesQueryLength = 2000;
+
+    // One power operation at a time in this process, as the official Go client does: the API answers concurrent
+    // power calls with 409/423 more often than it queues them.
+    private static readonly SemaphoreSlim PowerGate = new(1, 1);
 
     private readonly int pageSize = options.Value.PageSize;
 
@@ -79,9 +84,7 @@ internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> 
         var servers = await SearchAsync<ServerListEnvelope, SakuraServer>(
             (q, ct) => api.ListSwitchServersAsync(switchId, q, ct), new SearchFilter(), s => s.Id,
             $"/switch/{switchId}/server", cancellationToken);
-        var appliances = await SearchAsync<ApplianceListEnvelope, SakuraAppliance>(
-            (q, ct) => api.ListSwitchAppliancesAsync(switchId, q, ct), new SearchFilter(), a => a.Id,
-            $"/switch/{switchId}/appliance", cancellationToken);
+        var appliances = await AppliancesOnAsync(switchId, cancellationToken);
         return new SwitchView(
             switchId,
             [.. servers.Select(WireMapper.ToCloudServer)],
@@ -153,8 +156,23 @@ internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> 
                 $"A load balancer needs one address (single) or two (HA pair), got {creation.OwnAddresses.Count}.", nameof(creation));
         }
 
-        var envelope = await api.CreateApplianceAsync(new ApplianceCreateEnvelope { Appliance = WireMapper.ToCreateBody(creation) }, cancellationToken);
-        return WireMapper.ToObserved(Required(envelope.Appliance, "POST", "/appliance"));
+        try
+        {
+            var envelope = await api.CreateApplianceAsync(new ApplianceCreateEnvelope { Appliance = WireMapper.ToCreateBody(creation) }, cancellationToken);
+            return WireMapper.ToObserved(Required(envelope.Appliance, "POST", "/appliance"));
+        }
+        catch (Exception ex) when (IsOutcomeUnknown(ex))
+        {
+            // The create may have happened: what it made is found by name and tags, never made a second time here.
+            if (await FindCreatedAsync(creation, cancellationToken) is { } made)
+            {
+                Logs.CreateOutcomeFound(logger, creation.Name, made.Id);
+                return made;
+            }
+
+            Logs.CreateOutcomeUnknown(logger, creation.Name, ex.Message);
+            throw;
+        }
     }
 
     public Task<ObservedLoadBalancer> UpdateSettingsAsync(
@@ -179,10 +197,10 @@ internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> 
         api.ApplyConfigAsync(id, cancellationToken);
 
     public Task BootAsync(long id, CancellationToken cancellationToken) =>
-        api.BootAsync(id, cancellationToken);
+        PowerAsync(ct => api.BootAsync(id, ct), cancellationToken);
 
     public Task ShutdownAsync(long id, bool force, CancellationToken cancellationToken) =>
-        api.ShutdownAsync(id, new ShutdownRequest { Force = force }, cancellationToken);
+        PowerAsync(ct => api.ShutdownAsync(id, new ShutdownRequest { Force = force ? true : null }, ct), cancellationToken);
 
     public async Task<bool> DeleteLoadBalancerAsync(long id, CancellationToken cancellationToken)
     {
@@ -203,6 +221,14 @@ internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> 
 
     public async Task<AccessInfo> GetAuthStatusAsync(CancellationToken cancellationToken) =>
         WireMapper.ToAccessInfo(await api.GetAuthStatusAsync(cancellationToken));
+
+    /// <summary>True when a write may or may not have been carried out: a 504 to it, or no answer at all.</summary>
+    internal static bool IsOutcomeUnknown(Exception exception) => exception switch
+    {
+        SakuraApiException api => api.Kind == SakuraErrorKind.OutcomeUnknown,
+        TimeoutException or HttpRequestException => true,
+        _ => false,
+    };
 
     /// <summary>Splits names into groups whose escaped length fits one query string.</summary>
     internal static IEnumerable<IReadOnlyList<string>> ChunkByQueryLength(IEnumerable<string> names, int maxLength = MaxNamesQueryLength)
@@ -245,10 +271,35 @@ internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> 
             Tags = tags is null ? null : WireMapper.NormalizeTags(tags),
             Description = description,
         };
-        var envelope = await api.UpdateApplianceAsync(id, new ApplianceUpdateEnvelope { Appliance = body }, cancellationToken);
+        var envelope = await api.UpdateApplianceAsync(
+            id, new ApplianceUpdateEnvelope { Appliance = body, OriginalSettingsHash = body.SettingsHash }, cancellationToken);
 
         // Some modify calls answer with flags only; the stored state is one read away.
         return WireMapper.ToObserved(envelope.Appliance ?? await ReadApplianceAsync(id, cancellationToken));
+    }
+
+    /// <summary>The usable load balancer a create of <paramref name="creation"/> made, if it is visible: same name, every tag.</summary>
+    private async Task<ObservedLoadBalancer?> FindCreatedAsync(LoadBalancerCreation creation, CancellationToken cancellationToken)
+    {
+        var tags = WireMapper.NormalizeTags(creation.Tags);
+        return (await FindLoadBalancersByNameAsync(creation.Name, cancellationToken))
+            .Where(lb => tags.All(t => lb.Tags.Contains(t, StringComparer.Ordinal))
+                && lb.Availability is not (ApplianceAvailability.Failed or ApplianceAvailability.Discontinued))
+            .OrderBy(lb => lb.Id)
+            .FirstOrDefault();
+    }
+
+    private static async Task PowerAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        await PowerGate.WaitAsync(cancellationToken);
+        try
+        {
+            await call(cancellationToken);
+        }
+        finally
+        {
+            PowerGate.Release();
+        }
     }
 
     /// <summary>A search for load balancers only (<see cref="FindLoadBalancersAsync"/> checks the class again).</summary>
@@ -259,6 +310,37 @@ internal sealed class SakuraCloud(ISakuraApi api, IOptions<SakuraClientOptions> 
         var appliances = await SearchAsync<ApplianceListEnvelope, SakuraAppliance>(
             api.FindAppliancesAsync, filter, a => a.Id, "/appliance", cancellationToken);
         return appliances.Where(WireMapper.IsLoadBalancer);
+    }
+
+    /// <summary>
+    /// The appliances of every class on switch <paramref name="switchId"/>, picked from the account's whole appliance
+    /// list (shared with concurrent callers) the way the original controller did, rather than from
+    /// <c>GET /switch/{id}/appliance</c>, whose list shape no official client relies on. An item that does not say
+    /// which switch it is on is logged: its addresses are unknown, not absent.
+    /// </summary>
+    private async Task<IReadOnlyList<SakuraAppliance>> AppliancesOnAsync(long switchId, CancellationToken cancellationToken)
+    {
+        var all = await applianceList.GetAsync(
+            ct => SearchAsync<ApplianceListEnvelope, SakuraAppliance>(api.FindAppliancesAsync, new SearchFilter(), a => a.Id, "/appliance", ct),
+            cancellationToken);
+        var onSwitch = new List<SakuraAppliance>();
+        foreach (var appliance in all.Where(a => a is not null))
+        {
+            if (ApplianceSwitches.IsOn(appliance, switchId))
+            {
+                onSwitch.Add(appliance);
+                if (ApplianceSwitches.MissingAddressFields(appliance) is { } missing)
+                {
+                    Logs.ApplianceAddressesUnknown(logger, appliance.Id, appliance.Class, switchId, missing);
+                }
+            }
+            else if (ApplianceSwitches.IsUnknown(appliance))
+            {
+                Logs.ApplianceSwitchUnknown(logger, appliance.Id, appliance.Class, switchId);
+            }
+        }
+
+        return onSwitch;
     }
 
     private async Task<SakuraAppliance> ReadApplianceAsync(long id, CancellationToken cancellationToken) =>

@@ -35,19 +35,30 @@ public enum SakuraErrorKind
     /// <summary>403: the key may not do this.</summary>
     Forbidden,
 
-    /// <summary>5xx other than 503.</summary>
+    /// <summary>5xx other than 503, and 504 to a read.</summary>
     ServerError,
 
     /// <summary>A 2xx response whose body could not be read as the expected JSON.</summary>
     InvalidResponse,
+
+    /// <summary>
+    /// 504 to a write (<c>apiproxy_timeout_non_get</c>): the API proxy gave up waiting, and the request may have been
+    /// carried out. Look the effect up before sending the write again; never repeat a create blindly.
+    /// </summary>
+    OutcomeUnknown,
 }
 
 /// <summary>Maps an HTTP status and <c>error_code</c> to a <see cref="SakuraErrorKind"/>.</summary>
 internal static class SakuraErrorClassifier
 {
-    /// <summary>Classifies a failed response. Only 409 needs the <c>error_code</c> to be told apart.</summary>
-    public static SakuraErrorKind Classify(HttpStatusCode status, string? errorCode) => (int)status switch
+    /// <summary>
+    /// Classifies a failed response. Only 409 needs the <c>error_code</c> to be told apart, and 504 the method (or the
+    /// code the proxy gives a timed-out write): a timed-out read changed nothing, a timed-out write may have.
+    /// </summary>
+    public static SakuraErrorKind Classify(HttpStatusCode status, string? errorCode, string? method = null) => (int)status switch
     {
+        504 when IsWrite(method) || string.Equals(errorCode, "apiproxy_timeout_non_get", StringComparison.OrdinalIgnoreCase)
+            => SakuraErrorKind.OutcomeUnknown,
         400 => SakuraErrorKind.BadRequest,
         401 => SakuraErrorKind.Unauthorized,
         403 => SakuraErrorKind.Forbidden,
@@ -58,6 +69,10 @@ internal static class SakuraErrorClassifier
         >= 500 and <= 599 => SakuraErrorKind.ServerError,
         _ => SakuraErrorKind.Other,
     };
+
+    private static bool IsWrite(string? method) =>
+        method is not null && !string.Equals(method, "GET", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(method, "HEAD", StringComparison.OrdinalIgnoreCase);
 
     private static SakuraErrorKind ClassifyConflict(string? errorCode) => errorCode?.Trim().ToUpperInvariant() switch
     {

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
 using Refit;
 using SakuraLb.Sakura.Api;
 using SakuraLb.Sakura.Http;
@@ -45,7 +47,9 @@ public static class ServiceCollectionExtensions
             await SakuraErrorMapper.CreateDeserializationError(response, exception);
 
         // Timeouts, cancellations and connection failures keep their own types, which callers already know.
-        settings.TransportExceptionFactory = (_, exception, _) => exception;
+        // An open circuit breaker reads as the API's own "not now" (transient), which callers already handle.
+        settings.TransportExceptionFactory = (request, exception, _) =>
+            exception is BrokenCircuitException open ? SakuraResilience.CircuitOpen(request, open) : exception;
         return settings;
     }
 
@@ -54,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SakuraClientOptions>, SakuraClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(SakuraRateLimiterRegistry.Shared);
+        services.TryAddSingleton<SharedApplianceList>();
         if (services.Any(d => d.ServiceType == typeof(ISakuraCloud)))
         {
             // A second call only adds its options configuration; the pipeline exists once.
@@ -69,11 +74,19 @@ public static class ServiceCollectionExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
             });
 
-        // Outermost first: headers and auth once per call, the query once, then per attempt: permit, timeout.
+        // Outermost first: headers and auth once per call, the query once, retries and breaker, then per attempt: permit, timeout.
         AddHandler<SakuraHeadersHandler>();
         AddHandler<BasicAuthHandler>();
         AddHandler<RawJsonQueryHandler>();
-        AddHandler<RetryHandler>();
+        builder.AddResilienceHandler(SakuraResilience.PipelineName, (pipeline, context) =>
+        {
+            pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            SakuraResilience.Configure(
+                pipeline,
+                context.ServiceProvider.GetRequiredService<IOptions<SakuraClientOptions>>().Value,
+                context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SakuraResilience).FullName!),
+                Random.Shared.NextDouble);
+        });
         AddHandler<RateLimitHandler>();
         AddHandler<AttemptTimeoutHandler>();
 

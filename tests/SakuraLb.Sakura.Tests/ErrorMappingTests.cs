@@ -25,6 +25,42 @@ public sealed class ErrorMappingTests
     public void Classify_StatusAndCode_GiveTheKind(int status, string? code, SakuraErrorKind expected) =>
         Assert.Equal(expected, SakuraErrorClassifier.Classify((HttpStatusCode)status, code));
 
+    [Theory]
+    [InlineData("GET", "apiproxy_timeout", SakuraErrorKind.ServerError)]
+    [InlineData("POST", "apiproxy_timeout_non_get", SakuraErrorKind.OutcomeUnknown)]
+    [InlineData("PUT", null, SakuraErrorKind.OutcomeUnknown)]
+    [InlineData("DELETE", "apiproxy_timeout", SakuraErrorKind.OutcomeUnknown)]
+    [InlineData(null, "apiproxy_timeout_non_get", SakuraErrorKind.OutcomeUnknown)]
+    [InlineData("POST", "too_many_request", SakuraErrorKind.ServerError)]
+    public void Classify_GatewayTimeout_IsAnUnknownOutcomeForAWriteOnly(string? method, string? code, SakuraErrorKind expected)
+    {
+        // A 504 status is what makes it a timeout; the method says whether anything may have changed.
+        var status = code == "too_many_request" ? HttpStatusCode.BadGateway : HttpStatusCode.GatewayTimeout;
+        Assert.Equal(expected, SakuraErrorClassifier.Classify(status, code, method));
+    }
+
+    [Theory]
+    [InlineData("too_many_request")]
+    [InlineData("operation_failure")]
+    [InlineData("service_temporarily_unavailable")]
+    public void Classify_EveryDocumented503_IsBusy_AndTransient(string code)
+    {
+        var error = new SakuraApiException(HttpStatusCode.ServiceUnavailable, code, "not now", null, "POST", "/appliance");
+        Assert.Equal((SakuraErrorKind.Busy, true), (error.Kind, error.IsTransient));
+    }
+
+    [Fact]
+    public void RefitSettings_AnOpenCircuit_IsATransientBusyError()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:1/x/appliance");
+        var settings = ServiceCollectionExtensions.CreateRefitSettings();
+
+        var error = Assert.IsType<SakuraApiException>(settings.TransportExceptionFactory(request, new Polly.CircuitBreaker.BrokenCircuitException(), CancellationToken.None));
+
+        Assert.Equal((SakuraErrorKind.Busy, "circuit_open"), (error.Kind, error.ErrorCode));
+        Assert.True(CloudErrors.IsTransient(error));
+    }
+
     [Fact]
     public async Task CreateAsync_ApiErrorBody_CarriesEveryPart()
     {

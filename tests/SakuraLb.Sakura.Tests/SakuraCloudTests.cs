@@ -1,5 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using SakuraLb.Reconcile.Addressing;
@@ -9,6 +9,7 @@ using SakuraLb.Reconcile.Planning;
 using SakuraLb.Sakura.Api;
 using SakuraLb.Sakura.Mapping;
 using SakuraLb.Sakura.Wire;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests;
 
@@ -16,10 +17,11 @@ namespace SakuraLb.Sakura.Tests;
 public sealed class SakuraCloudTests
 {
     private readonly ISakuraApi api = Substitute.For<ISakuraApi>();
+    private readonly FakeLogger<SakuraCloud> logger = new();
     private readonly SakuraCloud cloud;
 
     public SakuraCloudTests() =>
-        cloud = new SakuraCloud(api, TestOptions.Wrap(TestOptions.Valid()), NullLogger<SakuraCloud>.Instance);
+        cloud = new SakuraCloud(api, TestOptions.Wrap(TestOptions.Valid()), new SharedApplianceList(), logger);
 
     [Fact]
     public async Task DeleteLoadBalancerAsync_NotFound_IsSuccessReportedAsFalse()
@@ -189,16 +191,40 @@ public sealed class SakuraCloudTests
         {
             Servers = [new SakuraServer { Id = 1, Name = "w1", Interfaces = [new SakuraInterface { UserIPAddress = "203.0.113.104", Switch = new SwitchRef { Id = 11 } }] }],
         });
-        api.ListSwitchAppliancesAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
+        SearchRequest? listed = null;
+        api.FindAppliancesAsync(Arg.Do<SearchRequest>(q => listed = q), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
         {
+            Total = 6,
             Appliances =
             [
                 new SakuraAppliance
                 {
-                    Id = 2, Class = "loadbalancer", Remark = new ApplianceRemark { Servers = [new RemarkServer { IPAddress = "203.0.113.105" }] },
+                    Id = 2, Class = "loadbalancer", Switch = new SwitchRef { Id = 11 },
+                    Remark = new ApplianceRemark { Servers = [new RemarkServer { IPAddress = "203.0.113.105" }] },
                     Settings = new ApplianceSettings { LoadBalancer = [new LoadBalancerVip { VirtualIPAddress = "203.0.113.106" }] },
                 },
-                new SakuraAppliance { Id = 3, Class = "database", Remark = new ApplianceRemark { Servers = [new RemarkServer { IPAddress = "203.0.113.107" }] } },
+                new SakuraAppliance
+                {
+                    Id = 3, Class = "database", Remark = new ApplianceRemark { Switch = new IdRef { Id = 11 }, Servers = [new RemarkServer { IPAddress = "203.0.113.107" }] },
+                },
+
+                // A VPC router on the shared segment: only its private NIC says it is on the switch.
+                new SakuraAppliance
+                {
+                    Id = 4, Class = "vpcrouter",
+                    Interfaces = [new SakuraInterface { Switch = new SwitchRef { Scope = "shared" } }, new SakuraInterface { Switch = new SwitchRef { Id = 11 } }],
+                    Settings = new ApplianceSettings { Router = new VpcRouterSettings { Interfaces = [null, new VpcRouterInterfaceSetting { IPAddress = ["203.0.113.108"] }] } },
+                },
+
+                // Another switch's load balancer, with an address that would also fit this block, is not this switch's.
+                new SakuraAppliance
+                {
+                    Id = 5, Class = "loadbalancer", Switch = new SwitchRef { Id = 12 },
+                    Remark = new ApplianceRemark { Servers = [new RemarkServer { IPAddress = "203.0.113.110" }] },
+                },
+
+                // An item that says no switch at all is logged, not guessed.
+                new SakuraAppliance { Id = 6, Class = "loadbalancer", Remark = new ApplianceRemark { Servers = [new RemarkServer { IPAddress = "203.0.113.111" }] } },
             ],
         });
 
@@ -208,8 +234,30 @@ public sealed class SakuraCloudTests
         Assert.Equal(["w1"], view.Servers.Select(s => s.Name));
         Assert.Equal([2L], view.LoadBalancers.Select(l => l.Id));
         Assert.Equal(
-            ["203.0.113.104", "203.0.113.105", "203.0.113.106", "203.0.113.107", "203.0.113.109"],
+            ["203.0.113.104", "203.0.113.105", "203.0.113.106", "203.0.113.107", "203.0.113.108", "203.0.113.109"],
             view.InUse.Order().Select(a => a.ToString()));
+        Assert.Null(listed!.Filter?["Class"]); // every class
+        Assert.Single(logger.Collector.GetSnapshot(), e => e.Message.Contains("appliance 6 ", StringComparison.Ordinal));
+
+        // The database on the switch came without Settings, which it does not need; nothing is said about it.
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), e => e.Message.Contains("appliance 3 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReadSwitchAsync_LoadBalancerItemWithoutSettingsOrRemark_IsKept_AndLogged()
+    {
+        api.ListSwitchServersAsync(11, Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ServerListEnvelope());
+        api.FindAppliancesAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
+        {
+            Total = 1,
+            Appliances = [new SakuraAppliance { Id = 7, Class = "loadbalancer", Switch = new SwitchRef { Id = 11 } }],
+        });
+
+        var view = await cloud.ReadSwitchAsync(WireMapperRouter(11), CancellationToken.None);
+
+        Assert.Equal([7L], view.LoadBalancers.Select(l => l.Id));
+        var entry = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Contains("without Remark, Settings", entry.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -263,7 +311,7 @@ public sealed class SakuraCloudTests
 
         await cloud.UpdateSettingsAsync(5, [new VipSetting(vip, 80, 10, null, [])], "h1", CancellationToken.None);
 
-        Assert.Equal("h1", sent!.Appliance.SettingsHash);
+        Assert.Equal(("h1", "h1"), (sent!.Appliance.SettingsHash, sent.OriginalSettingsHash));
         Assert.Equal("10.0.0.9", Assert.Single(sent.Appliance.Settings!.LoadBalancer).VirtualIPAddress);
         Assert.Null(sent.Appliance.Tags);
         Assert.Null(sent.Appliance.Description);
@@ -285,7 +333,7 @@ public sealed class SakuraCloudTests
 
         Assert.Equal(["a", "b"], updated.Tags);
         var body = sent!.Appliance;
-        Assert.Equal(("h1", "ns/web"), (body.SettingsHash, body.Description));
+        Assert.Equal(("h1", "h1", "ns/web"), (body.SettingsHash, sent.OriginalSettingsHash, body.Description));
         Assert.Equal(["a", "b"], body.Tags);
         Assert.Equal([current], body.Settings!.LoadBalancer);
     }
@@ -328,6 +376,106 @@ public sealed class SakuraCloudTests
     };
 
     private static RouterNetwork WireMapperRouter(long switchId) => WireMapper.ToRouter(RouterSwitch(switchId), null)!;
+
+    [Fact]
+    public async Task ReadSwitchAsync_ConcurrentReads_ShareOneApplianceList()
+    {
+        var release = new TaskCompletionSource<ApplianceListEnvelope>();
+        api.FindAppliancesAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(_ => release.Task);
+        api.ListSwitchServersAsync(Arg.Any<long>(), Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ServerListEnvelope());
+
+        var first = cloud.ReadSwitchAsync(WireMapperRouter(11), CancellationToken.None);
+        var second = cloud.ReadSwitchAsync(WireMapperRouter(11), CancellationToken.None);
+        await Eventually.UntilAsync(() => Task.FromResult(api.ReceivedCalls().Count(c => c.GetMethodInfo().Name == nameof(ISakuraApi.FindAppliancesAsync))), n => n > 0, "the list to start", TimeSpan.FromSeconds(10));
+        release.SetResult(new ApplianceListEnvelope { Total = 0 });
+        await Task.WhenAll(first, second);
+        await cloud.ReadSwitchAsync(WireMapperRouter(11), CancellationToken.None);
+
+        // Two concurrent reads shared one list; the read after them made its own.
+        await api.Received(2).FindAppliancesAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>());
+    }
+
+    [Theory]
+    [InlineData(504, "apiproxy_timeout_non_get")]
+    [InlineData(0, null)]
+    public async Task CreateLoadBalancerAsync_UnknownOutcome_MadeAfterAll_ReturnsTheOneFoundByNameAndTags(int status, string? code)
+    {
+        api.CreateApplianceAsync(Arg.Any<ApplianceCreateEnvelope>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(status == 0 ? new HttpRequestException("reset") : new SakuraApiException((HttpStatusCode)status, code, "may have run", null, "POST", "/appliance"));
+        api.FindAppliancesAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
+        {
+            Total = 3,
+            Appliances =
+            [
+                new SakuraAppliance { Id = 40, Class = "loadbalancer", Name = "a1", Tags = ["other"] },
+                new SakuraAppliance { Id = 41, Class = "loadbalancer", Name = "a1", Tags = ["a", "b"], Availability = ApplianceAvailability.Failed },
+                new SakuraAppliance { Id = 42, Class = "loadbalancer", Name = "a1", Tags = ["a", "b", "x"], Availability = ApplianceAvailability.Migrating },
+            ],
+        });
+
+        var created = await cloud.CreateLoadBalancerAsync(Creation(LoadBalancerPlan.Standard, "10.0.0.5") with { Tags = ["b", "a"] }, CancellationToken.None);
+
+        Assert.Equal(42, created.Id);
+        await api.Received(1).CreateApplianceAsync(Arg.Any<ApplianceCreateEnvelope>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task CreateLoadBalancerAsync_UnknownOutcome_NothingVisible_RethrowsWithoutCreatingAgain()
+    {
+        api.CreateApplianceAsync(Arg.Any<ApplianceCreateEnvelope>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new SakuraApiException(HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get", "may have run", null, "POST", "/appliance"));
+        api.FindAppliancesAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope { Total = 0 });
+
+        var error = await Assert.ThrowsAsync<SakuraApiException>(
+            () => cloud.CreateLoadBalancerAsync(Creation(LoadBalancerPlan.Standard, "10.0.0.5"), CancellationToken.None));
+
+        Assert.Equal(SakuraErrorKind.OutcomeUnknown, error.Kind);
+        Assert.True(CloudErrors.IsTransient(error));
+        await api.Received(1).CreateApplianceAsync(Arg.Any<ApplianceCreateEnvelope>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task CreateLoadBalancerAsync_RefusedOutright_DoesNotLookAnythingUp()
+    {
+        api.CreateApplianceAsync(Arg.Any<ApplianceCreateEnvelope>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new SakuraApiException(HttpStatusCode.ServiceUnavailable, "too_many_request", "dense", null, "POST", "/appliance"));
+
+        await Assert.ThrowsAsync<SakuraApiException>(() => cloud.CreateLoadBalancerAsync(Creation(LoadBalancerPlan.Standard, "10.0.0.5"), CancellationToken.None));
+
+        await api.DidNotReceiveWithAnyArgs().FindAppliancesAsync(default!, default);
+    }
+
+    [Theory]
+    [InlineData(false, """{}""")]
+    [InlineData(true, """{"Force":true}""")]
+    public async Task ShutdownAsync_GracefulSendsAnEmptyObject_ForcedSendsForce(bool force, string expected)
+    {
+        ShutdownRequest? sent = null;
+        api.ShutdownAsync(5, Arg.Do<ShutdownRequest>(b => sent = b), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+
+        await cloud.ShutdownAsync(5, force, CancellationToken.None);
+
+        Assert.Equal(expected, System.Text.Json.JsonSerializer.Serialize(sent!, SakuraJsonContext.Default.ShutdownRequest));
+    }
+
+    [Fact]
+    public async Task PowerOperations_AreSerialisedInTheProcess()
+    {
+        var firstBoot = new TaskCompletionSource();
+        api.BootAsync(1, Arg.Any<CancellationToken>()).Returns(_ => firstBoot.Task);
+        api.ShutdownAsync(2, Arg.Any<ShutdownRequest>(), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+        var other = new SakuraCloud(api, TestOptions.Wrap(TestOptions.Valid()), new SharedApplianceList(), logger);
+
+        var boot = cloud.BootAsync(1, CancellationToken.None);
+        await Eventually.UntilAsync(() => Task.FromResult(api.ReceivedCalls().Count()), n => n > 0, "the boot to be sent", TimeSpan.FromSeconds(10));
+        var shutdown = other.ShutdownAsync(2, force: false, CancellationToken.None);
+        Assert.False(shutdown.IsCompleted);
+        await api.DidNotReceiveWithAnyArgs().ShutdownAsync(default, default!, default);
+
+        firstBoot.SetResult();
+        await Task.WhenAll(boot, shutdown);
+        await api.Received(1).ShutdownAsync(2, Arg.Any<ShutdownRequest>(), Arg.Any<CancellationToken>());
+    }
 
     private static LoadBalancerCreation Creation(LoadBalancerPlan plan, params string[] own) => new()
     {

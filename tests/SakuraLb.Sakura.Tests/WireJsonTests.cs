@@ -235,16 +235,21 @@ public sealed class WireJsonTests
         var body = new ApplianceUpdateEnvelope
         {
             Appliance = new ApplianceUpdateBody { Settings = new ApplianceSettings(), SettingsHash = "abc" },
+            OriginalSettingsHash = "abc",
         };
 
         var json = JsonSerializer.Serialize(body, SakuraJsonContext.Default.ApplianceUpdateEnvelope);
 
-        Assert.Equal("""{"Appliance":{"Settings":{"LoadBalancer":[]},"SettingsHash":"abc"}}""", json);
+        // The lock travels top-level, next to Appliance, as Sakura's SDK sends it; the in-body copy is the Go client's form.
+        Assert.Equal("""{"Appliance":{"Settings":{"LoadBalancer":[]},"SettingsHash":"abc"},"OriginalSettingsHash":"abc"}""", json);
     }
 
     [Fact]
-    public void ShutdownRequest_Force_IsAPlainJsonBool() =>
+    public void ShutdownRequest_Force_IsAPlainJsonBool_AndAGracefulOneIsAnEmptyObject()
+    {
         Assert.Equal("""{"Force":true}""", JsonSerializer.Serialize(new ShutdownRequest { Force = true }, SakuraJsonContext.Default.ShutdownRequest));
+        Assert.Equal("{}", JsonSerializer.Serialize(new ShutdownRequest(), SakuraJsonContext.Default.ShutdownRequest));
+    }
 
     private static T Deserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
     {

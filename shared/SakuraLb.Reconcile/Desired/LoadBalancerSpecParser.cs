@@ -23,7 +23,10 @@ public static class LoadBalancerSpecParser
         var errors = new List<ValidationProblem>();
         var warnings = new List<ValidationProblem>();
         var annotations = service.Annotations ?? new Dictionary<string, string>();
-        string? Get(AnnotationDefinition a) => annotations.TryGetValue(a.Key, out var v) ? v?.Trim() : null;
+        // An empty (or blank) value means "not set", as in the original controller, which read every key with
+        // `v != ""`: manifests that blank a key out keep working instead of failing as InvalidAnnotation.
+        string? Get(AnnotationDefinition a) =>
+            annotations.TryGetValue(a.Key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
         ReportUnknownKeys(annotations, warnings);
 
@@ -74,9 +77,9 @@ public static class LoadBalancerSpecParser
         var selector = Get(LoadBalancerAnnotations.RouterSelector);
         if (selector is not null)
         {
-            if (selector.Length == 0 || selector.Length > MaxTagLength || selector.Any(char.IsControl))
+            if (selector.Length > MaxTagLength || selector.Any(char.IsControl))
             {
-                errors.Add(Invalid(LoadBalancerAnnotations.RouterSelector, selector, $"a non-empty Sakura tag of at most {MaxTagLength} characters"));
+                errors.Add(Invalid(LoadBalancerAnnotations.RouterSelector, selector, $"a Sakura tag of at most {MaxTagLength} characters"));
             }
             else
             {
@@ -151,7 +154,7 @@ public static class LoadBalancerSpecParser
         string? path = null;
         if (pathText is not null)
         {
-            if (pathText.Length is 0 or > MaxPathLength || pathText[0] != '/' || pathText.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            if (pathText.Length > MaxPathLength || pathText[0] != '/' || pathText.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
             {
                 errors.Add(Invalid(LoadBalancerAnnotations.HealthCheckPath, pathText, $"an absolute path such as \"/healthz\" (no spaces, at most {MaxPathLength} characters)"));
             }

@@ -51,13 +51,24 @@ public static class NodeEligibility
     };
 
     /// <summary>
-    /// True when a node update can change some Service's real servers. Broader than upstream (which
-    /// ignores taints and addresses): real servers are addresses here.
+    /// True when a node update can change some Service's real servers. Broader than upstream's
+    /// <c>shouldSyncUpdatedNode</c>, which syncs on a change of the exclusion label or the provider ID only: real
+    /// servers are addresses here, so an address or name change counts, and so does every exclusion
+    /// <see cref="Evaluate"/> knows, a deletion timestamp and the autoscaler's taint included.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// Deliberately not aligned with upstream on the deletion timestamp and the taint. Upstream leaves those to its
+    /// periodic full node sync (every 100 seconds), which applies the same predicates and so drops the node then; this
+    /// controller has no such short full sync (its periodic resync is minutes apart), so waiting for it would keep
+    /// traffic on a node that is going away. Resyncing at once reaches the same node set upstream reaches, only
+    /// sooner, and the node's deletion itself resyncs in both.
+    /// </para>
+    /// <para>
     /// Not called by the product: the relay forwards the node set when a node's projection changes, and the
     /// function app decides which load balancers a new node set touches by hashing the same inputs over the
-    /// whole set (functions/Reconciling/NodeFingerprint.Eligible).
+    /// whole set (<see cref="NodeFingerprint.Eligible"/>), which follows the same rule.
+    /// </para>
     /// </remarks>
     public static bool ShouldResync(NodeSnapshot? before, NodeSnapshot? after)
     {

@@ -302,6 +302,9 @@ internal sealed class EnsurePlanner
             Settings = desired.SettingsFor(vip),
         }));
         steps.Add(new WaitUntilUp(null, desired.Name));
+
+        // Not needed for correctness (the API runs the create-time settings when the appliance boots, and the next
+        // pass compares the stored settings anyway): one cheap PUT that makes sure the running config is the stored one.
         steps.Add(new ApplyConfig(null));
         TearDownExtras(extras);
         AddRelease(needed, held);

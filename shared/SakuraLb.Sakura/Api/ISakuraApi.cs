@@ -29,10 +29,6 @@ internal interface ISakuraApi
     Task<ServerListEnvelope> ListSwitchServersAsync(
         long id, [Property(RawJsonQueryHandler.OptionKey)] SearchRequest query, CancellationToken cancellationToken);
 
-    [Get("/switch/{id}/appliance")]
-    Task<ApplianceListEnvelope> ListSwitchAppliancesAsync(
-        long id, [Property(RawJsonQueryHandler.OptionKey)] SearchRequest query, CancellationToken cancellationToken);
-
     [Get("/server")]
     Task<ServerListEnvelope> FindServersAsync(
         [Property(RawJsonQueryHandler.OptionKey)] SearchRequest query, CancellationToken cancellationToken);

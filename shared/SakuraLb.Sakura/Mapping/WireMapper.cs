@@ -138,7 +138,8 @@ internal static class WireMapper
             VirtualIPAddress = v.VirtualIPAddress.ToString(),
             Port = v.Port,
             DelayLoop = v.DelayLoopSeconds,
-            SorryServer = v.SorryServer?.ToString() ?? "",
+            // Left out when there is none: both official clients omit it rather than send "".
+            SorryServer = v.SorryServer?.ToString(),
             Description = "",
             Servers = [.. v.Servers.Select(s => new LoadBalancerRealServer
             {

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
 
@@ -52,6 +50,13 @@ internal sealed record ApplianceCreateBody
 internal sealed record ApplianceUpdateEnvelope
 {
     public required ApplianceUpdateBody Appliance { get; init; }
+
+    /// <summary>
+    /// The settings hash read before this update, next to <c>Appliance</c>: the form Sakura's own SDK sends for its
+    /// optimistic lock (answered by 409 <c>original_hash_mismatch</c>). <see cref="ApplianceUpdateBody.SettingsHash"/>
+    /// carries the same value, as the Go client sends it; nothing relies on either being enforced.
+    /// </summary>
+    public string? OriginalSettingsHash { get; init; }
 }
 
 /// <summary>
@@ -69,10 +74,9 @@ internal sealed record ApplianceUpdateBody
     public string? Description { get; init; }
 }
 
-/// <summary><c>DELETE /appliance/{id}/power</c> body.</summary>
+/// <summary><c>DELETE /appliance/{id}/power</c> body: <c>{}</c> for a graceful shutdown, as the official clients send it.</summary>
 internal sealed record ShutdownRequest
 {
-    /// <summary>A plain JSON bool, unlike the settings flags.</summary>
-    [JsonConverter(typeof(JsonBoolConverter))]
-    public bool Force { get; init; }
+    /// <summary>A plain JSON bool, unlike the settings flags; only <c>true</c> is ever sent (null is left out).</summary>
+    public bool? Force { get; init; }
 }

@@ -72,6 +72,47 @@ public sealed class FaultScenarioTests
         Assert.Single(requests, r => r.Method == "DELETE" && r.Status == 200 && !r.Path.EndsWith("/power", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Faults_GatewayTimeoutAfterCreateAndUpdate_AndEveryDocumented503_EveryServiceConvergesWithExactlyOneLb()
+    {
+        await using var app = await TestApp.StartAsync(
+            simulatorOptions: new SakuraSim.SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0, RandomSeed = 7 });
+
+        // effect "after": the simulator carries the request out, then answers 504 apiproxy_timeout_non_get ("may have
+        // executed"). Every create of the first pass is made and its answer lost; one settings update too. The three
+        // 503 codes the real API gives for "not now" come at random on every path.
+        await app.Sim.FaultsAsync(
+            new JsonObject { ["method"] = "POST", ["path"] = "/appliance", ["status"] = 504, ["effect"] = "after", ["count"] = 2 },
+            new JsonObject { ["method"] = "PUT", ["path"] = "/appliance/*", ["status"] = 504, ["effect"] = "after", ["count"] = 1 },
+            new JsonObject { ["path"] = "*", ["errorCode"] = "too_many_request", ["probability"] = 0.1 },
+            new JsonObject { ["path"] = "*", ["errorCode"] = "operation_failure", ["probability"] = 0.1 },
+            new JsonObject { ["path"] = "*", ["errorCode"] = "service_temporarily_unavailable", ["probability"] = 0.1 });
+        var services = Enumerable.Range(0, 2).Select(i => Snapshots.Service(Snapshots.NewUid(), $"gw{i}", [80, 443])).ToList();
+
+        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
+        var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
+        foreach (var service in services)
+        {
+            statuses.Add(await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(3)));
+        }
+
+        Assert.All(statuses, s => Assert.Equal(ServicePhase.Ready, s.Status.Phase));
+        var lbs = await app.Sim.LoadBalancersAsync();
+        Assert.Equal(
+            services.Select(s => Reconcile.Desired.LoadBalancerNaming.Name(s.Uid)).Order(StringComparer.Ordinal),
+            lbs.Select(l => l.Name).Order(StringComparer.Ordinal));
+        Assert.All(lbs, l => Assert.Equal("up", l.Phase));
+        var requests = await app.Sim.RequestsAsync();
+        var creates = requests.Where(r => r.Method == "POST" && r.Path == "/appliance").ToList();
+        Assert.Equal(2, creates.Count(r => r.Status == 504 && r.ErrorCode == "apiproxy_timeout_non_get"));
+
+        // Both timed-out creates had made their load balancer: neither was sent again, and nothing was deleted.
+        Assert.DoesNotContain(creates, r => r.Status == 201);
+        Assert.DoesNotContain(requests, r => r.Method == "DELETE" && !r.Path.EndsWith("/power", StringComparison.Ordinal));
+        Assert.Contains(requests, r => r.Method == "PUT" && r.Status == 504);
+        Assert.Contains(requests, r => r.ErrorCode is "too_many_request" or "operation_failure" or "service_temporarily_unavailable");
+    }
+
     /// <summary>What the response-losing handler saw: every successful create by name, and which one it lost.</summary>
     public sealed class LostResponses
     {

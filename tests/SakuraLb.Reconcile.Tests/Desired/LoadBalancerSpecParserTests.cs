@@ -75,7 +75,6 @@ public sealed class LoadBalancerSpecParserTests
 
     [Theory]
     [InlineData("load-balancer-ha", "yes", "\"true\" or \"false\"")]
-    [InlineData("load-balancer-ha", "", "\"true\" or \"false\"")]
     [InlineData("load-balancer-recreate-allowed", "sure", "\"true\" or \"false\"")]
     [InlineData("load-balancer-plan", "gold", "\"standard\" or \"premium\"")]
     [InlineData("load-balancer-healthz-interval", "9", "at least 10")]
@@ -93,7 +92,7 @@ public sealed class LoadBalancerSpecParserTests
     [InlineData("load-balancer-healthz-retry", "6", "from 1 to 5")]
     [InlineData("load-balancer-healthz-connect-timeout", "31", "from 1 to 30")]
     [InlineData("load-balancer-sorry-server", "sorry.example.com", "IPv4 address")]
-    [InlineData("router-selector", "", "non-empty Sakura tag")]
+    [InlineData("router-selector", "tag\u0001", "Sakura tag of at most")]
     [InlineData("load-balancer-type", "global", "\"internet\"")]
     public void Parse_InvalidValue_ReportsKeyValueAndAcceptedValues(string name, string value, string accepted)
     {
@@ -105,6 +104,22 @@ public sealed class LoadBalancerSpecParserTests
         Assert.Equal(WellKnown.AnnotationPrefix + name, error.Field);
         Assert.Contains(WellKnown.AnnotationPrefix + name, error.Message, StringComparison.Ordinal);
         Assert.Contains(accepted, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EmptyOrBlankValue_OfEveryKey_MeansNotSet_AsInTheOriginal()
+    {
+        var blank = LoadBalancerSpecParser.Parse(Service(), Settings);
+        foreach (var key in LoadBalancerAnnotations.All.Except(LoadBalancerAnnotations.SwitchTypeOnly))
+        {
+            foreach (var value in new[] { "", "  " })
+            {
+                var result = LoadBalancerSpecParser.Parse(Service(Ours((key.Name, value))), Settings);
+
+                Assert.True(result.IsValid, $"{key.Key}: \"{value}\" gave {string.Join("; ", result.Errors.Select(e => e.Message))}");
+                Assert.Equivalent(blank.Spec, result.Spec, strict: true);
+            }
+        }
     }
 
     [Fact]

@@ -196,4 +196,21 @@ public sealed class NodeTests
         Assert.True(NodeEligibility.ShouldResync(null, node));
         Assert.True(NodeEligibility.ShouldResync(node, null));
     }
+
+    [Fact]
+    public void ShouldResync_NodeBeingDeletedOrTaintedForDeletion_ResyncsAtOnce_UnlikeUpstream()
+    {
+        // Upstream's shouldSyncUpdatedNode waits for its 100-second full sync here; this controller does not (see
+        // the remarks on ShouldResync), and the node-set fingerprint agrees, so the node leaves the LB at once.
+        var node = Node("a", b => b.Addresses.Add(new NodeAddressSnapshot(WellKnown.NodeInternalIP, "10.0.0.1")));
+        var deleting = node with { DeletionTimestamp = DateTimeOffset.UnixEpoch };
+        var tainted = node with { Taints = [new NodeTaintSnapshot { Key = WellKnown.ToBeDeletedByClusterAutoscalerTaint, Effect = "NoSchedule" }] };
+
+        Assert.True(NodeEligibility.ShouldResync(node, deleting));
+        Assert.True(NodeEligibility.ShouldResync(node, tainted));
+        Assert.NotEqual(NodeFingerprint.Eligible(Set(node)), NodeFingerprint.Eligible(Set(deleting)));
+        Assert.NotEqual(NodeFingerprint.Eligible(Set(node)), NodeFingerprint.Eligible(Set(tainted)));
+
+        static NodeSetSnapshot Set(NodeSnapshot n) => new() { Nodes = [n] };
+    }
 }

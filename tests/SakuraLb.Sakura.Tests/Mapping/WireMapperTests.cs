@@ -131,7 +131,8 @@ public sealed class WireMapperTests
 
         Assert.True(SettingsComparer.Equivalent(settings, observed));
         Assert.Null(wire[1].Servers[0].HealthCheck!.Path);
-        Assert.Equal("", wire[0].SorryServer);
+        Assert.Null(wire[0].SorryServer); // left out of the JSON, as the official clients do
+        Assert.Equal("203.0.113.110", wire[1].SorryServer);
     }
 
     [Theory]

@@ -1,9 +1,12 @@
 using System.Net;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.CircuitBreaker;
 using SakuraLb.Sakura.Http;
 
 namespace SakuraLb.Sakura.Tests;
 
-public sealed class RetryHandlerTests
+public sealed class ResiliencePipelineTests
 {
     [Theory]
     [InlineData(0, 1000, 30000, 0.0, 500)]
@@ -17,7 +20,7 @@ public sealed class RetryHandlerTests
     public void ComputeDelay_CappedExponentialWithEqualJitter(int attempt, int baseMs, int maxMs, double jitter, int expectedMs) =>
         Assert.Equal(
             TimeSpan.FromMilliseconds(expectedMs),
-            RetryHandler.ComputeDelay(attempt, TimeSpan.FromMilliseconds(baseMs), TimeSpan.FromMilliseconds(maxMs), jitter));
+            SakuraResilience.ComputeDelay(attempt, TimeSpan.FromMilliseconds(baseMs), TimeSpan.FromMilliseconds(maxMs), jitter));
 
     [Theory]
     [InlineData(HttpStatusCode.ServiceUnavailable, true)]
@@ -28,7 +31,7 @@ public sealed class RetryHandlerTests
     [InlineData(HttpStatusCode.InternalServerError, false)]
     [InlineData(HttpStatusCode.TooManyRequests, false)]
     public void IsRetryable_OnlyBusyAndLocked(HttpStatusCode status, bool expected) =>
-        Assert.Equal(expected, RetryHandler.IsRetryable(status));
+        Assert.Equal(expected, SakuraResilience.IsRetryable(status));
 
     [Fact]
     public async Task SendAsync_BusyThenLockedThenOk_RetriesWithBackoffAndResendsBody()
@@ -137,10 +140,52 @@ public sealed class RetryHandlerTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task SendAsync_NearlyEveryAttemptAServerError_OpensTheBreaker_AndCallsFailFastUntilItHalfOpens()
+    {
+        var time = new CountingTimeProvider();
+        var failing = true;
+        var inner = new ScriptedHandler((_, _) => failing
+            ? ScriptedHandler.Error(HttpStatusCode.GatewayTimeout, "apiproxy_timeout")
+            : ScriptedHandler.Json(HttpStatusCode.OK, "{}"));
+        using var client = Client(inner, time, o => o.MaxRetries = 3);
+
+        for (var i = 0; i < SakuraResilience.MinimumThroughput; i++)
+        {
+            using var response = await client.GetAsync("http://127.0.0.1:1/x");
+            Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        }
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync("http://127.0.0.1:1/x"));
+        Assert.Equal(SakuraResilience.MinimumThroughput, inner.Calls);
+
+        failing = false;
+        time.Advance(SakuraResilience.BreakDuration);
+        using var recovered = await client.GetAsync("http://127.0.0.1:1/x");
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+        Assert.Equal(SakuraResilience.MinimumThroughput + 1, inner.Calls);
+    }
+
+    [Fact]
+    public async Task SendAsync_FewServerErrors_NeverOpenTheBreaker()
+    {
+        var inner = new ScriptedHandler((_, attempt) => attempt % 3 == 0
+            ? ScriptedHandler.Error(HttpStatusCode.InternalServerError, "internal")
+            : ScriptedHandler.Json(HttpStatusCode.OK, "{}"));
+        using var client = Client(inner, new CountingTimeProvider(), o => o.MaxRetries = 0);
+
+        for (var i = 0; i < 3 * SakuraResilience.MinimumThroughput; i++)
+        {
+            using var response = await client.GetAsync("http://127.0.0.1:1/x");
+        }
+
+        Assert.Equal(3 * SakuraResilience.MinimumThroughput, inner.Calls);
+    }
+
     private static HttpClient Client(ScriptedHandler inner, TimeProvider time, Action<SakuraClientOptions> change)
     {
-        var options = TestOptions.Wrap(TestOptions.Valid(change));
-        var retry = new RetryHandler(options, time, TestOptions.Log<RetryHandler>(), () => 1.0) { InnerHandler = inner };
-        return new HttpClient(retry);
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        var pipeline = SakuraResilience.Configure(builder, TestOptions.Valid(change), TestOptions.Log<ResiliencePipelineTests>(), () => 1.0).Build();
+        return new HttpClient(new ResilienceHandler(pipeline) { InnerHandler = inner });
     }
 }
