@@ -6,6 +6,7 @@ namespace SakuraLb.Functions.Activities;
 /// <summary>A status to publish and the versions it reflects.</summary>
 /// <param name="Interim">A progress report before a long wait: it does not claim the desired version is reconciled.</param>
 /// <param name="Settled">The outcome is final for <paramref name="DesiredSeq"/>; false when the pass stopped early and must be retried.</param>
+/// <param name="IssuedAt">The orchestration's time when it asked for the publish: a publish issued earlier never replaces it.</param>
 public sealed record PublishInput(
     string ClusterId,
     string Uid,
@@ -24,21 +25,65 @@ public sealed record PublishInput(
     string RealServerHash,
     bool Settled,
     bool Interim,
-    DateTimeOffset FirstSeenAt);
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset IssuedAt = default);
 
 /// <summary>
 /// Writes the status row the feed serves. An unchanged status is not rewritten (a no-op pass makes no write);
-/// the first Ready records the time from first sight; an unsettled status keeps the published ingress.
+/// the first Ready records the time from first sight; an unsettled status keeps the published ingress. The
+/// write is a compare-and-swap on the row read, and a publish issued before the stored one (an activity the
+/// engine delivered again after a newer publish ran) changes nothing.
 /// </summary>
 public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics metrics, TimeProvider time, ILogger<PublishStatusActivity> logger)
 {
     public const string Name = "PublishStatus";
 
+    // Writers of one row are the Service's own reconciles, one at a time: a lost race is a rare replay.
+    private const int MaxAttempts = 8;
+
     public async Task<bool> RunAsync(PublishInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var now = time.GetUtcNow();
-        var existing = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var existing = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken);
+            if (existing?.IssuedAt is { } stored && stored > input.IssuedAt)
+            {
+                logger.StalePublishIgnored(input.Uid, input.IssuedAt, stored);
+                return false;
+            }
+
+            var (record, firstReady) = Compose(input, existing, time.GetUtcNow());
+            if (record is not null && !await statuses.TryPutAsync(record, existing?.Version, cancellationToken))
+            {
+                continue;
+            }
+
+            if (!input.Interim)
+            {
+                metrics.ReconcileFinished(input.Settled ? input.Phase.ToString().ToLowerInvariant() : "incomplete");
+            }
+
+            if (record is null)
+            {
+                return false;
+            }
+
+            if (firstReady)
+            {
+                metrics.ServiceReady(record.ReadyAt!.Value - input.FirstSeenAt);
+            }
+
+            logger.StatusPublished(input.Uid, record.Status.Phase, record.Status.ReasonCode, record.Settled);
+            return true;
+        }
+
+        throw new InvalidOperationException($"The status of {input.Uid} changed under every one of {MaxAttempts} writes.");
+    }
+
+    /// <summary>The row to write, and whether it records the first Ready; a null row when nothing would change.</summary>
+    private static (StatusRecord? Record, bool FirstReady) Compose(PublishInput input, StatusRecord? existing, DateTimeOffset now)
+    {
         // A progress report, or a pass that stopped early on the way to a running load balancer, says nothing
         // about the address the load balancer already serves: it stays in the feed (as upstream keeps the last
         // good address on failure) until a settled outcome replaces it. Only a removal may clear it unsettled.
@@ -62,11 +107,7 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
                 Settled = input.Settled && !input.Interim,
                 ReadyAt = existing?.ReadyAt,
             };
-
-        if (!input.Interim)
-        {
-            metrics.ReconcileFinished(input.Settled ? input.Phase.ToString().ToLowerInvariant() : "incomplete");
-        }
+        record = record with { IssuedAt = input.IssuedAt };
 
         var firstReady = input.Phase == ServicePhase.Ready && existing?.ReadyAt is null && !input.Interim;
         if (firstReady)
@@ -82,16 +123,9 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
             && existing.Settled == record.Settled
             && existing.ReadyAt == record.ReadyAt)
         {
-            return false;
+            return (null, false);
         }
 
-        await statuses.PutAsync(record, cancellationToken);
-        if (firstReady)
-        {
-            metrics.ServiceReady(now - input.FirstSeenAt);
-        }
-
-        logger.StatusPublished(input.Uid, status.Phase, status.ReasonCode, record.Settled);
-        return true;
+        return (record, firstReady);
     }
 }

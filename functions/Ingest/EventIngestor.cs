@@ -13,10 +13,13 @@ public sealed record EventsAccepted(int Version, int Accepted, int Stale, bool N
 /// <summary>
 /// Stores a validated batch and makes sure the right reconciles run. Everything is stored before any
 /// orchestration starts, so a reconcile never reads a half-stored batch; the caller answers 202 only after this
-/// returns. A changed Service, or a resent one no status reflects yet, starts its reconcile now; a node-set change starts, with a delay of
-/// <see cref="ReconcileOptions.NodeDebounce"/>, only the Services whose stored node fingerprint differs (the
-/// delayed start is pending, so later node batches coalesce into it). A changed node set also runs the node
-/// controller's pass (<see cref="NodePass"/>), waited for up to <see cref="NodeOptions.IngestWait"/>.
+/// returns. A changed Service, or a resent one no status reflects yet, starts its reconcile now; a node-set change
+/// starts, with a delay of <see cref="ReconcileOptions.NodeDebounce"/>, only the Services whose status reflects
+/// another node fingerprint (the delayed start is pending, so later node batches coalesce into it), and a node
+/// set sent again unchanged starts those at once. Every write that a running reconcile must see goes through the
+/// Service's desired row (the completion fence, <see cref="ReconcileStarter"/>), so no change waits for the timer.
+/// A changed node set also runs the node controller's pass (<see cref="NodePass"/>), waited for up to
+/// <see cref="NodeOptions.IngestWait"/>.
 /// </summary>
 public sealed class EventIngestor(
     IDesiredStore desired,
@@ -42,55 +45,62 @@ public sealed class EventIngestor(
             ? []
             : await desired.PutAsync(batch.ClusterId, batch.Services, now, cancellationToken);
 
-        var started = new List<string>();
-        var changed = writes.Where(w => w.Outcome == DesiredWriteOutcome.Stored).Select(w => w.Uid).Distinct(StringComparer.Ordinal).ToList();
+        // A stored snapshot cleared the row's idle mark in its own write.
+        var starts = new Dictionary<string, ReconcileStart>(StringComparer.Ordinal);
+        foreach (var write in writes.Where(w => w.Outcome == DesiredWriteOutcome.Stored))
+        {
+            starts[write.Uid] = new ReconcileStart(write.Uid, WasIdle: write.WasIdle || (starts.GetValueOrDefault(write.Uid)?.WasIdle ?? false));
+        }
+
         IReadOnlyList<StatusRecord>? statusList = null;
         var stale = writes.Where(w => w.Outcome == DesiredWriteOutcome.Stale).ToList();
         if (stale.Any(w => w.Resent))
         {
-            // A resend of what is already stored (the relay's retry after a 503 or a lost answer, its periodic full
-            // snapshot) starts the reconcile when no status reflects that snapshot yet: a start that failed after
-            // the batch was stored would otherwise wait for the resync timer.
+            // A resend of what is already stored (the relay's retry after a 503 or a lost answer, its resend of what
+            // no status reflects, its periodic full snapshot) starts the reconcile when no status reflects that
+            // snapshot yet: a start that failed, or a change missed, after the batch was stored would otherwise wait
+            // for the resync timer.
             statusList = await statuses.ListAsync(batch.ClusterId, cancellationToken);
             var reflected = statusList.ToDictionary(s => s.Uid, s => s.DesiredSeq, StringComparer.Ordinal);
-            changed.AddRange(stale
-                .Where(w => w.Resent && (!reflected.TryGetValue(w.Uid, out var seq) || seq < w.Seq))
+            var unreflected = stale
+                .Where(w => w.Resent && (!reflected.TryGetValue(w.Uid, out var seq) || seq < w.Seq) && !starts.ContainsKey(w.Uid))
                 .Select(w => w.Uid)
-                .Where(uid => !changed.Contains(uid, StringComparer.Ordinal))
-                .Distinct(StringComparer.Ordinal));
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            foreach (var mark in await desired.MarkChangedAsync(batch.ClusterId, unreflected, null, cancellationToken))
+            {
+                starts[mark.Uid] = new ReconcileStart(mark.Uid, WasIdle: mark.WasIdle);
+            }
         }
 
-        foreach (var uid in changed)
+        foreach (var uid in starts.Keys.ToList())
         {
             var snapshot = batch.Services.Last(s => string.Equals(s.Uid, uid, StringComparison.Ordinal));
             if (ServiceScope.Classify(snapshot, settings) == ServiceIntent.Ignore
                 && await statuses.GetAsync(batch.ClusterId, uid, cancellationToken) is null)
             {
                 // Out of our scope and never reconciled: nothing of ours to clean up.
-                continue;
+                starts.Remove(uid);
             }
-
-            await starter.EnsureReconcileAsync(client, batch.ClusterId, uid, null, cancellationToken);
-            started.Add(ReconcileServiceOrchestrator.InstanceId(uid));
         }
 
-        if (nodeWrite is { Outcome: NodeSetWriteOutcome.Stored, EligibleChanged: true })
+        var delayed = new List<ReconcileStart>();
+        if (nodeWrite is { Outcome: not NodeSetWriteOutcome.Stale })
         {
-            var startAt = now + reconcileOptions.Value.NodeDebounce;
-            foreach (var status in statusList ?? await statuses.ListAsync(batch.ClusterId, cancellationToken))
-            {
-                // Only Services with real servers (an LB of their own, a valid spec) can be changed by nodes.
-                if (status.RealServerHash.Length == 0
-                    || status.NodeFingerprint == nodeWrite.Header.EligibleFingerprint
-                    || changed.Contains(status.Uid, StringComparer.Ordinal))
-                {
-                    continue;
-                }
-
-                await starter.EnsureReconcileAsync(client, batch.ClusterId, status.Uid, startAt, cancellationToken);
-                started.Add(ReconcileServiceOrchestrator.InstanceId(status.Uid));
-            }
+            // Only Services with real servers (an LB of their own, a valid spec) can be changed by nodes. A change of
+            // the eligible nodes starts them after the debounce; otherwise (the same set sent again while a status
+            // still reflects another one: the relay's resend) at once, as there is no burst to wait for.
+            var fingerprint = nodeWrite.Header.EligibleFingerprint;
+            var behind = (statusList ?? await statuses.ListAsync(batch.ClusterId, cancellationToken))
+                .Where(s => s.RealServerHash.Length > 0 && s.NodeFingerprint != fingerprint && !starts.ContainsKey(s.Uid))
+                .Select(s => s.Uid)
+                .ToList();
+            var marks = (await desired.MarkChangedAsync(batch.ClusterId, behind, fingerprint, cancellationToken)).ToDictionary(m => m.Uid, StringComparer.Ordinal);
+            DateTimeOffset? startAt = nodeWrite.EligibleChanged ? now + reconcileOptions.Value.NodeDebounce : null;
+            delayed.AddRange(behind.Select(uid => new ReconcileStart(uid, startAt, marks.GetValueOrDefault(uid)?.WasIdle ?? false)));
         }
+
+        var started = await starter.EnsureReconcilesAsync(client, batch.ClusterId, [.. starts.Values, .. delayed], markFirst: false, cancellationToken);
 
         if (nodeWrite is { Outcome: NodeSetWriteOutcome.Stored })
         {

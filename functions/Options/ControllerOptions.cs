@@ -41,6 +41,12 @@ public sealed class ControllerOptions
     /// <summary>How long a Deleted status stays in the feed (so a slow relay still releases the finalizer).</summary>
     public TimeSpan DeletedStatusRetention { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long the history of a completed, failed or terminated orchestration is kept before the timer purges it
+    /// (a Service's instance is purged with its rows once the Service is gone, whatever its age).
+    /// </summary>
+    public TimeSpan CompletedInstanceRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>The reconcile core's settings. Call only after validation.</summary>
     public ControllerSettings ToSettings() => new()
     {

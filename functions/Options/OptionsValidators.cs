@@ -38,6 +38,11 @@ public sealed class ControllerOptionsValidator : OptionsValidator<ControllerOpti
             problems.Add("Controller:DeletedStatusRetention must not be negative.");
         }
 
+        if (options.CompletedInstanceRetention < TimeSpan.Zero)
+        {
+            problems.Add("Controller:CompletedInstanceRetention must not be negative.");
+        }
+
         // The core validates what it owns (cluster id, limits, tags); its messages name the setting.
         problems.AddRange(options.ToSettings().Validate().Select(p => "Controller:" + p));
         if (options.RouterTags.Any(string.IsNullOrWhiteSpace))
@@ -121,6 +126,17 @@ public sealed class ReconcileOptionsValidator : OptionsValidator<ReconcileOption
         if (options.MaxPlansPerPass is < 2 or > 100)
         {
             problems.Add("Reconcile:MaxPlansPerPass must be 2–100.");
+        }
+
+        if (options.StartParallelism is < 1 or > 256)
+        {
+            problems.Add("Reconcile:StartParallelism must be 1–256.");
+        }
+
+        // Spent inside the events request: the relay gives a request 30 seconds by default.
+        if (options.CompletionWait < TimeSpan.Zero || options.CompletionWait > TimeSpan.FromSeconds(20))
+        {
+            problems.Add("Reconcile:CompletionWait must be between zero and 20 seconds.");
         }
 
         var retry = options.ActivityRetry;

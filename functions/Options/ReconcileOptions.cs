@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using SakuraLb.Functions.Activities;
 
 namespace SakuraLb.Functions.Options;
 
@@ -56,6 +57,16 @@ public sealed class ReconcileOptions
     /// <summary>Retries of an activity that failed transiently (the Sakura client already retried busy/locked).</summary>
     public ActivityRetryOptions ActivityRetry { get; init; } = new();
 
+    /// <summary>Reconcile starts one request (an events batch, a timer run) makes at once.</summary>
+    public int StartParallelism { get; init; } = 16;
+
+    /// <summary>
+    /// How long a start refused by an instance that passed its completion fence is tried again (it completes within
+    /// one of its turns). Past it the relay's resend of what no status reflects starts the reconcile. It is spent
+    /// inside the events request, so it stays well under the relay's request timeout.
+    /// </summary>
+    public TimeSpan CompletionWait { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// A hard bound on the polls of one wait: the deadline ends a wait first; this bound only keeps every loop of
     /// the orchestration finite (history stays bounded) even if the clock misbehaved.
@@ -64,13 +75,16 @@ public sealed class ReconcileOptions
         (int)Math.Min(100_000, Math.Ceiling(timeout / PollInterval) + 2);
 
     /// <summary>
-    /// Retries of activities that threw. Activities throw only for transient failures (the Sakura client has
-    /// already retried busy/locked with its own backoff; what reaches here is an exhausted budget, a 5xx, a
-    /// timeout or a storage hiccup); permanent failures come back as results and are never retried. With the
-    /// defaults: 5 attempts at +0, +5 s, +15 s, +35 s, +75 s.
+    /// Retries of activities that failed transiently (the Sakura client has already retried busy/locked with its
+    /// own backoff; what reaches here is an exhausted budget, a 5xx, a timeout or a storage hiccup), recognised by
+    /// type (<see cref="TransientFailures"/>). Permanent cloud failures come back as results; any other exception is
+    /// a failure retrying cannot fix and is not retried. With the defaults: 5 attempts at +0, +5 s, +15 s, +35 s, +75 s.
     /// </summary>
     public TaskOptions ActivityTaskOptions() =>
-        TaskOptions.FromRetryPolicy(new RetryPolicy(ActivityRetry.MaxAttempts, ActivityRetry.FirstRetryInterval, ActivityRetry.BackoffCoefficient, ActivityRetry.MaxRetryInterval));
+        TaskOptions.FromRetryPolicy(new RetryPolicy(ActivityRetry.MaxAttempts, ActivityRetry.FirstRetryInterval, ActivityRetry.BackoffCoefficient, ActivityRetry.MaxRetryInterval)
+        {
+            HandleFailure = TransientFailures.IsTransient,
+        });
 }
 
 /// <summary>Retry policy of activities: first interval, growth, cap, attempts.</summary>

@@ -23,65 +23,73 @@ public sealed class DurableFunctions(ReconcileServiceOrchestrator reconcile, Orp
 
     [Function(LoadDesiredActivity.Name)]
     public static Task<DesiredState> LoadDesired([ActivityTrigger] ServiceKey input, FunctionContext context) =>
-        Get<LoadDesiredActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<LoadDesiredActivity, DesiredState>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ObserveAndPlanActivity.Name)]
     public static Task<PlanResult> ObserveAndPlan([ActivityTrigger] ServiceKey input, FunctionContext context) =>
-        Get<ObserveAndPlanActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<ObserveAndPlanActivity, PlanResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ReserveAddressesActivity.Name)]
     public static Task<StepResult> ReserveAddresses([ActivityTrigger] ReservationInput input, FunctionContext context) =>
-        Get<ReserveAddressesActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<ReserveAddressesActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ReleaseAddressesActivity.Name)]
     public static Task<StepResult> ReleaseAddresses([ActivityTrigger] ReservationInput input, FunctionContext context) =>
-        Get<ReleaseAddressesActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<ReleaseAddressesActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(CreateLoadBalancerActivity.Name)]
     public static Task<StepResult> CreateLoadBalancer([ActivityTrigger] CreateInput input, FunctionContext context) =>
-        Get<CreateLoadBalancerActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<CreateLoadBalancerActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ReadLoadBalancerActivity.Name)]
     public static Task<LoadBalancerState> ReadLoadBalancer([ActivityTrigger] LoadBalancerTarget input, FunctionContext context) =>
-        Get<ReadLoadBalancerActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<ReadLoadBalancerActivity, LoadBalancerState>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(BootLoadBalancerActivity.Name)]
     public static Task<StepResult> BootLoadBalancer([ActivityTrigger] LoadBalancerTarget input, FunctionContext context) =>
-        Get<BootLoadBalancerActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<BootLoadBalancerActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(UpdateTagsActivity.Name)]
     public static Task<StepResult> UpdateTags([ActivityTrigger] TagsInput input, FunctionContext context) =>
-        Get<UpdateTagsActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<UpdateTagsActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(UpdateSettingsActivity.Name)]
     public static Task<StepResult> UpdateSettings([ActivityTrigger] SettingsInput input, FunctionContext context) =>
-        Get<UpdateSettingsActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<UpdateSettingsActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ApplyConfigActivity.Name)]
     public static Task<StepResult> ApplyConfig([ActivityTrigger] LoadBalancerTarget input, FunctionContext context) =>
-        Get<ApplyConfigActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<ApplyConfigActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ShutDownLoadBalancerActivity.Name)]
     public static Task<StepResult> ShutDownLoadBalancer([ActivityTrigger] LoadBalancerTarget input, FunctionContext context) =>
-        Get<ShutDownLoadBalancerActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<ShutDownLoadBalancerActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(DeleteLoadBalancerActivity.Name)]
     public static Task<StepResult> DeleteLoadBalancer([ActivityTrigger] LoadBalancerTarget input, FunctionContext context) =>
-        Get<DeleteLoadBalancerActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<DeleteLoadBalancerActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(PublishStatusActivity.Name)]
     public static Task<bool> PublishStatus([ActivityTrigger] PublishInput input, FunctionContext context) =>
-        Get<PublishStatusActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<PublishStatusActivity, bool>(context, a => a.RunAsync(input, context.CancellationToken));
+
+    [Function(CompletionFenceActivity.Name)]
+    public static Task<FenceOutcome> CompletionFence([ActivityTrigger] FenceInput input, FunctionContext context) =>
+        Run<CompletionFenceActivity, FenceOutcome>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(CheckOrphanActivity.Name)]
     public static Task<OrphanCheck> CheckOrphan([ActivityTrigger] OrphanInput input, FunctionContext context) =>
-        Get<CheckOrphanActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<CheckOrphanActivity, OrphanCheck>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ForgetOrphanActivity.Name)]
     public static Task<bool> ForgetOrphan([ActivityTrigger] ForgetOrphanInput input, FunctionContext context) =>
-        Get<ForgetOrphanActivity>(context).RunAsync(input, context.CancellationToken);
+        Run<ForgetOrphanActivity, bool>(context, a => a.RunAsync(input, context.CancellationToken));
 
-    private static T Get<T>(FunctionContext context)
-        where T : notnull =>
-        context.InstanceServices.GetRequiredService<T>();
+    /// <summary>Resolves the activity's class and runs it; a transient failure leaves as a <see cref="TransientFailureException"/>.</summary>
+    private static Task<TOutput> Run<TActivity, TOutput>(FunctionContext context, Func<TActivity, Task<TOutput>> run)
+        where TActivity : notnull
+    {
+        var activity = context.InstanceServices.GetRequiredService<TActivity>();
+        return TransientFailures.RunAsync(() => run(activity));
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
+using SakuraLb.Functions.Activities;
 
 namespace SakuraLb.Functions.Orchestrations;
 
@@ -63,7 +64,8 @@ public sealed class DurableTaskDescriptor
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(run);
         return new(name, DurableTaskKind.Activity, typeof(TInput), typeof(TOutput), typeof(TActivity), (registry, services) =>
-            registry.AddActivityFunc<TInput, TOutput>(name, (_, input) => run(services.GetRequiredService<TActivity>(), input!, CancellationToken.None)));
+            registry.AddActivityFunc<TInput, TOutput>(name, (_, input) =>
+                TransientFailures.RunAsync(() => run(services.GetRequiredService<TActivity>(), input!, CancellationToken.None))));
     }
 
     /// <summary>Registers the task with the in-process engine; <paramref name="services"/> resolves the class at run time.</summary>

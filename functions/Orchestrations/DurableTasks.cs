@@ -33,6 +33,7 @@ public static class DurableTasks
         Activity<ShutDownLoadBalancerActivity, LoadBalancerTarget, StepResult>(ShutDownLoadBalancerActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<DeleteLoadBalancerActivity, LoadBalancerTarget, StepResult>(DeleteLoadBalancerActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<PublishStatusActivity, PublishInput, bool>(PublishStatusActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
+        Activity<CompletionFenceActivity, FenceInput, FenceOutcome>(CompletionFenceActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<CheckOrphanActivity, OrphanInput, OrphanCheck>(CheckOrphanActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ForgetOrphanActivity, ForgetOrphanInput, bool>(ForgetOrphanActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
     ];

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Activities;
@@ -23,17 +24,53 @@ public sealed record ResyncReport(
     int Checked,
     int Behind,
     int Drifted,
-    int Orphans);
+    int Orphans)
+{
+    /// <summary>The parts that failed (each logged as event 1302); the others ran.</summary>
+    public IReadOnlyList<ResyncFailure> Failures { get; init; } = [];
+
+    /// <summary>Rethrows the first part's failure, as it was thrown (for a caller that answers a request).</summary>
+    public void ThrowFirstFailure()
+    {
+        if (Failures.Count > 0)
+        {
+            ExceptionDispatchInfo.Throw(Failures[0].Exception);
+        }
+    }
+}
+
+/// <summary>One part of a resync that failed, and why.</summary>
+public sealed record ResyncFailure(string Part, Exception Exception);
+
+/// <summary>The parts of a resync, in the order they run. Each runs and fails on its own.</summary>
+public static class ResyncParts
+{
+    /// <summary>Reading the desired rows, statuses and node set every other part but the purge needs.</summary>
+    public const string Read = "read";
+
+    /// <summary>Starting the Services whose status is behind their desired state (no cloud read).</summary>
+    public const string Behind = "behind";
+
+    /// <summary>Reading the cloud and starting the Services whose load balancer drifted.</summary>
+    public const string Drift = "drift";
+
+    /// <summary>Load balancers of the cluster without a Service: recorded, then deleted after the grace period.</summary>
+    public const string Orphans = "orphans";
+
+    /// <summary>Old tombstones, statuses, nonces and orchestration histories.</summary>
+    public const string Purge = "purge";
+}
 
 /// <summary>
-/// The batched pass of the timer and of <c>POST /api/resync</c>: reads every desired row and status of the
-/// cluster (one query each), the node set, and the cloud in a fixed number of requests (the cluster's load
-/// balancers with their settings, the routers, the servers and appliances of each router's switch); plans every
-/// Service in memory with the orchestration's own rules; starts reconciles only for Services that are behind
-/// (newer desired state, unsettled, node set changed) or whose load balancer drifted. Nothing differs → no write.
-/// Then the orphans: load balancers tagged with this cluster whose Service is unknown are recorded, and
-/// deleted (or only reported, in dry-run) once the grace period has passed. Finally old Deleted entries and
-/// expired nonces are purged.
+/// The batched pass of the timer and of <c>POST /api/resync</c>, in parts that each run and fail on their own
+/// (a failure is logged as event 1302 with the part and the reason, and the next part still runs): reads every
+/// desired row and status of the cluster (one query each) and the node set; starts, without any cloud read, the
+/// Services that are behind (newer desired state, unsettled, node set changed); reads the cloud in a fixed number of
+/// requests (the cluster's load balancers with their settings, the routers, the servers and appliances of each
+/// router's switch), plans every settled Service in memory with the orchestration's own rules and starts those
+/// whose load balancer drifted; then the orphans: load balancers tagged with this cluster whose Service is unknown
+/// are recorded, and deleted (or only reported, in dry-run) once the grace period has passed; finally old Deleted
+/// entries, expired nonces and old orchestration histories are purged. Nothing differs → no write.
 /// </summary>
 public sealed class ClusterResync(
     IDesiredStore desiredStore,
@@ -51,19 +88,42 @@ public sealed class ClusterResync(
     SakuraLbMetrics metrics,
     ILogger<ClusterResync> logger)
 {
+    private static readonly OrchestrationRuntimeStatus[] Finished =
+        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+
     private readonly ControllerOptions options = controllerOptions.Value;
 
     public async Task<ResyncReport> RunAsync(DurableTaskClient client, ResyncScope scope, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(scope);
         var cluster = settings.ClusterId;
         var now = time.GetUtcNow();
-        var all = await desiredStore.ListAsync(cluster, cancellationToken);
-        var statuses = (await statusStore.ListAsync(cluster, cancellationToken)).ToDictionary(s => s.Uid, StringComparer.Ordinal);
-        var nodeSet = await nodeStore.GetAsync(cluster, cancellationToken);
+        var wholeCluster = scope.Namespace is null && scope.CollectOrphans;
+        var run = new Run(logger, cluster, cancellationToken);
+
+        IReadOnlyList<DesiredService> all = [];
+        Dictionary<string, StatusRecord> statuses = [];
+        NodeSetRecord? nodeSet = null;
+        var read = await run.PartAsync(ResyncParts.Read, async () =>
+        {
+            all = await desiredStore.ListAsync(cluster, cancellationToken);
+            statuses = (await statusStore.ListAsync(cluster, cancellationToken)).ToDictionary(s => s.Uid, StringComparer.Ordinal);
+            nodeSet = await nodeStore.GetAsync(cluster, cancellationToken);
+        });
+        if (!read)
+        {
+            // Without the stores nothing can be decided; old histories can still be purged.
+            if (wholeCluster)
+            {
+                await run.PartAsync(ResyncParts.Purge, () => PurgeHistoriesAsync(client, now, cancellationToken));
+            }
+
+            return new ResyncReport([], [], 0, 0, 0, 0) { Failures = run.Failures };
+        }
+
         var fingerprint = nodeSet?.EligibleFingerprint ?? NodeFingerprint.Eligible(null);
         var services = scope.Namespace is null ? all : [.. all.Where(s => string.Equals(s.Snapshot.Namespace, scope.Namespace, StringComparison.Ordinal))];
-
         var behind = new List<DesiredService>();
         var settled = new List<DesiredService>();
         foreach (var service in services)
@@ -81,42 +141,46 @@ public sealed class ClusterResync(
             (isBehind ? behind : settled).Add(service);
         }
 
+        var started = new List<string>();
+        var concerned = new List<ServiceReference>();
+        async Task StartAsync(IReadOnlyList<DesiredService> which)
+        {
+            started.AddRange(await starter.EnsureReconcilesAsync(client, cluster, [.. which.Select(s => new ReconcileStart(s.Uid))], markFirst: true, cancellationToken));
+            concerned.AddRange(which.Select(s => new ServiceReference(s.Uid, s.Snapshot.Namespace, s.Snapshot.Name)));
+        }
+
+        await run.PartAsync(ResyncParts.Behind, () => StartAsync(behind));
+
         // Invalid Services settled as Failed need no cloud view: their plan cannot change until they do.
         var needCloud = settled.Where(s => ServicePlanning.Precheck(s.Snapshot, settings, statuses.ContainsKey(s.Uid), out _) is null).ToList();
         var drifted = new List<DesiredService>();
+        Task<IReadOnlyList<ObservedLoadBalancer>>? clusterLbs = null;
+        Task<IReadOnlyList<ObservedLoadBalancer>> ClusterLoadBalancersAsync() =>
+            clusterLbs ??= cloud.FindLoadBalancersByTagsAsync([LoadBalancerNaming.ClusterTag(cluster)], cancellationToken);
+        if (needCloud.Count > 0)
+        {
+            await run.PartAsync(ResyncParts.Drift, async () =>
+            {
+                drifted.AddRange(await FindDriftAsync(needCloud, nodeSet, await ClusterLoadBalancersAsync(), cancellationToken));
+                await StartAsync(drifted);
+            });
+        }
+
         var orphans = 0;
-        if (needCloud.Count > 0 || scope.CollectOrphans)
+        if (wholeCluster)
         {
-            var clusterLbs = await cloud.FindLoadBalancersByTagsAsync([LoadBalancerNaming.ClusterTag(cluster)], cancellationToken);
-            if (needCloud.Count > 0)
+            await run.PartAsync(ResyncParts.Orphans, async () => orphans = nodeSet is null
+                ? NotYetCollectable((await ClusterLoadBalancersAsync()).Count)
+                : await CollectOrphansAsync(client, all, await ClusterLoadBalancersAsync(), now, cancellationToken));
+            await run.PartAsync(ResyncParts.Purge, async () =>
             {
-                drifted.AddRange(await FindDriftAsync(needCloud, nodeSet, clusterLbs, cancellationToken));
-            }
-
-            if (scope.CollectOrphans && scope.Namespace is null)
-            {
-                orphans = nodeSet is null
-                    ? NotYetCollectable(clusterLbs.Count)
-                    : await CollectOrphansAsync(client, all, clusterLbs, now, cancellationToken);
-            }
-        }
-
-        var started = new List<string>();
-        var concerned = new List<ServiceReference>();
-        foreach (var service in behind.Concat(drifted))
-        {
-            await starter.EnsureReconcileAsync(client, cluster, service.Uid, null, cancellationToken);
-            started.Add(ReconcileServiceOrchestrator.InstanceId(service.Uid));
-            concerned.Add(new ServiceReference(service.Uid, service.Snapshot.Namespace, service.Snapshot.Name));
-        }
-
-        if (scope.Namespace is null && scope.CollectOrphans)
-        {
-            await PurgeAsync(all, statuses, now, cancellationToken);
+                await PurgeAsync(client, all, statuses, now, cancellationToken);
+                await PurgeHistoriesAsync(client, now, cancellationToken);
+            });
         }
 
         logger.ResyncFinished(cluster, services.Count, behind.Count, drifted.Count, started.Count, orphans);
-        return new ResyncReport(started, concerned, services.Count, behind.Count, drifted.Count, orphans);
+        return new ResyncReport(started, concerned, services.Count, behind.Count, drifted.Count, orphans) { Failures = run.Failures };
     }
 
     private async Task<List<DesiredService>> FindDriftAsync(
@@ -229,17 +293,20 @@ public sealed class ClusterResync(
             logger.OrphanFound(lb.Id, lb.Name, cluster, record.FirstSeenAt, action);
         }
 
-        // Records of load balancers that are gone (deleted by us or by someone) are dropped.
+        // Records of load balancers that are gone (deleted by us or by someone) are dropped, with the history of
+        // their cleanup.
         var present = decisions.Select(d => d.LoadBalancer.Id).ToHashSet();
         foreach (var stale in records.Keys.Where(id => !present.Contains(id)))
         {
             await orphanStore.RemoveAsync(cluster, stale, cancellationToken);
+            await PurgeFinishedAsync(client, OrphanCleanupOrchestrator.InstanceId(stale), cancellationToken);
         }
 
         return count;
     }
 
-    private async Task PurgeAsync(IReadOnlyList<DesiredService> all, Dictionary<string, StatusRecord> statuses, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task PurgeAsync(
+        DurableTaskClient client, IReadOnlyList<DesiredService> all, Dictionary<string, StatusRecord> statuses, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cluster = settings.ClusterId;
         foreach (var service in all)
@@ -251,7 +318,11 @@ public sealed class ClusterResync(
                 && now - service.UpdatedAt > options.DeletedStatusRetention
                 && ServiceScope.Classify(service.Snapshot, settings, previouslyManaged: false) == ServiceIntent.Ignore)
             {
-                await desiredStore.DeleteAsync(cluster, service.Uid, service.Seq, cancellationToken);
+                if (await desiredStore.DeleteAsync(cluster, service.Uid, service.Seq, cancellationToken))
+                {
+                    await PurgeFinishedAsync(client, ReconcileServiceOrchestrator.InstanceId(service.Uid), cancellationToken);
+                }
+
                 continue;
             }
 
@@ -264,10 +335,61 @@ public sealed class ClusterResync(
                 && await desiredStore.DeleteAsync(cluster, service.Uid, service.Seq, cancellationToken))
             {
                 await statusStore.DeleteAsync(cluster, service.Uid, cancellationToken);
+                await PurgeFinishedAsync(client, ReconcileServiceOrchestrator.InstanceId(service.Uid), cancellationToken);
             }
         }
 
         await nonceStore.PurgeExpiredAsync(now, cancellationToken);
+    }
+
+    /// <summary>
+    /// The histories of orchestrations that finished before <see cref="ControllerOptions.CompletedInstanceRetention"/>:
+    /// one filtered purge, no cloud read, so it runs even when the stores or the Sakura API are down.
+    /// </summary>
+    private async Task PurgeHistoriesAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = now - options.CompletedInstanceRetention;
+        // A lower bound is required by the engines' filters; no instance of this app is older than the epoch.
+        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(DateTimeOffset.UnixEpoch, before, Finished), cancellationToken);
+        if (result.PurgedInstanceCount > 0)
+        {
+            logger.InstancesPurged(result.PurgedInstanceCount, before);
+        }
+    }
+
+    /// <summary>Purges one instance's history if it finished (a running one is left alone: it is still working).</summary>
+    private static async Task PurgeFinishedAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is not null && Finished.Contains(instance.RuntimeStatus))
+        {
+            await client.PurgeInstanceAsync(instanceId, cancellationToken);
+        }
+    }
+
+    /// <summary>One resync's parts and their failures.</summary>
+    private sealed class Run(ILogger logger, string clusterId, CancellationToken cancellationToken)
+    {
+        private readonly List<ResyncFailure> failures = [];
+
+        public IReadOnlyList<ResyncFailure> Failures => failures;
+
+        /// <summary>Runs one part; a failure is logged (event 1302) and recorded, and the caller goes on.</summary>
+        public async Task<bool> PartAsync(string part, Func<Task> body)
+        {
+            try
+            {
+                await body();
+                return true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Each part fails on its own: whatever broke it, the next part must still run.
+                logger.ResyncFailed(ex, clusterId, part, ex.Message);
+                failures.Add(new ResyncFailure(part, ex));
+                return false;
+            }
+        }
     }
 }
 

@@ -57,6 +57,17 @@ public static class DesiredRules
         };
     }
 
+    /// <summary>
+    /// Whether marking a row as changed must write it: an idle row must be cleared; a node-set change must move
+    /// the row's version unless the row already wants that node fingerprint (an earlier write of the same
+    /// fingerprint already forced any reconcile between its last read and its fence to read again).
+    /// </summary>
+    public static bool NeedsMark(DesiredService stored, string? wantedNodes)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return stored.Idle || (wantedNodes is not null && !string.Equals(stored.WantedNodes, wantedNodes, StringComparison.Ordinal));
+    }
+
     /// <summary>True when the node set should replace the stored one by resourceVersion (content is compared separately).</summary>
     public static bool IsOlderNodeSet(string? candidateVersion, string? storedVersion) =>
         ResourceVersions.TryCompare(candidateVersion, storedVersion, out var comparison) && comparison < 0;

@@ -8,8 +8,14 @@ public interface IStatusStore
     /// <summary>Every status of the cluster, in one query.</summary>
     Task<IReadOnlyList<StatusRecord>> ListAsync(string clusterId, CancellationToken cancellationToken);
 
-    /// <summary>Writes the status (only the Service's own orchestration writes it, so last writer wins).</summary>
+    /// <summary>Writes the status whatever is stored.</summary>
     Task PutAsync(StatusRecord record, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the status if the stored row is still at <paramref name="expectedVersion"/> (as read by
+    /// <see cref="GetAsync"/>), or, when it is null, if there is no row yet; false when another write came first.
+    /// </summary>
+    Task<bool> TryPutAsync(StatusRecord record, string? expectedVersion, CancellationToken cancellationToken);
 
     Task DeleteAsync(string clusterId, string uid, CancellationToken cancellationToken);
 }

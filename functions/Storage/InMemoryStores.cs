@@ -16,6 +16,7 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
     private readonly Dictionary<(long SwitchId, uint Address), AddressReservation> reservations = [];
     private readonly Dictionary<(string Cluster, long Id), OrphanRecord> orphans = [];
     private readonly Dictionary<string, DateTimeOffset> nonces = new(StringComparer.Ordinal);
+    private long version;
 
     Task<DesiredService?> IDesiredStore.GetAsync(string clusterId, string uid, CancellationToken cancellationToken) =>
         ReadAsync(() => desired.GetValueOrDefault((clusterId, uid)));
@@ -40,8 +41,8 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
                 }
 
                 var seq = (stored?.Seq ?? 0) + 1;
-                desired[key] = new DesiredService(clusterId, DesiredRules.Merge(stored?.Snapshot, snapshot), seq, stored?.FirstSeenAt ?? now, now);
-                results.Add(new DesiredWrite(snapshot.Uid, DesiredWriteOutcome.Stored, seq));
+                desired[key] = new DesiredService(clusterId, DesiredRules.Merge(stored?.Snapshot, snapshot), seq, stored?.FirstSeenAt ?? now, now) { Version = NextVersion() };
+                results.Add(new DesiredWrite(snapshot.Uid, DesiredWriteOutcome.Stored, seq, WasIdle: stored?.Idle ?? false));
             }
         }
 
@@ -60,6 +61,45 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
             }
 
             return Task.FromResult(false);
+        }
+    }
+
+    public Task<IReadOnlyList<DesiredMark>> MarkChangedAsync(string clusterId, IReadOnlyList<string> uids, string? wantedNodes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        var marks = new List<DesiredMark>();
+        lock (gate)
+        {
+            foreach (var uid in uids.Distinct(StringComparer.Ordinal))
+            {
+                if (!desired.TryGetValue((clusterId, uid), out var stored))
+                {
+                    continue;
+                }
+
+                if (DesiredRules.NeedsMark(stored, wantedNodes))
+                {
+                    desired[(clusterId, uid)] = stored with { Idle = false, WantedNodes = wantedNodes ?? stored.WantedNodes, Version = NextVersion() };
+                }
+
+                marks.Add(new DesiredMark(uid, stored.Idle));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<DesiredMark>>(marks);
+    }
+
+    public Task<bool> TryMarkIdleAsync(string clusterId, string uid, string version, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (!desired.TryGetValue((clusterId, uid), out var stored) || stored.Version != version)
+            {
+                return Task.FromResult(false);
+            }
+
+            desired[(clusterId, uid)] = stored with { Idle = true, Version = NextVersion() };
+            return Task.FromResult(true);
         }
     }
 
@@ -108,10 +148,28 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
         PayloadCodec.EnsureFits(ModelJson.SerializeToUtf8Bytes(record.Status), "status");
         lock (gate)
         {
-            statuses[(record.ClusterId, record.Uid)] = record;
+            statuses[(record.ClusterId, record.Uid)] = record with { Version = NextVersion() };
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<bool> TryPutAsync(StatusRecord record, string? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        PayloadCodec.EnsureFits(ModelJson.SerializeToUtf8Bytes(record.Status), "status");
+        lock (gate)
+        {
+            var key = (record.ClusterId, record.Uid);
+            var current = statuses.GetValueOrDefault(key)?.Version;
+            if (current != expectedVersion)
+            {
+                return Task.FromResult(false);
+            }
+
+            statuses[key] = record with { Version = NextVersion() };
+            return Task.FromResult(true);
+        }
     }
 
     Task IStatusStore.DeleteAsync(string clusterId, string uid, CancellationToken cancellationToken)
@@ -202,6 +260,9 @@ public sealed class InMemoryStores : IDesiredStore, INodeSetStore, IStatusStore,
 
         return Task.CompletedTask;
     }
+
+    // Under the lock: a version is unique per store, as an ETag is per row.
+    private string NextVersion() => (++version).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<bool> TryAddAsync(string nonce, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
     {

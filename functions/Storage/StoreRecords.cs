@@ -6,6 +6,19 @@ namespace SakuraLb.Functions.Storage;
 public sealed record DesiredService(string ClusterId, ServiceSnapshot Snapshot, long Seq, DateTimeOffset FirstSeenAt, DateTimeOffset UpdatedAt)
 {
     public string Uid => Snapshot.Uid;
+
+    /// <summary>
+    /// The completion fence: true when the Service's reconcile has passed its last read of this row and will
+    /// complete without reading it again. Every write that a reconcile must see clears it in the same
+    /// compare-and-swap, so the writer learns whether a running instance will still see its change.
+    /// </summary>
+    public bool Idle { get; init; }
+
+    /// <summary>The node fingerprint the last node-set change that concerned this Service asked it to be reconciled with.</summary>
+    public string? WantedNodes { get; init; }
+
+    /// <summary>The row's version as read (the table's ETag), for a compare-and-swap; null on a row not read from a store.</summary>
+    public string? Version { get; init; }
 }
 
 public enum DesiredWriteOutcome
@@ -19,7 +32,12 @@ public enum DesiredWriteOutcome
 
 /// <summary>What happened to one snapshot of a batch.</summary>
 /// <param name="Resent">Stale because it is the stored snapshot itself sent again (<see cref="DesiredRules.IsResend"/>).</param>
-public sealed record DesiredWrite(string Uid, DesiredWriteOutcome Outcome, long Seq, bool Resent = false);
+/// <param name="WasIdle">Stored over a row that was <see cref="DesiredService.Idle"/>: its reconcile had passed its fence.</param>
+public sealed record DesiredWrite(string Uid, DesiredWriteOutcome Outcome, long Seq, bool Resent = false, bool WasIdle = false);
+
+/// <summary>A desired row marked as having a change its reconcile must see.</summary>
+/// <param name="WasIdle">The row was <see cref="DesiredService.Idle"/> before the mark.</param>
+public sealed record DesiredMark(string Uid, bool WasIdle);
 
 /// <summary>The cluster's node set and its bookkeeping.</summary>
 /// <param name="ContentHash">Hash of the whole set: an identical resend is not a change.</param>
@@ -79,6 +97,15 @@ public sealed record StatusRecord
 
     /// <summary>When the Service first became Ready (null until then).</summary>
     public DateTimeOffset? ReadyAt { get; init; }
+
+    /// <summary>
+    /// The orchestration time of the publish that wrote this row: a publish issued earlier (an activity delivered
+    /// again after a newer one ran) never replaces it. Null for rows written before it was recorded.
+    /// </summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
+    /// <summary>The row's version as read (the table's ETag), for a compare-and-swap; null on a row not read from a store.</summary>
+    public string? Version { get; init; }
 
     public string Uid => Status.Uid;
 }

@@ -55,6 +55,73 @@ public sealed class TableDesiredStore(TableStorage storage) : IDesiredStore
         }
     }
 
+    public async Task<IReadOnlyList<DesiredMark>> MarkChangedAsync(string clusterId, IReadOnlyList<string> uids, string? wantedNodes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        var table = await storage.TableAsync(TableStorage.DesiredTable, cancellationToken);
+        var marks = new List<DesiredMark>();
+        foreach (var chunk in uids.Distinct(StringComparer.Ordinal).Chunk(TransactionSize))
+        {
+            marks.AddRange(await MarkChunkAsync(table, clusterId, chunk, wantedNodes, cancellationToken));
+        }
+
+        return marks;
+    }
+
+    public async Task<bool> TryMarkIdleAsync(string clusterId, string uid, string version, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableStorage.DesiredTable, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(clusterId, uid) { ["Idle"] = true }, new ETag(version), TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<List<DesiredMark>> MarkChunkAsync(
+        TableClient table, string clusterId, string[] uids, string? wantedNodes, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await ReadManyAsync(table, clusterId, uids, cancellationToken);
+            var actions = new List<TableTransactionAction>();
+            var marks = new List<DesiredMark>();
+            foreach (var (uid, (service, etag)) in stored)
+            {
+                if (DesiredRules.NeedsMark(service!, wantedNodes))
+                {
+                    var entity = new TableEntity(clusterId, uid) { ["Idle"] = false };
+                    if (wantedNodes is not null)
+                    {
+                        entity["WantedNodes"] = wantedNodes;
+                    }
+
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, etag));
+                }
+
+                marks.Add(new DesiredMark(uid, service!.Idle));
+            }
+
+            try
+            {
+                if (actions.Count > 0)
+                {
+                    await table.SubmitTransactionAsync(actions, cancellationToken);
+                }
+
+                return marks;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
+            {
+                // A row changed or went away since the read: read again and decide again.
+            }
+        }
+    }
+
     private async Task PutChunkAsync(
         TableClient table,
         string clusterId,
@@ -83,7 +150,7 @@ public sealed class TableDesiredStore(TableStorage storage) : IDesiredStore
 
                     service = new DesiredService(clusterId, DesiredRules.Merge(service?.Snapshot, snapshot), (service?.Seq ?? 0) + 1, service?.FirstSeenAt ?? now, now);
                     changed = true;
-                    outcomes.Add((index, new DesiredWrite(snapshot.Uid, DesiredWriteOutcome.Stored, service.Seq)));
+                    outcomes.Add((index, new DesiredWrite(snapshot.Uid, DesiredWriteOutcome.Stored, service.Seq, WasIdle: current.Service?.Idle ?? false)));
                 }
 
                 if (changed)
@@ -171,6 +238,11 @@ public sealed class TableDesiredStore(TableStorage storage) : IDesiredStore
             snapshot,
             entity.GetInt64("Seq") ?? 0,
             entity.GetDateTimeOffset("FirstSeenAt") ?? default,
-            entity.GetDateTimeOffset("UpdatedAt") ?? default);
+            entity.GetDateTimeOffset("UpdatedAt") ?? default)
+        {
+            Idle = entity.GetBoolean("Idle") ?? false,
+            WantedNodes = entity.GetString("WantedNodes"),
+            Version = entity.ETag.ToString(),
+        };
     }
 }

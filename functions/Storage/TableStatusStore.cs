@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 
 namespace SakuraLb.Functions.Storage;
@@ -15,6 +16,34 @@ public sealed class TableStatusStore(TableStorage storage) : IStatusStore
     {
         ArgumentNullException.ThrowIfNull(record);
         var table = await storage.TableAsync(TableStorage.StatusTable, cancellationToken);
+        await table.UpsertEntityAsync(Write(record), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<bool> TryPutAsync(StatusRecord record, string? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var table = await storage.TableAsync(TableStorage.StatusTable, cancellationToken);
+        try
+        {
+            if (expectedVersion is null)
+            {
+                await table.AddEntityAsync(Write(record), cancellationToken);
+            }
+            else
+            {
+                await table.UpdateEntityAsync(Write(record), new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    private static TableEntity Write(StatusRecord record)
+    {
         var entity = new TableEntity(record.ClusterId, record.Uid)
         {
             ["Phase"] = record.Status.Phase.ToString(),
@@ -24,9 +53,10 @@ public sealed class TableStatusStore(TableStorage storage) : IStatusStore
             ["RealServerHash"] = record.RealServerHash,
             ["Settled"] = record.Settled,
             ["ReadyAt"] = record.ReadyAt,
+            ["IssuedAt"] = record.IssuedAt,
         };
         PayloadCodec.Write(entity, "Status", ModelJson.SerializeToUtf8Bytes(record.Status), "status");
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        return entity;
     }
 
     public async Task DeleteAsync(string clusterId, string uid, CancellationToken cancellationToken)
@@ -48,6 +78,8 @@ public sealed class TableStatusStore(TableStorage storage) : IStatusStore
             RealServerHash = entity.GetString("RealServerHash") ?? "",
             Settled = entity.GetBoolean("Settled") ?? false,
             ReadyAt = entity.GetDateTimeOffset("ReadyAt"),
+            IssuedAt = entity.GetDateTimeOffset("IssuedAt"),
+            Version = entity.ETag.ToString(),
         };
     }
 }

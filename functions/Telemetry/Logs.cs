@@ -36,6 +36,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: a dependency did not answer ({Reason})")]
     public static partial void RequestUnavailable(this ILogger logger, string method, string path, string reason);
 
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Reconcile {InstanceId} was completing past its fence when a change arrived; started again on try {Attempt} after {Elapsed}")]
+    public static partial void ReconcileRestartedAfterCompletion(this ILogger logger, string instanceId, int attempt, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Reconcile {InstanceId} past its fence did not complete within {Wait}; the relay's resend of what no status reflects starts it")]
+    public static partial void ReconcileStillCompleting(this ILogger logger, string instanceId, TimeSpan wait);
+
     // 1100–1199: orchestrations.
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Reconcile pass {Pass} for {Uid}: plan of {StepCount} steps, outcome {Phase} {ReasonCode}")]
     public static partial void Planned(this ILogger logger, int pass, string uid, int stepCount, ServicePhase phase, string reasonCode);
@@ -51,6 +57,9 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Orphan cleanup of load balancer {LoadBalancerId}: {Outcome}")]
     public static partial void OrphanCleanupFinished(this ILogger logger, long loadBalancerId, string outcome);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Completion fence of {Uid} could not be passed ({Reason}); completing without it")]
+    public static partial void FenceFailed(this ILogger logger, string uid, string reason);
 
     // 1200–1299: activities.
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Created load balancer {LoadBalancerId} ({Name})")]
@@ -71,6 +80,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Status of {Uid}: {Phase} {ReasonCode} (settled {Settled})")]
     public static partial void StatusPublished(this ILogger logger, string uid, ServicePhase phase, string? reasonCode, bool settled);
 
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Information, Message = "Status of {Uid} issued at {IssuedAt} not written: a newer one (issued at {StoredIssuedAt}) is stored")]
+    public static partial void StalePublishIgnored(this ILogger logger, string uid, DateTimeOffset issuedAt, DateTimeOffset storedIssuedAt);
+
     // 1300–1399: resync and orphans.
     [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Resync of cluster {ClusterId}: {Services} Services, {Behind} behind, {Drifted} drifted, {Started} started, {Orphans} orphans")]
     public static partial void ResyncFinished(this ILogger logger, string clusterId, int services, int behind, int drifted, int started, int orphans);
@@ -81,8 +93,11 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Orphan collection for cluster {ClusterId} waits for the relay's first snapshot ({LoadBalancers} load balancers carry the cluster tag)")]
     public static partial void OrphansNotCollected(this ILogger logger, string clusterId, int loadBalancers);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Resync of cluster {ClusterId} failed")]
-    public static partial void ResyncFailed(this ILogger logger, Exception exception, string clusterId);
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Resync of cluster {ClusterId}: part {Part} failed ({Reason}); the other parts ran")]
+    public static partial void ResyncFailed(this ILogger logger, Exception exception, string clusterId, string part, string reason);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Purged the histories of {Count} finished orchestrations created before {Before}")]
+    public static partial void InstancesPurged(this ILogger logger, int count, DateTimeOffset before);
 
     // 1500–1599: node controller.
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Node pass for cluster {ClusterId}: {Nodes} nodes, {Servers} servers in zone {Zone}, {Initializing} initialised now, {Waiting} waiting uninitialised, {Deleting} to delete")]

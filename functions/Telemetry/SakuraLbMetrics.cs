@@ -5,7 +5,7 @@ namespace SakuraLb.Functions.Telemetry;
 
 /// <summary>
 /// The app's OpenTelemetry instruments (meter <see cref="MeterName"/>): reconciles by outcome, Sakura requests
-/// by operation and status, time from first sight of a Service to Ready, orphans by action.
+/// by operation and status, time from first sight of a Service to Ready, orphans by action, reconcile starts by result.
 /// </summary>
 public sealed class SakuraLbMetrics
 {
@@ -16,6 +16,7 @@ public sealed class SakuraLbMetrics
     private readonly Histogram<double> timeToReady;
     private readonly Counter<long> orphans;
     private readonly Counter<long> ingested;
+    private readonly Counter<long> starts;
 
     public SakuraLbMetrics(IMeterFactory meterFactory)
     {
@@ -26,6 +27,7 @@ public sealed class SakuraLbMetrics
         timeToReady = meter.CreateHistogram<double>("sakuralb.service.time_to_ready", "s", "Time from the first sight of a Service to its first Ready status.");
         orphans = meter.CreateCounter<long>("sakuralb.orphans", "{loadbalancer}", "Orphaned load balancers by action (seen, deleted, reported).");
         ingested = meter.CreateCounter<long>("sakuralb.ingest.snapshots", "{snapshot}", "Service snapshots received by result (stored, stale).");
+        starts = meter.CreateCounter<long>("sakuralb.reconcile.starts", "{start}", "Reconcile starts by result (started, running, restarted, missed).");
     }
 
     public void ReconcileFinished(string outcome) =>
@@ -36,6 +38,9 @@ public sealed class SakuraLbMetrics
 
     public void ServiceReady(TimeSpan sinceFirstSeen) =>
         timeToReady.Record(Math.Max(0, sinceFirstSeen.TotalSeconds));
+
+    public void ReconcileStart(string result) =>
+        starts.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void Orphan(string action) =>
         orphans.Add(1, new KeyValuePair<string, object?>("action", action));

@@ -77,6 +77,9 @@ public sealed class ResyncFunction(
         if (string.IsNullOrEmpty(body.Name))
         {
             var report = await resync.RunAsync(client, new ResyncScope(body.Namespace), cancellationToken);
+
+            // A part that failed (the cloud unreadable, say) is answered as the failure it was: the caller retries.
+            report.ThrowFirstFailure();
             return new ResyncResponse { StartedInstanceIds = report.Started, Services = report.Services };
         }
 
@@ -92,14 +95,11 @@ public sealed class ResyncFunction(
             return null;
         }
 
-        foreach (var service in services)
-        {
-            await starter.EnsureReconcileAsync(client, settings.ClusterId, service.Uid, null, cancellationToken);
-        }
-
+        var started = await starter.EnsureReconcilesAsync(
+            client, settings.ClusterId, [.. services.Select(s => new ReconcileStart(s.Uid))], markFirst: true, cancellationToken);
         return new ResyncResponse
         {
-            StartedInstanceIds = [.. services.Select(s => ReconcileServiceOrchestrator.InstanceId(s.Uid))],
+            StartedInstanceIds = started,
             Services = [.. services.Select(s => new ServiceReference(s.Uid, s.Snapshot.Namespace, s.Snapshot.Name))],
         };
     }

@@ -170,7 +170,8 @@ public sealed class RelayPipeline
                 Guard("status-poll", Poller.RunAsync, cancellationToken),
                 Guard("write-back", Writer.RunAsync, cancellationToken),
                 Guard("node-write-back", NodeWriter.RunAsync, cancellationToken),
-                Guard("full-resync", ResyncLoopAsync, cancellationToken));
+                Guard("full-resync", ResyncLoopAsync, cancellationToken),
+                Guard("status-backstop", BackstopLoopAsync, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -194,6 +195,42 @@ public sealed class RelayPipeline
             await wait.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
             FullResync();
+        }
+    }
+
+    /// <summary>
+    /// Every status poll period, sends again what no status has reflected for <see cref="RelayOptions.UnreflectedResendAfter"/>
+    /// (see <see cref="StatusBackstop"/>); only once the term's lists and a feed were read, so nothing counts as late
+    /// before the relay could know.
+    /// </summary>
+    private async Task BackstopLoopAsync(CancellationToken cancellationToken)
+    {
+        var backstop = new StatusBackstop(options.UnreflectedResendAfter);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(options.StatusPollInterval, time, cancellationToken);
+            if (!Synced || !Statuses.Loaded)
+            {
+                continue;
+            }
+
+            var resend = backstop.Check(Services.ForwardableTracked(), Statuses.Get, Statuses.All(), Statuses.NodeFingerprint, time.GetUtcNow());
+            if (resend.IsEmpty)
+            {
+                continue;
+            }
+
+            foreach (var snapshot in resend.Services)
+            {
+                Outbox.Enqueue(snapshot);
+            }
+
+            if (resend.Nodes)
+            {
+                Outbox.MarkNodesDue();
+            }
+
+            Logs.UnreflectedResent(logger, resend.Services.Count, options.UnreflectedResendAfter, resend.Services.FirstOrDefault()?.Key ?? "", resend.Nodes);
         }
     }
 

@@ -48,6 +48,13 @@ public sealed record RelayOptions
     /// <summary>Period of the full snapshot (every in-scope Service and the node set) that repairs anything lost.</summary>
     public TimeSpan FullResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a Service's status may not reflect its latest content (or a status another node set than the
+    /// function holds) before the relay sends that Service (the node set) again; the function then starts the
+    /// reconcile. A bounded backstop well inside <see cref="FullResyncInterval"/>; repeated at most this often.
+    /// </summary>
+    public TimeSpan UnreflectedResendAfter { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Period of the status-feed poll (conditional GET, so an unchanged feed costs one 304).</summary>
     public TimeSpan StatusPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 

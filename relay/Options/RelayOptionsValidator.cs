@@ -69,6 +69,7 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
 
         Range(problems, "BatchWindow", options.BatchWindow, TimeSpan.Zero, TimeSpan.FromSeconds(30));
         Range(problems, "FullResyncInterval", options.FullResyncInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Range(problems, "UnreflectedResendAfter", options.UnreflectedResendAfter, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         Range(problems, "StatusPollInterval", options.StatusPollInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         Range(problems, "DeliveryBackoffMin", options.DeliveryBackoffMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         Range(problems, "DeliveryBackoffMax", options.DeliveryBackoffMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));

@@ -11,6 +11,9 @@ public sealed class StatusStore
     /// <summary>The feed's ETag, for the next conditional poll.</summary>
     public string? ETag { get; private set; }
 
+    /// <summary>The fingerprint of the node set the function holds, as the last feed said (null when it does not say).</summary>
+    public string? NodeFingerprint { get; private set; }
+
     /// <summary>True once a feed has been read in this term.</summary>
     public bool Loaded { get; private set; }
 
@@ -30,6 +33,15 @@ public sealed class StatusStore
         lock (gate)
         {
             return entries.TryGetValue(uid, out var entry) ? entry.Status : null;
+        }
+    }
+
+    /// <summary>Every status of the last feed.</summary>
+    public IReadOnlyList<ServiceStatus> All()
+    {
+        lock (gate)
+        {
+            return entries.Values.Select(e => e.Status).ToArray();
         }
     }
 
@@ -67,6 +79,7 @@ public sealed class StatusStore
 
             entries = next;
             ETag = etag;
+            NodeFingerprint = feed.NodeFingerprint;
             Loaded = true;
             return changed;
         }
@@ -78,6 +91,7 @@ public sealed class StatusStore
         {
             entries = new Dictionary<string, (ServiceStatus, byte[])>(StringComparer.Ordinal);
             ETag = null;
+            NodeFingerprint = null;
             Loaded = false;
         }
     }

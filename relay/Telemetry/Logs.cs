@@ -29,6 +29,9 @@ internal static partial class Logs
     [LoggerMessage(106, LogLevel.Warning, "Outbox full ({Max} pending): dropped the snapshot of {Service}; a full resync follows once the function accepts batches again")]
     public static partial void OutboxOverflow(ILogger logger, string service, int max);
 
+    [LoggerMessage(107, LogLevel.Information, "Status backstop: {Services} Service snapshot(s) not reflected by a status within {After} sent again (first: {First}); node set sent again: {Nodes}")]
+    public static partial void UnreflectedResent(ILogger logger, int services, TimeSpan after, string first, bool nodes);
+
     // 2xx watching
     [LoggerMessage(200, LogLevel.Information, "Listed {Count} {Kind}s at resourceVersion {ResourceVersion} (reason: {Reason})")]
     public static partial void Listed(ILogger logger, string kind, int count, string resourceVersion, string reason);

@@ -8,7 +8,14 @@ using SakuraLb.Relay.Projection;
 namespace SakuraLb.Relay.Tracking;
 
 /// <summary>The relay's view of one in-scope Service: its newest snapshot, digest and ingress entries.</summary>
-public sealed record TrackedService(ServiceSnapshot Snapshot, UInt128 Fingerprint, IReadOnlyList<IngressPoint> Ingress);
+public sealed record TrackedService(ServiceSnapshot Snapshot, UInt128 Fingerprint, IReadOnlyList<IngressPoint> Ingress)
+{
+    /// <summary>
+    /// The resourceVersion at which the current content (<see cref="Fingerprint"/>) appeared: a status computed from it
+    /// or from a later version reflects the Service, whatever the relay's own writes did to the version since.
+    /// </summary>
+    public string ContentSince { get; init; } = Snapshot.ResourceVersion;
+}
 
 /// <summary>What an observed Service change means for the relay.</summary>
 public enum ServiceChangeKind
@@ -143,14 +150,14 @@ public sealed class ServiceTracker
     }
 
     /// <summary>The snapshots a full resync sends: every tracked Service except those still waiting for the finalizer.</summary>
-    public IReadOnlyList<ServiceSnapshot> Forwardable()
+    public IReadOnlyList<ServiceSnapshot> Forwardable() => [.. ForwardableTracked().Select(t => t.Snapshot)];
+
+    /// <summary>The tracked Services a full resync sends, with what the tracker knows of each.</summary>
+    public IReadOnlyList<TrackedService> ForwardableTracked()
     {
         lock (gate)
         {
-            return services.Values
-                .Select(t => t.Snapshot)
-                .Where(s => !ServiceScope.NeedsFinalizer(s, settings))
-                .ToArray();
+            return services.Values.Where(t => !ServiceScope.NeedsFinalizer(t.Snapshot, settings)).ToArray();
         }
     }
 
@@ -194,7 +201,10 @@ public sealed class ServiceTracker
         }
 
         var fingerprint = Fingerprint.Of(snapshot);
-        services[uid] = new TrackedService(snapshot, fingerprint, ingress);
+        services[uid] = new TrackedService(snapshot, fingerprint, ingress)
+        {
+            ContentSince = previous is not null && previous.Fingerprint == fingerprint ? previous.ContentSince : snapshot.ResourceVersion,
+        };
         if (ServiceScope.NeedsFinalizer(snapshot, settings))
         {
             return new ServiceChange(ServiceChangeKind.AwaitingFinalizer, uid, null);

@@ -62,6 +62,13 @@ public sealed record StatusFeed
     /// <summary>Opaque tag of this feed, for conditional polling (If-None-Match).</summary>
     public string? ETag { get; init; }
 
+    /// <summary>
+    /// Opaque fingerprint of the node set the function app holds (what real-server choice reads); an entry whose
+    /// <see cref="ServiceStatus.ObservedNodeFingerprint"/> differs has not reconciled it yet. Null from function
+    /// apps that do not report it.
+    /// </summary>
+    public string? NodeFingerprint { get; init; }
+
     public IReadOnlyList<ServiceStatus> Services { get; init => field = value ?? []; } = [];
 
     /// <summary>
@@ -92,6 +99,12 @@ public sealed record ServiceStatus
 
     /// <summary>The Service resourceVersion this status was computed from.</summary>
     public string ObservedResourceVersion { get; init => field = value ?? ""; } = "";
+
+    /// <summary>
+    /// The <see cref="StatusFeed.NodeFingerprint"/> the load balancer's real servers were computed from; null when it
+    /// has none (no load balancer, an invalid spec), so no node change concerns it.
+    /// </summary>
+    public string? ObservedNodeFingerprint { get; init; }
 
     /// <summary>True once every cloud resource of the Service is gone: the relay may remove the finalizer.</summary>
     public bool FinalizerReleasable { get; init; }

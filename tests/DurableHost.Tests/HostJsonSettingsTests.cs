@@ -17,9 +17,9 @@ public sealed class HostJsonSettingsTests
         Assert.Equal(4, options.MaxConcurrentActivityFunctions);
         Assert.Equal(10, options.MaxConcurrentOrchestratorFunctions);
         Assert.Equal(OverridableStates.NonRunningStates, options.OverridableExistingInstanceStates);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.MaxQueuePollingInterval);
 
         // Not named: the Durable extension's defaults.
-        Assert.Equal(TimeSpan.FromSeconds(30), options.MaxQueuePollingInterval);
         Assert.Equal(32, options.ControlQueueBatchSize);
         Assert.Equal(256, options.ControlQueueBufferThreshold);
         Assert.True(options.UseTablePartitionManagement);

@@ -27,6 +27,7 @@ public static class DurableEngine
                 {
                     LoggerFactory = options?.LoggerFactory,
                     MinimumLogLevel = options?.MinimumLogLevel ?? Microsoft.Extensions.Logging.LogLevel.Warning,
+                    DataConverter = options?.DataConverter,
                 },
                 cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown engine."),

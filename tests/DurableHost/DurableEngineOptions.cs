@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
 namespace DurableHost;
@@ -13,4 +14,10 @@ public record DurableEngineOptions
     /// Information, and DurableTask.Core and DurableTask.AzureStorage log every work item.
     /// </summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>
+    /// How the worker and the client turn inputs and outputs into JSON; null keeps the SDK's default.
+    /// <see cref="Serialization.FunctionsWorkerDataConverter.Default"/> is the Functions isolated worker's.
+    /// </summary>
+    public DataConverter? DataConverter { get; init; }
 }

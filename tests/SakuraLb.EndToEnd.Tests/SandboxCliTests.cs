@@ -30,8 +30,27 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
         Assert.Contains($"kubectl --server {kube.Groups[1].Value} get svc -w", text, StringComparison.Ordinal);
         Assert.Matches(@"curl -s http://127\.0\.0\.1:\d+/_sim/state", text);
         Assert.Contains("nodes: worker01, worker02, worker03", text, StringComparison.Ordinal);
+        Assert.Contains("durable engine             in-process (in-memory)", text, StringComparison.Ordinal);
         Assert.Matches(@"demo: EXTERNAL-IP 203\.0\.113\.\d+ after", text);
         Assert.Matches(@"demo: simulator has load balancer \d+ \(up\): 203\.0\.113\.\d+ ports 80, 443 → real servers 203\.0\.113\.100, 203\.0\.113\.101, 203\.0\.113\.102", text);
+        Assert.Equal("", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task DemoExit_OnAzureStorage_NamesTheEngineAndGetsTheExternalIp()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+
+        var exitCode = await SandboxCli.RunAsync(
+            ["--durable", "azure-storage", "--demo", "--exit", "--kube-port", "0", "--sakura-port", "0"], stdout, stderr, deadline.Token, logToConsole: false);
+
+        var text = stdout.ToString();
+        output.WriteLine(text);
+        Assert.Equal(SandboxCli.ExitOk, exitCode);
+        Assert.Matches(@"durable engine +Azure Storage on Azurite \(task hub \w+\)", text);
+        Assert.Matches(@"demo: EXTERNAL-IP 203\.0\.113\.\d+ after", text);
         Assert.Equal("", stderr.ToString());
     }
 

@@ -1,3 +1,4 @@
+using DurableHost;
 using Sandbox;
 
 namespace SakuraLb.EndToEnd.Tests;
@@ -18,6 +19,7 @@ public sealed class SandboxOptionsTests
         Assert.Equal(TimeSpan.FromMinutes(1), options.ResyncInterval);
         Assert.False(options.Demo);
         Assert.False(options.ExitAfterDemo);
+        Assert.Equal(DurableEngineKind.InMemory, options.Durable);
         Assert.Empty(options.FunctionSettings);
     }
 
@@ -31,6 +33,8 @@ public sealed class SandboxOptionsTests
         { ["--sakura-time-scale=0"], o => o.SakuraTimeScale, 0.0 },
         { ["--sakura-time-scale", "0.5"], o => o.SakuraTimeScale, 0.5 },
         { ["--resync-interval", "2.5"], o => o.ResyncInterval, TimeSpan.FromSeconds(2.5) },
+        { ["--durable", "azure-storage"], o => o.Durable, DurableEngineKind.AzureStorage },
+        { ["--durable=in-memory"], o => o.Durable, DurableEngineKind.InMemory },
         { ["--demo"], o => o.Demo, true },
         { ["--demo", "--exit"], o => o.ExitAfterDemo, true },
         { ["--verbose"], o => o.Verbose, true },
@@ -52,6 +56,7 @@ public sealed class SandboxOptionsTests
 
     [Theory]
     [InlineData(new[] { "--kube-port", "70000" }, "--kube-port must be a port number 0-65535, got \"70000\".")]
+    [InlineData(new[] { "--durable", "cosmos" }, "--durable must be in-memory or azure-storage, got \"cosmos\".")]
     [InlineData(new[] { "--sakura-port", "http" }, "--sakura-port must be a port number 0-65535, got \"http\".")]
     [InlineData(new[] { "--function-port", "-1" }, "--function-port must be a port number 0-65535, got \"-1\".")]
     [InlineData(new[] { "--sakura-time-scale", "-0.5" }, "--sakura-time-scale must be a number from 0 to 100, got \"-0.5\".")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DurableHost;
 using Microsoft.Extensions.DependencyInjection;
 using SakuraLb.EndToEnd.Tests.Support;
 using SakuraLb.Functions.Storage;
@@ -76,6 +77,40 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"the scenario took {clock.Elapsed.TotalSeconds:0} s; the budget is 2 minutes");
     }
 
+    /// <summary>
+    /// The sandbox on the Functions host's backend (Azure Storage on Azurite, table stores): a Service changed the
+    /// moment it became ready, when its reconcile is completing, still gets its change; the delete cleans up.
+    /// </summary>
+    [Fact]
+    public async Task OnAzureStorage_ChangeRightAfterReady_ReachesTheLoadBalancer_AndDeleteCleansUp()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions { KubePort = 0, SakuraPort = 0, Durable = DurableEngineKind.AzureStorage });
+        using var kubectl = new KubectlRunner(sandbox.KubeServer);
+        var workers = sandbox.Workers.Select(w => w.Address).Order(StringComparer.Ordinal).ToArray();
+        Assert.Matches("Azure Storage", sandbox.Functions.DurableEngineName);
+
+        await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080");
+        var ip = await Eventually.UntilAsync(
+            () => kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
+            s => s.Length > 0,
+            "the EXTERNAL-IP of web",
+            StepTimeout, PollInterval);
+        var ready = clock.Elapsed;
+
+        var nodePort = await kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.spec.ports[0].nodePort}");
+        await kubectl.OkAsync("patch", "svc", "web", "--type=merge", "-p",
+            $$$"""{"spec":{"ports":[{"name":"80-8080","port":80,"targetPort":8080,"protocol":"TCP","nodePort":{{{nodePort}}}},{"name":"443-8443","port":443,"targetPort":8443,"protocol":"TCP"}]}}""");
+        var lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 3, vips: 2);
+        Assert.Equal(Vips(ip, workers), Vips(lb));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: ready at {ready.TotalSeconds:0.0} s, the port added right after is on the load balancer");
+
+        var deleted = await kubectl.RunAsync(["delete", "svc", "web", "--timeout=90s"], timeout: TimeSpan.FromSeconds(100));
+        Assert.Contains("service \"web\" deleted", deleted.EnsureSuccess().Stdout, StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => sandbox.SakuraControl.LoadBalancersAsync(), l => l.Count == 0, "the load balancer to be deleted", StepTimeout, PollInterval);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: deleted, load balancer gone");
+    }
+
     /// <summary>VIP entries as comparable text: "address:port -> server, server, ...".</summary>
     private static string[] Vips(string ip, IEnumerable<string> servers)
     {
@@ -87,11 +122,12 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         [.. lb.Vips.Select(v => $"{v.Address}:{v.Port} -> {string.Join(", ", v.Servers)}")];
 
     /// <summary>The one load balancer, once its applied settings have this many servers per VIP.</summary>
-    private static async Task<SimLoadBalancer> SettledLoadBalancerAsync(SakuraSimControl sim, int serversPerVip)
+    private static async Task<SimLoadBalancer> SettledLoadBalancerAsync(SakuraSimControl sim, int serversPerVip, int? vips = null)
     {
         var lbs = await Eventually.UntilAsync(
             () => sim.LoadBalancersAsync(),
-            l => l.Count > 1 || (l.Count == 1 && l[0].SettingsApplied && l[0].Vips.Count > 0 && l[0].Vips.All(v => v.Servers.Count == serversPerVip)),
+            l => l.Count > 1 || (l.Count == 1 && l[0].SettingsApplied && l[0].Vips.Count > 0 && (vips is null || l[0].Vips.Count == vips)
+                && l[0].Vips.All(v => v.Servers.Count == serversPerVip)),
             $"one load balancer with {serversPerVip} real servers per VIP, applied",
             StepTimeout, PollInterval);
         return Assert.Single(lbs);

@@ -6,7 +6,7 @@ namespace Sandbox;
 /// <summary>What the sandbox prints once everything runs: where each part is and what to type next.</summary>
 public static class Banner
 {
-    public static string Render(string clusterId, string kubeServer, string sakuraServer, Uri functionApi, Uri relayUrl, IReadOnlyList<string> workers, double sakuraTimeScale)
+    public static string Render(string clusterId, string kubeServer, string sakuraServer, Uri functionApi, Uri relayUrl, IReadOnlyList<string> workers, double sakuraTimeScale, string durableEngine)
     {
         ArgumentNullException.ThrowIfNull(workers);
         var clock = sakuraTimeScale switch
@@ -22,6 +22,7 @@ public static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  Kubernetes API (fake)      {kubeServer}   nodes: {(workers.Count == 0 ? "(none)" : string.Join(", ", workers))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Sakura Cloud (simulator)   {sakuraServer}   {clock}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  function app               {functionApi}   (events, status, resync)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  durable engine             {durableEngine}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  relay                      {relayUrl}   (readyz, metrics, POST resync)");
         text.AppendLine();
         text.AppendLine("The nodes registered as kubelets with --cloud-provider=external do: tainted");

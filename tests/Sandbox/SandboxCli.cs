@@ -77,7 +77,8 @@ public static class SandboxCli
                 new Uri(system.Functions.BaseAddress, system.Functions.RoutePrefix.Trim('/') + "/"),
                 system.Relay.BaseAddress,
                 [.. system.Workers.Select(w => w.Name)],
-                options.SakuraTimeScale));
+                options.SakuraTimeScale,
+                system.Functions.DurableEngineName));
             await stdout.FlushAsync(CancellationToken.None);
 
             var exitCode = ExitOk;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DurableHost;
 
 namespace Sandbox;
 
@@ -30,6 +31,12 @@ public sealed record SandboxOptions
     /// <summary>Period of the node controller's timer (shutdown taint, deleted servers); the Functions host runs it from NodeLifecycleSchedule.</summary>
     public TimeSpan NodeInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The durable engine: the in-process one (default; nothing to install), or the Functions host's production
+    /// backend, Azure Storage, on Azurite (started from .tools, installed there first if missing) with table stores.
+    /// </summary>
+    public DurableEngineKind Durable { get; init; } = DurableEngineKind.InMemory;
+
     /// <summary>Create a sample Service and print its EXTERNAL-IP when it appears.</summary>
     public bool Demo { get; init; }
 
@@ -51,7 +58,8 @@ public sealed record SandboxOptions
         Starts, in this process: a Kubernetes API fake (nodes worker01..03, registered as kubelets with
         --cloud-provider=external register them: tainted uninitialized, no providerID), the Sakura Cloud
         simulator (a router+switch and the three matching servers), the function app (in-process durable
-        engine, in-memory stores) and the relay, wired together on 127.0.0.1. Ctrl-C stops everything.
+        engine, in-memory stores; or Azure Storage on Azurite with --durable azure-storage) and the relay,
+        wired together on 127.0.0.1. Ctrl-C stops everything.
 
         Options:
           --kube-port N            Kubernetes API fake port (default 6443; 0 = a free port)
@@ -60,6 +68,8 @@ public sealed record SandboxOptions
           --sakura-time-scale X    simulator clock: 1 realistic, 0.02 (default) 50x faster, 0 immediate
           --resync-interval S      seconds between runs of the function app's timer (default 60)
           --node-interval S        seconds between runs of the node controller's timer (default 10)
+          --durable ENGINE         in-memory (default) or azure-storage: the Functions host's backend on Azurite
+                                   (from .tools; installed there with npm on first use), with table stores
           --demo                   create the Service default/demo and print its EXTERNAL-IP
           --exit                   with --demo: exit once the EXTERNAL-IP is there (exit code 0), or 1 after 2 minutes or when stopped first
           --set KEY=VALUE          a function app setting, e.g. --set Controller:DefaultHighAvailability=true (repeatable)
@@ -133,6 +143,9 @@ public sealed record SandboxOptions
                         NodeInterval = Number(arg, Value(), 0.1, 86_400, errors) is { } nodeSeconds ? TimeSpan.FromSeconds(nodeSeconds) : options.NodeInterval,
                     };
                     break;
+                case "--durable":
+                    options = options with { Durable = Engine(Value(), errors) ?? options.Durable };
+                    break;
                 case "--demo":
                     options = options with { Demo = true };
                     break;
@@ -180,6 +193,22 @@ public sealed record SandboxOptions
 
         problems = errors;
         return options with { FunctionSettings = settings };
+    }
+
+    private static DurableEngineKind? Engine(string? text, List<string> errors)
+    {
+        switch (text)
+        {
+            case null:
+                return null;
+            case "in-memory":
+                return DurableEngineKind.InMemory;
+            case "azure-storage":
+                return DurableEngineKind.AzureStorage;
+            default:
+                errors.Add($"--durable must be in-memory or azure-storage, got \"{text}\".");
+                return null;
+        }
     }
 
     private static int? Port(string name, string? text, List<string> errors)

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using DurableHost;
+using DurableHost.AzureStorage;
+using DurableHost.Serialization;
 using KubeSim;
 using Microsoft.Extensions.Logging.Abstractions;
 using SakuraLb.Relay.Hosting;
@@ -15,8 +18,9 @@ namespace Sandbox;
 /// The whole system on loopback, in this process: the Sakura simulator (default topology: a router+switch and
 /// worker01..03), the Kubernetes API fake with a node for each of those servers, registered as a kubelet with
 /// <c>--cloud-provider=external</c> registers it (tainted uninitialized, no providerID, no address) so the node
-/// controller initialises it, the function app (<see cref="LocalFunctionHost"/>, in-memory stores, in-process
-/// durable engine, the timers on loops) and the relay pointed at both. Disposing stops everything, relay first.
+/// controller initialises it, the function app (<see cref="LocalFunctionHost"/>, in-memory stores and the
+/// in-process durable engine, or table stores and Azure Storage on Azurite, the timers on loops) and the relay
+/// pointed at both. Disposing stops everything, relay first.
 /// </summary>
 public sealed class SandboxSystem : IAsyncDisposable
 {
@@ -120,7 +124,13 @@ public sealed class SandboxSystem : IAsyncDisposable
             }
 
             var functionKey = RandomToken(24);
-            var settings = FunctionSettings(options, sakura.ApiRoot, RandomToken(48));
+
+            // Azure Storage as the Functions host runs it: host.json's queue settings, the worker's data converter,
+            // and table stores on the same Azurite (the shared one of this process, installed in .tools if missing).
+            var azureStorage = options.Durable == DurableEngineKind.AzureStorage
+                ? (await AzureStorageEngineOptions.ForTestsAsync()) with { LoggerFactory = logs, DataConverter = FunctionsWorkerDataConverter.Default }
+                : null;
+            var settings = FunctionSettings(options, sakura.ApiRoot, RandomToken(48), azureStorage?.ConnectionString);
             var functions = await LocalFunctionHost.StartAsync(
                 new LocalFunctionHostOptions
                 {
@@ -128,6 +138,7 @@ public sealed class SandboxSystem : IAsyncDisposable
                     FunctionKey = functionKey,
                     Settings = settings,
                     ConfigureLogging = logging,
+                    AzureStorage = azureStorage,
                 },
                 cancellationToken);
             parts.Add(functions);
@@ -198,10 +209,11 @@ public sealed class SandboxSystem : IAsyncDisposable
         TimeProvider.System.GetUtcNow().ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The function app's settings in the sandbox: the simulator as the Sakura API, in-memory stores, and waits
-    /// scaled to the simulator's clock; <see cref="SandboxOptions.FunctionSettings"/> override them.
+    /// The function app's settings in the sandbox: the simulator as the Sakura API, in-memory stores (table stores
+    /// under a prefix of this run's own when a storage connection string is given), and waits scaled to the
+    /// simulator's clock; <see cref="SandboxOptions.FunctionSettings"/> override them.
     /// </summary>
-    public static IReadOnlyDictionary<string, string?> FunctionSettings(SandboxOptions options, Uri sakuraApiRoot, string hmacSecret)
+    public static IReadOnlyDictionary<string, string?> FunctionSettings(SandboxOptions options, Uri sakuraApiRoot, string hmacSecret, string? storageConnectionString = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sakuraApiRoot);
@@ -224,6 +236,13 @@ public sealed class SandboxSystem : IAsyncDisposable
             ["Sakura:AccessTokenSecret"] = SakuraSecret,
             ["Sakura:Zone"] = "is1a",
         };
+        if (storageConnectionString is not null)
+        {
+            settings["Storage:Mode"] = "Table";
+            settings["Storage:ConnectionString"] = storageConnectionString;
+            settings["Storage:TablePrefix"] = "sandbox" + RandomToken(4);
+        }
+
         foreach (var (key, value) in options.FunctionSettings)
         {
             settings[key] = value;

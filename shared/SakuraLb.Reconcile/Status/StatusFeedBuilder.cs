@@ -6,15 +6,16 @@ namespace SakuraLb.Reconcile.Status;
 /// <summary>Published statuses → the feed the relay polls, with an ETag that changes exactly when the content does.</summary>
 public static class StatusFeedBuilder
 {
+    /// <param name="nodeFingerprint">The stored node set's fingerprint (<see cref="StatusFeed.NodeFingerprint"/>); null when unknown.</param>
     /// <param name="nodes">The node controller's results; null when it does not run (the feed then has no <c>nodes</c>).</param>
-    public static StatusFeed Build(string clusterId, IEnumerable<ServiceStatus> statuses, IEnumerable<NodeResult>? nodes = null)
+    public static StatusFeed Build(string clusterId, IEnumerable<ServiceStatus> statuses, string? nodeFingerprint = null, IEnumerable<NodeResult>? nodes = null)
     {
         ArgumentNullException.ThrowIfNull(statuses);
         var services = statuses.OrderBy(s => s.Uid, StringComparer.Ordinal).ToList();
         List<NodeResult>? nodeList = nodes is null ? null : [.. nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ThenBy(n => n.Uid, StringComparer.Ordinal)];
-        var content = ModelJson.SerializeToUtf8Bytes(new StatusFeed { ClusterId = clusterId, Services = services, Nodes = nodeList });
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(content))[..32] + "\"";
-        return new StatusFeed { ClusterId = clusterId, ETag = etag, Services = services, Nodes = nodeList };
+        var feed = new StatusFeed { ClusterId = clusterId, NodeFingerprint = nodeFingerprint, Services = services, Nodes = nodeList };
+        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(ModelJson.SerializeToUtf8Bytes(feed)))[..32] + "\"";
+        return feed with { ETag = etag };
     }
 
     /// <summary>True when an If-None-Match header names the current ETag (or is "*").</summary>

@@ -1,3 +1,4 @@
+using DurableHost.Serialization;
 using DurableHost.Telemetry;
 using DurableTask.AzureStorage;
 using Microsoft.DurableTask;
@@ -93,6 +94,7 @@ public sealed class AzureStorageEngine : IDurableEngine
                 client.UseGrpc(channel.Channel);
                 client.RegisterDirectly();
             });
+            builder.Services.UseDurableDataConverter(options.DataConverter);
             worker = builder.Build();
             await worker.StartAsync(cancellationToken);
 

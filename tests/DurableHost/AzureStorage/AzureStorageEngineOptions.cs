@@ -17,7 +17,7 @@ public enum OverridableStates
 /// <summary>
 /// The Azure Storage engine's settings, named as in host.json's <c>extensions.durableTask</c> section. Use
 /// <see cref="FromHostJson(string)"/> for the values the Functions host would use with this repository's host.json,
-/// or <see cref="ForTestsAsync"/> for those on the shared Azurite with a test-friendly polling interval.
+/// or <see cref="ForTestsAsync"/> for the same on the test process's shared Azurite.
 /// </summary>
 public sealed record AzureStorageEngineOptions : DurableEngineOptions
 {
@@ -75,9 +75,6 @@ public sealed record AzureStorageEngineOptions : DurableEngineOptions
     /// <summary>Delete the task hub's queues, tables and containers when the engine stops (so Azurite does not fill up).</summary>
     public bool DeleteTaskHubOnStop { get; init; } = true;
 
-    /// <summary>The polling interval <see cref="ForTestsAsync"/> uses: timers and scheduled starts are seen within a second.</summary>
-    public static readonly TimeSpan TestPollingInterval = TimeSpan.FromSeconds(1);
-
     /// <summary>The settings the Functions host derives from this repository's host.json (embedded at build time).</summary>
     public static AzureStorageEngineOptions FromHostJson(string connectionString)
     {
@@ -129,14 +126,14 @@ public sealed record AzureStorageEngineOptions : DurableEngineOptions
     }
 
     /// <summary>
-    /// host.json's settings on the test process's shared Azurite, except the queue polling interval, which is
-    /// <see cref="TestPollingInterval"/>: with host.json's (the extension's default of 30 s) every durable timer
-    /// and scheduled start would be up to 30 s late.
+    /// host.json's settings on the test process's shared Azurite: the queue polling interval and the partition
+    /// count the Functions host would use, so timers, scheduled starts and the completion window are as late and as
+    /// wide as in production.
     /// </summary>
     public static async Task<AzureStorageEngineOptions> ForTestsAsync()
     {
         var azurite = await AzuriteServer.SharedAsync();
-        return FromHostJson(azurite.ConnectionString) with { MaxQueuePollingInterval = TestPollingInterval };
+        return FromHostJson(azurite.ConnectionString);
     }
 
     private static JsonElement? Child(JsonElement element, string name)

@@ -1,3 +1,4 @@
+using DurableHost.Serialization;
 using DurableHost.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -43,7 +44,7 @@ public static class AzureStorageServiceCollectionExtensions
             client.UseGrpc(channel.Channel);
             client.RegisterDirectly();
         });
-        return services;
+        return services.UseDurableDataConverter(options.DataConverter);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DurableHost.Serialization;
 using DurableHost.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -49,7 +50,11 @@ public sealed class InMemoryEngine : IDurableEngine
                     // The test host would pick a random port from 30000-40000 without checking it is free.
                     Port = FreeLoopbackPort(),
                     LoggerFactory = loggerFactory,
-                    ConfigureServices = services,
+                    ConfigureServices = s =>
+                    {
+                        services?.Invoke(s);
+                        s.UseDurableDataConverter(options?.DataConverter);
+                    },
                 },
                 cancellationToken);
             return new InMemoryEngine(host, loggerFactory);

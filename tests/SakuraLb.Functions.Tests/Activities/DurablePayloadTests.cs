@@ -1,4 +1,7 @@
 using System.Text.Json;
+using DurableHost.Serialization;
+using Microsoft.DurableTask.Converters;
+using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
@@ -10,11 +13,45 @@ using SakuraLb.Reconcile.Scope;
 
 namespace SakuraLb.Functions.Tests.Activities;
 
-/// <summary>Activity inputs and outputs cross the durable boundary as JSON; the Functions worker uses web defaults.</summary>
+/// <summary>
+/// Activity inputs and outputs cross the durable boundary as JSON: in the Functions host through the worker's
+/// serializer (<see cref="FunctionsWorkerDataConverter"/>, what the tests' engines use too), and they must also
+/// survive the SDK's own default converter and web-style JSON.
+/// </summary>
 public sealed class DurablePayloadTests
 {
+    public static TheoryData<string> Converters() => ["functions worker", "sdk default", "web"];
+
+    private static T RoundTrip<T>(string converter, T value) => converter switch
+    {
+        "functions worker" => (T)FunctionsWorkerDataConverter.Default.Deserialize(FunctionsWorkerDataConverter.Default.Serialize(value), typeof(T))!,
+        "sdk default" => (T)JsonDataConverter.Default.Deserialize(JsonDataConverter.Default.Serialize(value), typeof(T))!,
+        _ => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!,
+    };
+
+    [Theory]
+    [MemberData(nameof(Converters))]
+    public void OrchestrationInputsAndFence_RoundTrip(string converter)
+    {
+        var fence = new FenceInput("c", "u", 7, "nf", NodesMatter: true);
+
+        Assert.Equal(fence, RoundTrip(converter, fence));
+        Assert.Equal(FenceOutcome.Moved, RoundTrip(converter, FenceOutcome.Moved));
+        Assert.Equal(new ReconcileInput("c", "u", 3), RoundTrip(converter, new ReconcileInput("c", "u", 3)));
+        Assert.Equal(new ReconcileResult(ReconcileOutcomes.Converged, 2, ServicePhase.Ready, "Ready"), RoundTrip(converter, new ReconcileResult(ReconcileOutcomes.Converged, 2, ServicePhase.Ready, "Ready")));
+    }
+
     [Fact]
-    public void PlanResult_WithACreatePlan_RoundTripsThroughWebJson()
+    public void ReconcileInput_FromAnInstanceStartedBeforePassesWereCounted_IsTheFirstPass()
+    {
+        var old = FunctionsWorkerDataConverter.Default.Deserialize("""{"ClusterId":"c","Uid":"u"}""", typeof(ReconcileInput));
+
+        Assert.Equal(new ReconcileInput("c", "u", 1), old);
+    }
+
+    [Theory]
+    [MemberData(nameof(Converters))]
+    public void PlanResult_WithACreatePlan_RoundTrips(string converter)
     {
         var vip = Ipv4Address.Parse("203.0.113.104");
         var settings = new[] { new VipSetting(vip, 80, 10, null, [new RealServerSetting(Ipv4Address.Parse("203.0.113.100"), 80, true, new HealthCheckSpec(HealthCheckProtocol.Http, "/", 200))]) };
@@ -34,30 +71,30 @@ public sealed class DurablePayloadTests
             false);
         var result = new PlanResult { Exists = true, Intent = ServiceIntent.Ensure, Plan = plan, DesiredSeq = 3, NodeFingerprint = "f", Namespace = "n" };
 
-        foreach (var options in new[] { JsonSerializerOptions.Web, JsonSerializerOptions.Default })
-        {
-            var back = JsonSerializer.Deserialize<PlanResult>(JsonSerializer.Serialize(result, options), options)!;
+        var back = RoundTrip(converter, result);
 
-            Assert.Equal(5, back.Plan!.Steps.Count);
-            var create = Assert.IsType<CreateLoadBalancer>(back.Plan.Steps[1]);
-            Assert.Equal(vip, create.Spec.Vip);
-            Assert.Equal("/", create.Spec.Settings[0].Servers[0].HealthCheck.Path);
-            Assert.Equal(HealthCheckProtocol.Http, create.Spec.Settings[0].Servers[0].HealthCheck.Protocol);
-            Assert.IsType<WaitUntilUp>(back.Plan.Steps[2]);
-            Assert.Equal(ServiceIntent.Ensure, back.Intent);
-            Assert.Equal(3, back.DesiredSeq);
-            Assert.Equal(AddressRole.Vip, Assert.IsType<ReserveAddresses>(back.Plan.Steps[0]).Addresses[0].Role);
-        }
+        Assert.Equal(5, back.Plan!.Steps.Count);
+        var create = Assert.IsType<CreateLoadBalancer>(back.Plan.Steps[1]);
+        Assert.Equal(vip, create.Spec.Vip);
+        Assert.Equal("/", create.Spec.Settings[0].Servers[0].HealthCheck.Path);
+        Assert.Equal(HealthCheckProtocol.Http, create.Spec.Settings[0].Servers[0].HealthCheck.Protocol);
+        Assert.IsType<WaitUntilUp>(back.Plan.Steps[2]);
+        Assert.Equal(ServiceIntent.Ensure, back.Intent);
+        Assert.Equal(3, back.DesiredSeq);
+        Assert.Equal(AddressRole.Vip, Assert.IsType<ReserveAddresses>(back.Plan.Steps[0]).Addresses[0].Role);
     }
 
-    [Fact]
-    public void StepResultAndPublishInput_RoundTrip()
+    [Theory]
+    [MemberData(nameof(Converters))]
+    public void StepResultAndPublishInput_RoundTrip(string converter)
     {
         var step = StepResult.Failed(ReasonCodes.AuthFailed, "no") with { LoadBalancerId = 9 };
-        var publish = new PublishInput("c", "u", "n", "s", "1", ServicePhase.Failed, "X", "m", ["1.2.3.4"], true, [new ValidationProblem("A", "b", "f")], 1, 2, "f", "h", true, false, DateTimeOffset.UnixEpoch);
+        var publish = new PublishInput(
+            "c", "u", "n", "s", "1", ServicePhase.Failed, "X", "m", ["1.2.3.4"], true, [new ValidationProblem("A", "b", "f")], 1, 2, "f", "h", true, false,
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1));
 
-        Assert.Equal(step, JsonSerializer.Deserialize<StepResult>(JsonSerializer.Serialize(step, JsonSerializerOptions.Web), JsonSerializerOptions.Web));
-        var back = JsonSerializer.Deserialize<PublishInput>(JsonSerializer.Serialize(publish, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!;
+        Assert.Equal(step, RoundTrip(converter, step));
+        var back = RoundTrip(converter, publish);
         Assert.Equal(publish.Warnings, back.Warnings);
         Assert.Equal(publish.IngressIps, back.IngressIps);
         Assert.Equal(publish with { Warnings = back.Warnings, IngressIps = back.IngressIps }, back);

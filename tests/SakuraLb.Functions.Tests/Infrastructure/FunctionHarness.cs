@@ -18,6 +18,10 @@ internal sealed class FunctionHarness : IDisposable
     {
         Services = services;
         Client = Substitute.For<DurableTaskClient>("test");
+
+        // No instance is running: the starters' one query for busy instances finds none.
+        Client.GetAllInstancesAsync(Arg.Any<OrchestrationQuery?>()).Returns(Pageable.Create((string? _, int? _, CancellationToken _) =>
+            Task.FromResult(new Page<OrchestrationMetadata>([], null))));
     }
 
     public ServiceProvider Services { get; }

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using DurableHost;
+using DurableHost.AzureStorage;
+using DurableHost.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
 using SakuraLb.Functions.Storage;
@@ -16,25 +19,32 @@ using SakuraSim;
 namespace SakuraLb.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// The whole function app in-process: the in-process durable engine with the app's registrations
-/// (<see cref="DurableTasks"/>), the app's services (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>)
-/// against a Sakura simulator on loopback, in-memory or Azurite table storage, and every duration in milliseconds.
-/// One per test: each test has its own simulator, cluster id and stores.
+/// The whole function app in-process: a durable engine with the app's registrations (<see cref="DurableTasks"/>)
+/// and the Functions worker's data converter, the app's services
+/// (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>) against a Sakura simulator on loopback,
+/// and every duration in milliseconds. The engine is the in-process one with in-memory stores, or the production
+/// backend (Durable Task over Azure Storage, with host.json's settings) with table storage, both on the test
+/// process's Azurite (docs/durable-engines.md). One per test: each test has its own simulator, cluster id, stores
+/// and task hub.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private static readonly ILoggerFactory QuietLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Error));
-
     private readonly IDurableEngine host;
     private readonly SakuraSimulator simulator;
+    private readonly ILoggerFactory loggerFactory;
 
-    private TestApp(IDurableEngine host, SakuraSimulator simulator, string clusterId)
+    private TestApp(IDurableEngine host, SakuraSimulator simulator, string clusterId, ILoggerFactory loggerFactory, FakeLogCollector logs)
     {
         this.host = host;
         this.simulator = simulator;
+        this.loggerFactory = loggerFactory;
         ClusterId = clusterId;
+        Logs = logs;
         Sim = new SimControl(simulator.BaseAddress);
     }
+
+    /// <summary>What the app and the engine logged at Error and above.</summary>
+    public FakeLogCollector Logs { get; }
 
     public string ClusterId { get; }
 
@@ -43,6 +53,9 @@ public sealed class TestApp : IAsyncDisposable
     public Uri ApiRoot => simulator.ApiRoot;
 
     public DurableTaskClient Client => host.Client;
+
+    /// <summary>The durable engine (its kind, and for Azure Storage the task hub, for diagnostics).</summary>
+    public IDurableEngine Engine => host;
 
     public IServiceProvider Services => host.Services;
 
@@ -57,10 +70,12 @@ public sealed class TestApp : IAsyncDisposable
     /// <param name="settings">Overrides of the default test configuration (keys like "Reconcile:PollInterval").</param>
     /// <param name="simulatorOptions">Simulator options (default: immediate lifecycle, no rate limit).</param>
     /// <param name="services">Extra registrations (e.g. a fault-injecting handler on the Sakura client).</param>
+    /// <param name="engine">The durable engine; Azure Storage comes with table storage (both on Azurite) unless the settings say otherwise.</param>
     public static async Task<TestApp> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
         SakuraSimulatorOptions? simulatorOptions = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        DurableEngineKind engine = DurableEngineKind.InMemory)
     {
         var simulator = await SakuraSimulator.StartAsync(simulatorOptions ?? new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
         var clusterId = "c" + Guid.NewGuid().ToString("N")[..12];
@@ -89,6 +104,17 @@ public sealed class TestApp : IAsyncDisposable
             ["Sakura:RetryMaxDelay"] = "00:00:00.100",
             ["Sakura:Timeout"] = "00:00:10",
         };
+        var logs = new FakeLogCollector();
+        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Error).AddProvider(new FakeLoggerProvider(logs)));
+        DurableEngineOptions engineOptions = new() { LoggerFactory = loggerFactory, DataConverter = FunctionsWorkerDataConverter.Default };
+        if (engine == DurableEngineKind.AzureStorage)
+        {
+            engineOptions = (await AzureStorageEngineOptions.ForTestsAsync()) with { LoggerFactory = loggerFactory, DataConverter = FunctionsWorkerDataConverter.Default };
+            values["Storage:Mode"] = "Table";
+            values["Storage:ConnectionString"] = ((AzureStorageEngineOptions)engineOptions).ConnectionString;
+            values["Storage:TablePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;
@@ -97,7 +123,7 @@ public sealed class TestApp : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var deferred = new DeferredServiceProvider();
         var host = await DurableEngine.StartAsync(
-            DurableEngineKind.InMemory,
+            engine,
             registry => DurableTasks.Register(registry, deferred),
             s =>
             {
@@ -105,9 +131,9 @@ public sealed class TestApp : IAsyncDisposable
                 s.AddSingleton<Sakura.Http.SakuraRateLimiterRegistry>(new Sakura.Http.SakuraRateLimiterRegistry());
                 services?.Invoke(s);
             },
-            new DurableEngineOptions { LoggerFactory = QuietLogs });
+            engineOptions);
         deferred.Target = host.Services;
-        return new TestApp(host, simulator, clusterId);
+        return new TestApp(host, simulator, clusterId, loggerFactory, logs);
     }
 
     public T Get<T>()
@@ -185,6 +211,7 @@ public sealed class TestApp : IAsyncDisposable
         await host.DisposeAsync();
         await simulator.DisposeAsync();
         Sim.Dispose();
+        loggerFactory.Dispose();
     }
 
     /// <summary>Lets the registrations resolve services from the worker host, which exists only after start.</summary>

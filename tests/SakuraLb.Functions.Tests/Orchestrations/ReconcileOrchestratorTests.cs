@@ -89,17 +89,73 @@ public sealed class ReconcileOrchestratorTests
         Assert.Equal(2, Inputs<ServiceKey>(context, ObserveAndPlanActivity.Name).Count);
     }
 
-    [Fact]
-    public async Task RunAsync_NewerDesiredStateArrived_RunsAnotherPass()
+    private static List<object?> ContinuedWith(TaskOrchestrationContext context) =>
+        [.. context.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(TaskOrchestrationContext.ContinueAsNew)).Select(c => c.GetArguments()[0])];
+
+    /// <summary>A pass that converges at once on desired Seq <paramref name="planned"/>, and what its fence finds.</summary>
+    private static TaskOrchestrationContext OnePass(FenceOutcome fence, long planned = 1)
     {
         var context = Context();
-        Returns(context, LoadDesiredActivity.Name, Desired(1), Desired(2), Desired(2));
-        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1), PlanOf(2));
+        Returns(context, LoadDesiredActivity.Name, Desired(1));
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(planned));
+        Returns(context, CompletionFenceActivity.Name, fence);
+        return context;
+    }
+
+    [Fact]
+    public async Task RunAsync_Converged_PassesTheFenceWithWhatTheLastPlanReconciled_AndCompletes()
+    {
+        var context = OnePass(FenceOutcome.Idle, planned: 3);
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Converged, 2), (result.Outcome, result.Passes));
-        Assert.Equal([1L, 2L], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.DesiredSeq));
+        Assert.Equal((ReconcileOutcomes.Converged, 1), (result.Outcome, result.Passes));
+        Assert.Equal([new FenceInput("c1", "u1", 3, "nf", NodesMatter: true)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+        Assert.Empty(ContinuedWith(context));
+    }
+
+    [Fact]
+    public async Task RunAsync_FenceFindsNewerState_ContinuesAsNewWithTheNextPass()
+    {
+        var context = OnePass(FenceOutcome.Moved);
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input with { Pass = 3 });
+
+        Assert.Equal(ReconcileOutcomes.Continued, result.Outcome);
+        Assert.Equal([Input with { Pass = 4 }], ContinuedWith(context));
+        Assert.Equal([1L], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.DesiredSeq));
+    }
+
+    [Fact]
+    public async Task RunAsync_FenceFindsNewerStateOnTheLastPass_CompletesAsMaxPasses()
+    {
+        var context = OnePass(FenceOutcome.Moved);
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input with { Pass = Timings.MaxPasses });
+
+        Assert.Equal((ReconcileOutcomes.MaxPasses, Timings.MaxPasses), (result.Outcome, result.Passes));
+        Assert.Empty(ContinuedWith(context));
+    }
+
+    [Theory]
+    [InlineData(typeof(CloudBusyException), ReasonCodes.CloudBusy, true)]
+    [InlineData(typeof(TransientFailureException), ReasonCodes.CloudError, true)]
+    [InlineData(typeof(InvalidOperationException), ReasonCodes.CloudError, false)]
+    public async Task RunAsync_ActivityFailed_StatusSaysWhyByTheFailuresType(Type failure, string reason, bool retried)
+    {
+        var context = Context();
+        Returns(context, LoadDesiredActivity.Name, Desired(1));
+        var creation = new LoadBalancerCreation { Name = "au1", Description = "d", Tags = [], OwnAddresses = [], Settings = [] };
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1, new CreateLoadBalancer(creation)));
+        context.CallActivityAsync<StepResult>(Arg.Is<TaskName>(n => n.Name == CreateLoadBalancerActivity.Name), Arg.Any<object?>(), Arg.Any<TaskOptions?>())
+            .Returns(Task.FromException<StepResult>(new TaskFailedException(
+                CreateLoadBalancerActivity.Name, 1, new TaskFailureDetails(failure.FullName!, "it broke (busy, locked)", null, null, null))));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal((ReconcileOutcomes.Incomplete, reason), (result.Outcome, result.ReasonCode));
+        var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
+        Assert.Equal((reason, retried), (published.ReasonCode, published.Message.Contains($"after {Timings.ActivityRetry.MaxAttempts} attempts", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class RegistrationTests
     /// <summary>The task names in running orchestrations' histories: renaming one strands those instances.</summary>
     private static readonly string[] RecordedNames =
     [
-        "ApplyConfig", "BootLoadBalancer", "CheckOrphan", "CleanupOrphan", "CreateLoadBalancer", "DeleteLoadBalancer", "ForgetOrphan",
+        "ApplyConfig", "BootLoadBalancer", "CheckOrphan", "CleanupOrphan", "CompletionFence", "CreateLoadBalancer", "DeleteLoadBalancer", "ForgetOrphan",
         "LoadDesired", "ObserveAndPlan", "PublishStatus", "ReadLoadBalancer", "ReconcileService", "ReleaseAddresses", "ReserveAddresses",
         "ShutDownLoadBalancer", "UpdateSettings", "UpdateTags",
     ];

@@ -1,3 +1,4 @@
+using DurableHost;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SakuraLb.Functions.Tests.Infrastructure;
@@ -10,8 +11,9 @@ namespace SakuraLb.Functions.Tests.Scenarios;
 /// <summary>The cloud misbehaves in every documented way at once; every Service still converges cleanly.</summary>
 public sealed class FaultScenarioTests
 {
-    [Fact]
-    public async Task Faults_BusyLockedStillCreatingNotFoundFailedCreateAndLostResponse_EveryServiceConvergesWithOneLbAndNoLeak()
+    [Theory]
+    [BothEngines]
+    public async Task Faults_BusyLockedStillCreatingNotFoundFailedCreateAndLostResponse_EveryServiceConvergesWithOneLbAndNoLeak(DurableEngineKind engine)
     {
         var lost = new LostResponses();
         await using var app = await TestApp.StartAsync(
@@ -21,7 +23,8 @@ public sealed class FaultScenarioTests
                 s.AddSingleton(lost);
                 s.AddTransient<LoseFirstCreateResponse>();
                 s.AddHttpClient(Sakura.ServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<LoseFirstCreateResponse>();
-            });
+            },
+            engine: engine);
         // Rules are tried in order and the first answering one wins, so the creation failure comes last: it then
         // marks the first create that got through. The counted 423 makes sure one update meets "locked" whatever
         // order the three reconciles' requests take (the random rules depend on that order).
@@ -176,10 +179,11 @@ public sealed class FaultScenarioTests
 /// <summary>A Service whose annotations are unusable is reported and never touches the cloud.</summary>
 public sealed class InvalidServiceScenarioTests
 {
-    [Fact]
-    public async Task InvalidAnnotations_StatusFailedWithEveryReason_AndZeroSakuraRequests()
+    [Theory]
+    [BothEngines]
+    public async Task InvalidAnnotations_StatusFailedWithEveryReason_AndZeroSakuraRequests(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         var uid = Snapshots.NewUid();
         var service = Snapshots.Service(uid, "web", [80], annotations: new Dictionary<string, string>
         {

@@ -1,3 +1,4 @@
+using DurableHost;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 
@@ -9,10 +10,11 @@ public sealed class LifecycleScenarioTests
     private static async Task<List<string>> WritesAsync(TestApp app) =>
         [.. (await app.Sim.RequestsAsync()).Where(r => r.IsWrite).Select(r => $"{r.Method} {r.Path}")];
 
-    [Fact]
-    public async Task Create_TwoPortsThreeNodes_OneLbOneVipTwoEntriesThreeServersAndOnlyPlannedWrites()
+    [Theory]
+    [BothEngines]
+    public async Task Create_TwoPortsThreeNodes_OneLbOneVipTwoEntriesThreeServersAndOnlyPlannedWrites(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         var uid = Snapshots.NewUid();
 
         var (code, _) = await app.PostEventsAsync([Snapshots.Service(uid, "web", [80, 443])], Snapshots.DefaultNodes());
@@ -34,10 +36,11 @@ public sealed class LifecycleScenarioTests
         Assert.Equal(2, (await app.Reservations.ListByOwnerAsync(uid, default)).Count);
     }
 
-    [Fact]
-    public async Task Changes_PortsHealthCheckAndNodes_EachGiveOneSettingsWriteAndOneApply()
+    [Theory]
+    [BothEngines]
+    public async Task Changes_PortsHealthCheckAndNodes_EachGiveOneSettingsWriteAndOneApply(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         var uid = Snapshots.NewUid();
         var service = Snapshots.Service(uid, "web", [80, 443], "1");
         await app.PostEventsAsync([service], Snapshots.DefaultNodes("1"));
@@ -78,10 +81,11 @@ public sealed class LifecycleScenarioTests
         Assert.Equal(shrunk.StoredSettings.ToJsonString(), shrunk.AppliedSettings?.ToJsonString());
     }
 
-    [Fact]
-    public async Task Delete_ShutsDownDeletesReleasesAndReportsReleasable_AndDeletingAgainIsANoOp()
+    [Theory]
+    [BothEngines]
+    public async Task Delete_ShutsDownDeletesReleasesAndReportsReleasable_AndDeletingAgainIsANoOp(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         var uid = Snapshots.NewUid();
         var service = Snapshots.Service(uid, "web", [80], "1");
         await app.PostEventsAsync([service], Snapshots.DefaultNodes());
@@ -107,11 +111,12 @@ public sealed class LifecycleScenarioTests
         Assert.Empty(await WritesAsync(app));
     }
 
-    [Fact]
-    public async Task ClassMode_ServiceRetypedToClusterIP_LosesItsClassButItsLoadBalancerIsStillRemoved()
+    [Theory]
+    [BothEngines]
+    public async Task ClassMode_ServiceRetypedToClusterIP_LosesItsClassButItsLoadBalancerIsStillRemoved(DurableEngineKind engine)
     {
         const string OurClass = "sakura.cloud/lb";
-        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:LoadBalancerClass"] = OurClass });
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:LoadBalancerClass"] = OurClass }, engine: engine);
         var uid = Snapshots.NewUid();
         var service = Snapshots.Service(uid, "web", [80], "1") with { LoadBalancerClass = OurClass };
         await app.PostEventsAsync([service], Snapshots.DefaultNodes());
@@ -128,10 +133,11 @@ public sealed class LifecycleScenarioTests
         Assert.Empty(await app.Reservations.ListByOwnerAsync(uid, default));
     }
 
-    [Fact]
-    public async Task ClassMode_ServiceOfAnotherClassNeverReconciled_IsNotTouched()
+    [Theory]
+    [BothEngines]
+    public async Task ClassMode_ServiceOfAnotherClassNeverReconciled_IsNotTouched(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:LoadBalancerClass"] = "sakura.cloud/lb" });
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:LoadBalancerClass"] = "sakura.cloud/lb" }, engine: engine);
         var uid = Snapshots.NewUid();
 
         var (code, body) = await app.PostEventsAsync([Snapshots.Service(uid, "web", [80], "1") with { Type = "ClusterIP" }], Snapshots.DefaultNodes());

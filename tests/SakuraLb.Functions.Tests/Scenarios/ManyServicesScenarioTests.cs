@@ -1,3 +1,4 @@
+using DurableHost;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
@@ -8,7 +9,11 @@ namespace SakuraLb.Functions.Tests.Scenarios;
 public sealed class ManyServicesScenarioTests
 {
     /// <summary>A /25 router tagged @big with three nodes on its switch; the app selects routers by @big.</summary>
-    internal static async Task<(TestApp App, NodeSetSnapshot Nodes, long SwitchId, Reconcile.Addressing.Ipv4Address Network)> StartWithBigRouterAsync(Dictionary<string, string?>? settings = null, SakuraSim.SakuraSimulatorOptions? simulator = null)
+    internal static async Task<(TestApp App, NodeSetSnapshot Nodes, long SwitchId, Reconcile.Addressing.Ipv4Address Network)> StartWithBigRouterAsync(
+        Dictionary<string, string?>? settings = null,
+        SakuraSim.SakuraSimulatorOptions? simulator = null,
+        DurableEngineKind engine = DurableEngineKind.InMemory,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var values = new Dictionary<string, string?> { ["Controller:RouterTags:0"] = "@big" };
         foreach (var (key, value) in settings ?? [])
@@ -16,7 +21,7 @@ public sealed class ManyServicesScenarioTests
             values[key] = value;
         }
 
-        var app = await TestApp.StartAsync(values, simulator);
+        var app = await TestApp.StartAsync(values, simulator, services, engine);
         var switchId = await app.Sim.AddRouterAsync("big", 25, "@big");
         var network = Reconcile.Addressing.Ipv4Address.Parse(await app.Sim.RouterNetworkAsync("big"));
         var nodes = new List<(string, string)>();
@@ -31,10 +36,11 @@ public sealed class ManyServicesScenarioTests
         return (app, Snapshots.Nodes("1", nodes), switchId, network);
     }
 
-    [Fact]
-    public async Task TwentyServicesAtOnce_DistinctVipsNoAddressTwiceNoDuplicateLb()
+    [Theory]
+    [BothEngines]
+    public async Task TwentyServicesAtOnce_DistinctVipsNoAddressTwiceNoDuplicateLb(DurableEngineKind engine)
     {
-        var (app, nodes, _, _) = await StartWithBigRouterAsync();
+        var (app, nodes, _, _) = await StartWithBigRouterAsync(engine: engine);
         await using var _ = app;
         var services = Enumerable.Range(0, 20).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
 
@@ -56,11 +62,12 @@ public sealed class ManyServicesScenarioTests
         Assert.Empty(addresses.Intersect(nodes.Nodes.Select(n => n.Addresses[0].Address)));
     }
 
-    [Fact]
-    public async Task BlockExhausted_ExtraServicesReportTheReason_OthersAreFine()
+    [Theory]
+    [BothEngines]
+    public async Task BlockExhausted_ExtraServicesReportTheReason_OthersAreFine(DurableEngineKind engine)
     {
         // The default /28 has 8 free addresses: four single LBs (own address + VIP) fit.
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         var services = Enumerable.Range(0, 6).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
 
         await app.PostEventsAsync(services, Snapshots.DefaultNodes());

@@ -1,3 +1,4 @@
+using DurableHost;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
@@ -49,8 +50,9 @@ public sealed class NodeChurnScenarioTests
             lb => (requests.Count(r => r.Method == "PUT" && r.Path == $"/appliance/{lb.Id}"), requests.Count(r => r.Method == "PUT" && r.Path == $"/appliance/{lb.Id}/config")));
     }
 
-    [Fact]
-    public async Task NodesJoinInABurst_OneSettingsWriteAndOneApplyPerLoadBalancer()
+    [Theory]
+    [BothEngines]
+    public async Task NodesJoinInABurst_OneSettingsWriteAndOneApplyPerLoadBalancer(DurableEngineKind engine)
     {
         // The burst is paced at 100 ms, but on a loaded CI machine one post can stall for most of a second; a gap
         // longer than NodeDebounce would rightly end the burst early (two writes per LB) and fail the test.
@@ -58,7 +60,7 @@ public sealed class NodeChurnScenarioTests
         {
             ["Reconcile:NodeDebounce"] = "00:00:03",
             ["Reconcile:NodeDebounceMax"] = "00:01:00",
-        });
+        }, engine: engine);
         await using var _ = app;
         var services = Enumerable.Range(0, 4).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80, 443])).ToList();
         await app.PostEventsAsync(services, nodes);

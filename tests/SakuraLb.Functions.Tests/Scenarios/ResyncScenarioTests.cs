@@ -1,3 +1,4 @@
+using DurableHost;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask.Client;
@@ -26,10 +27,11 @@ public sealed class ResyncScenarioTests
         return services;
     }
 
-    [Fact]
-    public async Task Resync_NothingDiffers_StartsNothingAndOnlyReads()
+    [Theory]
+    [BothEngines]
+    public async Task Resync_NothingDiffers_StartsNothingAndOnlyReads(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         await CreateAsync(app, 3);
         var before = (await app.Statuses.ListAsync(app.ClusterId, default)).Select(s => s.Status.UpdatedAt).ToList();
         await app.Sim.ClearRequestsAsync();
@@ -44,10 +46,11 @@ public sealed class ResyncScenarioTests
         Assert.Equal(before, (await app.Statuses.ListAsync(app.ClusterId, default)).Select(s => s.Status.UpdatedAt));
     }
 
-    [Fact]
-    public async Task Resync_SettingsChangedBehindOurBack_AreCorrected()
+    [Theory]
+    [BothEngines]
+    public async Task Resync_SettingsChangedBehindOurBack_AreCorrected(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         var service = (await CreateAsync(app, 1))[0];
         var lb = Assert.Single(await app.Sim.LoadBalancersAsync());
         var cloud = app.Get<ISakuraCloud>();
@@ -79,10 +82,11 @@ public sealed class ResyncScenarioTests
             (await app.Sim.RequestsAsync()).Where(r => r.IsWrite).Select(r => $"{r.Method} {r.Path}"));
     }
 
-    [Fact]
-    public async Task Resync_LoadBalancerDeletedBehindOurBack_IsRecreatedWithTheSameVip()
+    [Theory]
+    [BothEngines]
+    public async Task Resync_LoadBalancerDeletedBehindOurBack_IsRecreatedWithTheSameVip(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         var service = (await CreateAsync(app, 1))[0];
         var lb = Assert.Single(await app.Sim.LoadBalancersAsync());
         await app.Sim.DeleteApplianceAsync(lb.Id);
@@ -98,7 +102,7 @@ public sealed class ResyncScenarioTests
         Assert.Equal((ServicePhase.Ready, lb.Vips[0]), (status.Status.Phase, status.Status.IngressIps[0]));
     }
 
-    private static JsonObject Planted(string name, string address, params string[] tags) => new()
+    internal static JsonObject Planted(string name, string address, params string[] tags) => new()
     {
         ["Class"] = "loadbalancer",
         ["Name"] = name,
@@ -115,10 +119,11 @@ public sealed class ResyncScenarioTests
         ["Settings"] = new JsonObject { ["LoadBalancer"] = new JsonArray() },
     };
 
-    [Fact]
-    public async Task Orphan_TaggedWithOurCluster_DeletedAfterTheGracePeriodNotBefore_ForeignOnesNeverTouched()
+    [Theory]
+    [BothEngines]
+    public async Task Orphan_TaggedWithOurCluster_DeletedAfterTheGracePeriodNotBefore_ForeignOnesNeverTouched(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:OrphanGracePeriod"] = "00:00:01" });
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:OrphanGracePeriod"] = "00:00:01" }, engine: engine);
         var gone = Snapshots.NewUid();
         var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
         var untagged = await app.Sim.PlantAsync(Planted("someone-elses", "203.0.113.109", "@k8s"));
@@ -152,14 +157,15 @@ public sealed class ResyncScenarioTests
         Assert.Empty(await app.Orphans.ListAsync(app.ClusterId, default));
     }
 
-    [Fact]
-    public async Task Orphan_DryRun_IsReportedButNeverDeleted()
+    [Theory]
+    [BothEngines]
+    public async Task Orphan_DryRun_IsReportedButNeverDeleted(DurableEngineKind engine)
     {
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
         {
             ["Controller:OrphanGracePeriod"] = "00:00:00.200",
             ["Controller:OrphanDryRun"] = "true",
-        });
+        }, engine: engine);
         var gone = Snapshots.NewUid();
         var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
         await app.PostEventsAsync(nodes: Snapshots.DefaultNodes());
@@ -174,15 +180,16 @@ public sealed class ResyncScenarioTests
         Assert.Contains(await app.Sim.LoadBalancersAsync(), l => l.Id == orphan);
     }
 
-    [Fact]
-    public async Task Purge_TombstoneOfAServiceNeverInScope_IsDroppedAfterTheRetentionNotBefore()
+    [Theory]
+    [BothEngines]
+    public async Task Purge_TombstoneOfAServiceNeverInScope_IsDroppedAfterTheRetentionNotBefore(DurableEngineKind engine)
     {
         // Class mode: a Service that lost our class (its type left LoadBalancer) before its first reconcile.
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
         {
             ["Controller:LoadBalancerClass"] = "sakura.cloud/lb",
             ["Controller:DeletedStatusRetention"] = "00:10:00",
-        });
+        }, engine: engine);
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);
         var old = Snapshots.Service(Snapshots.NewUid(), "old", [80]) with { Type = "ClusterIP" };
         var recent = Snapshots.Service(Snapshots.NewUid(), "recent", [80]) with { Type = "ClusterIP" };
@@ -198,11 +205,40 @@ public sealed class ResyncScenarioTests
             (await app.Desired.ListAsync(app.ClusterId, default)).Select(s => s.Uid).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public async Task Orphan_BeforeTheRelayHasReportedAnything_IsNeitherRecordedNorDeleted()
+    [Theory]
+    [BothEngines]
+    public async Task Purge_FinishedReconcileOlderThanTheRetention_IsPurged_ANewerOneIsKept(DurableEngineKind engine)
+    {
+        var retention = TimeSpan.FromSeconds(3);
+        await using var app = await TestApp.StartAsync(
+            new Dictionary<string, string?> { ["Controller:CompletedInstanceRetention"] = "00:00:03" }, engine: engine);
+        var old = Snapshots.Service(Snapshots.NewUid(), "old", [80]);
+        var recent = Snapshots.Service(Snapshots.NewUid(), "recent", [80]);
+        var oldId = ReconcileServiceOrchestrator.InstanceId(old.Uid);
+        var recentId = ReconcileServiceOrchestrator.InstanceId(recent.Uid);
+        await app.PostEventsAsync([old], Snapshots.DefaultNodes());
+        await app.WaitSettledAsync(old.Uid);
+        await app.WaitIdleAsync([oldId]);
+        var oldCreated = (await app.Client.GetInstanceAsync(oldId))!.CreatedAt;
+        await Eventually.UntilAsync(() => DateTimeOffset.UtcNow - oldCreated > retention, "the first reconcile to be older than the retention");
+        await app.PostEventsAsync([recent]);
+        await app.WaitSettledAsync(recent.Uid);
+        await app.WaitIdleAsync([recentId]);
+
+        var report = await app.ResyncAsync();
+
+        Assert.Empty(report.Failures);
+        Assert.Null(await app.Client.GetInstanceAsync(oldId));
+        Assert.NotNull(await app.Client.GetInstanceAsync(recentId));
+        Assert.NotNull(await app.Desired.GetAsync(app.ClusterId, old.Uid, default));
+    }
+
+    [Theory]
+    [BothEngines]
+    public async Task Orphan_BeforeTheRelayHasReportedAnything_IsNeitherRecordedNorDeleted(DurableEngineKind engine)
     {
         // A fresh storage account knows no Service: every load balancer of the cluster would look orphaned.
-        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:OrphanGracePeriod"] = "00:00:00.100" });
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:OrphanGracePeriod"] = "00:00:00.100" }, engine: engine);
         var gone = Snapshots.NewUid();
         var lb = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
 

@@ -1,3 +1,4 @@
+using DurableHost;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using SakuraLb.Functions.Telemetry;
@@ -8,10 +9,11 @@ namespace SakuraLb.Functions.Tests.Scenarios;
 /// <summary>The app's metrics during a real create.</summary>
 public sealed class TelemetryScenarioTests
 {
-    [Fact]
-    public async Task Create_RecordsSakuraRequestsByOperationAndStatus_ReconcileOutcome_AndTimeToReady()
+    [Theory]
+    [BothEngines]
+    public async Task Create_RecordsSakuraRequestsByOperationAndStatus_ReconcileOutcome_AndTimeToReady(DurableEngineKind engine)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(engine: engine);
         var meters = app.Get<IMeterFactory>();
         using var requests = new MetricCollector<long>(meters, SakuraLbMetrics.MeterName, "sakuralb.sakura.requests");
         using var reconciles = new MetricCollector<long>(meters, SakuraLbMetrics.MeterName, "sakuralb.reconciles");

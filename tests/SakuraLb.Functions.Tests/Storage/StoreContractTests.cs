@@ -91,6 +91,83 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task Desired_CompletionFence_SetOnlyAtTheVersionRead_AndEveryStoredChangeClearsIt()
+    {
+        var (desired, _, _, _, _, _) = Create();
+        var cluster = Cluster();
+        var service = Snapshots.Service(Snapshots.NewUid(), "web", [80], "1");
+        await desired.PutAsync(cluster, [service], T0, default);
+        var read = (await desired.GetAsync(cluster, service.Uid, default))!;
+
+        Assert.False(read.Idle);
+        Assert.True(await desired.TryMarkIdleAsync(cluster, service.Uid, read.Version!, default));
+        Assert.False(await desired.TryMarkIdleAsync(cluster, service.Uid, read.Version!, default));
+        Assert.True((await desired.GetAsync(cluster, service.Uid, default))!.Idle);
+
+        var stored = await desired.PutAsync(cluster, [service with { ResourceVersion = "2" }], T0, default);
+        var again = await desired.PutAsync(cluster, [service with { ResourceVersion = "3" }], T0, default);
+
+        Assert.Equal([(DesiredWriteOutcome.Stored, true)], stored.Select(w => (w.Outcome, w.WasIdle)));
+        Assert.Equal([(DesiredWriteOutcome.Stored, false)], again.Select(w => (w.Outcome, w.WasIdle)));
+        Assert.False((await desired.GetAsync(cluster, service.Uid, default))!.Idle);
+        Assert.False(await desired.TryMarkIdleAsync(cluster, service.Uid, read.Version!, default));
+        Assert.False(await desired.TryMarkIdleAsync(cluster, "no-such-uid", read.Version!, default));
+    }
+
+    [Fact]
+    public async Task Desired_FenceRacingAStoredChange_EitherFailsOrTheWriterSeesIt()
+    {
+        var (desired, _, _, _, _, _) = Create();
+        var cluster = Cluster();
+        var uid = Snapshots.NewUid();
+        await desired.PutAsync(cluster, [Snapshots.Service(uid, "web", [80], "1")], T0, default);
+
+        for (var rv = 2; rv <= 21; rv++)
+        {
+            var read = (await desired.GetAsync(cluster, uid, default))!;
+            var fence = Task.Run(() => desired.TryMarkIdleAsync(cluster, uid, read.Version!, default));
+            var write = Task.Run(() => desired.PutAsync(cluster, [Snapshots.Service(uid, "web", [80], rv.ToString(System.Globalization.CultureInfo.InvariantCulture))], T0, default));
+
+            // A fence that held must be seen by the write that came after it; never both miss.
+            var fenced = await fence;
+            var stored = Assert.Single(await write);
+            Assert.True(!fenced || stored.WasIdle, $"round {rv}: the fence held but the write did not see it");
+        }
+    }
+
+    [Fact]
+    public async Task Desired_MarkChanged_ClearsTheFence_AndANodeChangeAlwaysMovesTheVersionOnce()
+    {
+        var (desired, _, _, _, _, _) = Create();
+        var cluster = Cluster();
+        var service = Snapshots.Service(Snapshots.NewUid(), "web", [80], "1");
+        await desired.PutAsync(cluster, [service], T0, default);
+        async Task<DesiredService> ReadAsync() => (await desired.GetAsync(cluster, service.Uid, default))!;
+        var before = await ReadAsync();
+
+        // Not idle, no node fingerprint: nothing to write.
+        var busy = await desired.MarkChangedAsync(cluster, [service.Uid, "no-such-uid"], null, default);
+        Assert.Equal([new DesiredMark(service.Uid, false)], busy);
+        Assert.Equal(before.Version, (await ReadAsync()).Version);
+
+        // Idle: cleared, and the answer says it was idle.
+        await desired.TryMarkIdleAsync(cluster, service.Uid, before.Version!, default);
+        Assert.Equal([new DesiredMark(service.Uid, true)], await desired.MarkChangedAsync(cluster, [service.Uid], null, default));
+        Assert.False((await ReadAsync()).Idle);
+
+        // A node fingerprint the row does not want yet moves its version even when it is not idle; the same one again does not.
+        var unmarked = await ReadAsync();
+        Assert.Equal([new DesiredMark(service.Uid, false)], await desired.MarkChangedAsync(cluster, [service.Uid], "f2", default));
+        var marked = await ReadAsync();
+        Assert.Equal("f2", marked.WantedNodes);
+        Assert.NotEqual(unmarked.Version, marked.Version);
+        Assert.False(await desired.TryMarkIdleAsync(cluster, service.Uid, unmarked.Version!, default));
+        await desired.MarkChangedAsync(cluster, [service.Uid], "f2", default);
+        Assert.Equal(marked.Version, (await ReadAsync()).Version);
+        Assert.Equal((service.Uid, 1L), ((await ReadAsync()).Uid, (await ReadAsync()).Seq));
+    }
+
+    [Fact]
     public async Task Nodes_StoredUnchangedStale_AndTheHeader()
     {
         var (_, nodes, _, _, _, _) = Create();
@@ -174,13 +251,37 @@ public abstract class StoreContractTests
         await statuses.PutAsync(record with { ClusterId = Cluster() }, default);
         var back = await statuses.GetAsync(cluster, "u1", default);
 
-        Assert.Equal(record with { Status = back!.Status }, back);
+        Assert.Equal(record with { Status = back!.Status, Version = back.Version }, back);
         Assert.Equal(record.Status.IngressIps, back.Status.IngressIps);
         Assert.Equal(record.Status.Warnings, back.Status.Warnings);
         Assert.Single(await statuses.ListAsync(cluster, default));
         await statuses.DeleteAsync(cluster, "u1", default);
         await statuses.DeleteAsync(cluster, "u1", default);
         Assert.Null(await statuses.GetAsync(cluster, "u1", default));
+    }
+
+    [Fact]
+    public async Task Status_TryPut_InsertsOnlyWhenAbsent_ThenReplacesOnlyTheVersionRead()
+    {
+        var (_, _, statuses, _, _, _) = Create();
+        var cluster = Cluster();
+        var record = new StatusRecord
+        {
+            ClusterId = cluster,
+            Status = new ServiceStatus { Uid = "u1", Namespace = "n", Name = "s", Phase = ServicePhase.Provisioning, UpdatedAt = T0 },
+            IssuedAt = T0,
+        };
+
+        Assert.True(await statuses.TryPutAsync(record, null, default));
+        Assert.False(await statuses.TryPutAsync(record, null, default));
+        var first = (await statuses.GetAsync(cluster, "u1", default))!;
+        Assert.Equal(T0, first.IssuedAt);
+        var ready = record with { Status = record.Status with { Phase = ServicePhase.Ready }, IssuedAt = T0.AddSeconds(1) };
+        Assert.True(await statuses.TryPutAsync(ready, first.Version, default));
+        Assert.False(await statuses.TryPutAsync(record, first.Version, default));
+
+        var back = (await statuses.GetAsync(cluster, "u1", default))!;
+        Assert.Equal((ServicePhase.Ready, T0.AddSeconds(1)), (back.Status.Phase, back.IssuedAt));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Tests.Infrastructure;
@@ -91,6 +92,71 @@ public sealed class EventsFunctionTests
         Assert.Equal((0, 1), ((int)body!["accepted"]!, (int)body["stale"]!));
         Assert.Empty(body["reconciling"]!.AsArray());
         Assert.Empty(harness.Starts());
+    }
+
+    /// <summary>The engine refuses the first <paramref name="refusals"/> starts as if the instance were still running.</summary>
+    private static void RunningFor(FunctionHarness harness, int refusals)
+    {
+        var calls = 0;
+        harness.Client.ScheduleNewOrchestrationInstanceAsync(default(TaskName), default, default, default).ReturnsForAnyArgs(
+            _ => Interlocked.Increment(ref calls) <= refusals
+                ? Task.FromException<string>(new DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException("running (test)"))
+                : Task.FromResult("started"));
+    }
+
+    [Fact]
+    public async Task Events_ChangeWhileTheReconcileIsCompletingPastItsFence_StartsAgainUntilAccepted()
+    {
+        using var harness = FunctionHarness.Create();
+        var desired = harness.Get<IDesiredStore>();
+        var service = Snapshots.Service(Snapshots.NewUid(), "a", [80], "1");
+        await RunAsync(harness, SignedRequests.Events(Batch([service])));
+        var row = await desired.GetAsync(FunctionHarness.ClusterId, service.Uid, default);
+        Assert.True(await desired.TryMarkIdleAsync(FunctionHarness.ClusterId, service.Uid, row!.Version!, default));
+        harness.Client.ClearReceivedCalls();
+        RunningFor(harness, refusals: 2);
+
+        var (status, body) = await RunAsync(harness, SignedRequests.Events(Batch([service with { ResourceVersion = "2" }])));
+
+        Assert.Equal(202, status);
+        Assert.Equal(["svc-" + service.Uid], body!["reconciling"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(3, harness.Starts().Count);
+        Assert.False((await desired.GetAsync(FunctionHarness.ClusterId, service.Uid, default))!.Idle);
+    }
+
+    [Fact]
+    public async Task Events_ChangeWhileTheReconcileHasNotPassedItsFence_IsLeftToThatReconcile()
+    {
+        using var harness = FunctionHarness.Create();
+        var service = Snapshots.Service(Snapshots.NewUid(), "a", [80], "1");
+        await RunAsync(harness, SignedRequests.Events(Batch([service])));
+        harness.Client.ClearReceivedCalls();
+        RunningFor(harness, refusals: 100);
+
+        var (status, body) = await RunAsync(harness, SignedRequests.Events(Batch([service with { ResourceVersion = "2" }])));
+
+        Assert.Equal(202, status);
+        Assert.Equal(["svc-" + service.Uid], body!["reconciling"]!.AsArray().Select(n => (string)n!));
+        Assert.Single(harness.Starts());
+    }
+
+    [Fact]
+    public async Task Events_ManyChanges_OneQueryForRunningInstancesAndTheRunningOnesAreNotStartedAgain()
+    {
+        using var harness = FunctionHarness.Create();
+        var services = Enumerable.Range(0, 20).Select(i => Snapshots.Service(Snapshots.NewUid(), $"s{i}", [80])).ToList();
+        await RunAsync(harness, SignedRequests.Events(Batch(services)));
+        harness.Client.ClearReceivedCalls();
+        var running = services.Take(5).Select(s => new OrchestrationMetadata("ReconcileService", "svc-" + s.Uid) { RuntimeStatus = OrchestrationRuntimeStatus.Running }).ToList();
+        harness.Client.GetAllInstancesAsync(Arg.Any<OrchestrationQuery?>()).Returns(Microsoft.DurableTask.Pageable.Create((string? _, int? _, CancellationToken _) =>
+            Task.FromResult(new Microsoft.DurableTask.Page<OrchestrationMetadata>(running, null))));
+
+        var (status, body) = await RunAsync(harness, SignedRequests.Events(Batch([.. services.Select(s => s with { ResourceVersion = "2" })])));
+
+        Assert.Equal(202, status);
+        Assert.Equal(20, body!["reconciling"]!.AsArray().Count);
+        Assert.Single(harness.Client.ReceivedCalls(), c => c.GetMethodInfo().Name == nameof(DurableTaskClient.GetAllInstancesAsync));
+        Assert.Equal(services.Skip(5).Select(s => "svc-" + s.Uid).Order(StringComparer.Ordinal), harness.Starts().Select(s => s.InstanceId!).Order(StringComparer.Ordinal));
     }
 
     public static TheoryData<string, int, string> Unauthenticated => new()
@@ -354,9 +420,16 @@ public sealed class EventsFunctionTests
         Assert.True(start.StartAt >= before.AddSeconds(2));
         Assert.Equal(["svc-behind"], body!["reconciling"]!.AsArray().Select(n => (string)n!));
 
-        // The same node set again is no change: nothing starts.
+        // The same node set again (the relay's resend while a status still reflects another one) starts, at once,
+        // only what is still behind; once every status reflects it, nothing.
         harness.Client.ClearReceivedCalls();
         await RunAsync(harness, SignedRequests.Events(Batch(nodes: Snapshots.DefaultNodes("2"))));
+        var again = Assert.Single(harness.Starts());
+        Assert.Equal(("svc-behind", null), (again.InstanceId, again.StartAt));
+
+        await statuses.PutAsync(Status("behind", newNodes, "h"), default);
+        harness.Client.ClearReceivedCalls();
+        await RunAsync(harness, SignedRequests.Events(Batch(nodes: Snapshots.DefaultNodes("3"))));
         Assert.Empty(harness.Starts());
     }
 }

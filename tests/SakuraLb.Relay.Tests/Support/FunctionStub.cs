@@ -49,6 +49,7 @@ public sealed class FunctionStub : IAsyncDisposable
     private Dictionary<string, NodeResult>? nodeResults;
     private readonly ConcurrentQueue<ResyncRequest> resyncs = new();
     private int feedVersion = 1;
+    private string? nodeFingerprint;
     private int eventRequests;
     private int statusRequests;
     private int signatureFailures;
@@ -162,6 +163,27 @@ public sealed class FunctionStub : IAsyncDisposable
             nodeResults ??= new Dictionary<string, NodeResult>(StringComparer.Ordinal);
             nodeResults[result.Name] = result;
             feedVersion++;
+        }
+    }
+
+    /// <summary>The fingerprint of the node set the feed says the function holds (null: not reported); the feed's ETag changes.</summary>
+    public string? NodeFingerprint
+    {
+        get
+        {
+            lock (gate)
+            {
+                return nodeFingerprint;
+            }
+        }
+
+        set
+        {
+            lock (gate)
+            {
+                nodeFingerprint = value;
+                feedVersion++;
+            }
         }
     }
 
@@ -312,7 +334,7 @@ public sealed class FunctionStub : IAsyncDisposable
                 return;
             }
 
-            feed = new StatusFeed { ClusterId = ClusterId, ETag = etag, Services = statuses.Values.ToArray(), Nodes = nodeResults?.Values.ToArray() };
+            feed = new StatusFeed { ClusterId = ClusterId, ETag = etag, NodeFingerprint = nodeFingerprint, Services = statuses.Values.ToArray(), Nodes = nodeResults?.Values.ToArray() };
         }
 
         ctx.Response.StatusCode = 200;

@@ -4,6 +4,8 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using DurableHost;
+using DurableHost.AzureStorage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -55,6 +57,12 @@ public sealed record LocalFunctionHostOptions
     /// <summary>The one key that opens functions of level Function or Admin (header x-functions-key or ?code=).</summary>
     public string FunctionKey { get; init; } = "";
 
+    /// <summary>
+    /// The Azure Storage durable engine to run the orchestrations on (the Functions host's backend); null runs them
+    /// on the in-process engine.
+    /// </summary>
+    public AzureStorageEngineOptions? AzureStorage { get; init; }
+
     /// <summary>host.json's extensions.http.routePrefix; the app keeps the default.</summary>
     public string RoutePrefix { get; init; } = "api";
 
@@ -65,7 +73,8 @@ public sealed record LocalFunctionHostOptions
 /// The function app without the Functions host, which cannot run here: a plain ASP.NET Core host that serves the
 /// app's own HTTP function classes under their own routes and key levels (<see cref="FunctionCatalog"/>), with
 /// the app's composition root (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>) and its
-/// orchestrations and activities (<see cref="DurableTasks"/>) on the in-process durable engine. Timer
+/// orchestrations and activities (<see cref="DurableTasks"/>) on the in-process durable engine, or on the Azure
+/// Storage one (<see cref="LocalFunctionHostOptions.AzureStorage"/>). Timer
 /// functions run when <see cref="RunTimersAsync(CancellationToken)"/> is called.
 /// </summary>
 public sealed class LocalFunctionHost : IAsyncDisposable
@@ -73,11 +82,14 @@ public sealed class LocalFunctionHost : IAsyncDisposable
     private static readonly Assembly FunctionAssembly = typeof(FunctionsServiceCollectionExtensions).Assembly;
 
     private readonly WebApplication app;
+    private readonly IDurableEngine? engine;
     private readonly ILogger logger;
 
-    private LocalFunctionHost(WebApplication app, Uri baseAddress, IReadOnlyList<HttpFunction> httpFunctions, IReadOnlyList<TimerFunction> timerFunctions, string routePrefix)
+    private LocalFunctionHost(
+        WebApplication app, IDurableEngine? engine, Uri baseAddress, IReadOnlyList<HttpFunction> httpFunctions, IReadOnlyList<TimerFunction> timerFunctions, string routePrefix)
     {
         this.app = app;
+        this.engine = engine;
         BaseAddress = baseAddress;
         HttpFunctions = httpFunctions;
         TimerFunctions = timerFunctions;
@@ -94,6 +106,9 @@ public sealed class LocalFunctionHost : IAsyncDisposable
 
     /// <summary>The durable client the functions are given.</summary>
     public DurableTaskClient Client => app.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>Which engine runs the orchestrations, for the banner: "in-process (in-memory)" or "Azure Storage (task hub …)".</summary>
+    public string DurableEngineName => engine is AzureStorageEngine azure ? $"Azure Storage on Azurite (task hub {azure.TaskHubName})" : "in-process (in-memory)";
 
     public IReadOnlyList<HttpFunction> HttpFunctions { get; }
 
@@ -145,10 +160,22 @@ public sealed class LocalFunctionHost : IAsyncDisposable
 
         builder.Services.AddMvcCore();
 
+        // Either engine runs the app's orchestrations and activities with this host's services (LateServiceProvider),
+        // so the HTTP functions and the activities share one set of stores and one Sakura request budget.
         var late = new LateServiceProvider();
-        builder.Services.AddInMemoryDurableTask(
-            registry => DurableTasks.Register(registry, late),
-            new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
+        IDurableEngine? engine = null;
+        if (options.AzureStorage is { } azureStorage)
+        {
+            engine = await DurableEngine.StartAsync(
+                DurableEngineKind.AzureStorage, registry => DurableTasks.Register(registry, late), options: azureStorage, cancellationToken: cancellationToken);
+            builder.Services.AddSingleton(engine.Client);
+        }
+        else
+        {
+            builder.Services.AddInMemoryDurableTask(
+                registry => DurableTasks.Register(registry, late),
+                new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
+        }
 
         var app = builder.Build();
         late.Target = app.Services;
@@ -166,18 +193,18 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         }
         catch (Exception ex) when (FunctionSettingsException.From(ex) is { } settings)
         {
-            await app.DisposeAsync();
+            await StopBothAsync(app, engine);
             throw settings;
         }
         catch
         {
-            await app.DisposeAsync();
+            await StopBothAsync(app, engine);
             throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("The function host started without a listening address.");
-        var host = new LocalFunctionHost(app, new Uri(address.TrimEnd('/') + "/"), httpFunctions, timerFunctions, options.RoutePrefix);
+        var host = new LocalFunctionHost(app, engine, new Uri(address.TrimEnd('/') + "/"), httpFunctions, timerFunctions, options.RoutePrefix);
         foreach (var function in httpFunctions)
         {
             host.logger.Serving(function.Name, string.Join(',', function.Methods), function.Path(options.RoutePrefix), function.AuthLevel.ToString());
@@ -213,7 +240,23 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         }
         finally
         {
+            await StopBothAsync(app, engine);
+        }
+    }
+
+    /// <summary>The app first (no new work), then the engine it used.</summary>
+    private static async ValueTask StopBothAsync(WebApplication app, IDurableEngine? engine)
+    {
+        try
+        {
             await app.DisposeAsync();
+        }
+        finally
+        {
+            if (engine is not null)
+            {
+                await engine.DisposeAsync();
+            }
         }
     }
 

@@ -1,0 +1,269 @@
+using System.Collections.Frozen;
+using Microsoft.DurableTask;
+using SakuraLb.Functions.Activities;
+using SakuraLb.Functions.Options;
+using SakuraLb.Reconcile.Planning;
+using SakuraLb.Reconcile.Scope;
+
+namespace SakuraLb.Functions.Orchestrations;
+
+/// <summary>
+/// One pass: plan, execute, plan again until the plan is empty (or a step fails, times out, or the plan budget
+/// is spent), then publish. Holds what the last plan was computed from, for the completion fence.
+/// </summary>
+internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileOptions timings, StepRunner steps, ServiceKey key)
+{
+    /// <summary>How each kind of plan step runs: the activity it calls, with which input, and how it waits.</summary>
+    private static readonly FrozenDictionary<Type, Func<ReconcilePass, PlanStep, Task<Stop?>>> StepTable = new[]
+    {
+        On<Report>((p, s) => p.ReportAsync(s)),
+        On<ReserveAddresses>((p, s) => p.OnceAsync(ReserveAddressesActivity.Name, p.Reservation(s.Addresses))),
+        On<ReleaseAddresses>((p, s) => p.OnceAsync(ReleaseAddressesActivity.Name, p.Reservation(s.Addresses))),
+        On<CreateLoadBalancer>((p, s) => p.CreateAsync(s)),
+        On<WaitUntilUp>((p, s) => p.WaitUntilUpAsync(s.LoadBalancerId ?? p.created, justCreated: s.LoadBalancerId is null)),
+        On<Boot>((p, s) => p.UntilDoneAsync(BootLoadBalancerActivity.Name, p.Target(s.LoadBalancerId), p.Timings.BootTimeout)),
+        On<UpdateTags>((p, s) => p.UntilDoneAsync(
+            UpdateTagsActivity.Name, new TagsInput(p.Key.ClusterId, p.Key.Uid, s.LoadBalancerId, s.Tags, s.Description), p.Timings.BootTimeout)),
+        On<UpdateSettings>((p, s) => p.UntilDoneAsync(
+            UpdateSettingsActivity.Name, new SettingsInput(p.Key.ClusterId, p.Key.Uid, s.LoadBalancerId, s.Settings, s.SettingsHash), p.Timings.BootTimeout)),
+        On<ApplyConfig>((p, s) => (s.LoadBalancerId ?? p.created) is { } id
+            ? p.UntilDoneAsync(ApplyConfigActivity.Name, p.Target(id), p.Timings.BootTimeout)
+            : Task.FromResult<Stop?>(Stop.Replan)),
+        On<ShutDown>((p, s) => p.UntilDoneAsync(ShutDownLoadBalancerActivity.Name, p.Target(s.LoadBalancerId), p.Timings.ShutdownTimeout)),
+        On<WaitUntilDown>((p, s) => p.WaitUntilDownAsync(s.LoadBalancerId)),
+        On<DeleteLoadBalancer>((p, s) => p.UntilDoneAsync(DeleteLoadBalancerActivity.Name, p.Target(s.LoadBalancerId), p.Timings.ShutdownTimeout)),
+    }.ToFrozenDictionary();
+
+    private PlanResult? last;
+
+    // The load balancer the plan being executed created (its later steps name it as null).
+    private long? created;
+
+    public long DesiredSeq => last?.DesiredSeq ?? 0;
+
+    public string NodeFingerprint => last?.NodeFingerprint ?? "";
+
+    public string RealServerHash => last?.RealServerHash ?? "";
+
+    public async Task<ReconcileResult> RunAsync(int pass)
+    {
+        var logger = context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>();
+        try
+        {
+            for (var round = 1; round <= timings.MaxPlansPerPass + 1; round++)
+            {
+                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, key, timings.ActivityTaskOptions());
+                if (!result.Exists)
+                {
+                    return new ReconcileResult(ReconcileOutcomes.Gone, pass);
+                }
+
+                last = result;
+                if (result.Intent == ServiceIntent.Ignore)
+                {
+                    return new ReconcileResult(ReconcileOutcomes.Ignored, pass);
+                }
+
+                if (result.Failure is { } failure)
+                {
+                    return await StopAsync(result, ServicePhase.Failed, failure.ReasonCode, failure.Message);
+                }
+
+                var plan = result.Plan!;
+                logger.Planned(pass, key.Uid, plan.Steps.Count, plan.Outcome.Phase, plan.Outcome.ReasonCode);
+                if (plan.IsNoOp)
+                {
+                    await PublishAsync(result, plan.Outcome.Phase, plan.Outcome.ReasonCode, plan.Outcome.Message, plan.Outcome.IngressIps,
+                        plan.Outcome.FinalizerReleasable, plan.Outcome.Warnings, settled: true, interim: false);
+                    return new ReconcileResult(ReconcileOutcomes.Converged, pass, plan.Outcome.Phase, plan.Outcome.ReasonCode);
+                }
+
+                if (round > timings.MaxPlansPerPass)
+                {
+                    var phase = result.Intent == ServiceIntent.Cleanup ? ServicePhase.Deleting : ServicePhase.Provisioning;
+                    return await StopAsync(result, phase, ReasonCodes.Updating,
+                        $"the load balancer did not converge after {timings.MaxPlansPerPass} plans; the periodic resync continues");
+                }
+
+                var stop = await ExecuteAsync(plan);
+                if (stop is not null)
+                {
+                    return await StopAsync(result, stop.Phase, stop.ReasonCode, stop.Message);
+                }
+            }
+
+            throw new InvalidOperationException("The plan loop ends by returning.");
+        }
+        catch (TaskFailedException ex)
+        {
+            // An activity failed: transiently on every attempt, or for a reason retrying cannot fix (not retried).
+            // Say so, and leave the rest to the resync.
+            var message = ex.FailureDetails.ErrorMessage;
+            var reason = TransientFailures.IsCloudBusy(ex.FailureDetails) ? ReasonCodes.CloudBusy : ReasonCodes.CloudError;
+            if (last is null)
+            {
+                logger.ReconcileStoppedEarly(key.Uid, message);
+                return new ReconcileResult(ReconcileOutcomes.Incomplete, pass, null, reason);
+            }
+
+            var attempts = TransientFailures.IsTransient(ex.FailureDetails) ? $" after {timings.ActivityRetry.MaxAttempts} attempts" : "";
+            var phase = last.Intent == ServiceIntent.Cleanup ? ServicePhase.Deleting : ServicePhase.Provisioning;
+            return await StopAsync(last, phase, reason, $"{ex.TaskName} failed{attempts}: {message}; the periodic resync retries");
+        }
+    }
+
+    private ReconcileOptions Timings => timings;
+
+    private ServiceKey Key => key;
+
+    private static KeyValuePair<Type, Func<ReconcilePass, PlanStep, Task<Stop?>>> On<TStep>(Func<ReconcilePass, TStep, Task<Stop?>> run)
+        where TStep : PlanStep =>
+        new(typeof(TStep), (pass, step) => run(pass, (TStep)step));
+
+    private async Task<ReconcileResult> StopAsync(PlanResult result, ServicePhase phase, string reasonCode, string message)
+    {
+        context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>().ReconcileStoppedEarly(key.Uid, message);
+        await PublishAsync(result, phase, reasonCode, message, [], false, [], settled: false, interim: false);
+        return new ReconcileResult(ReconcileOutcomes.Incomplete, 0, phase, reasonCode);
+    }
+
+    /// <summary>Runs the steps in order; null when all ran or a step asks for a re-plan (both mean: plan again), else why the pass stops.</summary>
+    private async Task<Stop?> ExecuteAsync(Plan plan)
+    {
+        created = null;
+        foreach (var step in plan.Steps)
+        {
+            var run = StepTable.GetValueOrDefault(step.GetType())
+                ?? throw new InvalidOperationException($"Unknown plan step {step.GetType().Name}.");
+            if (await run(this, step) is { } stop)
+            {
+                return stop.IsReplan ? null : stop;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<Stop?> ReportAsync(Report report)
+    {
+        await PublishAsync(last!, report.Phase, report.ReasonCode, report.Message, [], false, [], settled: false, interim: true);
+        return null;
+    }
+
+    private async Task<Stop?> CreateAsync(CreateLoadBalancer create)
+    {
+        var made = await context.CallActivityAsync<StepResult>(
+            CreateLoadBalancerActivity.Name, new CreateInput(key.ClusterId, key.Uid, create.Spec), timings.ActivityTaskOptions());
+        created = made.LoadBalancerId;
+        return Interpret(made);
+    }
+
+    private async Task<Stop?> OnceAsync(string activity, object input) =>
+        Interpret(await context.CallActivityAsync<StepResult>(activity, input, timings.ActivityTaskOptions()));
+
+    private ReservationInput Reservation(IReadOnlyList<AddressReservation> addresses) => new(key.ClusterId, key.Uid, addresses);
+
+    private LoadBalancerTarget Target(long loadBalancerId) => new(key.ClusterId, key.Uid, loadBalancerId);
+
+    private static Stop? Interpret(StepResult result) => result.Status switch
+    {
+        StepStatus.Done => null,
+        StepStatus.Conflict => Stop.Replan,
+        StepStatus.Failed => new Stop(ServicePhase.Failed, result.ReasonCode ?? ReasonCodes.CloudError, result.Message ?? "a cloud call failed"),
+        _ => Stop.Replan,
+    };
+
+    private async Task<Stop?> UntilDoneAsync(string name, object input, TimeSpan timeout)
+    {
+        var result = await steps.RunUntilDoneAsync(name, input, timeout);
+        return result.Status == StepStatus.NotReady
+            ? new Stop(ServicePhase.Provisioning, ReasonCodes.WaitingForCloud, $"{result.Message} after {timeout}; the periodic resync retries")
+            : Interpret(result);
+    }
+
+    /// <summary>
+    /// Polls until the appliance is up. A new appliance may read 404 for a while and stays down while it boots by
+    /// itself; a failed one, one gone for good, or one down for longer than the grace means: plan again.
+    /// </summary>
+    private async Task<Stop?> WaitUntilUpAsync(long? loadBalancerId, bool justCreated)
+    {
+        if (loadBalancerId is not { } id)
+        {
+            return Stop.Replan;
+        }
+
+        var deadline = context.CurrentUtcDateTime + timings.BootTimeout;
+        DateTime? missingSince = null;
+        DateTime? downSince = null;
+        for (var poll = 0; poll <= timings.MaxPolls(timings.BootTimeout); poll++)
+        {
+            var state = await context.CallActivityAsync<LoadBalancerState>(ReadLoadBalancerActivity.Name, Target(id), timings.ActivityTaskOptions());
+            var now = context.CurrentUtcDateTime;
+            if (state.IsUp)
+            {
+                return null;
+            }
+
+            if (state.IsFailed)
+            {
+                return Stop.Replan;
+            }
+
+            missingSince = state.Found ? null : missingSince ?? now;
+            if (missingSince is { } missing && (!justCreated || now - missing > timings.NotFoundGrace))
+            {
+                return Stop.Replan;
+            }
+
+            var poweredOff = state.Found && state.Availability == ApplianceAvailability.Available
+                && state.InstanceStatus == InstanceStatus.Down;
+            downSince = poweredOff ? downSince ?? now : null;
+            if (downSince is { } down && now - down > timings.PoweredOffGrace)
+            {
+                return Stop.Replan;
+            }
+
+            if (now >= deadline)
+            {
+                break;
+            }
+
+            await context.CreateTimer(timings.PollInterval, CancellationToken.None);
+        }
+
+        return new Stop(ServicePhase.Provisioning, ReasonCodes.WaitingForCloud,
+            $"load balancer {id} did not come up within {timings.BootTimeout}; the periodic resync retries");
+    }
+
+    private async Task<Stop?> WaitUntilDownAsync(long loadBalancerId) =>
+        await steps.WaitUntilDownAsync(Target(loadBalancerId)) is null
+            ? new Stop(ServicePhase.Deleting, ReasonCodes.WaitingForCloud,
+                $"load balancer {loadBalancerId} did not shut down within {timings.ShutdownTimeout}; the periodic resync retries")
+            : null;
+
+    private Task<bool> PublishAsync(
+        PlanResult result,
+        ServicePhase phase,
+        string reasonCode,
+        string message,
+        IReadOnlyList<string> ingress,
+        bool finalizerReleasable,
+        IReadOnlyList<ValidationProblem> warnings,
+        bool settled,
+        bool interim) =>
+        context.CallActivityAsync<bool>(
+            PublishStatusActivity.Name,
+            new PublishInput(
+                key.ClusterId, key.Uid, result.Namespace, result.Name, result.ResourceVersion, phase, reasonCode, message, ingress,
+                finalizerReleasable, warnings, result.DesiredSeq, result.NodeSeq, result.NodeFingerprint, result.RealServerHash,
+                settled, interim, result.FirstSeenAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)),
+            timings.ActivityTaskOptions());
+
+    /// <summary>Why execution stopped: a re-plan, or a status to publish.</summary>
+    private sealed record Stop(ServicePhase Phase, string ReasonCode, string Message)
+    {
+        public static Stop Replan { get; } = new(ServicePhase.Provisioning, "", "");
+
+        public bool IsReplan => ReferenceEquals(this, Replan);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using Azure;
+using DurableHost;
+using SakuraLb.Functions.Orchestrations;
+using SakuraLb.Functions.Resync;
+using SakuraLb.Functions.Storage;
+using SakuraLb.Functions.Tests.Infrastructure;
+using SakuraLb.Reconcile.Desired;
+
+namespace SakuraLb.Functions.Tests.Scenarios;
+
+/// <summary>
+/// The timer's parts run and fail on their own: whichever part fails is logged as event 1302 with its name and
+/// reason, and every other part still does its work.
+/// </summary>
+public sealed class ResyncPartsScenarioTests
+{
+    public static TheoryData<DurableEngineKind, string> Parts()
+    {
+        var data = new TheoryData<DurableEngineKind, string>();
+        foreach (var engine in new[] { DurableEngineKind.InMemory, DurableEngineKind.AzureStorage })
+        {
+            foreach (var part in new[] { ResyncParts.Behind, ResyncParts.Drift, ResyncParts.Orphans, ResyncParts.Purge })
+            {
+                data.Add(engine, part);
+            }
+        }
+
+        return data;
+    }
+
+    private static RequestFailedException Down() => new(503, "storage is down (test)");
+
+    [Theory]
+    [MemberData(nameof(Parts))]
+    public async Task OnePartFails_ItIsLoggedAs1302WithItsName_AndEveryOtherPartStillRuns(DurableEngineKind engine, string failing)
+    {
+        await using var app = await TestApp.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Controller:OrphanGracePeriod"] = "00:00:00",
+                ["Controller:DeletedStatusRetention"] = "00:00:00",
+                ["Controller:CompletedInstanceRetention"] = "00:00:00",
+            },
+            services: s => s.AddStoreProbe<IDesiredStore>().AddStoreProbe<IOrphanStore>().AddStoreProbe<INonceStore>(),
+            engine: engine);
+
+        // Work for every part: a Service whose status is gone (behind), one whose load balancer was deleted behind
+        // our back (drift), a load balancer with our tag and no Service (orphan), a deleted Service (purge).
+        var behind = Snapshots.Service(Snapshots.NewUid(), "behind", [80]);
+        var drifting = Snapshots.Service(Snapshots.NewUid(), "drifting", [80]);
+        var gone = Snapshots.Service(Snapshots.NewUid(), "gone", [80]);
+        await app.PostEventsAsync([behind, drifting, gone], Snapshots.DefaultNodes());
+        foreach (var service in new[] { behind, drifting, gone })
+        {
+            await app.WaitSettledAsync(service.Uid);
+        }
+
+        await app.PostEventsAsync([Snapshots.Deleting(gone, "2")]);
+        await app.WaitSettledAsync(gone.Uid);
+        await app.Statuses.DeleteAsync(app.ClusterId, behind.Uid, default);
+        var driftingLb = (await app.Sim.LoadBalancersAsync()).Single(l => l.Name == LoadBalancerNaming.Name(drifting.Uid));
+        await app.Sim.DeleteApplianceAsync(driftingLb.Id);
+        var stray = Snapshots.NewUid();
+        await app.Sim.PlantAsync(ResyncScenarioTests.Planted(LoadBalancerNaming.Name(stray), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", stray)]));
+
+        switch (failing)
+        {
+            case ResyncParts.Behind:
+                app.Get<StoreProbe<IDesiredStore>>().Fail(
+                    nameof(IDesiredStore.MarkChangedAsync), args => ((IReadOnlyList<string>)args[1]!).Contains(behind.Uid), Down);
+                break;
+            case ResyncParts.Drift:
+                await app.Sim.FaultsAsync(new JsonObject { ["method"] = "GET", ["path"] = "/switch/*/server", ["status"] = 500, ["count"] = 1000 });
+                break;
+            case ResyncParts.Orphans:
+                app.Get<StoreProbe<IOrphanStore>>().Fail(nameof(IOrphanStore.ListAsync), _ => true, Down);
+                break;
+            default:
+                app.Get<StoreProbe<INonceStore>>().Fail(nameof(INonceStore.PurgeExpiredAsync), _ => true, Down);
+                break;
+        }
+
+        var report = await app.ResyncAsync();
+
+        Assert.True(report.Failures.Count == 1 && report.Failures[0].Part == failing, string.Join("; ", report.Failures.Select(f => $"{f.Part}: {f.Exception}")));
+        var logged = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 1302);
+        Assert.Contains($"part {failing} failed", logged.Message, StringComparison.Ordinal);
+        Assert.Equal(failing != ResyncParts.Behind, report.Started.Contains(ReconcileServiceOrchestrator.InstanceId(behind.Uid)));
+        Assert.Equal(failing != ResyncParts.Drift, report.Started.Contains(ReconcileServiceOrchestrator.InstanceId(drifting.Uid)));
+        Assert.Equal(failing == ResyncParts.Orphans ? 0 : 1, report.Orphans);
+        if (failing != ResyncParts.Purge)
+        {
+            // The deleted Service's rows and its reconcile's history are gone.
+            Assert.Null(await app.Desired.GetAsync(app.ClusterId, gone.Uid, default));
+            Assert.Null(await app.Statuses.GetAsync(app.ClusterId, gone.Uid, default));
+            Assert.Null(await app.Client.GetInstanceAsync(ReconcileServiceOrchestrator.InstanceId(gone.Uid)));
+        }
+    }
+}
