@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Ingest;
+using SakuraLb.Functions.Nodes;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
@@ -40,6 +41,7 @@ public static class FunctionsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName)).ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName))
             .Configure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? configuration["AzureWebJobsStorage"] : o.ConnectionString)
             .ValidateOnStart();
@@ -47,6 +49,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -63,6 +66,7 @@ public static class FunctionsServiceCollectionExtensions
 
         services.AddDurableTaskImplementations();
         services.TryAddSingleton<ReconcileStarter>();
+        services.TryAddSingleton<NodePass>();
 
         services.TryAddSingleton<SignedRequestReader>();
         services.TryAddTransient<EventIngestor>();
@@ -71,6 +75,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddTransient<StatusFunction>();
         services.TryAddTransient<ResyncFunction>();
         services.TryAddTransient<ResyncTimerFunction>();
+        services.TryAddTransient<NodeLifecycleTimerFunction>();
         return services;
     }
 
@@ -85,6 +90,7 @@ public static class FunctionsServiceCollectionExtensions
             services.TryAddSingleton<IReservationStore>(sp => sp.GetRequiredService<InMemoryStores>());
             services.TryAddSingleton<IOrphanStore>(sp => sp.GetRequiredService<InMemoryStores>());
             services.TryAddSingleton<INonceStore>(sp => sp.GetRequiredService<InMemoryStores>());
+            services.TryAddSingleton<INodeResultStore, InMemoryNodeResultStore>();
             return;
         }
 
@@ -99,5 +105,6 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<IReservationStore, TableReservationStore>();
         services.TryAddSingleton<IOrphanStore, TableOrphanStore>();
         services.TryAddSingleton<INonceStore, TableNonceStore>();
+        services.TryAddSingleton<INodeResultStore, TableNodeResultStore>();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using SakuraLb.Functions.Nodes;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Reconcile.Scope;
@@ -17,12 +18,15 @@ public sealed record EventsAccepted(int Version, int Accepted, int Stale, bool N
 /// another node fingerprint (the delayed start is pending, so later node batches coalesce into it), and a node
 /// set sent again unchanged starts those at once. Every write that a running reconcile must see goes through the
 /// Service's desired row (the completion fence, <see cref="ReconcileStarter"/>), so no change waits for the timer.
+/// A changed node set also runs the node controller's pass (<see cref="NodePass"/>), waited for up to
+/// <see cref="NodeOptions.IngestWait"/>.
 /// </summary>
 public sealed class EventIngestor(
     IDesiredStore desired,
     INodeSetStore nodeSets,
     IStatusStore statuses,
     ReconcileStarter starter,
+    NodePass nodePass,
     ControllerSettings settings,
     IOptions<ReconcileOptions> reconcileOptions,
     TimeProvider time,
@@ -97,6 +101,13 @@ public sealed class EventIngestor(
         }
 
         var started = await starter.EnsureReconcilesAsync(client, batch.ClusterId, [.. starts.Values, .. delayed], markFirst: false, cancellationToken);
+
+        if (nodeWrite is { Outcome: NodeSetWriteOutcome.Stored })
+        {
+            // Node initialisation decides from the stored set; waiting for it (bounded) puts its results in the feed
+            // the relay polls right after this answer.
+            await nodePass.AfterNodeSetChangedAsync(cancellationToken);
+        }
 
         metrics.Snapshots("stored", writes.Count - stale.Count);
         metrics.Snapshots("stale", stale.Count);

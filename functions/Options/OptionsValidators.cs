@@ -201,3 +201,25 @@ public sealed class StorageOptionsValidator : OptionsValidator<StorageOptions>
         }
     }
 }
+
+/// <summary>Checks <see cref="NodeOptions"/> at start-up.</summary>
+public sealed class NodeOptionsValidator : OptionsValidator<NodeOptions>
+{
+    protected override void Check(NodeOptions options, List<string> problems)
+    {
+        if (options.VanishedConfirmAfter < TimeSpan.Zero || options.VanishedConfirmAfter > TimeSpan.FromDays(1))
+        {
+            problems.Add("Nodes:VanishedConfirmAfter must be between zero and one day.");
+        }
+
+        if (!(options.MaxDeleteShare is > 0 and <= 1))
+        {
+            problems.Add("Nodes:MaxDeleteShare must be more than 0 and at most 1.");
+        }
+
+        if (options.IngestWait < TimeSpan.Zero || options.IngestWait > TimeSpan.FromSeconds(30))
+        {
+            problems.Add("Nodes:IngestWait must be between zero and 30 seconds (the relay's requests time out).");
+        }
+    }
+}

@@ -15,6 +15,7 @@ public sealed class TableStorage(TableServiceClient service, string prefix)
     public const string ReservationsTable = "reservations";
     public const string OrphansTable = "orphans";
     public const string NoncesTable = "nonces";
+    public const string NodeResultsTable = "noderesults";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> tables = new(StringComparer.Ordinal);
 

@@ -2,7 +2,8 @@ namespace SakuraLb.Functions.Telemetry;
 
 /// <summary>
 /// Every log line of the app, source-generated. Event-id bands: 1000–1099 HTTP ingest, 1100–1199
-/// orchestrations, 1200–1299 activities and cloud steps, 1300–1399 resync and orphans, 1400–1499 start-up.
+/// orchestrations, 1200–1299 activities and cloud steps, 1300–1399 resync and orphans, 1400–1499 start-up,
+/// 1500–1599 node controller.
 /// </summary>
 internal static partial class Logs
 {
@@ -97,6 +98,25 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Purged the histories of {Count} finished orchestrations created before {Before}")]
     public static partial void InstancesPurged(this ILogger logger, int count, DateTimeOffset before);
+
+    // 1500–1599: node controller.
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Node pass for cluster {ClusterId}: {Nodes} nodes, {Servers} servers in zone {Zone}, {Initializing} initialised now, {Waiting} waiting uninitialised, {Deleting} to delete")]
+    public static partial void NodePassFinished(this ILogger logger, string clusterId, int nodes, int servers, string zone, int initializing, int waiting, int deleting);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Node pass for cluster {ClusterId}: the server list of zone {Zone} could not be read ({Reason}); nothing new is decided and nothing is deleted; {Waiting} uninitialised nodes wait for the next pass")]
+    public static partial void NodeServersUnreadable(this ILogger logger, string clusterId, string zone, string reason, int waiting);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Node pass for cluster {ClusterId}: no node is deleted: {Reason}")]
+    public static partial void NodeDeletionRefused(this ILogger logger, string clusterId, string reason);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Node {Node} of cluster {ClusterId} is to be deleted: {Message}")]
+    public static partial void NodeDeleting(this ILogger logger, string node, string clusterId, string message);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "The relay of cluster {ClusterId} does not forward what node initialisation reads (it predates node lifecycle); no node decisions are made until it is upgraded")]
+    public static partial void RelayLacksNodeLifecycle(this ILogger logger, string clusterId);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Error, Message = "Node pass for cluster {ClusterId} failed; the next trigger or the timer runs it again")]
+    public static partial void NodePassFailed(this ILogger logger, Exception exception, string clusterId);
 
     // 1400–1499: start-up.
     [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "SakuraLb function app for cluster {ClusterId}, storage {StorageMode}")]

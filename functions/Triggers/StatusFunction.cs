@@ -4,16 +4,18 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using SakuraLb.Functions.Ingest;
+using SakuraLb.Functions.Nodes;
 using SakuraLb.Reconcile.Status;
 
 namespace SakuraLb.Functions.Triggers;
 
 /// <summary>
-/// <c>GET /api/status</c>: the cluster's status feed, signed like every call. One table query and one point read; an
-/// <c>If-None-Match</c> naming the current ETag gets 304 with no body. Each entry carries the node fingerprint its real
-/// servers reflect, and the feed the stored node set's.
+/// <c>GET /api/status</c>: the cluster's status feed, signed like every call: the Services' statuses (one table query),
+/// the stored node set's header (one point read) and the node controller's results (one row). An <c>If-None-Match</c>
+/// naming the current ETag gets 304 with no body. Each entry carries the node fingerprint its real servers reflect, and
+/// the feed the stored node set's.
 /// </summary>
-public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, INodeSetStore nodeSets, ControllerSettings settings, ILogger<StatusFunction> logger)
+public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, INodeSetStore nodeSets, NodePass nodePass, ControllerSettings settings, ILogger<StatusFunction> logger)
 {
     [Function("Status")]
     public async Task<IActionResult> Run(
@@ -29,10 +31,12 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
 
         IReadOnlyList<StatusRecord> records;
         NodeSetHeader? nodes;
+        IReadOnlyList<NodeResult>? nodeResults;
         try
         {
             records = await statuses.ListAsync(settings.ClusterId, cancellationToken);
             nodes = await nodeSets.GetHeaderAsync(settings.ClusterId, cancellationToken);
+            nodeResults = await nodePass.PublishedAsync(cancellationToken);
         }
         catch (RequestFailedException ex)
         {
@@ -44,7 +48,8 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
         var feed = StatusFeedBuilder.Build(
             settings.ClusterId,
             records.Select(r => r.Status with { ObservedNodeFingerprint = r.RealServerHash.Length > 0 ? r.NodeFingerprint : null }),
-            nodes?.EligibleFingerprint);
+            nodes?.EligibleFingerprint,
+            nodeResults);
         request.HttpContext.Response.Headers.ETag = feed.ETag;
         if (StatusFeedBuilder.Matches(request.Headers.IfNoneMatch, feed.ETag!))
         {

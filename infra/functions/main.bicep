@@ -62,6 +62,9 @@ param switchTags string[] = []
 @description('Timer schedule of the periodic resync (NCRONTAB with seconds, UTC).')
 param resyncSchedule string = '0 */5 * * * *'
 
+@description('Timer schedule of the node controller\'s pass (shutdown taint, deleted servers; NCRONTAB with seconds, UTC).')
+param nodeLifecycleSchedule string = '0 * * * * *'
+
 @description('Durable Functions task hub name (3-45 letters and digits, starting with a letter).')
 @minLength(3)
 @maxLength(45)
@@ -186,6 +189,7 @@ var hostSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   DurableTaskHubName: durableTaskHubName
   ResyncSchedule: resyncSchedule
+  NodeLifecycleSchedule: nodeLifecycleSchedule
 }
 
 var controllerSettings = union(

@@ -19,6 +19,7 @@ param routerTags = [
   '@k8s'
 ]
 param resyncSchedule = '0 */5 * * * *'
+param nodeLifecycleSchedule = '0 * * * * *'
 
 param tags = {
   app: 'sakura-lb-controller'

@@ -22,6 +22,7 @@ public sealed class BatchSender
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Action requestFullResync;
+    private readonly Action? nodeSetDelivered;
     private long lastSuccessTicks;
 
     public BatchSender(
@@ -32,7 +33,8 @@ public sealed class BatchSender
         RelayMetrics metrics,
         TimeProvider time,
         ILogger logger,
-        Action requestFullResync)
+        Action requestFullResync,
+        Action? nodeSetDelivered = null)
     {
         this.outbox = outbox;
         this.nodes = nodes;
@@ -42,6 +44,7 @@ public sealed class BatchSender
         this.time = time;
         this.logger = logger;
         this.requestFullResync = requestFullResync;
+        this.nodeSetDelivered = nodeSetDelivered;
     }
 
     /// <summary>When the function last accepted a batch (null: never in this process).</summary>
@@ -176,6 +179,7 @@ public sealed class BatchSender
         if (nodeSet is not null)
         {
             metrics.Forwarded("nodeset", 1);
+            nodeSetDelivered?.Invoke();
         }
 
         metrics.BatchSize(batch.Services.Count);

@@ -3,6 +3,7 @@ using SakuraLb.Model;
 using SakuraLb.Reconcile.Scope;
 using SakuraLb.Relay.Delivery;
 using SakuraLb.Relay.Kube;
+using SakuraLb.Relay.Nodes;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Outbox;
 using SakuraLb.Relay.Status;
@@ -16,7 +17,7 @@ namespace SakuraLb.Relay.Hosting;
 
 /// <summary>
 /// The leader's work, wired together: watch Services and Nodes → trackers → outbox → sender; status
-/// feed → write-back; a full resync on a timer. <see cref="RunTermAsync"/> runs one leadership term
+/// feed → write-back (Services, and Nodes from the node controller's results); a full resync on a timer. <see cref="RunTermAsync"/> runs one leadership term
 /// from a clean state (fresh lists) until cancelled.
 /// </summary>
 public sealed class RelayPipeline
@@ -51,9 +52,14 @@ public sealed class RelayPipeline
             metrics.Dropped("overflow");
             Logs.OutboxOverflow(logger, s.Key, options.MaxPendingServices);
         };
-        Sender = new BatchSender(Outbox, Nodes, client, options, metrics, time, loggers.CreateLogger<BatchSender>(), RequestFullResync);
+        NodeResults = new NodeResultStore();
+        NodeWriter = new NodeWriteBackWorker(Nodes, NodeResults, kube, options, metrics, time, loggers.CreateLogger<NodeWriteBackWorker>(), node => nodeHandler!.OnEvent(WatchEventType.Modified, node));
+
+        // A delivered node set may have let the function decide about new Nodes at once: poll for it now rather
+        // than after the poll interval, so a registering Node is initialised within seconds.
+        Sender = new BatchSender(Outbox, Nodes, client, options, metrics, time, loggers.CreateLogger<BatchSender>(), RequestFullResync, () => Poller!.PollNow());
         Writer = new WriteBackWorker(Services, Statuses, kube, options, metrics, time, loggers.CreateLogger<WriteBackWorker>(), svc => serviceHandler!.Route(Services.Apply(WatchEventType.Modified, svc), countIrrelevant: false));
-        Poller = new StatusPoller(client, Statuses, options, metrics, time, loggers.CreateLogger<StatusPoller>(), Writer.EnqueueAll);
+        Poller = new StatusPoller(client, Statuses, options, metrics, time, loggers.CreateLogger<StatusPoller>(), Writer.EnqueueAll, OnFeed);
         serviceHandler = new ServiceHandler(this);
         nodeHandler = new NodeHandler(this);
         metrics.ObserveGauges(() => Outbox.PendingServices, () => Services.Count, () => Nodes.Count, () => Running);
@@ -74,6 +80,11 @@ public sealed class RelayPipeline
     public StatusPoller Poller { get; }
 
     public WriteBackWorker Writer { get; }
+
+    /// <summary>The node controller's results from the status feed.</summary>
+    public NodeResultStore NodeResults { get; }
+
+    public NodeWriteBackWorker NodeWriter { get; }
 
     /// <summary>True while a term runs.</summary>
     public bool Running { get; private set; }
@@ -124,6 +135,8 @@ public sealed class RelayPipeline
         Outbox.Clear();
         Statuses.Reset();
         Writer.Reset();
+        NodeResults.Reset();
+        NodeWriter.Reset();
         while (resyncSignal.Reader.TryRead(out _))
         {
         }
@@ -156,6 +169,7 @@ public sealed class RelayPipeline
                 Guard("sender", Sender.RunAsync, cancellationToken),
                 Guard("status-poll", Poller.RunAsync, cancellationToken),
                 Guard("write-back", Writer.RunAsync, cancellationToken),
+                Guard("node-write-back", NodeWriter.RunAsync, cancellationToken),
                 Guard("full-resync", ResyncLoopAsync, cancellationToken),
                 Guard("status-backstop", BackstopLoopAsync, cancellationToken));
         }
@@ -236,9 +250,18 @@ public sealed class RelayPipeline
 
         Outbox.MarkNodesDue();
         Writer.EnqueueAll(Services.Uids());
+        NodeWriter.Signal();
         Poller.PollNow();
         LastFullResync = time.GetUtcNow();
         Logs.FullResync(logger, snapshots.Count, Nodes.Count);
+    }
+
+    private void OnFeed(StatusFeed feed)
+    {
+        if (NodeResults.Apply(feed))
+        {
+            NodeWriter.Signal();
+        }
     }
 
     /// <summary>Runs a loop and restarts it after an unexpected failure, so one broken part never stops the others.</summary>
@@ -313,6 +336,7 @@ public sealed class RelayPipeline
             if (pipeline.Nodes.Replace(items, resourceVersion))
             {
                 pipeline.Outbox.MarkNodesDue();
+                pipeline.NodeWriter.Signal();
             }
         }
 
@@ -321,6 +345,7 @@ public sealed class RelayPipeline
             if (pipeline.Nodes.Apply(type, item))
             {
                 pipeline.Outbox.MarkNodesDue();
+                pipeline.NodeWriter.Signal();
             }
             else
             {

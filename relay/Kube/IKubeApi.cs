@@ -32,6 +32,15 @@ public interface IKubeApi
     /// <summary>patch services/status (merge patch on status.loadBalancer).</summary>
     Task<V1Service> PatchServiceStatusAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken);
 
+    /// <summary>patch nodes (merge patch of providerID, labels and taints, with the Node's UID as a precondition).</summary>
+    Task<V1Node> PatchNodeAsync(string name, V1Patch patch, CancellationToken cancellationToken);
+
+    /// <summary>patch nodes/status (merge patch of status.addresses, with the Node's UID as a precondition).</summary>
+    Task<V1Node> PatchNodeStatusAsync(string name, V1Patch patch, CancellationToken cancellationToken);
+
+    /// <summary>delete nodes, with the Node's UID as a precondition (a Node recreated under the name is not deleted).</summary>
+    Task DeleteNodeAsync(string name, string uid, CancellationToken cancellationToken);
+
     /// <summary>create events.events.k8s.io.</summary>
     Task CreateEventAsync(Eventsv1Event kubeEvent, CancellationToken cancellationToken);
 }

@@ -36,6 +36,18 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
     public Task<V1Service> PatchServiceStatusAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
         client.CoreV1.PatchNamespacedServiceStatusAsync(patch, name, @namespace, cancellationToken: cancellationToken);
 
+    public Task<V1Node> PatchNodeAsync(string name, V1Patch patch, CancellationToken cancellationToken) =>
+        client.CoreV1.PatchNodeAsync(patch, name, cancellationToken: cancellationToken);
+
+    public Task<V1Node> PatchNodeStatusAsync(string name, V1Patch patch, CancellationToken cancellationToken) =>
+        client.CoreV1.PatchNodeStatusAsync(patch, name, cancellationToken: cancellationToken);
+
+    public Task DeleteNodeAsync(string name, string uid, CancellationToken cancellationToken) =>
+        client.CoreV1.DeleteNodeAsync(
+            name,
+            new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = uid } },
+            cancellationToken: cancellationToken);
+
     public Task CreateEventAsync(Eventsv1Event kubeEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kubeEvent);

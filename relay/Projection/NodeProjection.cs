@@ -4,11 +4,11 @@ using SakuraLb.Model;
 namespace SakuraLb.Relay.Projection;
 
 /// <summary>
-/// Turns a Node into the snapshot the controller reads: name, identity, providerID, IP addresses, the
-/// exclusion label, the autoscaler taint, deletion and cordon. Conditions (Ready included) and
-/// heartbeats are left out on purpose: readiness never removes a node from a load balancer (the LB's
-/// health check decides), and kubelets renew their status every few seconds, so projecting them would
-/// forward the whole node set on every heartbeat.
+/// Turns a Node into the snapshot the controller reads: name, identity, providerID, addresses, the
+/// provided node IP, the exclusion, zone, region and instance-type labels, the autoscaler's and the node
+/// controller's taints, deletion and cordon. Conditions (Ready included) and heartbeats are left out on
+/// purpose: readiness never removes a node from a load balancer (the LB's health check decides), and kubelets
+/// renew their status every few seconds, so projecting them would forward the whole node set on every heartbeat.
 /// </summary>
 public static class NodeProjection
 {
@@ -23,11 +23,12 @@ public static class NodeProjection
             ResourceVersion = meta.ResourceVersion ?? "",
             ProviderId = string.IsNullOrEmpty(node.Spec?.ProviderID) ? null : node.Spec.ProviderID,
             Addresses = node.Status?.Addresses?
-                .Where(a => a is not null && IsIpAddressType(a.Type) && !string.IsNullOrEmpty(a.Address))
+                .Where(a => a is not null && !string.IsNullOrEmpty(a.Type) && !string.IsNullOrEmpty(a.Address))
                 .Select(a => new NodeAddressSnapshot(a.Type, a.Address))
                 .OrderBy(a => a.Type, StringComparer.Ordinal)
                 .ThenBy(a => a.Address, StringComparer.Ordinal)
                 .ToArray() ?? [],
+            ProvidedNodeIp = meta.Annotations?.TryGetValue(WellKnown.ProvidedNodeIpAnnotation, out var nodeIp) == true && !string.IsNullOrEmpty(nodeIp) ? nodeIp : null,
             Labels = ServiceProjection.Kept(meta.Labels, WellKnown.IsRelevantNodeLabel),
             Taints = node.Spec?.Taints?
                 .Where(t => t is not null && WellKnown.IsRelevantNodeTaint(t.Key ?? ""))
@@ -40,11 +41,4 @@ public static class NodeProjection
             Unschedulable = node.Spec?.Unschedulable ?? false,
         };
     }
-
-    /// <summary>
-    /// Only IP addresses are real-server candidates; Hostname and DNS entries are left out (they are
-    /// never used, and at thousands of nodes every byte of the node set counts).
-    /// </summary>
-    private static bool IsIpAddressType(string? type) =>
-        type is WellKnown.NodeInternalIP or WellKnown.NodeExternalIP;
 }

@@ -23,6 +23,9 @@ public enum WriteOutcome
     Failed,
 }
 
+/// <summary>What an Event says: its deterministic name, Normal or Warning, reason, action and note.</summary>
+public sealed record EventText(string EventName, string Type, string Reason, string Action, string Note);
+
 /// <summary>Builds the request bodies of the planned writes. Pure.</summary>
 public static class KubeWrites
 {
@@ -83,27 +86,36 @@ public static class KubeWrites
     public static Eventsv1Event Event(RecordEvent action, DateTimeOffset now, string reportingController, string reportingInstance)
     {
         ArgumentNullException.ThrowIfNull(action);
+        var regarding = new V1ObjectReference
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            NamespaceProperty = action.Namespace,
+            Name = action.Name,
+            Uid = action.Uid,
+            ResourceVersion = action.ResourceVersion,
+        };
+        return Event(action.Namespace, regarding, new EventText(action.EventName, action.Type, action.Reason, action.Action, action.Note), now, reportingController, reportingInstance);
+    }
+
+    /// <summary>An events.k8s.io/v1 Event in <paramref name="eventNamespace"/> about <paramref name="regarding"/>.</summary>
+    public static Eventsv1Event Event(string eventNamespace, V1ObjectReference regarding, EventText text, DateTimeOffset now, string reportingController, string reportingInstance)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(reportingInstance);
         return new Eventsv1Event
         {
             ApiVersion = "events.k8s.io/v1",
             Kind = "Event",
-            Metadata = new V1ObjectMeta { Name = action.EventName, NamespaceProperty = action.Namespace },
+            Metadata = new V1ObjectMeta { Name = text.EventName, NamespaceProperty = eventNamespace },
             EventTime = now.UtcDateTime,
             ReportingController = reportingController,
             ReportingInstance = reportingInstance.Length > 128 ? reportingInstance[..128] : reportingInstance,
-            Action = action.Action,
-            Reason = action.Reason,
-            Note = action.Note,
-            Type = action.Type,
-            Regarding = new V1ObjectReference
-            {
-                ApiVersion = "v1",
-                Kind = "Service",
-                NamespaceProperty = action.Namespace,
-                Name = action.Name,
-                Uid = action.Uid,
-                ResourceVersion = action.ResourceVersion,
-            },
+            Action = text.Action,
+            Reason = text.Reason,
+            Note = text.Note,
+            Type = text.Type,
+            Regarding = regarding,
         };
     }
 

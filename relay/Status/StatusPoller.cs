@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using SakuraLb.Model;
 using SakuraLb.Relay.Delivery;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Resilience;
@@ -20,7 +21,9 @@ public sealed class StatusPoller
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Action<IReadOnlyList<string>> changed;
+    private readonly Action<StatusFeed>? feedRead;
 
+    /// <param name="feedRead">Receives every feed read (200), for the parts of it beyond the Services (the node results).</param>
     public StatusPoller(
         FunctionClient client,
         StatusStore store,
@@ -28,7 +31,8 @@ public sealed class StatusPoller
         RelayMetrics metrics,
         TimeProvider time,
         ILogger logger,
-        Action<IReadOnlyList<string>> changed)
+        Action<IReadOnlyList<string>> changed,
+        Action<StatusFeed>? feedRead = null)
     {
         this.client = client;
         this.store = store;
@@ -37,6 +41,7 @@ public sealed class StatusPoller
         this.time = time;
         this.logger = logger;
         this.changed = changed;
+        this.feedRead = feedRead;
     }
 
     /// <summary>When the feed was last read successfully (200 or 304).</summary>
@@ -82,6 +87,7 @@ public sealed class StatusPoller
             }
 
             var uids = store.Apply(feed, result.ETag);
+            feedRead?.Invoke(feed);
             metrics.StatusPoll("changed");
             LastSuccess = time.GetUtcNow();
             backoff.Reset();

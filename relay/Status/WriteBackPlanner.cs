@@ -51,12 +51,33 @@ public sealed record RemoveFinalizer(string Namespace, string Name, string Resou
     public override string Kind => "finalizer_remove";
 }
 
-/// <summary>What was last recorded as Events for one Service, to record each phase/reason change once.</summary>
+/// <summary>What was last recorded as Events for one Service or Node, to record each phase/reason change once.</summary>
 public sealed class EventMemory
 {
     public string? PhaseKey { get; set; }
 
     public HashSet<string> Warnings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The warnings not recorded yet, each with the key that remembers it once recorded.</summary>
+    public IEnumerable<(StatusWarning Warning, string Key)> Unrecorded(IEnumerable<StatusWarning?>? warnings) =>
+        (warnings ?? [])
+            .OfType<StatusWarning>()
+            .Select(w => (w, $"{w.ReasonCode}\n{w.Message}"))
+            .Where(w => !Warnings.Contains(w.Item2));
+
+    /// <summary>Notes an Event that was recorded: the phase key it reported, or the warning.</summary>
+    public void Recorded(string? phaseKey, string? warningKey)
+    {
+        if (phaseKey is not null)
+        {
+            PhaseKey = phaseKey;
+        }
+
+        if (warningKey is not null)
+        {
+            Warnings.Add(warningKey);
+        }
+    }
 }
 
 /// <summary>
@@ -186,19 +207,8 @@ public static class WriteBackPlanner
                 null);
         }
 
-        foreach (var warning in status.Warnings ?? [])
+        foreach (var (warning, key) in memory.Unrecorded(status.Warnings))
         {
-            if (warning is null)
-            {
-                continue;
-            }
-
-            var key = $"{warning.ReasonCode}\n{warning.Message}";
-            if (memory.Warnings.Contains(key))
-            {
-                continue;
-            }
-
             yield return new RecordEvent(
                 service.Namespace,
                 service.Name,
@@ -214,7 +224,8 @@ public static class WriteBackPlanner
         }
     }
 
-    private static string Note(string message) =>
+    /// <summary>The message cut to the longest note the API accepts.</summary>
+    internal static string Note(string message) =>
         message.Length <= MaxNoteLength ? message : message[..(MaxNoteLength - 1)] + "…";
 
     private static int IndexOf(IReadOnlyList<string> values, string value)

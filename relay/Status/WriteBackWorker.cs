@@ -140,7 +140,11 @@ public sealed class WriteBackWorker
             metrics.KubeWrite(action.Kind, outcome.ToString().ToLowerInvariant());
             if (outcome is WriteOutcome.Ok or WriteOutcome.AlreadyRecorded)
             {
-                Remember(memory, action);
+                if (action is RecordEvent record)
+                {
+                    memory.Recorded(record.PhaseKey, record.WarningKey);
+                }
+
                 continue;
             }
 
@@ -217,24 +221,6 @@ public sealed class WriteBackWorker
             }
 
             return outcome;
-        }
-    }
-
-    private static void Remember(EventMemory memory, WriteAction action)
-    {
-        if (action is not RecordEvent record)
-        {
-            return;
-        }
-
-        if (record.PhaseKey is not null)
-        {
-            memory.PhaseKey = record.PhaseKey;
-        }
-
-        if (record.WarningKey is not null)
-        {
-            memory.Warnings.Add(record.WarningKey);
         }
     }
 

@@ -107,6 +107,24 @@ internal static partial class Logs
     [LoggerMessage(408, LogLevel.Warning, "Polling the status feed failed (status {StatusCode}: {Detail}); next poll in {Delay}")]
     public static partial void StatusPollFailed(ILogger logger, int statusCode, string detail, TimeSpan delay);
 
+    [LoggerMessage(409, LogLevel.Information, "Wrote {Kind} to Node {Name}: {Detail}")]
+    public static partial void NodeWritten(ILogger logger, string kind, string name, string detail);
+
+    [LoggerMessage(410, LogLevel.Warning, "Deleted Node {Name} (uid {Uid}): its Sakura server is gone")]
+    public static partial void NodeDeleted(ILogger logger, string name, string uid);
+
+    [LoggerMessage(411, LogLevel.Information, "Recorded {Type} event {Reason} on Node {Name}: {Note}")]
+    public static partial void NodeEventRecorded(ILogger logger, string name, string type, string reason, string note);
+
+    [LoggerMessage(412, LogLevel.Warning, "Write {Kind} to Node {Name} failed; retrying later")]
+    public static partial void NodeWriteFailed(ILogger logger, Exception exception, string kind, string name);
+
+    [LoggerMessage(413, LogLevel.Debug, "Write {Kind} to Node {Name} skipped: {Outcome} (the Node changed or is gone; planned again from its newest state)")]
+    public static partial void NodeWriteSkipped(ILogger logger, string kind, string name, string outcome);
+
+    [LoggerMessage(414, LogLevel.Warning, "The function app publishes no node results: its node controller is switched off (Nodes:Initialize, Nodes:ShutdownTaint and Nodes:DeleteVanished all false) or it predates node lifecycle. Nodes are not initialised by this relay until it does")]
+    public static partial void NodeResultsAbsent(ILogger logger);
+
     // 5xx leadership
     [LoggerMessage(500, LogLevel.Information, "{Identity} became the leader (Lease {Lease})")]
     public static partial void StartedLeading(ILogger logger, string identity, string lease);

@@ -13,7 +13,7 @@ namespace SakuraLb.Relay.Tracking;
 public sealed class NodeTracker
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, (NodeSnapshot Snapshot, UInt128 Fingerprint)> nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (TrackedNode Node, UInt128 Fingerprint)> nodes = new(StringComparer.Ordinal);
     private string resourceVersion = "";
 
     /// <summary>True once a full list has been applied; the node set is never sent before (an empty set would remove every backend).</summary>
@@ -48,7 +48,24 @@ public sealed class NodeTracker
                 return nodes.Remove(name);
             }
 
-            return Upsert(NodeProjection.Project(node));
+            if (nodes.TryGetValue(name, out var known)
+                && string.Equals(known.Node.Snapshot.Uid, node.Metadata?.Uid, StringComparison.Ordinal)
+                && ResourceVersions.IsNewer(known.Node.Snapshot.ResourceVersion, node.Metadata?.ResourceVersion ?? ""))
+            {
+                // Older than what a write's answer already showed: the watch is catching up.
+                return false;
+            }
+
+            return Upsert(node);
+        }
+    }
+
+    /// <summary>The newest state of a Node, or null when it is not (or no longer) in the set.</summary>
+    public TrackedNode? Get(string name)
+    {
+        lock (gate)
+        {
+            return nodes.TryGetValue(name, out var entry) ? entry.Node : null;
         }
     }
 
@@ -77,7 +94,7 @@ public sealed class NodeTracker
                 }
 
                 seen.Add(name);
-                changed |= Upsert(NodeProjection.Project(node));
+                changed |= Upsert(node);
             }
 
             foreach (var name in nodes.Keys.Where(n => !seen.Contains(n)).ToArray())
@@ -106,7 +123,8 @@ public sealed class NodeTracker
             {
                 ResourceVersion = resourceVersion,
                 Complete = true,
-                Nodes = nodes.Values.Select(n => n.Snapshot).OrderBy(n => n.Name, StringComparer.Ordinal).ToArray(),
+                Nodes = nodes.Values.Select(n => n.Node.Snapshot).OrderBy(n => n.Name, StringComparer.Ordinal).ToArray(),
+                Features = [ProtocolVersion.NodeLifecycleFeature],
             };
         }
     }
@@ -121,11 +139,13 @@ public sealed class NodeTracker
         }
     }
 
-    private bool Upsert(NodeSnapshot snapshot)
+    /// <summary>Stores the newest state (every event: the resourceVersion and the whole taint list stay current); true when the projection changed.</summary>
+    private bool Upsert(V1Node node)
     {
+        var snapshot = NodeProjection.Project(node);
         var fingerprint = Fingerprint.Of(snapshot);
         var changed = !nodes.TryGetValue(snapshot.Name, out var previous) || previous.Fingerprint != fingerprint;
-        nodes[snapshot.Name] = (snapshot, fingerprint);
+        nodes[snapshot.Name] = (new TrackedNode(snapshot, [.. node.Spec?.Taints?.Where(t => t is not null) ?? []]), fingerprint);
         return changed;
     }
 

@@ -37,6 +37,9 @@ public sealed record NodeSetSnapshot
 
     /// <summary>True when <see cref="Nodes"/> is the complete set (it always is in protocol version 1).</summary>
     public bool Complete { get; init; } = true;
+
+    /// <summary>What this relay does beyond protocol version 1's basics, e.g. <see cref="ProtocolVersion.NodeLifecycleFeature"/>.</summary>
+    public IReadOnlyList<string> Features { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>Lifecycle of a Service's load balancer as the function app reports it.</summary>
@@ -67,6 +70,12 @@ public sealed record StatusFeed
     public string? NodeFingerprint { get; init; }
 
     public IReadOnlyList<ServiceStatus> Services { get; init => field = value ?? []; } = [];
+
+    /// <summary>
+    /// What each Node should carry, from the node controller; null when this function app runs none (it is
+    /// switched off, or the app predates it).
+    /// </summary>
+    public IReadOnlyList<NodeResult>? Nodes { get; init; }
 }
 
 /// <summary>The outcome of the last reconcile of one Service.</summary>

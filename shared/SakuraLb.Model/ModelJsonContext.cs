@@ -23,6 +23,7 @@ namespace SakuraLb.Model;
 [JsonSerializable(typeof(NodeSetSnapshot))]
 [JsonSerializable(typeof(StatusFeed))]
 [JsonSerializable(typeof(ServiceStatus))]
+[JsonSerializable(typeof(NodeResult))]
 [JsonSerializable(typeof(ResyncRequest))]
 [JsonSerializable(typeof(ResyncResponse))]
 [JsonSerializable(typeof(IReadOnlyList<FieldError>))]

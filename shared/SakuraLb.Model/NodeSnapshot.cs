@@ -9,14 +9,22 @@ public sealed record NodeSnapshot
 
     public string ResourceVersion { get; init => field = value ?? ""; } = "";
 
-    /// <summary>spec.providerID, e.g. "sakuracloud://113100000101" (informational; nodes are matched by name).</summary>
+    /// <summary>
+    /// spec.providerID, e.g. "sakuracloud://113100000101". Load balancers match nodes by name; node initialisation
+    /// and lifecycle find the server by this id once it is set.
+    /// </summary>
     public string? ProviderId { get; init; }
 
+    /// <summary>Every entry of status.addresses (InternalIP, ExternalIP, Hostname, ...), in a stable order.</summary>
     public IReadOnlyList<NodeAddressSnapshot> Addresses { get; init => field = value ?? []; } = [];
+
+    /// <summary>The <see cref="WellKnown.ProvidedNodeIpAnnotation"/> annotation: the kubelet's <c>--node-ip</c>, if it was given.</summary>
+    public string? ProvidedNodeIp { get; init; }
 
     /// <summary>
     /// Labels. The relay sends only the labels the controller reads
-    /// (<see cref="WellKnown.IsRelevantNodeLabel"/>: the external-LB exclusion label).
+    /// (<see cref="WellKnown.IsRelevantNodeLabel"/>: the external-LB exclusion label and the zone, region and
+    /// instance-type labels).
     /// </summary>
     public IReadOnlyDictionary<string, string> Labels { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
 

@@ -15,6 +15,28 @@ public static class WellKnown
     /// <summary>Taint the cluster autoscaler puts on a node it is about to delete.</summary>
     public const string ToBeDeletedByClusterAutoscalerTaint = "ToBeDeletedByClusterAutoscaler";
 
+    /// <summary>
+    /// Taint a kubelet started with <c>--cloud-provider=external</c> registers its Node with; a cloud controller
+    /// removes it once it has initialised the Node.
+    /// </summary>
+    public const string UninitializedTaint = "node.cloudprovider.kubernetes.io/uninitialized";
+
+    /// <summary>Taint a cloud controller puts on a Node whose machine is powered off (removed when it runs again).</summary>
+    public const string ShutdownTaint = "node.cloudprovider.kubernetes.io/shutdown";
+
+    /// <summary>Well-known topology and instance labels a cloud controller fills in.</summary>
+    public const string ZoneLabel = "topology.kubernetes.io/zone";
+
+    public const string RegionLabel = "topology.kubernetes.io/region";
+
+    public const string InstanceTypeLabel = "node.kubernetes.io/instance-type";
+
+    /// <summary>The node IP a kubelet was given with <c>--node-ip</c> under an external cloud provider.</summary>
+    public const string ProvidedNodeIpAnnotation = "alpha.kubernetes.io/provided-node-ip";
+
+    /// <summary>Prefix of this provider's <c>spec.providerID</c> (the original controller's format): <c>sakuracloud://&lt;server id&gt;</c>.</summary>
+    public const string ProviderIdPrefix = "sakuracloud://";
+
     /// <summary>Value of <c>spec.type</c> for Services that want a load balancer.</summary>
     public const string ServiceTypeLoadBalancer = "LoadBalancer";
 
@@ -33,13 +55,14 @@ public static class WellKnown
         key.StartsWith(AnnotationPrefix, StringComparison.Ordinal);
 
     /// <summary>
-    /// True when the relay should forward this node label. The controller reads only the exclusion label;
-    /// the relay must not send the rest.
+    /// True when the relay should forward this node label: the exclusion label (real-server choice) and the
+    /// labels node initialisation fills in (it must know whether they are already set). The relay must not
+    /// send the rest.
     /// </summary>
     public static bool IsRelevantNodeLabel(string key) =>
-        string.Equals(key, ExcludeFromExternalLoadBalancersLabel, StringComparison.Ordinal);
+        key is ExcludeFromExternalLoadBalancersLabel or ZoneLabel or RegionLabel or InstanceTypeLabel;
 
-    /// <summary>True when the relay should forward this node taint.</summary>
+    /// <summary>True when the relay should forward this node taint: the autoscaler's and the two the node controller manages.</summary>
     public static bool IsRelevantNodeTaint(string key) =>
-        string.Equals(key, ToBeDeletedByClusterAutoscalerTaint, StringComparison.Ordinal);
+        key is ToBeDeletedByClusterAutoscalerTaint or UninitializedTaint or ShutdownTaint;
 }

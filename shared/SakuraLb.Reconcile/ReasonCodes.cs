@@ -75,6 +75,19 @@ public static class ReasonCodes
     public const string QuotaExceeded = nameof(QuotaExceeded);
     public const string CloudError = nameof(CloudError);
 
+    // Nodes (the node controller's Events on Nodes; AmbiguousServerName above is shared).
+    public const string NodeInitialized = nameof(NodeInitialized);
+    public const string ServerRunning = nameof(ServerRunning);
+    public const string ServerNotFound = nameof(ServerNotFound);
+    public const string ProvidedNodeIPNotFound = nameof(ProvidedNodeIPNotFound);
+    public const string ServerWithoutAddress = nameof(ServerWithoutAddress);
+    public const string ForeignProviderID = nameof(ForeignProviderID);
+    public const string NodeInOtherZone = nameof(NodeInOtherZone);
+    public const string ServerShutdown = nameof(ServerShutdown);
+    public const string ServerVanished = nameof(ServerVanished);
+    public const string DeletingNode = nameof(DeletingNode);
+    public const string NodeDeletionRefused = nameof(NodeDeletionRefused);
+
     public static IReadOnlyList<ReasonDefinition> All { get; } =
     [
         new(InvalidAnnotation, ReasonSeverity.Error, "An annotation has a value the controller cannot use.", "Fix the value; the message names the key and the accepted values."),
@@ -121,6 +134,17 @@ public static class ReasonCodes
         new(AuthFailed, ReasonSeverity.Error, "The Sakura API rejected the access token.", "Check the token and secret configured for the function app."),
         new(QuotaExceeded, ReasonSeverity.Error, "The Sakura account has reached a resource limit.", "Raise the limit or remove unused resources."),
         new(CloudError, ReasonSeverity.Error, "The Sakura API returned an unexpected error.", "See the message; the controller retries."),
+        new(NodeInitialized, ReasonSeverity.Info, "Node: it is (now) initialised from its Sakura server: providerID, addresses, zone, region and instance-type labels, no uninitialized taint.", "None."),
+        new(ServerRunning, ReasonSeverity.Info, "Node: its Sakura server was found and is up (node initialisation is switched off).", "None."),
+        new(ServerNotFound, ReasonSeverity.Warning, "Node: no Sakura server in the zone has exactly the node's name, so the node is not initialised and keeps the uninitialized taint.", "Name the server exactly like the node (or start kubelet with --hostname-override), or check Sakura:Zone; the node is checked again on every pass."),
+        new(ProvidedNodeIPNotFound, ReasonSeverity.Warning, "Node: the kubelet's --node-ip (annotation alpha.kubernetes.io/provided-node-ip) is not an address of the node's Sakura server, so the node is not initialised.", "Start kubelet with an address of one of the server's NICs, or register that address on the NIC."),
+        new(ServerWithoutAddress, ReasonSeverity.Warning, "Node: the node's Sakura server has no NIC with an address, so its status.addresses are left as they are.", "Connect the server to a switch and register the NIC's address (UserIPAddress), or start kubelet with --node-ip."),
+        new(ForeignProviderID, ReasonSeverity.Warning, "Node: spec.providerID is not sakuracloud://<server id>; the node belongs to another cloud controller and is left alone.", "None, if that is intended; otherwise recreate the node without the foreign providerID."),
+        new(NodeInOtherZone, ReasonSeverity.Warning, "Node: its topology.kubernetes.io/zone label names another zone than the function app's Sakura:Zone; it is left alone.", "Run a controller for that zone, or fix the label."),
+        new(ServerShutdown, ReasonSeverity.Warning, "Node: its Sakura server is powered off; the node carries the node.cloudprovider.kubernetes.io/shutdown taint until the server runs again.", "Power the server on, or delete the node."),
+        new(ServerVanished, ReasonSeverity.Warning, "Node: the Sakura server its providerID names is no longer in the zone's server list.", "None: the node is deleted once the server has been missing on two reads Nodes:VanishedConfirmAfter apart (unless Nodes:DeleteVanished is off)."),
+        new(DeletingNode, ReasonSeverity.Info, "Node: its Sakura server is gone, so the node is deleted (Kubernetes then evicts its pods).", "None."),
+        new(NodeDeletionRefused, ReasonSeverity.Warning, "Node: its server is missing, but deleting it now would break a safety limit (every node's server missing at once, or more than Nodes:MaxDeleteShare of the nodes).", "Check Sakura:Zone and the token; if the servers really are gone, delete the nodes with kubectl delete node."),
     ];
 
     public static ReasonDefinition? Find(string code) =>

@@ -45,6 +45,12 @@ public interface ISakuraCloud
     /// </summary>
     Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every server of the zone, with its zone, plan, power state and NICs: one search, read page by page
+    /// (<c>Sakura:PageSize</c> per request). The node controller's one read per pass.
+    /// </summary>
+    Task<IReadOnlyList<CloudServer>> ListServersAsync(CancellationToken cancellationToken);
+
     /// <summary>Servers whose name equals one of <paramref name="names"/> exactly (case-sensitive).</summary>
     Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);
 

@@ -105,6 +105,13 @@ internal sealed class SakuraCloud(
             UsedAddresses.Collect(network, servers, appliances));
     }
 
+    public async Task<IReadOnlyList<CloudServer>> ListServersAsync(CancellationToken cancellationToken)
+    {
+        var servers = await SearchAsync<ServerListEnvelope, SakuraServer>(
+            api.FindServersAsync, new SearchFilter(), s => s.Id, "/server", cancellationToken);
+        return [.. servers.Select(WireMapper.ToCloudServer)];
+    }
+
     public async Task<IReadOnlyList<CloudServer>> FindServersByNamesAsync(
         IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {

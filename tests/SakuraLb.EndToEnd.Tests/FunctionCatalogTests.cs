@@ -19,12 +19,11 @@ public sealed class FunctionCatalogTests
     }
 
     [Fact]
-    public void TimerFunctions_OfTheApp_AreTheResyncOnItsAppSetting()
+    public void TimerFunctions_OfTheApp_AreTheResyncAndTheNodeLifecycleOnTheirAppSettings()
     {
-        var timer = Assert.Single(FunctionCatalog.TimerFunctions(App));
+        var timers = FunctionCatalog.TimerFunctions(App);
 
-        Assert.Equal("ResyncTimer", timer.Name);
-        Assert.Equal("%ResyncSchedule%", timer.Schedule);
+        Assert.Equal(["NodeLifecycleTimer %NodeLifecycleSchedule%", "ResyncTimer %ResyncSchedule%"], timers.Select(t => $"{t.Name} {t.Schedule}"));
     }
 
     [Theory]

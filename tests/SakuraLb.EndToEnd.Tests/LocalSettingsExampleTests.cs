@@ -27,6 +27,7 @@ public sealed class LocalSettingsExampleTests
         [ReconcileOptions.SectionName] = typeof(ReconcileOptions),
         [StorageOptions.SectionName] = typeof(StorageOptions),
         [SakuraClientOptions.SectionName] = typeof(SakuraClientOptions),
+        [NodeOptions.SectionName] = typeof(NodeOptions),
     };
 
     /// <summary>Settings outside the option sections, with what reads them.</summary>
@@ -36,6 +37,7 @@ public sealed class LocalSettingsExampleTests
         "FUNCTIONS_WORKER_RUNTIME",     // the Functions host
         "DurableTaskHubName",           // host.json %DurableTaskHubName%
         "ResyncSchedule",               // the timer's %ResyncSchedule%
+        "NodeLifecycleSchedule",        // the node timer's %NodeLifecycleSchedule%
         "OTEL_EXPORTER_OTLP_ENDPOINT",  // Program.cs: metrics export when set
     };
 
@@ -63,8 +65,9 @@ public sealed class LocalSettingsExampleTests
     [Fact]
     public void Example_HostPlaceholders_HaveValues()
     {
-        var timer = Assert.Single(FunctionCatalog.TimerFunctions(typeof(FunctionsServiceCollectionExtensions).Assembly));
-        Assert.False(string.IsNullOrWhiteSpace(Values()[timer.Schedule.Trim('%')]?.GetValue<string>()));
+        var timers = FunctionCatalog.TimerFunctions(typeof(FunctionsServiceCollectionExtensions).Assembly);
+        Assert.NotEmpty(timers);
+        Assert.All(timers, timer => Assert.False(string.IsNullOrWhiteSpace(Values()[timer.Schedule.Trim('%')]?.GetValue<string>())));
         Assert.Contains("%DurableTaskHubName%", Repository.Read("host.json"), StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(Values()["DurableTaskHubName"]?.GetValue<string>()));
     }

@@ -58,8 +58,8 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         //    server of every VIP.
         var switchId = sandbox.Workers[0].SwitchId;
         var address = await FreeAddressAsync(sandbox.SakuraControl);
-        var worker04 = await sandbox.SakuraControl.AddServerAsync("worker04", switchId, address);
-        Assert.Contains("node/worker04 created", (await kubectl.RunAsync(["create", "-f", "-"], NodeManifest(worker04))).EnsureSuccess().Stdout, StringComparison.Ordinal);
+        await sandbox.SakuraControl.AddServerAsync("worker04", switchId, address);
+        Assert.Contains("node/worker04 created", (await kubectl.RunAsync(["create", "-f", "-"], SandboxSystem.RegisteredNode("worker04"))).EnsureSuccess().Stdout, StringComparison.Ordinal);
         lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 4);
         Assert.Equal(Vips(ip, [.. workers, address]), Vips(lb));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker04 ({address}) is a real server");
@@ -222,24 +222,68 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         static int Last(string address) => int.Parse(address[(address.LastIndexOf('.') + 1)..], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>What a kubelet registers for a new worker: its name, the Sakura server's id, its address on the switch.</summary>
-    private static string NodeManifest(SimServer server) => $$"""
-        apiVersion: v1
-        kind: Node
-        metadata:
-          name: {{server.Name}}
-          labels:
-            kubernetes.io/hostname: {{server.Name}}
-        spec:
-          providerID: {{SandboxSystem.ProviderId(server.Id)}}
-        status:
-          addresses:
-          - type: InternalIP
-            address: {{server.Address}}
-          - type: Hostname
-            address: {{server.Name}}
-          conditions:
-          - type: Ready
-            status: "True"
-        """;
+    [Fact]
+    public async Task Nodes_RegisteredPowerCycledAndDeleted_FollowTheirServers()
+    {
+        await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions
+        {
+            KubePort = 0,
+            SakuraPort = 0,
+            // The node timer never fires on its own here: initialisation must come from the relay's node set alone,
+            // and the cloud-only changes below run the timer's function explicitly.
+            NodeInterval = TimeSpan.FromHours(1),
+            FunctionSettings = new Dictionary<string, string> { ["Nodes:VanishedConfirmAfter"] = "00:00:02" },
+        });
+        using var kubectl = new KubectlRunner(sandbox.KubeServer);
+        var ids = sandbox.Workers.ToDictionary(w => w.Name, w => w.Id);
+
+        // 1. The seeded nodes registered tainted, as kubelets with --cloud-provider=external do, and are initialised.
+        var initialised = await Eventually.UntilAsync(
+            () => kubectl.OkAsync("get", "nodes", "-o", "custom-columns=NAME:.metadata.name,PROVIDER:.spec.providerID,TAINTS:.spec.taints[*].key", "--no-headers"),
+            t => t.Split('\n', StringSplitOptions.RemoveEmptyEntries) is { Length: 3 } lines && lines.All(l => l.Contains("sakuracloud://", StringComparison.Ordinal) && l.TrimEnd().EndsWith("<none>", StringComparison.Ordinal)),
+            "the seeded nodes to be initialised",
+            StepTimeout, PollInterval);
+        Assert.Matches($@"(?m)^worker01\s+sakuracloud://{ids["worker01"]}\s+<none>$", initialised);
+
+        // 2. A new worker: its server, then its Node as kubelet registers it; measured until it is schedulable.
+        var address = await FreeAddressAsync(sandbox.SakuraControl);
+        var server = await sandbox.SakuraControl.AddServerAsync("worker04", sandbox.Workers[0].SwitchId, address);
+        var clock = Stopwatch.StartNew();
+        (await kubectl.RunAsync(["create", "-f", "-"], SandboxSystem.RegisteredNode("worker04"))).EnsureSuccess();
+        await Eventually.UntilAsync(() => !Tainted(sandbox, "worker04", "node.cloudprovider.kubernetes.io/uninitialized"), "worker04 to lose the uninitialized taint", StepTimeout);
+        var schedulable = clock.Elapsed;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"node registered -> schedulable: {schedulable.TotalMilliseconds:0} ms"));
+
+        var node = JsonNode.Parse(await kubectl.OkAsync("get", "node", "worker04", "-o", "json"))!;
+        Assert.Equal(SandboxSystem.ProviderId(server.Id), (string?)node["spec"]!["providerID"]);
+        Assert.Equal("is1a", (string?)node["metadata"]!["labels"]!["topology.kubernetes.io/zone"]);
+        Assert.Equal("is1", (string?)node["metadata"]!["labels"]!["topology.kubernetes.io/region"]);
+        Assert.Equal("2core-4gb", (string?)node["metadata"]!["labels"]!["node.kubernetes.io/instance-type"]);
+        Assert.Contains(node["status"]!["addresses"]!.AsArray(), a => (string?)a!["type"] == "InternalIP" && (string?)a["address"] == address);
+        Assert.Contains("NodeInitialized", await Eventually.UntilAsync(() => kubectl.OkAsync("describe", "node", "worker04"), d => d.Contains("NodeInitialized", StringComparison.Ordinal), "the NodeInitialized event", StepTimeout, PollInterval), StringComparison.Ordinal);
+
+        // 3. Powering a server off taints its node shutdown (on the node timer's pass); powering it on removes the taint.
+        await sandbox.SakuraControl.PowerAsync(ids["worker02"], up: false);
+        await Eventually.UntilAsync(() => AfterNodeTimerAsync(sandbox, () => NodeTaints(kubectl, "worker02")), t => t.Contains("node.cloudprovider.kubernetes.io/shutdown", StringComparison.Ordinal), "the shutdown taint", StepTimeout, PollInterval);
+        await sandbox.SakuraControl.PowerAsync(ids["worker02"], up: true);
+        await Eventually.UntilAsync(() => AfterNodeTimerAsync(sandbox, () => NodeTaints(kubectl, "worker02")), t => !t.Contains("shutdown", StringComparison.Ordinal), "the shutdown taint to go", StepTimeout, PollInterval);
+
+        // 4. Deleting a server deletes its node, once a second read confirms it is gone.
+        await sandbox.SakuraControl.DeleteServerAsync(ids["worker03"]);
+        await Eventually.UntilAsync(() => AfterNodeTimerAsync(sandbox, () => kubectl.RunAsync("get", "node", "worker03")), r => r.Stderr.Contains("NotFound", StringComparison.Ordinal), "worker03 to be deleted", StepTimeout, PollInterval);
+        Assert.Equal(["worker01", "worker02", "worker04"], (await kubectl.OkAsync("get", "nodes", "-o", "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Replace("node/", "", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Runs the node controller's timer function once (what the Functions host does every minute), then reads.</summary>
+    private static async Task<T> AfterNodeTimerAsync<T>(SandboxSystem sandbox, Func<Task<T>> read)
+    {
+        await sandbox.Functions.RunTimersAsync(name => name == SandboxSystem.NodeTimerName, CancellationToken.None);
+        return await read();
+    }
+
+    private static bool Tainted(SandboxSystem sandbox, string node, string key) =>
+        (sandbox.Kube.Objects.Get("nodes", null, node)?["spec"]?["taints"] as JsonArray ?? []).Any(t => (string?)t!["key"] == key);
+
+    private static Task<string> NodeTaints(KubectlRunner kubectl, string node) =>
+        kubectl.OkAsync("get", "node", node, "-o", "jsonpath={.spec.taints[*].key}");
 }

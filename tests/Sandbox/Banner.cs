@@ -26,6 +26,13 @@ public static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  durable engine             {durableEngine}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  relay                      {relayUrl}   (readyz, metrics, POST resync)");
         text.AppendLine();
+        text.AppendLine("The nodes registered as kubelets with --cloud-provider=external do: tainted");
+        text.AppendLine("node.cloudprovider.kubernetes.io/uninitialized, no providerID. The node controller initialises them");
+        text.AppendLine("(providerID, addresses, zone/region/instance-type labels) and removes the taint within seconds:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} get nodes -o wide -L topology.kubernetes.io/zone,node.kubernetes.io/instance-type");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} get nodes -o custom-columns=NAME:.metadata.name,PROVIDER:.spec.providerID,TAINTS:.spec.taints[*].key");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} describe node {(workers.Count > 0 ? workers[0] : "worker01")}    # Events: NodeInitialized");
+        text.AppendLine();
         text.AppendLine("Try it:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} create service loadbalancer web --tcp=80:8080");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} get svc -w                 # EXTERNAL-IP goes from <pending> to an address");

@@ -28,6 +28,9 @@ public sealed record SandboxOptions
     /// <summary>Period of the function app's timer (resync, drift, orphans); the Functions host runs it from ResyncSchedule.</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Period of the node controller's timer (shutdown taint, deleted servers); the Functions host runs it from NodeLifecycleSchedule.</summary>
+    public TimeSpan NodeInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// The durable engine: the in-process one (default; nothing to install), or the Functions host's production
     /// backend, Azure Storage, on Azurite (started from .tools, installed there first if missing) with table stores.
@@ -52,11 +55,12 @@ public sealed record SandboxOptions
     public const string Usage = """
         Usage: dotnet run --project tests/Sandbox -- [options]
 
-        Starts, in this process: a Kubernetes API fake (nodes worker01..03), the Sakura Cloud simulator
-        (a router+switch, a plain switch for private load balancers, and the three matching servers with
-        a NIC on each), the function app (in-process durable engine, in-memory stores; or Azure Storage on
-        Azurite with --durable azure-storage) and the relay, wired together on 127.0.0.1. Ctrl-C stops
-        everything.
+        Starts, in this process: a Kubernetes API fake (nodes worker01..03, registered as kubelets with
+        --cloud-provider=external register them: tainted uninitialized, no providerID), the Sakura Cloud
+        simulator (a router+switch, a plain switch for private load balancers, and the three matching
+        servers with a NIC on each), the function app (in-process durable engine, in-memory stores; or
+        Azure Storage on Azurite with --durable azure-storage) and the relay, wired together on 127.0.0.1.
+        Ctrl-C stops everything.
 
         Options:
           --kube-port N            Kubernetes API fake port (default 6443; 0 = a free port)
@@ -64,6 +68,7 @@ public sealed record SandboxOptions
           --function-port N        function app port (default 0 = a free port)
           --sakura-time-scale X    simulator clock: 1 realistic, 0.02 (default) 50x faster, 0 immediate
           --resync-interval S      seconds between runs of the function app's timer (default 60)
+          --node-interval S        seconds between runs of the node controller's timer (default 10)
           --durable ENGINE         in-memory (default) or azure-storage: the Functions host's backend on Azurite
                                    (from .tools; installed there with npm on first use), with table stores
           --demo                   create the Service default/demo and print its EXTERNAL-IP
@@ -131,6 +136,12 @@ public sealed record SandboxOptions
                     options = options with
                     {
                         ResyncInterval = Number(arg, Value(), 0.1, 86_400, errors) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.ResyncInterval,
+                    };
+                    break;
+                case "--node-interval":
+                    options = options with
+                    {
+                        NodeInterval = Number(arg, Value(), 0.1, 86_400, errors) is { } nodeSeconds ? TimeSpan.FromSeconds(nodeSeconds) : options.NodeInterval,
                     };
                     break;
                 case "--durable":

@@ -17,10 +17,11 @@ namespace Sandbox;
 /// <summary>
 /// The whole system on loopback, in this process: the Sakura simulator (default topology: a router+switch and
 /// worker01..03, plus a plain switch tagged @k8s on which the workers have a second, private NIC, so both kinds
-/// of load balancer work out of the box), the Kubernetes API fake with a node for each of those servers, the function
-/// app (<see cref="LocalFunctionHost"/>, in-memory stores and the in-process durable engine, or table stores and Azure
-/// Storage on Azurite, the timer on a loop) and the
-/// relay pointed at both. Disposing stops everything, relay first.
+/// of load balancer work out of the box), the Kubernetes API fake with a node for each of those servers, registered
+/// as a kubelet with <c>--cloud-provider=external</c> registers it (tainted uninitialized, no providerID, no
+/// address) so the node controller initialises it, the function app (<see cref="LocalFunctionHost"/>, in-memory
+/// stores and the in-process durable engine, or table stores and Azure Storage on Azurite, the timers on loops) and
+/// the relay pointed at both. Disposing stops everything, relay first.
 /// </summary>
 public sealed class SandboxSystem : IAsyncDisposable
 {
@@ -48,6 +49,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         LocalFunctionHost functions,
         RelayHost relay,
         TimerLoop timer,
+        TimerLoop nodeTimer,
         IReadOnlyList<SimServer> workers,
         IReadOnlyList<SimServer> privateWorkers,
         List<IAsyncDisposable> parts)
@@ -59,6 +61,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         Functions = functions;
         Relay = relay;
         Timer = timer;
+        NodeTimer = nodeTimer;
         Workers = workers;
         PrivateWorkers = privateWorkers;
         this.parts = parts;
@@ -77,6 +80,8 @@ public sealed class SandboxSystem : IAsyncDisposable
     public RelayHost Relay { get; }
 
     public TimerLoop Timer { get; }
+
+    public TimerLoop NodeTimer { get; }
 
     /// <summary>The simulator's servers that were given a node of the same name.</summary>
     public IReadOnlyList<SimServer> Workers { get; }
@@ -132,9 +137,10 @@ public sealed class SandboxSystem : IAsyncDisposable
             var sandboxLogger = logs.CreateLogger("Sandbox");
             foreach (var worker in workers)
             {
-                // Node name = server name and an address on the router's switch: what the node preparation in
-                // docs/operations.md asks of a real cluster.
-                kube.Objects.CreateNode(worker.Name, worker.Address, providerId: ProviderId(worker.Id));
+                // Node name = server name, and registered the way the node preparation in docs/operations.md asks
+                // of a real cluster's kubelets: the node controller fills in the rest.
+                kube.Objects.Create("nodes", System.Text.Json.Nodes.JsonNode.Parse(RegisteredNode(worker.Name))!.AsObject());
+                kube.Objects.Create("leases", System.Text.Json.Nodes.JsonNode.Parse(NodeLease(worker.Name))!.AsObject());
                 sandboxLogger.NodeSeeded(worker.Name, worker.Id, worker.Address);
             }
 
@@ -159,8 +165,10 @@ public sealed class SandboxSystem : IAsyncDisposable
             parts.Add(functions);
 
             // Parts stop in reverse order: the relay first (nothing new reaches the function app), then the timer.
-            var timer = new TimerLoop(functions.RunTimersAsync, options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
+            var timer = new TimerLoop(ct => functions.RunTimersAsync(name => name != NodeTimerName, ct), options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
             parts.Add(timer);
+            var nodeTimer = new TimerLoop(ct => functions.RunTimersAsync(name => name == NodeTimerName, ct), options.NodeInterval, TimeProvider.System, logs.CreateLogger("Sandbox.NodeTimer"));
+            parts.Add(nodeTimer);
 
             var relay = await RelayHost.StartAsync(
                 // The relay speaks for the cluster and with the secret the function app was given, --set included:
@@ -171,7 +179,7 @@ public sealed class SandboxSystem : IAsyncDisposable
                 cancellationToken: cancellationToken);
             parts.Add(relay);
 
-            return new SandboxSystem(options, sakura, kube, functions, relay, timer, workers, privateWorkers, parts);
+            return new SandboxSystem(options, sakura, kube, functions, relay, timer, nodeTimer, workers, privateWorkers, parts);
         }
         catch
         {
@@ -183,8 +191,46 @@ public sealed class SandboxSystem : IAsyncDisposable
     /// <summary>The private address of the <paramref name="index"/>th worker: 10.240.0.11, .12, ...</summary>
     public static string PrivateAddress(int index) => string.Create(CultureInfo.InvariantCulture, $"10.240.0.{11 + index}");
 
-    /// <summary>The node a user would add for a new Sakura server: same name, its address, its provider id.</summary>
+    /// <summary>The node controller's timer function, run on its own interval.</summary>
+    public const string NodeTimerName = "NodeLifecycleTimer";
+
+    /// <summary>The providerID the node controller gives the node of a Sakura server.</summary>
     public static string ProviderId(long serverId) => "sakuracloud://" + serverId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A Node as kubelet registers it with <c>--cloud-provider=external</c> (and no <c>--node-ip</c>): its name, the
+    /// uninitialized taint, no providerID, no address; ready since now, as the kubelet runs. JSON, which kubectl create -f reads too.
+    /// </summary>
+    public static string RegisteredNode(string name) => $$"""
+        {
+          "apiVersion": "v1",
+          "kind": "Node",
+          "metadata": {
+            "name": "{{name}}",
+            "labels": { "kubernetes.io/hostname": "{{name}}", "kubernetes.io/os": "linux" }
+          },
+          "spec": {
+            "taints": [ { "key": "node.cloudprovider.kubernetes.io/uninitialized", "value": "true", "effect": "NoSchedule" } ]
+          },
+          "status": {
+            "conditions": [ { "type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status", "lastHeartbeatTime": "{{Now()}}", "lastTransitionTime": "{{Now()}}" } ],
+            "nodeInfo": { "kubeletVersion": "v1.32.0", "osImage": "Ubuntu 24.04 LTS", "containerRuntimeVersion": "containerd://1.7.24" }
+          }
+        }
+        """;
+
+    /// <summary>The heartbeat Lease kubelet keeps for its Node (in <c>kube-node-lease</c>), which kubectl describe node shows.</summary>
+    public static string NodeLease(string name) => $$"""
+        {
+          "apiVersion": "coordination.k8s.io/v1",
+          "kind": "Lease",
+          "metadata": { "name": "{{name}}", "namespace": "kube-node-lease" },
+          "spec": { "holderIdentity": "{{name}}", "leaseDurationSeconds": 40, "renewTime": "{{Now("yyyy-MM-ddTHH:mm:ss.ffffffZ")}}" }
+        }
+        """;
+
+    private static string Now(string format = "yyyy-MM-ddTHH:mm:ssZ") =>
+        TimeProvider.System.GetUtcNow().ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The function app's settings in the sandbox: the simulator as the Sakura API, in-memory stores (table stores

@@ -15,9 +15,15 @@ public static class NodeFingerprint
     {
         ArgumentNullException.ThrowIfNull(set);
         var text = new StringBuilder();
+        foreach (var feature in set.Features.Order(StringComparer.Ordinal))
+        {
+            text.Append("feature\0").Append(feature).Append('\n');
+        }
+
         foreach (var node in Ordered(set))
         {
             text.Append("node\0").Append(node.Name).Append('\0').Append(node.Uid).Append('\0').Append(node.ProviderId)
+                .Append('\0').Append(node.ProvidedNodeIp)
                 .Append('\0').Append(node.Unschedulable ? '1' : '0')
                 .Append('\0').Append(node.DeletionTimestamp?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
             AppendAddresses(text, node);

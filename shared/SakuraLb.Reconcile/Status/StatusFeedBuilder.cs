@@ -7,11 +7,13 @@ namespace SakuraLb.Reconcile.Status;
 public static class StatusFeedBuilder
 {
     /// <param name="nodeFingerprint">The stored node set's fingerprint (<see cref="StatusFeed.NodeFingerprint"/>); null when unknown.</param>
-    public static StatusFeed Build(string clusterId, IEnumerable<ServiceStatus> statuses, string? nodeFingerprint = null)
+    /// <param name="nodes">The node controller's results; null when it does not run (the feed then has no <c>nodes</c>).</param>
+    public static StatusFeed Build(string clusterId, IEnumerable<ServiceStatus> statuses, string? nodeFingerprint = null, IEnumerable<NodeResult>? nodes = null)
     {
         ArgumentNullException.ThrowIfNull(statuses);
         var services = statuses.OrderBy(s => s.Uid, StringComparer.Ordinal).ToList();
-        var feed = new StatusFeed { ClusterId = clusterId, NodeFingerprint = nodeFingerprint, Services = services };
+        List<NodeResult>? nodeList = nodes is null ? null : [.. nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ThenBy(n => n.Uid, StringComparer.Ordinal)];
+        var feed = new StatusFeed { ClusterId = clusterId, NodeFingerprint = nodeFingerprint, Services = services, Nodes = nodeList };
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(ModelJson.SerializeToUtf8Bytes(feed)))[..32] + "\"";
         return feed with { ETag = etag };
     }

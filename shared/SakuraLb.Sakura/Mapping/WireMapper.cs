@@ -126,9 +126,23 @@ internal static class WireMapper
             Nics = [.. server.Interfaces.Select(i => new CloudServerNic
             {
                 SwitchId = i.Switch?.Id,
+                SharedSegment = string.Equals(i.Switch?.Scope, "shared", StringComparison.Ordinal),
                 IPAddress = i.IPAddress,
                 UserIPAddress = i.UserIPAddress,
             })],
+            HostName = string.IsNullOrWhiteSpace(server.HostName) ? null : server.HostName,
+            Zone = string.IsNullOrWhiteSpace(server.Zone?.Name) ? null : server.Zone.Name,
+            PowerState = server.InstanceStatus,
+            Plan = server.ServerPlan is { } plan
+                ? new CloudServerPlan
+                {
+                    Cpu = plan.Cpu ?? 0,
+                    MemoryMB = plan.MemoryMB ?? 0,
+                    Gpu = plan.Gpu ?? 0,
+                    Generation = plan.Generation ?? 0,
+                    Commitment = plan.Commitment,
+                }
+                : null,
         };
     }
 

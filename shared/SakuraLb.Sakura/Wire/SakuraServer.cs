@@ -3,7 +3,7 @@ using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
 
-/// <summary>A server (virtual machine), as far as the load-balancer controller needs it.</summary>
+/// <summary>A server (virtual machine), as far as the load-balancer and node controllers need it.</summary>
 internal sealed record SakuraServer : SakuraMachine
 {
     public string? HostName { get; init; }
@@ -27,6 +27,14 @@ internal sealed record ServerPlan
     public int? Cpu { get; init; }
 
     public int? MemoryMB { get; init; }
+
+    [JsonPropertyName("GPU")]
+    public int? Gpu { get; init; }
+
+    public int? Generation { get; init; }
+
+    /// <summary><c>standard</c> or <c>dedicatedcpu</c>.</summary>
+    public string? Commitment { get; init; }
 
     public string? ServiceClass { get; init; }
 }

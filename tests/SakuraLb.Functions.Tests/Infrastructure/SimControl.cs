@@ -97,6 +97,19 @@ public sealed class SimControl(Uri baseAddress) : IDisposable
     public Task AddInterfaceAsync(long serverId, long switchId, string ipAddress) =>
         SendAsync(HttpMethod.Post, $"servers/{serverId.ToString(CultureInfo.InvariantCulture)}/interfaces", new JsonObject { ["switchId"] = switchId, ["ipAddress"] = ipAddress });
 
+    /// <summary>Adds a server as <c>POST /_sim/servers</c> takes it (any NICs, plan, power); returns its id.</summary>
+    public async Task<long> AddServerAsync(JsonObject server)
+    {
+        var created = await SendAsync(HttpMethod.Post, "servers", server);
+        return long.Parse(created!["ID"]!.ToString(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Powers a server up or down at once.</summary>
+    public Task PowerAsync(long serverId, bool up) =>
+        SendAsync(HttpMethod.Post, $"servers/{serverId}/power", new JsonObject { ["status"] = up ? "up" : "down" });
+
+    public Task DeleteServerAsync(long serverId) => SendAsync(HttpMethod.Delete, $"servers/{serverId}", null);
+
     /// <summary>A new router+switch; returns its switch id.</summary>
     public async Task<long> AddRouterAsync(string name, int maskLength, params string[] tags)
     {
@@ -145,6 +158,9 @@ public static class Topology
     public const long SwitchId = 112800000002;
     public const string FirstFree = "203.0.113.103";
 
+    /// <summary>The seeded servers' ids, in the order of <see cref="Workers"/>.</summary>
+    public static IReadOnlyList<long> WorkerIds { get; } = [113100000003, 113100000005, 113100000007];
+
     /// <summary>The three seeded servers and their addresses.</summary>
     public static IReadOnlyList<(string Name, string Address)> Workers { get; } =
     [
@@ -152,7 +168,4 @@ public static class Topology
         ("worker02", "203.0.113.101"),
         ("worker03", "203.0.113.102"),
     ];
-
-    /// <summary>The seeded servers' IDs, in the order of <see cref="Workers"/>.</summary>
-    public static IReadOnlyList<long> WorkerIds { get; } = [113100000003, 113100000005, 113100000007];
 }

@@ -182,6 +182,7 @@ public sealed class RegistrationTests
             ["Status"] = "httpTrigger",
             ["Resync"] = "httpTrigger",
             ["ResyncTimer"] = "timerTrigger",
+            ["NodeLifecycleTimer"] = "timerTrigger",
         };
         foreach (var task in DurableTasks.All)
         {
@@ -198,6 +199,8 @@ public sealed class RegistrationTests
         Assert.All(new[] { "Events", "Status", "Resync" }, n => Assert.Contains("durableClient", entries[n]));
         var timer = JsonNode.Parse(File.ReadAllText(metadata))!.AsArray().Single(f => (string)f!["name"]! == "ResyncTimer")!;
         Assert.Equal("%ResyncSchedule%", (string)timer["bindings"]![0]!["schedule"]!);
+        var nodeTimer = JsonNode.Parse(File.ReadAllText(metadata))!.AsArray().Single(f => (string)f!["name"]! == "NodeLifecycleTimer")!;
+        Assert.Equal("%NodeLifecycleSchedule%", (string)nodeTimer["bindings"]![0]!["schedule"]!);
     }
 
     [Fact]

@@ -44,6 +44,40 @@ public sealed class StatusFunctionTests
     }
 
     [Fact]
+    public async Task Status_CarriesTheNodeResults_AndTheirChangesMoveTheETag()
+    {
+        using var harness = FunctionHarness.Create();
+        var store = harness.Get<INodeResultStore>();
+        var result = new NodeResult { Name = "w1", Uid = "u1", ReasonCode = "ServerNotFound", Message = "no server" };
+        await store.PutAsync(new NodeResultsRecord(FunctionHarness.ClusterId, [result], [], DateTimeOffset.UtcNow), default);
+
+        var (_, body, etag) = await GetAsync(harness, SignedRequests.Status());
+        await store.PutAsync(new NodeResultsRecord(FunctionHarness.ClusterId, [result with { ReasonCode = "NodeInitialized" }], [], DateTimeOffset.UtcNow), default);
+        var (changed, _, newEtag) = await GetAsync(harness, SignedRequests.Status(ifNoneMatch: etag));
+
+        Assert.Equal("ServerNotFound", Assert.Single(ModelJson.Deserialize<StatusFeed>(body)!.Nodes!).ReasonCode);
+        Assert.Equal(200, changed);
+        Assert.NotEqual(etag, newEtag);
+    }
+
+    [Fact]
+    public async Task Status_NodeControllerOff_FeedHasNoNodePart()
+    {
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?>
+        {
+            ["Nodes:Initialize"] = "false",
+            ["Nodes:ShutdownTaint"] = "false",
+            ["Nodes:DeleteVanished"] = "false",
+        });
+
+        var (status, body, _) = await GetAsync(harness, SignedRequests.Status());
+
+        Assert.Equal(200, status);
+        Assert.Null(ModelJson.Deserialize<StatusFeed>(body)!.Nodes);
+        Assert.DoesNotContain("\"nodes\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_Unsigned_Is401()
     {
         using var harness = FunctionHarness.Create();

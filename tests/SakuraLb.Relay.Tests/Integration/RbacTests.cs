@@ -37,6 +37,26 @@ public sealed class RbacTests
         bed.Objects.Delete("services", "default", "web");
         bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Deleted, "Deleted", "gone", releasable: true));
         await Eventually.UntilAsync(() => bed.Objects.Get("services", "default", "web") is null, "the finalizer was released");
+
+        // The node controller's writes: initialising a registered Node (addresses, then providerID, labels and
+        // taints), and deleting one whose server is gone.
+        var registered = bed.Objects.CreateNode("node-4", "10.0.0.14");
+        var uid4 = registered["metadata"]!["uid"]!.GetValue<string>();
+        bed.Function.SetNodeResult(new NodeResult
+        {
+            Name = "node-4",
+            Uid = uid4,
+            ProviderId = "sakuracloud://4",
+            Addresses = [new(WellKnown.NodeInternalIP, "10.0.0.14"), new(WellKnown.NodeExternalIP, "203.0.113.14"), new(WellKnown.NodeHostName, "node-4")],
+            Labels = new Dictionary<string, string> { [WellKnown.ZoneLabel] = "is1a" },
+            Shutdown = true,
+            ReasonCode = "ServerShutdown",
+            Message = "powered off",
+        });
+        var uid3 = bed.Objects.Get("nodes", null, "node-3")!["metadata"]!["uid"]!.GetValue<string>();
+        bed.Function.SetNodeResult(new NodeResult { Name = "node-3", Uid = uid3, Delete = true, ReasonCode = "DeletingNode", Message = "gone" });
+        await Eventually.UntilAsync(() => bed.Objects.Get("nodes", null, "node-3") is null, "node-3 was deleted");
+        await Eventually.UntilAsync(() => bed.Objects.Get("nodes", null, "node-4")?["spec"]?["taints"] is not null, "node-4 was tainted");
         await Eventually.UntilAsync(() => bed.Kube.RequestLog.Count(r => r.Resource == "leases" && r.Verb == "update") >= 2, "the Lease was renewed");
 
         // Every request the simulator served came from the relay (the test itself bypasses HTTP).

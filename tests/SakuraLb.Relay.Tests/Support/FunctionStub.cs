@@ -46,6 +46,7 @@ public sealed class FunctionStub : IAsyncDisposable
     private readonly List<ReceivedBatch> batches = [];
     private readonly Dictionary<string, ServiceSnapshot> latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceStatus> statuses = new(StringComparer.Ordinal);
+    private Dictionary<string, NodeResult>? nodeResults;
     private readonly ConcurrentQueue<ResyncRequest> resyncs = new();
     private int feedVersion = 1;
     private string? nodeFingerprint;
@@ -149,6 +150,18 @@ public sealed class FunctionStub : IAsyncDisposable
         lock (gate)
         {
             statuses[status.Uid] = status;
+            feedVersion++;
+        }
+    }
+
+    /// <summary>Publishes (or replaces) a Node's result; the feed then carries node results, as a function app with a node controller's does.</summary>
+    public void SetNodeResult(NodeResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        lock (gate)
+        {
+            nodeResults ??= new Dictionary<string, NodeResult>(StringComparer.Ordinal);
+            nodeResults[result.Name] = result;
             feedVersion++;
         }
     }
@@ -321,7 +334,7 @@ public sealed class FunctionStub : IAsyncDisposable
                 return;
             }
 
-            feed = new StatusFeed { ClusterId = ClusterId, ETag = etag, NodeFingerprint = nodeFingerprint, Services = statuses.Values.ToArray() };
+            feed = new StatusFeed { ClusterId = ClusterId, ETag = etag, NodeFingerprint = nodeFingerprint, Services = statuses.Values.ToArray(), Nodes = nodeResults?.Values.ToArray() };
         }
 
         ctx.Response.StatusCode = 200;

@@ -112,12 +112,12 @@ public sealed class ProjectionTests
         { "ready flip", n => n.Status.Conditions[0].Status = "False" },
         { "new condition", n => n.Status.Conditions.Add(new V1NodeCondition { Type = "MemoryPressure", Status = "False" }) },
         { "resourceVersion", n => n.Metadata.ResourceVersion = "6" },
-        { "unrelated label", n => n.Metadata.Labels["topology.kubernetes.io/zone"] = "is1a" },
+        { "unrelated label", n => n.Metadata.Labels["node-role.kubernetes.io/worker"] = "" },
+        { "unrelated annotation", n => n.Metadata.Annotations = new Dictionary<string, string> { ["node.alpha.kubernetes.io/ttl"] = "0" } },
         { "unrelated taint", n => n.Spec.Taints = [new V1Taint { Key = "node.kubernetes.io/not-ready", Effect = "NoSchedule" }] },
         { "capacity", n => n.Status.Capacity = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("4") } },
         { "images", n => n.Status.Images = [new V1ContainerImage { Names = ["nginx"] }] },
         { "address order", n => n.Status.Addresses = n.Status.Addresses.Reverse().ToList() },
-        { "host name", n => n.Status.Addresses[1].Address = "renamed" },
     };
 
     [Theory]
@@ -142,6 +142,13 @@ public sealed class ProjectionTests
         { "provider id", n => n.Spec.ProviderID = "sakuracloud://9999" },
         { "deletion", n => n.Metadata.DeletionTimestamp = DateTime.UtcNow },
         { "cordon", n => n.Spec.Unschedulable = true },
+        { "host name", n => n.Status.Addresses[1].Address = "renamed" },
+        { "zone label", n => n.Metadata.Labels[WellKnown.ZoneLabel] = "is1a" },
+        { "region label", n => n.Metadata.Labels[WellKnown.RegionLabel] = "is1" },
+        { "instance-type label", n => n.Metadata.Labels[WellKnown.InstanceTypeLabel] = "2core-4gb" },
+        { "uninitialized taint", n => n.Spec.Taints = [new V1Taint { Key = WellKnown.UninitializedTaint, Value = "true", Effect = "NoSchedule" }] },
+        { "shutdown taint", n => n.Spec.Taints = [new V1Taint { Key = WellKnown.ShutdownTaint, Effect = "NoSchedule" }] },
+        { "provided node IP", n => n.Metadata.Annotations = new Dictionary<string, string> { [WellKnown.ProvidedNodeIpAnnotation] = "10.0.0.11" } },
     };
 
     [Theory]
@@ -157,18 +164,27 @@ public sealed class ProjectionTests
     }
 
     [Fact]
-    public void NodeProjection_SendsNeitherReadinessNorForeignLabels()
+    public void NodeProjection_SendsNeitherReadinessNorForeignLabelsTaintsOrAnnotations()
     {
-        var node = NodeProjection.Project(Objects.Node(ready: false, labels: new Dictionary<string, string>
-        {
-            ["kubernetes.io/hostname"] = "node-1",
-            [WellKnown.ExcludeFromExternalLoadBalancersLabel] = "true",
-        }));
+        var source = Objects.Node(
+            ready: false,
+            labels: new Dictionary<string, string>
+            {
+                ["kubernetes.io/hostname"] = "node-1",
+                [WellKnown.ExcludeFromExternalLoadBalancersLabel] = "true",
+                [WellKnown.ZoneLabel] = "is1a",
+            },
+            taints: [new V1Taint { Key = WellKnown.UninitializedTaint, Value = "true", Effect = "NoSchedule" }, new V1Taint { Key = "dedicated", Value = "db", Effect = "NoSchedule" }]);
+        source.Metadata.Annotations = new Dictionary<string, string> { [WellKnown.ProvidedNodeIpAnnotation] = "10.0.0.11", ["volumes.kubernetes.io/controller-managed-attach-detach"] = "true" };
+
+        var node = NodeProjection.Project(source);
 
         Assert.Null(node.Ready);
-        Assert.Equal(new Dictionary<string, string> { [WellKnown.ExcludeFromExternalLoadBalancersLabel] = "true" }, node.Labels);
+        Assert.Equal(new Dictionary<string, string> { [WellKnown.ExcludeFromExternalLoadBalancersLabel] = "true", [WellKnown.ZoneLabel] = "is1a" }, node.Labels);
+        Assert.Equal([WellKnown.UninitializedTaint], node.Taints.Select(t => t.Key));
+        Assert.Equal("10.0.0.11", node.ProvidedNodeIp);
         Assert.Equal("sakuracloud://1131", node.ProviderId);
-        Assert.Equal([new NodeAddressSnapshot("InternalIP", "10.0.0.11")], node.Addresses);
+        Assert.Equal([new NodeAddressSnapshot("Hostname", "node-1"), new NodeAddressSnapshot("InternalIP", "10.0.0.11")], node.Addresses);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using k8s;
+using k8s.Models;
+using SakuraLb.Model;
 using SakuraLb.Reconcile;
 using SakuraLb.Relay.Tests.Support;
 using SakuraLb.Relay.Tracking;
@@ -162,6 +164,48 @@ public sealed class NodeTrackerTests
         Assert.True(tracker.Apply(WatchEventType.Deleted, Objects.Node("node-1", rv: "103")));
         Assert.False(tracker.Apply(WatchEventType.Deleted, Objects.Node("node-1", rv: "104")));
         Assert.Empty(tracker.Current()!.Nodes);
+    }
+
+    [Fact]
+    public void NodeSet_SaysTheRelayDoesNodeLifecycle()
+    {
+        var tracker = new NodeTracker();
+        tracker.Replace([Objects.Node("node-1")], "100");
+
+        Assert.Equal([ProtocolVersion.NodeLifecycleFeature], tracker.Current()!.Features);
+    }
+
+    [Fact]
+    public void Get_KeepsEveryTaintAndTheNewestResourceVersion_EvenFromIrrelevantChanges()
+    {
+        var tracker = new NodeTracker();
+        tracker.Replace([Objects.Node("node-1")], "100");
+        var other = new V1Taint { Key = "node.kubernetes.io/not-ready", Effect = "NoExecute", TimeAdded = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) };
+
+        Assert.False(tracker.Apply(WatchEventType.Modified, Objects.Node("node-1", rv: "101", taints: [other])));
+
+        var node = tracker.Get("node-1")!;
+        Assert.Equal("101", node.Snapshot.ResourceVersion);
+        Assert.Equal([other], node.Taints);
+        Assert.Null(tracker.Get("node-2"));
+        tracker.Apply(WatchEventType.Deleted, Objects.Node("node-1", rv: "102"));
+        Assert.Null(tracker.Get("node-1"));
+    }
+
+    [Fact]
+    public void OlderStateOfTheSameNode_DoesNotReplaceANewerOne_ButARecreatedNodeDoes()
+    {
+        var tracker = new NodeTracker();
+        tracker.Replace([Objects.Node("node-1", rv: "50")], "100");
+        tracker.Apply(WatchEventType.Modified, Objects.Node("node-1", rv: "60", ip: "10.0.0.60"));
+
+        Assert.False(tracker.Apply(WatchEventType.Modified, Objects.Node("node-1", rv: "55", ip: "10.0.0.55")));
+        Assert.Equal("60", tracker.Get("node-1")!.Snapshot.ResourceVersion);
+
+        var recreated = Objects.Node("node-1", rv: "40", ip: "10.0.0.40");
+        recreated.Metadata.Uid = "uid-again";
+        Assert.True(tracker.Apply(WatchEventType.Added, recreated));
+        Assert.Equal("uid-again", tracker.Get("node-1")!.Snapshot.Uid);
     }
 
     [Fact]

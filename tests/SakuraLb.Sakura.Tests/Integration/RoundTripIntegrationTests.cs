@@ -64,6 +64,39 @@ public sealed class RoundTripIntegrationTests(SimulatorFixture sim) : IClassFixt
     }
 
     [Fact]
+    public async Task ListServers_EveryPage_WithZonePlanPowerAndNicKinds()
+    {
+        using var client = sim.CreateClient(o => o.PageSize = 2);
+        await sim.PostAsync("servers", new JsonObject { ["zone"] = "is1a", ["name"] = "bare", ["interfaces"] = new JsonArray(), ["status"] = "down" });
+        await sim.PostAsync("servers", new JsonObject
+        {
+            ["zone"] = "is1a",
+            ["name"] = "edge",
+            ["sharedSegment"] = true,
+            ["plan"] = new JsonObject { ["cpu"] = 4, ["memoryMB"] = 16384, ["commitment"] = "dedicatedcpu" },
+        });
+        await sim.PostAsync("servers", new JsonObject { ["zone"] = "is1a", ["name"] = "worker01" });
+        await sim.PostAsync("servers", new JsonObject { ["zone"] = "is1b", ["name"] = "elsewhere" });
+        await sim.ClearRequestsAsync();
+
+        var servers = await client.Cloud.ListServersAsync(CancellationToken.None);
+
+        Assert.Equal(["worker01", "worker02", "worker03", "bare", "edge", "worker01"], servers.Select(s => s.Name));
+        Assert.Equal(3, (await sim.RequestsAsync()).Count(r => r.Method == "GET" && r.Path == "/server"));
+        var worker = servers[0];
+        Assert.Equal(("is1a", InstanceStatus.Up), (worker.Zone, worker.PowerState));
+        Assert.Equal(new CloudServerPlan { Cpu = 2, MemoryMB = 4096, Gpu = 0, Generation = 200, Commitment = "standard" }, worker.Plan);
+        Assert.Equal(("203.0.113.100", false), (worker.Nics[0].Address, worker.Nics[0].SharedSegment));
+        Assert.Equal("worker01", worker.HostName);
+        var bare = servers[3];
+        Assert.Equal((InstanceStatus.Down, 0), (bare.PowerState, bare.Nics.Count));
+        var edge = servers[4];
+        Assert.True(edge.Nics[0].SharedSegment);
+        Assert.StartsWith("100.127.1.", edge.Nics[0].Address, StringComparison.Ordinal);
+        Assert.Equal(("dedicatedcpu", 4, 16384), (edge.Plan!.Commitment, edge.Plan.Cpu, edge.Plan.MemoryMB));
+    }
+
+    [Fact]
     public async Task FindServersByNames_ExactMatchOnly()
     {
         using var client = sim.CreateClient();

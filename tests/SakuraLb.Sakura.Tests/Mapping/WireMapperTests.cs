@@ -146,6 +146,19 @@ public sealed class WireMapperTests
     }
 
     [Fact]
+    public void ToCloudServer_RealSample_ZonePlanPowerAndNicScopes()
+    {
+        var server = Fixture("server.json", SakuraJsonContext.Default.SakuraServer);
+
+        var mapped = WireMapper.ToCloudServer(server);
+
+        Assert.Equal(("is1b", InstanceStatus.Up, "libsacloud-test-server-name.com"), (mapped.Zone, mapped.PowerState, mapped.HostName));
+        Assert.Equal(new CloudServerPlan { Cpu = 1, MemoryMB = 1024 }, mapped.Plan);
+        Assert.Equal([true, false], mapped.Nics.Select(n => n.SharedSegment));
+        Assert.Equal(["133.242.224.41", "192.168.200.50"], mapped.Nics.Select(n => n.Address));
+    }
+
+    [Fact]
     public void ToWireThenToObserved_RoundTrip_IsEquivalentForThePlanner()
     {
         var vip = Ipv4Address.Parse("203.0.113.104");

@@ -75,7 +75,7 @@ public sealed record LocalFunctionHostOptions
 /// the app's composition root (<see cref="FunctionsServiceCollectionExtensions.AddSakuraLbFunctions"/>) and its
 /// orchestrations and activities (<see cref="DurableTasks"/>) on the in-process durable engine, or on the Azure
 /// Storage one (<see cref="LocalFunctionHostOptions.AzureStorage"/>). Timer
-/// functions run when <see cref="RunTimersAsync"/> is called.
+/// functions run when <see cref="RunTimersAsync(CancellationToken)"/> is called.
 /// </summary>
 public sealed class LocalFunctionHost : IAsyncDisposable
 {
@@ -214,9 +214,13 @@ public sealed class LocalFunctionHost : IAsyncDisposable
     }
 
     /// <summary>Runs every timer function once (the Functions host would run them on their schedules).</summary>
-    public async Task RunTimersAsync(CancellationToken cancellationToken)
+    public Task RunTimersAsync(CancellationToken cancellationToken) => RunTimersAsync(_ => true, cancellationToken);
+
+    /// <summary>Runs the timer functions <paramref name="which"/> selects by name, one after the other.</summary>
+    public async Task RunTimersAsync(Func<string, bool> which, CancellationToken cancellationToken)
     {
-        foreach (var timer in TimerFunctions)
+        ArgumentNullException.ThrowIfNull(which);
+        foreach (var timer in TimerFunctions.Where(t => which(t.Name)))
         {
             await using var scope = app.Services.CreateAsyncScope();
             var result = FunctionCatalog.Invoke(timer.Method, scope.ServiceProvider, new TimerInfo(), Client, cancellationToken);

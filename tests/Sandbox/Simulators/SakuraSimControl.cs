@@ -46,7 +46,7 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
     public async Task<SimServer> AddServerAsync(string name, long switchId, string address, CancellationToken cancellationToken = default)
     {
         var server = await PostAsync(
-            "_sim/servers", new JsonObject { ["name"] = name, ["switchId"] = switchId, ["ipAddress"] = address, ["status"] = "up" }, $"server {name}", cancellationToken);
+            "_sim/servers", new JsonObject { ["name"] = name, ["switchId"] = switchId, ["ipAddress"] = address, ["status"] = "up" }, cancellationToken);
         return new SimServer(Id(server), name, switchId, address);
     }
 
@@ -61,7 +61,6 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
                 ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)t)]),
                 ["userSubnet"] = new JsonObject { ["defaultRoute"] = defaultRoute, ["networkMaskLen"] = networkMaskLen },
             },
-            $"switch {name}",
             cancellationToken);
         return new SimSwitch(Id(created), name);
     }
@@ -73,22 +72,34 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
         await PostAsync(
             $"_sim/servers/{server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/interfaces",
             new JsonObject { ["switchId"] = switchId, ["ipAddress"] = address },
-            $"a NIC of {server.Name} on switch {switchId}",
             cancellationToken);
         return server with { SwitchId = switchId, Address = address };
     }
+
+    /// <summary>Powers a server off or on at once.</summary>
+    public Task PowerAsync(long serverId, bool up, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"_sim/servers/{serverId}/power", new JsonObject { ["status"] = up ? "up" : "down" }, cancellationToken);
+
+    /// <summary>Deletes a server, as someone would in the control panel.</summary>
+    public Task DeleteServerAsync(long serverId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"_sim/servers/{serverId}", null, cancellationToken);
 
     public void Dispose() => http.Dispose();
 
     private static long Id(JsonObject created) => long.Parse(created["ID"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<JsonObject> PostAsync(string path, JsonObject body, string what, CancellationToken cancellationToken)
+    private async Task<JsonObject> PostAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        JsonNode.Parse(await SendAsync(HttpMethod.Post, path, body, cancellationToken))!.AsObject();
+
+    /// <summary>Sends a control request; returns the answer's body, or throws naming what the simulator refused.</summary>
+    private async Task<string> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync(path, body, cancellationToken);
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return response.IsSuccessStatusCode
-            ? JsonNode.Parse(text)!.AsObject()
-            : throw new InvalidOperationException($"The simulator refused {what}: {(int)response.StatusCode} {text}");
+            ? text
+            : throw new InvalidOperationException($"The simulator refused {method} {path}: {(int)response.StatusCode} {text}");
     }
 
     private static IEnumerable<JsonObject> Array(JsonNode node, string name) =>

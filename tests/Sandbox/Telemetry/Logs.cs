@@ -15,6 +15,6 @@ internal static partial class Logs
     [LoggerMessage(EventId = 9010, Level = LogLevel.Error, Message = "The timer functions failed; next run in {Interval}")]
     public static partial void TimerFailed(this ILogger logger, Exception exception, TimeSpan interval);
 
-    [LoggerMessage(EventId = 9020, Level = LogLevel.Information, Message = "Node {Name} seeded for Sakura server {ServerId} at {Address}")]
+    [LoggerMessage(EventId = 9020, Level = LogLevel.Information, Message = "Node {Name} registered uninitialised, as kubelet does; its Sakura server is {ServerId} at {Address}")]
     public static partial void NodeSeeded(this ILogger logger, string name, long serverId, string address);
 }
