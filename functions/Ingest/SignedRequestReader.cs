@@ -22,7 +22,7 @@ public sealed record SignedMessage<T>(T? Message, IActionResult? Problem)
 
 /// <summary>
 /// Reads a relay request: the body up to <see cref="IngestOptions.MaxBodyBytes"/> (413 above), the HMAC
-/// signature against the current and the previous secret (401 when missing, malformed, stale or wrong), and
+/// signature against the current and, until it expires, the previous secret (401 when missing, malformed, stale or wrong), and
 /// the nonce against the replay store (401 when seen), then the content encoding (gzip is inflated up to
 /// <see cref="IngestOptions.MaxDecompressedBytes"/>). Only a correctly signed request records its nonce, so
 /// unsigned traffic cannot fill the store. Every refusal is logged here, with its status and reason.
@@ -35,9 +35,10 @@ public sealed class SignedRequestReader(
     ILogger<SignedRequestReader> logger)
 {
     private readonly IngestOptions settings = options.Value;
-    private readonly byte[][] secrets = [.. new[] { options.Value.HmacSecret, options.Value.HmacSecretPrevious }
-        .Where(s => !string.IsNullOrEmpty(s))
-        .Select(s => Encoding.UTF8.GetBytes(s!))];
+    private readonly byte[][] currentOnly = [Encoding.UTF8.GetBytes(options.Value.HmacSecret)];
+    private readonly byte[][] withPrevious = string.IsNullOrEmpty(options.Value.HmacSecretPrevious)
+        ? [Encoding.UTF8.GetBytes(options.Value.HmacSecret)]
+        : [Encoding.UTF8.GetBytes(options.Value.HmacSecret), Encoding.UTF8.GetBytes(options.Value.HmacSecretPrevious)];
 
     public async Task<SignedBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -119,6 +120,8 @@ public sealed class SignedRequestReader(
 
         var now = time.GetUtcNow();
         var headers = request.Headers;
+        // The previous secret of a rotation counts only until its expiry.
+        var secrets = settings.HmacSecretPreviousExpiresAt is { } expiry && now < expiry ? withPrevious : currentOnly;
         var check = RequestSignature.Verify(
             secrets,
             headers[RequestSignature.TimestampHeader].FirstOrDefault(),

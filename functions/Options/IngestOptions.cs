@@ -5,11 +5,17 @@ public sealed class IngestOptions
 {
     public const string SectionName = "Ingest";
 
-    /// <summary>Shared HMAC-SHA256 secret (at least 32 characters). Required.</summary>
+    /// <summary>Shared HMAC-SHA256 secret (at least 32 characters, not a placeholder, varied: <see cref="Model.Signing.SecretStrength"/>). Required.</summary>
     public string HmacSecret { get; set; } = "";
 
-    /// <summary>The previous secret, accepted too while a rotation is in progress.</summary>
+    /// <summary>The previous secret, accepted too while a rotation is in progress, until <see cref="HmacSecretPreviousExpiresAt"/>.</summary>
     public string? HmacSecretPrevious { get; set; }
+
+    /// <summary>
+    /// When the previous secret stops being accepted (required with <see cref="HmacSecretPrevious"/>): a rotation
+    /// that is never finished must not leave a retired secret valid for good.
+    /// </summary>
+    public DateTimeOffset? HmacSecretPreviousExpiresAt { get; set; }
 
     /// <summary>Largest accepted request body as sent (compressed when gzip); larger is a 413.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
@@ -19,7 +25,4 @@ public sealed class IngestOptions
 
     /// <summary>How far a request's timestamp may be from this host's clock (also how long nonces are kept).</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Minimum length of a secret: HMAC-SHA256 keys shorter than the hash add nothing but guessability.</summary>
-    public const int MinSecretLength = 32;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SakuraLb.Model.Signing;
 
 namespace SakuraLb.Functions.Options;
 
@@ -62,18 +63,26 @@ public sealed class IngestOptionsValidator : OptionsValidator<IngestOptions>
 {
     protected override void Check(IngestOptions options, List<string> problems)
     {
-        if (string.IsNullOrEmpty(options.HmacSecret))
+        if (SecretStrength.Problem("Ingest:HmacSecret", options.HmacSecret) is { } weak)
         {
-            problems.Add("Ingest:HmacSecret is required (the secret shared with the relay).");
-        }
-        else if (options.HmacSecret.Length < IngestOptions.MinSecretLength)
-        {
-            problems.Add($"Ingest:HmacSecret must be at least {IngestOptions.MinSecretLength} characters.");
+            problems.Add(weak);
         }
 
-        if (!string.IsNullOrEmpty(options.HmacSecretPrevious) && options.HmacSecretPrevious.Length < IngestOptions.MinSecretLength)
+        if (!string.IsNullOrEmpty(options.HmacSecretPrevious))
         {
-            problems.Add($"Ingest:HmacSecretPrevious must be empty or at least {IngestOptions.MinSecretLength} characters.");
+            if (SecretStrength.Problem("Ingest:HmacSecretPrevious", options.HmacSecretPrevious) is { } weakPrevious)
+            {
+                problems.Add(weakPrevious);
+            }
+            else if (string.Equals(options.HmacSecretPrevious, options.HmacSecret, StringComparison.Ordinal))
+            {
+                problems.Add("Ingest:HmacSecretPrevious must differ from Ingest:HmacSecret (leave it empty when no rotation is in progress).");
+            }
+
+            if (options.HmacSecretPreviousExpiresAt is null)
+            {
+                problems.Add("Ingest:HmacSecretPreviousExpiresAt is required while Ingest:HmacSecretPrevious is set (a time with offset, e.g. 2026-12-31T00:00:00Z; after it the previous secret is refused).");
+            }
         }
 
         if (options.MaxBodyBytes is < 1024 or > 64 * 1024 * 1024)

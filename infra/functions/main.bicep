@@ -94,8 +94,11 @@ param sakuraApiRootUrl string = 'https://secure.sakura.ad.jp/cloud/zone'
 @description('HMAC-SHA256 secret shared with the relay (at least 32 characters). Empty: set the Key Vault secret "ingest-hmac-secret" out of band.')
 param ingestHmacSecret string = ''
 
-@description('During a rotation of the relay secret: also accept the Key Vault secret "ingest-hmac-secret-previous".')
+@description('During a rotation of the relay secret: also accept the Key Vault secret "ingest-hmac-secret-previous", until ingestHmacPreviousExpiresAt.')
 param ingestHmacRotationInProgress bool = false
+
+@description('During a rotation: when the previous relay secret stops being accepted (ISO 8601 with offset). Default: one day after this deployment.')
+param ingestHmacPreviousExpiresAt string = dateTimeAdd(utcNow(), 'P1D')
 
 // ---------------------------------------------------------------------------------------------------------
 // Operations
@@ -205,7 +208,12 @@ var ingestSettings = union(
   {
     Ingest__HmacSecret: keyVaultReference.ingestHmacSecret
   },
-  ingestHmacRotationInProgress ? { Ingest__HmacSecretPrevious: keyVaultReference.ingestHmacSecretPrevious } : {}
+  ingestHmacRotationInProgress
+    ? {
+        Ingest__HmacSecretPrevious: keyVaultReference.ingestHmacSecretPrevious
+        Ingest__HmacSecretPreviousExpiresAt: ingestHmacPreviousExpiresAt
+      }
+    : {}
 )
 
 var sakuraSettings = {

@@ -1,14 +1,12 @@
 using Microsoft.Extensions.Options;
 using SakuraLb.Model;
+using SakuraLb.Model.Signing;
 
 namespace SakuraLb.Relay.Options;
 
 /// <summary>Checks <see cref="RelayOptions"/> and names every problem, so one failed start shows them all.</summary>
 public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
 {
-    /// <summary>Shortest accepted HMAC secret: 32 characters is 192+ bits from any sensible generator.</summary>
-    public const int MinHmacSecretLength = 32;
-
     public ValidateOptionsResult Validate(string? name, RelayOptions options)
     {
         var problems = Check(options);
@@ -38,23 +36,36 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
             problems.Add("Relay:FunctionUrl must not carry a query or fragment (the key goes in Relay:FunctionKey).");
         }
 
+        if (options.FunctionUrl is { } url && SecretStrength.IsPlaceholder(url.Host))
+        {
+            problems.Add("Relay:FunctionUrl is still the shipped placeholder (Secret key functionUrl); set the function app's URL.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.FunctionKey))
         {
             problems.Add("Relay:FunctionKey is required (the Functions host key; Secret key functionKey).");
+        }
+        else if (SecretStrength.IsPlaceholder(options.FunctionKey))
+        {
+            problems.Add("Relay:FunctionKey is still the shipped placeholder (Secret key functionKey); set the function app's key.");
         }
 
         if (string.IsNullOrEmpty(options.HmacSecret))
         {
             problems.Add("Relay:HmacSecret is required (the shared request-signing secret; Secret key hmacSecret).");
         }
-        else if (options.HmacSecret.Length < MinHmacSecretLength)
+        else if (SecretStrength.Problem("Relay:HmacSecret", options.HmacSecret) is { } weak)
         {
-            problems.Add($"Relay:HmacSecret must be at least {MinHmacSecretLength} characters, got {options.HmacSecret.Length}.");
+            problems.Add(weak);
         }
 
         if (string.IsNullOrEmpty(options.ClusterId))
         {
             problems.Add("Relay:ClusterId is required (must equal the function app's Controller:ClusterId; Secret key clusterId).");
+        }
+        else if (SecretStrength.IsPlaceholder(options.ClusterId))
+        {
+            problems.Add("Relay:ClusterId is still the shipped placeholder (Secret key clusterId); set the function app's Controller:ClusterId.");
         }
         else if (options.ClusterId.Length > EventBatchValidator.MaxClusterIdLength
             || !options.ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))

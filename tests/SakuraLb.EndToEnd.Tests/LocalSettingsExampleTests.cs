@@ -81,6 +81,7 @@ public sealed class LocalSettingsExampleTests
         values["Sakura:AccessToken"] = "token-from-the-control-panel";
         values["Sakura:AccessTokenSecret"] = "its-secret";
         values["Sakura:ApiRootUrl"] = apiRoot;
+        values["Ingest:HmacSecret"] = "kX9vQ2mTz7LpR4wN8bYc1HsJ6dFg3Ae5";
 
         using var services = new ServiceCollection()
             .AddLogging()
@@ -92,7 +93,7 @@ public sealed class LocalSettingsExampleTests
     }
 
     [Fact]
-    public void Example_AsShipped_AsksOnlyForTheSakuraCredentials()
+    public void Example_AsShipped_AsksForTheSakuraCredentialsAndARealHmacSecret()
     {
         var values = Values().ToDictionary(v => v.Key.Replace("__", ":", StringComparison.Ordinal), v => v.Value?.GetValue<string>());
 
@@ -101,7 +102,9 @@ public sealed class LocalSettingsExampleTests
             .AddSakuraLbFunctions(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
             .BuildServiceProvider();
 
-        Assert.Equal(["Sakura:AccessToken is required.", "Sakura:AccessTokenSecret is required."], Problems(services).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["Ingest:HmacSecret is still the shipped placeholder; generate a secret, e.g. with `openssl rand -base64 48`.", "Sakura:AccessToken is required.", "Sakura:AccessTokenSecret is required."],
+            Problems(services).Order(StringComparer.Ordinal));
     }
 
     private static List<string> Problems(IServiceProvider services)

@@ -76,7 +76,7 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
         var exitCode = await SandboxCli.RunAsync(
-            ["--demo", "--exit", "--kube-port", "0", "--sakura-port", "0", "--set", "Controller__ClusterId=dev-cluster", "--set", "Ingest:HmacSecret=" + new string('s', 40)],
+            ["--demo", "--exit", "--kube-port", "0", "--sakura-port", "0", "--set", "Controller__ClusterId=dev-cluster", "--set", "Ingest:HmacSecret=kX9vQ2mTz7LpR4wN8bYc1HsJ6dFg3Ae5"],
             stdout, TextWriter.Null, deadline.Token, logToConsole: false);
 
         output.WriteLine(stdout.ToString());

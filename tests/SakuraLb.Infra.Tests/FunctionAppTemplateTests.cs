@@ -106,10 +106,13 @@ public sealed class FunctionAppTemplateTests
             Assert.Equal(
                 $"@Microsoft.KeyVault(SecretUri=https://{vault}.vault.azure.net/secrets/ingest-hmac-secret-previous/)",
                 Text(settings, "Ingest__HmacSecretPrevious"));
+            var expiry = DateTimeOffset.Parse(Text(settings, "Ingest__HmacSecretPreviousExpiresAt"), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(expiry, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(2));
         }
         else
         {
             Assert.False(settings.ContainsKey("Ingest__HmacSecretPrevious"));
+            Assert.False(settings.ContainsKey("Ingest__HmacSecretPreviousExpiresAt"));
         }
     }
 

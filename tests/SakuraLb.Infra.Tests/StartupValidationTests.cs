@@ -79,7 +79,8 @@ public sealed partial class StartupValidationTests
             return secret switch
             {
                 "sakura-access-token-secret" => DeploymentCases.SakuraSecretValue,
-                "ingest-hmac-secret" or "ingest-hmac-secret-previous" => DeploymentCases.HmacSecretValue,
+                "ingest-hmac-secret" => DeploymentCases.HmacSecretValue,
+                "ingest-hmac-secret-previous" => DeploymentCases.PreviousHmacSecretValue,
                 "storage-connection-string" =>
                     "DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net",
                 _ => throw new Xunit.Sdk.XunitException($"{name} references an unknown secret '{secret}'."),

@@ -214,7 +214,11 @@ public sealed class EventsFunctionTests
     public async Task Events_PreviousSecretDuringRotation_IsAccepted()
     {
         const string previous = "previous-secret-0123456789abcdef0123456789";
-        using var harness = FunctionHarness.Create(new Dictionary<string, string?> { ["Ingest:HmacSecretPrevious"] = previous });
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?>
+        {
+            ["Ingest:HmacSecretPrevious"] = previous,
+            ["Ingest:HmacSecretPreviousExpiresAt"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        });
 
         var (status, _) = await RunAsync(harness, SignedRequests.Events(Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])]), secret: previous));
 

@@ -81,4 +81,21 @@ public sealed class SignedRequestTests
         Assert.Empty(harness.Starts());
         Assert.Empty(await harness.Get<IDesiredStore>().ListAsync(FunctionHarness.ClusterId, default));
     }
+
+    [Theory]
+    [InlineData(60, 200)]
+    [InlineData(-1, 401)]
+    public async Task PreviousSecret_IsAcceptedOnlyUntilItsExpiry(int expiresInMinutes, int expected)
+    {
+        const string previous = "Tq3Wn8Ls1Vd6Kp0Zr5Hx9Bm2Jc7Gf4Ey";
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?>
+        {
+            ["Ingest:HmacSecretPrevious"] = previous,
+            ["Ingest:HmacSecretPreviousExpiresAt"] = DateTimeOffset.UtcNow.AddMinutes(expiresInMinutes).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        var (status, _) = TestApp.Read(await RunAsync(harness, "status", SignedRequests.Status(secret: previous)));
+
+        Assert.Equal(expected, status);
+    }
 }

@@ -6,6 +6,7 @@ internal static class DeploymentCases
     // Recognisable values, so a test can prove they never reach an app setting or an output in clear text.
     public const string SakuraSecretValue = "sakura-secret-for-tests-only-5c1f";
     public const string HmacSecretValue = "hmac-secret-for-tests-only-0123456789abcdef";
+    public const string PreviousHmacSecretValue = "previous-hmac-secret-for-tests-only-5e0b7c";
 
     /// <summary>main.example.bicepparam as committed, secrets from the environment as its comments describe.</summary>
     public static DeploymentCase Example { get; } = new(

@@ -6,11 +6,13 @@ namespace SakuraLb.Relay.Tests.Unit;
 
 public sealed class OptionsTests
 {
+    private const string Secret = "kX9vQ2mTz7LpR4wN8bYc1HsJ6dFg3Ae5";
+
     private static RelayOptions Valid() => new()
     {
         FunctionUrl = new Uri("https://sakuralb.azurewebsites.net/"),
         FunctionKey = "key",
-        HmacSecret = new string('s', 32),
+        HmacSecret = Secret,
         ClusterId = "prod-1",
         Identity = "relay-0",
         LeaseNamespace = "sakuralb-system",
@@ -38,6 +40,12 @@ public sealed class OptionsTests
         { "absolute http(s) URL", o => o with { FunctionUrl = new Uri("ftp://x/") } },
         { "query or fragment", o => o with { FunctionUrl = new Uri("https://x/?code=abc") } },
         { "at least 32 characters", o => o with { HmacSecret = "short" } },
+        { "HmacSecret is still the shipped placeholder", o => o with { HmacSecret = "REPLACE-ME-WITH-32-OR-MORE-RANDOM-CHARACTERS" } },
+        { "HmacSecret has too little variety", o => o with { HmacSecret = new string('s', 32) } },
+        { "HmacSecret has too little variety", o => o with { HmacSecret = "abcdefghijklmnopqrstuvwxyzABCDEF" } },
+        { "FunctionKey is still the shipped placeholder", o => o with { FunctionKey = "REPLACE-ME" } },
+        { "FunctionUrl is still the shipped placeholder", o => o with { FunctionUrl = new Uri("https://REPLACE-ME.azurewebsites.net/") } },
+        { "ClusterId is still the shipped placeholder", o => o with { ClusterId = "REPLACE-ME" } },
         { "ClusterId must be", o => o with { ClusterId = "has space" } },
         { "ClusterId must be", o => o with { ClusterId = new string('c', 33) } },
         { "LoadBalancerClass", o => o with { LoadBalancerClass = "" } },
@@ -74,7 +82,7 @@ public sealed class OptionsTests
     {
         var text = Valid().ToString();
 
-        Assert.DoesNotContain(new string('s', 32), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
         Assert.Contains("HmacSecret = ***", text, StringComparison.Ordinal);
     }
 
@@ -86,7 +94,7 @@ public sealed class OptionsTests
         {
             File.WriteAllText(Path.Combine(dir.FullName, "functionUrl"), "https://from-secret.example.com/\n");
             File.WriteAllText(Path.Combine(dir.FullName, "functionKey"), "secret-key\n");
-            File.WriteAllText(Path.Combine(dir.FullName, "hmacSecret"), new string('h', 40));
+            File.WriteAllText(Path.Combine(dir.FullName, "hmacSecret"), Secret);
             File.WriteAllText(Path.Combine(dir.FullName, "clusterId"), "prod-1");
 
             // Kubernetes mounts a Secret through hidden ..data links; hidden entries are not keys.
