@@ -122,26 +122,41 @@ public sealed class SignedRequestReader(
         var headers = request.Headers;
         // The previous secret of a rotation counts only until its expiry.
         var secrets = settings.HmacSecretPreviousExpiresAt is { } expiry && now < expiry ? withPrevious : currentOnly;
+        var cluster = headers[RequestSignature.ClusterHeader].FirstOrDefault() ?? "";
+        var fields = new SignedFields(
+            request.Method,
+            (request.PathBase + request.Path).Value ?? "/",
+            cluster,
+            request.ContentType ?? "",
+            headers.ContentEncoding.ToString());
         var check = RequestSignature.Verify(
             secrets,
             headers[RequestSignature.TimestampHeader].FirstOrDefault(),
             headers[RequestSignature.NonceHeader].FirstOrDefault(),
             headers[RequestSignature.SignatureHeader].FirstOrDefault(),
-            request.Method,
-            (request.PathBase + request.Path).Value ?? "/",
+            fields,
             body,
             now,
-            settings.MaxClockSkew);
+            settings.MaxClockSkew,
+            settings.AcceptSignatureV1);
         if (check != SignatureCheck.Valid)
         {
             var reason = check switch
             {
                 SignatureCheck.Missing => "a signature header is missing",
                 SignatureCheck.Malformed => "a signature header is malformed",
+                SignatureCheck.Outdated => "signature v1 is no longer accepted (Ingest:AcceptSignatureV1 is off); update the relay",
                 SignatureCheck.Stale => "the timestamp is outside the accepted clock skew",
                 _ => "the signature does not match",
             };
             return Reject(Problems.Unauthorized(reason), reason);
+        }
+
+        // A v2 signature binds the request to the cluster in its header: it must be this app's cluster.
+        var isV2 = headers[RequestSignature.SignatureHeader].First()!.StartsWith(RequestSignature.SchemePrefix, StringComparison.Ordinal);
+        if (isV2 && !string.Equals(cluster, controller.ClusterId, StringComparison.Ordinal))
+        {
+            return Reject(Problems.Forbidden($"this function app serves cluster \"{controller.ClusterId}\", not \"{cluster}\""), "wrong cluster");
         }
 
         // A replay is possible while the timestamp is accepted: until sent + skew, and sent ≤ now + skew.

@@ -17,6 +17,13 @@ public sealed class IngestOptions
     /// </summary>
     public DateTimeOffset? HmacSecretPreviousExpiresAt { get; set; }
 
+    /// <summary>
+    /// Whether requests signed with signature v1 (which does not cover the cluster id and the content headers) are
+    /// still accepted. On for one release, so relays of the previous release keep working during the upgrade; it
+    /// will be off by default in the next release and then removed.
+    /// </summary>
+    public bool AcceptSignatureV1 { get; set; } = true;
+
     /// <summary>Largest accepted request body as sent (compressed when gzip); larger is a 413.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 

@@ -27,7 +27,7 @@ public sealed record StatusPollResult(FunctionResponse Response, StatusFeed? Fee
 
 /// <summary>
 /// Signed HTTP calls to the function app (docs/protocol.md): every request carries the Functions key and
-/// the HMAC signature over method, path and exact body bytes. Never throws for HTTP or network failures:
+/// the v2 HMAC signature over method, path, cluster id, content headers and exact body bytes. Never throws for HTTP or network failures:
 /// they come back as a <see cref="FunctionResponse"/> for the caller to classify.
 /// </summary>
 public sealed class FunctionClient
@@ -129,18 +129,24 @@ public sealed class FunctionClient
         request.Headers.TryAddWithoutValidation(FunctionsKeyHeader, options.FunctionKey);
         request.Headers.TryAddWithoutValidation(RequestSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(RequestSignature.NonceHeader, nonce);
-        request.Headers.TryAddWithoutValidation(
-            RequestSignature.SignatureHeader,
-            RequestSignature.Sign(secret, timestamp, nonce, method.Method, uri.AbsolutePath, body));
+        request.Headers.TryAddWithoutValidation(RequestSignature.ClusterHeader, options.ClusterId);
+        var hasBody = method != HttpMethod.Get;
+        var signed = new SignedFields(
+            method.Method,
+            uri.AbsolutePath,
+            options.ClusterId,
+            hasBody ? JsonContentType.ToString() : "",
+            hasBody ? contentEncoding ?? "" : "");
+        request.Headers.TryAddWithoutValidation(RequestSignature.SignatureHeader, RequestSignature.Sign(secret, timestamp, nonce, signed, body));
         if (ifNoneMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
         }
 
-        if (method != HttpMethod.Get)
+        if (hasBody)
         {
             request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = JsonContentType;
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", signed.ContentType);
             if (contentEncoding is not null)
             {
                 request.Content.Headers.ContentEncoding.Add(contentEncoding);

@@ -218,7 +218,8 @@ public sealed class LocalFunctionHostTests(LocalFunctionHostFixture fixture) : I
         var nonce = RequestSignature.NewNonce();
         request.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(RequestSignature.NonceHeader, nonce);
-        request.Headers.Add(RequestSignature.SignatureHeader, RequestSignature.Sign(Encoding.UTF8.GetBytes(Secret), timestamp, nonce, method.Method, path, bytes));
+        // Signed as a relay of the previous release does (v1): the host must still accept it while Ingest:AcceptSignatureV1 is on (the default).
+        request.Headers.Add(RequestSignature.SignatureHeader, RequestSignature.SignV1(Encoding.UTF8.GetBytes(Secret), timestamp, nonce, method.Method, path, bytes));
         if (keyHeader)
         {
             request.Headers.Add("x-functions-key", Key);

@@ -19,7 +19,9 @@ internal static class SignedRequests
         string? nonce = null,
         string contentType = "application/json; charset=utf-8",
         string? ifNoneMatch = null,
-        long? contentLength = null)
+        long? contentLength = null,
+        string? contentEncoding = null,
+        string clusterId = FunctionHarness.ClusterId)
     {
         var context = new DefaultHttpContext();
         var request = context.Request;
@@ -30,6 +32,11 @@ internal static class SignedRequests
         if (method != "GET")
         {
             request.ContentType = contentType;
+        }
+
+        if (contentEncoding is not null)
+        {
+            request.Headers.ContentEncoding = contentEncoding;
         }
 
         if (ifNoneMatch is not null)
@@ -43,7 +50,9 @@ internal static class SignedRequests
             nonce ??= RequestSignature.NewNonce();
             request.Headers[RequestSignature.TimestampHeader] = timestamp.ToString(CultureInfo.InvariantCulture);
             request.Headers[RequestSignature.NonceHeader] = nonce;
-            request.Headers[RequestSignature.SignatureHeader] = RequestSignature.Sign(Encoding.UTF8.GetBytes(secret), timestamp, nonce, method, path, body);
+            request.Headers[RequestSignature.ClusterHeader] = clusterId;
+            var fields = new SignedFields(method, path, clusterId, request.ContentType ?? "", contentEncoding ?? "");
+            request.Headers[RequestSignature.SignatureHeader] = RequestSignature.Sign(Encoding.UTF8.GetBytes(secret), timestamp, nonce, fields, body);
         }
 
         return request;

@@ -143,13 +143,13 @@ public sealed class TestApp : IAsyncDisposable
     public async Task<(int Status, string Body)> PostEventsAsync(IReadOnlyList<ServiceSnapshot>? services = null, NodeSetSnapshot? nodes = null)
     {
         var batch = new EventBatch { ClusterId = ClusterId, SentAt = DateTimeOffset.UtcNow, Services = services ?? [], Nodes = nodes };
-        var result = await Get<EventsFunction>().Run(SignedRequests.Events(ModelJson.SerializeToUtf8Bytes(batch)), Client, CancellationToken.None);
+        var result = await Get<EventsFunction>().Run(SignedRequests.Create("POST", "/api/events", ModelJson.SerializeToUtf8Bytes(batch), contentType: "application/json", clusterId: ClusterId), Client, CancellationToken.None);
         return Read(result);
     }
 
     public async Task<StatusFeed> StatusFeedAsync()
     {
-        var (status, body) = Read(await Get<StatusFunction>().Run(SignedRequests.Status(), Client, CancellationToken.None));
+        var (status, body) = Read(await Get<StatusFunction>().Run(SignedRequests.Create("GET", "/api/status", [], clusterId: ClusterId), Client, CancellationToken.None));
         Assert.Equal(200, status);
         return ModelJson.Deserialize<StatusFeed>(body)!;
     }

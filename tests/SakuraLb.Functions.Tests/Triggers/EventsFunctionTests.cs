@@ -267,9 +267,7 @@ public sealed class EventsFunctionTests
 
     private static Microsoft.AspNetCore.Http.HttpRequest Encoded(byte[] sent, string encoding)
     {
-        var request = SignedRequests.Events(sent);
-        request.Headers.ContentEncoding = encoding;
-        return request;
+        return SignedRequests.Create("POST", "/api/events", sent, contentType: "application/json", contentEncoding: encoding);
     }
 
     [Fact]

@@ -98,4 +98,47 @@ public sealed class SignedRequestTests
 
         Assert.Equal(expected, status);
     }
+
+    [Theory]
+    [InlineData("true", 200)]
+    [InlineData("false", 401)]
+    public async Task SignatureV1_IsAcceptedOnlyWhileTheSettingAllowsIt(string accept, int expected)
+    {
+        using var harness = FunctionHarness.Create(new Dictionary<string, string?> { ["Ingest:AcceptSignatureV1"] = accept });
+        var request = SignedRequests.Status();
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var nonce = Model.Signing.RequestSignature.NewNonce();
+        request.Headers[Model.Signing.RequestSignature.TimestampHeader] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        request.Headers[Model.Signing.RequestSignature.NonceHeader] = nonce;
+        request.Headers[Model.Signing.RequestSignature.SignatureHeader] =
+            Model.Signing.RequestSignature.SignV1(Encoding.UTF8.GetBytes(SignedRequests.Secret), timestamp, nonce, "GET", "/api/status", []);
+
+        var (status, _) = TestApp.Read(await RunAsync(harness, "status", request));
+
+        Assert.Equal(expected, status);
+    }
+
+    [Fact]
+    public async Task SignatureV2_ForAnotherCluster_IsForbidden()
+    {
+        using var harness = FunctionHarness.Create();
+
+        var (status, problem) = TestApp.Read(await RunAsync(harness, "status", SignedRequests.Create("GET", "/api/status", [], clusterId: "other-cluster")));
+
+        Assert.Equal(403, status);
+        Assert.Contains("other-cluster", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignatureV2_ContentEncodingAddedInTransit_IsRefused()
+    {
+        using var harness = FunctionHarness.Create();
+        var (_, path, json) = Endpoints["events"];
+        var request = SignedRequests.Create("POST", path, Encoding.UTF8.GetBytes(json));
+        request.Headers.ContentEncoding = "gzip";
+
+        var (status, _) = TestApp.Read(await RunAsync(harness, "events", request));
+
+        Assert.Equal(401, status);
+    }
 }

@@ -225,11 +225,11 @@ public sealed class FunctionStub : IAsyncDisposable
             request.Headers[RequestSignature.TimestampHeader],
             request.Headers[RequestSignature.NonceHeader],
             request.Headers[RequestSignature.SignatureHeader],
-            request.Method,
-            request.Path,
+            new SignedFields(request.Method, request.Path, ClusterId, request.ContentType ?? "", request.Headers.ContentEncoding.ToString()),
             body,
             DateTimeOffset.UtcNow,
-            TimeSpan.FromMinutes(5));
+            TimeSpan.FromMinutes(5),
+            acceptV1: false);
         var keyOk = request.Headers["x-functions-key"] == Key;
         if (check != SignatureCheck.Valid || !keyOk)
         {
