@@ -121,7 +121,7 @@ public sealed class SignedRequestReader(
         var now = time.GetUtcNow();
         var headers = request.Headers;
         // The previous secret of a rotation counts only until its expiry.
-        var secrets = settings.HmacSecretPreviousExpiresAt is { } expiry && now < expiry ? withPrevious : currentOnly;
+        var secrets = settings.HmacRotationEndsAt is { } expiry && now < expiry ? withPrevious : currentOnly;
         var cluster = headers[RequestSignature.ClusterHeader].FirstOrDefault() ?? "";
         var fields = new SignedFields(
             request.Method,

@@ -8,14 +8,14 @@ public sealed class IngestOptions
     /// <summary>Shared HMAC-SHA256 secret (at least 32 characters, not a placeholder, varied: <see cref="Model.Signing.SecretStrength"/>). Required.</summary>
     public string HmacSecret { get; set; } = "";
 
-    /// <summary>The previous secret, accepted too while a rotation is in progress, until <see cref="HmacSecretPreviousExpiresAt"/>.</summary>
+    /// <summary>The previous secret, accepted too while a rotation is in progress, until <see cref="HmacRotationEndsAt"/>.</summary>
     public string? HmacSecretPrevious { get; set; }
 
     /// <summary>
     /// When the previous secret stops being accepted (required with <see cref="HmacSecretPrevious"/>): a rotation
     /// that is never finished must not leave a retired secret valid for good.
     /// </summary>
-    public DateTimeOffset? HmacSecretPreviousExpiresAt { get; set; }
+    public DateTimeOffset? HmacRotationEndsAt { get; set; }
 
     /// <summary>
     /// Whether requests signed with signature v1 (which does not cover the cluster id and the content headers) are

@@ -79,9 +79,9 @@ public sealed class IngestOptionsValidator : OptionsValidator<IngestOptions>
                 problems.Add("Ingest:HmacSecretPrevious must differ from Ingest:HmacSecret (leave it empty when no rotation is in progress).");
             }
 
-            if (options.HmacSecretPreviousExpiresAt is null)
+            if (options.HmacRotationEndsAt is null)
             {
-                problems.Add("Ingest:HmacSecretPreviousExpiresAt is required while Ingest:HmacSecretPrevious is set (a time with offset, e.g. 2026-12-31T00:00:00Z; after it the previous secret is refused).");
+                problems.Add("Ingest:HmacRotationEndsAt is required while Ingest:HmacSecretPrevious is set (a time with offset, e.g. 2026-12-31T00:00:00Z; after it the previous secret is refused).");
             }
         }
 

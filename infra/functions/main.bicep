@@ -211,7 +211,7 @@ var ingestSettings = union(
   ingestHmacRotationInProgress
     ? {
         Ingest__HmacSecretPrevious: keyVaultReference.ingestHmacSecretPrevious
-        Ingest__HmacSecretPreviousExpiresAt: ingestHmacPreviousExpiresAt
+        Ingest__HmacRotationEndsAt: ingestHmacPreviousExpiresAt
       }
     : {}
 )

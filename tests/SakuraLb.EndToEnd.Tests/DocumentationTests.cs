@@ -144,7 +144,7 @@ public sealed partial class DocumentationTests
             {
                 var value = property.GetValue(options);
                 var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-                if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan))
+                if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan) || type == typeof(DateTimeOffset))
                 {
                     yield return (prefix + property.Name, value switch
                     {

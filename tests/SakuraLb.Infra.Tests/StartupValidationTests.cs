@@ -87,6 +87,12 @@ public sealed partial class StartupValidationTests
             };
         }
 
+        // The end of an HMAC rotation is utcNow() + one day, evaluated by Azure at deployment.
+        if (name == "Ingest__HmacRotationEndsAt" && value.AsString() is null)
+        {
+            return DateTimeOffset.UtcNow.AddDays(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         // Runtime values (client ids, the Application Insights connection string) are read by the platform, not by options.
         return value.AsString() ?? $"runtime value of {name}";
     }

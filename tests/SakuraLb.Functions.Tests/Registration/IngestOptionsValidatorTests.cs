@@ -15,7 +15,7 @@ public sealed class IngestOptionsValidatorTests
 
     [Fact]
     public void AVariedSecret_WithARotationThatExpires_IsAccepted() =>
-        Assert.Empty(Problems(new IngestOptions { HmacSecret = Current, HmacSecretPrevious = Previous, HmacSecretPreviousExpiresAt = DateTimeOffset.UtcNow.AddDays(1) }));
+        Assert.Empty(Problems(new IngestOptions { HmacSecret = Current, HmacSecretPrevious = Previous, HmacRotationEndsAt = DateTimeOffset.UtcNow.AddDays(1) }));
 
     [Theory]
     [InlineData("change-me-to-a-random-secret-of-32-characters-or-more", "Ingest:HmacSecret is still the shipped placeholder")]
@@ -29,7 +29,7 @@ public sealed class IngestOptionsValidatorTests
     public void APreviousSecret_WithoutExpiry_IsRefused() =>
         Assert.Contains(
             Problems(new IngestOptions { HmacSecret = Current, HmacSecretPrevious = Previous }),
-            p => p.StartsWith("Ingest:HmacSecretPreviousExpiresAt is required", StringComparison.Ordinal));
+            p => p.StartsWith("Ingest:HmacRotationEndsAt is required", StringComparison.Ordinal));
 
     [Theory]
     [InlineData("REPLACE-ME-WITH-32-OR-MORE-RANDOM-CHARACTERS", "Ingest:HmacSecretPrevious is still the shipped placeholder")]
@@ -37,6 +37,6 @@ public sealed class IngestOptionsValidatorTests
     [InlineData(Current, "Ingest:HmacSecretPrevious must differ")]
     public void AWeakOrRepeatedPreviousSecret_IsRefused(string previous, string expected) =>
         Assert.Contains(
-            Problems(new IngestOptions { HmacSecret = Current, HmacSecretPrevious = previous, HmacSecretPreviousExpiresAt = DateTimeOffset.UtcNow.AddDays(1) }),
+            Problems(new IngestOptions { HmacSecret = Current, HmacSecretPrevious = previous, HmacRotationEndsAt = DateTimeOffset.UtcNow.AddDays(1) }),
             p => p.StartsWith(expected, StringComparison.Ordinal));
 }

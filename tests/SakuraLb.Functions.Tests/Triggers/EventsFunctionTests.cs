@@ -217,7 +217,7 @@ public sealed class EventsFunctionTests
         using var harness = FunctionHarness.Create(new Dictionary<string, string?>
         {
             ["Ingest:HmacSecretPrevious"] = previous,
-            ["Ingest:HmacSecretPreviousExpiresAt"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["Ingest:HmacRotationEndsAt"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         });
 
         var (status, _) = await RunAsync(harness, SignedRequests.Events(Batch([Snapshots.Service(Snapshots.NewUid(), "a", [80])]), secret: previous));

@@ -91,7 +91,7 @@ public sealed class SignedRequestTests
         using var harness = FunctionHarness.Create(new Dictionary<string, string?>
         {
             ["Ingest:HmacSecretPrevious"] = previous,
-            ["Ingest:HmacSecretPreviousExpiresAt"] = DateTimeOffset.UtcNow.AddMinutes(expiresInMinutes).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["Ingest:HmacRotationEndsAt"] = DateTimeOffset.UtcNow.AddMinutes(expiresInMinutes).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         });
 
         var (status, _) = TestApp.Read(await RunAsync(harness, "status", SignedRequests.Status(secret: previous)));
