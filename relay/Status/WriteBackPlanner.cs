@@ -22,8 +22,11 @@ public sealed record AddFinalizer(string Namespace, string Name, string Resource
     public override string Kind => "finalizer_add";
 }
 
-/// <summary>Write status.loadBalancer.ingress (merge patch of the status subresource).</summary>
-public sealed record SetIngress(string Namespace, string Name, IReadOnlyList<IngressPoint> Ingress) : WriteAction(Namespace, Name)
+/// <summary>
+/// Write status.loadBalancer.ingress (merge patch of the status subresource) of the Service with <paramref name="Uid"/>:
+/// the address belongs to that Service, not to whatever carries its name when the write arrives.
+/// </summary>
+public sealed record SetIngress(string Namespace, string Name, string Uid, IReadOnlyList<IngressPoint> Ingress) : WriteAction(Namespace, Name)
 {
     public override string Kind => "ingress";
 }
@@ -121,7 +124,7 @@ public static class WriteBackPlanner
 
         if (!deleting && DesiredIngress(status, wants) is { } desired && !SameIngress(tracked.Ingress, desired))
         {
-            actions.Add(new SetIngress(service.Namespace, service.Name, desired));
+            actions.Add(new SetIngress(service.Namespace, service.Name, service.Uid, desired));
         }
 
         actions.AddRange(Events(service, status, memory ?? new EventMemory()));
