@@ -106,6 +106,15 @@ public sealed record RelayOptions
     /// </summary>
     public bool ReleaseLeaseOnShutdown { get; init; } = true;
 
+    /// <summary>Port of the public listener (all addresses): /healthz, /readyz and /metrics for probes and scrapers (0: chosen by the system).</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>
+    /// Port of the operator listener, bound to 127.0.0.1 inside the pod: POST /resync answers only there, reached
+    /// with <c>kubectl port-forward</c>; other pods cannot reach it.
+    /// </summary>
+    public int OperatorPort { get; init; } = 8081;
+
     /// <summary>reportingController of the Events the relay records.</summary>
     public string ReportingController { get; init; } = "k8s.usacloud.jp/sakuralb-relay";
 
