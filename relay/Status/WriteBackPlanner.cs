@@ -87,7 +87,7 @@ public sealed class EventMemory
 /// Decides the writes that bring a Service in line with the function's status for it:
 /// the finalizer before anything is forwarded for provisioning; the ingress only when it differs; an
 /// Event per phase/reason change and per new warning; the finalizer's removal last, once the function
-/// says every cloud resource is gone. Pure.
+/// says every cloud resource is gone, in a status computed from the Service's current content. Pure.
 /// </summary>
 public static class WriteBackPlanner
 {
@@ -129,10 +129,14 @@ public static class WriteBackPlanner
 
         actions.AddRange(Events(service, status, memory ?? new EventMemory()));
 
+        // The function's verdict counts only when it was computed from the Service's current content (or later):
+        // a Deleted status from an older version (a Service that was switched back, a stale feed read after a
+        // failover) must not let the finalizer go while the load balancer may still be wanted or alive.
         if (service.HasCleanupFinalizer
             && (deleting || !wants)
             && status.FinalizerReleasable
-            && status.Phase == ServicePhase.Deleted)
+            && status.Phase == ServicePhase.Deleted
+            && tracked.ReflectedBy(status))
         {
             var index = IndexOf(service.Finalizers, WellKnown.LoadBalancerCleanupFinalizer);
             actions.Add(new RemoveFinalizer(service.Namespace, service.Name, service.ResourceVersion, index));

@@ -113,7 +113,7 @@ public sealed class WriteBackTests
         Assert.Contains(WellKnown.LoadBalancerCleanupFinalizer, RelayTestBed.Finalizers(bed.Service("web")));
 
         bed.Kube.ClearRequestLog();
-        bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Deleted, "Deleted", "load balancer and addresses released", releasable: true));
+        bed.Function.SetStatus(bed.Released(uid, "web", "load balancer and addresses released"));
         await Eventually.UntilAsync(() => bed.Objects.Get("services", "default", "web") is null, "the Service is gone");
 
         Assert.Contains("Deleted", Reasons(bed, "web"));
