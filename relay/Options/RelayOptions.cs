@@ -55,6 +55,12 @@ public sealed record RelayOptions
     /// </summary>
     public TimeSpan UnreflectedResendAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Largest status feed read (GET /api/status, about 500 bytes per Service): a larger answer is a failed poll, so a
+    /// misbehaving endpoint cannot make the relay buffer without bound.
+    /// </summary>
+    public int MaxStatusFeedBytes { get; init; } = 64 * 1024 * 1024;
+
     /// <summary>Period of the status-feed poll (conditional GET, so an unchanged feed costs one 304).</summary>
     public TimeSpan StatusPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 

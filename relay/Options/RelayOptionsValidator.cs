@@ -93,6 +93,11 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
             problems.Add($"Relay:HttpPort and Relay:OperatorPort must be two different ports 0-65535 (0: chosen by the system), got {options.HttpPort} and {options.OperatorPort}.");
         }
 
+        if (options.MaxStatusFeedBytes < 64 * 1024)
+        {
+            problems.Add($"Relay:MaxStatusFeedBytes must be at least 65536, got {options.MaxStatusFeedBytes}.");
+        }
+
         if (options.MaxBatchServices is < 1 or > 10_000)
         {
             problems.Add($"Relay:MaxBatchServices must be 1-10000, got {options.MaxBatchServices}.");
