@@ -35,11 +35,30 @@ public static class Problems
     public static IActionResult InvalidJson(string detail) =>
         Create(400, "invalid-json", "The request body is not valid JSON for this endpoint", detail);
 
+    /// <summary>
+    /// The most field errors a 400 lists: a batch of thousands of bad Services must not make an answer (and a log
+    /// line on the relay's side) as large as the batch itself. The detail still says how many there were.
+    /// </summary>
+    public const int MaxListedErrors = 20;
+
     public static IActionResult Invalid(string title, IReadOnlyList<FieldError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        return Create(400, "invalid-request", title, errors.Count == 1 ? "1 problem" : $"{errors.Count} problems", errors);
+        var detail = errors.Count == 1 ? "1 problem" : $"{errors.Count.ToString(CultureInfo.InvariantCulture)} problems";
+        if (errors.Count > MaxListedErrors)
+        {
+            detail += $"; the first {MaxListedErrors.ToString(CultureInfo.InvariantCulture)} are listed";
+        }
+
+        return Create(400, "invalid-request", title, detail, [.. errors.Take(MaxListedErrors)]);
     }
+
+    /// <summary>
+    /// An exception no handler expected: a problem document that says nothing about the exception (its text can
+    /// carry internal names or a dependency's answer), which is logged as event 1009 instead.
+    /// </summary>
+    public static IActionResult Internal() =>
+        Create(500, "internal", "The function app failed unexpectedly", "the function app's log has the details (event 1009); retry later");
 
     public static IActionResult Unavailable(string detail) =>
         Create(503, "unavailable", "The function app cannot serve the request now; retry later", detail);

@@ -36,6 +36,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: a dependency did not answer ({Reason})")]
     public static partial void RequestUnavailable(this ILogger logger, string method, string path, string reason);
 
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "{Method} {Path} answered 500: an unexpected error")]
+    public static partial void RequestFailedUnexpectedly(this ILogger logger, Exception exception, string method, string path);
+
     [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Reconcile {InstanceId} was completing past its fence when a change arrived; started again on try {Attempt} after {Elapsed}")]
     public static partial void ReconcileRestartedAfterCompletion(this ILogger logger, string instanceId, int attempt, TimeSpan elapsed);
 

@@ -18,10 +18,13 @@ namespace SakuraLb.Functions.Triggers;
 public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ingestor, ILogger<EventsFunction> logger)
 {
     [Function("Events")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "events")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        UnexpectedErrors.GuardAsync(request, logger, () => HandleAsync(request, client, cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var read = await reader.ReadMessageAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, cancellationToken);
         if (read.Message is not { } batch)

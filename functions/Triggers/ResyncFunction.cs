@@ -24,10 +24,13 @@ public sealed class ResyncFunction(
     ILogger<ResyncFunction> logger)
 {
     [Function("Resync")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "resync")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        UnexpectedErrors.GuardAsync(request, logger, () => HandleAsync(request, client, cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var read = await reader.ReadMessageAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, cancellationToken);
         if (read.Message is not { } body)
@@ -47,9 +50,10 @@ public sealed class ResyncFunction(
         }
         catch (Exception ex) when (ex is SakuraApiException or HttpRequestException or TimeoutException)
         {
-            // The batched pass reads the cloud; an outage or a refused credential is reported, not a 500.
+            // The batched pass reads the cloud; an outage or a refused credential is reported, not a 500. The cloud's
+            // own error text stays in the log: it can name accounts, resources and internal addresses.
             logger.RequestUnavailable(request.Method, request.Path, ex.Message);
-            return Problems.Unavailable($"the Sakura API could not be read: {ex.Message}");
+            return Problems.Unavailable("the Sakura API could not be read; the function app's log has the reason (event 1006)");
         }
         catch (RpcException ex)
         {

@@ -18,10 +18,13 @@ namespace SakuraLb.Functions.Triggers;
 public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, INodeSetStore nodeSets, NodePass nodePass, ControllerSettings settings, ILogger<StatusFunction> logger)
 {
     [Function("Status")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "status")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        UnexpectedErrors.GuardAsync(request, logger, () => HandleAsync(request, client, cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var signed = await reader.ReadAsync(request, cancellationToken);
         if (signed.Problem is { } problem)

@@ -37,6 +37,9 @@ public sealed class FunctionClient
     public const string ResyncPath = "api/resync";
     public const string FunctionsKeyHeader = "x-functions-key";
 
+    /// <summary>Longest error answer read (a problem document lists at most a bounded number of errors).</summary>
+    public const int MaxProblemBytes = 256 * 1024;
+
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient http;
@@ -93,7 +96,12 @@ public sealed class FunctionClient
                 return null;
             }
 
-            var bytes = await message.Content.ReadAsByteArrayAsync(ct);
+            var bytes = await ReadBoundedAsync(message.Content, options.MaxStatusFeedBytes, ct);
+            if (bytes is null)
+            {
+                return $"the status feed is larger than Relay:MaxStatusFeedBytes ({options.MaxStatusFeedBytes} bytes)";
+            }
+
             if (!ModelJson.TryDeserialize<StatusFeed>(bytes, out var parsed, out var error))
             {
                 return $"the status feed is not valid: {error}";
@@ -170,8 +178,13 @@ public sealed class FunctionClient
                 return new FunctionResponse(code, null, []);
             }
 
-            var text = await response.Content.ReadAsStringAsync(timeout.Token);
-            var (detail, errors) = ParseProblem(text);
+            var problemBytes = await ReadBoundedAsync(response.Content, MaxProblemBytes, timeout.Token);
+            if (problemBytes is null)
+            {
+                return new FunctionResponse(code, $"{response.ReasonPhrase} (an answer larger than {MaxProblemBytes} bytes, not read)", []);
+            }
+
+            var (detail, errors) = ParseProblem(System.Text.Encoding.UTF8.GetString(problemBytes));
             return new FunctionResponse(code, detail ?? response.ReasonPhrase, errors);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -182,6 +195,39 @@ public sealed class FunctionClient
         {
             return new FunctionResponse(0, ex.Message, [], ex);
         }
+        catch (IOException ex)
+        {
+            // A body cut off while it is read (HttpIOException): a failed request, never an exception that ends a loop.
+            return new FunctionResponse(0, ex.Message, [], ex);
+        }
+    }
+
+    /// <summary>
+    /// The whole body, or null when it is longer than <paramref name="maxBytes"/>: an answer (a misbehaving or
+    /// impersonated endpoint) must not make the relay buffer without bound. Stops reading at the limit.
+    /// </summary>
+    internal static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>Reads an RFC 9457 problem document: its title/detail and the errors list, if any.</summary>

@@ -24,7 +24,10 @@ public sealed record RelayHealthReport(
 /// <summary>The answer of POST /resync.</summary>
 public sealed record ResyncAnswer(string Status, string? Namespace, string? Name, int FunctionStatusCode, string? FunctionDetail, string? Leader);
 
-/// <summary>/healthz (liveness), /readyz (readiness with a JSON report) and POST /resync.</summary>
+/// <summary>
+/// /healthz (liveness), /readyz (readiness with a JSON report) and POST /resync. /resync answers only on the
+/// operator listener (127.0.0.1 inside the pod, <see cref="RelayListeners"/>); elsewhere it does not exist (404).
+/// </summary>
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapRelayHealth(this IEndpointRouteBuilder endpoints)
@@ -43,6 +46,11 @@ public static class HealthEndpoints
 
         endpoints.MapPost("/resync", async (HttpContext http, LeadershipService leadership, RelayPipeline pipeline, ILoggerFactory loggers) =>
         {
+            if (http.RequestServices.GetService<RelayListeners>() is not { } listeners || !listeners.IsOperator(http))
+            {
+                return Results.NotFound();
+            }
+
             var ns = http.Request.Query["namespace"].FirstOrDefault();
             var name = http.Request.Query["name"].FirstOrDefault();
             if (string.IsNullOrEmpty(ns) != string.IsNullOrEmpty(name))

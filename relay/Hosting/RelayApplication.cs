@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using SakuraLb.Relay.Delivery;
@@ -96,6 +97,16 @@ public static class RelayApplication
         return services;
     }
 
+    /// <summary>Binds the public listener and the loopback-only operator listener (<see cref="RelayListeners"/>).</summary>
+    public static RelayListeners UseRelayListeners(this WebApplicationBuilder builder, IPAddress publicAddress, int publicPort, int operatorPort)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var listeners = new RelayListeners();
+        builder.Services.AddSingleton(listeners);
+        builder.WebHost.ConfigureKestrel(kestrel => listeners.Configure(kestrel, publicAddress, publicPort, operatorPort));
+        return listeners;
+    }
+
     /// <summary>Maps /healthz, /readyz, /resync and /metrics.</summary>
     public static WebApplication MapSakuraLbRelay(this WebApplication app)
     {
@@ -121,7 +132,9 @@ public static class RelayApplication
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
-        builder.Services.AddSakuraLbRelay(LoadOptions(builder.Configuration), LoadKubernetesOptions(builder.Configuration));
+        var options = LoadOptions(builder.Configuration);
+        builder.UseRelayListeners(IPAddress.Any, options.HttpPort, options.OperatorPort);
+        builder.Services.AddSakuraLbRelay(options, LoadKubernetesOptions(builder.Configuration));
         var app = builder.Build();
         app.MapSakuraLbRelay();
         return app;

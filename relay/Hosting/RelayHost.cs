@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SakuraLb.Relay.Leadership;
@@ -14,14 +15,18 @@ public sealed class RelayHost : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private RelayHost(WebApplication app, Uri baseAddress)
+    private RelayHost(WebApplication app, Uri baseAddress, Uri operatorAddress)
     {
         this.app = app;
         BaseAddress = baseAddress;
+        OperatorAddress = operatorAddress;
     }
 
-    /// <summary>Where /healthz, /readyz, /resync and /metrics answer.</summary>
+    /// <summary>Where /healthz, /readyz and /metrics answer.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>Where /resync answers (the loopback-only operator listener).</summary>
+    public Uri OperatorAddress { get; }
 
     public IServiceProvider Services => app.Services;
 
@@ -43,7 +48,7 @@ public sealed class RelayHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var listeners = builder.UseRelayListeners(IPAddress.Loopback, 0, 0);
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
         if (time is not null)
@@ -55,9 +60,13 @@ public sealed class RelayHost : IAsyncDisposable
         var app = builder.Build();
         app.MapSakuraLbRelay();
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        var operatorEndPoint = listeners.OperatorEndPoint ?? throw new InvalidOperationException("the relay did not bind its operator listener");
+        var operatorAddress = new Uri($"http://127.0.0.1:{operatorEndPoint.Port}/");
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(a => new Uri(a))
+            .FirstOrDefault(a => a.Port != operatorEndPoint.Port)
             ?? throw new InvalidOperationException("the relay did not report its address");
-        return new RelayHost(app, new Uri(address));
+        return new RelayHost(app, address, operatorAddress);
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => app.StopAsync(cancellationToken);

@@ -32,6 +32,10 @@ public sealed class RelayPipeline
     private readonly NodeHandler nodeHandler;
     private ListWatchLoop<V1Service>? serviceLoop;
     private ListWatchLoop<V1Node>? nodeLoop;
+    private readonly Lock termGate = new();
+    private HashSet<string>? termListed;
+    private string termListVersion = "";
+    private bool termSwept;
 
     public RelayPipeline(IKubeApi kube, FunctionClient client, RelayOptions options, RelayMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
@@ -137,6 +141,13 @@ public sealed class RelayPipeline
         Writer.Reset();
         NodeResults.Reset();
         NodeWriter.Reset();
+        lock (termGate)
+        {
+            termListed = null;
+            termListVersion = "";
+            termSwept = false;
+        }
+
         while (resyncSignal.Reader.TryRead(out _))
         {
         }
@@ -256,8 +267,44 @@ public sealed class RelayPipeline
         Logs.FullResync(logger, snapshots.Count, Nodes.Count);
     }
 
+    /// <summary>
+    /// Once per term, when both the term's first Service list and the status feed are in: a Service the feed knows
+    /// that the list no longer has was deleted while no leader watched (the last leader's tombstone may have died
+    /// with it, and tombstones live only in memory). Send one, so the function deletes its load balancer.
+    /// </summary>
+    private void SendTombstonesForVanished()
+    {
+        List<ServiceSnapshot> tombstones;
+        lock (termGate)
+        {
+            if (termSwept || termListed is null || !Statuses.Loaded)
+            {
+                return;
+            }
+
+            termSwept = true;
+            var known = termListed;
+            known.UnionWith(Services.Uids());
+            tombstones = Statuses.All()
+                .Where(s => s.Phase != ServicePhase.Deleted && !known.Contains(s.Uid))
+                .Select(s => new ServiceSnapshot { Uid = s.Uid, Namespace = s.Namespace, Name = s.Name, ResourceVersion = termListVersion, Deleted = true })
+                .ToList();
+        }
+
+        foreach (var tombstone in tombstones)
+        {
+            Outbox.Enqueue(tombstone);
+        }
+
+        if (tombstones.Count > 0)
+        {
+            Logs.VanishedTombstones(logger, tombstones.Count, $"{tombstones[0].Namespace}/{tombstones[0].Name}");
+        }
+    }
+
     private void OnFeed(StatusFeed feed)
     {
+        SendTombstonesForVanished();
         if (NodeResults.Apply(feed))
         {
             NodeWriter.Signal();
@@ -294,6 +341,17 @@ public sealed class RelayPipeline
             {
                 Route(change, countIrrelevant: true);
             }
+
+            lock (pipeline.termGate)
+            {
+                if (pipeline.termListed is null)
+                {
+                    pipeline.termListed = items.Select(s => s?.Metadata?.Uid).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                    pipeline.termListVersion = resourceVersion;
+                }
+            }
+
+            pipeline.SendTombstonesForVanished();
         }
 
         public void OnEvent(WatchEventType type, V1Service item) => Route(pipeline.Services.Apply(type, item), countIrrelevant: true);

@@ -55,6 +55,12 @@ public sealed record RelayOptions
     /// </summary>
     public TimeSpan UnreflectedResendAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Largest status feed read (GET /api/status, about 500 bytes per Service): a larger answer is a failed poll, so a
+    /// misbehaving endpoint cannot make the relay buffer without bound.
+    /// </summary>
+    public int MaxStatusFeedBytes { get; init; } = 64 * 1024 * 1024;
+
     /// <summary>Period of the status-feed poll (conditional GET, so an unchanged feed costs one 304).</summary>
     public TimeSpan StatusPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -105,6 +111,15 @@ public sealed record RelayOptions
     /// retry period; off, it takes over when the lease expires (as after a crash).
     /// </summary>
     public bool ReleaseLeaseOnShutdown { get; init; } = true;
+
+    /// <summary>Port of the public listener (all addresses): /healthz, /readyz and /metrics for probes and scrapers (0: chosen by the system).</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>
+    /// Port of the operator listener, bound to 127.0.0.1 inside the pod: POST /resync answers only there, reached
+    /// with <c>kubectl port-forward</c>; other pods cannot reach it.
+    /// </summary>
+    public int OperatorPort { get; init; } = 8081;
 
     /// <summary>reportingController of the Events the relay records.</summary>
     public string ReportingController { get; init; } = "k8s.usacloud.jp/sakuralb-relay";

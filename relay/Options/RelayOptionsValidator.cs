@@ -99,6 +99,16 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
             problems.Add("Relay:WatchBackoffMax must not be shorter than Relay:WatchBackoffMin.");
         }
 
+        if (options.HttpPort is < 0 or > 65535 || options.OperatorPort is < 0 or > 65535 || (options.HttpPort == options.OperatorPort && options.HttpPort != 0))
+        {
+            problems.Add($"Relay:HttpPort and Relay:OperatorPort must be two different ports 0-65535 (0: chosen by the system), got {options.HttpPort} and {options.OperatorPort}.");
+        }
+
+        if (options.MaxStatusFeedBytes < 64 * 1024)
+        {
+            problems.Add($"Relay:MaxStatusFeedBytes must be at least 65536, got {options.MaxStatusFeedBytes}.");
+        }
+
         if (options.MaxBatchServices is < 1 or > 10_000)
         {
             problems.Add($"Relay:MaxBatchServices must be 1-10000, got {options.MaxBatchServices}.");

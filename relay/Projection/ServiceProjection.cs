@@ -13,6 +13,12 @@ public sealed record IngressPoint(string Ip, string? IpMode);
 /// </summary>
 public static class ServiceProjection
 {
+    /// <summary>Most of our annotations forwarded per Service (the controller reads fewer than 20 keys).</summary>
+    public const int MaxForwardedAnnotations = 32;
+
+    /// <summary>Most characters of our annotations (keys and values) forwarded per Service.</summary>
+    public const int MaxForwardedAnnotationChars = 16 * 1024;
+
     public static ServiceSnapshot Project(V1Service service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -28,7 +34,7 @@ public static class ServiceProjection
             Type = spec.Type ?? "ClusterIP",
             LoadBalancerClass = spec.LoadBalancerClass,
             Ports = spec.Ports?.Where(p => p is not null).Select(ProjectPort).ToArray() ?? [],
-            Annotations = Kept(meta.Annotations, WellKnown.IsOurAnnotation), // only our prefix leaves the cluster
+            Annotations = Capped(Kept(meta.Annotations, WellKnown.IsOurAnnotation)), // only our prefix leaves the cluster
             LoadBalancerIP = string.IsNullOrEmpty(spec.LoadBalancerIP) ? null : spec.LoadBalancerIP,
             ExternalTrafficPolicy = spec.ExternalTrafficPolicy,
             HealthCheckNodePort = spec.HealthCheckNodePort is null or 0 ? null : spec.HealthCheckNodePort,
@@ -88,6 +94,34 @@ public static class ServiceProjection
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Our annotations within the per-Service caps, in key order: the API server allows 256 KiB of annotations per
+    /// object, and a tenant filling them under our prefix must not make the relay hold (up to
+    /// <see cref="Options.RelayOptions.MaxPendingServices"/> times) or send that much. Entries past a cap are not forwarded.
+    /// </summary>
+    internal static Dictionary<string, string> Capped(Dictionary<string, string> annotations)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        var chars = 0;
+        foreach (var (key, value) in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            if (kept.Count == MaxForwardedAnnotations)
+            {
+                break;
+            }
+
+            if (chars + key.Length + value.Length > MaxForwardedAnnotationChars)
+            {
+                continue;
+            }
+
+            chars += key.Length + value.Length;
+            kept[key] = value;
+        }
+
+        return kept;
     }
 
     internal static DateTimeOffset? ToOffset(DateTime? value) =>

@@ -54,7 +54,11 @@ public static class KubeWrites
         return new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch);
     }
 
-    /// <summary>A merge patch of status.loadBalancer: the whole ingress list, or null to clear it.</summary>
+    /// <summary>
+    /// A merge patch of status.loadBalancer: the whole ingress list, or null to clear it. It names the Service's UID in
+    /// <c>metadata.uid</c>: the API server refuses a patch whose UID differs from the stored object's, so a Service
+    /// deleted and recreated under the same name never receives the old one's address.
+    /// </summary>
     public static V1Patch IngressPatch(SetIngress action)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -78,6 +82,7 @@ public static class KubeWrites
 
         var body = new JsonObject
         {
+            ["metadata"] = new JsonObject { ["uid"] = action.Uid },
             ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = ingress } },
         };
         return new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch);

@@ -45,7 +45,7 @@ public sealed class StatusBackstop
         {
             var uid = service.Snapshot.Uid;
             seen.Add(uid);
-            if (Reflects(statusOf(uid), service))
+            if (service.ReflectedBy(statusOf(uid)))
             {
                 services.Remove(uid);
             }
@@ -73,24 +73,6 @@ public sealed class StatusBackstop
         }
 
         return new BackstopResend(resend, resendNodes);
-    }
-
-    /// <summary>
-    /// A status reflects a Service's content when it was computed from the resourceVersion where that content
-    /// appeared or a later one (a later one with the same content is the relay's own status or finalizer write).
-    /// </summary>
-    private static bool Reflects(ServiceStatus? status, TrackedService service)
-    {
-        if (status is null)
-        {
-            return false;
-        }
-
-        var observed = status.ObservedResourceVersion;
-        return ResourceVersions.TryCompare(observed, service.ContentSince, out var order)
-            ? order >= 0
-            : string.Equals(observed, service.ContentSince, StringComparison.Ordinal)
-                || string.Equals(observed, service.Snapshot.ResourceVersion, StringComparison.Ordinal);
     }
 
     private bool Due(Dictionary<string, Overdue> clocks, string uid, string content, DateTimeOffset now)

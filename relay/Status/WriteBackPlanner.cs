@@ -22,8 +22,11 @@ public sealed record AddFinalizer(string Namespace, string Name, string Resource
     public override string Kind => "finalizer_add";
 }
 
-/// <summary>Write status.loadBalancer.ingress (merge patch of the status subresource).</summary>
-public sealed record SetIngress(string Namespace, string Name, IReadOnlyList<IngressPoint> Ingress) : WriteAction(Namespace, Name)
+/// <summary>
+/// Write status.loadBalancer.ingress (merge patch of the status subresource) of the Service with <paramref name="Uid"/>:
+/// the address belongs to that Service, not to whatever carries its name when the write arrives.
+/// </summary>
+public sealed record SetIngress(string Namespace, string Name, string Uid, IReadOnlyList<IngressPoint> Ingress) : WriteAction(Namespace, Name)
 {
     public override string Kind => "ingress";
 }
@@ -84,7 +87,7 @@ public sealed class EventMemory
 /// Decides the writes that bring a Service in line with the function's status for it:
 /// the finalizer before anything is forwarded for provisioning; the ingress only when it differs; an
 /// Event per phase/reason change and per new warning; the finalizer's removal last, once the function
-/// says every cloud resource is gone. Pure.
+/// says every cloud resource is gone, in a status computed from the Service's current content. Pure.
 /// </summary>
 public static class WriteBackPlanner
 {
@@ -121,15 +124,19 @@ public static class WriteBackPlanner
 
         if (!deleting && DesiredIngress(status, wants) is { } desired && !SameIngress(tracked.Ingress, desired))
         {
-            actions.Add(new SetIngress(service.Namespace, service.Name, desired));
+            actions.Add(new SetIngress(service.Namespace, service.Name, service.Uid, desired));
         }
 
         actions.AddRange(Events(service, status, memory ?? new EventMemory()));
 
+        // The function's verdict counts only when it was computed from the Service's current content (or later):
+        // a Deleted status from an older version (a Service that was switched back, a stale feed read after a
+        // failover) must not let the finalizer go while the load balancer may still be wanted or alive.
         if (service.HasCleanupFinalizer
             && (deleting || !wants)
             && status.FinalizerReleasable
-            && status.Phase == ServicePhase.Deleted)
+            && status.Phase == ServicePhase.Deleted
+            && tracked.ReflectedBy(status))
         {
             var index = IndexOf(service.Finalizers, WellKnown.LoadBalancerCleanupFinalizer);
             actions.Add(new RemoveFinalizer(service.Namespace, service.Name, service.ResourceVersion, index));

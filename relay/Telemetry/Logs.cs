@@ -32,6 +32,9 @@ internal static partial class Logs
     [LoggerMessage(107, LogLevel.Information, "Status backstop: {Services} Service snapshot(s) not reflected by a status within {After} sent again (first: {First}); node set sent again: {Nodes}")]
     public static partial void UnreflectedResent(ILogger logger, int services, TimeSpan after, string first, bool nodes);
 
+    [LoggerMessage(108, LogLevel.Warning, "{Services} Service(s) the status feed knows are missing from this term's first list (deleted while no leader watched): tombstones sent (first: {First})")]
+    public static partial void VanishedTombstones(ILogger logger, int services, string first);
+
     // 2xx watching
     [LoggerMessage(200, LogLevel.Information, "Listed {Count} {Kind}s at resourceVersion {ResourceVersion} (reason: {Reason})")]
     public static partial void Listed(ILogger logger, string kind, int count, string resourceVersion, string reason);

@@ -15,6 +15,24 @@ public sealed record TrackedService(ServiceSnapshot Snapshot, UInt128 Fingerprin
     /// or from a later version reflects the Service, whatever the relay's own writes did to the version since.
     /// </summary>
     public string ContentSince { get; init; } = Snapshot.ResourceVersion;
+
+    /// <summary>
+    /// A status reflects the Service's content when it was computed from the resourceVersion where that content
+    /// appeared or a later one (a later one with the same content is the relay's own status or finalizer write).
+    /// </summary>
+    public bool ReflectedBy(ServiceStatus? status)
+    {
+        if (status is null)
+        {
+            return false;
+        }
+
+        var observed = status.ObservedResourceVersion;
+        return ResourceVersions.TryCompare(observed, ContentSince, out var order)
+            ? order >= 0
+            : string.Equals(observed, ContentSince, StringComparison.Ordinal)
+                || string.Equals(observed, Snapshot.ResourceVersion, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>What an observed Service change means for the relay.</summary>

@@ -209,7 +209,8 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
         { "examples", "." },
         { "..", Path.GetFileName(Repository.Root.TrimEnd('/')) + "/examples" },
         { "tests", Repository.Path("examples") },
-        { Path.GetTempPath(), Repository.Path("examples") },
+        // Beside, not above, the repository (CI may clone it under the temp directory itself).
+        { Path.Combine(Path.GetTempPath(), "sakuralb-elsewhere"), Repository.Path("examples") },
     };
 
     [Theory]

@@ -19,6 +19,9 @@ public sealed record AddressRequest
     /// <summary>Addresses used on the switch by anything else (NICs, other appliances' own IPs and VIPs).</summary>
     public IReadOnlyCollection<Ipv4Address> InUse { get; init; } = [];
 
+    /// <summary>Addresses of nodes and servers (<see cref="Nodes.HostAddresses"/>) with who holds each: in use, and named when requested.</summary>
+    public IReadOnlyDictionary<Ipv4Address, string> HostAddresses { get; init; } = new Dictionary<Ipv4Address, string>();
+
     /// <summary>Reservation rows on the switch (every owner's; other switches are ignored).</summary>
     public IReadOnlyCollection<AddressReservation> Reservations { get; init; } = [];
 
@@ -62,7 +65,7 @@ public static class IpAllocator
     {
         ArgumentNullException.ThrowIfNull(request);
         var network = request.Network;
-        var inUse = request.InUse.ToHashSet();
+        var inUse = request.InUse.Concat(request.HostAddresses.Keys).ToHashSet();
         var onSwitch = request.Reservations.Where(r => r is not null && r.SwitchId == network.SwitchId).ToList();
         var reservedByOthers = onSwitch
             .Where(r => !string.Equals(r.OwnerUid, request.OwnerUid, StringComparison.Ordinal))
@@ -78,7 +81,7 @@ public static class IpAllocator
         Ipv4Address vip;
         if (request.RequestedVip is { } requested)
         {
-            var problem = CheckRequested(requested, network, inUse, reservedByOthers);
+            var problem = CheckRequested(requested, network, inUse, reservedByOthers, request.HostAddresses);
             if (problem is not null)
             {
                 return new AddressChoice { Problem = problem };
@@ -134,11 +137,13 @@ public static class IpAllocator
     }
 
     /// <summary>Why a requested VIP cannot be used, or null when it can.</summary>
+    /// <param name="hosts">Addresses of nodes and servers, with who holds each (named in the refusal).</param>
     public static ValidationProblem? CheckRequested(
         Ipv4Address requested,
         LoadBalancerNetwork network,
         IReadOnlySet<Ipv4Address> inUse,
-        IReadOnlySet<Ipv4Address> reservedByOthers)
+        IReadOnlySet<Ipv4Address> reservedByOthers,
+        IReadOnlyDictionary<Ipv4Address, string>? hosts = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(inUse);
@@ -146,6 +151,14 @@ public static class IpAllocator
         if (NotAssignable(requested, network) is { } problem)
         {
             return problem;
+        }
+
+        if (hosts is not null && hosts.TryGetValue(requested, out var holder))
+        {
+            return new ValidationProblem(
+                ReasonCodes.LoadBalancerIPUnavailable,
+                $"the requested load-balancer IP {requested} is an address of {holder}: a load balancer on it would make that host or itself unreachable",
+                "spec.loadBalancerIP");
         }
 
         if (inUse.Contains(requested))

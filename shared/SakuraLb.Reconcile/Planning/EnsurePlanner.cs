@@ -112,11 +112,11 @@ internal sealed class EnsurePlanner
         if (sameSwitch)
         {
             // Only the VIP may move: the appliance's own addresses stay taken.
-            var inUse = input.AddressesInUse.Except(primary.VipAddresses()).ToHashSet();
+            var inUse = input.AddressesInUse.Except(primary.VipAddresses()).Concat(input.HostAddresses.Keys).ToHashSet();
             var others = OthersReservedOn(network.SwitchId);
             if (desired.Spec.RequestedVip is { } requested)
             {
-                if (requested != current && IpAllocator.CheckRequested(requested, network, inUse, others) is { } problem)
+                if (requested != current && IpAllocator.CheckRequested(requested, network, inUse, others, input.HostAddresses) is { } problem)
                 {
                     return Finish(ServicePhase.Failed, problem.Code, problem.Message + (current is null ? "" : $"; the load balancer keeps VIP {current}"), Ingress(current));
                 }
@@ -137,6 +137,7 @@ internal sealed class EnsurePlanner
                     OwnerUid = input.ServiceUid,
                     OwnAddressCount = 0,
                     InUse = inUse,
+                    HostAddresses = input.HostAddresses,
                     Reservations = [.. input.Reservations.Where(r => r is not null)],
                     PreferredVip = PreferredIngress(),
                 });
@@ -262,6 +263,7 @@ internal sealed class EnsurePlanner
             OwnAddressCount = desired.OwnAddressCount,
             RequestedVip = desired.Spec.RequestedVip,
             InUse = input.AddressesInUse.Where(a => !freed.Contains(a)).ToList(),
+            HostAddresses = input.HostAddresses,
             Reservations = [.. input.Reservations.Where(r => r is not null && !string.Equals(r.OwnerUid, input.ServiceUid, StringComparison.Ordinal)), .. held],
             PreferredVip = preferredVip,
             PreferredOwn = [.. onSwitch.SelectMany(l => l.OwnAddresses())],

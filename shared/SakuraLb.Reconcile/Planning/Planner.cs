@@ -31,6 +31,9 @@ public sealed record PlanInput
     /// <summary>Every address in use on the desired network's switch, this Service's appliances included.</summary>
     public IReadOnlyCollection<Ipv4Address> AddressesInUse { get; init; } = [];
 
+    /// <summary>Every address of every node and of every server on the switch, with who holds it (<see cref="Nodes.HostAddresses"/>): in use too.</summary>
+    public IReadOnlyDictionary<Ipv4Address, string> HostAddresses { get; init; } = new Dictionary<Ipv4Address, string>();
+
     /// <summary>This Service's reservations (any switch) and other Services' reservations on the desired switch.</summary>
     public IReadOnlyList<AddressReservation> Reservations { get; init; } = [];
 }

@@ -103,6 +103,7 @@ public static class ServicePlanning
             Found = found,
             OnSwitch = onSwitch.LoadBalancers,
             AddressesInUse = onSwitch.InUse,
+            HostAddresses = HostAddresses.Of(nodes, onSwitch.Servers),
             Reservations = [.. reservations
                 .Where(r => string.Equals(r.OwnerUid, service.Uid, StringComparison.Ordinal) || r.SwitchId == desired.Network.SwitchId)
                 .DistinctBy(r => (r.SwitchId, r.Address))],

@@ -97,4 +97,34 @@ public sealed class ResyncPartsScenarioTests
             Assert.Null(await app.Client.GetInstanceAsync(ReconcileServiceOrchestrator.InstanceId(gone.Uid)));
         }
     }
+
+    [Theory]
+    [BothEngines]
+    public async Task SakuraApiDown_PurgesOfNoncesAndDeletedServicesStillRun(DurableEngineKind engine)
+    {
+        await using var app = await TestApp.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Controller:DeletedStatusRetention"] = "00:00:00",
+                ["Controller:CompletedInstanceRetention"] = "00:00:00",
+            },
+            engine: engine);
+        var gone = Snapshots.Service(Snapshots.NewUid(), "gone", [80]);
+        await app.PostEventsAsync([gone], Snapshots.DefaultNodes());
+        await app.WaitSettledAsync(gone.Uid);
+        await app.PostEventsAsync([Snapshots.Deleting(gone, "2")]);
+        await app.WaitSettledAsync(gone.Uid);
+        var nonces = app.Get<INonceStore>();
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await nonces.TryAddAsync("expired-" + Guid.NewGuid().ToString("N"), now.AddMinutes(-1), now.AddMinutes(-2), default));
+
+        // Every Sakura request fails from here on: the drift and orphan parts cannot read the cloud.
+        await app.Sim.FaultsAsync(new JsonObject { ["method"] = "*", ["path"] = "*", ["status"] = 503, ["count"] = 100_000 });
+        await app.ResyncAsync();
+
+        Assert.Null(await app.Desired.GetAsync(app.ClusterId, gone.Uid, default));
+        Assert.Null(await app.Statuses.GetAsync(app.ClusterId, gone.Uid, default));
+        Assert.Null(await app.Client.GetInstanceAsync(ReconcileServiceOrchestrator.InstanceId(gone.Uid)));
+        Assert.Equal(0, await nonces.PurgeExpiredAsync(DateTimeOffset.UtcNow, default));
+    }
 }

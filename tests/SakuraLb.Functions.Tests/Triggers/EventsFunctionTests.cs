@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using SakuraLb.Functions.Ingest;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
@@ -379,6 +380,23 @@ public sealed class EventsFunctionTests
         Assert.Equal(
             paths.Count.ToString(CultureInfo.InvariantCulture) + " problems",
             (string)problem["detail"]!);
+        await AssertNothingStoredAsync(harness);
+    }
+
+    [Fact]
+    public async Task Events_ManyInvalidServices_ListsAtMostTheCapAndCountsThemAll()
+    {
+        using var harness = FunctionHarness.Create();
+        var bad = Enumerable.Range(0, 60).Select(i => Snapshots.Service("", "bad" + i.ToString(CultureInfo.InvariantCulture), [80])).ToList();
+
+        var (status, problem) = await RunAsync(harness, SignedRequests.Events(Batch(bad)));
+
+        Assert.Equal(400, status);
+        Assert.Equal(Problems.MaxListedErrors, problem!["errors"]!.AsArray().Count);
+        Assert.Equal(
+            $"60 problems; the first {Problems.MaxListedErrors.ToString(CultureInfo.InvariantCulture)} are listed",
+            (string)problem["detail"]!);
+        Assert.Equal("services[0].uid", (string)problem["errors"]![0]!["path"]!);
         await AssertNothingStoredAsync(harness);
     }
 

@@ -158,8 +158,34 @@ public sealed class OutageTests
             },
             default);
 
-        AssertUnavailable(await CallAsync(harness, "resync"), "the Sakura API could not be read");
+        var answer = await CallAsync(harness, "resync");
 
+        AssertUnavailable(answer, "the Sakura API could not be read");
+        // The cloud's (or the connection's) own text stays in the log: here it would name the API's address.
+        Assert.DoesNotContain("127.0.0.1", answer.Body.ToJsonString(), StringComparison.Ordinal);
+
+        Assert.Empty(harness.Starts());
+    }
+
+    [Theory]
+    [InlineData("events")]
+    [InlineData("status")]
+    [InlineData("resync")]
+    public async Task AnyEndpoint_UnexpectedException_IsA500ProblemDocumentWithoutTheExceptionText(string endpoint)
+    {
+        static InvalidOperationException Unexpected() => new("internal detail 7f3a (test)");
+        var desired = Substitute.For<IDesiredStore>();
+        desired.PutAsync(default!, default!, default, default).ThrowsAsyncForAnyArgs(Unexpected());
+        desired.ListAsync(default!, default).ThrowsAsyncForAnyArgs(Unexpected());
+        var statuses = Substitute.For<IStatusStore>();
+        statuses.ListAsync(default!, default).ThrowsAsyncForAnyArgs(Unexpected());
+        using var harness = FunctionHarness.Create(services: s => s.AddSingleton(desired).AddSingleton(statuses));
+
+        var (status, body) = await CallAsync(harness, endpoint);
+
+        Assert.Equal(500, status);
+        Assert.Equal("https://github.com/sakuralb/errors/internal", (string)body["type"]!);
+        Assert.DoesNotContain("7f3a", body.ToJsonString(), StringComparison.Ordinal);
         Assert.Empty(harness.Starts());
     }
 }

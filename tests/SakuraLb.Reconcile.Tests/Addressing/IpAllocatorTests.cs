@@ -123,6 +123,30 @@ public sealed class IpAllocatorTests
     }
 
     [Fact]
+    public void Choose_NodeAddressesTheCloudDoesNotReport_AreNeverHandedOut()
+    {
+        var choice = IpAllocator.Choose(Request(own: 2) with
+        {
+            HostAddresses = new Dictionary<Ipv4Address, string> { [Ip("203.0.113.100")] = "node w1", [Ip("203.0.113.102")] = "server w2" },
+        });
+
+        Assert.Equal([Ip("203.0.113.101"), Ip("203.0.113.103")], choice.OwnAddresses);
+        Assert.Equal(Ip("203.0.113.104"), choice.Vip);
+    }
+
+    [Fact]
+    public void Choose_RequestedVipIsANodeAddress_IsRefusedNamingTheNode()
+    {
+        var choice = IpAllocator.Choose(Request(requested: "203.0.113.105") with
+        {
+            HostAddresses = new Dictionary<Ipv4Address, string> { [Ip("203.0.113.105")] = "node worker-3" },
+        });
+
+        Assert.Equal(ReasonCodes.LoadBalancerIPUnavailable, choice.Problem!.Code);
+        Assert.Contains("203.0.113.105 is an address of node worker-3", choice.Problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Choose_ExactlyEnough_Succeeds()
     {
         var inUse = Enumerable.Range(100, 9).Select(i => $"203.0.113.{i}").ToArray();
@@ -144,9 +168,10 @@ public sealed class IpAllocatorTests
         from inUseOffsets in Gen.Int[-5, 100].Array[0, 40]
         from reservedOffsets in Gen.Int[-5, 100].Array[0, 20]
         from reservedMine in Gen.Bool.Array[20]
-        select MakeRequest(prefix, hostOffset, minOffset, span, own, useRequested ? requestedOffset : null, inUseOffsets, reservedOffsets, reservedMine);
+        from nodeOffsets in Gen.Int[-5, 100].Array[0, 10]
+        select MakeRequest(prefix, hostOffset, minOffset, span, own, useRequested ? requestedOffset : null, inUseOffsets, reservedOffsets, reservedMine, nodeOffsets);
 
-    private static AddressRequest MakeRequest(int prefix, uint seed, int minOffset, int span, int own, int? requestedOffset, int[] inUse, int[] reserved, bool[] mine)
+    private static AddressRequest MakeRequest(int prefix, uint seed, int minOffset, int span, int own, int? requestedOffset, int[] inUse, int[] reserved, bool[] mine, int[] nodes)
     {
         var block = new Ipv4Block(new Ipv4Address(seed), prefix);
         var min = block.Network.Add(minOffset);
@@ -163,6 +188,7 @@ public sealed class IpAllocatorTests
             OwnAddressCount = own,
             RequestedVip = requestedOffset is { } r ? block.Network.Add(r) : null,
             InUse = [.. inUse.Select(o => block.Network.Add(o))],
+            HostAddresses = nodes.Distinct().ToDictionary(o => block.Network.Add(o), o => $"node n{o}"),
             Reservations = [.. reserved.Select((o, i) => new AddressReservation(SwitchId, block.Network.Add(o), mine[i % mine.Length] ? Uid : "other", i % 2 == 0 ? AddressRole.Vip : AddressRole.Own))],
         };
     }
@@ -179,7 +205,7 @@ public sealed class IpAllocatorTests
             }
 
             var router = (RouterNetwork)request.Network;
-            var forbidden = new HashSet<Ipv4Address>(request.InUse);
+            var forbidden = new HashSet<Ipv4Address>(request.InUse.Concat(request.HostAddresses.Keys));
             forbidden.UnionWith(request.Reservations.Where(r => r.OwnerUid != request.OwnerUid).Select(r => r.Address));
             forbidden.UnionWith([router.Block.Network, router.Block.Broadcast, router.Block.Network.Add(1), router.Block.Network.Add(2), router.Block.Network.Add(3), router.DefaultRoute]);
             var chosen = choice.OwnAddresses.Append(choice.Vip!.Value).ToList();
@@ -198,7 +224,7 @@ public sealed class IpAllocatorTests
         {
             var choice = IpAllocator.Choose(request);
             var others = request.Reservations.Where(r => r.OwnerUid != request.OwnerUid).Select(r => r.Address).ToHashSet();
-            var free = request.Network.CandidateAddresses().Count(a => !request.InUse.Contains(a) && !others.Contains(a));
+            var free = request.Network.CandidateAddresses().Count(a => !request.InUse.Contains(a) && !request.HostAddresses.ContainsKey(a) && !others.Contains(a));
             return choice.Succeeded == (free >= request.OwnAddressCount + 1);
         }, iter: 2000);
     }
@@ -211,7 +237,7 @@ public sealed class IpAllocatorTests
             var choice = IpAllocator.Choose(request);
             var requested = request.RequestedVip!.Value;
             var others = request.Reservations.Where(r => r.OwnerUid != request.OwnerUid).Select(r => r.Address).ToHashSet();
-            bool Free(Ipv4Address a) => !request.InUse.Contains(a) && !others.Contains(a);
+            bool Free(Ipv4Address a) => !request.InUse.Contains(a) && !request.HostAddresses.ContainsKey(a) && !others.Contains(a);
             var usable = request.Network.CandidateAddresses().Contains(requested) && Free(requested);
             var freeForOwn = request.Network.CandidateAddresses().Count(a => a != requested && Free(a));
             return choice.Problem?.Code switch

@@ -9,8 +9,11 @@ namespace SakuraLb.Relay.Tests.Integration;
 /// <summary>/healthz, /readyz, /metrics, /resync, and the program's start-up checks.</summary>
 public sealed partial class EndpointTests
 {
-    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://(?:0\.0\.0\.0|\[::\]):(\d+)")]
     private static partial System.Text.RegularExpressions.Regex ListeningOn();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex OperatorListeningOn();
 
     [Fact]
     public async Task Health_ReadyReportAndMetrics_AreServed()
@@ -49,7 +52,7 @@ public sealed partial class EndpointTests
         await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the Service reached the function");
         var before = bed.Function.SnapshotsOf(uid).Count;
         var nodeSets = bed.Function.NodeSets.Count;
-        using var http = new HttpClient { BaseAddress = bed.Relay.BaseAddress };
+        using var http = new HttpClient { BaseAddress = bed.Relay.OperatorAddress };
 
         using var response = await http.PostAsync(new Uri("resync", UriKind.Relative), null);
 
@@ -67,7 +70,7 @@ public sealed partial class EndpointTests
         var uid = bed.CreateService("web");
         await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the Service reached the function");
         var before = bed.Function.SnapshotsOf(uid).Count;
-        using var http = new HttpClient { BaseAddress = bed.Relay.BaseAddress };
+        using var http = new HttpClient { BaseAddress = bed.Relay.OperatorAddress };
 
         using var response = await http.PostAsync(new Uri("resync?namespace=default&name=web", UriKind.Relative), null);
 
@@ -77,10 +80,27 @@ public sealed partial class EndpointTests
     }
 
     [Fact]
+    public async Task Resync_OnThePublicListener_DoesNotExist_OnlyOnTheLoopbackOperatorListener()
+    {
+        await using var bed = await RelayTestBed.StartAsync();
+        await bed.WaitSyncedAsync();
+        using var http = new HttpClient();
+
+        using var onPublic = await http.PostAsync(new Uri(bed.Relay.BaseAddress, "resync"), null);
+        using var onOperator = await http.PostAsync(new Uri(bed.Relay.OperatorAddress, "resync"), null);
+        using var healthOnPublic = await http.GetAsync(new Uri(bed.Relay.BaseAddress, "healthz"));
+
+        Assert.Equal(HttpStatusCode.NotFound, onPublic.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, onOperator.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, healthOnPublic.StatusCode);
+        Assert.Single(bed.Function.Resyncs);
+    }
+
+    [Fact]
     public async Task Resync_WithOnlyAName_IsABadRequestWithAnExplanation()
     {
         await using var bed = await RelayTestBed.StartAsync();
-        using var http = new HttpClient { BaseAddress = bed.Relay.BaseAddress };
+        using var http = new HttpClient { BaseAddress = bed.Relay.OperatorAddress };
 
         using var response = await http.PostAsync(new Uri("resync?name=web", UriKind.Relative), null);
 
@@ -96,7 +116,7 @@ public sealed partial class EndpointTests
         await Eventually.UntilAsync(() => a.Leadership.Role == Leadership.RelayRole.Leader, "relay-a leads");
         var b = await bed.StartRelayAsync(bed.DefaultOptions("relay-b") with { LeaderElection = true });
         await Eventually.UntilAsync(() => b.Leadership.Leader == "relay-a", "relay-b knows the leader");
-        using var http = new HttpClient { BaseAddress = b.BaseAddress };
+        using var http = new HttpClient { BaseAddress = b.OperatorAddress };
 
         using var response = await http.PostAsync(new Uri("resync", UriKind.Relative), null);
 
@@ -151,9 +171,10 @@ public sealed partial class EndpointTests
         start.Environment["Relay__LeaderElection"] = "false";
         start.Environment["Relay__BatchWindow"] = "00:00:00.05";
         start.Environment["Kubernetes__Server"] = bed.Kube.BaseAddress.AbsoluteUri;
-        // Port 0: the process binds a free port itself and logs it (a port probed here and released could
+        // Port 0: the process binds free ports itself and logs them (a port probed here and released could
         // be taken by another test assembly before the process binds it).
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Relay__HttpPort"] = "0";
+        start.Environment["Relay__OperatorPort"] = "0";
         start.Environment["POD_NAME"] = "relay-process";
         using var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
@@ -176,6 +197,13 @@ public sealed partial class EndpointTests
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listening.Groups[1].Value}/") };
             using var ready = await http.GetAsync(new Uri("readyz", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+            // The operator endpoint is on the loopback listener only; the public one does not have it.
+            var operatorPort = await Eventually.ValueAsync(() => OperatorListeningOn().Match(Logs()) is { Success: true } m ? m.Groups[1].Value : null, "the process logged its operator address", TimeSpan.FromSeconds(60));
+            using var publicResync = await http.PostAsync(new Uri("resync", UriKind.Relative), null);
+            Assert.Equal(HttpStatusCode.NotFound, publicResync.StatusCode);
+            using var operatorResync = await http.PostAsync(new Uri($"http://127.0.0.1:{operatorPort}/resync"), null);
+            Assert.Equal(HttpStatusCode.Accepted, operatorResync.StatusCode);
 
             // Structured logs: one JSON object per line, with the event id of the source-generated message.
             // The console logger writes on its own thread, so the line may still be on its way.

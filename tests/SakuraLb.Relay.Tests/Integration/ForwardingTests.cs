@@ -81,7 +81,7 @@ public sealed class ForwardingTests
         await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.DeletionTimestamp is not null, "the deletion reached the function");
         Assert.NotNull(bed.Objects.Get("services", "default", "web"));
 
-        bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Deleted, "Deleted", "load balancer deleted", releasable: true));
+        bed.Function.SetStatus(bed.Released(uid, "web", "load balancer deleted"));
 
         var tombstone = await Eventually.ValueAsync(() => bed.Function.Latest(uid) is { Deleted: true } t ? t : null, "the tombstone reached the function");
         Assert.Equal("web", tombstone.Name);
@@ -114,7 +114,7 @@ public sealed class ForwardingTests
         bed.Objects.MergePatch("services", "default", "web", """{"spec":{"type":"ClusterIP"}}""");
         await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.Type == "ClusterIP", "the type change reached the function");
 
-        bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Deleted, "Deleted", "load balancer deleted", releasable: true));
+        bed.Function.SetStatus(bed.Released(uid, "web", "load balancer deleted"));
         await Eventually.UntilAsync(() => RelayTestBed.Finalizers(bed.Service("web")).Count == 0, "the finalizer was removed");
         await Eventually.UntilAsync(() => bed.Function.Latest(uid) is { HasCleanupFinalizer: false, Type: "ClusterIP" }, "the released state reached the function");
     }

@@ -1,3 +1,4 @@
+using SakuraLb.Model;
 using SakuraLb.Relay.Hosting;
 using SakuraLb.Relay.Leadership;
 using SakuraLb.Relay.Options;
@@ -78,5 +79,30 @@ public sealed class LeaderElectionTests
         Assert.True(follower.Metrics.Count("forwarded", "service") >= 2, "the new leader resent the existing Service and the new one");
         var lease = bed.Objects.Get("leases.coordination.k8s.io", "sakuralb-system", "sakuralb-relay");
         Assert.Equal(follower.Options.Identity, lease!["spec"]!["holderIdentity"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ServiceDeletedWhileNoLeaderWatched_TheNextLeaderSendsItsTombstoneFromTheFeed()
+    {
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        var a = await bed.StartRelayAsync(bed.DefaultOptions("relay-a") with { LeaderElection = true });
+        await Eventually.UntilAsync(() => a.Leadership.Role == RelayRole.Leader, "relay-a leads");
+        var uid = bed.CreateService("web");
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.HasCleanupFinalizer == true, "the Service reached the function");
+        bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Ready, "Ready", "up", ips: "203.0.113.101"));
+        await Eventually.UntilAsync(() => a.Pipeline.Statuses.Contains(uid), "relay-a read the feed");
+
+        // The leader goes away; meanwhile an administrator strips the finalizer and deletes the Service, so
+        // no watch ever reports the deletion to anyone.
+        await a.StopAsync();
+        bed.Objects.MergePatch("services", "default", "web", """{"metadata":{"finalizers":null}}""");
+        bed.Objects.Delete("services", "default", "web");
+        Assert.Null(bed.Objects.Get("services", "default", "web"));
+
+        var b = await bed.StartRelayAsync(bed.DefaultOptions("relay-b") with { LeaderElection = true });
+        await Eventually.UntilAsync(() => b.Leadership.Role == RelayRole.Leader, "relay-b leads");
+
+        var tombstone = await Eventually.ValueAsync(() => bed.Function.Latest(uid) is { Deleted: true } t ? t : null, "relay-b sent the tombstone");
+        Assert.Equal(("default", "web"), (tombstone.Namespace, tombstone.Name));
     }
 }

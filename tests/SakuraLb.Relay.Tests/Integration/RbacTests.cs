@@ -35,7 +35,7 @@ public sealed class RbacTests
         bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Ready, "Ready", "up", ips: "203.0.113.101"));
         await Eventually.UntilAsync(() => bed.Service("web")["status"]?["loadBalancer"]?["ingress"] is not null, "the ingress was written");
         bed.Objects.Delete("services", "default", "web");
-        bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Deleted, "Deleted", "gone", releasable: true));
+        bed.Function.SetStatus(bed.Released(uid, "web", "gone"));
         await Eventually.UntilAsync(() => bed.Objects.Get("services", "default", "web") is null, "the finalizer was released");
 
         // The node controller's writes: initialising a registered Node (addresses, then providerID, labels and

@@ -1,6 +1,16 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using SakuraLb.Model;
+using SakuraLb.Reconcile;
+using SakuraLb.Relay.Kube;
+using SakuraLb.Relay.Options;
+using SakuraLb.Relay.Status;
+using SakuraLb.Relay.Telemetry;
 using SakuraLb.Relay.Tests.Support;
+using SakuraLb.Relay.Tracking;
 using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
@@ -103,7 +113,7 @@ public sealed class WriteBackTests
         Assert.Contains(WellKnown.LoadBalancerCleanupFinalizer, RelayTestBed.Finalizers(bed.Service("web")));
 
         bed.Kube.ClearRequestLog();
-        bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Deleted, "Deleted", "load balancer and addresses released", releasable: true));
+        bed.Function.SetStatus(bed.Released(uid, "web", "load balancer and addresses released"));
         await Eventually.UntilAsync(() => bed.Objects.Get("services", "default", "web") is null, "the Service is gone");
 
         Assert.Contains("Deleted", Reasons(bed, "web"));
@@ -147,5 +157,31 @@ public sealed class WriteBackTests
         bed.Objects.MergePatch("services", "default", "web", """{"status":{"loadBalancer":{"ingress":null}}}""", status: true);
 
         await Eventually.UntilAsync(() => Ingress(bed.Service("web"))?.Count == 1, "the ingress was restored");
+    }
+
+    [Fact]
+    public async Task IngressPlannedForADeletedService_IsRefusedByTheServiceRecreatedUnderItsName()
+    {
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        var oldUid = bed.CreateService("web");
+        var tracker = new ServiceTracker(new ControllerSettings { ClusterId = FunctionStub.ClusterId });
+        tracker.Apply(WatchEventType.Added, Objects.Service("web", oldUid, rv: "1").WithFinalizer());
+        var statuses = new StatusStore();
+        statuses.Apply(new StatusFeed { ClusterId = FunctionStub.ClusterId, Services = [RelayTestBed.Status(oldUid, "web", ServicePhase.Ready, "Ready", "up", ips: "203.0.113.101")] }, "\"1\"");
+
+        // The write-back still works from the old Service while the user deletes it and creates a new one of the same name.
+        bed.Objects.Delete("services", "default", "web");
+        var newUid = bed.CreateService("web");
+        Assert.NotEqual(oldUid, newUid);
+
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new RelayMetrics(services.GetRequiredService<IMeterFactory>());
+        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = bed.Kube.BaseAddress.AbsoluteUri.TrimEnd('/') });
+        var worker = new WriteBackWorker(tracker, statuses, new KubeApi(client), new RelayOptions { Identity = "relay-a" }, metrics, TimeProvider.System, NullLogger.Instance, _ => { });
+
+        await worker.ProcessAsync(oldUid, CancellationToken.None);
+
+        Assert.Null(Ingress(bed.Service("web")));
+        Assert.Equal(1, metrics.Count("kube_writes", "ingress", "conflict"));
     }
 }

@@ -116,6 +116,37 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void NetworkPolicy_AdmitsOnlyTheMetricsScrape_AndLetsOutOnlyDnsAndHttps()
+    {
+        var policy = RelayManifests.Single<V1NetworkPolicy>();
+
+        Assert.Equal(Deployment.Spec.Selector.MatchLabels, policy.Spec.PodSelector.MatchLabels);
+        Assert.Equal(["Ingress", "Egress"], policy.Spec.PolicyTypes);
+        var ingress = Assert.Single(policy.Spec.Ingress);
+        var metricsPort = Container.Ports.Single(p => p.Name == "http").ContainerPort;
+        Assert.Equal(metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(ingress.Ports).Port.Value);
+        Assert.Equal("monitoring", Assert.Single(ingress.FromProperty).NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
+
+        // Every egress rule names its ports: DNS, and HTTPS / the API server's port; nothing open on any port.
+        Assert.All(policy.Spec.Egress, rule => Assert.NotEmpty(rule.Ports));
+        var ports = policy.Spec.Egress.SelectMany(r => r.Ports).Select(p => (p.Protocol, p.Port.Value)).Order().ToArray();
+        Assert.Equal([("TCP", "443"), ("TCP", "53"), ("TCP", "6443"), ("UDP", "53")], ports);
+        var dns = policy.Spec.Egress.Single(r => r.Ports.Any(p => p.Port.Value == "53"));
+        Assert.Equal("kube-dns", Assert.Single(dns.To).PodSelector.MatchLabels["k8s-app"]);
+    }
+
+    [Fact]
+    public void Deployment_PutsTheOperatorListenerOnItsOwnPort_NotExposed()
+    {
+        var env = Container.Env.ToDictionary(e => e.Name, e => e.Value);
+        Assert.Equal("8080", env["Relay__HttpPort"]);
+        Assert.Equal("8081", env["Relay__OperatorPort"]);
+        Assert.DoesNotContain(Container.Ports, p => p.ContainerPort == 8081);
+        Assert.Equal(new RelayOptions().HttpPort, Container.Ports.Single(p => p.Name == "http").ContainerPort);
+        Assert.Equal(8081, new RelayOptions().OperatorPort);
+    }
+
+    [Fact]
     public async Task Kustomize_BuildsTheInstallationWithKubectl()
     {
         var start = new ProcessStartInfo("kubectl", ["kustomize", Repository.Path("infra", "relay")])
@@ -132,6 +163,7 @@ public sealed class ManifestTests
         var objects = KubernetesYaml.LoadAllFromString(await output);
         Assert.Equal(RelayManifests.ByFile.Count - 1, objects.Count);
         var deployment = objects.OfType<V1Deployment>().Single();
+        Assert.Single(objects.OfType<V1NetworkPolicy>());
         Assert.StartsWith("ghcr.io/sakuralb/sakuralb-relay:", Assert.Single(deployment.Spec.Template.Spec.Containers).Image, StringComparison.Ordinal);
         Assert.All(objects.Cast<IKubernetesObject<V1ObjectMeta>>(), o => Assert.Equal("sakuralb", o.Metadata.Labels["app.kubernetes.io/part-of"]));
     }

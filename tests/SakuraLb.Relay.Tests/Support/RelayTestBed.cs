@@ -140,6 +140,13 @@ public sealed class RelayTestBed : IAsyncDisposable
         UpdatedAt = DateTimeOffset.UtcNow,
     };
 
+    /// <summary>A Deleted, releasable status computed from the Service as it is now (the function saw its newest version).</summary>
+    public ServiceStatus Released(string uid, string name, string message, string ns = "default") =>
+        Status(uid, name, ServicePhase.Deleted, "Deleted", message, releasable: true, ns) with
+        {
+            ObservedResourceVersion = Service(name, ns)["metadata"]!["resourceVersion"]!.GetValue<string>(),
+        };
+
     public async ValueTask DisposeAsync()
     {
         foreach (var relay in relays)

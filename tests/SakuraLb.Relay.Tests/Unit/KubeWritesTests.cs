@@ -37,14 +37,14 @@ public sealed class KubeWritesTests
     }
 
     [Fact]
-    public void IngressPatch_IsAMergePatchOfTheWholeList_OrNullToClear()
+    public void IngressPatch_IsAMergePatchOfTheWholeList_OrNullToClear_NamingTheServiceUid()
     {
-        var set = KubeWrites.IngressPatch(new SetIngress("default", "web", [new IngressPoint("203.0.113.1", "VIP")]));
-        var clear = KubeWrites.IngressPatch(new SetIngress("default", "web", []));
+        var set = KubeWrites.IngressPatch(new SetIngress("default", "web", "uid-1", [new IngressPoint("203.0.113.1", "VIP")]));
+        var clear = KubeWrites.IngressPatch(new SetIngress("default", "web", "uid-1", []));
 
         Assert.Equal(V1Patch.PatchType.MergePatch, set.Type);
-        Assert.Equal("""{"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.1","ipMode":"VIP"}]}}}""", Body(set).ToJsonString());
-        Assert.Equal("""{"status":{"loadBalancer":{"ingress":null}}}""", Body(clear).ToJsonString());
+        Assert.Equal("""{"metadata":{"uid":"uid-1"},"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.1","ipMode":"VIP"}]}}}""", Body(set).ToJsonString());
+        Assert.Equal("""{"metadata":{"uid":"uid-1"},"status":{"loadBalancer":{"ingress":null}}}""", Body(clear).ToJsonString());
     }
 
     [Fact]

@@ -8,6 +8,20 @@ namespace SakuraLb.Relay.Tests.Unit;
 public sealed class ProjectionTests
 {
     [Fact]
+    public void ServiceProjection_CapsOurAnnotationsInCountAndSize()
+    {
+        var many = Enumerable.Range(0, 1000).ToDictionary(i => $"k8s.usacloud.jp/x-{i:D4}", _ => "v");
+        many["k8s.usacloud.jp/a-huge"] = new string('x', 200 * 1024);
+        many["k8s.usacloud.jp/a-plan"] = "premium";
+        var snapshot = ServiceProjection.Project(Objects.Service(annotations: many));
+
+        Assert.Equal(ServiceProjection.MaxForwardedAnnotations, snapshot.Annotations.Count);
+        Assert.True(snapshot.Annotations.Sum(a => a.Key.Length + a.Value.Length) <= ServiceProjection.MaxForwardedAnnotationChars);
+        Assert.Equal("premium", snapshot.Annotations["k8s.usacloud.jp/a-plan"]);
+        Assert.DoesNotContain("k8s.usacloud.jp/a-huge", snapshot.Annotations.Keys);
+    }
+
+    [Fact]
     public void ServiceProjection_KeepsControllerFieldsAndOnlyOurAnnotations()
     {
         var service = Objects.Service(

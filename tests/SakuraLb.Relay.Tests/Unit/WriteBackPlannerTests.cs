@@ -20,6 +20,7 @@ public sealed class WriteBackPlannerTests
 
     private static ServiceStatus Status(ServicePhase phase, string? reason = null, bool releasable = false, params string[] ips) => new()
     {
+        ObservedResourceVersion = "10",
         Uid = "uid-web",
         Namespace = "default",
         Name = "web",
@@ -128,6 +129,17 @@ public sealed class WriteBackPlannerTests
             actions,
             a => Assert.Equal(("Deleted", "DeleteLoadBalancer"), (Assert.IsType<RecordEvent>(a).Reason, ((RecordEvent)a).Action)),
             a => Assert.Equal(1, Assert.IsType<RemoveFinalizer>(a).Index));
+    }
+
+    [Fact]
+    public void DeletingWithAReleasableStatusFromAnOlderVersion_KeepsTheFinalizer()
+    {
+        // The deletion appeared at version 12; the function's verdict was computed from version 11.
+        var service = Objects.Service(rv: "12", deletion: DateTime.UtcNow).WithFinalizer();
+        var stale = Status(ServicePhase.Deleted, releasable: true) with { ObservedResourceVersion = "11" };
+
+        Assert.DoesNotContain(WriteBackPlanner.Plan(Tracked(service), stale, null, Settings), a => a is RemoveFinalizer);
+        Assert.Contains(WriteBackPlanner.Plan(Tracked(service), stale with { ObservedResourceVersion = "12" }, null, Settings), a => a is RemoveFinalizer);
     }
 
     [Fact]
