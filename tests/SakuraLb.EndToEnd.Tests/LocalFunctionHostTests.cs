@@ -179,7 +179,7 @@ public sealed class LocalFunctionHostTests(LocalFunctionHostFixture fixture) : I
         var ex = await Assert.ThrowsAsync<FunctionSettingsException>(() =>
             LocalFunctionHost.StartAsync(new LocalFunctionHostOptions { FunctionKey = Key, Settings = settings }));
 
-        Assert.Contains("Ingest:HmacSecret must be at least 32 characters.", ex.Problems);
+        Assert.Contains("Ingest:HmacSecret must be at least 32 characters, got 5.", ex.Problems);
         Assert.Contains("Controller:ClusterId is required.", ex.Problems);
     }
 
