@@ -164,47 +164,36 @@ public sealed class NodeWriteBackWorker
         return ok;
     }
 
-    private async Task<WriteOutcome> ExecuteAsync(NodeWriteAction action, CancellationToken cancellationToken)
+    private Task<WriteOutcome> ExecuteAsync(NodeWriteAction action, CancellationToken cancellationToken) =>
+        KubeWriteAttempt.RunAsync(
+            () => WriteAsync(action, cancellationToken),
+            action is RecordNodeEvent,
+            ex => Logs.NodeWriteFailed(logger, ex, action.Kind, action.Name),
+            outcome => Logs.NodeWriteSkipped(logger, action.Kind, action.Name, outcome.ToString()),
+            cancellationToken);
+
+    private async Task WriteAsync(NodeWriteAction action, CancellationToken cancellationToken)
     {
-        try
+        switch (action)
         {
-            switch (action)
-            {
-                case SetNodeAddresses addresses:
-                    observed(await kube.PatchNodeStatusAsync(addresses.Name, NodeWrites.AddressesPatch(addresses), cancellationToken));
-                    Logs.NodeWritten(logger, action.Kind, action.Name, string.Join(", ", addresses.Addresses.Select(a => $"{a.Type} {a.Address}")));
-                    break;
-                case PatchNode patch:
-                    observed(await kube.PatchNodeAsync(patch.Name, NodeWrites.SpecPatch(patch), cancellationToken));
-                    Logs.NodeWritten(logger, action.Kind, action.Name, Describe(patch));
-                    break;
-                case DeleteNode delete:
-                    await kube.DeleteNodeAsync(delete.Name, delete.Uid, cancellationToken);
-                    Logs.NodeDeleted(logger, delete.Name, delete.Uid);
-                    break;
-                case RecordNodeEvent record:
-                    await kube.CreateEventAsync(NodeWrites.Event(record, time.GetUtcNow(), options.ReportingController, options.Identity), cancellationToken);
-                    Logs.NodeEventRecorded(logger, record.Name, record.Text.Type, record.Text.Reason, record.Text.Note);
-                    break;
-                default:
-                    throw new InvalidOperationException($"unknown node write {action.GetType().Name}");
-            }
-
-            return WriteOutcome.Ok;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var outcome = KubeWrites.Classify(ex, action is RecordNodeEvent);
-            if (outcome == WriteOutcome.Failed)
-            {
-                Logs.NodeWriteFailed(logger, ex, action.Kind, action.Name);
-            }
-            else
-            {
-                Logs.NodeWriteSkipped(logger, action.Kind, action.Name, outcome.ToString());
-            }
-
-            return outcome;
+            case SetNodeAddresses addresses:
+                observed(await kube.PatchNodeStatusAsync(addresses.Name, NodeWrites.AddressesPatch(addresses), cancellationToken));
+                Logs.NodeWritten(logger, action.Kind, action.Name, string.Join(", ", addresses.Addresses.Select(a => $"{a.Type} {a.Address}")));
+                break;
+            case PatchNode patch:
+                observed(await kube.PatchNodeAsync(patch.Name, NodeWrites.SpecPatch(patch), cancellationToken));
+                Logs.NodeWritten(logger, action.Kind, action.Name, Describe(patch));
+                break;
+            case DeleteNode delete:
+                await kube.DeleteNodeAsync(delete.Name, delete.Uid, cancellationToken);
+                Logs.NodeDeleted(logger, delete.Name, delete.Uid);
+                break;
+            case RecordNodeEvent record:
+                await kube.CreateEventAsync(NodeWrites.Event(record, time.GetUtcNow(), options.ReportingController, options.Identity), cancellationToken);
+                Logs.NodeEventRecorded(logger, record.Name, record.Text.Type, record.Text.Reason, record.Text.Note);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown node write {action.GetType().Name}");
         }
     }
 

@@ -8,11 +8,7 @@ using SakuraLb.Relay.Tracking;
 namespace SakuraLb.Relay.Nodes;
 
 /// <summary>One write to a Node, planned by <see cref="NodeWritePlanner"/>; every one names the Node's UID.</summary>
-public abstract record NodeWriteAction(string Name, string Uid)
-{
-    /// <summary>Short name for logs and metrics.</summary>
-    public abstract string Kind { get; }
-}
+public abstract record NodeWriteAction(string Name, string Uid) : KubeWriteAction;
 
 /// <summary>Write status.addresses (merge patch of the status subresource).</summary>
 public sealed record SetNodeAddresses(string Name, string Uid, IReadOnlyList<NodeAddressSnapshot> Addresses) : NodeWriteAction(Name, Uid)

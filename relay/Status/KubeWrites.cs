@@ -23,6 +23,13 @@ public enum WriteOutcome
     Failed,
 }
 
+/// <summary>One planned write to the Kubernetes API: to a Service (<see cref="WriteAction"/>) or to a Node.</summary>
+public abstract record KubeWriteAction
+{
+    /// <summary>Short name for logs and metrics.</summary>
+    public abstract string Kind { get; }
+}
+
 /// <summary>What an Event says: its deterministic name, Normal or Warning, reason, action and note.</summary>
 public sealed record EventText(string EventName, string Type, string Reason, string Action, string Note);
 

@@ -9,11 +9,7 @@ using SakuraLb.Relay.Tracking;
 namespace SakuraLb.Relay.Status;
 
 /// <summary>One write to the Kubernetes API, planned by <see cref="WriteBackPlanner"/>.</summary>
-public abstract record WriteAction(string Namespace, string Name)
-{
-    /// <summary>Short name for logs and metrics.</summary>
-    public abstract string Kind { get; }
-}
+public abstract record WriteAction(string Namespace, string Name) : KubeWriteAction;
 
 /// <summary>Add the cleanup finalizer (JSON patch guarded by a test of the resourceVersion).</summary>
 public sealed record AddFinalizer(string Namespace, string Name, string ResourceVersion, bool HasFinalizerList)

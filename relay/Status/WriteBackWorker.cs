@@ -180,47 +180,36 @@ public sealed class WriteBackWorker
         }
     }
 
-    private async Task<WriteOutcome> ExecuteAsync(WriteAction action, CancellationToken cancellationToken)
+    private Task<WriteOutcome> ExecuteAsync(WriteAction action, CancellationToken cancellationToken) =>
+        KubeWriteAttempt.RunAsync(
+            () => WriteAsync(action, cancellationToken),
+            action is RecordEvent,
+            ex => Logs.WriteFailed(logger, ex, action.Kind, action.Namespace, action.Name),
+            outcome => Logs.WriteSkipped(logger, action.Kind, action.Namespace, action.Name, outcome.ToString()),
+            cancellationToken);
+
+    private async Task WriteAsync(WriteAction action, CancellationToken cancellationToken)
     {
-        try
+        switch (action)
         {
-            switch (action)
-            {
-                case AddFinalizer add:
-                    observed(await kube.PatchServiceAsync(add.Namespace, add.Name, KubeWrites.AddFinalizerPatch(add), cancellationToken));
-                    Logs.FinalizerAdded(logger, add.Namespace, add.Name);
-                    break;
-                case SetIngress ingress:
-                    observed(await kube.PatchServiceStatusAsync(ingress.Namespace, ingress.Name, KubeWrites.IngressPatch(ingress), cancellationToken));
-                    Logs.IngressWritten(logger, ingress.Namespace, ingress.Name, string.Join(",", ingress.Ingress.Select(i => i.Ip)));
-                    break;
-                case RecordEvent record:
-                    await kube.CreateEventAsync(KubeWrites.Event(record, time.GetUtcNow(), options.ReportingController, options.Identity), cancellationToken);
-                    Logs.EventRecorded(logger, record.Namespace, record.Name, record.Type, record.Reason, record.Note);
-                    break;
-                case RemoveFinalizer remove:
-                    observed(await kube.PatchServiceAsync(remove.Namespace, remove.Name, KubeWrites.RemoveFinalizerPatch(remove), cancellationToken));
-                    Logs.FinalizerRemoved(logger, remove.Namespace, remove.Name);
-                    break;
-                default:
-                    throw new InvalidOperationException($"unknown write {action.GetType().Name}");
-            }
-
-            return WriteOutcome.Ok;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var outcome = KubeWrites.Classify(ex, action is RecordEvent);
-            if (outcome == WriteOutcome.Failed)
-            {
-                Logs.WriteFailed(logger, ex, action.Kind, action.Namespace, action.Name);
-            }
-            else
-            {
-                Logs.WriteSkipped(logger, action.Kind, action.Namespace, action.Name, outcome.ToString());
-            }
-
-            return outcome;
+            case AddFinalizer add:
+                observed(await kube.PatchServiceAsync(add.Namespace, add.Name, KubeWrites.AddFinalizerPatch(add), cancellationToken));
+                Logs.FinalizerAdded(logger, add.Namespace, add.Name);
+                break;
+            case SetIngress ingress:
+                observed(await kube.PatchServiceStatusAsync(ingress.Namespace, ingress.Name, KubeWrites.IngressPatch(ingress), cancellationToken));
+                Logs.IngressWritten(logger, ingress.Namespace, ingress.Name, string.Join(",", ingress.Ingress.Select(i => i.Ip)));
+                break;
+            case RecordEvent record:
+                await kube.CreateEventAsync(KubeWrites.Event(record, time.GetUtcNow(), options.ReportingController, options.Identity), cancellationToken);
+                Logs.EventRecorded(logger, record.Namespace, record.Name, record.Type, record.Reason, record.Note);
+                break;
+            case RemoveFinalizer remove:
+                observed(await kube.PatchServiceAsync(remove.Namespace, remove.Name, KubeWrites.RemoveFinalizerPatch(remove), cancellationToken));
+                Logs.FinalizerRemoved(logger, remove.Namespace, remove.Name);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown write {action.GetType().Name}");
         }
     }
 
