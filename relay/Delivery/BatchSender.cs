@@ -12,40 +12,18 @@ namespace SakuraLb.Relay.Delivery;
 /// after the first change so a burst becomes one request, keeps every batch under the size limits, and
 /// on failure puts the batch back (newer state enqueued meanwhile wins) and backs off.
 /// </summary>
-public sealed class BatchSender
+public sealed class BatchSender(
+    SnapshotOutbox outbox,
+    NodeTracker nodes,
+    FunctionClient client,
+    RelayOptions options,
+    RelayMetrics metrics,
+    TimeProvider time,
+    ILogger logger,
+    Action requestFullResync,
+    Action? nodeSetDelivered = null)
 {
-    private readonly SnapshotOutbox outbox;
-    private readonly NodeTracker nodes;
-    private readonly FunctionClient client;
-    private readonly RelayOptions options;
-    private readonly RelayMetrics metrics;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Action requestFullResync;
-    private readonly Action? nodeSetDelivered;
     private long lastSuccessTicks;
-
-    public BatchSender(
-        SnapshotOutbox outbox,
-        NodeTracker nodes,
-        FunctionClient client,
-        RelayOptions options,
-        RelayMetrics metrics,
-        TimeProvider time,
-        ILogger logger,
-        Action requestFullResync,
-        Action? nodeSetDelivered = null)
-    {
-        this.outbox = outbox;
-        this.nodes = nodes;
-        this.client = client;
-        this.options = options;
-        this.metrics = metrics;
-        this.time = time;
-        this.logger = logger;
-        this.requestFullResync = requestFullResync;
-        this.nodeSetDelivered = nodeSetDelivered;
-    }
 
     /// <summary>When the function last accepted a batch (null: never in this process).</summary>
     public DateTimeOffset? LastSuccess

@@ -17,36 +17,16 @@ namespace SakuraLb.Relay.Nodes;
 /// writes only what differs. A write that failed or lost a race (the Node changed meanwhile, which a heartbeat
 /// does without a watch event the relay acts on) makes one retry sweep due after a backoff.
 /// </summary>
-public sealed class NodeWriteBackWorker
+/// <param name="observed">Receives the Node the API server returned after a patch, so the next plan starts from it before the watch brings it.</param>
+public sealed class NodeWriteBackWorker(NodeTracker nodes, NodeResultStore results, IKubeApi kube, RelayOptions options, RelayMetrics metrics, TimeProvider time, ILogger logger, Action<V1Node> observed)
 {
     private const int Parallelism = 4;
 
     private readonly Channel<bool> signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, EventMemory> memories = new(StringComparer.Ordinal);
     private readonly Backoff retries = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(5));
-    private readonly NodeTracker nodes;
-    private readonly NodeResultStore results;
-    private readonly IKubeApi kube;
-    private readonly RelayOptions options;
-    private readonly RelayMetrics metrics;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Action<V1Node> observed;
     private int retryPending;
     private bool reportedAbsent;
-
-    /// <param name="observed">Receives the Node the API server returned after a patch, so the next plan starts from it before the watch brings it.</param>
-    public NodeWriteBackWorker(NodeTracker nodes, NodeResultStore results, IKubeApi kube, RelayOptions options, RelayMetrics metrics, TimeProvider time, ILogger logger, Action<V1Node> observed)
-    {
-        this.nodes = nodes;
-        this.results = results;
-        this.kube = kube;
-        this.options = options;
-        this.metrics = metrics;
-        this.time = time;
-        this.logger = logger;
-        this.observed = observed;
-    }
 
     /// <summary>Makes a sweep due (coalesced with any already due).</summary>
     public void Signal() => signal.Writer.TryWrite(true);

@@ -11,38 +11,18 @@ namespace SakuraLb.Relay.Status;
 /// Polls GET /api/status with If-None-Match every <see cref="RelayOptions.StatusPollInterval"/> (sooner
 /// when asked) and hands the UIDs whose entry changed to the write-back.
 /// </summary>
-public sealed class StatusPoller
+/// <param name="feedRead">Receives every feed read (200), for the parts of it beyond the Services (the node results).</param>
+public sealed class StatusPoller(
+    FunctionClient client,
+    StatusStore store,
+    RelayOptions options,
+    RelayMetrics metrics,
+    TimeProvider time,
+    ILogger logger,
+    Action<IReadOnlyList<string>> changed,
+    Action<StatusFeed>? feedRead = null)
 {
     private readonly Channel<bool> trigger = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly FunctionClient client;
-    private readonly StatusStore store;
-    private readonly RelayOptions options;
-    private readonly RelayMetrics metrics;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Action<IReadOnlyList<string>> changed;
-    private readonly Action<StatusFeed>? feedRead;
-
-    /// <param name="feedRead">Receives every feed read (200), for the parts of it beyond the Services (the node results).</param>
-    public StatusPoller(
-        FunctionClient client,
-        StatusStore store,
-        RelayOptions options,
-        RelayMetrics metrics,
-        TimeProvider time,
-        ILogger logger,
-        Action<IReadOnlyList<string>> changed,
-        Action<StatusFeed>? feedRead = null)
-    {
-        this.client = client;
-        this.store = store;
-        this.options = options;
-        this.metrics = metrics;
-        this.time = time;
-        this.logger = logger;
-        this.changed = changed;
-        this.feedRead = feedRead;
-    }
 
     /// <summary>When the feed was last read successfully (200 or 304).</summary>
     public DateTimeOffset? LastSuccess { get; private set; }

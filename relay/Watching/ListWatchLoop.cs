@@ -29,41 +29,18 @@ public interface IWatchHandler<in T>
 /// yielding, or as the answer to the watch request) re-lists, other failures back off with jitter, and
 /// an exception from one event is logged and skipped.
 /// </summary>
-public sealed class ListWatchLoop<T>
+public sealed class ListWatchLoop<T>(
+    string kind,
+    Func<CancellationToken, Task<KubeList<T>>> list,
+    Func<string, TimeSpan, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> watch,
+    IWatchHandler<T> handler,
+    RelayOptions options,
+    RelayMetrics metrics,
+    TimeProvider time,
+    ILogger logger,
+    Random? random = null)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    private readonly string kind;
-    private readonly Func<CancellationToken, Task<KubeList<T>>> list;
-    private readonly Func<string, TimeSpan, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> watch;
-    private readonly IWatchHandler<T> handler;
-    private readonly RelayOptions options;
-    private readonly RelayMetrics metrics;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Random? random;
-
-    public ListWatchLoop(
-        string kind,
-        Func<CancellationToken, Task<KubeList<T>>> list,
-        Func<string, TimeSpan, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> watch,
-        IWatchHandler<T> handler,
-        RelayOptions options,
-        RelayMetrics metrics,
-        TimeProvider time,
-        ILogger logger,
-        Random? random = null)
-    {
-        this.kind = kind;
-        this.list = list;
-        this.watch = watch;
-        this.handler = handler;
-        this.options = options;
-        this.metrics = metrics;
-        this.time = time;
-        this.logger = logger;
-        this.random = random;
-    }
-
     /// <summary>The resume point: the newest resourceVersion seen (list, event or bookmark).</summary>
     public string ResourceVersion { get; private set; } = "";
 
