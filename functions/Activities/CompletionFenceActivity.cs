@@ -35,37 +35,35 @@ public sealed class CompletionFenceActivity(IDesiredStore desired, INodeSetStore
     public async Task<FenceOutcome> RunAsync(FenceInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
-        {
-            // The row first, then the node set: a node-set writer stores the set before it marks the row, so a
-            // row read after its mark is followed by a read of the new set.
-            var row = await desired.GetAsync(input.ClusterId, input.Uid, cancellationToken);
-            if (row is null)
-            {
-                return FenceOutcome.Gone;
-            }
+        return await CompareAndSwap.RetryAsync(MaxAttempts, () => TryFenceAsync(input, cancellationToken)) ?? FenceOutcome.Moved;
+    }
 
-            if (row.Seq != input.DesiredSeq)
+    /// <summary>One read and compare-and-swap of the row; null when another writer marked it first.</summary>
+    private async Task<FenceOutcome?> TryFenceAsync(FenceInput input, CancellationToken cancellationToken)
+    {
+        // The row first, then the node set: a node-set writer stores the set before it marks the row, so a
+        // row read after its mark is followed by a read of the new set.
+        var row = await desired.GetAsync(input.ClusterId, input.Uid, cancellationToken);
+        if (row is null)
+        {
+            return FenceOutcome.Gone;
+        }
+
+        if (row.Seq != input.DesiredSeq)
+        {
+            return FenceOutcome.Moved;
+        }
+
+        if (input.NodesMatter)
+        {
+            var header = await nodes.GetHeaderAsync(input.ClusterId, cancellationToken);
+            if (!string.Equals(header?.EligibleFingerprint ?? NodeFingerprint.Eligible(null), input.NodeFingerprint, StringComparison.Ordinal))
             {
                 return FenceOutcome.Moved;
             }
-
-            if (input.NodesMatter)
-            {
-                var header = await nodes.GetHeaderAsync(input.ClusterId, cancellationToken);
-                if (!string.Equals(header?.EligibleFingerprint ?? NodeFingerprint.Eligible(null), input.NodeFingerprint, StringComparison.Ordinal))
-                {
-                    return FenceOutcome.Moved;
-                }
-            }
-
-            // Already idle (this activity ran before and its answer was lost): no writer has marked it since.
-            if (row.Idle || await desired.TryMarkIdleAsync(input.ClusterId, input.Uid, row.Version!, cancellationToken))
-            {
-                return FenceOutcome.Idle;
-            }
         }
 
-        return FenceOutcome.Moved;
+        // Already idle (this activity ran before and its answer was lost): no writer has marked it since.
+        return row.Idle || await desired.TryMarkIdleAsync(input.ClusterId, input.Uid, row.Version!, cancellationToken) ? FenceOutcome.Idle : null;
     }
 }

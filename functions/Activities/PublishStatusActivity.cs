@@ -44,41 +44,43 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
     public async Task<bool> RunAsync(PublishInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        return await CompareAndSwap.RetryAsync(MaxAttempts, () => TryPublishAsync(input, cancellationToken))
+            ?? throw new InvalidOperationException($"The status of {input.Uid} changed under every one of {MaxAttempts} writes.");
+    }
+
+    /// <summary>One read and compare-and-swap of the status row: whether it wrote; null when another writer changed the row first.</summary>
+    private async Task<bool?> TryPublishAsync(PublishInput input, CancellationToken cancellationToken)
+    {
+        var existing = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken);
+        if (existing?.IssuedAt is { } stored && stored > input.IssuedAt)
         {
-            var existing = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken);
-            if (existing?.IssuedAt is { } stored && stored > input.IssuedAt)
-            {
-                logger.StalePublishIgnored(input.Uid, input.IssuedAt, stored);
-                return false;
-            }
-
-            var (record, firstReady) = Compose(input, existing, time.GetUtcNow());
-            if (record is not null && !await statuses.TryPutAsync(record, existing?.Version, cancellationToken))
-            {
-                continue;
-            }
-
-            if (!input.Interim)
-            {
-                metrics.ReconcileFinished(input.Settled ? input.Phase.ToString().ToLowerInvariant() : "incomplete");
-            }
-
-            if (record is null)
-            {
-                return false;
-            }
-
-            if (firstReady)
-            {
-                metrics.ServiceReady(record.ReadyAt!.Value - input.FirstSeenAt);
-            }
-
-            logger.StatusPublished(input.Uid, record.Status.Phase, record.Status.ReasonCode, record.Settled);
-            return true;
+            logger.StalePublishIgnored(input.Uid, input.IssuedAt, stored);
+            return false;
         }
 
-        throw new InvalidOperationException($"The status of {input.Uid} changed under every one of {MaxAttempts} writes.");
+        var (record, firstReady) = Compose(input, existing, time.GetUtcNow());
+        if (record is not null && !await statuses.TryPutAsync(record, existing?.Version, cancellationToken))
+        {
+            return null;
+        }
+
+        if (!input.Interim)
+        {
+            metrics.ReconcileFinished(input.Settled ? input.Phase.ToString().ToLowerInvariant() : "incomplete");
+        }
+
+        if (record is null)
+        {
+            return false;
+        }
+
+        if (firstReady)
+        {
+            metrics.ServiceReady(record.ReadyAt!.Value - input.FirstSeenAt);
+        }
+
+        logger.StatusPublished(input.Uid, record.Status.Phase, record.Status.ReasonCode, record.Settled);
+        return true;
     }
 
     /// <summary>The row to write, and whether it records the first Ready; a null row when nothing would change.</summary>
