@@ -74,8 +74,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddTransient<EventsFunction>();
         services.TryAddTransient<StatusFunction>();
         services.TryAddTransient<ResyncFunction>();
-        services.TryAddTransient<ResyncTimerFunction>();
-        services.TryAddTransient<NodeLifecycleTimerFunction>();
+        services.TryAddTransient<TimerFunctions>();
         return services;
     }
 

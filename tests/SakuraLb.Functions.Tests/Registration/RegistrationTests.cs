@@ -161,7 +161,7 @@ public sealed class RegistrationTests
             Assert.NotNull(harness.Services.GetRequiredService(task.Implementation));
         }
 
-        foreach (var type in new[] { typeof(EventsFunction), typeof(StatusFunction), typeof(ResyncFunction), typeof(ResyncTimerFunction), typeof(DurableFunctions) })
+        foreach (var type in new[] { typeof(EventsFunction), typeof(StatusFunction), typeof(ResyncFunction), typeof(TimerFunctions), typeof(DurableFunctions) })
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(harness.Services, type));
         }
