@@ -143,14 +143,9 @@ public static class NodeWritePlanner
                 null);
         }
 
-        foreach (var (warning, key) in memory.Unrecorded(result.Warnings))
+        foreach (var (text, key) in WriteBackPlanner.WarningEvents(result.Name, result.Uid, "node-warning", ActionSync, result.Warnings, memory))
         {
-            yield return new RecordNodeEvent(
-                result.Name,
-                result.Uid,
-                new EventText(WriteBackPlanner.EventName(result.Name, result.Uid, "node-warning\n" + key), "Warning", warning.ReasonCode, ActionSync, WriteBackPlanner.Note(warning.Message)),
-                null,
-                key);
+            yield return new RecordNodeEvent(result.Name, result.Uid, text, null, key);
         }
     }
 }

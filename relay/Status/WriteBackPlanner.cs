@@ -210,22 +210,22 @@ public static class WriteBackPlanner
                 null);
         }
 
-        foreach (var (warning, key) in memory.Unrecorded(status.Warnings))
+        foreach (var (text, key) in WarningEvents(service.Name, service.Uid, "warning", ActionEnsure, status.Warnings, memory))
         {
             yield return new RecordEvent(
-                service.Namespace,
-                service.Name,
-                service.Uid,
-                service.ResourceVersion,
-                EventName(service.Name, service.Uid, "warning\n" + key),
-                "Warning",
-                warning.ReasonCode,
-                ActionEnsure,
-                Note(warning.Message),
-                null,
-                key);
+                service.Namespace, service.Name, service.Uid, service.ResourceVersion, text.EventName, text.Type, text.Reason, text.Action, text.Note, null, key);
         }
     }
+
+    /// <summary>
+    /// A Warning Event for each warning <paramref name="memory"/> has not recorded yet, about the Service or Node
+    /// <paramref name="name"/> with <paramref name="uid"/>; each with the key that remembers it once recorded.
+    /// </summary>
+    /// <param name="kind">Keeps these Event names apart from the phase Events' and from another kind of object's.</param>
+    internal static IEnumerable<(EventText Text, string Key)> WarningEvents(
+        string name, string uid, string kind, string action, IEnumerable<StatusWarning?>? warnings, EventMemory memory) =>
+        memory.Unrecorded(warnings).Select(w =>
+            (new EventText(EventName(name, uid, $"{kind}\n{w.Key}"), "Warning", w.Warning.ReasonCode, action, Note(w.Warning.Message)), w.Key));
 
     /// <summary>The message cut to the longest note the API accepts.</summary>
     internal static string Note(string message) =>
