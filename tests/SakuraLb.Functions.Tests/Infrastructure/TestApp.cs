@@ -177,6 +177,18 @@ public sealed class TestApp : IAsyncDisposable
             timeout ?? TimeSpan.FromSeconds(90)).ContinueWith(t => t.Result.Status!, TaskScheduler.Default);
     }
 
+    /// <summary>Waits until each of the Services has settled (<see cref="WaitSettledAsync"/>); their statuses, in the same order.</summary>
+    public async Task<IReadOnlyList<StatusRecord>> WaitAllSettledAsync(IEnumerable<ServiceSnapshot> services, TimeSpan timeout)
+    {
+        var statuses = new List<StatusRecord>();
+        foreach (var service in services)
+        {
+            statuses.Add(await WaitSettledAsync(service.Uid, timeout));
+        }
+
+        return statuses;
+    }
+
     /// <summary>Waits until no orchestration of these Services is pending or running.</summary>
     public Task WaitIdleAsync(IEnumerable<string> instanceIds, TimeSpan? timeout = null) =>
         Eventually.UntilAsync(

@@ -42,18 +42,7 @@ public sealed class FaultScenarioTests
         await app.PostEventsAsync([services[0]], Snapshots.DefaultNodes());
         await Eventually.UntilAsync(() => Task.FromResult(lost.FailedName), name => name is not null, "the first create to get through", TimeSpan.FromSeconds(60));
         await app.PostEventsAsync([.. services.Skip(1)]);
-        var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
-        foreach (var service in services)
-        {
-            statuses.Add(await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(3)));
-        }
-
-        Assert.All(statuses, s => Assert.Equal(ServicePhase.Ready, s.Status.Phase));
-        var lbs = await app.Sim.LoadBalancersAsync();
-        Assert.Equal(
-            services.Select(s => Reconcile.Desired.LoadBalancerNaming.Name(s.Uid)).Order(StringComparer.Ordinal),
-            lbs.Select(l => l.Name).Order(StringComparer.Ordinal));
-        Assert.All(lbs, l => Assert.Equal("up", l.Phase));
+        var lbs = await AssertEachReadyWithItsOwnRunningLbAsync(app, services);
         foreach (var service in services)
         {
             var lb = lbs.Single(l => l.Name == Reconcile.Desired.LoadBalancerNaming.Name(service.Uid));
@@ -93,18 +82,7 @@ public sealed class FaultScenarioTests
         var services = Enumerable.Range(0, 2).Select(i => Snapshots.Service(Snapshots.NewUid(), $"gw{i}", [80, 443])).ToList();
 
         await app.PostEventsAsync(services, Snapshots.DefaultNodes());
-        var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
-        foreach (var service in services)
-        {
-            statuses.Add(await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(3)));
-        }
-
-        Assert.All(statuses, s => Assert.Equal(ServicePhase.Ready, s.Status.Phase));
-        var lbs = await app.Sim.LoadBalancersAsync();
-        Assert.Equal(
-            services.Select(s => Reconcile.Desired.LoadBalancerNaming.Name(s.Uid)).Order(StringComparer.Ordinal),
-            lbs.Select(l => l.Name).Order(StringComparer.Ordinal));
-        Assert.All(lbs, l => Assert.Equal("up", l.Phase));
+        await AssertEachReadyWithItsOwnRunningLbAsync(app, services);
         var requests = await app.Sim.RequestsAsync();
         var creates = requests.Where(r => r.Method == "POST" && r.Path == "/appliance").ToList();
         Assert.Equal(2, creates.Count(r => r.Status == 504 && r.ErrorCode == "apiproxy_timeout_non_get"));
@@ -114,6 +92,19 @@ public sealed class FaultScenarioTests
         Assert.DoesNotContain(requests, r => r.Method == "DELETE" && !r.Path.EndsWith("/power", StringComparison.Ordinal));
         Assert.Contains(requests, r => r.Method == "PUT" && r.Status == 504);
         Assert.Contains(requests, r => r.ErrorCode is "too_many_request" or "operation_failure" or "service_temporarily_unavailable");
+    }
+
+    /// <summary>Waits until every Service has settled; each is Ready with exactly one load balancer, named for it and up. Returns the load balancers.</summary>
+    private static async Task<IReadOnlyList<SimAppliance>> AssertEachReadyWithItsOwnRunningLbAsync(TestApp app, IReadOnlyList<ServiceSnapshot> services)
+    {
+        var statuses = await app.WaitAllSettledAsync(services, TimeSpan.FromMinutes(3));
+        Assert.All(statuses, s => Assert.Equal(ServicePhase.Ready, s.Status.Phase));
+        var lbs = await app.Sim.LoadBalancersAsync();
+        Assert.Equal(
+            services.Select(s => Reconcile.Desired.LoadBalancerNaming.Name(s.Uid)).Order(StringComparer.Ordinal),
+            lbs.Select(l => l.Name).Order(StringComparer.Ordinal));
+        Assert.All(lbs, l => Assert.Equal("up", l.Phase));
+        return lbs;
     }
 
     /// <summary>What the response-losing handler saw: every successful create by name, and which one it lost.</summary>

@@ -45,11 +45,7 @@ public sealed class ManyServicesScenarioTests
         var services = Enumerable.Range(0, 20).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
 
         await app.PostEventsAsync(services, nodes);
-        var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
-        foreach (var service in services)
-        {
-            statuses.Add(await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(3)));
-        }
+        var statuses = await app.WaitAllSettledAsync(services, TimeSpan.FromMinutes(3));
 
         Assert.All(statuses, s => Assert.Equal(ServicePhase.Ready, s.Status.Phase));
         var vips = statuses.Select(s => Assert.Single(s.Status.IngressIps)).ToList();
@@ -71,11 +67,7 @@ public sealed class ManyServicesScenarioTests
         var services = Enumerable.Range(0, 6).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
 
         await app.PostEventsAsync(services, Snapshots.DefaultNodes());
-        var statuses = new List<SakuraLb.Functions.Storage.StatusRecord>();
-        foreach (var service in services)
-        {
-            statuses.Add(await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(2)));
-        }
+        var statuses = await app.WaitAllSettledAsync(services, TimeSpan.FromMinutes(2));
 
         Assert.Equal(4, statuses.Count(s => s.Status.Phase == ServicePhase.Ready));
         var exhausted = statuses.Where(s => s.Status.Phase == ServicePhase.Failed).ToList();
