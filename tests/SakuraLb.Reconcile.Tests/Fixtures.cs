@@ -1,8 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Reconcile.Tests;
 
 /// <summary>A realistic small world: one /28 router block (assignable .100–.110, as in the real switch sample), three nodes.</summary>

@@ -1,7 +1,4 @@
 using CsCheck;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Addressing;

@@ -1,4 +1,3 @@
-using SakuraLb.Reconcile.Addressing;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Addressing;

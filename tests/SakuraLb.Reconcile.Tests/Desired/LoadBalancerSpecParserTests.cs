@@ -1,7 +1,5 @@
 using CsCheck;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Annotations;
-using SakuraLb.Reconcile.Desired;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Desired;

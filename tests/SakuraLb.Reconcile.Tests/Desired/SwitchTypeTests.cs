@@ -1,7 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Desired;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SakuraLb.Model;
 
 namespace SakuraLb.Reconcile.Tests.Model;
 

@@ -1,8 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Reconcile.Planning;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Nodes;

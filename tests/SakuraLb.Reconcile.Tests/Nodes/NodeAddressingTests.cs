@@ -1,7 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 using static SakuraLb.Reconcile.Tests.Nodes.NodeSamples;
 
 namespace SakuraLb.Reconcile.Tests.Nodes;

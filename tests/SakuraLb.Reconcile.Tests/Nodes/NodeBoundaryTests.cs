@@ -1,4 +1,3 @@
-using SakuraLb.Reconcile.Nodes;
 using static SakuraLb.Reconcile.Tests.Nodes.NodeSamples;
 
 namespace SakuraLb.Reconcile.Tests.Nodes;

@@ -1,6 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 using static SakuraLb.Reconcile.Tests.Nodes.NodeSamples;
 
 namespace SakuraLb.Reconcile.Tests.Nodes;

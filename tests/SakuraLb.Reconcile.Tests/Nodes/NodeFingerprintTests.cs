@@ -1,6 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Nodes;
-
 namespace SakuraLb.Reconcile.Tests.Nodes;
 
 public sealed class NodeFingerprintTests

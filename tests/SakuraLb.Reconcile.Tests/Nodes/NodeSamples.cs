@@ -1,7 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Reconcile.Tests.Nodes;
 
 /// <summary>Nodes as kubelets register them and servers as the zone's list returns them, for the node controller's tests.</summary>

@@ -1,9 +1,4 @@
 using System.Globalization;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Reconcile.Planning;
-using SakuraLb.Reconcile.Scope;
 
 namespace SakuraLb.Reconcile.Tests.Planning;
 

@@ -1,9 +1,4 @@
 using CsCheck;
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Reconcile.Planning;
-using SakuraLb.Reconcile.Scope;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Planning;

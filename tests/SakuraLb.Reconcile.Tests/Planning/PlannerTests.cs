@@ -1,34 +1,12 @@
 using System.Text.Json;
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Reconcile.Planning;
-using SakuraLb.Reconcile.Scope;
 using static SakuraLb.Reconcile.Tests.Fixtures;
+using static SakuraLb.Reconcile.Tests.Planning.PlanningFixtures;
 
 namespace SakuraLb.Reconcile.Tests.Planning;
 
 public sealed class PlannerTests
 {
     private static readonly string OurName = LoadBalancerNaming.Name(Uid);
-
-    private static Plan PlanEnsure(CloudModel cloud, DesiredLoadBalancer? desired = null) =>
-        Planner.Plan(cloud.Input(ServiceIntent.Ensure, Uid, desired ?? BuildDesired(), Settings));
-
-    private static Plan PlanCleanup(CloudModel cloud) =>
-        Planner.Plan(cloud.Input(ServiceIntent.Cleanup, Uid, null, Settings));
-
-    private static List<string> Kinds(Plan plan) => [.. plan.Steps.Select(s => s.GetType().Name)];
-
-    /// <summary>A model where the Service's load balancer was created and is up, as the planner itself would make it.</summary>
-    private static CloudModel Converged(DesiredLoadBalancer? desired = null)
-    {
-        var cloud = new CloudModel();
-        cloud.Apply(PlanEnsure(cloud, desired));
-        Assert.True(PlanEnsure(cloud, desired).Steps.Count == 0);
-        return cloud;
-    }
 
     private static ObservedLoadBalancer Single(CloudModel cloud) => Assert.Single(cloud.LoadBalancers);
 

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Reconcile.Planning;
-using SakuraLb.Reconcile.Scope;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Planning;

@@ -1,30 +1,12 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Reconcile.Planning;
-using SakuraLb.Reconcile.Scope;
 using static SakuraLb.Reconcile.Tests.Fixtures;
+using static SakuraLb.Reconcile.Tests.Planning.PlanningFixtures;
 
 namespace SakuraLb.Reconcile.Tests.Planning;
 
 /// <summary>The planner on a plain switch: the same rules as on a router, with the Service's pool and gateway.</summary>
 public sealed class SwitchPlannerTests
 {
-    private static Plan PlanEnsure(CloudModel cloud, DesiredLoadBalancer desired) =>
-        Planner.Plan(cloud.Input(ServiceIntent.Ensure, Uid, desired, Settings));
-
-    private static List<string> Kinds(Plan plan) => [.. plan.Steps.Select(s => s.GetType().Name)];
-
     private static DesiredLoadBalancer Desired(params (string Name, string Value)[] annotations) => BuildOnSwitch(Service(OnSwitch(annotations)));
-
-    private static CloudModel Converged(DesiredLoadBalancer desired)
-    {
-        var cloud = new CloudModel();
-        cloud.Apply(PlanEnsure(cloud, desired));
-        Assert.Empty(PlanEnsure(cloud, desired).Steps);
-        return cloud;
-    }
 
     [Fact]
     public void Plan_Create_OnThePlainSwitchWithThePoolsAddressesTheMaskAndTheGateway()

@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Scope;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Scope;

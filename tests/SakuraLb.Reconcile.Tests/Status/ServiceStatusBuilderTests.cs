@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Status;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
