@@ -67,6 +67,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddDurableTaskImplementations();
         services.TryAddSingleton<ReconcileStarter>();
         services.TryAddSingleton<NodePass>();
+        services.TryAddSingleton<Installation.OwnerIdentity>();
 
         services.TryAddSingleton<SignedRequestReader>();
         services.TryAddTransient<EventIngestor>();
@@ -91,6 +92,7 @@ public static class FunctionsServiceCollectionExtensions
             services.TryAddSingleton<IOrphanStore>(sp => sp.GetRequiredService<InMemoryStores>());
             services.TryAddSingleton<INonceStore>(sp => sp.GetRequiredService<InMemoryStores>());
             services.TryAddSingleton<INodeResultStore, InMemoryNodeResultStore>();
+            services.TryAddSingleton<IOwnerStore, InMemoryOwnerStore>();
             return;
         }
 
@@ -106,5 +108,6 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<IOrphanStore, TableOrphanStore>();
         services.TryAddSingleton<INonceStore, TableNonceStore>();
         services.TryAddSingleton<INodeResultStore, TableNodeResultStore>();
+        services.TryAddSingleton<IOwnerStore, TableOwnerStore>();
     }
 }

@@ -102,6 +102,15 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Purged the histories of {Count} finished orchestrations created before {Before}")]
     public static partial void InstancesPurged(this ILogger logger, int count, DateTimeOffset before);
 
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Warning, Message = "Load balancer {LoadBalancerId} ({Name}) carries cluster {ClusterId}'s tag but no owner tag and no Service claims it: it is not deleted. Set Controller:AdoptUnownedLoadBalancers to let orphan collection and teardown treat it as this installation's, or delete it by hand")]
+    public static partial void UnownedLoadBalancer(this ILogger logger, long loadBalancerId, string name, string clusterId);
+
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "{Count} load balancers carry cluster {ClusterId}'s tag and another installation's owner id ({Owners}); this installation is {OwnerId}. Two installations share the cluster id: neither collects the other's load balancers, but give each cluster its own id")]
+    public static partial void OtherOwnersLoadBalancers(this ILogger logger, int count, string clusterId, string owners, string ownerId);
+
+    [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Orphan collection for cluster {ClusterId} deletes nothing this pass: {Due} orphans are due, over the cap of {MaxCount} per pass or {MaxShare:P0} of this installation's {Total} load balancers (Controller:MaxOrphanDeletionsPerPass, Controller:MaxOrphanDeletionShare). Check the relay's inventory; raise the cap or use POST /api/teardown if this is intended")]
+    public static partial void OrphanDeletionCapped(this ILogger logger, string clusterId, int due, int maxCount, double maxShare, int total);
+
     // 1500–1599: node controller.
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Node pass for cluster {ClusterId}: {Nodes} nodes, {Servers} servers in zone {Zone}, {Initializing} initialised now, {Waiting} waiting uninitialised, {Deleting} to delete")]
     public static partial void NodePassFinished(this ILogger logger, string clusterId, int nodes, int servers, string zone, int initializing, int waiting, int deleting);
