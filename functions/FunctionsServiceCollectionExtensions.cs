@@ -70,11 +70,14 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<Installation.OwnerIdentity>();
 
         services.TryAddSingleton<SignedRequestReader>();
+        services.TryAddSingleton<SignedTrigger>();
         services.TryAddTransient<EventIngestor>();
         services.TryAddTransient<ClusterResync>();
         services.TryAddTransient<EventsFunction>();
         services.TryAddTransient<StatusFunction>();
         services.TryAddTransient<ResyncFunction>();
+        services.TryAddTransient<Teardown.ClusterTeardown>();
+        services.TryAddTransient<TeardownFunction>();
         services.TryAddTransient<ResyncTimerFunction>();
         services.TryAddTransient<NodeLifecycleTimerFunction>();
         return services;

@@ -45,6 +45,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Reconcile {InstanceId} past its fence did not complete within {Wait}; the relay's resend of what no status reflects starts it")]
     public static partial void ReconcileStillCompleting(this ILogger logger, string instanceId, TimeSpan wait);
 
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Teardown {OperationId} of cluster {ClusterId} (owner {OwnerId}) started: {Deleting} load balancers to delete, {Skipped} skipped, {Terminated} running reconciles terminated")]
+    public static partial void TeardownStarted(this ILogger logger, string operationId, string clusterId, string ownerId, int deleting, int skipped, int terminated);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Teardown dry run for cluster {ClusterId} (owner {OwnerId}): {WouldDelete} load balancers would be deleted, {Skipped} skipped")]
+    public static partial void TeardownDryRun(this ILogger logger, string clusterId, string ownerId, int wouldDelete, int skipped);
+
     // 1100–1199: orchestrations.
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Reconcile pass {Pass} for {Uid}: plan of {StepCount} steps, outcome {Phase} {ReasonCode}")]
     public static partial void Planned(this ILogger logger, int pass, string uid, int stepCount, ServicePhase phase, string reasonCode);
@@ -60,6 +66,9 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Orphan cleanup of load balancer {LoadBalancerId}: {Outcome}")]
     public static partial void OrphanCleanupFinished(this ILogger logger, long loadBalancerId, string outcome);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Teardown {OperationId} of cluster {ClusterId} finished: {Forgotten} Services forgotten, {Deleted} load balancers deleted, {Failed} failed, {Skipped} skipped")]
+    public static partial void TeardownFinished(this ILogger logger, string operationId, string clusterId, int forgotten, int deleted, int failed, int skipped);
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Completion fence of {Uid} could not be passed ({Reason}); completing without it")]
     public static partial void FenceFailed(this ILogger logger, string uid, string reason);

@@ -157,6 +157,19 @@ public sealed class TestApp : IAsyncDisposable
         return Read(result);
     }
 
+    /// <summary>Sends Services of these names (port 80) with the default nodes and waits until each has settled.</summary>
+    public async Task<List<ServiceSnapshot>> CreateServicesAsync(params string[] names)
+    {
+        var services = names.Select(n => Snapshots.Service(Snapshots.NewUid(), n, [80])).ToList();
+        await PostEventsAsync(services, Snapshots.DefaultNodes());
+        foreach (var service in services)
+        {
+            await WaitSettledAsync(service.Uid);
+        }
+
+        return services;
+    }
+
     public async Task<StatusFeed> StatusFeedAsync()
     {
         var (status, body) = Read(await Get<StatusFunction>().Run(SignedRequests.Create("GET", "/api/status", [], clusterId: ClusterId), Client, CancellationToken.None));

@@ -15,17 +15,8 @@ namespace SakuraLb.Functions.Tests.Scenarios;
 /// <summary>The resync pass: nothing differs → nothing written; drift corrected; orphans collected after the grace period.</summary>
 public sealed class ResyncScenarioTests
 {
-    private static async Task<List<ServiceSnapshot>> CreateAsync(TestApp app, int count)
-    {
-        var services = Enumerable.Range(0, count).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
-        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
-        foreach (var service in services)
-        {
-            await app.WaitSettledAsync(service.Uid);
-        }
-
-        return services;
-    }
+    private static Task<List<ServiceSnapshot>> CreateAsync(TestApp app, int count) =>
+        app.CreateServicesAsync([.. Enumerable.Range(0, count).Select(i => $"svc{i}")]);
 
     [Theory]
     [BothEngines]
