@@ -212,6 +212,8 @@ public sealed class RegistrationTests
         {
             ["Controller:ClusterId"] = "",
             ["Controller:DefaultPlan"] = "gold",
+            ["Controller:MaxOrphanDeletionsPerPass"] = "0",
+            ["Controller:MaxOrphanDeletionShare"] = "1.5",
             ["Ingest:HmacSecret"] = "short",
             ["Reconcile:PollInterval"] = "00:00:00",
             ["Reconcile:MaxPasses"] = "0",
@@ -227,6 +229,8 @@ public sealed class RegistrationTests
 
         Assert.Contains(controller.Failures, f => f.Contains("ClusterId", StringComparison.Ordinal));
         Assert.Contains(controller.Failures, f => f.Contains("DefaultPlan", StringComparison.Ordinal));
+        Assert.Contains(controller.Failures, f => f.Contains("MaxOrphanDeletionsPerPass", StringComparison.Ordinal));
+        Assert.Contains(controller.Failures, f => f.Contains("MaxOrphanDeletionShare", StringComparison.Ordinal));
         Assert.Contains(ingest.Failures, f => f.Contains("HmacSecret", StringComparison.Ordinal));
         Assert.Contains(reconcile.Failures, f => f.Contains("PollInterval", StringComparison.Ordinal));
         Assert.Contains(reconcile.Failures, f => f.Contains("MaxPasses", StringComparison.Ordinal));
