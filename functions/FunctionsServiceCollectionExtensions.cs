@@ -67,13 +67,17 @@ public static class FunctionsServiceCollectionExtensions
         services.AddDurableTaskImplementations();
         services.TryAddSingleton<ReconcileStarter>();
         services.TryAddSingleton<NodePass>();
+        services.TryAddSingleton<Installation.OwnerIdentity>();
 
         services.TryAddSingleton<SignedRequestReader>();
+        services.TryAddSingleton<SignedTrigger>();
         services.TryAddTransient<EventIngestor>();
         services.TryAddTransient<ClusterResync>();
         services.TryAddTransient<EventsFunction>();
         services.TryAddTransient<StatusFunction>();
         services.TryAddTransient<ResyncFunction>();
+        services.TryAddTransient<Teardown.ClusterTeardown>();
+        services.TryAddTransient<TeardownFunction>();
         services.TryAddTransient<TimerFunctions>();
         return services;
     }
@@ -90,6 +94,7 @@ public static class FunctionsServiceCollectionExtensions
             services.TryAddSingleton<IOrphanStore>(sp => sp.GetRequiredService<InMemoryStores>());
             services.TryAddSingleton<INonceStore>(sp => sp.GetRequiredService<InMemoryStores>());
             services.TryAddSingleton<INodeResultStore, InMemoryNodeResultStore>();
+            services.TryAddSingleton<IOwnerStore, InMemoryOwnerStore>();
             return;
         }
 
@@ -105,5 +110,6 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<IOrphanStore, TableOrphanStore>();
         services.TryAddSingleton<INonceStore, TableNonceStore>();
         services.TryAddSingleton<INodeResultStore, TableNodeResultStore>();
+        services.TryAddSingleton<IOwnerStore, TableOwnerStore>();
     }
 }

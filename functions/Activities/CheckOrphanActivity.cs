@@ -1,18 +1,22 @@
+using Microsoft.Extensions.Options;
+using SakuraLb.Functions.Installation;
+using SakuraLb.Functions.Options;
+using SakuraLb.Functions.Resync;
 using SakuraLb.Reconcile.Desired;
 
 namespace SakuraLb.Functions.Activities;
 
 public sealed record OrphanInput(string ClusterId, long LoadBalancerId, string? ServiceUid);
 
-/// <param name="StillOrphan">The appliance is gone, or still carries this cluster's tag and no known Service.</param>
+/// <param name="StillOrphan">The appliance is gone, or still carries this cluster's tag, this installation's owner id and no known Service.</param>
 public sealed record OrphanCheck(bool StillOrphan, LoadBalancerState State, string Reason);
 
 /// <summary>
 /// Checks again, just before deleting, that the load balancer is still an orphan: it exists with exactly this
-/// cluster's tag, and no desired Service has its UID (or, without a UID tag, its name). Anything else is
-/// never touched.
+/// cluster's tag and this installation's owner id (or none, with <see cref="ControllerOptions.AdoptUnownedLoadBalancers"/>),
+/// and no desired Service has its UID (or, without a UID tag, its name). Anything else is never touched.
 /// </summary>
-public sealed class CheckOrphanActivity(ISakuraCloud cloud, IDesiredStore desired, ControllerSettings settings)
+public sealed class CheckOrphanActivity(ISakuraCloud cloud, IDesiredStore desired, ControllerSettings settings, OwnerIdentity owner, IOptions<ControllerOptions> options)
 {
     public const string Name = "CheckOrphan";
 
@@ -26,10 +30,14 @@ public sealed class CheckOrphanActivity(ISakuraCloud cloud, IDesiredStore desire
         }
 
         var state = new LoadBalancerState(true, lb.Id, lb.Availability, lb.InstanceStatus);
-        var clusters = LoadBalancerNaming.ClusterIdsOf(lb.Tags);
-        if (clusters.Count != 1 || !string.Equals(clusters[0], settings.ClusterId, StringComparison.Ordinal))
+        if (!OrphanRules.IsThisClusters(lb.Tags, settings.ClusterId))
         {
             return new OrphanCheck(false, state, "it no longer carries exactly this cluster's tag");
+        }
+
+        if (!OrphanRules.IsOurs(lb.Tags, await owner.GetAsync(cancellationToken), options.Value.AdoptUnownedLoadBalancers))
+        {
+            return new OrphanCheck(false, state, "it does not carry this installation's owner id");
         }
 
         var uids = LoadBalancerNaming.ServiceUidsOf(lb.Tags);

@@ -1,4 +1,5 @@
 using SakuraLb.Functions.Cloud;
+using SakuraLb.Functions.Installation;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Planning;
@@ -56,7 +57,7 @@ public sealed class ObserveAndPlanActivity(
     IReservationStore reservations,
     ISakuraCloud cloud,
     RouterCache routerCache,
-    ControllerSettings settings,
+    OwnerIdentity owner,
     ILogger<ObserveAndPlanActivity> logger)
 {
     public const string Name = "ObserveAndPlan";
@@ -88,6 +89,9 @@ public sealed class ObserveAndPlanActivity(
         };
 
         var managed = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken) is not null;
+
+        // With the owner id, every plan writes the owner tag: a Service's load balancer without it is claimed.
+        var settings = await owner.SettingsAsync(cancellationToken);
         var pre = ServicePlanning.Precheck(service, settings, managed, out var spec);
         if (pre is not null)
         {
@@ -116,7 +120,7 @@ public sealed class ObserveAndPlanActivity(
             var onSwitch = await cloud.ReadSwitchAsync(network, cancellationToken);
             var candidates = ServicePlanning.CandidatesOf(service.Uid, (await FindByNameAsync(service.Uid, cancellationToken)).Concat(onSwitch.LoadBalancers));
             var mine = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
-            var plan = await PlanAndReserveAsync(service, nodeSet, networks, onSwitch, candidates, mine, cancellationToken);
+            var plan = await PlanAndReserveAsync(service, settings, nodeSet, networks, onSwitch, candidates, mine, cancellationToken);
             return With(result, plan);
         }
         catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
@@ -128,6 +132,7 @@ public sealed class ObserveAndPlanActivity(
 
     private async Task<ServicePlan> PlanAndReserveAsync(
         ServiceSnapshot service,
+        ControllerSettings settings,
         NodeSetRecord? nodeSet,
         NetworkCandidates networks,
         SwitchView onSwitch,

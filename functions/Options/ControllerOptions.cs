@@ -29,6 +29,26 @@ public sealed class ControllerOptions
     /// <summary>Report orphans (log, metric) without deleting them.</summary>
     public bool OrphanDryRun { get; set; }
 
+    /// <summary>
+    /// Most orphans one pass may delete. A pass with more due for deletion deletes none of them (Warning 1312,
+    /// metric <c>sakuralb.orphans.capped</c>): so many orphans at once is more likely a mistake than a fact.
+    /// </summary>
+    public int MaxOrphanDeletionsPerPass { get; set; } = 10;
+
+    /// <summary>
+    /// Largest share (0–1] of this installation's load balancers in the cluster one orphan pass may delete; one
+    /// deletion is always within it. Over it, the pass deletes nothing, like <see cref="MaxOrphanDeletionsPerPass"/>.
+    /// </summary>
+    public double MaxOrphanDeletionShare { get; set; } = 0.5;
+
+    /// <summary>
+    /// Treat load balancers with this cluster's tag but no owner tag (made by the seed controller or by a version
+    /// before owner ids) as this installation's: orphan collection and teardown then delete them too. Off by
+    /// default: they are only reported (Warning 1310). Turn it on only when no other installation shares the
+    /// cluster id.
+    /// </summary>
+    public bool AdoptUnownedLoadBalancers { get; set; }
+
     public int MaxVipsPerLoadBalancer { get; set; } = 10;
 
     public int MaxServersPerVip { get; set; } = 40;

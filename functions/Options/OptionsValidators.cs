@@ -39,6 +39,16 @@ public sealed class ControllerOptionsValidator : OptionsValidator<ControllerOpti
             problems.Add("Controller:DeletedStatusRetention must not be negative.");
         }
 
+        if (options.MaxOrphanDeletionsPerPass is < 1 or > 1000)
+        {
+            problems.Add("Controller:MaxOrphanDeletionsPerPass must be 1–1000.");
+        }
+
+        if (!(options.MaxOrphanDeletionShare > 0 && options.MaxOrphanDeletionShare <= 1))
+        {
+            problems.Add("Controller:MaxOrphanDeletionShare must be more than 0 and at most 1.");
+        }
+
         if (options.CompletedInstanceRetention < TimeSpan.Zero)
         {
             problems.Add("Controller:CompletedInstanceRetention must not be negative.");

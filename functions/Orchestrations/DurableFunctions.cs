@@ -11,7 +11,7 @@ namespace SakuraLb.Functions.Orchestrations;
 /// with its class's <c>Name</c> constant; a test checks that they and <see cref="DurableTasks"/> list the same
 /// tasks with the same input and output types.
 /// </summary>
-public sealed class DurableFunctions(ReconcileServiceOrchestrator reconcile, OrphanCleanupOrchestrator orphans)
+public sealed class DurableFunctions(ReconcileServiceOrchestrator reconcile, OrphanCleanupOrchestrator orphans, TeardownOrchestrator teardown)
 {
     [Function(ReconcileServiceOrchestrator.Name)]
     public Task<ReconcileResult> ReconcileService([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -20,6 +20,10 @@ public sealed class DurableFunctions(ReconcileServiceOrchestrator reconcile, Orp
     [Function(OrphanCleanupOrchestrator.Name)]
     public Task<string> CleanupOrphan([OrchestrationTrigger] TaskOrchestrationContext context) =>
         orphans.RunAsync(context, context.GetInput<OrphanInput>()!);
+
+    [Function(TeardownOrchestrator.Name)]
+    public Task<TeardownReport> TeardownCluster([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        teardown.RunAsync(context, context.GetInput<TeardownInput>()!);
 
     [Function(LoadDesiredActivity.Name)]
     public static Task<DesiredState> LoadDesired([ActivityTrigger] ServiceKey input, FunctionContext context) =>
@@ -84,6 +88,10 @@ public sealed class DurableFunctions(ReconcileServiceOrchestrator reconcile, Orp
     [Function(ForgetOrphanActivity.Name)]
     public static Task<bool> ForgetOrphan([ActivityTrigger] ForgetOrphanInput input, FunctionContext context) =>
         Run<ForgetOrphanActivity, bool>(context, a => a.RunAsync(input, context.CancellationToken));
+
+    [Function(ForgetClusterActivity.Name)]
+    public static Task<int> ForgetCluster([ActivityTrigger] string input, FunctionContext context) =>
+        Run<ForgetClusterActivity, int>(context, a => a.RunAsync(input, context.CancellationToken));
 
     /// <summary>Resolves the activity's class and runs it; a transient failure leaves as a <see cref="TransientFailureException"/>.</summary>
     private static Task<TOutput> Run<TActivity, TOutput>(FunctionContext context, Func<TActivity, Task<TOutput>> run)

@@ -20,6 +20,7 @@ public static class DurableTasks
     [
         Orchestration<ReconcileServiceOrchestrator, ReconcileInput, ReconcileResult>(ReconcileServiceOrchestrator.Name, (o, context, input) => o.RunAsync(context, input)),
         Orchestration<OrphanCleanupOrchestrator, OrphanInput, string>(OrphanCleanupOrchestrator.Name, (o, context, input) => o.RunAsync(context, input)),
+        Orchestration<TeardownOrchestrator, TeardownInput, TeardownReport>(TeardownOrchestrator.Name, (o, context, input) => o.RunAsync(context, input)),
         Activity<LoadDesiredActivity, ServiceKey, DesiredState>(LoadDesiredActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ObserveAndPlanActivity, ServiceKey, PlanResult>(ObserveAndPlanActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ReserveAddressesActivity, ReservationInput, StepResult>(ReserveAddressesActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
@@ -36,6 +37,7 @@ public static class DurableTasks
         Activity<CompletionFenceActivity, FenceInput, FenceOutcome>(CompletionFenceActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<CheckOrphanActivity, OrphanInput, OrphanCheck>(CheckOrphanActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ForgetOrphanActivity, ForgetOrphanInput, bool>(ForgetOrphanActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
+        Activity<ForgetClusterActivity, string, int>(ForgetClusterActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
     ];
 
     /// <summary>Registers every implementing class (an earlier registration of a class wins, as with TryAdd).</summary>

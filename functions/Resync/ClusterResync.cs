@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Cloud;
+using SakuraLb.Functions.Installation;
 using SakuraLb.Functions.Options;
 using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Reconcile.Desired;
@@ -68,8 +69,9 @@ public static class ResyncParts
 /// Services that are behind (newer desired state, unsettled, node set changed); reads the cloud in a fixed number of
 /// requests (the cluster's load balancers with their settings, the routers (and plain switches, once a switch-type
 /// Service needs them), the servers and appliances of each switch in use), plans every settled Service in memory with the orchestration's own rules and starts those
-/// whose load balancer drifted; then the orphans: load balancers tagged with this cluster whose Service is unknown
-/// are recorded, and deleted (or only reported, in dry-run) once the grace period has passed; finally old Deleted
+/// whose load balancer drifted; then the orphans: load balancers tagged with this cluster and this installation's owner id whose
+/// Service is unknown are recorded, and deleted (or only reported, in dry-run or over the deletion cap) once the grace
+/// period has passed; finally old Deleted
 /// entries, expired nonces and old orchestration histories are purged. Nothing differs → no write.
 /// </summary>
 public sealed class ClusterResync(
@@ -83,6 +85,7 @@ public sealed class ClusterResync(
     RouterCache routerCache,
     ReconcileStarter starter,
     ControllerSettings settings,
+    OwnerIdentity owner,
     IOptions<ControllerOptions> controllerOptions,
     TimeProvider time,
     SakuraLbMetrics metrics,
@@ -161,7 +164,9 @@ public sealed class ClusterResync(
         {
             await run.PartAsync(ResyncParts.Drift, async () =>
             {
-                drifted.AddRange(await FindDriftAsync(needCloud, nodeSet, await ClusterLoadBalancersAsync(), cancellationToken));
+                // Planned with the owner id: a Service's load balancer without the owner tag drifted, and its reconcile claims it.
+                var planning = await owner.SettingsAsync(cancellationToken);
+                drifted.AddRange(await FindDriftAsync(needCloud, planning, nodeSet, await ClusterLoadBalancersAsync(), cancellationToken));
                 await StartAsync(drifted);
             });
         }
@@ -185,6 +190,7 @@ public sealed class ClusterResync(
 
     private async Task<List<DesiredService>> FindDriftAsync(
         List<DesiredService> services,
+        ControllerSettings settings,
         NodeSetRecord? nodeSet,
         IReadOnlyList<ObservedLoadBalancer> clusterLbs,
         CancellationToken cancellationToken)
@@ -261,28 +267,42 @@ public sealed class ClusterResync(
         CancellationToken cancellationToken)
     {
         var cluster = settings.ClusterId;
+        var ownerId = await owner.GetAsync(cancellationToken);
         var records = (await orphanStore.ListAsync(cluster, cancellationToken)).ToDictionary(o => o.LoadBalancerId);
-        var decisions = OrphanRules.Classify(cluster, all.Select(s => s.Uid).ToHashSet(StringComparer.Ordinal), clusterLbs);
-        var count = 0;
-        foreach (var (lb, orphan, serviceUid) in decisions)
+        var decisions = OrphanRules.Classify(
+            cluster, ownerId, options.AdoptUnownedLoadBalancers, all.Select(s => s.Uid).ToHashSet(StringComparer.Ordinal), clusterLbs);
+        ReportNotOurs(decisions, ownerId);
+        foreach (var decision in decisions.Where(d => d.Kind != OrphanKind.Orphan && records.ContainsKey(d.LoadBalancer.Id)))
         {
-            if (!orphan)
-            {
-                if (records.ContainsKey(lb.Id))
-                {
-                    await orphanStore.RemoveAsync(cluster, lb.Id, cancellationToken);
-                }
+            await orphanStore.RemoveAsync(cluster, decision.LoadBalancer.Id, cancellationToken);
+        }
 
-                continue;
-            }
-
-            count++;
-            if (!records.TryGetValue(lb.Id, out var record))
+        var orphans = new List<(OrphanDecision Decision, OrphanRecord Record)>();
+        foreach (var decision in decisions.Where(d => d.Kind == OrphanKind.Orphan))
+        {
+            if (!records.TryGetValue(decision.LoadBalancer.Id, out var record))
             {
-                record = await orphanStore.AddIfMissingAsync(new OrphanRecord(cluster, lb.Id, serviceUid, now), cancellationToken);
+                record = await orphanStore.AddIfMissingAsync(new OrphanRecord(cluster, decision.LoadBalancer.Id, decision.ServiceUid, now), cancellationToken);
                 metrics.Orphan("seen");
             }
 
+            orphans.Add((decision, record));
+        }
+
+        // All or nothing: more orphans due at once than the cap allows is more likely a lost inventory than a fact.
+        var due = orphans.Count(o => now - o.Record.FirstSeenAt >= options.OrphanGracePeriod);
+        var ours = decisions.Count(d => d.Kind is OrphanKind.Claimed or OrphanKind.Orphan);
+        var capped = !options.OrphanDryRun && due > 0
+            && !OrphanRules.WithinDeletionCap(due, ours, options.MaxOrphanDeletionsPerPass, options.MaxOrphanDeletionShare);
+        if (capped)
+        {
+            logger.OrphanDeletionCapped(cluster, due, options.MaxOrphanDeletionsPerPass, options.MaxOrphanDeletionShare, ours);
+            metrics.OrphanPassCapped();
+        }
+
+        foreach (var (decision, record) in orphans)
+        {
+            var lb = decision.LoadBalancer;
             string action;
             if (now - record.FirstSeenAt < options.OrphanGracePeriod)
             {
@@ -293,9 +313,14 @@ public sealed class ClusterResync(
                 action = "would be deleted now (Controller:OrphanDryRun is on)";
                 metrics.Orphan("reported");
             }
+            else if (capped)
+            {
+                action = "not deleted: this pass is over the deletion cap (event 1312)";
+                metrics.Orphan("withheld");
+            }
             else
             {
-                await starter.EnsureOrphanCleanupAsync(client, new OrphanInput(cluster, lb.Id, serviceUid), cancellationToken);
+                await starter.EnsureOrphanCleanupAsync(client, new OrphanInput(cluster, lb.Id, decision.ServiceUid), cancellationToken);
                 action = "deleting it";
             }
 
@@ -311,7 +336,25 @@ public sealed class ClusterResync(
             await PurgeFinishedAsync(client, OrphanCleanupOrchestrator.InstanceId(stale), cancellationToken);
         }
 
-        return count;
+        return orphans.Count;
+    }
+
+    /// <summary>What orphan collection leaves alone because it is not provably this installation's: reported every pass.</summary>
+    private void ReportNotOurs(IReadOnlyList<OrphanDecision> decisions, string ownerId)
+    {
+        foreach (var unowned in decisions.Where(d => d.Kind == OrphanKind.Unowned))
+        {
+            logger.UnownedLoadBalancer(unowned.LoadBalancer.Id, unowned.LoadBalancer.Name, settings.ClusterId);
+            metrics.Orphan("unowned");
+        }
+
+        var others = decisions.Where(d => d.Kind == OrphanKind.OtherOwner).ToList();
+        if (others.Count > 0)
+        {
+            var owners = others.SelectMany(d => LoadBalancerNaming.OwnerIdsOf(d.LoadBalancer.Tags)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            logger.OtherOwnersLoadBalancers(others.Count, settings.ClusterId, string.Join(", ", owners), ownerId);
+            metrics.Orphan("other-owner", others.Count);
+        }
     }
 
     private async Task PurgeAsync(
@@ -399,36 +442,5 @@ public sealed class ClusterResync(
                 return false;
             }
         }
-    }
-}
-
-/// <summary>Which load balancers of the cluster are orphans. Pure.</summary>
-public static class OrphanRules
-{
-    /// <summary>
-    /// For each load balancer carrying exactly this cluster's tag: an orphan when none of its Service-UID tags is a
-    /// known Service, or (without a UID tag, as the original CCM made them) when its name is no known Service's.
-    /// A load balancer with another cluster's tag, several cluster tags, or none is not considered at all.
-    /// </summary>
-    public static IReadOnlyList<(ObservedLoadBalancer LoadBalancer, bool Orphan, string? ServiceUid)> Classify(
-        string clusterId, IReadOnlySet<string> knownUids, IEnumerable<ObservedLoadBalancer> loadBalancers)
-    {
-        ArgumentNullException.ThrowIfNull(knownUids);
-        var knownNames = knownUids.Select(LoadBalancerNaming.Name).ToHashSet(StringComparer.Ordinal);
-        var result = new List<(ObservedLoadBalancer, bool, string?)>();
-        foreach (var lb in loadBalancers.Where(l => l is not null).DistinctBy(l => l.Id))
-        {
-            var clusters = LoadBalancerNaming.ClusterIdsOf(lb.Tags);
-            if (clusters.Count != 1 || !string.Equals(clusters[0], clusterId, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var uids = LoadBalancerNaming.ServiceUidsOf(lb.Tags);
-            var known = uids.Count > 0 ? uids.Any(knownUids.Contains) : knownNames.Contains(lb.Name);
-            result.Add((lb, !known, uids.Count > 0 ? uids[0] : null));
-        }
-
-        return result;
     }
 }

@@ -16,6 +16,7 @@ public sealed class TableStorage(TableServiceClient service, string prefix)
     public const string OrphansTable = "orphans";
     public const string NoncesTable = "nonces";
     public const string NodeResultsTable = "noderesults";
+    public const string OwnerTable = "owner";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> tables = new(StringComparer.Ordinal);
 

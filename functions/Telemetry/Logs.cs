@@ -45,6 +45,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Reconcile {InstanceId} past its fence did not complete within {Wait}; the relay's resend of what no status reflects starts it")]
     public static partial void ReconcileStillCompleting(this ILogger logger, string instanceId, TimeSpan wait);
 
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Teardown {OperationId} of cluster {ClusterId} (owner {OwnerId}) started: {Deleting} load balancers to delete, {Skipped} skipped, {Terminated} running reconciles terminated")]
+    public static partial void TeardownStarted(this ILogger logger, string operationId, string clusterId, string ownerId, int deleting, int skipped, int terminated);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Teardown dry run for cluster {ClusterId} (owner {OwnerId}): {WouldDelete} load balancers would be deleted, {Skipped} skipped")]
+    public static partial void TeardownDryRun(this ILogger logger, string clusterId, string ownerId, int wouldDelete, int skipped);
+
     // 1100–1199: orchestrations.
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Reconcile pass {Pass} for {Uid}: plan of {StepCount} steps, outcome {Phase} {ReasonCode}")]
     public static partial void Planned(this ILogger logger, int pass, string uid, int stepCount, ServicePhase phase, string reasonCode);
@@ -60,6 +66,9 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Orphan cleanup of load balancer {LoadBalancerId}: {Outcome}")]
     public static partial void OrphanCleanupFinished(this ILogger logger, long loadBalancerId, string outcome);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Teardown {OperationId} of cluster {ClusterId} finished: {Forgotten} Services forgotten, {Deleted} load balancers deleted, {Failed} failed, {Skipped} skipped")]
+    public static partial void TeardownFinished(this ILogger logger, string operationId, string clusterId, int forgotten, int deleted, int failed, int skipped);
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Completion fence of {Uid} could not be passed ({Reason}); completing without it")]
     public static partial void FenceFailed(this ILogger logger, string uid, string reason);
@@ -101,6 +110,15 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Purged the histories of {Count} finished orchestrations created before {Before}")]
     public static partial void InstancesPurged(this ILogger logger, int count, DateTimeOffset before);
+
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Warning, Message = "Load balancer {LoadBalancerId} ({Name}) carries cluster {ClusterId}'s tag but no owner tag and no Service claims it: it is not deleted. Set Controller:AdoptUnownedLoadBalancers to let orphan collection and teardown treat it as this installation's, or delete it by hand")]
+    public static partial void UnownedLoadBalancer(this ILogger logger, long loadBalancerId, string name, string clusterId);
+
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "{Count} load balancers carry cluster {ClusterId}'s tag and another installation's owner id ({Owners}); this installation is {OwnerId}. Two installations share the cluster id: neither collects the other's load balancers, but give each cluster its own id")]
+    public static partial void OtherOwnersLoadBalancers(this ILogger logger, int count, string clusterId, string owners, string ownerId);
+
+    [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Orphan collection for cluster {ClusterId} deletes nothing this pass: {Due} orphans are due, over the cap of {MaxCount} per pass or {MaxShare:P0} of this installation's {Total} load balancers (Controller:MaxOrphanDeletionsPerPass, Controller:MaxOrphanDeletionShare). Check the relay's inventory; raise the cap or use POST /api/teardown if this is intended")]
+    public static partial void OrphanDeletionCapped(this ILogger logger, string clusterId, int due, int maxCount, double maxShare, int total);
 
     // 1500–1599: node controller.
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Node pass for cluster {ClusterId}: {Nodes} nodes, {Servers} servers in zone {Zone}, {Initializing} initialised now, {Waiting} waiting uninitialised, {Deleting} to delete")]

@@ -5,7 +5,8 @@ namespace SakuraLb.Functions.Telemetry;
 
 /// <summary>
 /// The app's OpenTelemetry instruments (meter <see cref="MeterName"/>): reconciles by outcome, Sakura requests
-/// by operation and status, time from first sight of a Service to Ready, orphans by action, reconcile starts by result.
+/// by operation and status, time from first sight of a Service to Ready, orphans by action (and passes over the deletion cap),
+/// reconcile starts by result, teardown deletions by action.
 /// </summary>
 public sealed class SakuraLbMetrics
 {
@@ -17,6 +18,8 @@ public sealed class SakuraLbMetrics
     private readonly Counter<long> orphans;
     private readonly Counter<long> ingested;
     private readonly Counter<long> starts;
+    private readonly Counter<long> cappedOrphanPasses;
+    private readonly Counter<long> teardown;
 
     public SakuraLbMetrics(IMeterFactory meterFactory)
     {
@@ -25,9 +28,11 @@ public sealed class SakuraLbMetrics
         reconciles = meter.CreateCounter<long>("sakuralb.reconciles", "{reconcile}", "Reconcile passes by outcome.");
         sakuraRequests = meter.CreateCounter<long>("sakuralb.sakura.requests", "{request}", "Sakura API requests (every attempt) by operation and status.");
         timeToReady = meter.CreateHistogram<double>("sakuralb.service.time_to_ready", "s", "Time from the first sight of a Service to its first Ready status.");
-        orphans = meter.CreateCounter<long>("sakuralb.orphans", "{loadbalancer}", "Orphaned load balancers by action (seen, deleted, reported).");
+        orphans = meter.CreateCounter<long>("sakuralb.orphans", "{loadbalancer}", "Orphaned load balancers by action (seen, deleted, reported, withheld) and load balancers not ours to collect (unowned, other-owner).");
         ingested = meter.CreateCounter<long>("sakuralb.ingest.snapshots", "{snapshot}", "Service snapshots received by result (stored, stale).");
         starts = meter.CreateCounter<long>("sakuralb.reconcile.starts", "{start}", "Reconcile starts by result (started, running, restarted, missed).");
+        cappedOrphanPasses = meter.CreateCounter<long>("sakuralb.orphans.capped", "{pass}", "Orphan passes that deleted nothing because more orphans were due than the deletion cap allows.");
+        teardown = meter.CreateCounter<long>("sakuralb.teardown", "{loadbalancer}", "Load balancers of a teardown by action (would-delete, deleted, failed, skipped).");
     }
 
     public void ReconcileFinished(string outcome) =>
@@ -42,8 +47,18 @@ public sealed class SakuraLbMetrics
     public void ReconcileStart(string result) =>
         starts.Add(1, new KeyValuePair<string, object?>("result", result));
 
-    public void Orphan(string action) =>
-        orphans.Add(1, new KeyValuePair<string, object?>("action", action));
+    public void Orphan(string action, int count = 1) =>
+        orphans.Add(count, new KeyValuePair<string, object?>("action", action));
+
+    public void OrphanPassCapped() => cappedOrphanPasses.Add(1);
+
+    public void Teardown(string action, int count = 1)
+    {
+        if (count > 0)
+        {
+            teardown.Add(count, new KeyValuePair<string, object?>("action", action));
+        }
+    }
 
     public void Snapshots(string result, int count)
     {

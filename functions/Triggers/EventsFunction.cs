@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,32 +14,21 @@ namespace SakuraLb.Functions.Triggers;
 /// 400, schema and version 400 (every bad field named), cluster 403. Then everything is stored, the reconciles
 /// are started, and 202 answers what was accepted. A batch with one bad Service is rejected whole.
 /// </summary>
-public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ingestor, ILogger<EventsFunction> logger)
+public sealed class EventsFunction(SignedTrigger trigger, EventIngestor ingestor, ILogger<EventsFunction> logger)
 {
     [Function("Events")]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "events")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        UnexpectedErrors.GuardAsync(request, logger, () => HandleAsync(request, client, cancellationToken), cancellationToken);
+        trigger.RunAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, batch => HandleAsync(batch, client, cancellationToken), cancellationToken);
 
-    private async Task<IActionResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task<IActionResult> HandleAsync(EventBatch batch, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var read = await reader.ReadMessageAsync<EventBatch>(request, "event batch", EventBatchValidator.Validate, cancellationToken);
-        if (read.Message is not { } batch)
-        {
-            return read.Problem!;
-        }
-
         try
         {
             var accepted = await ingestor.IngestAsync(batch, client, cancellationToken);
-            return new ContentResult
-            {
-                StatusCode = StatusCodes.Status202Accepted,
-                ContentType = "application/json; charset=utf-8",
-                Content = JsonSerializer.Serialize(accepted, JsonSerializerOptions.Web),
-            };
+            return SignedTrigger.Json(StatusCodes.Status202Accepted, JsonSerializer.Serialize(accepted, JsonSerializerOptions.Web));
         }
         catch (PayloadTooLargeException ex)
         {
@@ -51,13 +39,6 @@ public sealed class EventsFunction(SignedRequestReader reader, EventIngestor ing
         {
             logger.EventsNotStored(batch.ClusterId, ex.Message);
             return Problems.StorageUnavailable();
-        }
-        catch (RpcException ex)
-        {
-            // Stored, but a reconcile could not be started: the relay sends the batch again, and the resend starts
-            // every Service no status reflects yet (EventIngestor).
-            logger.RequestUnavailable(request.Method, request.Path, ex.Status.Detail);
-            return Problems.EngineUnavailable();
         }
     }
 }

@@ -1,5 +1,3 @@
-using Azure;
-using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -16,7 +14,7 @@ namespace SakuraLb.Functions.Triggers;
 /// drifted. The answer lists the instances started (or already running) and the Services concerned.
 /// </summary>
 public sealed class ResyncFunction(
-    SignedRequestReader reader,
+    SignedTrigger trigger,
     ClusterResync resync,
     ReconcileStarter starter,
     IDesiredStore desired,
@@ -28,51 +26,18 @@ public sealed class ResyncFunction(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "resync")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        UnexpectedErrors.GuardAsync(request, logger, () => HandleAsync(request, client, cancellationToken), cancellationToken);
+        trigger.RunAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, body => HandleAsync(body, client, cancellationToken), cancellationToken);
 
-    private async Task<IActionResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task<IActionResult> HandleAsync(ResyncRequest body, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var read = await reader.ReadMessageAsync<ResyncRequest>(request, "resync request", ResyncRequestValidator.Validate, cancellationToken);
-        if (read.Message is not { } body)
-        {
-            return read.Problem!;
-        }
-
-        ResyncResponse? response;
-        try
-        {
-            response = await ResyncAsync(body, client, cancellationToken);
-        }
-        catch (RequestFailedException ex)
-        {
-            logger.RequestUnavailable(request.Method, request.Path, ex.Message);
-            return Problems.StorageUnavailable();
-        }
-        catch (Exception ex) when (ex is SakuraApiException or HttpRequestException or TimeoutException)
-        {
-            // The batched pass reads the cloud; an outage or a refused credential is reported, not a 500. The cloud's
-            // own error text stays in the log: it can name accounts, resources and internal addresses.
-            logger.RequestUnavailable(request.Method, request.Path, ex.Message);
-            return Problems.Unavailable("the Sakura API could not be read; the function app's log has the reason (event 1006)");
-        }
-        catch (RpcException ex)
-        {
-            logger.RequestUnavailable(request.Method, request.Path, ex.Status.Detail);
-            return Problems.EngineUnavailable();
-        }
-
+        var response = await ResyncAsync(body, client, cancellationToken);
         if (response is null)
         {
             return Problems.NotFound($"no Service {body.Namespace}/{body.Name} is known to the function app");
         }
 
         logger.ResyncRequested(settings.ClusterId, body.Name is null ? body.Namespace ?? "cluster" : $"{body.Namespace}/{body.Name}", response.StartedInstanceIds.Count);
-        return new ContentResult
-        {
-            StatusCode = StatusCodes.Status202Accepted,
-            ContentType = "application/json; charset=utf-8",
-            Content = ModelJson.Serialize(response),
-        };
+        return SignedTrigger.Json(StatusCodes.Status202Accepted, ModelJson.Serialize(response));
     }
 
     /// <summary>What the request started; null when it names a Service the function app does not know.</summary>

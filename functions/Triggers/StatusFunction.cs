@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,37 +14,20 @@ namespace SakuraLb.Functions.Triggers;
 /// naming the current ETag gets 304 with no body. Each entry carries the node fingerprint its real servers reflect, and
 /// the feed the stored node set's.
 /// </summary>
-public sealed class StatusFunction(SignedRequestReader reader, IStatusStore statuses, INodeSetStore nodeSets, NodePass nodePass, ControllerSettings settings, ILogger<StatusFunction> logger)
+public sealed class StatusFunction(SignedTrigger trigger, IStatusStore statuses, INodeSetStore nodeSets, NodePass nodePass, ControllerSettings settings)
 {
     [Function("Status")]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "status")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        UnexpectedErrors.GuardAsync(request, logger, () => HandleAsync(request, client, cancellationToken), cancellationToken);
+        trigger.RunAsync(request, _ => HandleAsync(request, cancellationToken), cancellationToken);
 
-    private async Task<IActionResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task<IActionResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var signed = await reader.ReadAsync(request, cancellationToken);
-        if (signed.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        IReadOnlyList<StatusRecord> records;
-        NodeSetHeader? nodes;
-        IReadOnlyList<NodeResult>? nodeResults;
-        try
-        {
-            records = await statuses.ListAsync(settings.ClusterId, cancellationToken);
-            nodes = await nodeSets.GetHeaderAsync(settings.ClusterId, cancellationToken);
-            nodeResults = await nodePass.PublishedAsync(cancellationToken);
-        }
-        catch (RequestFailedException ex)
-        {
-            logger.RequestUnavailable(request.Method, request.Path, ex.Message);
-            return Problems.StorageUnavailable();
-        }
+        var records = await statuses.ListAsync(settings.ClusterId, cancellationToken);
+        var nodes = await nodeSets.GetHeaderAsync(settings.ClusterId, cancellationToken);
+        var nodeResults = await nodePass.PublishedAsync(cancellationToken);
 
         // The node fingerprints let the relay resend a node set that a status has not caught up with.
         var feed = StatusFeedBuilder.Build(
@@ -59,11 +41,6 @@ public sealed class StatusFunction(SignedRequestReader reader, IStatusStore stat
             return new StatusCodeResult(StatusCodes.Status304NotModified);
         }
 
-        return new ContentResult
-        {
-            StatusCode = StatusCodes.Status200OK,
-            ContentType = "application/json; charset=utf-8",
-            Content = ModelJson.Serialize(feed),
-        };
+        return SignedTrigger.Json(StatusCodes.Status200OK, ModelJson.Serialize(feed));
     }
 }

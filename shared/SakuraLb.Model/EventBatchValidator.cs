@@ -129,6 +129,26 @@ public static class ResyncRequestValidator
     }
 }
 
+/// <summary>Structural checks of a received <see cref="TeardownRequest"/>: a confirmation must repeat the cluster id exactly.</summary>
+public static class TeardownRequestValidator
+{
+    public static IReadOnlyList<FieldError> Validate(TeardownRequest? request)
+    {
+        var errors = new List<FieldError>();
+        if (!MessageChecks.Header(request, "a teardown request object", errors))
+        {
+            return errors;
+        }
+
+        if (request.Confirm is not null && !string.Equals(request.Confirm, request.ClusterId, StringComparison.Ordinal))
+        {
+            errors.Add(new FieldError("confirm", "must equal clusterId to delete, or be left out for a dry run"));
+        }
+
+        return errors;
+    }
+}
+
 internal static class MessageChecks
 {
     /// <summary>

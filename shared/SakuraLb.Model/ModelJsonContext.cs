@@ -26,5 +26,7 @@ namespace SakuraLb.Model;
 [JsonSerializable(typeof(NodeResult))]
 [JsonSerializable(typeof(ResyncRequest))]
 [JsonSerializable(typeof(ResyncResponse))]
+[JsonSerializable(typeof(TeardownRequest))]
+[JsonSerializable(typeof(TeardownReport))]
 [JsonSerializable(typeof(IReadOnlyList<FieldError>))]
 public sealed partial class ModelJsonContext : JsonSerializerContext;

@@ -12,6 +12,12 @@ public sealed record ControllerSettings
     public required string ClusterId { get; init; }
 
     /// <summary>
+    /// This installation's owner id (the @k8s.Owner tag every appliance we create or claim carries). Null in the
+    /// pure core's own tests and before the function app has read it: the tag is then left out.
+    /// </summary>
+    public string? OwnerId { get; init; }
+
+    /// <summary>
     /// Null: handle Services of type LoadBalancer without spec.loadBalancerClass (the upstream rule).
     /// Set: handle only Services whose class equals this value, and leave class-less ones alone.
     /// </summary>

@@ -14,7 +14,7 @@ public sealed class FunctionCatalogTests
         var functions = FunctionCatalog.HttpFunctions(App);
 
         Assert.Equal(
-            ["Events POST /api/events Function", "Resync POST /api/resync Function", "Status GET /api/status Function"],
+            ["Events POST /api/events Function", "Resync POST /api/resync Function", "Status GET /api/status Function", "Teardown POST /api/teardown Function", "TeardownStatus GET /api/teardown/{operationId} Function"],
             functions.Select(f => $"{f.Name} {string.Join(',', f.Methods)} {f.Path("api")} {f.AuthLevel}"));
     }
 

@@ -47,7 +47,7 @@ public static class DesiredLoadBalancerBuilder
                 Spec = spec,
                 Name = LoadBalancerNaming.Name(spec.ServiceUid),
                 Description = LoadBalancerNaming.Description(spec.Namespace, spec.Name),
-                Tags = LoadBalancerNaming.Tags(settings.ClusterId, spec.Name, spec.ServiceUid),
+                Tags = LoadBalancerNaming.Tags(settings.ClusterId, spec.Name, spec.ServiceUid, settings.OwnerId),
                 Network = network,
                 RealServers = selection.Servers,
             },

@@ -9,7 +9,8 @@ namespace SakuraLb.Reconcile.Desired;
 /// @k8s.Service tag keeps 18 characters of the name without the namespace, so neither identifies a
 /// Service for sure. The orphan collector and the lookup by tag need the full UID. Sakura documents no
 /// tag length limit in the sources we have; the longest tag here is 52 characters
-/// (@k8s.ServiceUID= plus a 36-character UID) and the cluster id is capped at 32 characters.
+/// (@k8s.ServiceUID= plus a 36-character UID) and the cluster id is capped at 32 characters. The owner tag is
+/// 43 (@k8s.Owner= plus 32 hex digits), and an appliance carries five tags of ours.
 /// </remarks>
 public static class LoadBalancerNaming
 {
@@ -22,6 +23,13 @@ public static class LoadBalancerNaming
     public const string ServiceTagPrefix = "@k8s.Service=";
     public const string ServiceUidTagPrefix = "@k8s.ServiceUID=";
 
+    /// <summary>
+    /// The installation that created (or claimed) the appliance: a random id the function app generates once and
+    /// keeps in its own tables, so a copied parameters file (the same cluster id) does not copy it. Orphan
+    /// collection and teardown delete only appliances carrying their own installation's id.
+    /// </summary>
+    public const string OwnerTagPrefix = "@k8s.Owner=";
+
     /// <summary>"a" + the UID without dashes, cut to 32 characters (upstream's DefaultLoadBalancerName).</summary>
     public static string Name(string serviceUid)
     {
@@ -30,7 +38,8 @@ public static class LoadBalancerNaming
     }
 
     /// <summary>The tags our appliance must carry, sorted ordinally (the API's clients sort them too).</summary>
-    public static IReadOnlyList<string> Tags(string clusterId, string serviceName, string serviceUid)
+    /// <param name="ownerId">This installation's owner id (<see cref="OwnerTagPrefix"/>); null leaves the owner tag out.</param>
+    public static IReadOnlyList<string> Tags(string clusterId, string serviceName, string serviceUid, string? ownerId = null)
     {
         var shortName = serviceName.Length > ServiceTagNameLength ? serviceName[..ServiceTagNameLength] : serviceName;
         var tags = new List<string>
@@ -40,6 +49,11 @@ public static class LoadBalancerNaming
             ServiceTagPrefix + shortName,
             ServiceUidTag(serviceUid),
         };
+        if (!string.IsNullOrEmpty(ownerId))
+        {
+            tags.Add(OwnerTag(ownerId));
+        }
+
         tags.Sort(StringComparer.Ordinal);
         return tags;
     }
@@ -50,6 +64,9 @@ public static class LoadBalancerNaming
     /// <summary>The tag that names the one Service an appliance is for.</summary>
     public static string ServiceUidTag(string serviceUid) => ServiceUidTagPrefix + serviceUid;
 
+    /// <summary>The tag naming the installation that owns an appliance.</summary>
+    public static string OwnerTag(string ownerId) => OwnerTagPrefix + ownerId;
+
     /// <summary>"namespace/name": what a person looking at the Sakura control panel needs.</summary>
     public static string Description(string serviceNamespace, string serviceName) => $"{serviceNamespace}/{serviceName}";
 
@@ -58,7 +75,8 @@ public static class LoadBalancerNaming
         string.Equals(tag, BaseTag, StringComparison.Ordinal)
         || tag.StartsWith(ClusterTagPrefix, StringComparison.Ordinal)
         || tag.StartsWith(ServiceTagPrefix, StringComparison.Ordinal)
-        || tag.StartsWith(ServiceUidTagPrefix, StringComparison.Ordinal);
+        || tag.StartsWith(ServiceUidTagPrefix, StringComparison.Ordinal)
+        || tag.StartsWith(OwnerTagPrefix, StringComparison.Ordinal);
 
     /// <summary>Every distinct cluster id found in @k8s.ClusterID= tags.</summary>
     public static IReadOnlyList<string> ClusterIdsOf(IEnumerable<string> tags) =>
@@ -67,6 +85,10 @@ public static class LoadBalancerNaming
     /// <summary>Every distinct Service UID found in @k8s.ServiceUID= tags.</summary>
     public static IReadOnlyList<string> ServiceUidsOf(IEnumerable<string> tags) =>
         ValuesOf(tags, ServiceUidTagPrefix);
+
+    /// <summary>Every distinct owner id found in @k8s.Owner= tags.</summary>
+    public static IReadOnlyList<string> OwnerIdsOf(IEnumerable<string> tags) =>
+        ValuesOf(tags, OwnerTagPrefix);
 
     /// <summary>
     /// The tags to write: the appliance's other tags kept as they are, ours replaced by

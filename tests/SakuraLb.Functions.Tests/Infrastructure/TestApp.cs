@@ -32,18 +32,20 @@ public sealed class TestApp : IAsyncDisposable
     private readonly IDurableEngine host;
     private readonly SakuraSimulator simulator;
     private readonly ILoggerFactory loggerFactory;
+    private readonly bool ownsSimulator;
 
-    private TestApp(IDurableEngine host, SakuraSimulator simulator, string clusterId, ILoggerFactory loggerFactory, FakeLogCollector logs)
+    private TestApp(IDurableEngine host, SakuraSimulator simulator, bool ownsSimulator, string clusterId, ILoggerFactory loggerFactory, FakeLogCollector logs)
     {
         this.host = host;
         this.simulator = simulator;
+        this.ownsSimulator = ownsSimulator;
         this.loggerFactory = loggerFactory;
         ClusterId = clusterId;
         Logs = logs;
         Sim = new SimControl(simulator.BaseAddress);
     }
 
-    /// <summary>What the app and the engine logged at Error and above.</summary>
+    /// <summary>What the app and the engine logged at the start's minimum level (Error unless told) and above.</summary>
     public FakeLogCollector Logs { get; }
 
     public string ClusterId { get; }
@@ -71,14 +73,19 @@ public sealed class TestApp : IAsyncDisposable
     /// <param name="simulatorOptions">Simulator options (default: immediate lifecycle, no rate limit).</param>
     /// <param name="services">Extra registrations (e.g. a fault-injecting handler on the Sakura client).</param>
     /// <param name="engine">The durable engine; Azure Storage comes with table storage (both on Azurite) unless the settings say otherwise.</param>
+    /// <param name="sameCloudAs">Another app whose simulator this one uses too (a second installation on the same account; it keeps the simulator).</param>
+    /// <param name="minimumLogLevel">The lowest level <see cref="Logs"/> collects.</param>
     public static async Task<TestApp> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
         SakuraSimulatorOptions? simulatorOptions = null,
         Action<IServiceCollection>? services = null,
-        DurableEngineKind engine = DurableEngineKind.InMemory)
+        DurableEngineKind engine = DurableEngineKind.InMemory,
+        TestApp? sameCloudAs = null,
+        LogLevel minimumLogLevel = LogLevel.Error)
     {
-        var simulator = await SakuraSimulator.StartAsync(simulatorOptions ?? new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
-        var clusterId = "c" + Guid.NewGuid().ToString("N")[..12];
+        var simulator = sameCloudAs?.simulator
+            ?? await SakuraSimulator.StartAsync(simulatorOptions ?? new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
+        var clusterId = settings?.GetValueOrDefault("Controller:ClusterId") ?? "c" + Guid.NewGuid().ToString("N")[..12];
         var values = new Dictionary<string, string?>
         {
             ["Controller:ClusterId"] = clusterId,
@@ -105,7 +112,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Sakura:Timeout"] = "00:00:10",
         };
         var logs = new FakeLogCollector();
-        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Error).AddProvider(new FakeLoggerProvider(logs)));
+        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(minimumLogLevel).AddProvider(new FakeLoggerProvider(logs)));
         DurableEngineOptions engineOptions = new() { LoggerFactory = loggerFactory, DataConverter = FunctionsWorkerDataConverter.Default };
         if (engine == DurableEngineKind.AzureStorage)
         {
@@ -133,8 +140,11 @@ public sealed class TestApp : IAsyncDisposable
             },
             engineOptions);
         deferred.Target = host.Services;
-        return new TestApp(host, simulator, clusterId, loggerFactory, logs);
+        return new TestApp(host, simulator, sameCloudAs is null, clusterId, loggerFactory, logs);
     }
+
+    /// <summary>This installation's owner id (created on first use, like the app does).</summary>
+    public Task<string> OwnerIdAsync() => Get<Installation.OwnerIdentity>().GetAsync(CancellationToken.None);
 
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
@@ -145,6 +155,19 @@ public sealed class TestApp : IAsyncDisposable
         var batch = new EventBatch { ClusterId = ClusterId, SentAt = DateTimeOffset.UtcNow, Services = services ?? [], Nodes = nodes };
         var result = await Get<EventsFunction>().Run(SignedRequests.Create("POST", "/api/events", ModelJson.SerializeToUtf8Bytes(batch), contentType: "application/json", clusterId: ClusterId), Client, CancellationToken.None);
         return Read(result);
+    }
+
+    /// <summary>Sends Services of these names (port 80) with the default nodes and waits until each has settled.</summary>
+    public async Task<List<ServiceSnapshot>> CreateServicesAsync(params string[] names)
+    {
+        var services = names.Select(n => Snapshots.Service(Snapshots.NewUid(), n, [80])).ToList();
+        await PostEventsAsync(services, Snapshots.DefaultNodes());
+        foreach (var service in services)
+        {
+            await WaitSettledAsync(service.Uid);
+        }
+
+        return services;
     }
 
     public async Task<StatusFeed> StatusFeedAsync()
@@ -189,6 +212,19 @@ public sealed class TestApp : IAsyncDisposable
         return statuses;
     }
 
+    /// <summary>Runs the timer's pass (and waits for the orphan cleanup it starts) until the load balancer is gone.</summary>
+    public Task ResyncUntilDeletedAsync(long loadBalancerId, string what) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                await ResyncAsync();
+                await WaitIdleAsync([OrphanCleanupOrchestrator.InstanceId(loadBalancerId)]);
+                return (await Sim.LoadBalancersAsync()).Select(l => l.Id).ToList();
+            },
+            ids => !ids.Contains(loadBalancerId),
+            what,
+            TimeSpan.FromSeconds(60));
+
     /// <summary>Waits until no orchestration of these Services is pending or running.</summary>
     public Task WaitIdleAsync(IEnumerable<string> instanceIds, TimeSpan? timeout = null) =>
         Eventually.UntilAsync(
@@ -221,7 +257,11 @@ public sealed class TestApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await host.DisposeAsync();
-        await simulator.DisposeAsync();
+        if (ownsSimulator)
+        {
+            await simulator.DisposeAsync();
+        }
+
         Sim.Dispose();
         loggerFactory.Dispose();
     }

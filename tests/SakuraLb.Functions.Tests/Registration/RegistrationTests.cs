@@ -23,9 +23,9 @@ public sealed class RegistrationTests
     /// <summary>The task names in running orchestrations' histories: renaming one strands those instances.</summary>
     private static readonly string[] RecordedNames =
     [
-        "ApplyConfig", "BootLoadBalancer", "CheckOrphan", "CleanupOrphan", "CompletionFence", "CreateLoadBalancer", "DeleteLoadBalancer", "ForgetOrphan",
+        "ApplyConfig", "BootLoadBalancer", "CheckOrphan", "CleanupOrphan", "CompletionFence", "CreateLoadBalancer", "DeleteLoadBalancer", "ForgetCluster", "ForgetOrphan",
         "LoadDesired", "ObserveAndPlan", "PublishStatus", "ReadLoadBalancer", "ReconcileService", "ReleaseAddresses", "ReserveAddresses",
-        "ShutDownLoadBalancer", "UpdateSettings", "UpdateTags",
+        "ShutDownLoadBalancer", "TeardownCluster", "UpdateSettings", "UpdateTags",
     ];
 
     private static IEnumerable<(string Name, MethodInfo Method)> FunctionMethods() =>
@@ -161,7 +161,7 @@ public sealed class RegistrationTests
             Assert.NotNull(harness.Services.GetRequiredService(task.Implementation));
         }
 
-        foreach (var type in new[] { typeof(EventsFunction), typeof(StatusFunction), typeof(ResyncFunction), typeof(TimerFunctions), typeof(DurableFunctions) })
+        foreach (var type in new[] { typeof(EventsFunction), typeof(StatusFunction), typeof(ResyncFunction), typeof(TeardownFunction), typeof(TimerFunctions), typeof(DurableFunctions) })
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(harness.Services, type));
         }
@@ -181,6 +181,8 @@ public sealed class RegistrationTests
             ["Events"] = "httpTrigger",
             ["Status"] = "httpTrigger",
             ["Resync"] = "httpTrigger",
+            ["Teardown"] = "httpTrigger",
+            ["TeardownStatus"] = "httpTrigger",
             ["ResyncTimer"] = "timerTrigger",
             ["NodeLifecycleTimer"] = "timerTrigger",
         };
@@ -210,6 +212,8 @@ public sealed class RegistrationTests
         {
             ["Controller:ClusterId"] = "",
             ["Controller:DefaultPlan"] = "gold",
+            ["Controller:MaxOrphanDeletionsPerPass"] = "0",
+            ["Controller:MaxOrphanDeletionShare"] = "1.5",
             ["Ingest:HmacSecret"] = "short",
             ["Reconcile:PollInterval"] = "00:00:00",
             ["Reconcile:MaxPasses"] = "0",
@@ -225,6 +229,8 @@ public sealed class RegistrationTests
 
         Assert.Contains(controller.Failures, f => f.Contains("ClusterId", StringComparison.Ordinal));
         Assert.Contains(controller.Failures, f => f.Contains("DefaultPlan", StringComparison.Ordinal));
+        Assert.Contains(controller.Failures, f => f.Contains("MaxOrphanDeletionsPerPass", StringComparison.Ordinal));
+        Assert.Contains(controller.Failures, f => f.Contains("MaxOrphanDeletionShare", StringComparison.Ordinal));
         Assert.Contains(ingest.Failures, f => f.Contains("HmacSecret", StringComparison.Ordinal));
         Assert.Contains(reconcile.Failures, f => f.Contains("PollInterval", StringComparison.Ordinal));
         Assert.Contains(reconcile.Failures, f => f.Contains("MaxPasses", StringComparison.Ordinal));

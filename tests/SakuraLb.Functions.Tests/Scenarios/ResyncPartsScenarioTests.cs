@@ -62,7 +62,7 @@ public sealed class ResyncPartsScenarioTests
         var driftingLb = (await app.Sim.LoadBalancersAsync()).Single(l => l.Name == LoadBalancerNaming.Name(drifting.Uid));
         await app.Sim.DeleteApplianceAsync(driftingLb.Id);
         var stray = Snapshots.NewUid();
-        await app.Sim.PlantAsync(ResyncScenarioTests.Planted(LoadBalancerNaming.Name(stray), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", stray)]));
+        await app.Sim.PlantAsync(ResyncScenarioTests.Planted(LoadBalancerNaming.Name(stray), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", stray, await app.OwnerIdAsync())]));
 
         switch (failing)
         {

@@ -15,17 +15,8 @@ namespace SakuraLb.Functions.Tests.Scenarios;
 /// <summary>The resync pass: nothing differs → nothing written; drift corrected; orphans collected after the grace period.</summary>
 public sealed class ResyncScenarioTests
 {
-    private static async Task<List<ServiceSnapshot>> CreateAsync(TestApp app, int count)
-    {
-        var services = Enumerable.Range(0, count).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
-        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
-        foreach (var service in services)
-        {
-            await app.WaitSettledAsync(service.Uid);
-        }
-
-        return services;
-    }
+    private static Task<List<ServiceSnapshot>> CreateAsync(TestApp app, int count) =>
+        app.CreateServicesAsync([.. Enumerable.Range(0, count).Select(i => $"svc{i}")]);
 
     [Theory]
     [BothEngines]
@@ -125,7 +116,7 @@ public sealed class ResyncScenarioTests
     {
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:OrphanGracePeriod"] = "00:00:01" }, engine: engine);
         var gone = Snapshots.NewUid();
-        var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
+        var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone, await app.OwnerIdAsync())]));
         var untagged = await app.Sim.PlantAsync(Planted("someone-elses", "203.0.113.109", "@k8s"));
         var foreign = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.110", [.. LoadBalancerNaming.Tags("other-cluster", "old", gone)]));
         await app.PostEventsAsync(nodes: Snapshots.DefaultNodes());
@@ -137,16 +128,7 @@ public sealed class ResyncScenarioTests
         Assert.Equal(3, (await app.Sim.LoadBalancersAsync()).Count);
         Assert.Null(await app.Client.GetInstanceAsync(OrphanCleanupOrchestrator.InstanceId(orphan)));
 
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                await app.ResyncAsync();
-                await app.WaitIdleAsync([OrphanCleanupOrchestrator.InstanceId(orphan)]);
-                return (await app.Sim.LoadBalancersAsync()).Select(l => l.Id).ToList();
-            },
-            ids => !ids.Contains(orphan),
-            "the orphan to be deleted",
-            TimeSpan.FromSeconds(60));
+        await app.ResyncUntilDeletedAsync(orphan, "the orphan to be deleted");
 
         var remaining = (await app.Sim.LoadBalancersAsync()).Select(l => l.Id).Order();
         Assert.Equal([untagged, foreign], remaining);
@@ -167,7 +149,7 @@ public sealed class ResyncScenarioTests
             ["Controller:OrphanDryRun"] = "true",
         }, engine: engine);
         var gone = Snapshots.NewUid();
-        var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
+        var orphan = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone, await app.OwnerIdAsync())]));
         await app.PostEventsAsync(nodes: Snapshots.DefaultNodes());
         await app.ResyncAsync();
         var record = Assert.Single(await app.Orphans.ListAsync(app.ClusterId, default));
@@ -240,7 +222,7 @@ public sealed class ResyncScenarioTests
         // A fresh storage account knows no Service: every load balancer of the cluster would look orphaned.
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Controller:OrphanGracePeriod"] = "00:00:00.100" }, engine: engine);
         var gone = Snapshots.NewUid();
-        var lb = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone)]));
+        var lb = await app.Sim.PlantAsync(Planted(LoadBalancerNaming.Name(gone), "203.0.113.108", [.. LoadBalancerNaming.Tags(app.ClusterId, "old", gone, await app.OwnerIdAsync())]));
 
         var first = await app.ResyncAsync();
         var start = DateTimeOffset.UtcNow;

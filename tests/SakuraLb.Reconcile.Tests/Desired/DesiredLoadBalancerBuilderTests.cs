@@ -136,6 +136,25 @@ public sealed class DesiredLoadBalancerBuilderTests
         Assert.Equal(["@k8s", "@k8s.ClusterID=c", "@k8s.Service=web", "@k8s.ServiceUID=u", "owner=team-a"], merged);
     }
 
+    [Fact]
+    public void Naming_Tags_WithAnOwnerId_CarryTheOwnerTag_WithoutOne_None()
+    {
+        var owned = LoadBalancerNaming.Tags("c", "web", "u", "0123456789abcdef0123456789abcdef");
+
+        Assert.Contains("@k8s.Owner=0123456789abcdef0123456789abcdef", owned);
+        Assert.Equal(["0123456789abcdef0123456789abcdef"], LoadBalancerNaming.OwnerIdsOf(owned));
+        Assert.Equal(owned.Order(StringComparer.Ordinal), owned);
+        Assert.Empty(LoadBalancerNaming.OwnerIdsOf(LoadBalancerNaming.Tags("c", "web", "u")));
+    }
+
+    [Fact]
+    public void Naming_MergeTags_ReplacesAnotherOwnersTag_TheServiceClaimsItsLoadBalancer()
+    {
+        var merged = LoadBalancerNaming.MergeTags(["@k8s", "@k8s.Owner=old", "x"], LoadBalancerNaming.Tags("c", "web", "u", "new"));
+
+        Assert.Equal(["@k8s", "@k8s.ClusterID=c", "@k8s.Owner=new", "@k8s.Service=web", "@k8s.ServiceUID=u", "x"], merged);
+    }
+
     public static TheoryData<string, string[], Ownership> OwnershipCases() => new()
     {
         { "a3f6c1d2e4b5a69788990aabbccddeef", ["@k8s", "@k8s.ClusterID=prod-1", "@k8s.Service=web", "@k8s.ServiceUID=" + Uid], Ownership.Ours },

@@ -120,6 +120,20 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_OwnLoadBalancerWithoutTheOwnerTag_IsClaimed_ByATagsUpdateOnly()
+    {
+        var cloud = Converged();
+        var owned = BuildDesired(settings: Settings with { OwnerId = "0123456789abcdef0123456789abcdef" });
+
+        var plan = PlanEnsure(cloud, owned);
+
+        Assert.Equal(["UpdateTags"], Kinds(plan));
+        Assert.Contains("@k8s.Owner=0123456789abcdef0123456789abcdef", ((UpdateTags)plan.Steps[0]).Tags);
+        cloud.Apply(plan);
+        Assert.Empty(PlanEnsure(cloud, owned).Steps);
+    }
+
+    [Fact]
     public void Plan_ForeignClusterLoadBalancerWithOurName_NeverTouched()
     {
         var cloud = new CloudModel();
