@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Cloud;
+using SakuraLb.Functions.Health;
 using SakuraLb.Functions.Ingest;
 using SakuraLb.Functions.Nodes;
 using SakuraLb.Functions.Options;
@@ -42,6 +43,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateOnStart();
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName))
             .Configure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? configuration["AzureWebJobsStorage"] : o.ConnectionString)
             .ValidateOnStart();
@@ -50,6 +52,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -68,6 +71,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<ReconcileStarter>();
         services.TryAddSingleton<NodePass>();
         services.TryAddSingleton<Installation.OwnerIdentity>();
+        services.TryAddSingleton<HealthPass>();
 
         services.TryAddSingleton<SignedRequestReader>();
         services.TryAddSingleton<SignedTrigger>();

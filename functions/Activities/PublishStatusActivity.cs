@@ -108,6 +108,10 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
                 RealServerHash = input.RealServerHash,
                 Settled = input.Settled && !input.Interim,
                 ReadyAt = existing?.ReadyAt,
+
+                // The health loop's reads are the previous state of its next read; a publish does not know them.
+                Health = existing?.Health,
+                HealthRealServerHash = existing?.HealthRealServerHash ?? "",
             };
         record = record with { IssuedAt = input.IssuedAt };
 

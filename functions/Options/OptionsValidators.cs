@@ -242,3 +242,29 @@ public sealed class NodeOptionsValidator : OptionsValidator<NodeOptions>
         }
     }
 }
+
+public sealed class HealthOptionsValidator : OptionsValidator<HealthOptions>
+{
+    protected override void Check(HealthOptions options, List<string> problems)
+    {
+        if (!(options.BudgetShare is > 0 and <= 0.5))
+        {
+            problems.Add("Health:BudgetShare must be more than 0 and at most 0.5 (the reconciles need the rest of the request budget).");
+        }
+
+        if (options.Interval < TimeSpan.FromSeconds(1) || options.Interval > TimeSpan.FromHours(1))
+        {
+            problems.Add("Health:Interval must be between one second and one hour.");
+        }
+
+        if (options.PassDuration <= TimeSpan.Zero || options.PassDuration > TimeSpan.FromMinutes(5))
+        {
+            problems.Add("Health:PassDuration must be more than zero and at most 5 minutes.");
+        }
+
+        if (options.EventRetention < TimeSpan.FromMinutes(1) || options.EventRetention > TimeSpan.FromHours(1))
+        {
+            problems.Add("Health:EventRetention must be between one minute and one hour (Kubernetes keeps Events for an hour).");
+        }
+    }
+}

@@ -107,6 +107,15 @@ public sealed record StatusRecord
     /// <summary>The row's version as read (the table's ETag), for a compare-and-swap; null on a row not read from a store.</summary>
     public string? Version { get; init; }
 
+    /// <summary>
+    /// The real servers' health from the last read of the load balancer's status (the previous state the next read's
+    /// transitions are computed from); null until read. Kept by every publish.
+    /// </summary>
+    public BackendHealth? Health { get; init; }
+
+    /// <summary>The <see cref="RealServerHash"/> <see cref="Health"/> was read under: when they differ the real servers changed since.</summary>
+    public string HealthRealServerHash { get; init; } = "";
+
     public string Uid => Status.Uid;
 }
 

@@ -54,8 +54,14 @@ public sealed class TableStatusStore(TableStorage storage) : IStatusStore
             ["Settled"] = record.Settled,
             ["ReadyAt"] = record.ReadyAt,
             ["IssuedAt"] = record.IssuedAt,
+            ["HealthRealServerHash"] = record.HealthRealServerHash,
         };
         PayloadCodec.Write(entity, "Status", ModelJson.SerializeToUtf8Bytes(record.Status), "status");
+        if (record.Health is not null)
+        {
+            PayloadCodec.Write(entity, "Health", ModelJson.SerializeToUtf8Bytes(record.Health), "backend health");
+        }
+
         return entity;
     }
 
@@ -79,6 +85,8 @@ public sealed class TableStatusStore(TableStorage storage) : IStatusStore
             Settled = entity.GetBoolean("Settled") ?? false,
             ReadyAt = entity.GetDateTimeOffset("ReadyAt"),
             IssuedAt = entity.GetDateTimeOffset("IssuedAt"),
+            Health = PayloadCodec.Read(entity, "Health") is { } health ? ModelJson.Deserialize<BackendHealth>(health) : null,
+            HealthRealServerHash = entity.GetString("HealthRealServerHash") ?? "",
             Version = entity.ETag.ToString(),
         };
     }

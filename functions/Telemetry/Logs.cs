@@ -139,6 +139,13 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1505, Level = LogLevel.Error, Message = "Node pass for cluster {ClusterId} failed; the next trigger or the timer runs it again")]
     public static partial void NodePassFailed(this ILogger logger, Exception exception, string clusterId);
 
+    // 1600–1699: backend health.
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Warning, Message = "Reading the health of load balancer {LoadBalancerId} of Service {Namespace}/{Name} failed: {Reason}; it is read again next interval")]
+    public static partial void HealthReadFailed(this ILogger logger, string @namespace, string name, long loadBalancerId, string reason);
+
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "Service {Namespace}/{Name}: {Reason}: {Message}")]
+    public static partial void HealthTransition(this ILogger logger, string @namespace, string name, string reason, string message);
+
     // 1400–1499: start-up.
     [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "SakuraLb function app for cluster {ClusterId}, storage {StorageMode}")]
     public static partial void Starting(this ILogger logger, string clusterId, string storageMode);

@@ -29,10 +29,15 @@ public sealed class StatusFunction(SignedTrigger trigger, IStatusStore statuses,
         var nodes = await nodeSets.GetHeaderAsync(settings.ClusterId, cancellationToken);
         var nodeResults = await nodePass.PublishedAsync(cancellationToken);
 
-        // The node fingerprints let the relay resend a node set that a status has not caught up with.
+        // The node fingerprints let the relay resend a node set that a status has not caught up with. The backend
+        // health of a load balancer on its way out is no longer news.
         var feed = StatusFeedBuilder.Build(
             settings.ClusterId,
-            records.Select(r => r.Status with { ObservedNodeFingerprint = r.RealServerHash.Length > 0 ? r.NodeFingerprint : null }),
+            records.Select(r => r.Status with
+            {
+                ObservedNodeFingerprint = r.RealServerHash.Length > 0 ? r.NodeFingerprint : null,
+                Backends = r.Status.Phase is ServicePhase.Deleting or ServicePhase.Deleted ? null : r.Health,
+            }),
             nodes?.EligibleFingerprint,
             nodeResults);
         request.HttpContext.Response.Headers.ETag = feed.ETag;

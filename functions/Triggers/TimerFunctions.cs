@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using SakuraLb.Functions.Health;
 using SakuraLb.Functions.Nodes;
 using SakuraLb.Functions.Resync;
 
@@ -7,9 +8,10 @@ namespace SakuraLb.Functions.Triggers;
 
 /// <summary>
 /// The periodic passes, one line each over the classes that do the work; the schedules come from app settings. They
-/// catch what no relay request reports: the resync's drift and orphans, and the node controller's cloud-side changes.
+/// catch what no relay request reports: the resync's drift and orphans, the node controller's cloud-side changes, and
+/// the backends' health.
 /// </summary>
-public sealed class TimerFunctions(ClusterResync resync, NodePass pass)
+public sealed class TimerFunctions(ClusterResync resync, NodePass pass, HealthPass health)
 {
     /// <summary>
     /// The periodic resync (<c>ResyncSchedule</c>, every 5 minutes by default): reconciles what is behind, corrects
@@ -30,4 +32,12 @@ public sealed class TimerFunctions(ClusterResync resync, NodePass pass)
     [Function("NodeLifecycleTimer")]
     public Task NodeLifecycle([TimerTrigger("%NodeLifecycleSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         pass.RunAsync(cancellationToken);
+
+    /// <summary>
+    /// The backend-health reads (<c>HealthSchedule</c>, every 10 seconds by default): each run reads the load balancers
+    /// that are due, within <c>Health:BudgetShare</c> of the request budget, for up to <c>Health:PassDuration</c>.
+    /// </summary>
+    [Function("HealthTimer")]
+    public Task Health([TimerTrigger("%HealthSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        health.RunAsync(cancellationToken);
 }

@@ -65,6 +65,9 @@ param resyncSchedule string = '0 */5 * * * *'
 @description('Timer schedule of the node controller\'s pass (shutdown taint, deleted servers; NCRONTAB with seconds, UTC).')
 param nodeLifecycleSchedule string = '0 * * * * *'
 
+@description('Timer schedule of the backend-health reads (NCRONTAB with seconds, UTC); keep its period above Health__PassDuration.')
+param healthSchedule string = '*/10 * * * * *'
+
 @description('Durable Functions task hub name (3-45 letters and digits, starting with a letter).')
 @minLength(3)
 @maxLength(45)
@@ -193,6 +196,7 @@ var hostSettings = {
   DurableTaskHubName: durableTaskHubName
   ResyncSchedule: resyncSchedule
   NodeLifecycleSchedule: nodeLifecycleSchedule
+  HealthSchedule: healthSchedule
 }
 
 var controllerSettings = union(

@@ -20,6 +20,7 @@ param routerTags = [
 ]
 param resyncSchedule = '0 */5 * * * *'
 param nodeLifecycleSchedule = '0 * * * * *'
+param healthSchedule = '*/10 * * * * *'
 
 param tags = {
   app: 'sakura-lb-controller'

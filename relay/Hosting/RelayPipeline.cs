@@ -67,6 +67,9 @@ public sealed class RelayPipeline
         serviceHandler = new ServiceHandler(this);
         nodeHandler = new NodeHandler(this);
         metrics.ObserveGauges(() => Outbox.PendingServices, () => Services.Count, () => Nodes.Count, () => Running);
+
+        // Only the leader holds a feed (a new term starts empty), so only the leader exports backend health.
+        metrics.ObserveBackends(Statuses.All);
     }
 
     public FunctionClient Client { get; }

@@ -123,7 +123,9 @@ public static class WriteBackPlanner
             actions.Add(new SetIngress(service.Namespace, service.Name, service.Uid, desired));
         }
 
-        actions.AddRange(Events(service, status, memory ?? new EventMemory()));
+        memory ??= new EventMemory();
+        actions.AddRange(Events(service, status, memory));
+        actions.AddRange(BackendHealthWrites.Plan(tracked, status, memory, wants));
 
         // The function's verdict counts only when it was computed from the Service's current content (or later):
         // a Deleted status from an older version (a Service that was switched back, a stale feed read after a

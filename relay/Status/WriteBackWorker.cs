@@ -164,10 +164,10 @@ public sealed class WriteBackWorker
             break;
         }
 
-        if (status is not null && status.Warnings is { } warnings)
+        if (status is not null && (status.Warnings is not null || status.Backends is not null))
         {
-            // Keep only warnings still reported, so memory stays bounded by what the feed says now.
-            memory.Warnings.IntersectWith(warnings.Where(w => w is not null).Select(w => $"{w.ReasonCode}\n{w.Message}"));
+            // Keep only warnings and health transitions still reported, so memory stays bounded by what the feed says now.
+            memory.Warnings.IntersectWith((status.Warnings ?? []).Where(w => w is not null).Select(w => $"{w.ReasonCode}\n{w.Message}").Concat(BackendHealthWrites.Remembered(status)));
         }
 
         if (retry)
@@ -203,6 +203,10 @@ public sealed class WriteBackWorker
             case RecordEvent record:
                 await kube.CreateEventAsync(KubeWrites.Event(record, time.GetUtcNow(), options.ReportingController, options.Identity), cancellationToken);
                 Logs.EventRecorded(logger, record.Namespace, record.Name, record.Type, record.Reason, record.Note);
+                break;
+            case SetCondition condition:
+                observed(await kube.PatchServiceStatusAsync(condition.Namespace, condition.Name, BackendHealthWrites.ConditionPatch(condition), cancellationToken));
+                Logs.ConditionWritten(logger, condition.Namespace, condition.Name, string.Join(",", condition.Conditions.Select(c => $"{c.Type}={c.Status}")));
                 break;
             case RemoveFinalizer remove:
                 observed(await kube.PatchServiceAsync(remove.Namespace, remove.Name, KubeWrites.RemoveFinalizerPatch(remove), cancellationToken));

@@ -128,6 +128,9 @@ internal static partial class Logs
     [LoggerMessage(414, LogLevel.Warning, "The function app publishes no node results: its node controller is switched off (Nodes:Initialize, Nodes:ShutdownTaint and Nodes:DeleteVanished all false) or it predates node lifecycle. Nodes are not initialised by this relay until it does")]
     public static partial void NodeResultsAbsent(ILogger logger);
 
+    [LoggerMessage(420, LogLevel.Information, "Wrote conditions [{Conditions}] to Service {Namespace}/{Name}")]
+    public static partial void ConditionWritten(ILogger logger, string @namespace, string name, string conditions);
+
     // 5xx leadership
     [LoggerMessage(500, LogLevel.Information, "{Identity} became the leader (Lease {Lease})")]
     public static partial void StartedLeading(ILogger logger, string identity, string lease);

@@ -84,6 +84,21 @@ public sealed class RelayMetrics : IDisposable
     }
 
     /// <summary>
+    /// Registers the backend gauges (<c>sakuralb_backend_up</c>, <c>sakuralb_backend_active_connections</c>,
+    /// <c>sakuralb_backend_connections_per_second</c>) over the statuses of the feed; called once by the host.
+    /// </summary>
+    public void ObserveBackends(Func<IEnumerable<Model.ServiceStatus>> statuses)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        meter.CreateObservableGauge("sakuralb.backend.up", () => Measure(BackendMeasurements.Of(statuses()).Up), "{server}", "1 while the real server passes the load balancer's health check on the port, else 0 (disabled real servers left out).");
+        meter.CreateObservableGauge("sakuralb.backend.active_connections", () => Measure(BackendMeasurements.Of(statuses()).ActiveConnections), "{connection}", "Active connections of a Service's port, as its load balancer last reported them.");
+        meter.CreateObservableGauge("sakuralb.backend.connections_per_second", () => Measure(BackendMeasurements.Of(statuses()).ConnectionsPerSecond), "{connection}/s", "New connections per second of a Service's port, as its load balancer last reported them.");
+    }
+
+    private static IEnumerable<Measurement<double>> Measure(IReadOnlyList<BackendMeasurement> values) =>
+        values.Select(v => new Measurement<double>(v.Value, v.Labels));
+
+    /// <summary>
     /// The in-process total of a counter: <paramref name="name"/> is the short name (watch_events,
     /// forwarded, ...), optionally followed by label values, e.g. Count("forwarded", "service").
     /// </summary>

@@ -10,6 +10,9 @@ namespace SakuraLb.Relay.Tracking;
 /// <summary>The relay's view of one in-scope Service: its newest snapshot, digest and ingress entries.</summary>
 public sealed record TrackedService(ServiceSnapshot Snapshot, UInt128 Fingerprint, IReadOnlyList<IngressPoint> Ingress)
 {
+    /// <summary>The Service's status.conditions as last seen (the relay writes BackendsHealthy among them).</summary>
+    public IReadOnlyList<V1Condition> Conditions { get; init; } = [];
+
     /// <summary>
     /// The resourceVersion at which the current content (<see cref="Fingerprint"/>) appeared: a status computed from it
     /// or from a later version reflects the Service, whatever the relay's own writes did to the version since.
@@ -105,7 +108,7 @@ public sealed class ServiceTracker
         ArgumentNullException.ThrowIfNull(service);
         lock (gate)
         {
-            return type == WatchEventType.Deleted ? Remove(service.Metadata?.Uid) : Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service));
+            return type == WatchEventType.Deleted ? Remove(service.Metadata?.Uid) : Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service), service.Status?.Conditions);
         }
     }
 
@@ -128,7 +131,7 @@ public sealed class ServiceTracker
                 }
 
                 seen.Add(uid);
-                changes.Add(Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service)));
+                changes.Add(Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service), service.Status?.Conditions));
             }
 
             foreach (var uid in services.Keys.Where(uid => !seen.Contains(uid)).ToArray())
@@ -189,7 +192,7 @@ public sealed class ServiceTracker
         }
     }
 
-    private ServiceChange Upsert(ServiceSnapshot snapshot, IReadOnlyList<IngressPoint> ingress)
+    private ServiceChange Upsert(ServiceSnapshot snapshot, IReadOnlyList<IngressPoint> ingress, IList<V1Condition>? conditions)
     {
         var uid = snapshot.Uid;
         if (uid.Length == 0)
@@ -221,6 +224,7 @@ public sealed class ServiceTracker
         var fingerprint = Fingerprint.Of(snapshot);
         services[uid] = new TrackedService(snapshot, fingerprint, ingress)
         {
+            Conditions = conditions is null ? [] : [.. conditions.Where(c => c is not null)],
             ContentSince = previous is not null && previous.Fingerprint == fingerprint ? previous.ContentSince : snapshot.ResourceVersion,
         };
         if (ServiceScope.NeedsFinalizer(snapshot, settings))

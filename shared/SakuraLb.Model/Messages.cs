@@ -116,6 +116,9 @@ public sealed record ServiceStatus
 
     /// <summary>Non-fatal problems (e.g. a node without an address) for the relay to surface as Warning events.</summary>
     public IReadOnlyList<StatusWarning>? Warnings { get; init; }
+
+    /// <summary>Health of the load balancer's real servers (Events, the BackendsHealthy condition, metrics); null until read.</summary>
+    public BackendHealth? Backends { get; init; }
 }
 
 /// <summary>A Kubernetes-style condition: Status is "True", "False" or "Unknown".</summary>

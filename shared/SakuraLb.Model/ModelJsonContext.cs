@@ -24,6 +24,7 @@ namespace SakuraLb.Model;
 [JsonSerializable(typeof(StatusFeed))]
 [JsonSerializable(typeof(ServiceStatus))]
 [JsonSerializable(typeof(NodeResult))]
+[JsonSerializable(typeof(BackendHealth))]
 [JsonSerializable(typeof(ResyncRequest))]
 [JsonSerializable(typeof(ResyncResponse))]
 [JsonSerializable(typeof(TeardownRequest))]

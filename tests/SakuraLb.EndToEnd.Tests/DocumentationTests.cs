@@ -68,7 +68,7 @@ public sealed partial class DocumentationTests
         var documented = SettingsTable(Section(Repository.Read("docs/operations.md"), "### Function app settings"));
         var options = OptionSettings().ToDictionary(o => o.Key, o => o.Default, StringComparer.Ordinal);
         var example = JsonNode.Parse(Repository.Read("functions/local.settings.json.example"))!["Values"]!.AsObject();
-        string[] hostSettings = ["ResyncSchedule", "NodeLifecycleSchedule", "DurableTaskHubName", "OTEL_EXPORTER_OTLP_ENDPOINT"];
+        string[] hostSettings = ["ResyncSchedule", "NodeLifecycleSchedule", "HealthSchedule", "DurableTaskHubName", "OTEL_EXPORTER_OTLP_ENDPOINT"];
 
         Assert.Empty(options.Keys.Concat(hostSettings).Except(documented.Keys, StringComparer.Ordinal));
         Assert.Empty(documented.Keys.Except(options.Keys.Concat(hostSettings), StringComparer.Ordinal));
@@ -135,6 +135,7 @@ public sealed partial class DocumentationTests
             (StorageOptions.SectionName, new StorageOptions()),
             (SakuraClientOptions.SectionName, new SakuraClientOptions()),
             (NodeOptions.SectionName, new NodeOptions()),
+            (HealthOptions.SectionName, new HealthOptions()),
         ];
         return sections.SelectMany(s => Properties(s.Section + "__", s.Options));
 

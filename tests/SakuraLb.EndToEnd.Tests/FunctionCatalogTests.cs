@@ -19,11 +19,11 @@ public sealed class FunctionCatalogTests
     }
 
     [Fact]
-    public void TimerFunctions_OfTheApp_AreTheResyncAndTheNodeLifecycleOnTheirAppSettings()
+    public void TimerFunctions_OfTheApp_AreTheResyncTheNodeLifecycleAndTheHealthOnTheirAppSettings()
     {
         var timers = FunctionCatalog.TimerFunctions(App);
 
-        Assert.Equal(["NodeLifecycleTimer %NodeLifecycleSchedule%", "ResyncTimer %ResyncSchedule%"], timers.Select(t => $"{t.Name} {t.Schedule}"));
+        Assert.Equal(["HealthTimer %HealthSchedule%", "NodeLifecycleTimer %NodeLifecycleSchedule%", "ResyncTimer %ResyncSchedule%"], timers.Select(t => $"{t.Name} {t.Schedule}"));
     }
 
     [Theory]

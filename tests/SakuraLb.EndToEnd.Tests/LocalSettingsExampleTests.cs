@@ -28,6 +28,7 @@ public sealed class LocalSettingsExampleTests
         [StorageOptions.SectionName] = typeof(StorageOptions),
         [SakuraClientOptions.SectionName] = typeof(SakuraClientOptions),
         [NodeOptions.SectionName] = typeof(NodeOptions),
+        [HealthOptions.SectionName] = typeof(HealthOptions),
     };
 
     /// <summary>Settings outside the option sections, with what reads them.</summary>
@@ -38,6 +39,7 @@ public sealed class LocalSettingsExampleTests
         "DurableTaskHubName",           // host.json %DurableTaskHubName%
         "ResyncSchedule",               // the timer's %ResyncSchedule%
         "NodeLifecycleSchedule",        // the node timer's %NodeLifecycleSchedule%
+        "HealthSchedule",               // the health timer's %HealthSchedule%
         "OTEL_EXPORTER_OTLP_ENDPOINT",  // Program.cs: metrics export when set
     };
 

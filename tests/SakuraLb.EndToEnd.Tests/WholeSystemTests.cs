@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using DurableHost;
 using Microsoft.Extensions.DependencyInjection;
 using SakuraLb.EndToEnd.Tests.Support;
@@ -274,10 +275,74 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         Assert.Equal(["worker01", "worker02", "worker04"], (await kubectl.OkAsync("get", "nodes", "-o", "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Replace("node/", "", StringComparison.Ordinal)));
     }
 
-    /// <summary>Runs the node controller's timer function once (what the Functions host does every minute), then reads.</summary>
-    private static async Task<T> AfterNodeTimerAsync<T>(SandboxSystem sandbox, Func<Task<T>> read)
+    [Fact]
+    public async Task WorkerPoweredOff_ShowsRealServerDownOnTheService_AndUpWhenItRunsAgain()
     {
-        await sandbox.Functions.RunTimersAsync(name => name == SandboxSystem.NodeTimerName, CancellationToken.None);
+        await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions
+        {
+            KubePort = 0,
+            SakuraPort = 0,
+            // The timers never fire on their own here: the health reads run explicitly, and the node timer would
+            // taint the powered-off node (which takes it out of the load balancer) at a moment of its own.
+            NodeInterval = TimeSpan.FromHours(1),
+            HealthInterval = TimeSpan.FromHours(1),
+            FunctionSettings = new Dictionary<string, string> { ["Health:Interval"] = "00:00:01" },
+        });
+        using var kubectl = new KubectlRunner(sandbox.KubeServer);
+        var ids = sandbox.Workers.ToDictionary(w => w.Name, w => w.Id);
+        var worker02 = sandbox.Workers.Single(w => w.Name == "worker02").Address;
+
+        await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080");
+        await Eventually.UntilAsync(
+            () => kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
+            s => s.Length > 0,
+            "the EXTERNAL-IP of web",
+            StepTimeout, PollInterval);
+        await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 3);
+        const string Condition = "jsonpath={.status.conditions[?(@.type==\"BackendsHealthy\")].status} {.status.conditions[?(@.type==\"BackendsHealthy\")].message}";
+        var healthy = await Eventually.UntilAsync(() => AfterHealthTimerAsync(sandbox, () => kubectl.OkAsync("get", "svc", "web", "-o", Condition)), c => c.StartsWith("True", StringComparison.Ordinal), "the BackendsHealthy condition", StepTimeout, PollInterval);
+        Assert.Equal("True 3/3 real servers up on port 80", healthy.Trim());
+
+        // Powering worker02's server off fails its health check: a Warning Event on the Service and a False condition.
+        await sandbox.SakuraControl.PowerAsync(ids["worker02"], up: false);
+        var described = await Eventually.UntilAsync(
+            () => AfterHealthTimerAsync(sandbox, () => kubectl.OkAsync("describe", "svc", "web")),
+            d => d.Contains("RealServerDown", StringComparison.Ordinal),
+            "RealServerDown in kubectl describe svc",
+            StepTimeout, PollInterval);
+        output.WriteLine(described);
+        Assert.Matches($@"Warning\s+RealServerDown\s+.*Real server worker02 \({worker02.Replace(".", "\\.", StringComparison.Ordinal)}\) is DOWN on port 80", described);
+        Assert.Equal("False 2/3 real servers up on port 80 (down: worker02)", (await kubectl.OkAsync("get", "svc", "web", "-o", Condition)).Trim());
+        Assert.Contains("RealServerDown", await kubectl.OkAsync("get", "events"), StringComparison.Ordinal);
+
+        // More reads of the same state record nothing more; powering it on records RealServerUp.
+        var pass = sandbox.Functions.Services.GetRequiredService<SakuraLb.Functions.Health.HealthPass>();
+        for (var i = 0; i < 2; i++)
+        {
+            await Eventually.UntilAsync(() => pass.RunAsync(CancellationToken.None), r => r.Reads == 1, "one more health read", StepTimeout, PollInterval);
+        }
+
+        await sandbox.SakuraControl.PowerAsync(ids["worker02"], up: true);
+        var recovered = await Eventually.UntilAsync(
+            () => AfterHealthTimerAsync(sandbox, () => kubectl.OkAsync("describe", "svc", "web")),
+            d => d.Contains("RealServerUp", StringComparison.Ordinal),
+            "RealServerUp in kubectl describe svc",
+            StepTimeout, PollInterval);
+        Assert.Single(Regex.Matches(recovered, "RealServerDown"));
+        Assert.Equal("True 3/3 real servers up on port 80", (await Eventually.UntilAsync(() => kubectl.OkAsync("get", "svc", "web", "-o", Condition), c => c.StartsWith("True", StringComparison.Ordinal), "the condition to be True again", StepTimeout, PollInterval)).Trim());
+    }
+
+    /// <summary>Runs the backend-health timer function once (what the Functions host does every 10 seconds), then reads.</summary>
+    private static Task<T> AfterHealthTimerAsync<T>(SandboxSystem sandbox, Func<Task<T>> read) =>
+        AfterTimerAsync(sandbox, SandboxSystem.HealthTimerName, read);
+
+    /// <summary>Runs the node controller's timer function once (what the Functions host does every minute), then reads.</summary>
+    private static Task<T> AfterNodeTimerAsync<T>(SandboxSystem sandbox, Func<Task<T>> read) =>
+        AfterTimerAsync(sandbox, SandboxSystem.NodeTimerName, read);
+
+    private static async Task<T> AfterTimerAsync<T>(SandboxSystem sandbox, string timerName, Func<Task<T>> read)
+    {
+        await sandbox.Functions.RunTimersAsync(name => name == timerName, CancellationToken.None);
         return await read();
     }
 

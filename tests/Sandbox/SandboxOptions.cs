@@ -31,6 +31,9 @@ public sealed record SandboxOptions
     /// <summary>Period of the node controller's timer (shutdown taint, deleted servers); the Functions host runs it from NodeLifecycleSchedule.</summary>
     public TimeSpan NodeInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Period of the backend-health timer (load balancers' live status); the Functions host runs it from HealthSchedule.</summary>
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// The durable engine: the in-process one (default; nothing to install), or the Functions host's production
     /// backend, Azure Storage, on Azurite (started from .tools, installed there first if missing) with table stores.

@@ -165,10 +165,11 @@ public sealed class SandboxSystem : IAsyncDisposable
             parts.Add(functions);
 
             // Parts stop in reverse order: the relay first (nothing new reaches the function app), then the timer.
-            var timer = new TimerLoop(ct => functions.RunTimersAsync(name => name != NodeTimerName, ct), options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
+            var timer = new TimerLoop(ct => functions.RunTimersAsync(name => name is not (NodeTimerName or HealthTimerName), ct), options.ResyncInterval, TimeProvider.System, logs.CreateLogger("Sandbox.Timer"));
             parts.Add(timer);
             var nodeTimer = new TimerLoop(ct => functions.RunTimersAsync(name => name == NodeTimerName, ct), options.NodeInterval, TimeProvider.System, logs.CreateLogger("Sandbox.NodeTimer"));
             parts.Add(nodeTimer);
+            parts.Add(new TimerLoop(ct => functions.RunTimersAsync(name => name == HealthTimerName, ct), options.HealthInterval, TimeProvider.System, logs.CreateLogger("Sandbox.HealthTimer")));
 
             var relay = await RelayHost.StartAsync(
                 // The relay speaks for the cluster and with the secret the function app was given, --set included:
@@ -193,6 +194,9 @@ public sealed class SandboxSystem : IAsyncDisposable
 
     /// <summary>The node controller's timer function, run on its own interval.</summary>
     public const string NodeTimerName = "NodeLifecycleTimer";
+
+    /// <summary>The backend-health timer function, run on its own interval.</summary>
+    public const string HealthTimerName = "HealthTimer";
 
     /// <summary>The providerID the node controller gives the node of a Sakura server.</summary>
     public static string ProviderId(long serverId) => "sakuracloud://" + serverId.ToString(CultureInfo.InvariantCulture);

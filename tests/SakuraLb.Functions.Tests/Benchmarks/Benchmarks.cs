@@ -1,4 +1,5 @@
 using System.Globalization;
+using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Tests.Scenarios;
 using SakuraLb.Model;
@@ -122,5 +123,72 @@ public sealed class Benchmarks(ITestOutputHelper output)
             $"(max per LB: {perLb.Values.Max(v => v.Writes)} writes, {perLb.Values.Max(v => v.Applies)} applies); {requests.Count} Sakura requests in all ({Summary(requests)}); " +
             $"upstream's one update per node per Service would be {30 * 20} updates");
         Assert.All(perLb.Values, v => Assert.Equal((1, 1), v));
+    }
+
+    /// <summary>
+    /// 100 running load balancers of the cluster (planted, each with a VIP and the three workers), the default budget
+    /// (5 requests a second) and health settings: how much of the budget the health reads take, and how long a round
+    /// over every load balancer lasts.
+    /// </summary>
+    [BenchmarkFact]
+    public async Task HealthReads_HundredLoadBalancers_ShareOfTheBudget()
+    {
+        const int count = 100;
+        const int rate = 5;
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Sakura:RequestsPerSecond"] = rate.ToString(CultureInfo.InvariantCulture) });
+        await app.PostEventsAsync(nodes: Snapshots.DefaultNodes());
+        var uids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var uid = Snapshots.NewUid();
+            uids.Add(uid);
+            var lb = ResyncScenarioTests.Planted(Reconcile.Desired.LoadBalancerNaming.Name(uid), "203.0.113.108", [.. Reconcile.Desired.LoadBalancerNaming.Tags(app.ClusterId, $"svc{i:D3}", uid)]);
+            lb["Settings"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["LoadBalancer"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["VirtualIPAddress"] = "203.0.113.109",
+                    ["Port"] = "80",
+                    ["DelayLoop"] = "10",
+                    ["Servers"] = new System.Text.Json.Nodes.JsonArray([.. Topology.Workers.Select(w => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["IPAddress"] = w.Address,
+                        ["Port"] = "80",
+                        ["Enabled"] = "True",
+                        ["HealthCheck"] = new System.Text.Json.Nodes.JsonObject { ["Protocol"] = "ping" },
+                    })]),
+                }),
+            };
+            await app.Sim.PlantAsync(lb);
+            await app.Statuses.PutAsync(
+                new StatusRecord
+                {
+                    ClusterId = app.ClusterId,
+                    Status = new ServiceStatus { Uid = uid, Namespace = "default", Name = $"svc{i:D3}", Phase = ServicePhase.Ready, ObservedResourceVersion = "1" },
+                    Settled = true,
+                },
+                CancellationToken.None);
+        }
+
+        await app.Sim.ClearRequestsAsync();
+        var pass = app.Get<Health.HealthPass>();
+        var started = DateTimeOffset.UtcNow;
+        var reads = 0;
+        while (reads < count)
+        {
+            reads += (await pass.RunAsync(CancellationToken.None)).Reads;
+        }
+
+        var elapsed = DateTimeOffset.UtcNow - started;
+        var requests = await app.Sim.RequestsAsync();
+        var times = requests.Select(r => r.Time).Order().ToList();
+        var peak = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
+        var share = requests.Count / elapsed.TotalSeconds / rate;
+        output.WriteLine($"health round over {count} load balancers: {requests.Count} Sakura requests ({Operations(requests)}) in {elapsed.TotalSeconds:F1} s; " +
+            $"mean {requests.Count / elapsed.TotalSeconds:F2}/s = {share:P1} of the {rate}/s budget; peak {peak} in any 1 s window");
+        var feed = await app.StatusFeedAsync();
+        Assert.All(uids, uid => Assert.Equal("True", feed.Services.Single(s => s.Uid == uid).Backends!.Condition!.Status));
+        Assert.True(share <= 0.2 * 1.05, $"share {share:P1}");
+        Assert.True(peak <= 2, $"peak {peak}");
     }
 }

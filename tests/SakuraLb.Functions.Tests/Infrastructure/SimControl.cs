@@ -108,6 +108,14 @@ public sealed class SimControl(Uri baseAddress) : IDisposable
     public Task PowerAsync(long serverId, bool up) =>
         SendAsync(HttpMethod.Post, $"servers/{serverId}/power", new JsonObject { ["status"] = up ? "up" : "down" });
 
+    /// <summary>Makes a server's health checks fail (<paramref name="up"/> false) or pass, on some ports or all, without touching its power.</summary>
+    public Task HealthAsync(long serverId, bool up, params int[] ports) =>
+        SendAsync(HttpMethod.Post, $"servers/{serverId}/health", new JsonObject
+        {
+            ["status"] = up ? "up" : "down",
+            ["ports"] = new JsonArray([.. ports.Select(p => (JsonNode)p)]),
+        });
+
     public Task DeleteServerAsync(long serverId) => SendAsync(HttpMethod.Delete, $"servers/{serverId}", null);
 
     /// <summary>A new router+switch; returns its switch id.</summary>

@@ -185,6 +185,7 @@ public sealed class RegistrationTests
             ["TeardownStatus"] = "httpTrigger",
             ["ResyncTimer"] = "timerTrigger",
             ["NodeLifecycleTimer"] = "timerTrigger",
+            ["HealthTimer"] = "timerTrigger",
         };
         foreach (var task in DurableTasks.All)
         {
@@ -203,6 +204,8 @@ public sealed class RegistrationTests
         Assert.Equal("%ResyncSchedule%", (string)timer["bindings"]![0]!["schedule"]!);
         var nodeTimer = JsonNode.Parse(File.ReadAllText(metadata))!.AsArray().Single(f => (string)f!["name"]! == "NodeLifecycleTimer")!;
         Assert.Equal("%NodeLifecycleSchedule%", (string)nodeTimer["bindings"]![0]!["schedule"]!);
+        var healthTimer = JsonNode.Parse(File.ReadAllText(metadata))!.AsArray().Single(f => (string)f!["name"]! == "HealthTimer")!;
+        Assert.Equal("%HealthSchedule%", (string)healthTimer["bindings"]![0]!["schedule"]!);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace SakuraLb.Sakura;
+namespace SakuraLb.Reconcile.Observed;
 
 /// <summary>Live health of one VIP entry of a load balancer (meaningful only while it is up).</summary>
 /// <param name="ConnectionsPerSecond">As the appliance reports it, if it does.</param>
@@ -6,6 +6,3 @@ public sealed record VipHealth(string VirtualIPAddress, int? Port, int? Connecti
 
 /// <summary>Live health of one real server behind a VIP.</summary>
 public sealed record RealServerHealth(string IPAddress, int? Port, bool IsUp, int? ActiveConnections, int? ConnectionsPerSecond);
-
-/// <summary>Whose the configured access token is and what it may do (<c>create</c>, <c>arrange</c>, <c>view</c>, ...).</summary>
-public sealed record AccessInfo(long? AccountId, string? AccountName, string? Permission, bool IsApiKey);
