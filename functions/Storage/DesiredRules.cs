@@ -5,7 +5,9 @@ public static class DesiredRules
 {
     /// <summary>
     /// A tombstone wins over any live snapshot (the Service is gone whatever its last version said); a live
-    /// snapshot never replaces a tombstone; otherwise the newer resourceVersion wins.
+    /// snapshot never replaces a tombstone; otherwise the newer resourceVersion wins, and of two snapshots of the
+    /// same resourceVersion the one with the newer endpoints revision (the endpoints of a Local Service move
+    /// without the Service changing).
     /// </summary>
     public static bool ShouldReplace(ServiceSnapshot? stored, ServiceSnapshot candidate)
     {
@@ -20,12 +22,12 @@ public static class DesiredRules
             return false;
         }
 
-        return candidate.Deleted || ResourceVersions.IsNewer(candidate.ResourceVersion, stored.ResourceVersion);
+        return candidate.Deleted || ResourceVersions.IsNewer(candidate, stored);
     }
 
     /// <summary>
     /// True when a candidate that does not replace the stored snapshot is that same snapshot sent again (same
-    /// resourceVersion, or a tombstone for a tombstone), not an older one.
+    /// resourceVersion and endpoints revision, or a tombstone for a tombstone), not an older one.
     /// </summary>
     public static bool IsResend(ServiceSnapshot stored, ServiceSnapshot candidate)
     {
@@ -33,7 +35,9 @@ public static class DesiredRules
         ArgumentNullException.ThrowIfNull(candidate);
         return stored.Deleted
             ? candidate.Deleted
-            : !candidate.Deleted && string.Equals(stored.ResourceVersion, candidate.ResourceVersion, StringComparison.Ordinal);
+            : !candidate.Deleted
+                && string.Equals(stored.ResourceVersion, candidate.ResourceVersion, StringComparison.Ordinal)
+                && string.Equals(stored.Endpoints?.Revision, candidate.Endpoints?.Revision, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -48,7 +48,8 @@ public sealed class RelayPipeline
         logger = loggers.CreateLogger<RelayPipeline>();
         Client = client;
         Statuses = new StatusStore();
-        Services = new ServiceTracker(options.ToControllerSettings(), Statuses.Contains);
+        Endpoints = new EndpointTracker();
+        Services = new ServiceTracker(options.ToControllerSettings(), Statuses.Contains, Endpoints.Summary);
         Nodes = new NodeTracker();
         Outbox = new SnapshotOutbox(options.MaxPendingServices);
         Outbox.Overflowed += s =>
@@ -66,6 +67,7 @@ public sealed class RelayPipeline
         Poller = new StatusPoller(client, Statuses, options, metrics, time, loggers.CreateLogger<StatusPoller>(), Writer.EnqueueAll, OnFeed);
         serviceHandler = new ServiceHandler(this);
         nodeHandler = new NodeHandler(this);
+        EndpointWatches = new EndpointSliceWatches(kube, Endpoints, OnEndpointsChanged, options, metrics, time, logger);
         metrics.ObserveGauges(() => Outbox.PendingServices, () => Services.Count, () => Nodes.Count, () => Running);
 
         // Only the leader holds a feed (a new term starts empty), so only the leader exports backend health.
@@ -75,6 +77,12 @@ public sealed class RelayPipeline
     public FunctionClient Client { get; }
 
     public ServiceTracker Services { get; }
+
+    /// <summary>The endpoints of the Local Services, by node (from their EndpointSlices).</summary>
+    public EndpointTracker Endpoints { get; }
+
+    /// <summary>The EndpointSlice watches, one per Local Service.</summary>
+    public EndpointSliceWatches EndpointWatches { get; }
 
     public NodeTracker Nodes { get; }
 
@@ -138,6 +146,8 @@ public sealed class RelayPipeline
     public async Task RunTermAsync(CancellationToken cancellationToken)
     {
         Services.Reset();
+        EndpointWatches.StartTerm(cancellationToken);
+        Endpoints.Reset();
         Nodes.Reset();
         Outbox.Clear();
         Statuses.Reset();
@@ -193,6 +203,7 @@ public sealed class RelayPipeline
         finally
         {
             Running = false;
+            EndpointWatches.StopAll();
             Logs.TermEnded(logger, options.Identity);
         }
     }
@@ -305,6 +316,15 @@ public sealed class RelayPipeline
         }
     }
 
+    /// <summary>The endpoint nodes of the Services named <paramref name="key"/> moved: forward those whose snapshot changed.</summary>
+    private void OnEndpointsChanged(string key)
+    {
+        foreach (var change in Services.RefreshEndpoints(key))
+        {
+            serviceHandler.Route(change, countIrrelevant: false);
+        }
+    }
+
     private void OnFeed(StatusFeed feed)
     {
         SendTombstonesForVanished();
@@ -387,6 +407,27 @@ public sealed class RelayPipeline
             {
                 pipeline.Writer.Enqueue(change.Uid);
             }
+
+            FollowEndpoints(change);
+        }
+
+        /// <summary>Watches the Service's EndpointSlices while a tracked Service of its name is Local, and only then.</summary>
+        private void FollowEndpoints(ServiceChange change)
+        {
+            if ((pipeline.Services.Get(change.Uid)?.Snapshot ?? change.Forward) is not { } snapshot)
+            {
+                return;
+            }
+
+            // Most Services are not Local and never were: no lookup over every tracked Service for them.
+            var key = EndpointTracker.Key(snapshot.Namespace, snapshot.Name);
+            if (!pipeline.Services.WantsEndpoints(snapshot) && !pipeline.EndpointWatches.IsWatching(key))
+            {
+                return;
+            }
+
+            var wanted = pipeline.Services.Find(snapshot.Namespace, snapshot.Name).Any(t => pipeline.Services.WantsEndpoints(t.Snapshot));
+            pipeline.EndpointWatches.Set(key, wanted);
         }
     }
 

@@ -26,6 +26,13 @@ public interface IKubeApi
     IAsyncEnumerable<(WatchEventType Type, V1Node Object)> WatchNodesAsync(
         string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken);
 
+    /// <summary>list endpointslices.discovery.k8s.io of one Service (namespaced, label kubernetes.io/service-name), paged.</summary>
+    Task<KubeList<V1EndpointSlice>> ListEndpointSlicesAsync(string @namespace, string serviceName, CancellationToken cancellationToken);
+
+    /// <summary>watch endpointslices.discovery.k8s.io of one Service from a resourceVersion, with bookmarks.</summary>
+    IAsyncEnumerable<(WatchEventType Type, V1EndpointSlice Object)> WatchEndpointSlicesAsync(
+        string @namespace, string serviceName, string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken);
+
     /// <summary>patch services (JSON patch on metadata.finalizers).</summary>
     Task<V1Service> PatchServiceAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken);
 

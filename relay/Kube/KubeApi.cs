@@ -30,6 +30,16 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
             token => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: TimeoutSeconds(timeout), onError: onError, cancellationToken: token),
             cancellationToken);
 
+    public Task<KubeList<V1EndpointSlice>> ListEndpointSlicesAsync(string @namespace, string serviceName, CancellationToken cancellationToken) =>
+        ListAllAsync<V1EndpointSlice, V1EndpointSliceList>(
+            token => client.DiscoveryV1.ListNamespacedEndpointSliceAsync(@namespace, continueParameter: token, labelSelector: ServiceNameSelector(serviceName), limit: PageSize, cancellationToken: cancellationToken));
+
+    public IAsyncEnumerable<(WatchEventType Type, V1EndpointSlice Object)> WatchEndpointSlicesAsync(
+        string @namespace, string serviceName, string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken) =>
+        WatchAsync(
+            token => client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(@namespace, allowWatchBookmarks: true, labelSelector: ServiceNameSelector(serviceName), resourceVersion: resourceVersion, timeoutSeconds: TimeoutSeconds(timeout), onError: onError, cancellationToken: token),
+            cancellationToken);
+
     public Task<V1Service> PatchServiceAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
         client.CoreV1.PatchNamespacedServiceAsync(patch, name, @namespace, cancellationToken: cancellationToken);
 
@@ -66,6 +76,9 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
             yield return item;
         }
     }
+
+    /// <summary>Only the slices of one Service: the API server filters, so other Services' slices cost nothing.</summary>
+    private static string ServiceNameSelector(string serviceName) => "kubernetes.io/service-name=" + serviceName;
 
     /// <summary>The server-side timeout of a watch, in whole seconds (at least one).</summary>
     private static int TimeoutSeconds(TimeSpan timeout) => (int)Math.Max(1, timeout.TotalSeconds);

@@ -13,7 +13,13 @@ public static class Fingerprint
     public static UInt128 Of(ServiceSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return Digest(ModelJson.SerializeToUtf8Bytes(snapshot with { ResourceVersion = "", Generation = null }));
+        // The endpoints' revision moves with every slice event; only their node sets are content.
+        return Digest(ModelJson.SerializeToUtf8Bytes(snapshot with
+        {
+            ResourceVersion = "",
+            Generation = null,
+            Endpoints = snapshot.Endpoints is { } endpoints ? endpoints with { Revision = "" } : null,
+        }));
     }
 
     public static UInt128 Of(NodeSnapshot snapshot)

@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Scope;
 using SakuraLb.Relay.Projection;
 
@@ -53,6 +54,12 @@ public enum ServiceChangeKind
     /// <summary>Wants a load balancer but lacks the finalizer: it is added first, and the resulting update is forwarded.</summary>
     AwaitingFinalizer,
 
+    /// <summary>
+    /// <c>externalTrafficPolicy: Local</c> and its EndpointSlices not listed yet: forwarded once they are, so the
+    /// function never sees "no endpoints" that were only not read yet.
+    /// </summary>
+    AwaitingEndpoints,
+
     /// <summary>Gone from the API server: forward a tombstone.</summary>
     Removed,
 
@@ -64,7 +71,7 @@ public enum ServiceChangeKind
 public sealed record ServiceChange(ServiceChangeKind Kind, string Uid, ServiceSnapshot? Forward)
 {
     /// <summary>True when the status write-back should look at this Service again.</summary>
-    public bool NeedsWriteBack => Kind is ServiceChangeKind.Irrelevant or ServiceChangeKind.Forward or ServiceChangeKind.AwaitingFinalizer;
+    public bool NeedsWriteBack => Kind is ServiceChangeKind.Irrelevant or ServiceChangeKind.Forward or ServiceChangeKind.AwaitingFinalizer or ServiceChangeKind.AwaitingEndpoints;
 }
 
 /// <summary>
@@ -77,15 +84,25 @@ public sealed class ServiceTracker
     private readonly Dictionary<string, TrackedService> services = new(StringComparer.Ordinal);
     private readonly ControllerSettings settings;
     private readonly Func<string, bool> knownToFunction;
+    private readonly Func<string, ServiceEndpoints?>? endpointsOf;
 
     /// <param name="settings">The scope settings (cluster id, loadBalancerClass) shared with the function app.</param>
     /// <param name="knownToFunction">True for a UID the function's status feed lists (see <see cref="ServiceScope.IsRelevant"/>).</param>
-    public ServiceTracker(ControllerSettings settings, Func<string, bool>? knownToFunction = null)
+    /// <param name="endpointsOf">
+    /// The endpoints of a Service by "namespace/name" (<see cref="EndpointTracker"/>), null while not listed yet; when
+    /// given, Local Services carry them and wait for them. Without it no endpoints are forwarded (as before).
+    /// </param>
+    public ServiceTracker(ControllerSettings settings, Func<string, bool>? knownToFunction = null, Func<string, ServiceEndpoints?>? endpointsOf = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         this.settings = settings;
         this.knownToFunction = knownToFunction ?? (_ => false);
+        this.endpointsOf = endpointsOf;
     }
+
+    /// <summary>True when the Service's endpoints decide its real servers, so the relay must watch its EndpointSlices.</summary>
+    public bool WantsEndpoints(ServiceSnapshot snapshot) =>
+        endpointsOf is not null && snapshot is { Deleted: false } && LocalEndpoints.IsLocal(snapshot);
 
     /// <summary>True once a full list has been applied; before that nothing may be reported as deleted.</summary>
     public bool Synced { get; private set; }
@@ -178,7 +195,20 @@ public sealed class ServiceTracker
     {
         lock (gate)
         {
-            return services.Values.Where(t => !ServiceScope.NeedsFinalizer(t.Snapshot, settings)).ToArray();
+            return services.Values.Where(t => !ServiceScope.NeedsFinalizer(t.Snapshot, settings) && !LacksEndpoints(t.Snapshot)).ToArray();
+        }
+    }
+
+    /// <summary>
+    /// The endpoints of the Services named <paramref name="key"/> ("namespace/name") moved: each tracked one is
+    /// projected again with them and forwarded when its content changed.
+    /// </summary>
+    public IReadOnlyList<ServiceChange> RefreshEndpoints(string key)
+    {
+        lock (gate)
+        {
+            var matching = services.Values.Where(t => string.Equals(t.Snapshot.Key, key, StringComparison.Ordinal)).ToArray();
+            return [.. matching.Select(t => Upsert(t.Snapshot, t.Ingress))];
         }
     }
 
@@ -221,6 +251,11 @@ public sealed class ServiceTracker
             return new ServiceChange(ServiceChangeKind.Irrelevant, uid, null);
         }
 
+        if (endpointsOf is not null)
+        {
+            snapshot = snapshot with { Endpoints = WantsEndpoints(snapshot) ? endpointsOf(snapshot.Key) : null };
+        }
+
         var fingerprint = Fingerprint.Of(snapshot);
         services[uid] = new TrackedService(snapshot, fingerprint, ingress)
         {
@@ -232,10 +267,17 @@ public sealed class ServiceTracker
             return new ServiceChange(ServiceChangeKind.AwaitingFinalizer, uid, null);
         }
 
+        if (LacksEndpoints(snapshot))
+        {
+            return new ServiceChange(ServiceChangeKind.AwaitingEndpoints, uid, null);
+        }
+
         return previous is not null && previous.Fingerprint == fingerprint
             ? new ServiceChange(ServiceChangeKind.Irrelevant, uid, null)
             : new ServiceChange(ServiceChangeKind.Forward, uid, snapshot);
     }
+
+    private bool LacksEndpoints(ServiceSnapshot snapshot) => WantsEndpoints(snapshot) && snapshot.Endpoints is null;
 
     private ServiceChange Remove(string? uid)
     {

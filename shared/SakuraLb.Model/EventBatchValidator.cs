@@ -66,6 +66,13 @@ public static class EventBatchValidator
             errors.Add(new FieldError($"{path}.healthCheckNodePort", $"must be between 0 and 65535, got {hcnp}"));
         }
 
+        if (service.Endpoints is { } endpoints)
+        {
+            MessageChecks.Required(endpoints.Revision, $"{path}.endpoints.revision", errors);
+            MessageChecks.Each(endpoints.ReadyNodes, $"{path}.endpoints.readyNodes", errors, (node, nodePath) => MessageChecks.Required(node, nodePath, errors));
+            MessageChecks.Each(endpoints.ServingNodes, $"{path}.endpoints.servingNodes", errors, (node, nodePath) => MessageChecks.Required(node, nodePath, errors));
+        }
+
         MessageChecks.Each(service.Ports, $"{path}.ports", errors, (port, portPath) =>
         {
             MessageChecks.Required(port.Protocol, $"{portPath}.protocol", errors);

@@ -84,4 +84,18 @@ public static class ResourceVersions
 
         return !string.Equals(candidate, current, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// True when the live snapshot <paramref name="candidate"/> is newer state of the Service than
+    /// <paramref name="stored"/>: a newer resourceVersion, or the same one with a newer endpoints revision (the
+    /// endpoints of a Local Service move while the Service itself does not change).
+    /// </summary>
+    public static bool IsNewer(ServiceSnapshot candidate, ServiceSnapshot stored)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(stored);
+        return IsNewer(candidate.ResourceVersion, stored.ResourceVersion)
+            || (string.Equals(candidate.ResourceVersion, stored.ResourceVersion, StringComparison.Ordinal)
+                && IsNewer(candidate.Endpoints?.Revision, stored.Endpoints?.Revision));
+    }
 }

@@ -40,6 +40,12 @@ public sealed record ServiceSnapshot
 
     public int? HealthCheckNodePort { get; init; }
 
+    /// <summary>
+    /// Where the Service has endpoints, for <c>externalTrafficPolicy: Local</c> only; null for Cluster, and from a
+    /// relay that does not watch EndpointSlices (every eligible node is then a real server).
+    /// </summary>
+    public ServiceEndpoints? Endpoints { get; init; }
+
     public IReadOnlyList<string>? IpFamilies { get; init; }
 
     public bool? AllocateLoadBalancerNodePorts { get; init; }

@@ -46,6 +46,8 @@ public static class ReasonCodes
     public const string NodeWithoutAddress = nameof(NodeWithoutAddress);
     public const string DuplicateNodeAddress = nameof(DuplicateNodeAddress);
     public const string TooManyNodes = nameof(TooManyNodes);
+    public const string NoReadyEndpoints = nameof(NoReadyEndpoints);
+    public const string OnlyTerminatingEndpoints = nameof(OnlyTerminatingEndpoints);
 
     // Health checks (warnings).
     public const string LocalTrafficPolicyUnchecked = nameof(LocalTrafficPolicyUnchecked);
@@ -114,7 +116,9 @@ public static class ReasonCodes
         new(NodeWithoutAddress, ReasonSeverity.Warning, "A node's server has no usable address on the load balancer's switch (inside the router's block, or the Service's load-balancer-ip-range).", "Connect the server to that switch and register its address (UserIPAddress)."),
         new(DuplicateNodeAddress, ReasonSeverity.Warning, "Two nodes resolve to the same address on the load balancer's switch.", "Fix the servers' registered addresses."),
         new(TooManyNodes, ReasonSeverity.Warning, "More nodes qualify than one VIP accepts as real servers; a stable subset is used.", "Exclude nodes with the exclude-from-external-load-balancers label to choose them yourself."),
-        new(LocalTrafficPolicyUnchecked, ReasonSeverity.Warning, "externalTrafficPolicy: Local with a ping check: nodes without a local endpoint still get traffic and drop it.", "Use externalTrafficPolicy: Cluster, or a tcp/http check if the pods listen on the node's address."),
+        new(NoReadyEndpoints, ReasonSeverity.Warning, "externalTrafficPolicy: Local and no node runs a ready (or terminating but serving) endpoint of the Service: the load balancer has no real servers.", "Check the Service's pods (kubectl get endpointslices -l kubernetes.io/service-name=NAME); traffic returns as soon as one is ready."),
+        new(OnlyTerminatingEndpoints, ReasonSeverity.Warning, "externalTrafficPolicy: Local and no endpoint is ready: the nodes whose terminating endpoints still serve stay real servers (kube-proxy serves them in that case too).", "Wait for the new pods to become ready, or check why they are not."),
+        new(LocalTrafficPolicyUnchecked, ReasonSeverity.Warning, "externalTrafficPolicy: Local, but the relay forwards no endpoints (it predates EndpointSlice watching): every node is a real server, and nodes without a local endpoint drop their traffic.", "Upgrade the relay (it then forwards the Service's endpoints and only their nodes are real servers), or use externalTrafficPolicy: Cluster."),
         new(HealthCheckProbesNodeAddress, ReasonSeverity.Warning, "A tcp/http/https check probes each node's own address on the Service port; only pods listening on the node's network (hostNetwork/hostPort) answer it.", "Use ping unless the workload listens on the node's address."),
         new(HealthCheckSettingIgnored, ReasonSeverity.Warning, "A health-check annotation does not apply to the chosen protocol.", "Remove it, or choose a protocol it applies to."),
         new(ForeignOwner, ReasonSeverity.Error, "A load balancer with this Service's name belongs to another cluster (its @k8s.ClusterID tag differs); it is never touched.", "Delete or rename that load balancer, or fix the cluster id."),

@@ -176,6 +176,44 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: deleted, load balancers and reservations gone");
     }
 
+    /// <summary>
+    /// externalTrafficPolicy Local with the example manifest: the one node with an endpoint is the one real server, and
+    /// moving the endpoint (kubectl patch of the EndpointSlice) moves the real server.
+    /// </summary>
+    [Fact]
+    public async Task LocalService_RealServersFollowTheEndpointSlice()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions { KubePort = 0, SakuraPort = 0 });
+        using var kubectl = new KubectlRunner(sandbox.KubeServer);
+        var manifest = Repository.Path("examples/local/local-service.yaml");
+        string AddressOf(string worker) => sandbox.Workers.Single(w => w.Name == worker).Address;
+
+        var applied = await kubectl.OkAsync("apply", "-f", manifest);
+        Assert.Contains("endpointslice.discovery.k8s.io/local-web-1 created", applied, StringComparison.Ordinal);
+        var ip = await Eventually.UntilAsync(
+            () => kubectl.OkAsync("get", "svc", "local-web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
+            s => s.Length > 0,
+            "the EXTERNAL-IP of local-web",
+            StepTimeout, PollInterval);
+        var lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 1);
+        Assert.Equal([$"{ip}:80 -> {AddressOf("worker02")}"], Vips(lb));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {lb.Describe()}");
+
+        await kubectl.OkAsync("patch", "endpointslice", "local-web-1", "--type=json", "-p", """[{"op":"replace","path":"/endpoints/0/nodeName","value":"worker03"}]""");
+
+        await Eventually.UntilAsync(
+            () => sandbox.SakuraControl.LoadBalancersAsync(),
+            l => l.Count == 1 && l[0].SettingsApplied && Vips(l[0]).SequenceEqual([$"{ip}:80 -> {AddressOf("worker03")}"]),
+            "the real server to follow the endpoint to worker03",
+            StepTimeout, PollInterval);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: the real server followed the endpoint to worker03");
+
+        var deleted = await kubectl.RunAsync(["delete", "-f", manifest, "--timeout=90s"], timeout: TimeSpan.FromSeconds(100));
+        Assert.Contains("service \"local-web\" deleted", deleted.EnsureSuccess().Stdout, StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => sandbox.SakuraControl.LoadBalancersAsync(), l => l.Count == 0, "the load balancer to be deleted", StepTimeout, PollInterval);
+    }
+
     /// <summary>VIP entries as comparable text: "address:port -> server, server, ...".</summary>
     private static string[] Vips(string ip, IEnumerable<string> servers)
     {

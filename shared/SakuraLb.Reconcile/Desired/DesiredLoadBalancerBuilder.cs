@@ -38,8 +38,15 @@ public static class DesiredLoadBalancerBuilder
         }
 
         var spec = parsed.Spec;
-        var selection = RealServerSelector.Select(context.Nodes, context.Servers, network, settings.MaxServersPerVip, spec.ServiceUid);
-        warnings.AddRange(selection.Warnings);
+        var endpointNodes = LocalEndpoints.Filter(service, context.Nodes);
+        var selection = RealServerSelector.Select(endpointNodes.Nodes, context.Servers, network, settings.MaxServersPerVip, spec.ServiceUid);
+        if (endpointNodes.Warning is { } endpointWarning)
+        {
+            warnings.Add(endpointWarning);
+        }
+
+        // "No node can be a real server" would only repeat, less precisely, that no node runs an endpoint.
+        warnings.AddRange(selection.Warnings.Where(w => !(endpointNodes.Warning?.Code == ReasonCodes.NoReadyEndpoints && w.Code == ReasonCodes.NoEligibleNodes)));
 
         return new BuildResult(
             new DesiredLoadBalancer

@@ -2,6 +2,7 @@ using System.Globalization;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Annotations;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Desired;
@@ -425,14 +426,16 @@ public static class LoadBalancerSpecParser
 
     private static void WarnAboutTrafficPolicy(ServiceSnapshot service, HealthCheckSpec healthCheck, List<ValidationProblem> warnings)
     {
-        var local = string.Equals(service.ExternalTrafficPolicy, "Local", StringComparison.OrdinalIgnoreCase);
+        // With endpoints forwarded, Local is honoured by the real-server set (LocalEndpoints); only a relay that
+        // does not watch EndpointSlices leaves it unchecked.
+        var local = LocalEndpoints.IsLocal(service) && service.Endpoints is null;
         if (healthCheck.Protocol == HealthCheckProtocol.Ping)
         {
             if (local)
             {
                 warnings.Add(new ValidationProblem(
                     ReasonCodes.LocalTrafficPolicyUnchecked,
-                    "externalTrafficPolicy is Local but the health check is ping: the Sakura load balancer has no separate check port, so nodes without a ready local endpoint still receive traffic and drop it; use externalTrafficPolicy Cluster, or a tcp/http check if the pods listen on the node's address (hostNetwork/hostPort)",
+                    "externalTrafficPolicy is Local but the relay forwards no endpoints (it predates EndpointSlice watching): every node is a real server, and nodes without a ready local endpoint drop the traffic they receive; upgrade the relay, or use externalTrafficPolicy Cluster",
                     "spec.externalTrafficPolicy"));
             }
 

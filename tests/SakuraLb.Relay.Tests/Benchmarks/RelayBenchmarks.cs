@@ -206,4 +206,145 @@ public sealed class RelayBenchmarks(ITestOutputHelper output)
         var bound = (int)Math.Ceiling(clock.Elapsed / relay.Options.BatchWindow) + (burst / relay.Options.MaxBatchServices) + 1;
         Assert.InRange(sent, 2, bound);
     }
+
+    private static int LocalServices => Full ? 300 : 30;
+
+    private static int Endpoints => Full ? 50_000 : 5_000;
+
+    /// <summary>
+    /// The first <paramref name="local"/> Services become externalTrafficPolicy Local, with <paramref name="endpoints"/>
+    /// endpoints spread over them in slices of at most 100 (as the EndpointSlice controller cuts them), each endpoint on
+    /// a node of the cluster.
+    /// </summary>
+    private static void SeedLocal(KubeObjectStore objects, int nodes, int local, int endpoints)
+    {
+        var perService = endpoints / local;
+        for (var s = 0; s < local; s++)
+        {
+            objects.MergePatch("services", "default", $"svc-{s:D5}", """{"spec":{"externalTrafficPolicy":"Local"}}""");
+            for (var first = 0; first < perService; first += 100)
+            {
+                var count = Math.Min(100, perService - first);
+                var placed = Enumerable.Range(first, count).Select(e =>
+                {
+                    var n = ((s * 7919) + (e * 104729)) % nodes;
+                    return new KubeEndpoint($"10.{128 + (e / 62500)}.{e / 250 % 250}.{(e % 250) + 1}", $"node-{n:D5}", Ready: e % 10 != 0);
+                });
+                objects.CreateEndpointSlice("default", $"svc-{s:D5}-{first / 100}", $"svc-{s:D5}", placed, ("http", 8080));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Memory_WithLocalServicesAndTheirEndpoints_StaysSmall()
+    {
+        await using var bed = await RelayTestBed.StartAsync(
+            kube: new KubeApiSimulatorOptions { WatchHistoryLimit = 100_000 },
+            startRelay: false,
+            seed: objects =>
+            {
+                Seed(objects, Nodes, Services);
+                SeedLocal(objects, Nodes, LocalServices, Endpoints);
+            });
+        var before = SettledHeap();
+        var started = Stopwatch.StartNew();
+
+        var relay = await bed.StartRelayAsync(bed.DefaultOptions() with { MaxBodyBytes = 16 * 1024 * 1024 });
+        await Eventually.UntilAsync(
+            () => relay.Pipeline.Synced
+                && relay.Pipeline.Outbox.IsEmpty
+                && bed.Function.LatestNodes?.Nodes.Count == Nodes
+                && relay.Metrics.Count("forwarded", "service") >= Services
+                && Enumerable.Range(0, LocalServices).All(s => bed.Function.LatestByName("default", $"svc-{s:D5}")?.Endpoints is not null),
+            "everything was delivered, every Local Service with its endpoints",
+            TimeSpan.FromMinutes(5));
+        var syncTime = started.Elapsed;
+
+        var after = SettledHeap();
+        var retained = after - before;
+        var sample = bed.Function.LatestByName("default", "svc-00000")!.Endpoints!;
+        output.WriteLine($"nodes={Nodes} services={Services} local={LocalServices} endpoints={Endpoints} slice watches={relay.Pipeline.EndpointWatches.Count}");
+        output.WriteLine($"relay managed heap retained after sync: {retained / 1048576.0:F1} MiB");
+        output.WriteLine($"start to fully delivered: {syncTime.TotalSeconds:F1} s; requests to the function: {bed.Function.EventRequests}");
+        output.WriteLine($"one Local Service's summary: {sample.ReadyNodes.Count} ready nodes, {sample.ServingNodes.Count} serving only");
+
+        Assert.Equal(LocalServices, relay.Pipeline.EndpointWatches.Count);
+
+        // The same bound per object as without endpoints, plus at most 200 bytes per endpoint and 64 KiB per slice
+        // watch (its HTTP stream and loop): far under the Deployment's 384 MiB limit at full size.
+        Assert.InRange(retained, 0, ((Nodes + Services) * 8_000L) + (Endpoints * 200L) + (LocalServices * 65_536L));
+    }
+
+    /// <summary>
+    /// A rolling update of a 10-replica Deployment of a Local Service, as the EndpointSlice controller writes it
+    /// (maxSurge 1, maxUnavailable 0: a new pod is created, becomes ready, then an old one terminates and goes): the
+    /// relay forwards only changes of the node sets, so the function (and the load balancer's settings) sees a few
+    /// changes per rollout, not one per pod.
+    /// </summary>
+    [Fact]
+    public async Task RollingUpdate_OfALocalService_ForwardsOnlyNodeSetChanges()
+    {
+        const int replicas = 10;
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false, seed: objects => Seed(objects, 8, 0));
+        var relay = await bed.StartRelayAsync(bed.DefaultOptions() with { BatchWindow = TimeSpan.FromMilliseconds(300) });
+        await bed.WaitSyncedAsync(relay);
+
+        // Old pods on nodes 0..4 (two each); the new ReplicaSet's pods land on nodes 2..7 (round robin).
+        var pods = Enumerable.Range(0, replicas).Select(i => (Name: $"old-{i}", Node: $"node-{i / 2:D5}", Ready: true, Terminating: false)).ToList();
+        bed.Objects.CreateEndpointSlice("default", "web-1", "web", Endpoints(pods), ("http", 8080));
+        var uid = bed.CreateService("web");
+        bed.Objects.MergePatch("services", "default", "web", """{"spec":{"externalTrafficPolicy":"Local"}}""");
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.Endpoints is not null, "the Local Service was forwarded");
+        await Eventually.UntilAsync(() => relay.Pipeline.Outbox.IsEmpty, "the outbox drained");
+        var before = bed.Function.SnapshotsOf(uid).Count;
+        var writes = 0;
+        var clock = Stopwatch.StartNew();
+
+        void Write()
+        {
+            var slice = bed.Objects.Get("endpointslices", "default", "web-1")!;
+            slice["endpoints"] = new JsonArray([.. Endpoints(pods).Select(e => (JsonNode)new JsonObject
+            {
+                ["addresses"] = new JsonArray(e.Address),
+                ["nodeName"] = e.NodeName,
+                ["conditions"] = new JsonObject { ["ready"] = e.Ready, ["serving"] = e.Serving, ["terminating"] = e.Terminating },
+            })]);
+            bed.Objects.Update("endpointslices", slice);
+            writes++;
+        }
+
+        // Pods take their time: each step of the controller's is half a batch window after the last, so coalescing
+        // by the window alone does not hide the changes.
+        async Task Step()
+        {
+            Write();
+            await Task.Delay(relay.Options.BatchWindow / 2);
+        }
+
+        for (var i = 0; i < replicas; i++)
+        {
+            pods.Add(($"new-{i}", $"node-{2 + (i % 6):D5}", false, false));
+            await Step();
+            pods[^1] = pods[^1] with { Ready = true };
+            await Step();
+            var old = pods.FindIndex(p => p.Name == $"old-{i}");
+            pods[old] = pods[old] with { Ready = false, Terminating = true };
+            await Step();
+            pods.RemoveAt(old);
+            await Step();
+        }
+
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.Endpoints?.ReadyNodes.Count == 6 && relay.Pipeline.Outbox.IsEmpty, "the rollout's end was forwarded");
+        var forwarded = bed.Function.SnapshotsOf(uid).Count - before;
+        var changes = bed.Function.SnapshotsOf(uid).Skip(before).Select(s => string.Join(",", s.Endpoints!.ReadyNodes) + "|" + string.Join(",", s.Endpoints.ServingNodes)).Distinct().Count();
+        output.WriteLine($"rolling update of {replicas} replicas: {writes} EndpointSlice writes in {clock.Elapsed.TotalSeconds:F1} s, {forwarded} snapshots forwarded ({changes} distinct node sets)");
+
+        // 40 slice writes; the node sets change 7 times (nodes 0 and 1 each go ready → serving only → gone, nodes 5,
+        // 6 and 7 each become ready); changes inside one batch window coalesce into one forward.
+        Assert.Equal(4 * replicas, writes);
+        Assert.InRange(forwarded, 1, 7);
+
+        static IEnumerable<KubeEndpoint> Endpoints(List<(string Name, string Node, bool Ready, bool Terminating)> pods) =>
+            pods.Select((p, i) => new KubeEndpoint($"10.1.0.{i + 1}", p.Node, Ready: p.Ready, Serving: p.Ready || p.Terminating, Terminating: p.Terminating));
+    }
 }

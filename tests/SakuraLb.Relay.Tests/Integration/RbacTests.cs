@@ -34,6 +34,11 @@ public sealed class RbacTests
         await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the Service reached the function");
         bed.Function.SetStatus(RelayTestBed.Status(uid, "web", ServicePhase.Ready, "Ready", "up", ips: "203.0.113.101"));
         await Eventually.UntilAsync(() => bed.Service("web")["status"]?["loadBalancer"]?["ingress"] is not null, "the ingress was written");
+
+        // A Local Service: its EndpointSlices are listed and watched.
+        bed.Objects.MergePatch("services", "default", "web", """{"spec":{"externalTrafficPolicy":"Local"}}""");
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.Endpoints is not null, "the Local Service's endpoints were forwarded");
+        await Eventually.UntilAsync(() => bed.Kube.RequestLog.Any(r => r.Resource == "endpointslices" && r.Verb == "watch"), "the slices are watched");
         bed.Objects.Delete("services", "default", "web");
         bed.Function.SetStatus(bed.Released(uid, "web", "gone"));
         await Eventually.UntilAsync(() => bed.Objects.Get("services", "default", "web") is null, "the finalizer was released");

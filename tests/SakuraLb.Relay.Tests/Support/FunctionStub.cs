@@ -304,7 +304,7 @@ public sealed class FunctionStub : IAsyncDisposable
             foreach (var snapshot in batch.Services)
             {
                 if (!latest.TryGetValue(snapshot.Uid, out var stored)
-                    || (!stored.Deleted && (snapshot.Deleted || ResourceVersions.IsNewer(snapshot.ResourceVersion, stored.ResourceVersion))))
+                    || (!stored.Deleted && (snapshot.Deleted || ResourceVersions.IsNewer(snapshot, stored))))
                 {
                     latest[snapshot.Uid] = snapshot;
                 }
