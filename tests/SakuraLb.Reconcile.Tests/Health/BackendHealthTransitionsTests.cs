@@ -1,6 +1,4 @@
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Health;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Tests.Health;
 

@@ -1,6 +1,4 @@
 using CsCheck;
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Desired;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Nodes;

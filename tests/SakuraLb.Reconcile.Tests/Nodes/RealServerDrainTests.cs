@@ -1,5 +1,4 @@
 using CsCheck;
-using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Reconcile.Tests.Nodes;
 
