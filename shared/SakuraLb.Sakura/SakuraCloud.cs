@@ -198,6 +198,12 @@ internal sealed class SakuraCloud(
             Logs.CreateOutcomeUnknown(logger, creation.Name, ex.Message);
             throw;
         }
+        catch
+        {
+            // Cancelled or refused: the list may still miss an appliance the request made, so it is read again.
+            applianceList.Invalidate();
+            throw;
+        }
     }
 
     public Task<ObservedLoadBalancer> UpdateSettingsAsync(
