@@ -17,8 +17,13 @@ public sealed class CreateLoadBalancerActivity(ISakuraCloud cloud, ControllerSet
     public async Task<StepResult> RunAsync(CreateInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var existing = (await cloud.FindLoadBalancersByNameAsync(input.Spec.Name, cancellationToken))
-            .Where(lb => LoadBalancerOwnership.Classify(lb, settings.ClusterId, input.Uid) == Ownership.Ours
+        // The look-up reads the appliance list shared in the process (at most Sakura:ApplianceListDuration old): a
+        // create of ours that answered is in it, and one that failed or never answered dropped it, so an earlier
+        // attempt of this create is always seen. An attempt made by another process is older than the list's
+        // duration by the time the activity is retried elsewhere.
+        var existing = (await cloud.ListLoadBalancersAsync(null, cancellationToken))
+            .Where(lb => string.Equals(lb.Name, input.Spec.Name, StringComparison.Ordinal)
+                && LoadBalancerOwnership.Classify(lb, settings.ClusterId, input.Uid) == Ownership.Ours
                 && lb.Availability is not (ApplianceAvailability.Failed or ApplianceAvailability.Discontinued))
             .OrderBy(lb => lb.Id)
             .FirstOrDefault();

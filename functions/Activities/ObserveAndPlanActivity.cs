@@ -117,8 +117,12 @@ public sealed class ObserveAndPlanActivity(
                 return With(result, failure!);
             }
 
+            // The load balancers named as this Service's come from the account's appliance list the switch view was
+            // just read from (shared in the process, our own writes in it), not from a search of their own.
             var onSwitch = await cloud.ReadSwitchAsync(network, cancellationToken);
-            var candidates = ServicePlanning.CandidatesOf(service.Uid, (await FindByNameAsync(service.Uid, cancellationToken)).Concat(onSwitch.LoadBalancers));
+            var name = LoadBalancerNaming.Name(service.Uid);
+            var named = (await cloud.ListLoadBalancersAsync(null, cancellationToken)).Where(lb => string.Equals(lb.Name, name, StringComparison.Ordinal));
+            var candidates = ServicePlanning.CandidatesOf(service.Uid, named.Concat(onSwitch.LoadBalancers));
             var mine = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
             var plan = await PlanAndReserveAsync(service, settings, nodeSet, networks, onSwitch, candidates, mine, cancellationToken);
             return With(result, plan);

@@ -1,3 +1,5 @@
+using SakuraLb.Functions.Options;
+
 namespace SakuraLb.Functions.Activities;
 
 /// <summary>The state of one appliance; <see cref="Found"/> false on 404 (gone, or not visible yet after a create).</summary>
@@ -10,15 +12,18 @@ public sealed record LoadBalancerState(bool Found, long LoadBalancerId, Applianc
     public bool IsFailed => Found && Availability is ApplianceAvailability.Failed or ApplianceAvailability.Discontinued;
 }
 
-/// <summary>One GET of an appliance, for the orchestration's waits.</summary>
-public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud)
+/// <summary>
+/// One poll of an appliance, for the orchestration's waits: read from the account's appliance list, at most one poll
+/// interval old, so every Service waiting in that interval shares one list instead of reading its own appliance.
+/// </summary>
+public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud, ReconcileOptions options)
 {
     public const string Name = "ReadLoadBalancer";
 
     public async Task<LoadBalancerState> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var lb = await cloud.GetLoadBalancerAsync(input.LoadBalancerId, cancellationToken);
+        var lb = (await cloud.ListLoadBalancersAsync(options.PollInterval, cancellationToken)).FirstOrDefault(l => l.Id == input.LoadBalancerId);
         return lb is null
             ? new LoadBalancerState(false, input.LoadBalancerId, ApplianceAvailability.Unknown, InstanceStatus.Unknown)
             : new LoadBalancerState(true, lb.Id, lb.Availability, lb.InstanceStatus);

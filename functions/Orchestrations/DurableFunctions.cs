@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SakuraLb.Functions.Activities;
 
@@ -40,6 +41,10 @@ public sealed class DurableFunctions(ReconcileServiceOrchestrator reconcile, Orp
     [Function(ReleaseAddressesActivity.Name)]
     public static Task<StepResult> ReleaseAddresses([ActivityTrigger] ReservationInput input, FunctionContext context) =>
         Run<ReleaseAddressesActivity, StepResult>(context, a => a.RunAsync(input, context.CancellationToken));
+
+    [Function(WakeAddressWaitersActivity.Name)]
+    public static Task<int> WakeAddressWaiters([ActivityTrigger] ServiceKey input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        Run<WakeAddressWaitersActivity, int>(context, a => a.RunAsync(input, client, context.CancellationToken));
 
     [Function(CreateLoadBalancerActivity.Name)]
     public static Task<StepResult> CreateLoadBalancer([ActivityTrigger] CreateInput input, FunctionContext context) =>

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SakuraLb.Functions.Activities;
 
@@ -12,7 +13,7 @@ public enum DurableTaskKind
 
 /// <summary>
 /// One orchestration or activity: its task name, its input and output, the plain class that implements it and
-/// how that class is called. Built only through <see cref="Orchestration"/> and <see cref="Activity"/>, whose
+/// how that class is called. Built only through <see cref="Orchestration"/> and the two <c>Activity</c> overloads, whose
 /// type parameters tie the four together at compile time.
 /// </summary>
 public sealed class DurableTaskDescriptor
@@ -66,6 +67,21 @@ public sealed class DurableTaskDescriptor
         return new(name, DurableTaskKind.Activity, typeof(TInput), typeof(TOutput), typeof(TActivity), (registry, services) =>
             registry.AddActivityFunc<TInput, TOutput>(name, (_, input) =>
                 TransientFailures.RunAsync(() => run(services.GetRequiredService<TActivity>(), input!, CancellationToken.None))));
+    }
+
+    /// <summary>
+    /// An activity that starts orchestrations itself, so it needs the durable client: the Functions host binds it to
+    /// the wrapper's <c>[DurableClient]</c> parameter, the in-process engine resolves it from the worker's services.
+    /// </summary>
+    public static DurableTaskDescriptor Activity<TActivity, TInput, TOutput>(string name, Func<TActivity, TInput, DurableTaskClient, CancellationToken, Task<TOutput>> run)
+        where TActivity : notnull
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(run);
+        return new(name, DurableTaskKind.Activity, typeof(TInput), typeof(TOutput), typeof(TActivity), (registry, services) =>
+            registry.AddActivityFunc<TInput, TOutput>(name, (_, input) =>
+                TransientFailures.RunAsync(() => run(
+                    services.GetRequiredService<TActivity>(), input!, services.GetRequiredService<DurableTaskClient>(), CancellationToken.None))));
     }
 
     /// <summary>Registers the task with the in-process engine; <paramref name="services"/> resolves the class at run time.</summary>

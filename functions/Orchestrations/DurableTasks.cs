@@ -25,6 +25,7 @@ public static class DurableTasks
         Activity<ObserveAndPlanActivity, ServiceKey, PlanResult>(ObserveAndPlanActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ReserveAddressesActivity, ReservationInput, StepResult>(ReserveAddressesActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ReleaseAddressesActivity, ReservationInput, StepResult>(ReleaseAddressesActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
+        Activity<WakeAddressWaitersActivity, ServiceKey, int>(WakeAddressWaitersActivity.Name, (a, input, client, ct) => a.RunAsync(input, client, ct)),
         Activity<CreateLoadBalancerActivity, CreateInput, StepResult>(CreateLoadBalancerActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ReadLoadBalancerActivity, LoadBalancerTarget, LoadBalancerState>(ReadLoadBalancerActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<BootLoadBalancerActivity, LoadBalancerTarget, StepResult>(BootLoadBalancerActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),

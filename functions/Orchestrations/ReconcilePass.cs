@@ -18,7 +18,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileO
     {
         On<Report>((p, s) => p.ReportAsync(s)),
         On<ReserveAddresses>((p, s) => p.OnceAsync(ReserveAddressesActivity.Name, p.Reservation(s.Addresses))),
-        On<ReleaseAddresses>((p, s) => p.OnceAsync(ReleaseAddressesActivity.Name, p.Reservation(s.Addresses))),
+        On<ReleaseAddresses>((p, s) => p.ReleaseAsync(s)),
         On<CreateLoadBalancer>((p, s) => p.CreateAsync(s)),
         On<WaitUntilUp>((p, s) => p.WaitUntilUpAsync(s.LoadBalancerId ?? p.created, justCreated: s.LoadBalancerId is null)),
         On<Boot>((p, s) => p.UntilDoneAsync(BootLoadBalancerActivity.Name, p.Target(s.LoadBalancerId), p.Timings.BootTimeout)),
@@ -156,6 +156,30 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileO
             CreateLoadBalancerActivity.Name, new CreateInput(key.ClusterId, key.Uid, create.Spec), timings.ActivityTaskOptions());
         created = made.LoadBalancerId;
         return Interpret(made);
+    }
+
+    /// <summary>
+    /// Gives the addresses back, then starts the Services waiting for an address (AddressesExhausted, VridExhausted)
+    /// so they take the freed ones now rather than at the next timer pass. The wake-up is best effort: when it
+    /// fails, the timer still starts them.
+    /// </summary>
+    private async Task<Stop?> ReleaseAsync(ReleaseAddresses release)
+    {
+        if (await OnceAsync(ReleaseAddressesActivity.Name, Reservation(release.Addresses)) is { } stop)
+        {
+            return stop;
+        }
+
+        try
+        {
+            await context.CallActivityAsync<int>(WakeAddressWaitersActivity.Name, key, timings.ActivityTaskOptions());
+        }
+        catch (TaskFailedException ex)
+        {
+            context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>().WakeFailed(key.Uid, ex.FailureDetails.ErrorMessage);
+        }
+
+        return null;
     }
 
     private async Task<Stop?> OnceAsync(string activity, object input) =>

@@ -233,6 +233,14 @@ public sealed class ClusterResync(
             var key = (network.SwitchId, network.Block.ToString());
             if (!switches.TryGetValue(key, out var onSwitch))
             {
+                // The drift check looks for changes made behind our back, which the shared appliance list may hide
+                // for a moment: the first switch read of a pass starts from a fresh list (which the reads after it,
+                // and the reconciles it starts, then share).
+                if (switches.Count == 0)
+                {
+                    await cloud.ListLoadBalancersAsync(TimeSpan.Zero, cancellationToken);
+                }
+
                 onSwitch = (await cloud.ReadSwitchAsync(network, cancellationToken), await reservationStore.ListBySwitchAsync(network.SwitchId, cancellationToken));
                 switches[key] = onSwitch;
             }

@@ -73,6 +73,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Completion fence of {Uid} could not be passed ({Reason}); completing without it")]
     public static partial void FenceFailed(this ILogger logger, string uid, string reason);
 
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "{Uid} gave addresses back but the Services waiting for one could not be started ({Reason}); the timer starts them")]
+    public static partial void WakeFailed(this ILogger logger, string uid, string reason);
+
     // 1200–1299: activities.
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Created load balancer {LoadBalancerId} ({Name})")]
     public static partial void LoadBalancerCreated(this ILogger logger, long loadBalancerId, string name);
@@ -94,6 +97,9 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1206, Level = LogLevel.Information, Message = "Status of {Uid} issued at {IssuedAt} not written: a newer one (issued at {StoredIssuedAt}) is stored")]
     public static partial void StalePublishIgnored(this ILogger logger, string uid, DateTimeOffset issuedAt, DateTimeOffset storedIssuedAt);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "{Uid} gave addresses back: {Count} Services waiting for an address started again ({Uids})")]
+    public static partial void AddressWaitersWoken(this ILogger logger, string uid, int count, string uids);
 
     // 1300–1399: resync and orphans.
     [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Resync of cluster {ClusterId}: {Services} Services, {Behind} behind, {Drifted} drifted, {Started} started, {Orphans} orphans")]

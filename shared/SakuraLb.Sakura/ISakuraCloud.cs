@@ -70,6 +70,15 @@ public interface ISakuraCloud
     Task<ObservedLoadBalancer?> GetLoadBalancerAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Every load balancer of the account, with settings, from the appliance list shared in the process (the one
+    /// <see cref="ReadSwitchAsync"/> reads): at most <c>Sakura:ApplianceListDuration</c> old, or
+    /// <paramref name="maxAge"/> when that is shorter; our own writes are in it. One paged list serves every caller
+    /// in that time, so the Services waiting for their load balancers to come up share one read per poll. A load
+    /// balancer just created may be missing for a while, as with <see cref="GetLoadBalancerAsync"/>'s 404.
+    /// </summary>
+    Task<IReadOnlyList<ObservedLoadBalancer>> ListLoadBalancersAsync(TimeSpan? maxAge, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Creates a load balancer (a single one, or an HA pair with two own addresses) with the planned settings.
     /// It starts migrating and boots by itself; wait until it is available and up before applying config.
     /// Not idempotent. When the answer is a 504 or never comes, the load balancer it made (same name, every tag) is

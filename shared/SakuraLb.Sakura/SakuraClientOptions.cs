@@ -48,6 +48,14 @@ public sealed record SakuraClientOptions
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long the account's appliance list (used addresses, VRRP ids, the load balancers plans and up-polls look
+    /// at) is shared by every caller in the process. Our own writes are written into it or drop it at once, so
+    /// the list hides only changes made by others, for at most this long. Zero reads it again for every caller
+    /// that does not join a read in flight.
+    /// </summary>
+    public TimeSpan ApplianceListDuration { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Page size of searches; a search pages until it has every match.</summary>
     public int PageSize { get; set; } = 100;
 

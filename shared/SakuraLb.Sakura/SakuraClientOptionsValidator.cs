@@ -75,6 +75,11 @@ public sealed class SakuraClientOptionsValidator : IValidateOptions<SakuraClient
             problems.Add($"{section}:PageSize must be between 1 and 1000 (got {options.PageSize}).");
         }
 
+        if (options.ApplianceListDuration < TimeSpan.Zero || options.ApplianceListDuration > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"{section}:ApplianceListDuration must be between 0 and 1 minute (got {options.ApplianceListDuration}).");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

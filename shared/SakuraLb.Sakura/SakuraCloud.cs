@@ -151,8 +151,21 @@ internal sealed class SakuraCloud(
         return [.. appliances.Where(a => string.Equals(a.Name, exactName, StringComparison.Ordinal)).Select(WireMapper.ToObserved)];
     }
 
-    public async Task<ObservedLoadBalancer?> GetLoadBalancerAsync(long id, CancellationToken cancellationToken) =>
-        await OrNullOn404(async ct => (SakuraAppliance?)await ReadApplianceAsync(id, ct), cancellationToken) is { } appliance ? WireMapper.ToObserved(appliance) : null;
+    public async Task<ObservedLoadBalancer?> GetLoadBalancerAsync(long id, CancellationToken cancellationToken)
+    {
+        // A 404 leaves the shared list alone: right after a create it means "not visible yet", not "gone".
+        var appliance = await OrNullOn404(async ct => (SakuraAppliance?)await ReadApplianceAsync(id, ct), cancellationToken);
+        if (appliance is null)
+        {
+            return null;
+        }
+
+        applianceList.Put(appliance);
+        return WireMapper.ToObserved(appliance);
+    }
+
+    public async Task<IReadOnlyList<ObservedLoadBalancer>> ListLoadBalancersAsync(TimeSpan? maxAge, CancellationToken cancellationToken) =>
+        [.. (await AllAppliancesAsync(cancellationToken, maxAge)).Where(WireMapper.IsLoadBalancer).Select(WireMapper.ToObserved)];
 
     public async Task<ObservedLoadBalancer> CreateLoadBalancerAsync(LoadBalancerCreation creation, CancellationToken cancellationToken)
     {
@@ -167,10 +180,14 @@ internal sealed class SakuraCloud(
         try
         {
             var envelope = await api.CreateApplianceAsync(new ApplianceCreateEnvelope { Appliance = WireMapper.ToCreateBody(creation) }, cancellationToken);
-            return WireMapper.ToObserved(Required(envelope.Appliance, "POST", "/appliance"));
+            var made = Required(envelope.Appliance, "POST", "/appliance");
+            applianceList.Put(made);
+            return WireMapper.ToObserved(made);
         }
         catch (Exception ex) when (IsOutcomeUnknown(ex))
         {
+            applianceList.Invalidate();
+
             // The create may have happened: what it made is found by name and tags, never made a second time here.
             if (await FindCreatedAsync(creation, cancellationToken) is { } made)
             {
@@ -179,6 +196,12 @@ internal sealed class SakuraCloud(
             }
 
             Logs.CreateOutcomeUnknown(logger, creation.Name, ex.Message);
+            throw;
+        }
+        catch
+        {
+            // Cancelled or refused: the list may still miss an appliance the request made, so it is read again.
+            applianceList.Invalidate();
             throw;
         }
     }
@@ -210,17 +233,31 @@ internal sealed class SakuraCloud(
     public Task ShutdownAsync(long id, bool force, CancellationToken cancellationToken) =>
         PowerAsync(ct => api.ShutdownAsync(id, new ShutdownRequest { Force = force ? true : null }, ct), cancellationToken);
 
+    /// <summary>Every appliance of the account, from the list shared in the process (<see cref="SharedApplianceList"/>).</summary>
+    private Task<IReadOnlyList<SakuraAppliance>> AllAppliancesAsync(CancellationToken cancellationToken, TimeSpan? maxAge = null) =>
+        applianceList.GetAsync(
+            ct => SearchAsync<ApplianceListEnvelope, SakuraAppliance>(api.FindAppliancesAsync, new SearchFilter(), a => a.Id, "/appliance", ct),
+            cancellationToken,
+            maxAge);
+
     public async Task<bool> DeleteLoadBalancerAsync(long id, CancellationToken cancellationToken)
     {
         try
         {
             await api.DeleteApplianceAsync(id, cancellationToken);
+            applianceList.Remove(id);
             return true;
         }
         catch (SakuraApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             Logs.DeleteAlreadyGone(logger, id);
+            applianceList.Remove(id);
             return false;
+        }
+        catch
+        {
+            applianceList.Invalidate();
+            throw;
         }
     }
 
@@ -279,11 +316,21 @@ internal sealed class SakuraCloud(
             Tags = tags is null ? null : WireMapper.NormalizeTags(tags),
             Description = description,
         };
-        var envelope = await api.UpdateApplianceAsync(
-            id, new ApplianceUpdateEnvelope { Appliance = body, OriginalSettingsHash = body.SettingsHash }, cancellationToken);
+        try
+        {
+            var envelope = await api.UpdateApplianceAsync(
+                id, new ApplianceUpdateEnvelope { Appliance = body, OriginalSettingsHash = body.SettingsHash }, cancellationToken);
 
-        // Some modify calls answer with flags only; the stored state is one read away.
-        return WireMapper.ToObserved(envelope.Appliance ?? await ReadApplianceAsync(id, cancellationToken));
+            // Some modify calls answer with flags only; the stored state is one read away.
+            var stored = envelope.Appliance ?? await ReadApplianceAsync(id, cancellationToken);
+            applianceList.Put(stored);
+            return WireMapper.ToObserved(stored);
+        }
+        catch
+        {
+            applianceList.Invalidate();
+            throw;
+        }
     }
 
     /// <summary>The distinct non-empty tags; at least one, so a tag search can never mean "all of the account's".</summary>
@@ -305,7 +352,8 @@ internal sealed class SakuraCloud(
             .FirstOrDefault();
     }
 
-    private static async Task PowerAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    /// <summary>A power call; its effect is not in its answer, so the shared appliance list is dropped after it.</summary>
+    private async Task PowerAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken)
     {
         await PowerGate.WaitAsync(cancellationToken);
         try
@@ -314,6 +362,7 @@ internal sealed class SakuraCloud(
         }
         finally
         {
+            applianceList.Invalidate();
             PowerGate.Release();
         }
     }
@@ -336,9 +385,7 @@ internal sealed class SakuraCloud(
     /// </summary>
     private async Task<IReadOnlyList<SakuraAppliance>> AppliancesOnAsync(long switchId, CancellationToken cancellationToken)
     {
-        var all = await applianceList.GetAsync(
-            ct => SearchAsync<ApplianceListEnvelope, SakuraAppliance>(api.FindAppliancesAsync, new SearchFilter(), a => a.Id, "/appliance", ct),
-            cancellationToken);
+        var all = await AllAppliancesAsync(cancellationToken);
         var onSwitch = new List<SakuraAppliance>();
         foreach (var appliance in all.Where(a => a is not null))
         {

@@ -1,32 +1,56 @@
+using Microsoft.Extensions.Options;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura;
 
 /// <summary>
-/// One paged list of every appliance of the account at a time, per process: callers that ask while a list is being
-/// read share that read instead of starting their own (so concurrent plans cost one list, not one each), and a caller
-/// that asks after it finished starts a fresh one. Nothing is cached past the read that produced it, so no caller sees
-/// an older state than one read at the moment it asked.
+/// The account's appliance list, one per process, shared by every caller for
+/// <see cref="SakuraClientOptions.ApplianceListDuration"/>: concurrent plans and up-polls cost one paged list,
+/// not one each. It is safe to share because of how our own writes meet it:
+/// <list type="bullet">
+/// <item>a write whose answer carries the appliance (create, settings and tags updates) and every single read of
+/// one are written into the list (<see cref="Put"/>), a delete takes the appliance out (<see cref="Remove"/>);</item>
+/// <item>a write whose effect is not in its answer (power on or off) or whose outcome is unknown (an error) drops the
+/// list (<see cref="Invalidate"/>), so the next caller reads it again;</item>
+/// <item>a caller never joins a read that started before one of our writes: it starts a fresh one.</item>
+/// </list>
+/// So no caller sees a state older than our own last write, and changes made by others (the console, another
+/// controller) are hidden for at most the duration. Applying the config changes nothing the list shows.
 /// </summary>
-internal sealed class SharedApplianceList
+internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options, TimeProvider time)
 {
+    private readonly TimeSpan duration = options.Value.ApplianceListDuration;
     private readonly Lock gate = new();
     private Task<IReadOnlyList<SakuraAppliance>>? inFlight;
+    private long inFlightGeneration;
+    private List<SakuraAppliance>? cached;
+    private long cachedAt;
+
+    // Bumped by every write of ours: a read that started before it is not joined, and not kept.
+    private long generation;
 
     /// <summary>
-    /// The list being read now, or a new read by <paramref name="read"/>. The shared read is not cancelled by one
-    /// caller's token (others may still wait for it); each caller stops waiting when its own token is cancelled.
+    /// The list: the cached one when younger than the duration (and than <paramref name="maxAge"/>, when given), else
+    /// the read in flight when it started after our last write, else a new read by <paramref name="read"/>. The
+    /// shared read is not cancelled by one caller's token; each caller stops waiting when its own is cancelled.
     /// </summary>
     public Task<IReadOnlyList<SakuraAppliance>> GetAsync(
-        Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, CancellationToken cancellationToken, TimeSpan? maxAge = null)
     {
         ArgumentNullException.ThrowIfNull(read);
         Task<IReadOnlyList<SakuraAppliance>> current;
         lock (gate)
         {
-            if (inFlight is null)
+            var age = maxAge is { } max && max < duration ? max : duration;
+            if (cached is not null && time.GetElapsedTime(cachedAt) < age)
             {
-                inFlight = ReadAndReleaseAsync(read);
+                return Task.FromResult<IReadOnlyList<SakuraAppliance>>([.. cached]);
+            }
+
+            if (inFlight is null || inFlightGeneration != generation)
+            {
+                inFlightGeneration = generation;
+                inFlight = ReadAndReleaseAsync(read, generation, time.GetTimestamp());
             }
 
             current = inFlight;
@@ -35,19 +59,67 @@ internal sealed class SharedApplianceList
         return current.WaitAsync(cancellationToken);
     }
 
-    private async Task<IReadOnlyList<SakuraAppliance>> ReadAndReleaseAsync(Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read)
+    /// <summary>Writes a newer state of one appliance (the answer to a write of ours, or a single read) into the list.</summary>
+    public void Put(SakuraAppliance appliance)
     {
+        ArgumentNullException.ThrowIfNull(appliance);
+        lock (gate)
+        {
+            generation++;
+            if (cached is not null)
+            {
+                cached.RemoveAll(a => a.Id == appliance.Id);
+                cached.Add(appliance);
+            }
+        }
+    }
+
+    /// <summary>Takes a deleted appliance out of the list.</summary>
+    public void Remove(long id)
+    {
+        lock (gate)
+        {
+            generation++;
+            cached?.RemoveAll(a => a.Id == id);
+        }
+    }
+
+    /// <summary>Drops the list: a write of ours changed something the list shows in a way its answer does not say.</summary>
+    public void Invalidate()
+    {
+        lock (gate)
+        {
+            generation++;
+            cached = null;
+        }
+    }
+
+    private async Task<IReadOnlyList<SakuraAppliance>> ReadAndReleaseAsync(
+        Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, long startedGeneration, long startedAt)
+    {
+        IReadOnlyList<SakuraAppliance>? result = null;
         try
         {
             // Yield first so the task is stored before a read that completes synchronously releases it.
             await Task.Yield();
-            return await read(CancellationToken.None);
+            result = await read(CancellationToken.None);
+            return result;
         }
         finally
         {
             lock (gate)
             {
-                inFlight = null;
+                if (inFlightGeneration == startedGeneration)
+                {
+                    inFlight = null;
+                }
+
+                // Kept only when no write of ours happened while it was read; its age counts from when it started.
+                if (result is not null && generation == startedGeneration && duration > TimeSpan.Zero)
+                {
+                    cached = [.. result.Where(a => a is not null)];
+                    cachedAt = startedAt;
+                }
             }
         }
     }

@@ -1,25 +1,40 @@
+using Microsoft.Extensions.Time.Testing;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests;
 
 public sealed class SharedApplianceListTests
 {
-    private readonly SharedApplianceList list = new();
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(2);
+
+    private readonly FakeTimeProvider time = new();
+
+    // Without a duration: only reads in flight are shared.
+    private readonly SharedApplianceList list = new(TestOptions.Wrap(TestOptions.Valid(o => o.ApplianceListDuration = TimeSpan.Zero)), TimeProvider.System);
+
+    private int reads;
+
+    private SharedApplianceList Cached() => new(TestOptions.Wrap(TestOptions.Valid(o => o.ApplianceListDuration = Duration)), time);
+
+    private Task<IReadOnlyList<SakuraAppliance>> Read(CancellationToken cancellationToken)
+    {
+        var n = Interlocked.Increment(ref reads);
+        return Task.FromResult<IReadOnlyList<SakuraAppliance>>([new SakuraAppliance { Id = 100 + n, Name = $"read{n}" }]);
+    }
 
     [Fact]
     public async Task GetAsync_OneWaiterCancelled_TheOthersStillGetTheSharedRead()
     {
         var release = new TaskCompletionSource<IReadOnlyList<SakuraAppliance>>();
-        var reads = 0;
-        Task<IReadOnlyList<SakuraAppliance>> Read(CancellationToken ct)
+        Task<IReadOnlyList<SakuraAppliance>> Wait(CancellationToken ct)
         {
             Interlocked.Increment(ref reads);
             return release.Task;
         }
 
         using var cancelled = new CancellationTokenSource();
-        var leaving = list.GetAsync(Read, cancelled.Token);
-        var staying = list.GetAsync(Read, CancellationToken.None);
+        var leaving = list.GetAsync(Wait, cancelled.Token);
+        var staying = list.GetAsync(Wait, CancellationToken.None);
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaving);
         release.SetResult([new SakuraAppliance { Id = 1 }]);
@@ -31,7 +46,6 @@ public sealed class SharedApplianceListTests
     [Fact]
     public async Task GetAsync_AfterAFailedOrFinishedRead_StartsAFreshOne()
     {
-        var reads = 0;
         Task<IReadOnlyList<SakuraAppliance>> Fail(CancellationToken ct)
         {
             Interlocked.Increment(ref reads);
@@ -51,5 +65,70 @@ public sealed class SharedApplianceListTests
         // Nothing is kept after a read: a finished list is never handed to a later caller.
         Assert.Equal((2L, 3L), (first.Single().Id, second.Single().Id));
         Assert.Equal(3, reads);
+    }
+
+    [Fact]
+    public async Task GetAsync_WithADuration_SharesOneReadUntilItIsThatOld()
+    {
+        var cached = Cached();
+
+        var first = await cached.GetAsync(Read, CancellationToken.None);
+        time.Advance(Duration - TimeSpan.FromMilliseconds(1));
+        var within = await cached.GetAsync(Read, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var after = await cached.GetAsync(Read, CancellationToken.None);
+
+        Assert.Equal((101L, 101L, 102L), (first.Single().Id, within.Single().Id, after.Single().Id));
+    }
+
+    [Fact]
+    public async Task GetAsync_AShorterMaxAge_ReadsAgainSooner()
+    {
+        var cached = Cached();
+        await cached.GetAsync(Read, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+
+        var poll = await cached.GetAsync(Read, CancellationToken.None, maxAge: TimeSpan.FromMilliseconds(400));
+
+        Assert.Equal(102L, poll.Single().Id);
+    }
+
+    [Fact]
+    public async Task OurWrites_AreInTheCachedList_OrDropIt()
+    {
+        var cached = Cached();
+        await cached.GetAsync(Read, CancellationToken.None);
+
+        cached.Put(new SakuraAppliance { Id = 7, Name = "created" });
+        cached.Put(new SakuraAppliance { Id = 101, Name = "updated" });
+        var written = await cached.GetAsync(Read, CancellationToken.None);
+        cached.Remove(7);
+        var deleted = await cached.GetAsync(Read, CancellationToken.None);
+        cached.Invalidate();
+        var dropped = await cached.GetAsync(Read, CancellationToken.None);
+
+        Assert.Equal(["created", "updated"], written.Select(a => a.Name));
+        Assert.Equal([101L], deleted.Select(a => a.Id));
+        Assert.Equal([102L], dropped.Select(a => a.Id));
+        Assert.Equal(2, reads);
+    }
+
+    [Fact]
+    public async Task AReadInFlightDuringOurWrite_IsNeitherJoinedNorKept()
+    {
+        var cached = Cached();
+        var release = new TaskCompletionSource<IReadOnlyList<SakuraAppliance>>();
+        var slow = cached.GetAsync(_ => { Interlocked.Increment(ref reads); return release.Task; }, CancellationToken.None);
+
+        cached.Put(new SakuraAppliance { Id = 7, Name = "created" });
+        var afterWrite = await cached.GetAsync(Read, CancellationToken.None);
+        release.SetResult([new SakuraAppliance { Id = 1, Name = "stale" }]);
+        await slow;
+        var later = await cached.GetAsync(Read, CancellationToken.None);
+
+        // The caller after the write got a read of its own; the stale read was not kept, the fresh one was.
+        Assert.Equal(["read2"], afterWrite.Select(a => a.Name));
+        Assert.Equal(["read2"], later.Select(a => a.Name));
+        Assert.Equal(2, reads);
     }
 }

@@ -2,6 +2,7 @@ using DurableHost;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
+using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 
@@ -64,10 +65,7 @@ public sealed class ManyServicesScenarioTests
     {
         // The default /28 has 8 free addresses: four single LBs (own address + VIP) fit.
         await using var app = await TestApp.StartAsync(engine: engine);
-        var services = Enumerable.Range(0, 6).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
-
-        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
-        var statuses = await app.WaitAllSettledAsync(services, TimeSpan.FromMinutes(2));
+        var (_, statuses) = await CreateAndSettleAsync(app, 6);
 
         Assert.Equal(4, statuses.Count(s => s.Status.Phase == ServicePhase.Ready));
         var exhausted = statuses.Where(s => s.Status.Phase == ServicePhase.Failed).ToList();
@@ -83,5 +81,37 @@ public sealed class ManyServicesScenarioTests
         {
             Assert.Empty(await app.Reservations.ListByOwnerAsync(failed.Uid, default));
         }
+    }
+
+    [Theory]
+    [BothEngines]
+    public async Task BlockExhausted_OneServiceDeleted_TheWaitingOneTakesTheFreedAddressWithoutTheTimer(DurableEngineKind engine)
+    {
+        // The /28 holds four single LBs; the fifth waits. No timer runs here: only the wake-up after the release can start it.
+        await using var app = await TestApp.StartAsync(engine: engine);
+        var (services, statuses) = await CreateAndSettleAsync(app, 5);
+
+        var waiting = Assert.Single(statuses, s => s.Status.ReasonCode == ReasonCodes.AddressesExhausted);
+        var freed = services.First(s => s.Uid != waiting.Uid);
+
+        await app.PostEventsAsync([Snapshots.Deleting(freed, "2")]);
+
+        var ready = await Eventually.UntilAsync(
+            () => app.Statuses.GetAsync(app.ClusterId, waiting.Uid, CancellationToken.None),
+            s => s is { Status.Phase: ServicePhase.Ready },
+            "the waiting Service to take the freed address",
+            TimeSpan.FromMinutes(2));
+        Assert.Equal(ServicePhase.Deleted, (await app.WaitSettledAsync(freed.Uid)).Status.Phase);
+        Assert.Single(ready!.Status.IngressIps);
+    }
+
+    /// <summary>Creates <paramref name="count"/> one-port Services on the default nodes and waits until each has settled.</summary>
+    private static async Task<(List<ServiceSnapshot> Services, IReadOnlyList<SakuraLb.Functions.Storage.StatusRecord> Statuses)> CreateAndSettleAsync(TestApp app, int count)
+    {
+        var services = Enumerable.Range(0, count).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i}", [80])).ToList();
+        await app.PostEventsAsync(services, Snapshots.DefaultNodes());
+        var statuses = await app.WaitAllSettledAsync(services, TimeSpan.FromMinutes(2));
+
+        return (services, statuses);
     }
 }
