@@ -142,7 +142,7 @@ public sealed class WriteBackWorker
             {
                 if (action is RecordEvent record)
                 {
-                    memory.Recorded(record.PhaseKey, record.WarningKey);
+                    memory.Recorded(record.PhaseKey, record.WarningKey, record.ResyncRequest);
                 }
 
                 continue;
@@ -197,6 +197,9 @@ public sealed class WriteBackWorker
                 case RecordEvent record:
                     await kube.CreateEventAsync(KubeWrites.Event(record, time.GetUtcNow(), options.ReportingController, options.Identity), cancellationToken);
                     Logs.EventRecorded(logger, record.Namespace, record.Name, record.Type, record.Reason, record.Note);
+                    break;
+                case SetStatusNote note:
+                    observed(await kube.PatchServiceAsync(note.Namespace, note.Name, KubeWrites.StatusNotePatch(note), cancellationToken));
                     break;
                 case RemoveFinalizer remove:
                     observed(await kube.PatchServiceAsync(remove.Namespace, remove.Name, KubeWrites.RemoveFinalizerPatch(remove), cancellationToken));

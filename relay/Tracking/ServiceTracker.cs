@@ -16,6 +16,9 @@ public sealed record TrackedService(ServiceSnapshot Snapshot, UInt128 Fingerprin
     /// </summary>
     public string ContentSince { get; init; } = Snapshot.ResourceVersion;
 
+    /// <summary>The Service's status note annotation as it is now (<see cref="WellKnown.LoadBalancerStatusAnnotation"/>), to write it only when it differs.</summary>
+    public string? StatusNote { get; init; }
+
     /// <summary>
     /// A status reflects the Service's content when it was computed from the resourceVersion where that content
     /// appeared or a later one (a later one with the same content is the relay's own status or finalizer write).
@@ -105,7 +108,7 @@ public sealed class ServiceTracker
         ArgumentNullException.ThrowIfNull(service);
         lock (gate)
         {
-            return type == WatchEventType.Deleted ? Remove(service.Metadata?.Uid) : Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service));
+            return type == WatchEventType.Deleted ? Remove(service.Metadata?.Uid) : Upsert(service);
         }
     }
 
@@ -128,7 +131,7 @@ public sealed class ServiceTracker
                 }
 
                 seen.Add(uid);
-                changes.Add(Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service)));
+                changes.Add(Upsert(service));
             }
 
             foreach (var uid in services.Keys.Where(uid => !seen.Contains(uid)).ToArray())
@@ -189,8 +192,10 @@ public sealed class ServiceTracker
         }
     }
 
-    private ServiceChange Upsert(ServiceSnapshot snapshot, IReadOnlyList<IngressPoint> ingress)
+    private ServiceChange Upsert(V1Service service)
     {
+        var snapshot = ServiceProjection.Project(service);
+        var ingress = ServiceProjection.Ingress(service);
         var uid = snapshot.Uid;
         if (uid.Length == 0)
         {
@@ -222,6 +227,7 @@ public sealed class ServiceTracker
         services[uid] = new TrackedService(snapshot, fingerprint, ingress)
         {
             ContentSince = previous is not null && previous.Fingerprint == fingerprint ? previous.ContentSince : snapshot.ResourceVersion,
+            StatusNote = ServiceProjection.StatusNoteOf(service),
         };
         if (ServiceScope.NeedsFinalizer(snapshot, settings))
         {

@@ -25,6 +25,7 @@ namespace SakuraLb.Model;
 [JsonSerializable(typeof(ServiceStatus))]
 [JsonSerializable(typeof(NodeResult))]
 [JsonSerializable(typeof(ResyncRequest))]
+[JsonSerializable(typeof(LoadBalancerStatusNote))]
 [JsonSerializable(typeof(ResyncResponse))]
 [JsonSerializable(typeof(IReadOnlyList<FieldError>))]
 public sealed partial class ModelJsonContext : JsonSerializerContext;
