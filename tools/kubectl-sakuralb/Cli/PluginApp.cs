@@ -14,6 +14,7 @@ internal static class PluginApp
             ["status"] = (StatusCommand.Flags, "status [-A | -n NS] [SERVICE] [-o json|yaml]   Services with their load balancer, VIP, real servers and last reconcile"),
             ["nodes"] = (NodesCommand.Flags, "nodes [NODE] [-o json|yaml]                      Nodes with their Sakura server, providerID, zone and lifecycle state"),
             ["resync"] = (ResyncCommand.Flags, "resync SERVICE [-n NS] [--wait] [--timeout 60s]  reconcile one Service now (through its resync annotation)"),
+            ["teardown"] = (TeardownCommand.Flags, "teardown --dry-run | --confirm CLUSTER [--wait]  delete every load balancer of the cluster (through the function app)"),
         };
 
     public static async Task<int> RunAsync(
@@ -22,7 +23,8 @@ internal static class PluginApp
         TextWriter stderr,
         Func<string, string?> environment,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        HttpMessageHandler? functionHandler = null)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -41,6 +43,7 @@ internal static class PluginApp
                 "status" => await StatusCommand.RunAsync(line, kube, stdout, cancellationToken),
                 "nodes" => await NodesCommand.RunAsync(line, kube, stdout, cancellationToken),
                 "resync" => await ResyncCommand.RunAsync(line, kube, stdout, time, cancellationToken),
+                "teardown" => await TeardownCommand.RunAsync(line, kube, environment, stdout, time, functionHandler, cancellationToken),
                 _ => throw PluginException.Usage($"unknown command \"{line.Command}\""),
             };
         }

@@ -38,8 +38,11 @@ internal static class Formats
         };
         return format == "json"
             ? document.ToJsonString(Json) + Environment.NewLine
-            : new SerializerBuilder().Build().Serialize(Plain(document));
+            : Yaml(document);
     }
+
+    /// <summary>A JSON document as YAML.</summary>
+    public static string Yaml(JsonNode document) => new SerializerBuilder().Build().Serialize(Plain(document));
 
     // YamlDotNet writes dictionaries, lists and scalars; the JSON tree becomes those, so both formats have the same fields.
     private static object? Plain(JsonNode? node) => node switch
