@@ -103,7 +103,7 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
     /// The resync answer the status carries: each request is answered once, by the first outcome (not a progress
     /// report) of a pass that reconciled a snapshot carrying it; later passes keep that answer.
     /// </summary>
-    private static ResyncAnswer? Answer(PublishInput input, ResyncAnswer? answered, DateTimeOffset now)
+    private static ResyncOutcome? Answer(PublishInput input, ResyncOutcome? answered, DateTimeOffset now)
     {
         if (input.Interim || input.ResyncRequest is not { } request || string.Equals(answered?.Request, request, StringComparison.Ordinal))
         {
@@ -111,7 +111,7 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
         }
 
         var seconds = Math.Max(0, Math.Round((now - input.RequestStoredAt).TotalSeconds, 1));
-        return new ResyncAnswer(request, seconds, input.Changes ?? ResyncChanges.None);
+        return new ResyncOutcome(request, seconds, input.Changes ?? ResyncChanges.None);
     }
 
     /// <summary>The row to write, and whether it records the first Ready; a null row when nothing would change.</summary>

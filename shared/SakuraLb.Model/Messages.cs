@@ -121,7 +121,7 @@ public sealed record ServiceStatus
     /// The answer to the last resync request (<see cref="ServiceSnapshot.ResyncRequest"/>) a reconcile of this Service
     /// handled; null when the Service never asked (or the function app predates requests).
     /// </summary>
-    public ResyncAnswer? Resync { get; init; }
+    public ResyncOutcome? Resync { get; init; }
 
     /// <summary>The load balancer that serves the Service, as the last settled plan found it; null while there is none.</summary>
     public LoadBalancerSummary? LoadBalancer { get; init; }
@@ -172,7 +172,7 @@ public sealed record LoadBalancerStatusNote
 
     public LoadBalancerSummary? LoadBalancer { get; init; }
 
-    public ResyncAnswer? Resync { get; init; }
+    public ResyncOutcome? Resync { get; init; }
 
     public static LoadBalancerStatusNote Of(ServiceStatus status)
     {
@@ -185,7 +185,7 @@ public sealed record LoadBalancerStatusNote
 /// How a requested resync went: the request's value, how long from the moment the function app stored it to the
 /// published outcome, and what the reconcile changed in the cloud ("no change", or the steps it ran).
 /// </summary>
-public sealed record ResyncAnswer(string Request, double Seconds, string Changes)
+public sealed record ResyncOutcome(string Request, double Seconds, string Changes)
 {
     /// <summary>
     /// The answer in words, as the relay's Event and the kubectl plugin say it: "Resync requested; reconciled in 2.1 s:

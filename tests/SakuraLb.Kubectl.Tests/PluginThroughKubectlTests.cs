@@ -27,7 +27,7 @@ public sealed class PluginThroughKubectlTests : IAsyncLifetime
         await sim.DisposeAsync();
     }
 
-    private static string Note(ServicePhase phase, string reason, string message, LoadBalancerSummary? lb = null, ResyncAnswer? resync = null) =>
+    private static string Note(ServicePhase phase, string reason, string message, LoadBalancerSummary? lb = null, ResyncOutcome? resync = null) =>
         ModelJson.Serialize(new LoadBalancerStatusNote
         {
             Phase = phase,
@@ -138,7 +138,7 @@ public sealed class PluginThroughKubectlTests : IAsyncLifetime
             value => value is not null,
             "the resync annotation",
             TimeSpan.FromSeconds(60));
-        Annotate("default", "web", WellKnown.LoadBalancerStatusAnnotation, Note(ServicePhase.Ready, "Ready", "up", resync: new ResyncAnswer(request!, 2.1, "no change")));
+        Annotate("default", "web", WellKnown.LoadBalancerStatusAnnotation, Note(ServicePhase.Ready, "Ready", "up", resync: new ResyncOutcome(request!, 2.1, "no change")));
 
         var result = (await waiting).EnsureSuccess();
         Assert.Contains($"service/web resync requested ({WellKnown.ResyncRequestedAtAnnotation}={request})", result.Stdout, StringComparison.Ordinal);
@@ -150,7 +150,7 @@ public sealed class PluginThroughKubectlTests : IAsyncLifetime
     public async Task Resync_WaitWithoutAnAnswer_ExitsWithTheTimeoutCode()
     {
         sim.Objects.CreateService("default", "web", "LoadBalancer", 80);
-        Annotate("default", "web", WellKnown.LoadBalancerStatusAnnotation, Note(ServicePhase.Ready, "Ready", "up", resync: new ResyncAnswer("an earlier request", 1, "no change")));
+        Annotate("default", "web", WellKnown.LoadBalancerStatusAnnotation, Note(ServicePhase.Ready, "Ready", "up", resync: new ResyncOutcome("an earlier request", 1, "no change")));
 
         var result = await host.RunAsync("sakuralb", "resync", "web", "--wait", "--timeout", "2s");
 

@@ -34,7 +34,7 @@ public sealed class ServiceStatusBuilderTests
 
         Assert.True(ServiceStatusBuilder.SameContent(status, status with { LoadBalancer = lb with { RealServers = [new RealServerSummary("w1", "10.0.0.1")] } }));
         Assert.False(ServiceStatusBuilder.SameContent(status, status with { LoadBalancer = lb with { RealServers = [] } }));
-        Assert.False(ServiceStatusBuilder.SameContent(status, status with { Resync = new ResyncAnswer("r1", 1, ResyncChanges.None) }));
+        Assert.False(ServiceStatusBuilder.SameContent(status, status with { Resync = new ResyncOutcome("r1", 1, ResyncChanges.None) }));
     }
 
     [Theory]

@@ -70,7 +70,7 @@ public sealed class WriteBackPlannerTests
     [Fact]
     public void ResyncAnswer_ForTheCurrentRequest_IsRecordedOnceAsANormalEvent()
     {
-        var status = Status(ServicePhase.Ready, ips: "203.0.113.1") with { Resync = new ResyncAnswer("t1", 2.14, "no change") };
+        var status = Status(ServicePhase.Ready, ips: "203.0.113.1") with { Resync = new ResyncOutcome("t1", 2.14, "no change") };
         var memory = new EventMemory();
         memory.Recorded(WriteBackPlanner.PhaseKeyOf(status), null);
 
@@ -85,7 +85,7 @@ public sealed class WriteBackPlannerTests
     [Fact]
     public void ResyncAnswer_ToAnEarlierRequest_RecordsNothing()
     {
-        var status = Status(ServicePhase.Ready, ips: "203.0.113.1") with { Resync = new ResyncAnswer("t1", 1, "no change") };
+        var status = Status(ServicePhase.Ready, ips: "203.0.113.1") with { Resync = new ResyncOutcome("t1", 1, "no change") };
         var memory = new EventMemory();
         memory.Recorded(WriteBackPlanner.PhaseKeyOf(status), null);
 
@@ -95,7 +95,7 @@ public sealed class WriteBackPlannerTests
     [Fact]
     public void ResyncEventNames_DifferPerRequestAndRepeatForTheSameRequest()
     {
-        var status = Status(ServicePhase.Failed, reason: "InvalidAnnotation") with { Resync = new ResyncAnswer("t1", 0.5, "no change") };
+        var status = Status(ServicePhase.Failed, reason: "InvalidAnnotation") with { Resync = new ResyncOutcome("t1", 0.5, "no change") };
         RecordEvent Resync(string request) => WriteBackPlanner.Plan(Requesting(request), status with { Resync = status.Resync! with { Request = request } }, null, Settings)
             .OfType<RecordEvent>().Single(e => e.Reason == WriteBackPlanner.ReasonResynced);
 
