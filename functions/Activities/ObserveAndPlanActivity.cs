@@ -42,6 +42,12 @@ public sealed record PlanResult
     public string ResourceVersion { get; init; } = "";
 
     public DateTimeOffset FirstSeenAt { get; init; }
+
+    /// <summary>The resync request the planned snapshot carries (<see cref="ServiceSnapshot.ResyncRequest"/>), if any.</summary>
+    public string? ResyncRequest { get; init; }
+
+    /// <summary>When the planned snapshot was stored (a resync answer counts its time from there).</summary>
+    public DateTimeOffset StoredAt { get; init; }
 }
 
 /// <summary>
@@ -86,6 +92,8 @@ public sealed class ObserveAndPlanActivity(
             Name = service.Name,
             ResourceVersion = service.ResourceVersion,
             FirstSeenAt = stored.FirstSeenAt,
+            ResyncRequest = service.Deleted ? null : service.ResyncRequest,
+            StoredAt = stored.UpdatedAt,
         };
 
         var managed = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken) is not null;

@@ -26,7 +26,20 @@ public sealed record PublishInput(
     bool Settled,
     bool Interim,
     DateTimeOffset FirstSeenAt,
-    DateTimeOffset IssuedAt = default);
+    DateTimeOffset IssuedAt = default)
+{
+    /// <summary>The resync request of the reconciled snapshot, answered by this publish unless the status already answers it.</summary>
+    public string? ResyncRequest { get; init; }
+
+    /// <summary>When the reconciled snapshot was stored.</summary>
+    public DateTimeOffset RequestStoredAt { get; init; }
+
+    /// <summary>What the pass changed in the cloud (<see cref="ResyncChanges"/>).</summary>
+    public string? Changes { get; init; }
+
+    /// <summary>The load balancer a settled plan found; null keeps the published one while the address is kept.</summary>
+    public LoadBalancerSummary? LoadBalancer { get; init; }
+}
 
 /// <summary>
 /// Writes the status row the feed serves. An unchanged status is not rewritten (a no-op pass makes no write);
@@ -80,7 +93,27 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
         }
 
         logger.StatusPublished(input.Uid, record.Status.Phase, record.Status.ReasonCode, record.Settled);
+        if (record.Status.Resync is { } answer && !Equals(answer, existing?.Status.Resync))
+        {
+            logger.ResyncAnswered(input.Uid, answer.Request, answer.Seconds, answer.Changes);
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// The resync answer the status carries: each request is answered once, by the first outcome (not a progress
+    /// report) of a pass that reconciled a snapshot carrying it; later passes keep that answer.
+    /// </summary>
+    private static ResyncOutcome? Answer(PublishInput input, ResyncOutcome? answered, DateTimeOffset now)
+    {
+        if (input.Interim || input.ResyncRequest is not { } request || string.Equals(answered?.Request, request, StringComparison.Ordinal))
+        {
+            return answered;
+        }
+
+        var seconds = Math.Max(0, Math.Round((now - input.RequestStoredAt).TotalSeconds, 1));
+        return new ResyncOutcome(request, seconds, input.Changes ?? ResyncChanges.None);
     }
 
     /// <summary>The row to write, and whether it records the first Ready; a null row when nothing would change.</summary>
@@ -94,8 +127,10 @@ public sealed class PublishStatusActivity(IStatusStore statuses, SakuraLbMetrics
         var ingress = keepsIngress ? existing!.Status.IngressIps : input.IngressIps;
         var status = ServiceStatusBuilder.Build(
             new StatusSubject(input.Uid, input.Namespace, input.Name, input.ResourceVersion),
-            new PlanOutcome(input.Phase, input.ReasonCode, input.Message, ingress, input.FinalizerReleasable, input.Warnings),
+            new PlanOutcome(input.Phase, input.ReasonCode, input.Message, ingress, input.FinalizerReleasable, input.Warnings,
+                input.LoadBalancer ?? (keepsIngress ? existing!.Status.LoadBalancer : null)),
             now);
+        status = status with { Resync = Answer(input, existing?.Status.Resync, now) };
         var record = input.Interim && existing is not null
             ? existing with { Status = status, Settled = false }
             : new StatusRecord

@@ -60,10 +60,14 @@ public sealed class EventIngestor(
             // no status reflects, its periodic full snapshot) starts the reconcile when no status reflects that
             // snapshot yet: a start that failed, or a change missed, after the batch was stored would otherwise wait
             // for the resync timer.
+            // A resync request the status has not answered is started the same way (the forced flag): once per
+            // distinct value, as the answer, once published, makes every later resend of it a plain resend.
             statusList = await statuses.ListAsync(batch.ClusterId, cancellationToken);
-            var reflected = statusList.ToDictionary(s => s.Uid, s => s.DesiredSeq, StringComparer.Ordinal);
+            var reflected = statusList.ToDictionary(s => s.Uid, StringComparer.Ordinal);
             var unreflected = stale
-                .Where(w => w.Resent && (!reflected.TryGetValue(w.Uid, out var seq) || seq < w.Seq) && !starts.ContainsKey(w.Uid))
+                .Where(w => w.Resent
+                    && (!reflected.TryGetValue(w.Uid, out var status) || status.DesiredSeq < w.Seq || Unanswered(batch, w.Uid, status))
+                    && !starts.ContainsKey(w.Uid))
                 .Select(w => w.Uid)
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
@@ -120,4 +124,9 @@ public sealed class EventIngestor(
             nodeWrite is { Outcome: not NodeSetWriteOutcome.Stale },
             started);
     }
+
+    /// <summary>True when the batch's snapshot of the Service asks for a resync its status has not answered.</summary>
+    private static bool Unanswered(EventBatch batch, string uid, StatusRecord status) =>
+        batch.Services.LastOrDefault(s => string.Equals(s.Uid, uid, StringComparison.Ordinal)) is { Deleted: false, ResyncRequest: { } request }
+        && !string.Equals(status.Status.Resync?.Request, request, StringComparison.Ordinal);
 }

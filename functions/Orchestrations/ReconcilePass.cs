@@ -4,6 +4,7 @@ using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
+using SakuraLb.Reconcile.Status;
 
 namespace SakuraLb.Functions.Orchestrations;
 
@@ -35,6 +36,9 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileO
     }.ToFrozenDictionary();
 
     private PlanResult? last;
+
+    // The steps of this pass that ran to completion, for the answer to a resync request.
+    private readonly List<PlanStep> completed = [];
 
     // The load balancer the plan being executed created (its later steps name it as null).
     private long? created;
@@ -74,7 +78,7 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileO
                 if (plan.IsNoOp)
                 {
                     await PublishAsync(result, plan.Outcome.Phase, plan.Outcome.ReasonCode, plan.Outcome.Message, plan.Outcome.IngressIps,
-                        plan.Outcome.FinalizerReleasable, plan.Outcome.Warnings, settled: true, interim: false);
+                        plan.Outcome.FinalizerReleasable, plan.Outcome.Warnings, settled: true, interim: false, plan.Outcome.LoadBalancer);
                     return new ReconcileResult(ReconcileOutcomes.Converged, pass, plan.Outcome.Phase, plan.Outcome.ReasonCode);
                 }
 
@@ -139,6 +143,8 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileO
             {
                 return stop.IsReplan ? null : stop;
             }
+
+            completed.Add(step);
         }
 
         return null;
@@ -274,13 +280,20 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileO
         bool finalizerReleasable,
         IReadOnlyList<ValidationProblem> warnings,
         bool settled,
-        bool interim) =>
+        bool interim,
+        LoadBalancerSummary? loadBalancer = null) =>
         context.CallActivityAsync<bool>(
             PublishStatusActivity.Name,
             new PublishInput(
                 key.ClusterId, key.Uid, result.Namespace, result.Name, result.ResourceVersion, phase, reasonCode, message, ingress,
                 finalizerReleasable, warnings, result.DesiredSeq, result.NodeSeq, result.NodeFingerprint, result.RealServerHash,
-                settled, interim, result.FirstSeenAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)),
+                settled, interim, result.FirstSeenAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero))
+            {
+                ResyncRequest = result.ResyncRequest,
+                RequestStoredAt = result.StoredAt,
+                Changes = ResyncChanges.Describe(completed),
+                LoadBalancer = loadBalancer,
+            },
             timings.ActivityTaskOptions());
 
     /// <summary>Why execution stopped: a re-plan, or a status to publish.</summary>

@@ -77,6 +77,9 @@ internal static partial class Logs
     public static partial void WakeFailed(this ILogger logger, string uid, string reason);
 
     // 1200–1299: activities.
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Information, Message = "Resync request {Request} of {Uid} answered: reconciled in {Seconds} s, {Changes}")]
+    public static partial void ResyncAnswered(this ILogger logger, string uid, string request, double seconds, string changes);
+
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Created load balancer {LoadBalancerId} ({Name})")]
     public static partial void LoadBalancerCreated(this ILogger logger, long loadBalancerId, string name);
 

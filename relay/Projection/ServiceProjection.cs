@@ -34,7 +34,8 @@ public static class ServiceProjection
             Type = spec.Type ?? "ClusterIP",
             LoadBalancerClass = spec.LoadBalancerClass,
             Ports = spec.Ports?.Where(p => p is not null).Select(ProjectPort).ToArray() ?? [],
-            Annotations = Capped(Kept(meta.Annotations, WellKnown.IsOurAnnotation)), // only our prefix leaves the cluster
+            // Only our prefix leaves the cluster; the resync request travels in a field of its own.
+            Annotations = Capped(Kept(meta.Annotations, key => WellKnown.IsOurAnnotation(key) && key != WellKnown.ResyncRequestedAtAnnotation)),
             LoadBalancerIP = string.IsNullOrEmpty(spec.LoadBalancerIP) ? null : spec.LoadBalancerIP,
             ExternalTrafficPolicy = spec.ExternalTrafficPolicy,
             HealthCheckNodePort = spec.HealthCheckNodePort is null or 0 ? null : spec.HealthCheckNodePort,
@@ -43,8 +44,19 @@ public static class ServiceProjection
             DeletionTimestamp = ToOffset(meta.DeletionTimestamp),
             Finalizers = meta.Finalizers?.Where(f => !string.IsNullOrEmpty(f)).ToArray() ?? [],
             CurrentIngress = Ingress(service).Select(i => i.Ip).ToArray(),
+            ResyncRequest = ResyncRequestOf(meta.Annotations),
         };
     }
+
+    /// <summary>
+    /// The Service's resync request: the annotation's value, trimmed; null when absent, empty, or longer than the
+    /// function app accepts (such a value is never answered, and nothing else of the Service is held back by it).
+    /// </summary>
+    public static string? ResyncRequestOf(IDictionary<string, string>? annotations) =>
+        annotations?.TryGetValue(WellKnown.ResyncRequestedAtAnnotation, out var value) == true
+        && value?.Trim() is { Length: > 0 and <= EventBatchValidator.MaxResyncRequestLength } request
+            ? request
+            : null;
 
     /// <summary>
     /// A tombstone: the Service is gone from the API server. It carries the last known state (the
@@ -54,6 +66,13 @@ public static class ServiceProjection
     {
         ArgumentNullException.ThrowIfNull(last);
         return last with { Deleted = true };
+    }
+
+    /// <summary>The status note annotation the relay wrote on the Service (<see cref="WellKnown.LoadBalancerStatusAnnotation"/>), if any.</summary>
+    public static string? StatusNoteOf(V1Service service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return service.Metadata?.Annotations?.TryGetValue(WellKnown.LoadBalancerStatusAnnotation, out var note) == true ? note : null;
     }
 
     /// <summary>The ingress entries with an IP (hostname-only entries are not ours to manage).</summary>

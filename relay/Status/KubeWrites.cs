@@ -49,6 +49,21 @@ public static class KubeWrites
         return new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch);
     }
 
+    /// <summary>A merge patch of the status note annotation, naming the Service's UID (a recreated Service is not written).</summary>
+    public static V1Patch StatusNotePatch(SetStatusNote action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["uid"] = action.Uid,
+                ["annotations"] = new JsonObject { [WellKnown.LoadBalancerStatusAnnotation] = action.Note },
+            },
+        };
+        return new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
+    }
+
     public static V1Patch RemoveFinalizerPatch(RemoveFinalizer action)
     {
         ArgumentNullException.ThrowIfNull(action);

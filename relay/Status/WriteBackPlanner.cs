@@ -39,9 +39,19 @@ public sealed record RecordEvent(
     string Action,
     string Note,
     string? PhaseKey,
-    string? WarningKey) : WriteAction(Namespace, Name)
+    string? WarningKey,
+    string? ResyncRequest = null) : WriteAction(Namespace, Name)
 {
     public override string Kind => "event";
+}
+
+/// <summary>
+/// Write the status note annotation (<see cref="WellKnown.LoadBalancerStatusAnnotation"/>) of the Service with
+/// <paramref name="Uid"/>: what the function app last said of it, for tools that read the cluster only.
+/// </summary>
+public sealed record SetStatusNote(string Namespace, string Name, string Uid, string Note) : WriteAction(Namespace, Name)
+{
+    public override string Kind => "status_note";
 }
 
 /// <summary>Remove the cleanup finalizer (JSON patch guarded by tests of the resourceVersion and of the entry).</summary>
@@ -57,6 +67,9 @@ public sealed class EventMemory
 
     public HashSet<string> Warnings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The last resync request whose answer was recorded as an Event.</summary>
+    public string? ResyncAnswered { get; set; }
+
     /// <summary>The warnings not recorded yet, each with the key that remembers it once recorded.</summary>
     public IEnumerable<(StatusWarning Warning, string Key)> Unrecorded(IEnumerable<StatusWarning?>? warnings) =>
         (warnings ?? [])
@@ -65,8 +78,13 @@ public sealed class EventMemory
             .Where(w => !Warnings.Contains(w.Item2));
 
     /// <summary>Notes an Event that was recorded: the phase key it reported, or the warning.</summary>
-    public void Recorded(string? phaseKey, string? warningKey)
+    public void Recorded(string? phaseKey, string? warningKey, string? resyncRequest = null)
     {
+        if (resyncRequest is not null)
+        {
+            ResyncAnswered = resyncRequest;
+        }
+
         if (phaseKey is not null)
         {
             PhaseKey = phaseKey;
@@ -90,6 +108,8 @@ public static class WriteBackPlanner
     public const string IpModeVip = "VIP";
     public const string ActionEnsure = "EnsureLoadBalancer";
     public const string ActionDelete = "DeleteLoadBalancer";
+    public const string ActionResync = "Resync";
+    public const string ReasonResynced = "Resynced";
 
     /// <summary>Longest Event note the API accepts.</summary>
     public const int MaxNoteLength = 1024;
@@ -121,6 +141,11 @@ public static class WriteBackPlanner
         if (!deleting && DesiredIngress(status, wants) is { } desired && !SameIngress(tracked.Ingress, desired))
         {
             actions.Add(new SetIngress(service.Namespace, service.Name, service.Uid, desired));
+        }
+
+        if (!deleting && StatusNote(status) is var note && !string.Equals(tracked.StatusNote, note, StringComparison.Ordinal))
+        {
+            actions.Add(new SetStatusNote(service.Namespace, service.Name, service.Uid, note));
         }
 
         memory ??= new EventMemory();
@@ -183,6 +208,10 @@ public static class WriteBackPlanner
         return $"{prefix}.{Convert.ToHexStringLower(digest.AsSpan(0, 8))}";
     }
 
+    /// <summary>The status note annotation's value for a status (compact JSON, keys in declaration order, so equal statuses give equal text).</summary>
+    public static string StatusNote(ServiceStatus status) =>
+        ModelJson.Serialize(LoadBalancerStatusNote.Of(status));
+
     public static string PhaseKeyOf(ServiceStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
@@ -212,6 +241,11 @@ public static class WriteBackPlanner
                 null);
         }
 
+        if (ResyncEvent(service, status, memory) is { } resync)
+        {
+            yield return resync;
+        }
+
         foreach (var (text, key) in WarningEvents(service.Name, service.Uid, "warning", ActionEnsure, status.Warnings, memory))
         {
             yield return new RecordEvent(
@@ -228,6 +262,36 @@ public static class WriteBackPlanner
         string name, string uid, string kind, string action, IEnumerable<StatusWarning?>? warnings, EventMemory memory) =>
         memory.Unrecorded(warnings).Select(w =>
             (new EventText(EventName(name, uid, $"{kind}\n{w.Key}"), "Warning", w.Warning.ReasonCode, action, Note(w.Warning.Message)), w.Key));
+
+    /// <summary>
+    /// The answer to the Service's current resync request, once: only when the status answers the very value the
+    /// Service carries now (an answer to an earlier value is stale and says nothing about the current request). The
+    /// Event's name covers the request, so another relay process records it at most once too.
+    /// </summary>
+    private static RecordEvent? ResyncEvent(ServiceSnapshot service, ServiceStatus status, EventMemory memory)
+    {
+        if (service.ResyncRequest is not { } request
+            || status.Resync is not { } answer
+            || !string.Equals(answer.Request, request, StringComparison.Ordinal)
+            || string.Equals(memory.ResyncAnswered, request, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return new RecordEvent(
+            service.Namespace,
+            service.Name,
+            service.Uid,
+            service.ResourceVersion,
+            EventName(service.Name, service.Uid, "resync\n" + request),
+            "Normal",
+            ReasonResynced,
+            ActionResync,
+            Note(answer.Sentence(status.Phase, status.ReasonCode, status.Message)),
+            null,
+            null,
+            request);
+    }
 
     /// <summary>The message cut to the longest note the API accepts.</summary>
     internal static string Note(string message) =>

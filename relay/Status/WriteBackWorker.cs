@@ -142,7 +142,7 @@ public sealed class WriteBackWorker
             {
                 if (action is RecordEvent record)
                 {
-                    memory.Recorded(record.PhaseKey, record.WarningKey);
+                    memory.Recorded(record.PhaseKey, record.WarningKey, record.ResyncRequest);
                 }
 
                 continue;
@@ -207,6 +207,9 @@ public sealed class WriteBackWorker
             case SetCondition condition:
                 observed(await kube.PatchServiceStatusAsync(condition.Namespace, condition.Name, BackendHealthWrites.ConditionPatch(condition), cancellationToken));
                 Logs.ConditionWritten(logger, condition.Namespace, condition.Name, string.Join(",", condition.Conditions.Select(c => $"{c.Type}={c.Status}")));
+                break;
+            case SetStatusNote note:
+                observed(await kube.PatchServiceAsync(note.Namespace, note.Name, KubeWrites.StatusNotePatch(note), cancellationToken));
                 break;
             case RemoveFinalizer remove:
                 observed(await kube.PatchServiceAsync(remove.Namespace, remove.Name, KubeWrites.RemoveFinalizerPatch(remove), cancellationToken));

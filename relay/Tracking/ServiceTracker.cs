@@ -20,6 +20,9 @@ public sealed record TrackedService(ServiceSnapshot Snapshot, UInt128 Fingerprin
     /// </summary>
     public string ContentSince { get; init; } = Snapshot.ResourceVersion;
 
+    /// <summary>The Service's status note annotation as it is now (<see cref="WellKnown.LoadBalancerStatusAnnotation"/>), to write it only when it differs.</summary>
+    public string? StatusNote { get; init; }
+
     /// <summary>
     /// A status reflects the Service's content when it was computed from the resourceVersion where that content
     /// appeared or a later one (a later one with the same content is the relay's own status or finalizer write).
@@ -125,7 +128,7 @@ public sealed class ServiceTracker
         ArgumentNullException.ThrowIfNull(service);
         lock (gate)
         {
-            return type == WatchEventType.Deleted ? Remove(service.Metadata?.Uid) : Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service), service.Status?.Conditions);
+            return type == WatchEventType.Deleted ? Remove(service.Metadata?.Uid) : Upsert(service);
         }
     }
 
@@ -148,7 +151,7 @@ public sealed class ServiceTracker
                 }
 
                 seen.Add(uid);
-                changes.Add(Upsert(ServiceProjection.Project(service), ServiceProjection.Ingress(service), service.Status?.Conditions));
+                changes.Add(Upsert(service));
             }
 
             foreach (var uid in services.Keys.Where(uid => !seen.Contains(uid)).ToArray())
@@ -208,7 +211,7 @@ public sealed class ServiceTracker
         lock (gate)
         {
             var matching = services.Values.Where(t => string.Equals(t.Snapshot.Key, key, StringComparison.Ordinal)).ToArray();
-            return [.. matching.Select(t => Upsert(t.Snapshot, t.Ingress))];
+            return [.. matching.Select(t => Upsert(t.Snapshot, t.Ingress, t.Conditions, t.StatusNote))];
         }
     }
 
@@ -222,7 +225,14 @@ public sealed class ServiceTracker
         }
     }
 
-    private ServiceChange Upsert(ServiceSnapshot snapshot, IReadOnlyList<IngressPoint> ingress, IList<V1Condition>? conditions)
+    private ServiceChange Upsert(V1Service service) =>
+        Upsert(
+            ServiceProjection.Project(service),
+            ServiceProjection.Ingress(service),
+            service.Status?.Conditions is { } conditions ? [.. conditions.Where(c => c is not null)] : [],
+            ServiceProjection.StatusNoteOf(service));
+
+    private ServiceChange Upsert(ServiceSnapshot snapshot, IReadOnlyList<IngressPoint> ingress, IReadOnlyList<V1Condition> conditions, string? statusNote)
     {
         var uid = snapshot.Uid;
         if (uid.Length == 0)
@@ -259,8 +269,9 @@ public sealed class ServiceTracker
         var fingerprint = Fingerprint.Of(snapshot);
         services[uid] = new TrackedService(snapshot, fingerprint, ingress)
         {
-            Conditions = conditions is null ? [] : [.. conditions.Where(c => c is not null)],
+            Conditions = conditions,
             ContentSince = previous is not null && previous.Fingerprint == fingerprint ? previous.ContentSince : snapshot.ResourceVersion,
+            StatusNote = statusNote,
         };
         if (ServiceScope.NeedsFinalizer(snapshot, settings))
         {

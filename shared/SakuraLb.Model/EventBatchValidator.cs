@@ -12,6 +12,9 @@ public static class EventBatchValidator
     /// <summary>Longest accepted cluster id; it ends up in a Sakura tag (@k8s.ClusterID=...), so it is kept short.</summary>
     public const int MaxClusterIdLength = 32;
 
+    /// <summary>Longest accepted <see cref="ServiceSnapshot.ResyncRequest"/> (a timestamp is about 20 characters).</summary>
+    public const int MaxResyncRequestLength = 256;
+
     /// <summary>
     /// The one cluster-id rule the relay, the function app and the settings of both share: 1 to
     /// <see cref="MaxClusterIdLength"/> ASCII letters, digits, '-', '_' or '.' (it becomes a Sakura tag and a
@@ -61,6 +64,11 @@ public static class EventBatchValidator
 
         MessageChecks.Required(service.ResourceVersion, $"{path}.resourceVersion", errors);
         MessageChecks.Required(service.Type, $"{path}.type", errors);
+        if (service.ResyncRequest is { Length: > MaxResyncRequestLength } request)
+        {
+            errors.Add(new FieldError($"{path}.resyncRequest", $"must be at most {MaxResyncRequestLength} characters, got {request.Length}"));
+        }
+
         if (service.HealthCheckNodePort is { } hcnp && hcnp is < 0 or > 65535)
         {
             errors.Add(new FieldError($"{path}.healthCheckNodePort", $"must be between 0 and 65535, got {hcnp}"));

@@ -119,6 +119,87 @@ public sealed record ServiceStatus
 
     /// <summary>Health of the load balancer's real servers (Events, the BackendsHealthy condition, metrics); null until read.</summary>
     public BackendHealth? Backends { get; init; }
+
+    /// <summary>
+    /// The answer to the last resync request (<see cref="ServiceSnapshot.ResyncRequest"/>) a reconcile of this Service
+    /// handled; null when the Service never asked (or the function app predates requests).
+    /// </summary>
+    public ResyncOutcome? Resync { get; init; }
+
+    /// <summary>The load balancer that serves the Service, as the last settled plan found it; null while there is none.</summary>
+    public LoadBalancerSummary? LoadBalancer { get; init; }
+}
+
+/// <summary>
+/// What a user wants to see of a Service's load balancer without cloud credentials: the appliance's id and name,
+/// plan, whether it is an HA pair, and its real servers (the same set for every port). Additive: older relays
+/// ignore it.
+/// </summary>
+public sealed record LoadBalancerSummary
+{
+    public long? Id { get; init; }
+
+    public string Name { get; init => field = value ?? ""; } = "";
+
+    /// <summary>"standard" or "premium".</summary>
+    public string Plan { get; init => field = value ?? ""; } = "";
+
+    public bool HighAvailability { get; init; }
+
+    public IReadOnlyList<RealServerSummary> RealServers { get; init => field = value ?? []; } = [];
+
+    /// <summary>Same content (the lists compared entry by entry).</summary>
+    public static bool Same(LoadBalancerSummary? a, LoadBalancerSummary? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Id == b.Id && a.Name == b.Name && a.Plan == b.Plan && a.HighAvailability == b.HighAvailability && a.RealServers.SequenceEqual(b.RealServers);
+}
+
+/// <summary>One real server: the node and the address the load balancer sends to.</summary>
+public sealed record RealServerSummary(string Node, string Address);
+
+/// <summary>
+/// The value of the <see cref="WellKnown.LoadBalancerStatusAnnotation"/> the relay writes on each Service (JSON): the
+/// function app's last word on it, for users and tools that read the cluster only.
+/// </summary>
+public sealed record LoadBalancerStatusNote
+{
+    public ServicePhase Phase { get; init; }
+
+    public string? ReasonCode { get; init; }
+
+    public string? Message { get; init; }
+
+    /// <summary>When the function app last published a status for the Service (its last reconcile that changed something).</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public LoadBalancerSummary? LoadBalancer { get; init; }
+
+    public ResyncOutcome? Resync { get; init; }
+
+    public static LoadBalancerStatusNote Of(ServiceStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new() { Phase = status.Phase, ReasonCode = status.ReasonCode, Message = status.Message, UpdatedAt = status.UpdatedAt, LoadBalancer = status.LoadBalancer, Resync = status.Resync };
+    }
+}
+
+/// <summary>
+/// How a requested resync went: the request's value, how long from the moment the function app stored it to the
+/// published outcome, and what the reconcile changed in the cloud ("no change", or the steps it ran).
+/// </summary>
+public sealed record ResyncOutcome(string Request, double Seconds, string Changes)
+{
+    /// <summary>
+    /// The answer in words, as the relay's Event and the kubectl plugin say it: "Resync requested; reconciled in 2.1 s:
+    /// no change", and the outcome when the load balancer is not ready.
+    /// </summary>
+    public string Sentence(ServicePhase phase, string? reasonCode, string? message)
+    {
+        var seconds = Seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        var outcome = phase == ServicePhase.Ready ? "" : $"; now {phase} ({reasonCode ?? phase.ToString()}): {message}";
+        return $"Resync requested; reconciled in {seconds} s: {Changes}{outcome}";
+    }
 }
 
 /// <summary>A Kubernetes-style condition: Status is "True", "False" or "Unknown".</summary>

@@ -26,6 +26,7 @@ namespace SakuraLb.Model;
 [JsonSerializable(typeof(NodeResult))]
 [JsonSerializable(typeof(BackendHealth))]
 [JsonSerializable(typeof(ResyncRequest))]
+[JsonSerializable(typeof(LoadBalancerStatusNote))]
 [JsonSerializable(typeof(ResyncResponse))]
 [JsonSerializable(typeof(TeardownRequest))]
 [JsonSerializable(typeof(TeardownReport))]

@@ -63,6 +63,14 @@ public sealed record ServiceSnapshot
     /// </summary>
     public bool Deleted { get; init; }
 
+    /// <summary>
+    /// A resync a user asked for (the value of the <see cref="WellKnown.ResyncRequestedAtAnnotation"/> annotation; the
+    /// relay sends it here, not among <see cref="Annotations"/>): the function app reconciles a snapshot carrying a
+    /// request its status has not answered yet even when nothing else changed, and answers each distinct value once
+    /// (<see cref="ServiceStatus.Resync"/>). Null when the Service carries none. Additive: older function apps ignore it.
+    /// </summary>
+    public string? ResyncRequest { get; init; }
+
     /// <summary>True when metadata.finalizers holds the upstream load-balancer cleanup finalizer.</summary>
     public bool HasCleanupFinalizer =>
         Finalizers is not null && Finalizers.Contains(WellKnown.LoadBalancerCleanupFinalizer, StringComparer.Ordinal);

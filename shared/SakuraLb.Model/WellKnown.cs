@@ -6,6 +6,19 @@ public static class WellKnown
     /// <summary>Prefix of every Service annotation this controller reads (the original CCM's, so old manifests keep working).</summary>
     public const string AnnotationPrefix = "k8s.usacloud.jp/";
 
+    /// <summary>
+    /// Annotating a Service with a new value (any string; by convention the time, <c>date -u +%FT%TZ</c>) asks for its
+    /// reconcile now, the pattern of <c>kubectl rollout restart</c>: whoever may annotate the Service may resync it.
+    /// The relay answers each value once with an Event.
+    /// </summary>
+    public const string ResyncRequestedAtAnnotation = AnnotationPrefix + "resync-requested-at";
+
+    /// <summary>
+    /// Annotation the relay writes on each Service it manages (a <see cref="LoadBalancerStatusNote"/> as JSON): outside
+    /// <see cref="AnnotationPrefix"/>, so it is never forwarded back to the function app.
+    /// </summary>
+    public const string LoadBalancerStatusAnnotation = "status." + AnnotationPrefix + "load-balancer";
+
     /// <summary>The upstream finalizer that guards deletion of a Service with a cloud load balancer.</summary>
     public const string LoadBalancerCleanupFinalizer = "service.kubernetes.io/load-balancer-cleanup";
 

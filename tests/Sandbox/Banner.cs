@@ -46,6 +46,20 @@ public static class Banner
     }
 
     /// <summary>
+    /// The lines about the kubectl plugin: kubectl passes no <c>--server</c> on to a plugin, so it reads the kubeconfig
+    /// the sandbox wrote for its cluster.
+    /// </summary>
+    public static string PluginLines(string kubeconfigPath) =>
+        $"""
+        kubectl plugin: install it with dotnet pack tools/kubectl-sakuralb -o ./nupkg && dotnet tool install --global --add-source ./nupkg SakuraLb.Kubectl, then
+          export KUBECONFIG={kubeconfigPath}
+          kubectl sakuralb status -A          # Services: VIP, load balancer, real servers, last reconcile
+          kubectl sakuralb nodes              # Nodes: Sakura server, providerID, zone, state
+          kubectl sakuralb resync web --wait  # reconcile now and print the answer
+
+        """;
+
+    /// <summary>
     /// The repository's examples/ directory as a path that works where the sandbox was started (where its user most
     /// likely types the banner's commands): "examples" from the repository root, relative from a directory above it,
     /// absolute from anywhere else (<c>dotnet run --project</c> from another directory). It is looked for above

@@ -80,6 +80,7 @@ public static class SandboxCli
                 options.SakuraTimeScale,
                 system.Functions.DurableEngineName,
                 Banner.ExamplesPath(Environment.CurrentDirectory, AppContext.BaseDirectory)));
+            await stdout.WriteAsync(Banner.PluginLines(WriteKubeconfig(system)));
             await stdout.FlushAsync(CancellationToken.None);
 
             var exitCode = ExitOk;
@@ -155,5 +156,14 @@ public static class SandboxCli
         logging.AddFilter("SakuraLb", ours);
         logging.AddFilter("Sandbox", ours);
         logging.AddFilter("KubeSim", verbose ? LogLevel.Debug : LogLevel.Warning);
+    }
+
+    /// <summary>The sandbox cluster's kubeconfig, written where the banner says (the same path each run, so an exported KUBECONFIG keeps working).</summary>
+    private static string WriteKubeconfig(SandboxSystem system)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "sakuralb-sandbox", "kubeconfig");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, system.Kube.KubeconfigYaml());
+        return path;
     }
 }

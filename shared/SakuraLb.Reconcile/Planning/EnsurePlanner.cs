@@ -191,7 +191,7 @@ internal sealed class EnsurePlanner
             var message = $"{string.Join(", ", changes)} cannot be applied: the new load balancer cannot be created ({blocked.Message}); "
                 + $"load balancer {primary.Name} ({primary.Id}) keeps running as it is";
             warnings.Add(blocked with { Message = message });
-            return Finish(ServicePhase.Ready, blocked.Code, message, Ingress(vip));
+            return Finish(ServicePhase.Ready, blocked.Code, message, Ingress(vip), Summary(primary));
         }
 
         if (changes.Count > 0)
@@ -200,10 +200,10 @@ internal sealed class EnsurePlanner
                 + (sameSwitch ? ". " : " and settings (its real servers would be on the new switch). ")
                 + $"To apply, set {LoadBalancerAnnotations.RecreateAllowed.Key}: \"true\" (the load balancer is deleted and created again: traffic stops for a few minutes)";
             warnings.Add(new ValidationProblem(ReasonCodes.RecreateRequired, message, LoadBalancerAnnotations.RecreateAllowed.Key));
-            return Finish(ServicePhase.Ready, ReasonCodes.RecreateRequired, message, Ingress(vip));
+            return Finish(ServicePhase.Ready, ReasonCodes.RecreateRequired, message, Ingress(vip), Summary(primary));
         }
 
-        return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {primary.Name} ({primary.Id}) is up with VIP {vip}, {desired.RealServers.Count} real servers", Ingress(vip));
+        return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {primary.Name} ({primary.Id}) is up with VIP {vip}, {desired.RealServers.Count} real servers", Ingress(vip), Summary(primary));
     }
 
     /// <summary>
@@ -470,6 +470,19 @@ internal sealed class EnsurePlanner
     /// <summary>Addresses and VRID for a new appliance, or the problem that prevents one.</summary>
     private sealed record Allocation(AddressChoice Choice, int Vrid, ValidationProblem? Problem);
 
-    private Plan Finish(ServicePhase phase, string reasonCode, string message, IReadOnlyList<string> ingress) =>
-        new(steps, new PlanOutcome(phase, reasonCode, message, ingress, false, warnings), replanAfter);
+    private Plan Finish(ServicePhase phase, string reasonCode, string message, IReadOnlyList<string> ingress, LoadBalancerSummary? loadBalancer = null) =>
+        new(steps, new PlanOutcome(phase, reasonCode, message, ingress, false, warnings, loadBalancer), replanAfter);
+
+    /// <summary>
+    /// The running load balancer as it will be once this plan's steps ran: its own plan and pairing (a change of
+    /// either waits for a recreate), the desired real servers.
+    /// </summary>
+    private LoadBalancerSummary Summary(ObservedLoadBalancer primary) => new()
+    {
+        Id = primary.Id,
+        Name = primary.Name,
+        Plan = PlanName(primary.PlanId),
+        HighAvailability = primary.OwnAddresses().Count > 1,
+        RealServers = [.. desired.RealServers.Select(r => new RealServerSummary(r.NodeName, r.Address.ToString()))],
+    };
 }

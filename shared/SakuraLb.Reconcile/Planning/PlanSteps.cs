@@ -100,7 +100,8 @@ public sealed record PlanOutcome(
     string Message,
     IReadOnlyList<string> IngressIps,
     bool FinalizerReleasable,
-    IReadOnlyList<ValidationProblem> Warnings);
+    IReadOnlyList<ValidationProblem> Warnings,
+    LoadBalancerSummary? LoadBalancer = null);
 
 /// <summary>
 /// The ordered steps and the outcome. <see cref="ReplanAfter"/>: the plan ends in a wait for a cloud

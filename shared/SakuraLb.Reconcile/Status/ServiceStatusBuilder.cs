@@ -51,6 +51,7 @@ public static class ServiceStatusBuilder
             UpdatedAt = updatedAt,
             Conditions = [new StatusCondition(ProvisionedCondition, conditionStatus, outcome.ReasonCode, outcome.Message)],
             Warnings = shown.Count == 0 ? null : shown,
+            LoadBalancer = outcome.LoadBalancer,
         };
     }
 
@@ -71,6 +72,8 @@ public static class ServiceStatusBuilder
             && string.Equals(a.Name, b.Name, StringComparison.Ordinal)
             && a.FinalizerReleasable == b.FinalizerReleasable
             && a.IngressIps.SequenceEqual(b.IngressIps, StringComparer.Ordinal)
-            && (a.Warnings ?? []).SequenceEqual(b.Warnings ?? []);
+            && (a.Warnings ?? []).SequenceEqual(b.Warnings ?? [])
+            && Equals(a.Resync, b.Resync)
+            && LoadBalancerSummary.Same(a.LoadBalancer, b.LoadBalancer);
     }
 }

@@ -54,6 +54,21 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_Converged_SummarisesTheLoadBalancerItsPlanAndRealServers()
+    {
+        var cloud = Converged();
+
+        var summary = PlanEnsure(cloud).Outcome.LoadBalancer;
+
+        Assert.NotNull(summary);
+        Assert.NotNull(summary.Id);
+        Assert.Equal("standard", summary.Plan);
+        Assert.False(summary.HighAvailability);
+        Assert.NotEmpty(summary.RealServers);
+        Assert.All(summary.RealServers, r => Assert.False(string.IsNullOrEmpty(r.Node)));
+    }
+
+    [Fact]
     public void Plan_SameSettingsInOtherOrderAndForms_NoSteps()
     {
         var cloud = Converged(BuildDesired(Service(null, 80, 443), workers: 3));

@@ -24,6 +24,17 @@ public sealed class ServiceStatusBuilderTests
         Assert.Equal([new StatusCondition(ServiceStatusBuilder.ProvisionedCondition, "True", ReasonCodes.Ready, "up")], status.Conditions);
     }
 
+    [Fact]
+    public void SameContent_SeesANewResyncAnswerAndAChangedLoadBalancer()
+    {
+        var lb = new LoadBalancerSummary { Id = 1, Name = "a1", Plan = "standard", RealServers = [new RealServerSummary("w1", "10.0.0.1")] };
+        var status = ServiceStatusBuilder.Build(StatusSubject.Of(Service()), Outcome(ServicePhase.Ready) with { LoadBalancer = lb }, At);
+
+        Assert.True(ServiceStatusBuilder.SameContent(status, status with { LoadBalancer = lb with { RealServers = [new RealServerSummary("w1", "10.0.0.1")] } }));
+        Assert.False(ServiceStatusBuilder.SameContent(status, status with { LoadBalancer = lb with { RealServers = [] } }));
+        Assert.False(ServiceStatusBuilder.SameContent(status, status with { Resync = new ResyncOutcome("r1", 1, ResyncChanges.None) }));
+    }
+
     [Theory]
     [InlineData(ServicePhase.Ready, "True")]
     [InlineData(ServicePhase.Failed, "False")]

@@ -7,6 +7,42 @@ namespace SakuraLb.Relay.Tests.Unit;
 
 public sealed class ProjectionTests
 {
+    [Theory]
+    [InlineData("2026-12-02T07:00:00Z", "2026-12-02T07:00:00Z")]
+    [InlineData("  now  ", "now")]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void ServiceProjection_CarriesTheResyncRequestInItsOwnFieldNotAmongTheAnnotations(string? value, string? expected)
+    {
+        var annotations = new Dictionary<string, string> { ["k8s.usacloud.jp/load-balancer-plan"] = "premium" };
+        if (value is not null)
+        {
+            annotations[WellKnown.ResyncRequestedAtAnnotation] = value;
+        }
+
+        var snapshot = ServiceProjection.Project(Objects.Service(annotations: annotations));
+
+        Assert.Equal(expected, snapshot.ResyncRequest);
+        Assert.Equal(["k8s.usacloud.jp/load-balancer-plan"], snapshot.Annotations.Keys);
+    }
+
+    [Fact]
+    public void ServiceProjection_IgnoresAResyncRequestLongerThanTheFunctionAppAccepts()
+    {
+        var annotations = new Dictionary<string, string> { [WellKnown.ResyncRequestedAtAnnotation] = new string('x', EventBatchValidator.MaxResyncRequestLength + 1) };
+
+        Assert.Null(ServiceProjection.Project(Objects.Service(annotations: annotations)).ResyncRequest);
+    }
+
+    [Fact]
+    public void Fingerprint_ChangesWithTheResyncRequest()
+    {
+        var first = ServiceProjection.Project(Objects.Service(annotations: new Dictionary<string, string> { [WellKnown.ResyncRequestedAtAnnotation] = "1" }));
+        var second = first with { ResyncRequest = "2" };
+
+        Assert.NotEqual(Fingerprint.Of(first), Fingerprint.Of(second));
+    }
+
     [Fact]
     public void ServiceProjection_CapsOurAnnotationsInCountAndSize()
     {

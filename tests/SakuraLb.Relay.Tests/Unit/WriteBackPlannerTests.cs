@@ -15,7 +15,7 @@ public sealed class WriteBackPlannerTests
     private static TrackedService Tracked(k8s.Models.V1Service service)
     {
         var snapshot = ServiceProjection.Project(service);
-        return new TrackedService(snapshot, Fingerprint.Of(snapshot), ServiceProjection.Ingress(service));
+        return new TrackedService(snapshot, Fingerprint.Of(snapshot), ServiceProjection.Ingress(service)) { StatusNote = ServiceProjection.StatusNoteOf(service) };
     }
 
     private static ServiceStatus Status(ServicePhase phase, string? reason = null, bool releasable = false, params string[] ips) => new()
@@ -31,6 +31,78 @@ public sealed class WriteBackPlannerTests
         FinalizerReleasable = releasable,
         UpdatedAt = Updated,
     };
+
+    /// <summary>The Service as the relay left it after writing the status note of <paramref name="status"/>.</summary>
+    private static k8s.Models.V1Service Noted(k8s.Models.V1Service service, ServiceStatus status)
+    {
+        service.Metadata.Annotations = new Dictionary<string, string> { [WellKnown.LoadBalancerStatusAnnotation] = WriteBackPlanner.StatusNote(status) };
+        return service;
+    }
+
+    [Fact]
+    public void StatusNote_CarriesTheLoadBalancerAndIsWrittenOnlyWhenItDiffers()
+    {
+        var lb = new LoadBalancerSummary { Id = 113200000301, Name = "a1", Plan = "standard", RealServers = [new RealServerSummary("worker01", "10.0.0.11")] };
+        var status = Status(ServicePhase.Ready, ips: "203.0.113.1") with { LoadBalancer = lb };
+        var memory = new EventMemory { PhaseKey = "Ready/Ready" };
+
+        var note = Assert.IsType<SetStatusNote>(Assert.Single(WriteBackPlanner.Plan(Tracked(Objects.Service(ingress: "203.0.113.1").WithFinalizer()), status, memory, Settings)));
+        var written = ModelJson.Deserialize<LoadBalancerStatusNote>(note.Note)!;
+        Assert.True(LoadBalancerSummary.Same(lb, written.LoadBalancer));
+        Assert.Equal((ServicePhase.Ready, "Ready", Updated), (written.Phase, written.ReasonCode, written.UpdatedAt));
+
+        Assert.Empty(WriteBackPlanner.Plan(Tracked(Noted(Objects.Service(ingress: "203.0.113.1").WithFinalizer(), status)), status, memory, Settings));
+        var moved = status with { LoadBalancer = lb with { RealServers = [] } };
+        Assert.IsType<SetStatusNote>(Assert.Single(WriteBackPlanner.Plan(Tracked(Noted(Objects.Service(ingress: "203.0.113.1").WithFinalizer(), status)), moved, memory, Settings)));
+    }
+
+    [Fact]
+    public void StatusNote_IsNotWrittenWhileTheServiceIsBeingDeleted()
+    {
+        var deleting = Objects.Service(deletion: DateTime.UtcNow).WithFinalizer();
+
+        Assert.DoesNotContain(WriteBackPlanner.Plan(Tracked(deleting), Status(ServicePhase.Deleting), null, Settings), a => a is SetStatusNote);
+    }
+
+    private static TrackedService Requesting(string request) =>
+        Tracked(Objects.Service(annotations: new Dictionary<string, string> { [WellKnown.ResyncRequestedAtAnnotation] = request }).WithFinalizer());
+
+    [Fact]
+    public void ResyncAnswer_ForTheCurrentRequest_IsRecordedOnceAsANormalEvent()
+    {
+        var status = Status(ServicePhase.Ready, ips: "203.0.113.1") with { Resync = new ResyncOutcome("t1", 2.14, "no change") };
+        var memory = new EventMemory();
+        memory.Recorded(WriteBackPlanner.PhaseKeyOf(status), null);
+
+        var resync = Assert.IsType<RecordEvent>(Assert.Single(WriteBackPlanner.Plan(Requesting("t1"), status, memory, Settings), a => a is RecordEvent));
+        Assert.Equal(("Normal", "Resynced", "Resync", "Resync requested; reconciled in 2.1 s: no change"), (resync.Type, resync.Reason, resync.Action, resync.Note));
+        Assert.Equal("t1", resync.ResyncRequest);
+
+        memory.Recorded(resync.PhaseKey, resync.WarningKey, resync.ResyncRequest);
+        Assert.DoesNotContain(WriteBackPlanner.Plan(Requesting("t1"), status, memory, Settings), a => a is RecordEvent);
+    }
+
+    [Fact]
+    public void ResyncAnswer_ToAnEarlierRequest_RecordsNothing()
+    {
+        var status = Status(ServicePhase.Ready, ips: "203.0.113.1") with { Resync = new ResyncOutcome("t1", 1, "no change") };
+        var memory = new EventMemory();
+        memory.Recorded(WriteBackPlanner.PhaseKeyOf(status), null);
+
+        Assert.DoesNotContain(WriteBackPlanner.Plan(Requesting("t2"), status, memory, Settings), a => a is RecordEvent);
+    }
+
+    [Fact]
+    public void ResyncEventNames_DifferPerRequestAndRepeatForTheSameRequest()
+    {
+        var status = Status(ServicePhase.Failed, reason: "InvalidAnnotation") with { Resync = new ResyncOutcome("t1", 0.5, "no change") };
+        RecordEvent Resync(string request) => WriteBackPlanner.Plan(Requesting(request), status with { Resync = status.Resync! with { Request = request } }, null, Settings)
+            .OfType<RecordEvent>().Single(e => e.Reason == WriteBackPlanner.ReasonResynced);
+
+        Assert.Equal(Resync("t1").EventName, Resync("t1").EventName);
+        Assert.NotEqual(Resync("t1").EventName, Resync("t2").EventName);
+        Assert.Equal("Resync requested; reconciled in 0.5 s: no change; now Failed (InvalidAnnotation): Failed message", Resync("t1").Note);
+    }
 
     [Fact]
     public void WithoutFinalizer_OnlyTheFinalizerIsAdded()
@@ -53,6 +125,7 @@ public sealed class WriteBackPlannerTests
         Assert.Collection(
             actions,
             a => Assert.Equal([new IngressPoint("203.0.113.1", "VIP")], Assert.IsType<SetIngress>(a).Ingress),
+            a => Assert.Equal("uid-web", Assert.IsType<SetStatusNote>(a).Uid),
             a =>
             {
                 var e = Assert.IsType<RecordEvent>(a);
@@ -66,7 +139,9 @@ public sealed class WriteBackPlannerTests
     {
         var memory = new EventMemory { PhaseKey = "Ready/Ready" };
 
-        var actions = WriteBackPlanner.Plan(Tracked(Objects.Service(ingress: "203.0.113.1").WithFinalizer()), Status(ServicePhase.Ready, ips: "203.0.113.1"), memory, Settings);
+        var status = Status(ServicePhase.Ready, ips: "203.0.113.1");
+
+        var actions = WriteBackPlanner.Plan(Tracked(Noted(Objects.Service(ingress: "203.0.113.1").WithFinalizer(), status)), status, memory, Settings);
 
         Assert.Empty(actions);
     }
@@ -77,7 +152,9 @@ public sealed class WriteBackPlannerTests
         var service = Objects.Service(ingress: "203.0.113.1").WithFinalizer();
         service.Status.LoadBalancer.Ingress[0].IpMode = null;
 
-        var actions = WriteBackPlanner.Plan(Tracked(service), Status(ServicePhase.Ready, ips: "203.0.113.1"), new EventMemory { PhaseKey = "Ready/Ready" }, Settings);
+        var status = Status(ServicePhase.Ready, ips: "203.0.113.1");
+
+        var actions = WriteBackPlanner.Plan(Tracked(Noted(service, status)), status, new EventMemory { PhaseKey = "Ready/Ready" }, Settings);
 
         Assert.IsType<SetIngress>(Assert.Single(actions));
     }

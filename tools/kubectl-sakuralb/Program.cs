@@ -1,0 +1,3 @@
+using SakuraLb.Kubectl.Cli;
+
+return await PluginApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System, CancellationToken.None);
