@@ -77,8 +77,10 @@ public sealed class TestApp : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         DurableEngineKind engine = DurableEngineKind.InMemory)
     {
-        var simulator = await SakuraSimulator.StartAsync(simulatorOptions ?? new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
         var clusterId = "c" + Guid.NewGuid().ToString("N")[..12];
+        // The default router belongs to this cluster: the controller looks for its router tags plus the cluster's tag.
+        var simulator = await SakuraSimulator.StartAsync(
+            (simulatorOptions ?? new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 }) with { DefaultRouterTags = ClusterRouterTags(clusterId) });
         var values = new Dictionary<string, string?>
         {
             ["Controller:ClusterId"] = clusterId,
@@ -135,6 +137,12 @@ public sealed class TestApp : IAsyncDisposable
         deferred.Target = host.Services;
         return new TestApp(host, simulator, clusterId, loggerFactory, logs);
     }
+
+    /// <summary>The tags a router or plain switch of <paramref name="clusterId"/> carries for the default settings.</summary>
+    public static string[] ClusterRouterTags(string clusterId) => [Reconcile.Desired.LoadBalancerNaming.BaseTag, Reconcile.Desired.LoadBalancerNaming.ClusterTag(clusterId)];
+
+    /// <summary>The tags a router or plain switch of this cluster carries for the default settings.</summary>
+    public string[] RouterTags => ClusterRouterTags(ClusterId);
 
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
