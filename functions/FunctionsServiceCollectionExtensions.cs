@@ -1,4 +1,6 @@
 using Azure.Data.Tables;
+using Azure.Core;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,26 +28,15 @@ public static class FunctionsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.SectionName))
-            .Configure(o =>
-            {
-                if (o.RouterTags.Count == 0)
-                {
-                    o.RouterTags.Add(Reconcile.Desired.LoadBalancerNaming.BaseTag);
-                }
-
-                if (o.SwitchTags.Count == 0)
-                {
-                    o.SwitchTags.Add(Reconcile.Desired.LoadBalancerNaming.BaseTag);
-                }
-            })
-            .ValidateOnStart();
+        // No defaults filled in here: ControllerOptions.ToSettings is the one place that turns unset tags into the defaults.
+        services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.SectionName)).ValidateOnStart();
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateOnStart();
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName)).ValidateOnStart();
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName))
-            .Configure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? configuration["AzureWebJobsStorage"] : o.ConnectionString)
+            // A connection string only when no identity endpoint is given: AzureWebJobsStorage is a fallback for local runs.
+            .Configure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) && string.IsNullOrWhiteSpace(o.TableServiceUri) ? configuration["AzureWebJobsStorage"] : o.ConnectionString)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
@@ -102,10 +93,16 @@ public static class FunctionsServiceCollectionExtensions
             return;
         }
 
+        // The app's Microsoft Entra identity for Storage:TableServiceUri: in Azure the managed identity AZURE_CLIENT_ID
+        // names, locally the developer's sign-in (az login, Visual Studio). Tests put their own credential here.
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new TableStorage(new TableServiceClient(options.ConnectionString), options.TablePrefix);
+            var client = options.TableServiceEndpoint is { } uri
+                ? new TableServiceClient(uri, sp.GetRequiredService<TokenCredential>())
+                : new TableServiceClient(options.ConnectionString);
+            return new TableStorage(client, options.TablePrefix);
         });
         services.TryAddSingleton<IDesiredStore, TableDesiredStore>();
         services.TryAddSingleton<INodeSetStore, TableNodeSetStore>();

@@ -20,18 +20,18 @@ public sealed class RouterCache(ControllerSettings settings, TimeProvider time, 
     private readonly TimedRead<RouterNetwork> routers = new(time, options.Value.RouterCacheDuration);
     private readonly TimedRead<PlainSwitch> switches = new(time, options.Value.RouterCacheDuration);
 
-    /// <summary>The routers carrying the controller's router tags.</summary>
+    /// <summary>The routers carrying the controller's router tags (and, unless shared, the cluster's tag).</summary>
     public Task<IReadOnlyList<RouterNetwork>> GetAsync(ISakuraCloud cloud, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cloud);
-        return routers.GetAsync(ct => cloud.FindRoutersAsync(new RouterQuery(Tags: settings.RouterTags), ct), cancellationToken);
+        return routers.GetAsync(ct => cloud.FindRoutersAsync(new RouterQuery(Tags: settings.RequiredRouterTags), ct), cancellationToken);
     }
 
-    /// <summary>The plain switches carrying the controller's switch tags.</summary>
+    /// <summary>The plain switches carrying the controller's switch tags (and, unless shared, the cluster's tag).</summary>
     public Task<IReadOnlyList<PlainSwitch>> GetSwitchesAsync(ISakuraCloud cloud, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cloud);
-        return switches.GetAsync(ct => cloud.FindSwitchesAsync(settings.SwitchTags, ct), cancellationToken);
+        return switches.GetAsync(ct => cloud.FindSwitchesAsync(settings.RequiredSwitchTags, ct), cancellationToken);
     }
 
     /// <summary>The candidates a Service of <paramref name="type"/> chooses from; the other kind is not read.</summary>

@@ -1,3 +1,4 @@
+using SakuraLb.Reconcile.Annotations;
 using SakuraLb.Reconcile.Desired;
 
 namespace SakuraLb.Functions.Options;
@@ -17,11 +18,29 @@ public sealed class ControllerOptions
     /// <summary>Null: Services without spec.loadBalancerClass (upstream rule). Set: only Services of this class.</summary>
     public string? LoadBalancerClass { get; set; }
 
-    /// <summary>Tags a router must carry to host load balancers (the Sakura cloud-controller-manager's <c>@k8s</c>).</summary>
+    /// <summary>
+    /// Tags a router must carry to host load balancers (empty: the Sakura cloud-controller-manager's <c>@k8s</c>).
+    /// Unless <see cref="SharedNetworks"/>, the router must carry <c>@k8s.ClusterID=&lt;ClusterId&gt;</c> as well.
+    /// </summary>
     public List<string> RouterTags { get; set; } = [];
 
-    /// <summary>Tags a plain switch must carry to host <c>load-balancer-type: switch</c> load balancers (the same <c>@k8s</c> by default).</summary>
+    /// <summary>Tags a plain switch must carry to host <c>load-balancer-type: switch</c> load balancers (empty: <c>@k8s</c>; plus the cluster's tag unless shared).</summary>
     public List<string> SwitchTags { get; set; } = [];
+
+    /// <summary>
+    /// Opt out of the cluster's tag on routers and plain switches: they are then chosen by <see cref="RouterTags"/> and
+    /// <see cref="SwitchTags"/> alone, and any cluster looking for the same tags may use them (the original's behaviour).
+    /// </summary>
+    public bool SharedNetworks { get; set; }
+
+    /// <summary>Namespaces whose Services may use <c>router-selector</c>: <c>*</c> (all), empty (none), or names separated by commas.</summary>
+    public string RouterSelectorNamespaces { get; set; } = "*";
+
+    /// <summary>Namespaces whose Services may use <c>switch-selector</c> (same form).</summary>
+    public string SwitchSelectorNamespaces { get; set; } = "*";
+
+    /// <summary>Namespaces whose Services may ask for an address with <c>load-balancer-ip</c> or <c>spec.loadBalancerIP</c> (same form).</summary>
+    public string LoadBalancerIpNamespaces { get; set; } = "*";
 
     /// <summary>How long an LB tagged with this cluster may exist without a Service before it is deleted.</summary>
     public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromHours(1);
@@ -77,6 +96,10 @@ public sealed class ControllerOptions
         LoadBalancerClass = string.IsNullOrEmpty(LoadBalancerClass) ? null : LoadBalancerClass,
         RouterTags = RouterTags.Count == 0 ? [LoadBalancerNaming.BaseTag] : [.. RouterTags],
         SwitchTags = SwitchTags.Count == 0 ? [LoadBalancerNaming.BaseTag] : [.. SwitchTags],
+        SharedNetworks = SharedNetworks,
+        RouterSelectorNamespaces = NamespaceAllowList.Parse(RouterSelectorNamespaces, out _) ?? NamespaceAllowList.Everywhere,
+        SwitchSelectorNamespaces = NamespaceAllowList.Parse(SwitchSelectorNamespaces, out _) ?? NamespaceAllowList.Everywhere,
+        LoadBalancerIpNamespaces = NamespaceAllowList.Parse(LoadBalancerIpNamespaces, out _) ?? NamespaceAllowList.Everywhere,
         MaxVipsPerLoadBalancer = MaxVipsPerLoadBalancer,
         MaxServersPerVip = MaxServersPerVip,
         DefaultPlan = ParsePlan(DefaultPlan) ?? LoadBalancerPlan.Standard,

@@ -65,6 +65,19 @@ public sealed class ControllerOptionsValidator : OptionsValidator<ControllerOpti
         {
             problems.Add("Controller:SwitchTags must not contain empty tags.");
         }
+
+        foreach (var (name, value) in new[]
+                 {
+                     ("RouterSelectorNamespaces", options.RouterSelectorNamespaces),
+                     ("SwitchSelectorNamespaces", options.SwitchSelectorNamespaces),
+                     ("LoadBalancerIpNamespaces", options.LoadBalancerIpNamespaces),
+                 })
+        {
+            if (Reconcile.Annotations.NamespaceAllowList.Parse(value, out var problem) is null)
+            {
+                problems.Add($"Controller:{name} {problem}.");
+            }
+        }
     }
 }
 
@@ -207,9 +220,19 @@ public sealed class StorageOptionsValidator : OptionsValidator<StorageOptions>
             problems.Add("Storage:Mode must be Table or InMemory.");
         }
 
-        if (options.Mode == StorageMode.Table && string.IsNullOrWhiteSpace(options.ConnectionString))
+        var byKey = !string.IsNullOrWhiteSpace(options.ConnectionString);
+        var byIdentity = !string.IsNullOrWhiteSpace(options.TableServiceUri);
+        if (options.Mode == StorageMode.Table && byKey == byIdentity)
         {
-            problems.Add("Storage:ConnectionString (or AzureWebJobsStorage) is required when Storage:Mode is Table.");
+            problems.Add(byKey
+                ? "Storage:ConnectionString and Storage:TableServiceUri are both set; set exactly one (TableServiceUri: the managed identity, no account key)."
+                : "Storage:TableServiceUri (the managed identity) or Storage:ConnectionString (or AzureWebJobsStorage) is required when Storage:Mode is Table.");
+        }
+
+        var endpoint = options.TableServiceEndpoint;
+        if (byIdentity && (endpoint is null || (endpoint.Scheme != Uri.UriSchemeHttps && !endpoint.IsLoopback)))
+        {
+            problems.Add($"Storage:TableServiceUri must be an absolute https URL (http only for loopback), got \"{options.TableServiceUri}\".");
         }
 
         // Table names: 3–63 letters and digits starting with a letter; the longest suffix is 12 characters.

@@ -22,6 +22,9 @@ public sealed class TableStorage(TableServiceClient service, string prefix)
 
     public string Prefix { get; } = prefix;
 
+    /// <summary>The table endpoint the stores write to.</summary>
+    public Uri ServiceUri => service.Uri;
+
     public Task<TableClient> TableAsync(string suffix, CancellationToken cancellationToken)
     {
         var lazy = tables.GetOrAdd(suffix, s => new Lazy<Task<TableClient>>(() => CreateAsync(Prefix + s)));

@@ -152,15 +152,9 @@ var secretNames = {
   sakuraAccessTokenSecret: 'sakura-access-token-secret'
   ingestHmacSecret: 'ingest-hmac-secret'
   ingestHmacSecretPrevious: 'ingest-hmac-secret-previous'
-  storageConnectionString: 'storage-connection-string'
 }
 
 var packageContainerName = 'function-packages'
-
-// The controller's table store (Storage:ConnectionString, falling back to AzureWebJobsStorage) builds its
-// client from a connection string, so the account keeps shared-key access and the string lives in Key Vault.
-// The host and Durable Functions use the identity. When the store accepts an identity, set this to false.
-var tablesUseConnectionString = true
 
 // Sakura budget: the client limits each process, and on this plan every function of the app (HTTP, timer,
 // orchestrations, activities) runs in the same host process per instance. Instances never exceed the budget,
@@ -228,14 +222,12 @@ var sakuraSettings = {
   Sakura__RequestsPerSecond: string(sakuraRequestsPerSecondPerInstance)
 }
 
-var storageSettings = tablesUseConnectionString
-  ? {
-      Storage__Mode: 'Table'
-      Storage__ConnectionString: keyVaultReference.storageConnectionString
-    }
-  : {
-      Storage__Mode: 'Table'
-    }
+// Every consumer of the account uses the identity (host storage and Durable Functions above, the package, and
+// the controller's tables here), so the account refuses shared-key requests and no account key is stored.
+var storageSettings = {
+  Storage__Mode: 'Table'
+  Storage__TableServiceUri: 'https://${names.storage}.table.${environment().suffixes.storage}/'
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Resources
@@ -263,8 +255,8 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     storageAccountName: names.storage
+    workspaceId: monitoring.outputs.workspaceId
     skuName: storageSku
-    allowSharedKeyAccess: tablesUseConnectionString
     packageContainerName: packageContainerName
     appPrincipalId: identity.properties.principalId
     appIdentityResourceId: identity.id
@@ -278,11 +270,11 @@ module keyVault 'modules/keyVault.bicep' = {
     location: location
     tags: tags
     keyVaultName: names.keyVault
+    workspaceId: monitoring.outputs.workspaceId
     enablePurgeProtection: keyVaultPurgeProtection
     secretNames: secretNames
     sakuraAccessTokenSecret: sakuraAccessTokenSecret
     ingestHmacSecret: ingestHmacSecret
-    connectionStringStorageAccountName: tablesUseConnectionString ? storage.outputs.storageAccountName : ''
     appPrincipalId: identity.properties.principalId
     appIdentityResourceId: identity.id
   }
@@ -295,6 +287,7 @@ module functionApp 'modules/functionApp.bicep' = {
     tags: tags
     planName: names.plan
     functionAppName: names.functionApp
+    workspaceId: monitoring.outputs.workspaceId
     planSku: planSku
     maximumInstanceCount: effectiveInstanceCount
     identityResourceId: identity.id

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using SakuraLb.Reconcile.Annotations;
 using SakuraLb.Reconcile.Desired;
 
 namespace SakuraLb.Reconcile;
@@ -38,11 +40,51 @@ public sealed record ControllerSettings
     /// <summary>DelayLoop: seconds between health checks (the API's minimum and default is 10).</summary>
     public int DefaultHealthCheckIntervalSeconds { get; init; } = HealthCheckSpec.MinimumIntervalSeconds;
 
-    /// <summary>Tags a router must carry (all of them) to host this cluster's load balancers; the original used "@k8s".</summary>
-    public IReadOnlyList<string> RouterTags { get; init; } = ["@k8s"];
+    /// <summary>
+    /// Tags a router must carry (all of them) to host this cluster's load balancers; the original used "@k8s".
+    /// Unless <see cref="SharedNetworks"/>, the router must also carry the cluster's tag: see <see cref="RequiredRouterTags"/>.
+    /// </summary>
+    public IReadOnlyList<string> RouterTags { get; init; } = [LoadBalancerNaming.BaseTag];
 
-    /// <summary>Tags a plain switch must carry (all of them) to host this cluster's switch-type load balancers; the original used "@k8s".</summary>
-    public IReadOnlyList<string> SwitchTags { get; init; } = ["@k8s"];
+    /// <summary>Tags a plain switch must carry (all of them) to host switch-type load balancers; see <see cref="RequiredSwitchTags"/>.</summary>
+    public IReadOnlyList<string> SwitchTags { get; init; } = [LoadBalancerNaming.BaseTag];
+
+    /// <summary>
+    /// False (the default): a router or plain switch hosts this cluster's load balancers only if it also carries
+    /// the cluster's tag (<c>@k8s.ClusterID=&lt;ClusterId&gt;</c>), so a Service of another cluster, whose
+    /// controller looks for its own cluster tag, cannot reach it whatever selector it names. True: the
+    /// <see cref="RouterTags"/> and <see cref="SwitchTags"/> alone decide (the original's behaviour), so every
+    /// cluster whose controller shares this setting and the tags can place load balancers on the same router.
+    /// </summary>
+    public bool SharedNetworks { get; init; }
+
+    /// <summary>Namespaces whose Services may name a router-selector (the others get AnnotationNotAllowed).</summary>
+    public NamespaceAllowList RouterSelectorNamespaces { get; init; } = NamespaceAllowList.Everywhere;
+
+    /// <summary>Namespaces whose Services may name a switch-selector.</summary>
+    public NamespaceAllowList SwitchSelectorNamespaces { get; init; } = NamespaceAllowList.Everywhere;
+
+    /// <summary>Namespaces whose Services may ask for an address (load-balancer-ip or spec.loadBalancerIP).</summary>
+    public NamespaceAllowList LoadBalancerIpNamespaces { get; init; } = NamespaceAllowList.Everywhere;
+
+    /// <summary>The tags every router of this cluster carries: <see cref="RouterTags"/> plus, unless shared, the cluster's tag; sorted.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> RequiredRouterTags => Required(RouterTags);
+
+    /// <summary>The tags every plain switch of this cluster carries: <see cref="SwitchTags"/> plus, unless shared, the cluster's tag; sorted.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> RequiredSwitchTags => Required(SwitchTags);
+
+    private string[] Required(IReadOnlyList<string>? tags)
+    {
+        var required = new SortedSet<string>(tags ?? [], StringComparer.Ordinal);
+        if (!SharedNetworks)
+        {
+            required.Add(LoadBalancerNaming.ClusterTag(ClusterId));
+        }
+
+        return [.. required];
+    }
 
     /// <summary>Every problem with the settings, as messages naming the setting.</summary>
     public IReadOnlyList<string> Validate()
@@ -95,6 +137,16 @@ public sealed record ControllerSettings
         if (SwitchTags is null || SwitchTags.Count == 0 || SwitchTags.Any(string.IsNullOrWhiteSpace))
         {
             problems.Add("SwitchTags must hold at least one non-empty tag.");
+        }
+
+        foreach (var (name, tags) in new[] { ("RouterTags", RouterTags), ("SwitchTags", SwitchTags) })
+        {
+            // Another cluster's tag would make this cluster use that cluster's routers: exactly what the cluster tag prevents.
+            var foreign = (tags ?? []).Where(t => t is not null && t.StartsWith(LoadBalancerNaming.ClusterTagPrefix, StringComparison.Ordinal) && t != LoadBalancerNaming.ClusterTag(ClusterId)).ToList();
+            if (foreign.Count > 0)
+            {
+                problems.Add($"{name} must not hold another cluster's tag ({string.Join(", ", foreign)}); to share a router between clusters, tag it with each cluster's tag, or set SharedNetworks on every cluster that shares it.");
+            }
         }
 
         return problems;

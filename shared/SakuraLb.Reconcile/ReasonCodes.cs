@@ -28,6 +28,7 @@ public static class ReasonCodes
     public const string DuplicatePort = nameof(DuplicatePort);
     public const string InvalidLoadBalancerIP = nameof(InvalidLoadBalancerIP);
     public const string ConflictingLoadBalancerIP = nameof(ConflictingLoadBalancerIP);
+    public const string AnnotationNotAllowed = nameof(AnnotationNotAllowed);
 
     // Network and addresses.
     public const string RouterNotFound = nameof(RouterNotFound);
@@ -102,9 +103,10 @@ public static class ReasonCodes
         new(DuplicatePort, ReasonSeverity.Error, "Two Service ports use the same port number.", "Give every port its own number."),
         new(InvalidLoadBalancerIP, ReasonSeverity.Error, "spec.loadBalancerIP or the load-balancer-ip annotation is not an IPv4 address.", "Use a dotted IPv4 address from the router's block (or, for load-balancer-type switch, from the Service's pool)."),
         new(ConflictingLoadBalancerIP, ReasonSeverity.Error, "spec.loadBalancerIP and the load-balancer-ip annotation ask for different addresses.", "Set only one of them, or make them equal."),
-        new(RouterNotFound, ReasonSeverity.Error, "No router+switch carries the selector tags.", "Tag the router (default tag @k8s) or fix router-selector."),
+        new(AnnotationNotAllowed, ReasonSeverity.Error, "The Service's namespace may not use this annotation: router-selector, switch-selector and the requested address (load-balancer-ip or spec.loadBalancerIP) can be limited to some namespaces by the controller's settings Controller:RouterSelectorNamespaces, Controller:SwitchSelectorNamespaces and Controller:LoadBalancerIpNamespaces.", "Remove the annotation (or spec.loadBalancerIP), or ask the cluster operator to add the namespace to the setting the message names."),
+        new(RouterNotFound, ReasonSeverity.Error, "No router+switch carries the selector tags.", "Tag the router with the controller's router tags and the cluster's tag (default @k8s and @k8s.ClusterID=<cluster id>) or fix router-selector."),
         new(AmbiguousRouter, ReasonSeverity.Error, "Several routers carry the selector tags.", "Add a router-selector tag that only one router carries."),
-        new(SwitchNotFound, ReasonSeverity.Error, "load-balancer-type switch: no plain switch (one without a router) carries the selector tags.", "Tag the switch the nodes' private NICs are on (default tag @k8s) or fix switch-selector."),
+        new(SwitchNotFound, ReasonSeverity.Error, "load-balancer-type switch: no plain switch (one without a router) carries the selector tags.", "Tag the switch the nodes' private NICs are on (default tags @k8s and @k8s.ClusterID=<cluster id>) or fix switch-selector."),
         new(AmbiguousSwitch, ReasonSeverity.Error, "load-balancer-type switch: several plain switches carry the selector tags.", "Add a switch-selector tag that only one switch carries."),
         new(AddressesExhausted, ReasonSeverity.Error, "The router's block (for load-balancer-type switch: the Service's pool) has too few free addresses for this load balancer.", "Free addresses, add a router with a larger block or give the Service a larger pool, or delete unused LoadBalancer Services."),
         new(LoadBalancerIPUnavailable, ReasonSeverity.Error, "The requested load-balancer IP is outside the assignable range (the router's, or the Service's pool), in use, an address of a node or server, or reserved by another Service.", "Pick a free address in the range named in the message, or remove the request."),

@@ -151,6 +151,16 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
             var lines = await ReadBannerAsync(process, deadline.Token);
 
             Assert.Contains(lines, l => l.StartsWith("Sakura LB sandbox is running", StringComparison.Ordinal));
+            // The banner names the relay's operator listener, and POST /resync answers there (only there).
+            var listener = RelayOperatorLine().Match(string.Join('\n', lines));
+            Assert.True(listener.Success, "the banner names the relay's operator listener");
+            Assert.Contains(lines, l => l.Contains($"curl -s -X POST '{listener.Groups[1].Value}resync?namespace=default&name=web'", StringComparison.Ordinal));
+            using (var http = new HttpClient())
+            using (var resync = await http.PostAsync(new Uri(new Uri(listener.Groups[1].Value), "resync"), null, deadline.Token))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, resync.StatusCode);
+            }
+
             using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync(deadline.Token);
 
@@ -279,4 +289,7 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"Kubernetes API \(fake\)\s+(http://127\.0\.0\.1:\d+)")]
     private static partial Regex KubeServerLine();
+
+    [GeneratedRegex(@"relay operator listener\s+(http://127\.0\.0\.1:\d+/)\s")]
+    private static partial Regex RelayOperatorLine();
 }

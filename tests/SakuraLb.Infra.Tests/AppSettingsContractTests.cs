@@ -24,7 +24,7 @@ public sealed class AppSettingsContractTests
 
     /// <summary>
     /// Settings a deployment must set although the code may have a default: the required options (the validators
-    /// reject a start without them), the table store's connection (the host storage is identity-based, so there is no
+    /// reject a start without them), the table store's endpoint (the host storage is identity-based, so there is no
     /// AzureWebJobsStorage connection string to fall back to), and the Sakura endpoint and budget.
     /// </summary>
     public static TheoryData<string> RequiredAppSettings { get; } =
@@ -37,7 +37,7 @@ public sealed class AppSettingsContractTests
         "Sakura__Zone",
         "Sakura__ApiRootUrl",
         "Sakura__RequestsPerSecond",
-        "Storage__ConnectionString",
+        "Storage__TableServiceUri",
     ];
 
     public static TheoryData<string> Cases => DeploymentCases.Names;

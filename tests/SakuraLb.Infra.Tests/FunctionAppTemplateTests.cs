@@ -80,7 +80,6 @@ public sealed class FunctionAppTemplateTests
     [Theory]
     [InlineData("Sakura__AccessTokenSecret", "sakura-access-token-secret")]
     [InlineData("Ingest__HmacSecret", "ingest-hmac-secret")]
-    [InlineData("Storage__ConnectionString", "storage-connection-string")]
     public async Task Secrets_AppSetting_IsAKeyVaultReferenceToASecretOfTheTemplatesVault(string setting, string secretName)
     {
         var snapshot = await DeploymentCases.SnapshotAsync("example");
@@ -222,6 +221,41 @@ public sealed class FunctionAppTemplateTests
         var policies = snapshot.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
         Assert.Equal(["ftp", "scm"], policies.Select(p => DeploymentSnapshot.Name(p).Split('/')[^1]).Order(StringComparer.Ordinal));
         Assert.All(policies, p => Assert.False(Bool(DeploymentSnapshot.Value(p, "properties", "allow"))));
+    }
+
+    [Fact]
+    public async Task Storage_RefusesSharedKey_AndTheControllersTablesAreReachedByIdentity()
+    {
+        var snapshot = await DeploymentCases.SnapshotAsync("example");
+        var account = snapshot.Single("Microsoft.Storage/storageAccounts");
+        var name = DeploymentSnapshot.Name(account);
+        var settings = snapshot.AppSettings();
+
+        Assert.False(Bool(DeploymentSnapshot.Value(account, "properties", "allowSharedKeyAccess")));
+        Assert.Equal($"https://{name}.table.core.windows.net/", Text(settings, "Storage__TableServiceUri"));
+        Assert.False(settings.ContainsKey("Storage__ConnectionString"), "A connection string needs the account key.");
+        // No account key is read anywhere in the template, so none is stored (the old storage-connection-string secret).
+        Assert.DoesNotContain("listKeys", snapshot.Root.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(snapshot.OfType("Microsoft.KeyVault/vaults/secrets"), s => DeploymentSnapshot.Name(s).EndsWith("/storage-connection-string", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Microsoft.KeyVault/vaults", "", "audit")]
+    [InlineData("Microsoft.Storage/storageAccounts", "/blobServices/default", "audit")]
+    [InlineData("Microsoft.Storage/storageAccounts", "/queueServices/default", "audit")]
+    [InlineData("Microsoft.Storage/storageAccounts", "/tableServices/default", "audit")]
+    [InlineData("Microsoft.Web/sites", "", "FunctionAppLogs")]
+    public async Task DiagnosticSettings_SendTheLogsToTheWorkspace(string resourceType, string child, string logs)
+    {
+        var snapshot = await DeploymentCases.SnapshotAsync("example");
+        var workspace = DeploymentSnapshot.Id(snapshot.Single("Microsoft.OperationalInsights/workspaces"));
+        var scope = DeploymentSnapshot.Id(snapshot.Single(resourceType)) + child;
+
+        var setting = Assert.Single(snapshot.OfType("Microsoft.Insights/diagnosticSettings"), d => DeploymentSnapshot.Id(d).StartsWith(scope + "/providers/", StringComparison.Ordinal));
+        Assert.Equal(workspace, Text(DeploymentSnapshot.Value(setting, "properties", "workspaceId")));
+        var entry = Assert.Single(setting["properties"]!["logs"]!.AsArray());
+        Assert.Equal(logs, (string?)entry!["categoryGroup"] ?? (string?)entry["category"]);
+        Assert.True((bool)entry["enabled"]!);
     }
 
     [Fact]

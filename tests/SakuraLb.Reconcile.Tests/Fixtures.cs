@@ -13,17 +13,17 @@ internal static class Fixtures
     {
         Id = 112800452760,
         Name = "k8s-router",
-        Tags = ["@k8s"],
+        Tags = ["@k8s", LoadBalancerNaming.ClusterTag(ClusterId)],
         SwitchId = SwitchId,
         Block = new Ipv4Block(Ip("203.0.113.96"), 28),
         DefaultRoute = Ip("203.0.113.97"),
         AssignableRange = new Ipv4Range(Ip("203.0.113.100"), Ip("203.0.113.110")),
     };
 
-    /// <summary>A plain switch tagged like the router, where the workers have a second, private NIC.</summary>
+    /// <summary>A plain switch tagged like the router (@k8s and the cluster's tag), where the workers have a second, private NIC.</summary>
     public const long PrivateSwitchId = 112800452800;
 
-    public static PlainSwitch PrivateSwitch { get; } = new(PrivateSwitchId, "k8s-private", ["@k8s"]);
+    public static PlainSwitch PrivateSwitch { get; } = new(PrivateSwitchId, "k8s-private", ["@k8s", LoadBalancerNaming.ClusterTag(ClusterId)]);
 
     public static Ipv4Address Ip(string text) => Ipv4Address.Parse(text);
 

@@ -21,6 +21,12 @@ public sealed record SakuraSimulatorOptions
     /// <summary>Start with the documented default topology (docs/sakura-simulator.md) instead of nothing.</summary>
     public bool SeedDefaultTopology { get; init; } = true;
 
+    /// <summary>
+    /// Tags of the default topology's router. A controller looks for its router tags plus its cluster's tag
+    /// (<c>@k8s.ClusterID=&lt;id&gt;</c>) unless it shares routers, so a simulator for one cluster lists that tag here.
+    /// </summary>
+    public IReadOnlyList<string> DefaultRouterTags { get; init; } = ["@k8s"];
+
     public int MaxVipsPerLoadBalancer { get; init; } = 10;
 
     public int MaxServersPerVip { get; init; } = 40;

@@ -51,7 +51,7 @@ internal sealed class Simulator
         Renderer = new ResourceRenderer(State);
         if (options.SeedDefaultTopology)
         {
-            Topology.SeedDefault(State, Now);
+            Topology.SeedDefault(State, Now, Options.DefaultRouterTags);
         }
     }
 
@@ -112,7 +112,7 @@ internal sealed class Simulator
             Renderer = new ResourceRenderer(State);
             if (seedDefaultTopology)
             {
-                Topology.SeedDefault(State, Now);
+                Topology.SeedDefault(State, Now, Options.DefaultRouterTags);
             }
         }
 

@@ -7,9 +7,11 @@ namespace Sandbox;
 public static class Banner
 {
     /// <param name="examples">The repository's examples/ directory as the user types it (see <see cref="ExamplesPath"/>).</param>
-    public static string Render(string clusterId, string kubeServer, string sakuraServer, Uri functionApi, Uri relayUrl, IReadOnlyList<string> workers, double sakuraTimeScale, string durableEngine, string examples)
+    /// <param name="relayOperator">The relay's operator listener: the only place <c>POST /resync</c> answers.</param>
+    public static string Render(string clusterId, string kubeServer, string sakuraServer, Uri functionApi, Uri relayUrl, Uri relayOperator, IReadOnlyList<string> workers, double sakuraTimeScale, string durableEngine, string examples)
     {
         ArgumentNullException.ThrowIfNull(workers);
+        ArgumentNullException.ThrowIfNull(relayOperator);
         var clock = sakuraTimeScale switch
         {
             0 => "immediate transitions",
@@ -24,7 +26,8 @@ public static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  Sakura Cloud (simulator)   {sakuraServer}   {clock}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  function app               {functionApi}   (events, status, resync)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  durable engine             {durableEngine}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  relay                      {relayUrl}   (readyz, metrics, POST resync)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  relay                      {relayUrl}   (healthz, readyz, metrics)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  relay operator listener    {relayOperator}   (POST resync; loopback only)");
         text.AppendLine();
         text.AppendLine("The nodes registered as kubelets with --cloud-provider=external do: tainted");
         text.AppendLine("node.cloudprovider.kubernetes.io/uninitialized, no providerID. The node controller initialises them");
@@ -40,6 +43,7 @@ public static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} apply -f {examples}/private-service.yaml   # a private LB on the plain switch {SandboxSystem.PrivateSwitchName} ({SandboxSystem.PrivateNetwork})");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} apply -f {examples}/internet-service.yaml  # HA pair, premium plan, 30 s checks; more in {examples}/");
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {sakuraServer}/_sim/state       # the simulator: load balancers, servers, router, switches");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -X POST '{new Uri(relayOperator, "resync?namespace=default&name=web")}'   # resend one Service (no query: everything)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {kubectl} delete svc web             # the load balancer goes too");
         text.AppendLine("Ctrl-C stops everything.");
         return text.ToString();

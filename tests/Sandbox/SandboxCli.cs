@@ -76,6 +76,7 @@ public static class SandboxCli
                 system.SakuraServer,
                 new Uri(system.Functions.BaseAddress, system.Functions.RoutePrefix.Trim('/') + "/"),
                 system.Relay.BaseAddress,
+                system.Relay.OperatorAddress,
                 [.. system.Workers.Select(w => w.Name)],
                 options.SakuraTimeScale,
                 system.Functions.DurableEngineName,

@@ -5,6 +5,7 @@ using DurableHost.AzureStorage;
 using DurableHost.Serialization;
 using KubeSim;
 using Microsoft.Extensions.Logging.Abstractions;
+using SakuraLb.Reconcile.Desired;
 using SakuraLb.Relay.Hosting;
 using SakuraLb.Relay.Options;
 using SakuraSim;
@@ -16,7 +17,7 @@ namespace Sandbox;
 
 /// <summary>
 /// The whole system on loopback, in this process: the Sakura simulator (default topology: a router+switch and
-/// worker01..03, plus a plain switch tagged @k8s on which the workers have a second, private NIC, so both kinds
+/// worker01..03, plus a plain switch tagged like the router (@k8s and the cluster tag) on which the workers have a second, private NIC, so both kinds
 /// of load balancer work out of the box), the Kubernetes API fake with a node for each of those servers, registered
 /// as a kubelet with <c>--cloud-provider=external</c> registers it (tainted uninitialized, no providerID, no
 /// address) so the node controller initialises it, the function app (<see cref="LocalFunctionHost"/>, in-memory
@@ -32,7 +33,7 @@ public sealed class SandboxSystem : IAsyncDisposable
     public const string SakuraToken = "test-token";
     public const string SakuraSecret = "test-secret";
 
-    /// <summary>The plain switch the sandbox adds (tag @k8s): where <c>load-balancer-type: switch</c> Services go (examples/).</summary>
+    /// <summary>The plain switch the sandbox adds (tags @k8s and the cluster tag): where <c>load-balancer-type: switch</c> Services go (examples/).</summary>
     public const string PrivateSwitchName = "k8s-private";
 
     /// <summary>The private switch's network and gateway (what the examples' ranges name).</summary>
@@ -105,7 +106,9 @@ public sealed class SandboxSystem : IAsyncDisposable
         try
         {
             // The simulator's own console logger writes to stdout in its own format; its failures reach the
-            // function app's log as failed Sakura calls, so it stays quiet here.
+            // function app's log as failed Sakura calls, so it stays quiet here. The router and the plain switch
+            // belong to the sandbox's cluster (--set Controller:ClusterId included): the controller looks for its tag.
+            var networkTags = NetworkTags(options);
             var sakura = await SakuraSimulator.StartAsync(
                 new SakuraSimulatorOptions
                 {
@@ -113,6 +116,7 @@ public sealed class SandboxSystem : IAsyncDisposable
                     TimeScale = options.SakuraTimeScale,
                     AccessToken = SakuraToken,
                     AccessTokenSecret = SakuraSecret,
+                    DefaultRouterTags = networkTags,
                 },
                 cancellationToken);
             parts.Add(sakura);
@@ -123,7 +127,7 @@ public sealed class SandboxSystem : IAsyncDisposable
             {
                 workers = await control.RouterServersAsync(cancellationToken);
                 var prefix = int.Parse(PrivateNetwork[(PrivateNetwork.IndexOf('/', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture);
-                var privateSwitch = await control.AddSwitchAsync(PrivateSwitchName, ["@k8s"], PrivateGateway, prefix, cancellationToken);
+                var privateSwitch = await control.AddSwitchAsync(PrivateSwitchName, networkTags, PrivateGateway, prefix, cancellationToken);
                 for (var i = 0; i < workers.Count; i++)
                 {
                     privateWorkers.Add(await control.AddInterfaceAsync(workers[i], privateSwitch.Id, PrivateAddress(i), cancellationToken));
@@ -187,6 +191,14 @@ public sealed class SandboxSystem : IAsyncDisposable
             await StopAsync(parts);
             throw;
         }
+    }
+
+    /// <summary>The tags of the sandbox's router and plain switch: <c>@k8s</c> and the function app's cluster tag.</summary>
+    public static string[] NetworkTags(SandboxOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clusterId = options.FunctionSettings.TryGetValue("Controller:ClusterId", out var set) && !string.IsNullOrEmpty(set) ? set : ClusterId;
+        return [LoadBalancerNaming.BaseTag, LoadBalancerNaming.ClusterTag(clusterId)];
     }
 
     /// <summary>The private address of the <paramref name="index"/>th worker: 10.240.0.11, .12, ...</summary>

@@ -33,6 +33,9 @@ param identityResourceId string
 @description('App settings as name → value.')
 param appSettings object
 
+@description('Resource id of the Log Analytics workspace the function logs go to.')
+param workspaceId string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -98,6 +101,22 @@ resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
   name: 'scm'
   properties: {
     allow: false
+  }
+}
+
+// The host's and the functions' logs (FunctionAppLogs) in the workspace beside the vault's and the storage's
+// audit logs, so one query spans them; Application Insights keeps the traces and requests as before.
+resource functionLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs-to-workspace'
+  scope: site
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
   }
 }
 

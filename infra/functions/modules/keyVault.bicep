@@ -21,7 +21,6 @@ param secretNames {
   sakuraAccessTokenSecret: string
   ingestHmacSecret: string
   ingestHmacSecretPrevious: string
-  storageConnectionString: string
 }
 
 @secure()
@@ -32,8 +31,8 @@ param sakuraAccessTokenSecret string
 @description('HMAC secret shared with the relay; empty to set it out of band.')
 param ingestHmacSecret string
 
-@description('Storage account whose connection string is stored for the controller\'s tables; empty for none.')
-param connectionStringStorageAccountName string
+@description('Resource id of the Log Analytics workspace the vault\'s audit log goes to.')
+param workspaceId string
 
 @description('Principal id of the function app\'s user-assigned identity.')
 param appPrincipalId string
@@ -81,16 +80,19 @@ resource hmacSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(
   }
 }
 
-resource connectionStringAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = if (!empty(connectionStringStorageAccountName)) {
-  name: connectionStringStorageAccountName
-}
-
-resource storageConnectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(connectionStringStorageAccountName)) {
-  parent: vault
-  name: secretNames.storageConnectionString
+// Every access to the vault (who read which secret, role and policy changes) into the workspace: "audit" is
+// the AuditEvent log.
+resource auditLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-workspace'
+  scope: vault
   properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${connectionStringAccount.name};AccountKey=${connectionStringAccount!.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-    contentType: 'Azure Storage connection string (controller tables)'
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -47,5 +47,8 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 
 output insightsName string = insights.name
 
+@description('Resource id of the workspace the diagnostic settings (Key Vault audit, storage, function logs) send to.')
+output workspaceId string = workspace.id
+
 @description('Connection string the host and the worker send telemetry with (an ingestion endpoint, not a credential for reading).')
 output connectionString string = insights.properties.ConnectionString

@@ -1,6 +1,7 @@
 // The function app's storage account: the host's own state (keys, leases), the Durable Functions task hub
 // (queues, tables, blobs), the controller's tables, and the container the deployment package is run from.
-// The app's identity gets data-plane roles only; nobody needs the account key for those.
+// The app's identity gets data-plane roles only; nobody needs the account key, so shared-key access is off:
+// a leaked key or connection string would open every table, queue and blob, including the code package.
 
 @description('Azure region of the resources.')
 param location string
@@ -22,8 +23,8 @@ param storageAccountName string
 ])
 param skuName string
 
-@description('Allow shared-key (account key) requests; see the folder README for why this is on.')
-param allowSharedKeyAccess bool
+@description('Resource id of the Log Analytics workspace the storage logs go to.')
+param workspaceId string
 
 @description('Blob container that holds the deployment package the app runs from.')
 param packageContainerName string
@@ -66,7 +67,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
     allowCrossTenantReplication: false
-    allowSharedKeyAccess: allowSharedKeyAccess
+    allowSharedKeyAccess: false
     defaultToOAuthAuthentication: true
     publicNetworkAccess: 'Enabled'
     encryption: {
@@ -94,6 +95,61 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: account
   name: 'default'
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' existing = {
+  parent: account
+  name: 'default'
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' existing = {
+  parent: account
+  name: 'default'
+}
+
+// Writes and deletes on blobs (the code package, the host's keys and leases), queues and tables (desired state,
+// status, reservations) with the caller's identity, into the workspace ("audit": StorageWrite and StorageDelete;
+// add StorageRead if reads must be traced too, at a much higher volume).
+resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-workspace'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource queueLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-workspace'
+  scope: queueService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource tableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-workspace'
+  scope: tableService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
+  }
 }
 
 resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {

@@ -83,16 +83,16 @@ public static class LoadBalancerAnnotations
     public static AnnotationDefinition RouterSelector { get; } = new(
         "router-selector",
         "string (a Sakura tag)",
-        "none (the router must carry the controller's router tags, default `@k8s`)",
+        "none (the router must carry the controller's router tags, default `@k8s`, and the cluster's tag `@k8s.ClusterID=<cluster id>`)",
         "`k8s-prod`",
-        "Type `internet`: an extra tag the router+switch must carry, on top of the controller's router tags (all tags must match, unlike the original, where the selector widened the search). Use it when several routers carry `@k8s`. Changing it moves the load balancer to another router, which needs `load-balancer-recreate-allowed`.");
+        "Type `internet`: an extra tag the router+switch must carry, on top of the controller's router tags and the cluster's tag (all tags must match, unlike the original, where the selector widened the search), so it never reaches another cluster's router. Use it when several routers of the cluster carry `@k8s`. The controller setting `Controller:RouterSelectorNamespaces` can allow it only in some namespaces (elsewhere: `AnnotationNotAllowed`). Changing it moves the load balancer to another router, which needs `load-balancer-recreate-allowed`.");
 
     public static AnnotationDefinition LoadBalancerIP { get; } = new(
         "load-balancer-ip",
         "IPv4 address",
         "none (first free address)",
         "`203.0.113.101`",
-        "The VIP to use; same as `spec.loadBalancerIP` (deprecated upstream). Must be free and inside the router's assignable range (type `switch`: inside the pool, unlike the original, which took any address). If both are set they must be equal. Changing it moves the VIP in place.");
+        "The VIP to use; same as `spec.loadBalancerIP` (deprecated upstream). Must be free and inside the router's assignable range (type `switch`: inside the pool, unlike the original, which took any address). If both are set they must be equal. The controller setting `Controller:LoadBalancerIpNamespaces` can allow it (and `spec.loadBalancerIP`) only in some namespaces (elsewhere: `AnnotationNotAllowed`). Changing it moves the VIP in place.");
 
     public static AnnotationDefinition SorryServer { get; } = new(
         "load-balancer-sorry-server",
@@ -111,9 +111,9 @@ public static class LoadBalancerAnnotations
     public static AnnotationDefinition SwitchSelector { get; } = new(
         "switch-selector",
         "string (a Sakura tag)",
-        "none (the switch must carry the controller's switch tags, default `@k8s`)",
+        "none (the switch must carry the controller's switch tags, default `@k8s`, and the cluster's tag `@k8s.ClusterID=<cluster id>`)",
         "`k8s-private`",
-        "Type `switch`: an extra tag the plain switch must carry, on top of the controller's switch tags (all tags must match). Use it when several plain switches carry `@k8s`. Changing it moves the load balancer to another switch, which needs `load-balancer-recreate-allowed`.");
+        "Type `switch`: an extra tag the plain switch must carry, on top of the controller's switch tags and the cluster's tag (all tags must match). Use it when several plain switches of the cluster carry `@k8s`. The controller setting `Controller:SwitchSelectorNamespaces` can allow it only in some namespaces (elsewhere: `AnnotationNotAllowed`). Changing it moves the load balancer to another switch, which needs `load-balancer-recreate-allowed`.");
 
     public static AnnotationDefinition IpRange { get; } = new(
         "load-balancer-ip-range",

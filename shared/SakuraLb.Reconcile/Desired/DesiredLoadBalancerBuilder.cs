@@ -20,7 +20,7 @@ public static class DesiredLoadBalancerBuilder
         var errors = new List<ValidationProblem>(parsed.Errors);
         var warnings = new List<ValidationProblem>(parsed.Warnings);
 
-        var request = parsed.Network ?? new NetworkRequest(LoadBalancerType.Internet, settings.RouterTags);
+        var request = parsed.Network ?? new NetworkRequest(LoadBalancerType.Internet, settings.RequiredRouterTags);
         var network = SelectNetwork(request, context, out var networkProblem);
         if (networkProblem is not null)
         {

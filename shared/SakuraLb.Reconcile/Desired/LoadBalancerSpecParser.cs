@@ -14,6 +14,11 @@ namespace SakuraLb.Reconcile.Desired;
 /// </summary>
 public static class LoadBalancerSpecParser
 {
+    /// <summary>The settings that restrict annotations to namespaces, as the function app spells them (messages name them).</summary>
+    public const string RouterSelectorNamespacesSetting = "Controller:RouterSelectorNamespaces";
+    public const string SwitchSelectorNamespacesSetting = "Controller:SwitchSelectorNamespaces";
+    public const string LoadBalancerIpNamespacesSetting = "Controller:LoadBalancerIpNamespaces";
+
     private const int MaxPathLength = 255;
     private const int MaxTagLength = 64;
 
@@ -65,10 +70,10 @@ public static class LoadBalancerSpecParser
 
         var healthCheck = ParseHealthCheck(Get, settings, errors, warnings);
 
-        var requestedVip = ParseRequestedVip(service, Get(LoadBalancerAnnotations.LoadBalancerIP), errors);
+        var requestedVip = ParseRequestedVip(service, Get(LoadBalancerAnnotations.LoadBalancerIP), settings, errors);
         // The kind of load balancer comes first among the problems (the first one is the status's reason).
         var networkErrors = new List<ValidationProblem>();
-        var network = ParseNetwork(Get, settings, ha, requestedVip, networkErrors);
+        var network = ParseNetwork(Get, service.Namespace, settings, ha, requestedVip, networkErrors);
         errors.InsertRange(0, networkErrors);
         var sorry = ParseAddress(Get(LoadBalancerAnnotations.SorryServer), LoadBalancerAnnotations.SorryServer, errors);
 
@@ -111,6 +116,7 @@ public static class LoadBalancerSpecParser
     /// </summary>
     private static NetworkRequest? ParseNetwork(
         Func<AnnotationDefinition, string?> get,
+        string? serviceNamespace,
         ControllerSettings settings,
         bool highAvailability,
         Ipv4Address? requestedVip,
@@ -142,7 +148,8 @@ public static class LoadBalancerSpecParser
                     key.Key));
             }
 
-            return new NetworkRequest(type, Selected(settings.RouterTags, LoadBalancerAnnotations.RouterSelector, get, errors));
+            Allowed(settings.RouterSelectorNamespaces, RouterSelectorNamespacesSetting, LoadBalancerAnnotations.RouterSelector.Key, get(LoadBalancerAnnotations.RouterSelector), serviceNamespace, errors);
+            return new NetworkRequest(type, Selected(settings.RequiredRouterTags, LoadBalancerAnnotations.RouterSelector, get, errors));
         }
 
         if (get(LoadBalancerAnnotations.RouterSelector) is not null)
@@ -153,8 +160,25 @@ public static class LoadBalancerSpecParser
                 LoadBalancerAnnotations.RouterSelector.Key));
         }
 
-        var tags = Selected(settings.SwitchTags, LoadBalancerAnnotations.SwitchSelector, get, errors);
+        Allowed(settings.SwitchSelectorNamespaces, SwitchSelectorNamespacesSetting, LoadBalancerAnnotations.SwitchSelector.Key, get(LoadBalancerAnnotations.SwitchSelector), serviceNamespace, errors);
+        var tags = Selected(settings.RequiredSwitchTags, LoadBalancerAnnotations.SwitchSelector, get, errors);
         return new NetworkRequest(type, tags, ParseSwitchRanges(get, highAvailability, requestedVip, errors));
+    }
+
+    /// <summary>
+    /// An <see cref="ReasonCodes.AnnotationNotAllowed"/> error when <paramref name="field"/> is set in a namespace
+    /// the controller's setting does not allow it in: which router, switch or address a Service may claim is the
+    /// cluster operator's decision, not every namespace's.
+    /// </summary>
+    private static void Allowed(NamespaceAllowList allowed, string setting, string field, string? value, string? serviceNamespace, List<ValidationProblem> errors)
+    {
+        if (value is not null && !allowed.Allows(serviceNamespace))
+        {
+            errors.Add(new ValidationProblem(
+                ReasonCodes.AnnotationNotAllowed,
+                $"{field} is not allowed in namespace \"{Shorten(serviceNamespace ?? "")}\": the controller's setting {setting} allows it {allowed.Describe()}; remove it, or ask the cluster operator to allow the namespace",
+                field));
+        }
     }
 
     /// <summary>The controller's tags plus the Service's selector tag, sorted.</summary>
@@ -324,8 +348,11 @@ public static class LoadBalancerSpecParser
             : new HealthCheckSpec(protocol, null, null, retry, timeout);
     }
 
-    private static Ipv4Address? ParseRequestedVip(ServiceSnapshot service, string? annotation, List<ValidationProblem> errors)
+    private static Ipv4Address? ParseRequestedVip(ServiceSnapshot service, string? annotation, ControllerSettings settings, List<ValidationProblem> errors)
     {
+        // spec.loadBalancerIP asks for the same thing as the annotation, so the restriction covers both.
+        var specValue = string.IsNullOrWhiteSpace(service.LoadBalancerIP) ? null : service.LoadBalancerIP;
+        Allowed(settings.LoadBalancerIpNamespaces, LoadBalancerIpNamespacesSetting, annotation is not null ? LoadBalancerAnnotations.LoadBalancerIP.Key : "spec.loadBalancerIP", annotation ?? specValue, service.Namespace, errors);
         Ipv4Address? fromSpec = null;
         var specText = service.LoadBalancerIP?.Trim();
         if (!string.IsNullOrEmpty(specText))

@@ -24,7 +24,7 @@ public sealed class RouterCacheTests
     }
 
     [Fact]
-    public async Task GetAsync_AsksForTheControllersRouterTags()
+    public async Task GetAsync_AsksForTheControllersRouterTagsAndTheClustersTag()
     {
         using var cache = Cache(new FakeTimeProvider(), TimeSpan.FromMinutes(1));
         var cloud = Cloud(() => Task.FromResult<IReadOnlyList<RouterNetwork>>([]));
@@ -32,7 +32,7 @@ public sealed class RouterCacheTests
         await cache.GetAsync(cloud, default);
 
         await cloud.Received(1).FindRoutersAsync(
-            Arg.Is<RouterQuery>(q => q.Name == null && q.Tags!.SequenceEqual(Settings.RouterTags)), Arg.Any<CancellationToken>());
+            Arg.Is<RouterQuery>(q => q.Name == null && q.Tags!.SequenceEqual(new[] { "@k8s", "@k8s.ClusterID=c1", "@k8s.zone=a" })), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class RouterCacheTests
         Assert.Equal([plain], first.Switches);
         Assert.Empty(first.Routers);
         Assert.Same(first.Switches, second.Switches);
-        await cloud.Received(1).FindSwitchesAsync(Arg.Is<IReadOnlyCollection<string>>(t => t.SequenceEqual(Settings.SwitchTags)), Arg.Any<CancellationToken>());
+        await cloud.Received(1).FindSwitchesAsync(Arg.Is<IReadOnlyCollection<string>>(t => t.SequenceEqual(new[] { "@k8s", "@k8s.ClusterID=c1", "@k8s.private" })), Arg.Any<CancellationToken>());
         await cloud.Received(1).FindRoutersAsync(Arg.Any<RouterQuery>(), Arg.Any<CancellationToken>());
     }
 }

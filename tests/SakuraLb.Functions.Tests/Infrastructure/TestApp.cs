@@ -83,9 +83,11 @@ public sealed class TestApp : IAsyncDisposable
         TestApp? sameCloudAs = null,
         LogLevel minimumLogLevel = LogLevel.Error)
     {
-        var simulator = sameCloudAs?.simulator
-            ?? await SakuraSimulator.StartAsync(simulatorOptions ?? new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 });
         var clusterId = settings?.GetValueOrDefault("Controller:ClusterId") ?? "c" + Guid.NewGuid().ToString("N")[..12];
+        // The default router belongs to this cluster: the controller looks for its router tags plus the cluster's tag.
+        var simulator = sameCloudAs?.simulator
+            ?? await SakuraSimulator.StartAsync(
+                (simulatorOptions ?? new SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = 0 }) with { DefaultRouterTags = ClusterRouterTags(clusterId) });
         var values = new Dictionary<string, string?>
         {
             ["Controller:ClusterId"] = clusterId,
@@ -145,6 +147,12 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>This installation's owner id (created on first use, like the app does).</summary>
     public Task<string> OwnerIdAsync() => Get<Installation.OwnerIdentity>().GetAsync(CancellationToken.None);
+
+    /// <summary>The tags a router or plain switch of <paramref name="clusterId"/> carries for the default settings.</summary>
+    public static string[] ClusterRouterTags(string clusterId) => [Reconcile.Desired.LoadBalancerNaming.BaseTag, Reconcile.Desired.LoadBalancerNaming.ClusterTag(clusterId)];
+
+    /// <summary>The tags a router or plain switch of this cluster carries for the default settings.</summary>
+    public string[] RouterTags => ClusterRouterTags(ClusterId);
 
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();

@@ -9,7 +9,7 @@ namespace SakuraLb.Functions.Tests.Scenarios;
 /// <summary>Many Services at once: distinct addresses, one LB each, exhaustion reported per Service.</summary>
 public sealed class ManyServicesScenarioTests
 {
-    /// <summary>A /25 router tagged @big with three nodes on its switch; the app selects routers by @big.</summary>
+    /// <summary>A /25 router tagged @big (and the cluster's tag) with three nodes on its switch; the app selects routers by @big.</summary>
     internal static async Task<(TestApp App, NodeSetSnapshot Nodes, long SwitchId, Reconcile.Addressing.Ipv4Address Network)> StartWithBigRouterAsync(
         Dictionary<string, string?>? settings = null,
         SakuraSim.SakuraSimulatorOptions? simulator = null,
@@ -23,7 +23,7 @@ public sealed class ManyServicesScenarioTests
         }
 
         var app = await TestApp.StartAsync(values, simulator, services, engine);
-        var switchId = await app.Sim.AddRouterAsync("big", 25, "@big");
+        var switchId = await app.Sim.AddRouterAsync("big", 25, "@big", Reconcile.Desired.LoadBalancerNaming.ClusterTag(app.ClusterId));
         var network = Reconcile.Addressing.Ipv4Address.Parse(await app.Sim.RouterNetworkAsync("big"));
         var nodes = new List<(string, string)>();
         for (var i = 0; i < 3; i++)

@@ -13,10 +13,10 @@ public sealed class SwitchScenarioTests
 {
     private static readonly string[] PrivateAddresses = ["10.240.0.11", "10.240.0.12", "10.240.0.13"];
 
-    /// <summary>The sandbox's private network: a plain switch tagged @k8s and a second NIC of every worker on it.</summary>
+    /// <summary>The sandbox's private network: a plain switch tagged for the cluster (@k8s and its cluster tag) and a second NIC of every worker on it.</summary>
     internal static async Task<long> AddPrivateSwitchAsync(TestApp app)
     {
-        var switchId = await app.Sim.AddSwitchAsync("k8s-private", "@k8s");
+        var switchId = await app.Sim.AddSwitchAsync("k8s-private", app.RouterTags);
         for (var i = 0; i < Topology.WorkerIds.Count; i++)
         {
             await app.Sim.AddInterfaceAsync(Topology.WorkerIds[i], switchId, PrivateAddresses[i]);

@@ -51,13 +51,13 @@ public sealed class DesiredLoadBalancerBuilderTests
         var result = DesiredLoadBalancerBuilder.Build(Service(Ours(("router-selector", "other"))), Settings, Context());
 
         Assert.Equal(ReasonCodes.RouterNotFound, Assert.Single(result.Errors).Code);
-        Assert.Contains("[@k8s, other]", result.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("[@k8s, @k8s.ClusterID=prod-1, other]", result.Errors[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Build_TwoRoutersMatch_AmbiguousUntilSelectorNarrowsIt()
     {
-        var second = Router with { Id = 5, Name = "r2", Tags = ["@k8s", "blue"], SwitchId = 6 };
+        var second = Router with { Id = 5, Name = "r2", Tags = ["@k8s", "@k8s.ClusterID=prod-1", "blue"], SwitchId = 6 };
         var context = Context() with { Routers = [Router, second] };
 
         var ambiguous = DesiredLoadBalancerBuilder.Build(Service(), Settings, context);

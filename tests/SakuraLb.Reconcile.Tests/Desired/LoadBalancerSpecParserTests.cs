@@ -22,7 +22,7 @@ public sealed class LoadBalancerSpecParserTests
         Assert.Equal([80], spec.Ports);
         Assert.Null(spec.RequestedVip);
         Assert.Equal(LoadBalancerType.Internet, spec.Network.Type);
-        Assert.Equal(["@k8s"], spec.Network.Tags);
+        Assert.Equal(["@k8s", "@k8s.ClusterID=prod-1"], spec.Network.Tags);
     }
 
     [Fact]
@@ -294,7 +294,7 @@ public sealed class LoadBalancerSpecParserTests
     [Fact]
     public void Parse_RouterSelector_AddsToControllerTags()
     {
-        Assert.Equal(["@k8s", "k8s-prod"], Parse(("router-selector", "k8s-prod")).Spec!.Network.Tags);
+        Assert.Equal(["@k8s", "@k8s.ClusterID=prod-1", "k8s-prod"], Parse(("router-selector", "k8s-prod")).Spec!.Network.Tags);
     }
 
     [Fact]

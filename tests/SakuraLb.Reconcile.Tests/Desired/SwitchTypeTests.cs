@@ -16,7 +16,7 @@ public sealed class SwitchTypeTests
         var spec = Parse(OnSwitch()).Spec!;
 
         Assert.Equal(LoadBalancerType.Switch, spec.Network.Type);
-        Assert.Equal(["@k8s"], spec.Network.Tags);
+        Assert.Equal(["@k8s", "@k8s.ClusterID=prod-1"], spec.Network.Tags);
         Assert.Equal(new SwitchRanges(new(Ip("10.240.0.0"), 16), new(Ip("10.240.100.0"), 24), Ip("10.240.0.1")), spec.Network.Ranges);
         Assert.Equal(new Ipv4Range(Ip("10.240.100.1"), Ip("10.240.100.254")), spec.Network.Ranges!.PoolRange);
     }
@@ -28,7 +28,7 @@ public sealed class SwitchTypeTests
 
         var spec = LoadBalancerSpecParser.Parse(Service(OnSwitch(("load-balancer-type", "Switch"), ("switch-selector", "blue"))), settings).Spec!;
 
-        Assert.Equal(["@k8s", "@k8s.private", "blue"], spec.Network.Tags);
+        Assert.Equal(["@k8s", "@k8s.ClusterID=prod-1", "@k8s.private", "blue"], spec.Network.Tags);
     }
 
     [Fact]
@@ -240,13 +240,13 @@ public sealed class SwitchTypeTests
             Service(OnSwitch(("switch-selector", "blue"), ("load-balancer-assign-default-gateway", "10.1.0.1"))), Settings, SwitchContext());
 
         Assert.Equal([ReasonCodes.InvalidAnnotation, ReasonCodes.SwitchNotFound], Codes(result.Errors));
-        Assert.Contains("no plain switch carries all of the tags [@k8s, blue]", result.Errors[1].Message, StringComparison.Ordinal);
+        Assert.Contains("no plain switch carries all of the tags [@k8s, @k8s.ClusterID=prod-1, blue]", result.Errors[1].Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Build_TwoSwitchesMatch_AmbiguousUntilTheSelectorNarrowsIt()
     {
-        var blue = new PlainSwitch(7, "k8s-private-blue", ["@k8s", "blue"]);
+        var blue = new PlainSwitch(7, "k8s-private-blue", ["@k8s", "@k8s.ClusterID=prod-1", "blue"]);
         var context = SwitchContext() with { Switches = [PrivateSwitch, blue] };
 
         var ambiguous = DesiredLoadBalancerBuilder.Build(Service(OnSwitch()), Settings, context);

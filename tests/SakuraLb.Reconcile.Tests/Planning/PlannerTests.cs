@@ -386,7 +386,7 @@ public sealed class PlannerTests
     {
         Id = 112800452770,
         Name = "k8s-router-blue",
-        Tags = ["@k8s", "blue"],
+        Tags = ["@k8s", "@k8s.ClusterID=prod-1", "blue"],
         SwitchId = 112800452771,
         Block = new Ipv4Block(Ip("198.51.100.0"), 28),
         DefaultRoute = Ip("198.51.100.1"),

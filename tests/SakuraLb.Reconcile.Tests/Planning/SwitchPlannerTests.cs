@@ -170,7 +170,7 @@ public sealed class SwitchPlannerTests
     {
         // Two plain switches with the same network, told apart by switch-selector; the workers have a NIC on each.
         const long OtherSwitchId = PrivateSwitchId + 1;
-        var context = SwitchContext() with { Switches = [PrivateSwitch with { Tags = ["@k8s", "@k8s.a"] }, new PlainSwitch(OtherSwitchId, "k8s-private-b", ["@k8s", "@k8s.b"])] };
+        var context = SwitchContext() with { Switches = [PrivateSwitch with { Tags = ["@k8s", "@k8s.ClusterID=prod-1", "@k8s.a"] }, new PlainSwitch(OtherSwitchId, "k8s-private-b", ["@k8s", "@k8s.ClusterID=prod-1", "@k8s.b"])] };
         context = context with { Servers = [.. context.Servers.Select((s, i) => s with { Nics = [.. s.Nics, new CloudServerNic { SwitchId = OtherSwitchId, UserIPAddress = $"10.240.0.{21 + i}" }] })] };
         DesiredLoadBalancer On(params (string Name, string Value)[] annotations)
         {

@@ -24,10 +24,10 @@ internal static class Topology
         new(Ipv4.Parse("100.64.0.0"), 10),
     ];
 
-    /// <summary>The documented default: is1a, router+switch "k8s-router" 203.0.113.96/28, worker01..03 at .100-.102.</summary>
-    public static void SeedDefault(SimState state, DateTimeOffset now)
+    /// <summary>The documented default: is1a, router+switch "k8s-router" 203.0.113.96/28 with <paramref name="routerTags"/>, worker01..03 at .100-.102.</summary>
+    public static void SeedDefault(SimState state, DateTimeOffset now, IReadOnlyList<string> routerTags)
     {
-        var router = AddRouter(state, DefaultZone, "k8s-router", "", ["@k8s"], 28, 100, Ipv4.Parse("203.0.113.96"), now);
+        var router = AddRouter(state, DefaultZone, "k8s-router", "", routerTags, 28, 100, Ipv4.Parse("203.0.113.96"), now);
         for (var i = 1; i <= 3; i++)
         {
             var name = $"worker0{i}";
