@@ -1,5 +1,4 @@
 using SakuraLb.Reconcile.Annotations;
-using SakuraLb.Reconcile.Desired;
 using static SakuraLb.Reconcile.Tests.Fixtures;
 
 namespace SakuraLb.Reconcile.Tests.Desired;

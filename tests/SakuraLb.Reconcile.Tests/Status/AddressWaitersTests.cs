@@ -1,4 +1,3 @@
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Status;
 
 namespace SakuraLb.Reconcile.Tests.Status;
