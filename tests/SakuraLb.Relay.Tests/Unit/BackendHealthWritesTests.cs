@@ -19,7 +19,13 @@ public sealed class BackendHealthWritesTests
     private static TrackedService Tracked(V1Service service, params V1Condition[] conditions)
     {
         var snapshot = ServiceProjection.Project(service);
-        return new TrackedService(snapshot, Fingerprint.Of(snapshot), ServiceProjection.Ingress(service)) { Conditions = conditions };
+        // The Service already carries the status note of these statuses (the note leaves the health out), so the plans
+        // below hold only what the health asks for.
+        return new TrackedService(snapshot, Fingerprint.Of(snapshot), ServiceProjection.Ingress(service))
+        {
+            Conditions = conditions,
+            StatusNote = WriteBackPlanner.StatusNote(Ready(null)),
+        };
     }
 
     private static ServiceStatus Ready(BackendHealth? backends) => new()
