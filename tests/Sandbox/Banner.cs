@@ -24,7 +24,7 @@ public static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"Sakura LB sandbox is running (cluster \"{clusterId}\"):");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Kubernetes API (fake)      {kubeServer}   nodes: {(workers.Count == 0 ? "(none)" : string.Join(", ", workers))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Sakura Cloud (simulator)   {sakuraServer}   {clock}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  function app               {functionApi}   (events, status, resync)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  function app               {functionApi}   (events, status, resync, teardown)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  durable engine             {durableEngine}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  relay                      {relayUrl}   (healthz, readyz, metrics)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  relay operator listener    {relayOperator}   (POST resync; loopback only)");
