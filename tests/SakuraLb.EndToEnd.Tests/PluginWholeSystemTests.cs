@@ -32,11 +32,7 @@ public sealed class PluginWholeSystemTests(ITestOutputHelper output)
         var workers = sandbox.Workers.Select(w => w.Address).Order(StringComparer.Ordinal).ToArray();
 
         await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080");
-        var ip = await Eventually.UntilAsync(
-            () => kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
-            s => s.Length > 0,
-            "the EXTERNAL-IP of web",
-            StepTimeout, PollInterval);
+        var ip = await kubectl.ExternalIpAsync("web");
 
         // status -A: the Service with its VIP, load balancer and real servers (from what the relay wrote back).
         var status = await Eventually.UntilAsync(

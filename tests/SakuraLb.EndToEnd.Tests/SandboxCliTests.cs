@@ -198,11 +198,7 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
 
             Assert.Contains("service/private-web created", await kubectl.OkAsync(words[1..]), StringComparison.Ordinal);
 
-            var ip = await Eventually.UntilAsync(
-                () => kubectl.OkAsync("get", "svc", "private-web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
-                s => s.Length > 0,
-                "the EXTERNAL-IP of private-web",
-                TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+            var ip = await kubectl.ExternalIpAsync("private-web");
             Assert.StartsWith("10.240.100.", ip, StringComparison.Ordinal);
             Assert.Contains("on switch k8s-private", await kubectl.OkAsync("describe", "svc", "private-web"), StringComparison.Ordinal);
         }

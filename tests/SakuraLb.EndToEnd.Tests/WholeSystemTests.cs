@@ -38,11 +38,7 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         // 1. A Service of type LoadBalancer with two ports gets an EXTERNAL-IP, and the simulator one load
         //    balancer with a VIP entry per port, the three workers behind each.
         Assert.Contains("service/web created", await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080,443:8443"), StringComparison.Ordinal);
-        var ip = await Eventually.UntilAsync(
-            () => kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
-            s => s.Length > 0,
-            "the EXTERNAL-IP of web",
-            StepTimeout, PollInterval);
+        var ip = await kubectl.ExternalIpAsync("web");
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: EXTERNAL-IP {ip}");
         var table = await kubectl.OkAsync("get", "svc", "web");
         Assert.Matches($@"(?m)^web\s+LoadBalancer\s+\S+\s+{ip.Replace(".", "\\.", StringComparison.Ordinal)}\s+80:\d+/TCP,443:\d+/TCP", table);
@@ -92,11 +88,7 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         Assert.Matches("Azure Storage", sandbox.Functions.DurableEngineName);
 
         await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080");
-        var ip = await Eventually.UntilAsync(
-            () => kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
-            s => s.Length > 0,
-            "the EXTERNAL-IP of web",
-            StepTimeout, PollInterval);
+        var ip = await kubectl.ExternalIpAsync("web");
         var ready = clock.Elapsed;
 
         var nodePort = await kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.spec.ports[0].nodePort}");
@@ -132,11 +124,7 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         var ips = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in switchServices.Append("web-ha"))
         {
-            ips[name] = await Eventually.UntilAsync(
-                () => kubectl.OkAsync("get", "svc", name, "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
-                s => s.Length > 0,
-                $"the EXTERNAL-IP of {name}",
-                StepTimeout, PollInterval);
+            ips[name] = await kubectl.ExternalIpAsync(name);
         }
 
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", ips.Select(p => $"{p.Key} {p.Value}"))}");
@@ -191,11 +179,7 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
 
         var applied = await kubectl.OkAsync("apply", "-f", manifest);
         Assert.Contains("endpointslice.discovery.k8s.io/local-web-1 created", applied, StringComparison.Ordinal);
-        var ip = await Eventually.UntilAsync(
-            () => kubectl.OkAsync("get", "svc", "local-web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
-            s => s.Length > 0,
-            "the EXTERNAL-IP of local-web",
-            StepTimeout, PollInterval);
+        var ip = await kubectl.ExternalIpAsync("local-web");
         var lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 1);
         Assert.Equal([$"{ip}:80 -> {AddressOf("worker02")}"], Vips(lb));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {lb.Describe()}");
@@ -331,11 +315,7 @@ public sealed class WholeSystemTests(ITestOutputHelper output)
         var worker02 = sandbox.Workers.Single(w => w.Name == "worker02").Address;
 
         await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080");
-        await Eventually.UntilAsync(
-            () => kubectl.OkAsync("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
-            s => s.Length > 0,
-            "the EXTERNAL-IP of web",
-            StepTimeout, PollInterval);
+        await kubectl.ExternalIpAsync("web");
         await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 3);
         const string Condition = "jsonpath={.status.conditions[?(@.type==\"BackendsHealthy\")].status} {.status.conditions[?(@.type==\"BackendsHealthy\")].message}";
         var healthy = await Eventually.UntilAsync(() => AfterHealthTimerAsync(sandbox, () => kubectl.OkAsync("get", "svc", "web", "-o", Condition)), c => c.StartsWith("True", StringComparison.Ordinal), "the BackendsHealthy condition", StepTimeout, PollInterval);

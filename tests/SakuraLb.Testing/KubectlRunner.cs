@@ -42,6 +42,18 @@ public sealed class KubectlRunner : IDisposable
     /// <summary>The output of a run that must succeed.</summary>
     public async Task<string> OkAsync(params string[] args) => (await RunAsync(args)).EnsureSuccess().Stdout;
 
+    /// <summary>
+    /// Polls (every 200 ms: each read is a kubectl process) until the Service has an EXTERNAL-IP, and returns it; a
+    /// <see cref="TimeoutException"/> naming the Service at the deadline (60 s unless given).
+    /// </summary>
+    public Task<string> ExternalIpAsync(string service, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(
+            () => OkAsync("get", "svc", service, "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
+            ip => ip.Length > 0,
+            $"the EXTERNAL-IP of {service}",
+            timeout ?? DefaultTimeout,
+            TimeSpan.FromMilliseconds(200));
+
     /// <summary>Starts kubectl and leaves it running (for -w or a blocking delete); it is killed on dispose.</summary>
     public Process Start(params string[] args)
     {
