@@ -31,6 +31,7 @@ public sealed partial class SandboxCliTests(ITestOutputHelper output)
         Assert.Contains($"kubectl --server {kube.Groups[1].Value} get svc -w", text, StringComparison.Ordinal);
         Assert.Matches(@"curl -s http://127\.0\.0\.1:\d+/_sim/state", text);
         Assert.Contains("nodes: worker01, worker02, worker03", text, StringComparison.Ordinal);
+        Assert.Contains("Scale: router block 203.0.113.96/28 (--router-prefix 28): 11 assignable addresses, 3 taken by the workers (--workers 3), 8 free for load balancers: room for 4", text, StringComparison.Ordinal);
         Assert.Contains("durable engine             in-process (in-memory)", text, StringComparison.Ordinal);
         Assert.Matches(@"demo: EXTERNAL-IP 203\.0\.113\.\d+ after", text);
         Assert.Matches(@"demo: simulator has load balancer \d+ \(up\): 203\.0\.113\.\d+ ports 80, 443 → real servers 203\.0\.113\.100, 203\.0\.113\.101, 203\.0\.113\.102", text);

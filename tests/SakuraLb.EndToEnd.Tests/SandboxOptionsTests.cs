@@ -20,6 +20,8 @@ public sealed class SandboxOptionsTests
         Assert.False(options.Demo);
         Assert.False(options.ExitAfterDemo);
         Assert.Equal(DurableEngineKind.InMemory, options.Durable);
+        Assert.Equal(3, options.Workers);
+        Assert.Equal(28, options.RouterPrefix);
         Assert.Empty(options.FunctionSettings);
     }
 
@@ -38,6 +40,13 @@ public sealed class SandboxOptionsTests
         { ["--demo"], o => o.Demo, true },
         { ["--demo", "--exit"], o => o.ExitAfterDemo, true },
         { ["--verbose"], o => o.Verbose, true },
+        { ["--workers", "10", "--router-prefix", "27"], o => o.Workers, 10 },
+        { ["--workers=1"], o => o.Workers, 1 },
+        { ["--workers", "9"], o => o.Workers, 9 },
+        { ["--workers", "249", "--router-prefix", "24"], o => o.Workers, 249 },
+        { ["--router-prefix", "24"], o => o.RouterPrefix, 24 },
+        { ["--router-prefix=29", "--workers", "1"], o => o.RouterPrefix, 29 },
+        { ["--router-prefix", "26", "--workers", "50"], o => (o.RouterPrefix, o.Workers), (26, 50) },
         { ["--set", "Controller:DefaultHighAvailability=true"], o => o.FunctionSettings["Controller:DefaultHighAvailability"], "true" },
         { ["--set", "Controller__DefaultPlan=highspec"], o => o.FunctionSettings["Controller:DefaultPlan"], "highspec" },
         { ["--set=Reconcile:MaxPasses=3"], o => o.FunctionSettings["Reconcile:MaxPasses"], "3" },
@@ -62,6 +71,17 @@ public sealed class SandboxOptionsTests
     [InlineData(new[] { "--sakura-time-scale", "-0.5" }, "--sakura-time-scale must be a number from 0 to 100, got \"-0.5\".")]
     [InlineData(new[] { "--sakura-time-scale", "NaN" }, "--sakura-time-scale must be a number from 0 to 100, got \"NaN\".")]
     [InlineData(new[] { "--resync-interval", "0" }, "--resync-interval must be a number from 0.1 to 86400, got \"0\".")]
+    [InlineData(new[] { "--workers", "0" }, "--workers must be a whole number from 1 to 249, got \"0\".")]
+    [InlineData(new[] { "--workers", "250" }, "--workers must be a whole number from 1 to 249, got \"250\".")]
+    [InlineData(new[] { "--workers", "ten" }, "--workers must be a whole number from 1 to 249, got \"ten\".")]
+    [InlineData(new[] { "--workers", "2.5" }, "--workers must be a whole number from 1 to 249, got \"2.5\".")]
+    [InlineData(new[] { "--workers" }, "--workers needs a value.")]
+    [InlineData(new[] { "--router-prefix", "23" }, "--router-prefix must be a whole number from 24 to 29, got \"23\".")]
+    [InlineData(new[] { "--router-prefix", "30" }, "--router-prefix must be a whole number from 24 to 29, got \"30\".")]
+    [InlineData(new[] { "--router-prefix", "/24" }, "--router-prefix must be a whole number from 24 to 29, got \"/24\".")]
+    [InlineData(new[] { "--workers", "10" }, "--workers 10 does not fit the router's /28 block: its 11 assignable addresses hold at most 9 workers and one load balancer (its own address and a VIP); use fewer workers or a shorter --router-prefix (e.g. 27).")]
+    [InlineData(new[] { "--router-prefix", "29" }, "--workers 3 does not fit the router's /29 block: its 3 assignable addresses hold at most 1 worker and one load balancer (its own address and a VIP); use fewer workers or a shorter --router-prefix (e.g. 28).")]
+    [InlineData(new[] { "--workers", "60", "--router-prefix", "26" }, "--workers 60 does not fit the router's /26 block: its 59 assignable addresses hold at most 57 workers and one load balancer (its own address and a VIP); use fewer workers or a shorter --router-prefix (e.g. 25).")]
     [InlineData(new[] { "--kube-port" }, "--kube-port needs a value.")]
     [InlineData(new[] { "--kube-port", "--demo" }, "--kube-port needs a value.")]
     [InlineData(new[] { "--exit" }, "--exit only makes sense with --demo.")]
@@ -108,7 +128,7 @@ public sealed class SandboxOptionsTests
     [Fact]
     public void Usage_NamesEveryOption()
     {
-        foreach (var option in new[] { "--kube-port", "--sakura-port", "--function-port", "--sakura-time-scale", "--resync-interval", "--demo", "--exit", "--set", "--verbose", "--help" })
+        foreach (var option in new[] { "--kube-port", "--sakura-port", "--function-port", "--sakura-time-scale", "--resync-interval", "--workers", "--router-prefix", "--demo", "--exit", "--set", "--verbose", "--help" })
         {
             Assert.Contains(option, SandboxOptions.Usage, StringComparison.Ordinal);
         }

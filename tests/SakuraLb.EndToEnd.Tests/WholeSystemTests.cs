@@ -18,7 +18,7 @@ namespace SakuraLb.EndToEnd.Tests;
 /// machine's real kubectl as the only client of the cluster.
 /// </summary>
 [Collection(SandboxCollection.Name)]
-public sealed class WholeSystemTests(ITestOutputHelper output)
+public sealed partial class WholeSystemTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 

@@ -82,6 +82,7 @@ public static class SandboxCli
                 system.Functions.DurableEngineName,
                 Banner.ExamplesPath(Environment.CurrentDirectory, AppContext.BaseDirectory)));
             await stdout.WriteAsync(Banner.PluginLines(WriteKubeconfig(system)));
+            await stdout.WriteLineAsync("Scale: " + options.RouterBlock.Describe(system.Workers.Count) + ".");
             await stdout.FlushAsync(CancellationToken.None);
 
             var exitCode = ExitOk;

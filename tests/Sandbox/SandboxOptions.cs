@@ -1,5 +1,6 @@
 using System.Globalization;
 using DurableHost;
+using Sandbox.Simulators;
 
 namespace Sandbox;
 
@@ -9,6 +10,8 @@ public sealed record SandboxOptions
     public const int DefaultKubePort = 6443;
     public const int DefaultSakuraPort = 18080;
     public const double DefaultSakuraTimeScale = 0.02;
+    public const int DefaultWorkers = 3;
+    public const int DefaultRouterPrefix = 28;
 
     /// <summary>Port of the Kubernetes API fake on 127.0.0.1; 0 picks a free one.</summary>
     public int KubePort { get; init; } = DefaultKubePort;
@@ -40,6 +43,15 @@ public sealed record SandboxOptions
     /// </summary>
     public DurableEngineKind Durable { get; init; } = DurableEngineKind.InMemory;
 
+    /// <summary>How many workers: Kubernetes nodes worker01, worker02, ... and a Sakura server of the same name for each.</summary>
+    public int Workers { get; init; } = DefaultWorkers;
+
+    /// <summary>The prefix length of the router's global block (<see cref="Simulators.RouterBlock"/>): 28 gives 11 assignable addresses, 24 gives 251.</summary>
+    public int RouterPrefix { get; init; } = DefaultRouterPrefix;
+
+    /// <summary>The router's block with this <see cref="RouterPrefix"/>.</summary>
+    public RouterBlock RouterBlock => new(RouterPrefix);
+
     /// <summary>Create a sample Service and print its EXTERNAL-IP when it appears.</summary>
     public bool Demo { get; init; }
 
@@ -60,10 +72,10 @@ public sealed record SandboxOptions
 
         Starts, in this process: a Kubernetes API fake (nodes worker01..03, registered as kubelets with
         --cloud-provider=external register them: tainted uninitialized, no providerID), the Sakura Cloud
-        simulator (a router+switch, a plain switch for private load balancers, and the three matching
-        servers with a NIC on each), the function app (in-process durable engine, in-memory stores; or
-        Azure Storage on Azurite with --durable azure-storage) and the relay, wired together on 127.0.0.1.
-        Ctrl-C stops everything.
+        simulator (a router+switch with the block 203.0.113.96/28, a plain switch for private load balancers,
+        and the matching servers with a NIC on each), the function app (in-process durable engine, in-memory
+        stores; or Azure Storage on Azurite with --durable azure-storage) and the relay, wired together on
+        127.0.0.1. Ctrl-C stops everything.
 
         Options:
           --kube-port N            Kubernetes API fake port (default 6443; 0 = a free port)
@@ -72,6 +84,11 @@ public sealed record SandboxOptions
           --sakura-time-scale X    simulator clock: 1 realistic, 0.02 (default) 50x faster, 0 immediate
           --resync-interval S      seconds between runs of the function app's timer (default 60)
           --node-interval S        seconds between runs of the node controller's timer (default 10)
+          --workers N              how many workers: nodes worker01.. and their servers (default 3; at most what
+                                   the router's block holds next to one load balancer: 9 in a /28, 249 in a /24)
+          --router-prefix P        prefix length of the router's block, 24 to 29 (default 28: 11 assignable
+                                   addresses; 24: 251); the workers take the first ones, the banner says how
+                                   many load balancers fit. Sakura Cloud's API orders 26, 27 and 28
           --durable ENGINE         in-memory (default) or azure-storage: the Functions host's backend on Azurite
                                    (from .tools; installed there with npm on first use), with table stores
           --demo                   create the Service default/demo and print its EXTERNAL-IP
@@ -147,6 +164,12 @@ public sealed record SandboxOptions
                         NodeInterval = Number(arg, Value(), 0.1, 86_400, errors) is { } nodeSeconds ? TimeSpan.FromSeconds(nodeSeconds) : options.NodeInterval,
                     };
                     break;
+                case "--workers":
+                    options = options with { Workers = Whole(arg, Value(), 1, new RouterBlock(RouterBlock.MinPrefix).MaxWorkers, errors) ?? options.Workers };
+                    break;
+                case "--router-prefix":
+                    options = options with { RouterPrefix = Whole(arg, Value(), RouterBlock.MinPrefix, RouterBlock.MaxPrefix, errors) ?? options.RouterPrefix };
+                    break;
                 case "--durable":
                     options = options with { Durable = Engine(Value(), errors) ?? options.Durable };
                     break;
@@ -186,6 +209,15 @@ public sealed record SandboxOptions
             errors.Add("--exit only makes sense with --demo.");
         }
 
+        if (options.Workers > options.RouterBlock.MaxWorkers)
+        {
+            var block = options.RouterBlock;
+            errors.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--workers {options.Workers} does not fit the router's /{block.Prefix} block: its {block.AssignableCount} assignable addresses hold at most {block.MaxWorkers} worker{(block.MaxWorkers == 1 ? "" : "s")} " +
+                $"and one load balancer (its own address and a VIP); use fewer workers or a shorter --router-prefix (e.g. {block.Prefix - 1})."));
+        }
+
         var ports = new[] { ("--kube-port", options.KubePort), ("--sakura-port", options.SakuraPort), ("--function-port", options.FunctionPort) }
             .Where(p => p.Item2 != 0)
             .GroupBy(p => p.Item2)
@@ -215,19 +247,24 @@ public sealed record SandboxOptions
         }
     }
 
-    private static int? Port(string name, string? text, List<string> errors)
+    private static int? Port(string name, string? text, List<string> errors) => Whole(name, text, 0, 65535, "a port number 0-65535", errors);
+
+    private static int? Whole(string name, string? text, int min, int max, List<string> errors) =>
+        Whole(name, text, min, max, string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}"), errors);
+
+    private static int? Whole(string name, string? text, int min, int max, string expected, List<string> errors)
     {
         if (text is null)
         {
             return null;
         }
 
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535)
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
         {
-            return port;
+            return value;
         }
 
-        errors.Add($"{name} must be a port number 0-65535, got \"{text}\".");
+        errors.Add($"{name} must be {expected}, got \"{text}\".");
         return null;
     }
 

@@ -5,6 +5,7 @@ using DurableHost.AzureStorage;
 using DurableHost.Serialization;
 using KubeSim;
 using Microsoft.Extensions.Logging.Abstractions;
+using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Relay.Hosting;
 using SakuraLb.Relay.Options;
@@ -16,8 +17,8 @@ using Sandbox.Telemetry;
 namespace Sandbox;
 
 /// <summary>
-/// The whole system on loopback, in this process: the Sakura simulator (default topology: a router+switch and
-/// worker01..03, plus a plain switch tagged like the router (@k8s and the cluster tag) on which the workers have a second, private NIC, so both kinds
+/// The whole system on loopback, in this process: the Sakura simulator (a router+switch and the workers, by default
+/// its documented default topology: 203.0.113.96/28 and worker01..03, see <see cref="RouterBlock"/>; plus a plain switch tagged like the router (@k8s and the cluster tag) on which the workers have a second, private NIC, so both kinds
 /// of load balancer work out of the box), the Kubernetes API fake with a node for each of those servers, registered
 /// as a kubelet with <c>--cloud-provider=external</c> registers it (tainted uninitialized, no providerID, no
 /// address) so the node controller initialises it, the function app (<see cref="LocalFunctionHost"/>, in-memory
@@ -116,7 +117,7 @@ public sealed class SandboxSystem : IAsyncDisposable
                     TimeScale = options.SakuraTimeScale,
                     AccessToken = SakuraToken,
                     AccessTokenSecret = SakuraSecret,
-                    DefaultRouterTags = networkTags,
+                    SeedDefaultTopology = false,
                 },
                 cancellationToken);
             parts.Add(sakura);
@@ -125,7 +126,7 @@ public sealed class SandboxSystem : IAsyncDisposable
             var privateWorkers = new List<SimServer>();
             using (var control = new SakuraSimControl(sakura.BaseAddress))
             {
-                workers = await control.RouterServersAsync(cancellationToken);
+                workers = await SeedRouterAsync(control, options, cancellationToken);
                 var prefix = int.Parse(PrivateNetwork[(PrivateNetwork.IndexOf('/', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture);
                 var privateSwitch = await control.AddSwitchAsync(PrivateSwitchName, networkTags, PrivateGateway, prefix, cancellationToken);
                 for (var i = 0; i < workers.Count; i++)
@@ -193,6 +194,32 @@ public sealed class SandboxSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>The name of the sandbox's router+switch (the router and its switch are both called so).</summary>
+    public const string RouterName = "k8s-router";
+
+    /// <summary>
+    /// The router+switch with the options' block and the workers on it, each a running server with one NIC at the
+    /// block's next assignable address, in the simulator's order of IDs: with the defaults (3 workers, /28) the
+    /// simulator's documented default topology, IDs and addresses included.
+    /// </summary>
+    public static async Task<IReadOnlyList<SimServer>> SeedRouterAsync(SakuraSimControl control, SandboxOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        ArgumentNullException.ThrowIfNull(options);
+        var block = options.RouterBlock;
+        var switchId = await control.AddRouterAsync(RouterName, NetworkTags(options), block.Block, cancellationToken);
+        var workers = new List<SimServer>();
+        for (var i = 0; i < options.Workers; i++)
+        {
+            workers.Add(await control.AddServerAsync(WorkerName(i), switchId, block.WorkerAddress(i), cancellationToken));
+        }
+
+        return workers;
+    }
+
+    /// <summary>The <paramref name="index"/>th worker's name (0-based): worker01, worker02, ..., worker100.</summary>
+    public static string WorkerName(int index) => string.Create(CultureInfo.InvariantCulture, $"worker{index + 1:00}");
+
     /// <summary>The tags of the sandbox's router and plain switch: <c>@k8s</c> and the function app's cluster tag.</summary>
     public static string[] NetworkTags(SandboxOptions options)
     {
@@ -201,8 +228,10 @@ public sealed class SandboxSystem : IAsyncDisposable
         return [LoadBalancerNaming.BaseTag, LoadBalancerNaming.ClusterTag(clusterId)];
     }
 
-    /// <summary>The private address of the <paramref name="index"/>th worker: 10.240.0.11, .12, ...</summary>
-    public static string PrivateAddress(int index) => string.Create(CultureInfo.InvariantCulture, $"10.240.0.{11 + index}");
+    /// <summary>The private address of the <paramref name="index"/>th worker: 10.240.0.11, .12, ..., 10.240.1.0 for the 246th.</summary>
+    public static string PrivateAddress(int index) => FirstPrivateAddress.Add(index).ToString();
+
+    private static readonly Ipv4Address FirstPrivateAddress = Ipv4Address.Parse("10.240.0.11");
 
     /// <summary>The node controller's timer function, run on its own interval.</summary>
     public const string NodeTimerName = "NodeLifecycleTimer";

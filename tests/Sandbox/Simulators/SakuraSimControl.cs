@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SakuraLb.Reconcile.Addressing;
 
 namespace Sandbox.Simulators;
 
@@ -21,26 +22,28 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
         await http.GetFromJsonAsync<JsonObject>("_sim/state", cancellationToken)
         ?? throw new InvalidOperationException("The simulator answered /_sim/state with null.");
 
-    /// <summary>The servers with a NIC on a router's switch, where nodes must be for their load balancers.</summary>
-    public async Task<IReadOnlyList<SimServer>> RouterServersAsync(CancellationToken cancellationToken = default)
-    {
-        var state = await StateAsync(cancellationToken);
-        var routerSwitches = Array(state, "routers").Select(r => r["switchId"]!.GetValue<long>()).ToHashSet();
-        return [.. Array(state, "servers")
-            .SelectMany(s => Array(s, "interfaces").Select(nic => (Server: s, Nic: nic)))
-            .Where(x => x.Nic["switchId"] is { } sw && routerSwitches.Contains(sw.GetValue<long>()) && x.Nic["userIPAddress"] is not null)
-            .Select(x => new SimServer(
-                x.Server["id"]!.GetValue<long>(),
-                x.Server["name"]!.GetValue<string>(),
-                x.Nic["switchId"]!.GetValue<long>(),
-                x.Nic["userIPAddress"]!.GetValue<string>()))];
-    }
-
     /// <summary>The load balancers (appliances of class loadbalancer) as the simulator sees them.</summary>
     public async Task<IReadOnlyList<SimLoadBalancer>> LoadBalancersAsync(CancellationToken cancellationToken = default) =>
         [.. Array(await StateAsync(cancellationToken), "appliances")
             .Where(a => a["class"]?.GetValue<string>() == "loadbalancer")
             .Select(SimLoadBalancer.From)];
+
+    /// <summary>Adds a router+switch with the block and these tags; returns the id of its switch.</summary>
+    public async Task<long> AddRouterAsync(string name, IReadOnlyList<string> tags, Ipv4Block block, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var router = await PostAsync(
+            "_sim/routers",
+            new JsonObject
+            {
+                ["name"] = name,
+                ["tags"] = Tags(tags),
+                ["networkAddress"] = block.Network.ToString(),
+                ["networkMaskLen"] = block.PrefixLength,
+            },
+            cancellationToken);
+        return Id(router["Switch"]!.AsObject());
+    }
 
     /// <summary>Adds a running server with one NIC on the switch, at the address.</summary>
     public async Task<SimServer> AddServerAsync(string name, long switchId, string address, CancellationToken cancellationToken = default)
@@ -58,7 +61,7 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
             new JsonObject
             {
                 ["name"] = name,
-                ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)t)]),
+                ["tags"] = Tags(tags),
                 ["userSubnet"] = new JsonObject { ["defaultRoute"] = defaultRoute, ["networkMaskLen"] = networkMaskLen },
             },
             cancellationToken);
@@ -101,6 +104,8 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
             ? text
             : throw new InvalidOperationException($"The simulator refused {method} {path}: {(int)response.StatusCode} {text}");
     }
+
+    private static JsonArray Tags(IReadOnlyList<string> tags) => new([.. tags.Select(t => (JsonNode)t)]);
 
     private static IEnumerable<JsonObject> Array(JsonNode node, string name) =>
         (node[name] as JsonArray ?? []).OfType<JsonObject>();
