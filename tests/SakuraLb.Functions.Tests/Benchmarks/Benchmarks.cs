@@ -3,21 +3,10 @@ using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Tests.Scenarios;
 using SakuraLb.Model;
+using SakuraLb.Testing;
 using Xunit.Abstractions;
 
 namespace SakuraLb.Functions.Tests.Benchmarks;
-
-/// <summary>A test that runs only when SAKURALB_BENCHMARKS=1 (they take minutes and measure, rather than check).</summary>
-public sealed class BenchmarkFactAttribute : FactAttribute
-{
-    public BenchmarkFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("SAKURALB_BENCHMARKS") != "1")
-        {
-            Skip = "benchmark: set SAKURALB_BENCHMARKS=1 to run";
-        }
-    }
-}
 
 /// <summary>
 /// The figures reported in docs/performance.md. Run:

@@ -6,6 +6,12 @@ namespace Sandbox.Simulators;
 /// <summary>A server of the Sakura simulator with its address on one switch (a router's, or a plain one).</summary>
 public sealed record SimServer(long Id, string Name, long SwitchId, string Address);
 
+/// <summary>One Sakura API request as the simulator's request log shows it (control requests under /_sim are not logged).</summary>
+public sealed record SimApiRequest(string Method, string Path, int Status, DateTimeOffset Time)
+{
+    public bool IsWrite => Method is "POST" or "PUT" or "DELETE";
+}
+
 /// <summary>A plain switch of the simulator.</summary>
 public sealed record SimSwitch(long Id, string Name);
 
@@ -27,6 +33,18 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
         [.. Array(await StateAsync(cancellationToken), "appliances")
             .Where(a => a["class"]?.GetValue<string>() == "loadbalancer")
             .Select(SimLoadBalancer.From)];
+
+    /// <summary>The API requests since the log was last cleared, oldest first.</summary>
+    public async Task<IReadOnlyList<SimApiRequest>> RequestsAsync(CancellationToken cancellationToken = default) =>
+        [.. (await http.GetFromJsonAsync<JsonArray>("_sim/requests", cancellationToken) ?? []).OfType<JsonObject>().Select(r => new SimApiRequest(
+            r["method"]!.GetValue<string>(),
+            r["path"]!.GetValue<string>(),
+            r["status"]!.GetValue<int>(),
+            DateTimeOffset.Parse(r["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)))];
+
+    /// <summary>Empties the request log.</summary>
+    public Task ClearRequestsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, "_sim/requests", null, cancellationToken);
 
     /// <summary>Adds a router+switch with the block and these tags; returns the id of its switch.</summary>
     public async Task<long> AddRouterAsync(string name, IReadOnlyList<string> tags, Ipv4Block block, CancellationToken cancellationToken = default)
