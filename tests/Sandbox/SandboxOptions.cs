@@ -70,10 +70,10 @@ public sealed record SandboxOptions
     public const string Usage = """
         Usage: dotnet run --project tests/Sandbox -- [options]
 
-        Starts, in this process: a Kubernetes API fake (nodes worker01..03, registered as kubelets with
-        --cloud-provider=external register them: tainted uninitialized, no providerID), the Sakura Cloud
-        simulator (a router+switch with the block 203.0.113.96/28, a plain switch for private load balancers,
-        and the matching servers with a NIC on each), the function app (in-process durable engine, in-memory
+        Starts, in this process: a Kubernetes API fake (nodes worker01..03 by default, registered as kubelets
+        with --cloud-provider=external register them: tainted uninitialized, no providerID), the Sakura Cloud
+        simulator (a router+switch, by default with the block 203.0.113.96/28, a plain switch for private load
+        balancers, and the matching servers with a NIC on each), the function app (in-process durable engine, in-memory
         stores; or Azure Storage on Azurite with --durable azure-storage) and the relay, wired together on
         127.0.0.1. Ctrl-C stops everything.
 
