@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using SakuraLb.Model;
@@ -27,7 +25,8 @@ public sealed record StatusPollResult(FunctionResponse Response, StatusFeed? Fee
 
 /// <summary>
 /// Signed HTTP calls to the function app (docs/protocol.md): every request carries the Functions key and
-/// the v2 HMAC signature over method, path, cluster id, content headers and exact body bytes. Never throws for HTTP or network failures:
+/// the v2 HMAC signature over method, path, cluster id, content headers and exact body bytes, written by the shared
+/// <see cref="FunctionRequests"/>. Never throws for HTTP or network failures:
 /// they come back as a <see cref="FunctionResponse"/> for the caller to classify.
 /// </summary>
 public sealed class FunctionClient
@@ -35,12 +34,9 @@ public sealed class FunctionClient
     public const string EventsPath = "api/events";
     public const string StatusPath = "api/status";
     public const string ResyncPath = "api/resync";
-    public const string FunctionsKeyHeader = "x-functions-key";
 
     /// <summary>Longest error answer read (a problem document lists at most a bounded number of errors).</summary>
     public const int MaxProblemBytes = 256 * 1024;
-
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient http;
     private readonly RelayOptions options;
@@ -89,7 +85,7 @@ public sealed class FunctionClient
     {
         StatusFeed? feed = null;
         string? newEtag = null;
-        var response = await SendAsync(HttpMethod.Get, StatusPath, [], etag, cancellationToken, async (message, ct) =>
+        var response = await SendAsync(HttpMethod.Get, StatusPath, null, etag, cancellationToken, async (message, ct) =>
         {
             if (message.StatusCode != HttpStatusCode.OK)
             {
@@ -124,41 +120,24 @@ public sealed class FunctionClient
     private async Task<FunctionResponse> SendAsync(
         HttpMethod method,
         string relativePath,
-        byte[] body,
+        byte[]? body,
         string? ifNoneMatch,
         CancellationToken cancellationToken,
         Func<HttpResponseMessage, CancellationToken, Task<string?>>? readSuccess = null,
         string? contentEncoding = null)
     {
-        var uri = new Uri(baseUri, relativePath);
-        using var request = new HttpRequestMessage(method, uri);
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        var nonce = RequestSignature.NewNonce();
-        request.Headers.TryAddWithoutValidation(FunctionsKeyHeader, options.FunctionKey);
-        request.Headers.TryAddWithoutValidation(RequestSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(RequestSignature.NonceHeader, nonce);
-        request.Headers.TryAddWithoutValidation(RequestSignature.ClusterHeader, options.ClusterId);
-        var hasBody = method != HttpMethod.Get;
-        var signed = new SignedFields(
-            method.Method,
-            uri.AbsolutePath,
+        using var request = FunctionRequests.Create(
+            method,
+            new Uri(baseUri, relativePath),
+            options.FunctionKey,
             options.ClusterId,
-            hasBody ? JsonContentType.ToString() : "",
-            hasBody ? contentEncoding ?? "" : "");
-        request.Headers.TryAddWithoutValidation(RequestSignature.SignatureHeader, RequestSignature.Sign(secret, timestamp, nonce, signed, body));
+            secret,
+            time.GetUtcNow(),
+            body,
+            contentEncoding);
         if (ifNoneMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
-        }
-
-        if (hasBody)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", signed.ContentType);
-            if (contentEncoding is not null)
-            {
-                request.Content.Headers.ContentEncoding.Add(contentEncoding);
-            }
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
