@@ -14,6 +14,9 @@ public sealed record FunctionResponse(int StatusCode, string? Detail, IReadOnlyL
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 }
 
+/// <summary>The answer to a resync request: the function app's response and, on success, what it started.</summary>
+public sealed record ResyncResult(FunctionResponse Response, ResyncResponse? Started);
+
 /// <summary>A request body as sent: the bytes, their Content-Encoding (null = plain JSON), and the JSON size.</summary>
 public sealed record EncodedBody(byte[] Bytes, string? ContentEncoding, int JsonBytes);
 
@@ -77,8 +80,22 @@ public sealed class FunctionClient
             : new EncodedBody(json, null, json.Length);
     }
 
-    public Task<FunctionResponse> PostResyncAsync(ResyncRequest request, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, ResyncPath, ModelJson.SerializeToUtf8Bytes(request), null, cancellationToken);
+    /// <summary>POST /api/resync; on success also what the function app started (null when its answer did not say).</summary>
+    public async Task<ResyncResult> PostResyncAsync(ResyncRequest request, CancellationToken cancellationToken)
+    {
+        ResyncResponse? started = null;
+        var response = await SendAsync(HttpMethod.Post, ResyncPath, ModelJson.SerializeToUtf8Bytes(request), null, cancellationToken, async (message, ct) =>
+        {
+            // The answer is informative only: one that is too large or does not parse still means the resync ran.
+            if (await ReadBoundedAsync(message.Content, MaxProblemBytes, ct) is { } bytes && ModelJson.TryDeserialize<ResyncResponse>(bytes, out var parsed, out _))
+            {
+                started = parsed;
+            }
+
+            return null;
+        });
+        return new ResyncResult(response, started);
+    }
 
     /// <summary>GET /api/status with If-None-Match: a 304 costs nothing when nothing changed.</summary>
     public async Task<StatusPollResult> GetStatusAsync(string? etag, CancellationToken cancellationToken)
