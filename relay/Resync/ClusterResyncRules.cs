@@ -63,7 +63,7 @@ public static class ClusterResyncRules
             : $"{concerned.Count} behind or drifted, now reconciling: {string.Join(", ", concerned.Take(MaxNamedServices).Select(s => $"{s.Namespace}/{s.Name}"))}"
                 + (concerned.Count > MaxNamedServices ? $" and {concerned.Count - MaxNamedServices} more" : "");
         return new EventText(name, "Normal", ReasonResynced, WriteBackPlanner.ActionResync,
-            WriteBackPlanner.Note($"Resync requested; reconciled {services} Services in {seconds} s: {changes}"));
+            WriteBackPlanner.Note($"Resync requested; reconciled {services} Service{(services == 1 ? "" : "s")} in {seconds} s: {changes}"));
     }
 
     /// <summary>The Event about the ConfigMap, in its namespace.</summary>

@@ -41,6 +41,9 @@ public sealed class SandboxSystem : IAsyncDisposable
 
     public const string PrivateGateway = "10.240.0.1";
 
+    /// <summary>The relay's namespace, as the manifests install it: its Lease and its resync ConfigMap are there.</summary>
+    public const string RelayNamespace = "sakuralb-system";
+
     private readonly List<IAsyncDisposable> parts;
 
     private SandboxSystem(
@@ -147,6 +150,14 @@ public sealed class SandboxSystem : IAsyncDisposable
                 kube.Objects.Create("leases", System.Text.Json.Nodes.JsonNode.Parse(NodeLease(worker.Name))!.AsObject());
                 sandboxLogger.NodeSeeded(worker.Name, worker.Id, worker.Address);
             }
+
+            // The ConfigMap the relay's manifests create: annotating it resyncs the whole cluster (kubectl sakuralb resync --all).
+            kube.Objects.Create("configmaps", new System.Text.Json.Nodes.JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "ConfigMap",
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = SakuraLb.Model.WellKnown.ClusterResyncConfigMap, ["namespace"] = RelayNamespace },
+            });
 
             var functionKey = RandomToken(24);
 
@@ -316,7 +327,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         ClusterId = clusterId,
         LeaderElection = false,
         Identity = "sandbox-relay",
-        LeaseNamespace = "sakuralb-system",
+        LeaseNamespace = RelayNamespace,
         StatusPollInterval = TimeSpan.FromSeconds(1),
         DeliveryBackoffMin = TimeSpan.FromMilliseconds(250),
         DeliveryBackoffMax = TimeSpan.FromSeconds(5),

@@ -54,6 +54,13 @@ public sealed class ClusterResyncRulesTests
     }
 
     [Fact]
+    public void Answer_OneService_IsSingular() =>
+        Assert.StartsWith(
+            "Resync requested; reconciled 1 Service in",
+            ClusterResyncRules.Answer("cm", "uid", "t", new FunctionResponse(202, null, []), null, 1, TimeSpan.Zero).Note,
+            StringComparison.Ordinal);
+
+    [Fact]
     public void Answer_ManyStarted_NamesTheFirstAndCountsTheRest()
     {
         var started = new ResyncResponse { Services = [.. Enumerable.Range(1, 13).Select(i => new ServiceReference($"u{i}", "ns", $"svc{i}"))] };
