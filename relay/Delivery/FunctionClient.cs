@@ -86,8 +86,9 @@ public sealed class FunctionClient
         ResyncResponse? started = null;
         var response = await SendAsync(HttpMethod.Post, ResyncPath, ModelJson.SerializeToUtf8Bytes(request), null, cancellationToken, async (message, ct) =>
         {
-            // The answer is informative only: one that is too large or does not parse still means the resync ran.
-            if (await ReadBoundedAsync(message.Content, MaxProblemBytes, ct) is { } bytes && ModelJson.TryDeserialize<ResyncResponse>(bytes, out var parsed, out _))
+            // The answer is informative only (it lists the Services it started, so it is bounded like the status feed):
+            // one that is too large or does not parse still means the resync ran.
+            if (await ReadBoundedAsync(message.Content, options.MaxStatusFeedBytes, ct) is { } bytes && ModelJson.TryDeserialize<ResyncResponse>(bytes, out var parsed, out _))
             {
                 started = parsed;
             }

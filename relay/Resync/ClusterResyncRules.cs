@@ -58,8 +58,8 @@ public static class ClusterResyncRules
         }
 
         var concerned = started?.Services ?? [];
-        var changes = concerned.Count == 0
-            ? "no change"
+        var changes = started is null ? "reconciling what is behind or drifted (the function app's answer did not list it)"
+            : concerned.Count == 0 ? "no change"
             : $"{concerned.Count} behind or drifted, now reconciling: {string.Join(", ", concerned.Take(MaxNamedServices).Select(s => $"{s.Namespace}/{s.Name}"))}"
                 + (concerned.Count > MaxNamedServices ? $" and {concerned.Count - MaxNamedServices} more" : "");
         return new EventText(name, "Normal", ReasonResynced, WriteBackPlanner.ActionResync,

@@ -161,12 +161,7 @@ public sealed class PluginThroughKubectlTests : IAsyncLifetime
     private const string RelayNamespace = "sakuralb-system";
 
     private string SeedResyncConfigMap() =>
-        sim.Objects.Create("configmaps", new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "ConfigMap",
-            ["metadata"] = new JsonObject { ["name"] = WellKnown.ClusterResyncConfigMap, ["namespace"] = RelayNamespace },
-        })["metadata"]!["uid"]!.GetValue<string>();
+        sim.Objects.CreateConfigMap(RelayNamespace, WellKnown.ClusterResyncConfigMap)["metadata"]!["uid"]!.GetValue<string>();
 
     /// <summary>The relay's part of a cluster-wide resync: it sees the request on the ConfigMap and answers it with an Event.</summary>
     private async Task AnswerClusterResyncAsync(string uid, string type, string reason, string note)
@@ -244,12 +239,7 @@ public sealed class PluginThroughKubectlTests : IAsyncLifetime
     [Fact]
     public async Task ResyncAll_OtherNamespaceAndName_FromTheFlags()
     {
-        sim.Objects.Create("configmaps", new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "ConfigMap",
-            ["metadata"] = new JsonObject { ["name"] = "my-resync", ["namespace"] = "lb" },
-        });
+        sim.Objects.CreateConfigMap("lb", "my-resync");
 
         (await host.RunAsync("sakuralb", "resync", "--all", "--relay-namespace", "lb", "--configmap", "my-resync")).EnsureSuccess();
 

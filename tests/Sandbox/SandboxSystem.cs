@@ -152,12 +152,7 @@ public sealed class SandboxSystem : IAsyncDisposable
             }
 
             // The ConfigMap the relay's manifests create: annotating it resyncs the whole cluster (kubectl sakuralb resync --all).
-            kube.Objects.Create("configmaps", new System.Text.Json.Nodes.JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "ConfigMap",
-                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = SakuraLb.Model.WellKnown.ClusterResyncConfigMap, ["namespace"] = RelayNamespace },
-            });
+            kube.Objects.CreateConfigMap(RelayNamespace, SakuraLb.Model.WellKnown.ClusterResyncConfigMap);
 
             var functionKey = RandomToken(24);
 

@@ -13,13 +13,7 @@ public sealed class ClusterResyncTests
     private const string Ns = "sakuralb-system";
 
     /// <summary>The ConfigMap the manifests create (infra/relay), in the relay's namespace.</summary>
-    internal static void SeedConfigMap(KubeObjectStore objects) =>
-        objects.Create("configmaps", new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "ConfigMap",
-            ["metadata"] = new JsonObject { ["name"] = WellKnown.ClusterResyncConfigMap, ["namespace"] = Ns },
-        });
+    internal static void SeedConfigMap(KubeObjectStore objects) => objects.CreateConfigMap(Ns, WellKnown.ClusterResyncConfigMap);
 
     internal static void Request(KubeObjectStore objects, string value) =>
         objects.MergePatch("configmaps", Ns, WellKnown.ClusterResyncConfigMap, new JsonObject

@@ -54,10 +54,17 @@ public sealed class ClusterResyncRulesTests
     }
 
     [Fact]
+    public void Answer_SuccessWithoutAReadableList_DoesNotClaimNoChange() =>
+        Assert.EndsWith(
+            ": reconciling what is behind or drifted (the function app's answer did not list it)",
+            ClusterResyncRules.Answer("cm", "uid", "t", new FunctionResponse(202, null, []), null, 4, TimeSpan.Zero).Note,
+            StringComparison.Ordinal);
+
+    [Fact]
     public void Answer_OneService_IsSingular() =>
         Assert.StartsWith(
             "Resync requested; reconciled 1 Service in",
-            ClusterResyncRules.Answer("cm", "uid", "t", new FunctionResponse(202, null, []), null, 1, TimeSpan.Zero).Note,
+            ClusterResyncRules.Answer("cm", "uid", "t", new FunctionResponse(202, null, []), new ResyncResponse(), 1, TimeSpan.Zero).Note,
             StringComparison.Ordinal);
 
     [Fact]
