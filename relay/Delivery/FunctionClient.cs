@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using SakuraLb.Model;
@@ -16,6 +14,9 @@ public sealed record FunctionResponse(int StatusCode, string? Detail, IReadOnlyL
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 }
 
+/// <summary>The answer to a resync request: the function app's response and, on success, what it started.</summary>
+public sealed record ResyncResult(FunctionResponse Response, ResyncResponse? Started);
+
 /// <summary>A request body as sent: the bytes, their Content-Encoding (null = plain JSON), and the JSON size.</summary>
 public sealed record EncodedBody(byte[] Bytes, string? ContentEncoding, int JsonBytes);
 
@@ -27,7 +28,8 @@ public sealed record StatusPollResult(FunctionResponse Response, StatusFeed? Fee
 
 /// <summary>
 /// Signed HTTP calls to the function app (docs/protocol.md): every request carries the Functions key and
-/// the v2 HMAC signature over method, path, cluster id, content headers and exact body bytes. Never throws for HTTP or network failures:
+/// the v2 HMAC signature over method, path, cluster id, content headers and exact body bytes, written by the shared
+/// <see cref="FunctionRequests"/>. Never throws for HTTP or network failures:
 /// they come back as a <see cref="FunctionResponse"/> for the caller to classify.
 /// </summary>
 public sealed class FunctionClient
@@ -35,12 +37,9 @@ public sealed class FunctionClient
     public const string EventsPath = "api/events";
     public const string StatusPath = "api/status";
     public const string ResyncPath = "api/resync";
-    public const string FunctionsKeyHeader = "x-functions-key";
 
     /// <summary>Longest error answer read (a problem document lists at most a bounded number of errors).</summary>
     public const int MaxProblemBytes = 256 * 1024;
-
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient http;
     private readonly RelayOptions options;
@@ -81,15 +80,30 @@ public sealed class FunctionClient
             : new EncodedBody(json, null, json.Length);
     }
 
-    public Task<FunctionResponse> PostResyncAsync(ResyncRequest request, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, ResyncPath, ModelJson.SerializeToUtf8Bytes(request), null, cancellationToken);
+    /// <summary>POST /api/resync; on success also what the function app started (null when its answer did not say).</summary>
+    public async Task<ResyncResult> PostResyncAsync(ResyncRequest request, CancellationToken cancellationToken)
+    {
+        ResyncResponse? started = null;
+        var response = await SendAsync(HttpMethod.Post, ResyncPath, ModelJson.SerializeToUtf8Bytes(request), null, cancellationToken, async (message, ct) =>
+        {
+            // The answer is informative only (it lists the Services it started, so it is bounded like the status feed):
+            // one that is too large or does not parse still means the resync ran.
+            if (await ReadBoundedAsync(message.Content, options.MaxStatusFeedBytes, ct) is { } bytes && ModelJson.TryDeserialize<ResyncResponse>(bytes, out var parsed, out _))
+            {
+                started = parsed;
+            }
+
+            return null;
+        });
+        return new ResyncResult(response, started);
+    }
 
     /// <summary>GET /api/status with If-None-Match: a 304 costs nothing when nothing changed.</summary>
     public async Task<StatusPollResult> GetStatusAsync(string? etag, CancellationToken cancellationToken)
     {
         StatusFeed? feed = null;
         string? newEtag = null;
-        var response = await SendAsync(HttpMethod.Get, StatusPath, [], etag, cancellationToken, async (message, ct) =>
+        var response = await SendAsync(HttpMethod.Get, StatusPath, null, etag, cancellationToken, async (message, ct) =>
         {
             if (message.StatusCode != HttpStatusCode.OK)
             {
@@ -124,41 +138,24 @@ public sealed class FunctionClient
     private async Task<FunctionResponse> SendAsync(
         HttpMethod method,
         string relativePath,
-        byte[] body,
+        byte[]? body,
         string? ifNoneMatch,
         CancellationToken cancellationToken,
         Func<HttpResponseMessage, CancellationToken, Task<string?>>? readSuccess = null,
         string? contentEncoding = null)
     {
-        var uri = new Uri(baseUri, relativePath);
-        using var request = new HttpRequestMessage(method, uri);
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        var nonce = RequestSignature.NewNonce();
-        request.Headers.TryAddWithoutValidation(FunctionsKeyHeader, options.FunctionKey);
-        request.Headers.TryAddWithoutValidation(RequestSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(RequestSignature.NonceHeader, nonce);
-        request.Headers.TryAddWithoutValidation(RequestSignature.ClusterHeader, options.ClusterId);
-        var hasBody = method != HttpMethod.Get;
-        var signed = new SignedFields(
-            method.Method,
-            uri.AbsolutePath,
+        using var request = FunctionRequests.Create(
+            method,
+            new Uri(baseUri, relativePath),
+            options.FunctionKey,
             options.ClusterId,
-            hasBody ? JsonContentType.ToString() : "",
-            hasBody ? contentEncoding ?? "" : "");
-        request.Headers.TryAddWithoutValidation(RequestSignature.SignatureHeader, RequestSignature.Sign(secret, timestamp, nonce, signed, body));
+            secret,
+            time.GetUtcNow(),
+            body,
+            contentEncoding);
         if (ifNoneMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
-        }
-
-        if (hasBody)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", signed.ContentType);
-            if (contentEncoding is not null)
-            {
-                request.Content.Headers.ContentEncoding.Add(contentEncoding);
-            }
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

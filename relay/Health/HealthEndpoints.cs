@@ -68,7 +68,7 @@ public static class HealthEndpoints
                     statusCode: StatusCodes.Status409Conflict);
             }
 
-            var response = await pipeline.ResyncAsync(ns, name, http.RequestAborted);
+            var response = (await pipeline.ResyncAsync(ns, name, http.RequestAborted)).Response;
             Logs.ResyncRequested(loggers.CreateLogger("SakuraLb.Relay.Resync"), ns, name, response.StatusCode);
             return Results.Json(
                 new ResyncAnswer(response.IsSuccess ? "accepted" : "function-refused", ns, name, response.StatusCode, response.Detail, leadership.Leader),

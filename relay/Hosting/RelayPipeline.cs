@@ -6,6 +6,7 @@ using SakuraLb.Relay.Kube;
 using SakuraLb.Relay.Nodes;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Outbox;
+using SakuraLb.Relay.Resync;
 using SakuraLb.Relay.Status;
 using SakuraLb.Relay.Telemetry;
 using SakuraLb.Relay.Tracking;
@@ -68,6 +69,8 @@ public sealed class RelayPipeline
         serviceHandler = new ServiceHandler(this);
         nodeHandler = new NodeHandler(this);
         EndpointWatches = new EndpointSliceWatches(kube, Endpoints, OnEndpointsChanged, options, metrics, time, logger);
+        ClusterResync = new ClusterResyncWatcher(
+            kube, options, metrics, time, logger, () => Synced, () => Services.Forwardable().Count, ct => ResyncAsync(null, null, ct));
         metrics.ObserveGauges(() => Outbox.PendingServices, () => Services.Count, () => Nodes.Count, () => Running);
 
         // Only the leader holds a feed (a new term starts empty), so only the leader exports backend health.
@@ -101,6 +104,9 @@ public sealed class RelayPipeline
 
     public NodeWriteBackWorker NodeWriter { get; }
 
+    /// <summary>Answers cluster-wide resync requests made by annotating the ConfigMap <see cref="RelayOptions.ResyncConfigMap"/>.</summary>
+    public ClusterResyncWatcher ClusterResync { get; }
+
     /// <summary>True while a term runs.</summary>
     public bool Running { get; private set; }
 
@@ -117,7 +123,7 @@ public sealed class RelayPipeline
     /// An operator's resync: the relay resends the state (all, or one Service) and asks the function to
     /// reconcile now. Returns the function's answer (404 when it does not know the Service).
     /// </summary>
-    public async Task<FunctionResponse> ResyncAsync(string? @namespace, string? name, CancellationToken cancellationToken)
+    public async Task<ResyncResult> ResyncAsync(string? @namespace, string? name, CancellationToken cancellationToken)
     {
         if (@namespace is null || name is null)
         {
@@ -187,7 +193,8 @@ public sealed class RelayPipeline
                 }
             }
 
-            await Task.WhenAll(
+            List<Task> loops =
+            [
                 Guard("service-watch", serviceLoop.RunAsync, cancellationToken),
                 Guard("node-watch", nodeLoop.RunAsync, cancellationToken),
                 Guard("sender", Sender.RunAsync, cancellationToken),
@@ -195,7 +202,14 @@ public sealed class RelayPipeline
                 Guard("write-back", Writer.RunAsync, cancellationToken),
                 Guard("node-write-back", NodeWriter.RunAsync, cancellationToken),
                 Guard("full-resync", ResyncLoopAsync, cancellationToken),
-                Guard("status-backstop", BackstopLoopAsync, cancellationToken));
+                Guard("status-backstop", BackstopLoopAsync, cancellationToken),
+            ];
+            if (options.ResyncConfigMap.Length > 0)
+            {
+                loops.Add(Guard("cluster-resync", ClusterResync.RunAsync, cancellationToken));
+            }
+
+            await Task.WhenAll(loops);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

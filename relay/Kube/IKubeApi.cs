@@ -48,6 +48,16 @@ public interface IKubeApi
     /// <summary>delete nodes, with the Node's UID as a precondition (a Node recreated under the name is not deleted).</summary>
     Task DeleteNodeAsync(string name, string uid, CancellationToken cancellationToken);
 
+    /// <summary>list configmaps of one name in one namespace (field selector metadata.name, so RBAC may name the object).</summary>
+    Task<KubeList<V1ConfigMap>> ListConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    /// <summary>watch configmaps of one name in one namespace from a resourceVersion, with bookmarks.</summary>
+    IAsyncEnumerable<(WatchEventType Type, V1ConfigMap Object)> WatchConfigMapAsync(
+        string @namespace, string name, string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken);
+
+    /// <summary>patch configmaps (merge patch of the resync answer annotation, with the ConfigMap's UID as a precondition).</summary>
+    Task<V1ConfigMap> PatchConfigMapAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken);
+
     /// <summary>create events.events.k8s.io.</summary>
     Task CreateEventAsync(Eventsv1Event kubeEvent, CancellationToken cancellationToken);
 }

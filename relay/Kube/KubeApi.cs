@@ -58,6 +58,19 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
             new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = uid } },
             cancellationToken: cancellationToken);
 
+    public Task<KubeList<V1ConfigMap>> ListConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        ListAllAsync<V1ConfigMap, V1ConfigMapList>(
+            token => client.CoreV1.ListNamespacedConfigMapAsync(@namespace, continueParameter: token, fieldSelector: NameSelector(name), limit: PageSize, cancellationToken: cancellationToken));
+
+    public IAsyncEnumerable<(WatchEventType Type, V1ConfigMap Object)> WatchConfigMapAsync(
+        string @namespace, string name, string resourceVersion, TimeSpan timeout, Action<Exception> onError, CancellationToken cancellationToken) =>
+        WatchAsync(
+            token => client.CoreV1.WatchListNamespacedConfigMapAsync(@namespace, allowWatchBookmarks: true, fieldSelector: NameSelector(name), resourceVersion: resourceVersion, timeoutSeconds: TimeoutSeconds(timeout), onError: onError, cancellationToken: token),
+            cancellationToken);
+
+    public Task<V1ConfigMap> PatchConfigMapAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
+        client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, @namespace, cancellationToken: cancellationToken);
+
     public Task CreateEventAsync(Eventsv1Event kubeEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kubeEvent);
@@ -79,6 +92,9 @@ public sealed class KubeApi(IKubernetes client) : IKubeApi
 
     /// <summary>Only the slices of one Service: the API server filters, so other Services' slices cost nothing.</summary>
     private static string ServiceNameSelector(string serviceName) => "kubernetes.io/service-name=" + serviceName;
+
+    /// <summary>One object by name: the API server authorises such a list or watch against RBAC's resourceNames.</summary>
+    private static string NameSelector(string name) => "metadata.name=" + name;
 
     /// <summary>The server-side timeout of a watch, in whole seconds (at least one).</summary>
     private static int TimeoutSeconds(TimeSpan timeout) => (int)Math.Max(1, timeout.TotalSeconds);

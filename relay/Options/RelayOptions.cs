@@ -121,6 +121,13 @@ public sealed record RelayOptions
     /// </summary>
     public int OperatorPort { get; init; } = 8081;
 
+    /// <summary>
+    /// The ConfigMap in the relay's namespace (<see cref="LeaseNamespace"/>) whose <c>k8s.usacloud.jp/resync-requested-at</c>
+    /// annotation asks for a resync of the whole cluster; the leader watches only it. Empty: no cluster-wide resync
+    /// through Kubernetes.
+    /// </summary>
+    public string ResyncConfigMap { get; init; } = SakuraLb.Model.WellKnown.ClusterResyncConfigMap;
+
     /// <summary>reportingController of the Events the relay records.</summary>
     public string ReportingController { get; init; } = "k8s.usacloud.jp/sakuralb-relay";
 

@@ -139,6 +139,13 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
             CheckLeaderElection(options, problems);
         }
 
+        // A DNS subdomain name (the ConfigMap's), or empty for none.
+        if (options.ResyncConfigMap.Length > 253
+            || (options.ResyncConfigMap.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(options.ResyncConfigMap, "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")))
+        {
+            problems.Add($"Relay:ResyncConfigMap must be empty or a ConfigMap name (lower-case letters, digits, '-' and '.'), got '{options.ResyncConfigMap}'.");
+        }
+
         return problems;
     }
 

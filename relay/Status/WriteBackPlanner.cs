@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Scope;
@@ -195,18 +193,8 @@ public static class WriteBackPlanner
         return current.Count == desired.Count && current.ToHashSet().SetEquals(desired);
     }
 
-    /// <summary>
-    /// The deterministic Event name "&lt;service&gt;.&lt;16 hex digits&gt;": the digest covers the Service
-    /// UID and what the Event reports, so recording the same thing again (after a restart or a leader
-    /// handover) is refused by the API server as AlreadyExists instead of creating a duplicate.
-    /// </summary>
-    public static string EventName(string serviceName, string uid, string discriminator)
-    {
-        ArgumentNullException.ThrowIfNull(serviceName);
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(uid + "\n" + discriminator));
-        var prefix = serviceName.Length > 200 ? serviceName[..200] : serviceName;
-        return $"{prefix}.{Convert.ToHexStringLower(digest.AsSpan(0, 8))}";
-    }
+    /// <summary>The deterministic Event name (<see cref="EventNames.Of"/>): a repeat is refused as AlreadyExists.</summary>
+    public static string EventName(string serviceName, string uid, string discriminator) => EventNames.Of(serviceName, uid, discriminator);
 
     /// <summary>The status note annotation's value for a status (compact JSON, keys in declaration order, so equal statuses give equal text).</summary>
     public static string StatusNote(ServiceStatus status) =>
@@ -283,7 +271,7 @@ public static class WriteBackPlanner
             service.Name,
             service.Uid,
             service.ResourceVersion,
-            EventName(service.Name, service.Uid, "resync\n" + request),
+            EventNames.ResyncAnswer(service.Name, service.Uid, request),
             "Normal",
             ReasonResynced,
             ActionResync,

@@ -35,6 +35,12 @@ internal static partial class Logs
     [LoggerMessage(108, LogLevel.Warning, "{Services} Service(s) the status feed knows are missing from this term's first list (deleted while no leader watched): tombstones sent (first: {First})")]
     public static partial void VanishedTombstones(ILogger logger, int services, string first);
 
+    [LoggerMessage(109, LogLevel.Information, "Cluster resync requested on ConfigMap {Namespace}/{Name} ({Request}): {Answer}")]
+    public static partial void ClusterResyncAnswered(ILogger logger, string @namespace, string name, string request, string answer);
+
+    [LoggerMessage(110, LogLevel.Warning, "Writing the cluster resync's {What} on ConfigMap {Namespace}/{Name} failed")]
+    public static partial void ClusterResyncWriteFailed(ILogger logger, Exception exception, string what, string @namespace, string name);
+
     // 2xx watching
     [LoggerMessage(200, LogLevel.Information, "Listed {Count} {Kind}s at resourceVersion {ResourceVersion} (reason: {Reason})")]
     public static partial void Listed(ILogger logger, string kind, int count, string resourceVersion, string reason);

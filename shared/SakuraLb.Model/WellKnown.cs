@@ -14,6 +14,18 @@ public static class WellKnown
     public const string ResyncRequestedAtAnnotation = AnnotationPrefix + "resync-requested-at";
 
     /// <summary>
+    /// The ConfigMap in the relay's namespace whose <see cref="ResyncRequestedAtAnnotation"/> asks for a resync of the
+    /// whole cluster (the relay's <c>ResyncConfigMap</c> option; <c>kubectl sakuralb resync --all</c> annotates it).
+    /// </summary>
+    public const string ClusterResyncConfigMap = "sakuralb-resync";
+
+    /// <summary>
+    /// The request value the relay last answered, written by the relay on the cluster-resync ConfigMap: a value equal
+    /// to it costs nothing, also after a restart or a leader change.
+    /// </summary>
+    public const string ResyncAnsweredAnnotation = "status." + AnnotationPrefix + "resync-answered";
+
+    /// <summary>
     /// Annotation the relay writes on each Service it manages (a <see cref="LoadBalancerStatusNote"/> as JSON): outside
     /// <see cref="AnnotationPrefix"/>, so it is never forwarded back to the function app.
     /// </summary>

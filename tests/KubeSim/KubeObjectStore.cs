@@ -116,6 +116,15 @@ public sealed class KubeObjectStore
         return UpdateStatus("nodes", node);
     }
 
+    /// <summary>Creates an empty ConfigMap (no data), as <c>kubectl create configmap NAME</c> does.</summary>
+    public JsonObject CreateConfigMap(string ns, string name) =>
+        Create("configmaps", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        });
+
     /// <summary>Creates a Service with TCP ports named p{port} (one unnamed port when there is a single one).</summary>
     public JsonObject CreateService(string ns, string name, string type = "LoadBalancer", params int[] ports)
     {

@@ -84,6 +84,76 @@ public sealed class PluginWholeSystemTests(ITestOutputHelper output)
         Assert.Equal(answers + 1, log.Messages.Count(m => m.EventId == 1120));
     }
 
+    [Fact]
+    public async Task ResyncAll_ThroughTheRealKubectl_IsAnsweredWithAnEventOnTheConfigMap_AndTheFunctionAppResyncsTheCluster()
+    {
+        var log = new RecordingLoggerProvider();
+        await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions { KubePort = 0, SakuraPort = 0 }, logging => logging.AddProvider(log));
+        using var kubectl = new KubectlRunner(sandbox.KubeServer);
+        using var plugin = new KubectlPluginHost("sakuralb", PluginAssembly, sandbox.Kube.KubeconfigYaml());
+        await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080");
+        await kubectl.ExternalIpAsync("web");
+        var clusterResyncs = log.Messages.Count(m => m.EventId == 1005 && m.Text.Contains("(cluster)", StringComparison.Ordinal));
+
+        var clock = Stopwatch.StartNew();
+        var result = (await plugin.RunAsync(["sakuralb", "resync", "--all", "--wait", "--timeout", "60s"], timeout: TimeSpan.FromSeconds(90))).EnsureSuccess();
+
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {result.Stdout}");
+        Assert.Contains($"configmap/{WellKnown.ClusterResyncConfigMap} resync requested", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"Resync requested; reconciled 1 Service in \d+\.\d s: ", result.Stdout);
+        Assert.Equal(clusterResyncs + 1, log.Messages.Count(m => m.EventId == 1005 && m.Text.Contains("(cluster)", StringComparison.Ordinal)));
+
+        // The Event is on the ConfigMap, where kubectl describe shows it.
+        var described = await kubectl.OkAsync("-n", SandboxSystem.RelayNamespace, "get", "events", "--field-selector", "involvedObject.name=" + WellKnown.ClusterResyncConfigMap);
+        Assert.Contains("Resynced", described, StringComparison.Ordinal);
+
+        // The same request again (kubectl annotate with the value the relay answered) costs nothing.
+        var answered = await kubectl.OkAsync("-n", SandboxSystem.RelayNamespace, "get", "configmap", WellKnown.ClusterResyncConfigMap, "-o", $"jsonpath={{.metadata.annotations.status\\.k8s\\.usacloud\\.jp/resync-answered}}");
+        Assert.False(string.IsNullOrWhiteSpace(answered), "the relay wrote back the value it answered");
+        await kubectl.OkAsync("-n", SandboxSystem.RelayNamespace, "annotate", "configmap", WellKnown.ClusterResyncConfigMap, $"{WellKnown.ResyncRequestedAtAnnotation}={answered.Trim()}", "--overwrite");
+        await Eventually.UntilAsync(() => sandbox.Relay.Pipeline.ClusterResync.Evaluated >= 2, "the relay looked at the ConfigMap again", StepTimeout, PollInterval);
+        Assert.Equal(clusterResyncs + 1, log.Messages.Count(m => m.EventId == 1005 && m.Text.Contains("(cluster)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Teardown_WithTheBannersCredentials_DryRunListsTheLoadBalancer_ConfirmDeletesIt()
+    {
+        await using var sandbox = await SandboxSystem.StartAsync(new SandboxOptions { KubePort = 0, SakuraPort = 0 });
+        using var kubectl = new KubectlRunner(sandbox.KubeServer);
+        using var plugin = new KubectlPluginHost("sakuralb", PluginAssembly, sandbox.Kube.KubeconfigYaml());
+        await kubectl.OkAsync("create", "service", "loadbalancer", "web", "--tcp=80:8080");
+        await kubectl.ExternalIpAsync("web");
+        var lb = Assert.Single(await sandbox.SakuraControl.LoadBalancersAsync());
+
+        // What the banner prints, pasted into a shell: the plugin's environment.
+        var relay = sandbox.Relay.Options;
+        var banner = Banner.PluginLines(plugin.Kubeconfig, relay.FunctionUrl!, relay.FunctionKey, relay.HmacSecret, relay.ClusterId);
+        var environment = banner.Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith("export SAKURALB_", StringComparison.Ordinal))
+            .Select(l => l["export ".Length..].Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal(4, environment.Count);
+
+        // --dry-run lists the load balancer and changes nothing.
+        var dryRun = (await plugin.RunAsync(["sakuralb", "teardown", "--dry-run"], environment, TimeSpan.FromSeconds(90))).EnsureSuccess();
+        output.WriteLine(dryRun.Stdout);
+        Assert.Contains($"Dry run for cluster {SandboxSystem.ClusterId}: nothing is deleted.", dryRun.Stdout, StringComparison.Ordinal);
+        var row = Assert.Single(dryRun.Stdout.Split('\n'), l => l.Contains(lb.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Assert.Contains(lb.Name, row, StringComparison.Ordinal);
+        Assert.Contains("default/web", row, StringComparison.Ordinal);
+        Assert.Contains("WouldDelete", row, StringComparison.Ordinal);
+        Assert.Contains("1 would be deleted", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Equal(lb.Id, Assert.Single(await sandbox.SakuraControl.LoadBalancersAsync()).Id);
+
+        // As documented: stop the relay first (it would send the Service again), then confirm.
+        await sandbox.Relay.StopAsync();
+        var confirmed = (await plugin.RunAsync(["sakuralb", "teardown", "--confirm", SandboxSystem.ClusterId, "--wait", "--timeout", "60s"], environment, TimeSpan.FromSeconds(90))).EnsureSuccess();
+        output.WriteLine(confirmed.Stdout);
+        Assert.Contains($"Teardown of cluster {SandboxSystem.ClusterId} started", confirmed.Stdout, StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => sandbox.SakuraControl.LoadBalancersAsync(), l => l.Count == 0, "the load balancer to be deleted", StepTimeout, PollInterval);
+    }
+
     /// <summary>Keeps every log line of the sandbox's hosts (event id and formatted text).</summary>
     private sealed class RecordingLoggerProvider : ILoggerProvider
     {

@@ -158,7 +158,97 @@ public sealed class PluginThroughKubectlTests : IAsyncLifetime
         Assert.Contains("no answer to the resync of service/web", result.Stderr, StringComparison.Ordinal);
     }
 
+    private const string RelayNamespace = "sakuralb-system";
+
+    private string SeedResyncConfigMap() =>
+        sim.Objects.CreateConfigMap(RelayNamespace, WellKnown.ClusterResyncConfigMap)["metadata"]!["uid"]!.GetValue<string>();
+
+    /// <summary>The relay's part of a cluster-wide resync: it sees the request on the ConfigMap and answers it with an Event.</summary>
+    private async Task AnswerClusterResyncAsync(string uid, string type, string reason, string note)
+    {
+        var request = await Eventually.UntilAsync(
+            () => Task.FromResult(sim.Objects.Get("configmaps", RelayNamespace, WellKnown.ClusterResyncConfigMap)?["metadata"]?["annotations"]?[WellKnown.ResyncRequestedAtAnnotation]?.GetValue<string>()),
+            value => value is not null,
+            "the resync annotation on the ConfigMap",
+            TimeSpan.FromSeconds(60));
+        sim.Objects.Create("events.events.k8s.io", new JsonObject
+        {
+            ["apiVersion"] = "events.k8s.io/v1",
+            ["kind"] = "Event",
+            ["metadata"] = new JsonObject { ["name"] = EventNames.ResyncAnswer(WellKnown.ClusterResyncConfigMap, uid, request!), ["namespace"] = RelayNamespace },
+            ["eventTime"] = "2026-12-02T10:00:00.000000Z",
+            ["reportingController"] = "k8s.usacloud.jp/sakuralb-relay",
+            ["reportingInstance"] = "relay-a",
+            ["action"] = "Resync",
+            ["reason"] = reason,
+            ["type"] = type,
+            ["note"] = note,
+            ["regarding"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["namespace"] = RelayNamespace, ["name"] = WellKnown.ClusterResyncConfigMap, ["uid"] = uid },
+        });
+    }
+
+    [Fact]
+    public async Task ResyncAll_AnnotatesTheRelaysConfigMap_AndWaitPrintsTheAnsweringEvent()
+    {
+        var uid = SeedResyncConfigMap();
+        var waiting = host.RunAsync("sakuralb", "resync", "--all", "--wait", "--timeout", "60s");
+
+        await AnswerClusterResyncAsync(uid, "Normal", "Resynced", "Resync requested; reconciled 3 Services in 1.2 s: no change");
+
+        var result = (await waiting).EnsureSuccess();
+        Assert.Contains($"configmap/{WellKnown.ClusterResyncConfigMap} resync requested ({WellKnown.ResyncRequestedAtAnnotation}=", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Resync requested; reconciled 3 Services in 1.2 s: no change", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResyncAll_AnsweredWithAWarning_ExitsFailedWithTheReason()
+    {
+        var uid = SeedResyncConfigMap();
+        var waiting = host.RunAsync("sakuralb", "resync", "--all", "--wait");
+
+        await AnswerClusterResyncAsync(uid, "Warning", "ResyncFailed", "Resync requested; failed after 0.1 s: the function app answered 403 (Forbidden)");
+
+        var result = await waiting;
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
+        Assert.Contains("error: the relay answered ResyncFailed: Resync requested; failed after 0.1 s: the function app answered 403", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResyncAll_WaitWithoutAnAnswer_ExitsWithTheTimeoutCode()
+    {
+        SeedResyncConfigMap();
+
+        var result = await host.RunAsync("sakuralb", "resync", "--all", "--wait", "--timeout", "2s");
+
+        Assert.Equal(ExitCodes.TimedOut, result.ExitCode);
+        Assert.Contains($"no answer to the resync of configmap/{WellKnown.ClusterResyncConfigMap}", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResyncAll_MayNotPatchTheConfigMap_SaysSo()
+    {
+        SeedResyncConfigMap();
+        sim.FailNextRequests("PATCH", "/api/v1/namespaces/sakuralb-system/configmaps/*", 403);
+
+        var result = await host.RunAsync("sakuralb", "resync", "--all");
+
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
+        Assert.Contains($"error: you may not patch configmaps \"{WellKnown.ClusterResyncConfigMap}\" in namespace \"{RelayNamespace}\"", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResyncAll_OtherNamespaceAndName_FromTheFlags()
+    {
+        sim.Objects.CreateConfigMap("lb", "my-resync");
+
+        (await host.RunAsync("sakuralb", "resync", "--all", "--relay-namespace", "lb", "--configmap", "my-resync")).EnsureSuccess();
+
+        Assert.NotNull(sim.Objects.Get("configmaps", "lb", "my-resync")?["metadata"]?["annotations"]?[WellKnown.ResyncRequestedAtAnnotation]);
+    }
+
     [Theory]
+    [InlineData(ExitCodes.Failed, "configmaps \"sakuralb-resync\" not found in namespace \"sakuralb-system\"", "sakuralb", "resync", "--all")]
+    [InlineData(ExitCodes.Usage, "resync --all takes no SERVICE", "sakuralb", "resync", "--all", "web")]
     [InlineData(ExitCodes.Failed, "services \"missing\" not found in namespace \"default\"", "sakuralb", "status", "missing")]
     [InlineData(ExitCodes.Failed, "services \"missing\" not found in namespace \"default\"", "sakuralb", "resync", "missing")]
     [InlineData(ExitCodes.Failed, "cannot use the kubeconfig", "sakuralb", "status", "--context", "elsewhere")]

@@ -161,7 +161,7 @@ public sealed class TeardownTests : IAsyncLifetime
         var timestamp = long.Parse(request.Headers[RequestSignature.TimestampHeader] ?? "0", CultureInfo.InvariantCulture);
         var fields = new SignedFields(request.HttpMethod, path, request.Headers[RequestSignature.ClusterHeader] ?? "", request.ContentType ?? "", "");
         var expected = RequestSignature.Sign(Encoding.UTF8.GetBytes(Secret), timestamp, request.Headers[RequestSignature.NonceHeader] ?? "", fields, body);
-        return request.Headers[OperatorRequests.FunctionsKeyHeader] == Key
+        return request.Headers[FunctionRequests.FunctionsKeyHeader] == Key
             && request.Headers[RequestSignature.ClusterHeader] == Cluster
             && request.Headers[RequestSignature.SignatureHeader] == expected;
     }

@@ -51,15 +51,24 @@ public static class Banner
 
     /// <summary>
     /// The lines about the kubectl plugin: kubectl passes no <c>--server</c> on to a plugin, so it reads the kubeconfig
-    /// the sandbox wrote for its cluster.
+    /// the sandbox wrote for its cluster. Teardown talks to the function app with the operator's credentials, which the
+    /// sandbox makes up at random on each start: they are printed as the environment variables the plugin reads.
     /// </summary>
-    public static string PluginLines(string kubeconfigPath) =>
+    public static string PluginLines(string kubeconfigPath, Uri functionUrl, string functionKey, string hmacSecret, string clusterId) =>
         $"""
         kubectl plugin: install it with dotnet pack tools/kubectl-sakuralb -o ./nupkg && dotnet tool install --global --add-source ./nupkg SakuraLb.Kubectl, then
           export KUBECONFIG={kubeconfigPath}
           kubectl sakuralb status -A          # Services: VIP, load balancer, real servers, last reconcile
           kubectl sakuralb nodes              # Nodes: Sakura server, providerID, zone, state
           kubectl sakuralb resync web --wait  # reconcile now and print the answer
+          kubectl sakuralb resync --all --wait   # the whole cluster (through the ConfigMap sakuralb-system/sakuralb-resync)
+        Teardown (through the function app, with this sandbox's credentials):
+          export SAKURALB_FUNCTION_URL={functionUrl}
+          export SAKURALB_FUNCTION_KEY={functionKey}
+          export SAKURALB_HMAC_SECRET={hmacSecret}
+          export SAKURALB_CLUSTER_ID={clusterId}
+          kubectl sakuralb teardown --dry-run             # lists every load balancer of the cluster; changes nothing
+          kubectl sakuralb teardown --confirm {clusterId} --wait   # deletes them (the relay here keeps running: delete the Services first, or they get theirs again)
 
         """;
 

@@ -81,7 +81,8 @@ public static class SandboxCli
                 options.SakuraTimeScale,
                 system.Functions.DurableEngineName,
                 Banner.ExamplesPath(Environment.CurrentDirectory, AppContext.BaseDirectory)));
-            await stdout.WriteAsync(Banner.PluginLines(WriteKubeconfig(system)));
+            var relay = system.Relay.Options;
+            await stdout.WriteAsync(Banner.PluginLines(WriteKubeconfig(system), relay.FunctionUrl!, relay.FunctionKey, relay.HmacSecret, relay.ClusterId));
             await stdout.WriteLineAsync("Scale: " + options.RouterBlock.Describe(system.Workers.Count) + ".");
             await stdout.FlushAsync(CancellationToken.None);
 

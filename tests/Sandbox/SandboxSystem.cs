@@ -42,6 +42,9 @@ public sealed class SandboxSystem : IAsyncDisposable
 
     public const string PrivateGateway = "10.240.0.1";
 
+    /// <summary>The relay's namespace, as the manifests install it: its Lease and its resync ConfigMap are there.</summary>
+    public const string RelayNamespace = "sakuralb-system";
+
     private readonly List<IAsyncDisposable> parts;
 
     private SandboxSystem(
@@ -148,6 +151,9 @@ public sealed class SandboxSystem : IAsyncDisposable
                 kube.Objects.Create("leases", System.Text.Json.Nodes.JsonNode.Parse(NodeLease(worker.Name))!.AsObject());
                 sandboxLogger.NodeSeeded(worker.Name, worker.Id, worker.Address);
             }
+
+            // The ConfigMap the relay's manifests create: annotating it resyncs the whole cluster (kubectl sakuralb resync --all).
+            kube.Objects.CreateConfigMap(RelayNamespace, SakuraLb.Model.WellKnown.ClusterResyncConfigMap);
 
             var functionKey = RandomToken(24);
 
@@ -345,7 +351,7 @@ public sealed class SandboxSystem : IAsyncDisposable
         ClusterId = clusterId,
         LeaderElection = false,
         Identity = "sandbox-relay",
-        LeaseNamespace = "sakuralb-system",
+        LeaseNamespace = RelayNamespace,
         StatusPollInterval = TimeSpan.FromSeconds(1),
         DeliveryBackoffMin = TimeSpan.FromMilliseconds(250),
         DeliveryBackoffMax = TimeSpan.FromSeconds(5),

@@ -27,6 +27,24 @@ public sealed class RequestInfoTests
     }
 
     [Theory]
+    [InlineData("", "list", "metadata.name=sakuralb-resync", "sakuralb-resync")]
+    [InlineData("watch=true", "watch", "metadata.name==sakuralb-resync", "sakuralb-resync")]
+    [InlineData("watch=true", "watch", "type=Opaque,metadata.name=cm", "cm")]
+    [InlineData("", "list", "metadata.name!=cm", "")]
+    [InlineData("", "list", "metadata.namespace=default", "")]
+    [InlineData("", "list", "metadata.name=", "")]
+    public void Parse_ListOrWatchOfOneName_NamesTheObject_AsKubeApiserverDoesForRbac(string query, string verb, string fieldSelector, string name)
+    {
+        var info = KubeRequestInfo.Parse("GET", "/api/v1/namespaces/sakuralb-system/configmaps", k => k switch
+        {
+            "fieldSelector" => fieldSelector,
+            "watch" when query.Length > 0 => "true",
+            _ => null,
+        });
+        Assert.Equal((verb, "configmaps", name), (info.Verb, info.Resource, info.Name));
+    }
+
+    [Theory]
     [InlineData("/api")]
     [InlineData("/api/v1")]
     [InlineData("/apis")]

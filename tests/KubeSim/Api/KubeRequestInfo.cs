@@ -98,12 +98,36 @@ internal sealed record KubeRequestInfo(
             verb = "watch";
         }
 
+        // As kube-apiserver does: a list or watch of one name (fieldSelector metadata.name=X) is that object's request,
+        // so RBAC rules with resourceNames can allow it.
+        if (verb is "list" or "watch" && name.Length == 0 && NameFromFieldSelector(query("fieldSelector")) is { } selected)
+        {
+            name = selected;
+        }
+
         if (verb == "delete" && name.Length == 0)
         {
             verb = "deletecollection";
         }
 
         return new KubeRequestInfo(true, verb, prefix, group, version, ns, resource, sub, name);
+    }
+
+    /// <summary>The name a field selector requires exactly (<c>metadata.name=X</c> or <c>==X</c> among its terms), else null.</summary>
+    private static string? NameFromFieldSelector(string? selector)
+    {
+        foreach (var term in (selector ?? "").Split(',', StringSplitOptions.TrimEntries))
+        {
+            var value = term.StartsWith("metadata.name==", StringComparison.Ordinal) ? term["metadata.name==".Length..]
+                : term.StartsWith("metadata.name=", StringComparison.Ordinal) ? term["metadata.name=".Length..]
+                : null;
+            if (value is { Length: > 0 } && !value.Contains('/', StringComparison.Ordinal) && value is not "." and not "..")
+            {
+                return value;
+            }
+        }
+
+        return null;
     }
 
     public static bool IsTrue(string? value) =>

@@ -43,7 +43,8 @@ public sealed class LeaderElectionTests
         Assert.Equal(0, follower.Metrics.Count("watch_events"));
         Assert.Equal(0, follower.Metrics.Count("relists"));
         await Eventually.UntilAsync(() => follower.Leadership.Leader == leader.Options.Identity, "the follower saw who leads");
-        Assert.Equal(2, bed.Kube.OpenWatchCount());
+        // The leader's watches only: Services, Nodes and the resync ConfigMap (by name).
+        await Eventually.UntilAsync(() => bed.Kube.OpenWatchCount() == 3, "the leader's three watches are open");
 
         using var http = new HttpClient();
         Assert.True((await http.GetAsync(new Uri(follower.BaseAddress, "readyz"))).IsSuccessStatusCode, "the follower is ready");

@@ -24,7 +24,7 @@ public sealed class RbacTests
     [Fact]
     public async Task RelayCalls_AreAllAllowedByTheManifestsAndEveryGrantIsUsed()
     {
-        await using var bed = await RelayTestBed.StartAsync(startRelay: false);
+        await using var bed = await RelayTestBed.StartAsync(startRelay: false, seed: ClusterResyncTests.SeedConfigMap);
         var relay = await bed.StartRelayAsync(bed.DefaultOptions() with { LeaderElection = true, LeaseNamespace = "sakuralb-system" });
         await Eventually.UntilAsync(() => relay.Leadership.Role == RelayRole.Leader, "the relay leads");
         await bed.WaitSyncedAsync();
@@ -63,6 +63,12 @@ public sealed class RbacTests
         await Eventually.UntilAsync(() => bed.Objects.Get("nodes", null, "node-3") is null, "node-3 was deleted");
         await Eventually.UntilAsync(() => bed.Objects.Get("nodes", null, "node-4")?["spec"]?["taints"] is not null, "node-4 was tainted");
         await Eventually.UntilAsync(() => bed.Kube.RequestLog.Count(r => r.Resource == "leases" && r.Verb == "update") >= 2, "the Lease was renewed");
+
+        // A cluster-wide resync through the ConfigMap: list and watch it by name, the Event, the answered value.
+        ClusterResyncTests.Request(bed.Objects, "rbac");
+        await Eventually.UntilAsync(
+            () => bed.Objects.Get("configmaps", "sakuralb-system", WellKnown.ClusterResyncConfigMap)?["metadata"]?["annotations"]?[WellKnown.ResyncAnsweredAnnotation] is not null,
+            "the cluster resync was answered");
 
         // Every request the simulator served came from the relay (the test itself bypasses HTTP).
         var calls = bed.Kube.RequestLog.Where(r => r.IsResourceRequest).ToArray();

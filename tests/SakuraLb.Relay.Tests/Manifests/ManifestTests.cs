@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SakuraLb.Testing;
 using k8s;
 using k8s.Models;
+using SakuraLb.Model;
 using SakuraLb.Relay.Options;
 using YamlDotNet.RepresentationModel;
 
@@ -98,7 +99,7 @@ public sealed class ManifestTests
     [Fact]
     public void LeaseRbac_CoversOnlyTheRelaysLeaseInItsNamespace()
     {
-        var role = RelayManifests.Single<V1Role>();
+        var role = RelayManifests.Role("sakuralb-relay-leader-election");
         Assert.Equal(Deployment.Metadata.NamespaceProperty, role.Metadata.NamespaceProperty);
         Assert.All(role.Rules, r =>
         {
@@ -107,12 +108,33 @@ public sealed class ManifestTests
         });
         Assert.Equal(["sakuralb-relay"], role.Rules.Single(r => r.Verbs.Contains("update")).ResourceNames);
 
-        var binding = RelayManifests.Single<V1RoleBinding>();
-        Assert.Equal(role.Metadata.Name, binding.RoleRef.Name);
+        var binding = RelayManifests.OfType<V1RoleBinding>().Single(b => b.RoleRef.Name == role.Metadata.Name);
         Assert.Equal("sakuralb-relay", Assert.Single(binding.Subjects).Name);
         var clusterBinding = RelayManifests.Single<V1ClusterRoleBinding>();
         Assert.Equal(RelayManifests.Single<V1ClusterRole>().Metadata.Name, clusterBinding.RoleRef.Name);
         Assert.Equal(Deployment.Metadata.NamespaceProperty, Assert.Single(clusterBinding.Subjects).NamespaceProperty);
+    }
+
+    [Fact]
+    public void ResyncRbac_CoversOnlyTheResyncConfigMapInTheRelaysNamespace_WhichTheManifestsCreate()
+    {
+        var configMap = RelayManifests.Single<V1ConfigMap>();
+        Assert.Equal(WellKnown.ClusterResyncConfigMap, configMap.Metadata.Name);
+        Assert.Equal(new RelayOptions().ResyncConfigMap, configMap.Metadata.Name);
+        Assert.Equal(Deployment.Metadata.NamespaceProperty, configMap.Metadata.NamespaceProperty);
+
+        var role = RelayManifests.Role("sakuralb-relay-resync");
+        Assert.Equal(Deployment.Metadata.NamespaceProperty, role.Metadata.NamespaceProperty);
+        var rule = Assert.Single(role.Rules);
+        Assert.Equal([""], rule.ApiGroups);
+        Assert.Equal(["configmaps"], rule.Resources);
+        Assert.Equal([configMap.Metadata.Name], rule.ResourceNames);
+        Assert.Equal(["list", "patch", "watch"], rule.Verbs.Order());
+
+        var binding = RelayManifests.OfType<V1RoleBinding>().Single(b => b.RoleRef.Name == role.Metadata.Name);
+        Assert.Equal("Role", binding.RoleRef.Kind);
+        Assert.Equal("sakuralb-relay", Assert.Single(binding.Subjects).Name);
+        Assert.Equal(Deployment.Metadata.NamespaceProperty, Assert.Single(binding.Subjects).NamespaceProperty);
     }
 
     [Fact]

@@ -17,15 +17,17 @@ public static class RelayManifests
 
     public static IEnumerable<T> OfType<T>() => All.OfType<T>();
 
-    /// <summary>The rules the relay's service account gets: the ClusterRole (cluster-wide) and the Role (its namespace).</summary>
+    /// <summary>The rules the relay's service account gets: the ClusterRole (cluster-wide) and the Roles (its namespace).</summary>
     public static IReadOnlyList<(V1PolicyRule Rule, string? Namespace)> Rules()
     {
         var clusterRole = Single<V1ClusterRole>();
-        var role = Single<V1Role>();
         return clusterRole.Rules.Select(r => (r, (string?)null))
-            .Concat(role.Rules.Select(r => (r, (string?)role.Metadata.NamespaceProperty)))
+            .Concat(OfType<V1Role>().SelectMany(role => role.Rules.Select(r => (r, (string?)role.Metadata.NamespaceProperty))))
             .ToArray();
     }
+
+    /// <summary>The Role of this name.</summary>
+    public static V1Role Role(string name) => OfType<V1Role>().Single(r => r.Metadata.Name == name);
 
     private static Dictionary<string, IReadOnlyList<object>> Load()
     {

@@ -86,6 +86,11 @@ public sealed class FunctionStub : IAsyncDisposable
 
     public IReadOnlyCollection<ResyncRequest> Resyncs => resyncs.ToArray();
 
+    /// <summary>What a valid POST /api/resync is answered with (202 and what it started), or a problem with this status.</summary>
+    public ResyncResponse ResyncAnswer { get; set; } = new();
+
+    public int ResyncStatusCode { get; set; } = 202;
+
     public IReadOnlyList<ReceivedBatch> Batches
     {
         get
@@ -359,7 +364,13 @@ public sealed class FunctionStub : IAsyncDisposable
         }
 
         resyncs.Enqueue(request);
+        if (ResyncStatusCode != 202)
+        {
+            await Problem(ctx, ResyncStatusCode, "the cloud could not be read");
+            return;
+        }
+
         ctx.Response.StatusCode = 202;
-        await ctx.Response.Body.WriteAsync(ModelJson.SerializeToUtf8Bytes(new ResyncResponse()));
+        await ctx.Response.Body.WriteAsync(ModelJson.SerializeToUtf8Bytes(ResyncAnswer));
     }
 }

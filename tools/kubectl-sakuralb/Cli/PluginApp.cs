@@ -13,7 +13,7 @@ internal static class PluginApp
         {
             ["status"] = (StatusCommand.Flags, "status [-A | -n NS] [SERVICE] [-o json|yaml]   Services with their load balancer, VIP, real servers and last reconcile"),
             ["nodes"] = (NodesCommand.Flags, "nodes [NODE] [-o json|yaml]                      Nodes with their Sakura server, providerID, zone and lifecycle state"),
-            ["resync"] = (ResyncCommand.Flags, "resync SERVICE [-n NS] [--wait] [--timeout 60s]  reconcile one Service now (through its resync annotation)"),
+            ["resync"] = (ResyncCommand.Flags, "resync SERVICE [-n NS] | --all [--wait] [--timeout 60s]  reconcile one Service, or the cluster, now (through the resync annotation)"),
             ["teardown"] = (TeardownCommand.Flags, "teardown --dry-run | --confirm CLUSTER [--wait]  delete every load balancer of the cluster (through the function app)"),
         };
 

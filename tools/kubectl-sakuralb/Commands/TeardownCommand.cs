@@ -126,7 +126,7 @@ internal static class TeardownCommand
     private static async Task<JsonNode> SendAsync(HttpClient http, Credentials credentials, HttpMethod method, string path, byte[]? body, TimeProvider time, CancellationToken cancellationToken)
     {
         var uri = new Uri(new Uri(credentials.FunctionUrl.TrimEnd('/') + "/"), path);
-        using var request = OperatorRequests.Create(method, uri, credentials.FunctionKey, credentials.ClusterId, Encoding.UTF8.GetBytes(credentials.HmacSecret), time.GetUtcNow(), body);
+        using var request = FunctionRequests.Create(method, uri, credentials.FunctionKey, credentials.ClusterId, Encoding.UTF8.GetBytes(credentials.HmacSecret), time.GetUtcNow(), body);
         HttpResponseMessage response;
         try
         {
