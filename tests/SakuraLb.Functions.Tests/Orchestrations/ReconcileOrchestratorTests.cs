@@ -58,7 +58,7 @@ public sealed class ReconcileOrchestratorTests
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
         Assert.Equal(ReconcileOutcomes.Gone, result.Outcome);
-        Assert.Empty(Inputs<ServiceKey>(context, ObserveAndPlanActivity.Name));
+        Assert.Empty(Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ReconcileOrchestratorTests
         Assert.Equal([42L, 42L], Inputs<LoadBalancerTarget>(context, ApplyConfigActivity.Name).Select(t => t.LoadBalancerId));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
         Assert.Equal((ServicePhase.Ready, true, false, 1L), (published.Phase, published.Settled, published.Interim, published.DesiredSeq));
-        Assert.Equal(2, Inputs<ServiceKey>(context, ObserveAndPlanActivity.Name).Count);
+        Assert.Equal(2, Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Count);
     }
 
     private static List<object?> ContinuedWith(TaskOrchestrationContext context) =>
