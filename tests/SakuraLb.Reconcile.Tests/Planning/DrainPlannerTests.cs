@@ -174,6 +174,25 @@ public sealed class DrainPlannerTests
     }
 
     /// <summary>
+    /// A new node's first seconds (NotReady, still carrying the uninitialized taint, then Ready and initialised) change
+    /// neither its real server nor the eligible-node fingerprint that starts reconciles: it cannot flap in and out.
+    /// </summary>
+    [Fact]
+    public void NewNodesFirstSeconds_ReadinessAndTheUninitializedTaint_ChangeNothing()
+    {
+        var (nodes, servers) = Workers(3);
+        var joining = nodes[2] with { Ready = false, Taints = [new NodeTaintSnapshot { Key = WellKnown.UninitializedTaint, Effect = "NoSchedule" }] };
+        var ready = nodes[2] with { Ready = true };
+        DesiredLoadBalancer Build(NodeSnapshot third) =>
+            DesiredLoadBalancerBuilder.Build(Service(), Settings, new BuildContext { Routers = [Router], Nodes = [nodes[0], nodes[1], third], Servers = servers }).Desired!;
+        NodeSetSnapshot Set(NodeSnapshot third) => new() { ResourceVersion = "1", Complete = true, Nodes = [nodes[0], nodes[1], third] };
+
+        Assert.Equal(Build(ready).RealServers, Build(joining).RealServers);
+        Assert.Equal(3, Build(joining).RealServers.Count);
+        Assert.Equal(NodeFingerprint.Eligible(Set(ready)), NodeFingerprint.Eligible(Set(joining)));
+    }
+
+    /// <summary>
     /// Over any sequence of real-server sets (workers joining, leaving, coming back) and clock steps, with each plan
     /// applied to the cloud and its drain carried to the next plan (or lost now and then): a server leaves the load
     /// balancer only after it was on it disabled for the whole drain period, unless the period is zero; every wanted
