@@ -11,6 +11,12 @@ namespace SakuraLb.Functions.Activities;
 public sealed record CloudFailure(string ReasonCode, string Message);
 
 /// <summary>
+/// What a plan is asked for: the Service, the drain its reconcile carries from the previous plan, and the
+/// orchestration's clock (the one its durable timers run on), which the drain period is measured on.
+/// </summary>
+public sealed record PlanRequest(string ClusterId, string Uid, IReadOnlyList<DrainingServer> Draining, DateTimeOffset Now);
+
+/// <summary>
 /// A plan and what it was computed from. Recorded in the orchestration's history, so a replay executes the
 /// same steps.
 /// </summary>
@@ -70,7 +76,7 @@ public sealed class ObserveAndPlanActivity(
 
     private const int MaxReservationRaces = 10;
 
-    public async Task<PlanResult> RunAsync(ServiceKey input, CancellationToken cancellationToken)
+    public async Task<PlanResult> RunAsync(PlanRequest input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var stored = await desired.GetAsync(input.ClusterId, input.Uid, cancellationToken);
@@ -132,7 +138,7 @@ public sealed class ObserveAndPlanActivity(
             var named = (await cloud.ListLoadBalancersAsync(null, cancellationToken)).Where(lb => string.Equals(lb.Name, name, StringComparison.Ordinal));
             var candidates = ServicePlanning.CandidatesOf(service.Uid, named.Concat(onSwitch.LoadBalancers));
             var mine = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
-            var plan = await PlanAndReserveAsync(service, settings, nodeSet, networks, onSwitch, candidates, mine, cancellationToken);
+            var plan = await PlanAndReserveAsync(service, settings, nodeSet, networks, onSwitch, candidates, mine, input, cancellationToken);
             return With(result, plan);
         }
         catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
@@ -150,13 +156,15 @@ public sealed class ObserveAndPlanActivity(
         SwitchView onSwitch,
         IReadOnlyList<ObservedLoadBalancer> candidates,
         IReadOnlyList<AddressReservation> mine,
+        PlanRequest request,
         CancellationToken cancellationToken)
     {
         var nodeList = nodeSet?.Snapshot.Nodes ?? [];
         var others = await reservations.ListBySwitchAsync(onSwitch.SwitchId, cancellationToken);
         for (var race = 0; ; race++)
         {
-            var plan = ServicePlanning.PlanEnsure(service, settings, nodeList, networks, onSwitch, candidates, [.. mine, .. others]);
+            var plan = ServicePlanning.PlanEnsure(
+                service, settings, nodeList, networks, onSwitch, candidates, [.. mine, .. others], request.Draining ?? [], request.Now);
             var reserve = plan.Plan?.Steps.OfType<ReserveAddresses>().FirstOrDefault();
             if (reserve is null || race >= MaxReservationRaces)
             {

@@ -80,6 +80,12 @@ public sealed class ControllerOptions
     /// <summary>Seconds between health checks when a Service does not say (at least 10).</summary>
     public int DefaultHealthCheckIntervalSeconds { get; set; } = HealthCheckSpec.MinimumIntervalSeconds;
 
+    /// <summary>
+    /// Seconds a leaving real server stays disabled before it is removed, when a Service does not say
+    /// (annotation load-balancer-drain-seconds); 0 removes at once. 0–3600.
+    /// </summary>
+    public int DefaultDrainSeconds { get; set; } = 30;
+
     /// <summary>How long a Deleted status stays in the feed (so a slow relay still releases the finalizer).</summary>
     public TimeSpan DeletedStatusRetention { get; set; } = TimeSpan.FromHours(1);
 
@@ -105,6 +111,7 @@ public sealed class ControllerOptions
         DefaultPlan = ParsePlan(DefaultPlan) ?? LoadBalancerPlan.Standard,
         DefaultHighAvailability = DefaultHighAvailability,
         DefaultHealthCheckIntervalSeconds = DefaultHealthCheckIntervalSeconds,
+        DefaultDrainSeconds = DefaultDrainSeconds,
     };
 
     internal static LoadBalancerPlan? ParsePlan(string? value) => value?.Trim().ToUpperInvariant() switch

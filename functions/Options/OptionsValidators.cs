@@ -135,6 +135,7 @@ public sealed class ReconcileOptionsValidator : OptionsValidator<ReconcileOption
         Positive(options.ShutdownTimeout, "Reconcile:ShutdownTimeout", problems);
         Positive(options.NotFoundGrace, "Reconcile:NotFoundGrace", problems);
         Positive(options.PoweredOffGrace, "Reconcile:PoweredOffGrace", problems);
+        Positive(options.DrainRecheckInterval, "Reconcile:DrainRecheckInterval", problems);
         if (options.NodeDebounce < TimeSpan.Zero)
         {
             problems.Add("Reconcile:NodeDebounce must not be negative.");

@@ -31,6 +31,12 @@ public sealed class ReconcileOptions
     public TimeSpan NodeDebounceMax { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// While real servers drain, how often the reconcile looks for a newer Service or node set (one table read), so
+    /// a node that comes back, or any other change, is planned before the drain ends.
+    /// </summary>
+    public TimeSpan DrainRecheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How long a load balancer the orchestration just created may read 404 before it counts as gone (the
     /// API hides new appliances for a short while).
     /// </summary>

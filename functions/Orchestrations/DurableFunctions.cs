@@ -31,7 +31,7 @@ public sealed class DurableFunctions(ReconcileServiceOrchestrator reconcile, Orp
         Run<LoadDesiredActivity, DesiredState>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ObserveAndPlanActivity.Name)]
-    public static Task<PlanResult> ObserveAndPlan([ActivityTrigger] ServiceKey input, FunctionContext context) =>
+    public static Task<PlanResult> ObserveAndPlan([ActivityTrigger] PlanRequest input, FunctionContext context) =>
         Run<ObserveAndPlanActivity, PlanResult>(context, a => a.RunAsync(input, context.CancellationToken));
 
     [Function(ReserveAddressesActivity.Name)]

@@ -22,7 +22,7 @@ public static class DurableTasks
         Orchestration<OrphanCleanupOrchestrator, OrphanInput, string>(OrphanCleanupOrchestrator.Name, (o, context, input) => o.RunAsync(context, input)),
         Orchestration<TeardownOrchestrator, TeardownInput, TeardownReport>(TeardownOrchestrator.Name, (o, context, input) => o.RunAsync(context, input)),
         Activity<LoadDesiredActivity, ServiceKey, DesiredState>(LoadDesiredActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
-        Activity<ObserveAndPlanActivity, ServiceKey, PlanResult>(ObserveAndPlanActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
+        Activity<ObserveAndPlanActivity, PlanRequest, PlanResult>(ObserveAndPlanActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ReserveAddressesActivity, ReservationInput, StepResult>(ReserveAddressesActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<ReleaseAddressesActivity, ReservationInput, StepResult>(ReleaseAddressesActivity.Name, (a, input, ct) => a.RunAsync(input, ct)),
         Activity<WakeAddressWaitersActivity, ServiceKey, int>(WakeAddressWaitersActivity.Name, (a, input, client, ct) => a.RunAsync(input, client, ct)),

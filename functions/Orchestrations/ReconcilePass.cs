@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.DurableTask;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
 using SakuraLb.Reconcile.Status;
@@ -12,7 +13,9 @@ namespace SakuraLb.Functions.Orchestrations;
 /// One pass: plan, execute, plan again until the plan is empty (or a step fails, times out, or the plan budget
 /// is spent), then publish. Holds what the last plan was computed from, for the completion fence.
 /// </summary>
-internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileOptions timings, StepRunner steps, ServiceKey key)
+/// <param name="draining">The drain the previous generation left (carried through continue-as-new).</param>
+internal sealed class ReconcilePass(
+    TaskOrchestrationContext context, ReconcileOptions timings, StepRunner steps, ServiceKey key, IReadOnlyList<DrainingServer> draining)
 {
     /// <summary>How each kind of plan step runs: the activity it calls, with which input, and how it waits.</summary>
     private static readonly FrozenDictionary<Type, Func<ReconcilePass, PlanStep, Task<Stop?>>> StepTable = new[]
@@ -43,7 +46,16 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileO
     // The load balancer the plan being executed created (its later steps name it as null).
     private long? created;
 
+    // The real servers draining as the latest plan that decided a drain wrote them.
+    private IReadOnlyList<DrainingServer> drainState = draining;
+
     public long DesiredSeq => last?.DesiredSeq ?? 0;
+
+    /// <summary>The real servers draining after this pass: the next plan starts from them.</summary>
+    public IReadOnlyList<DrainingServer> Draining => drainState;
+
+    /// <summary>When the last plan's drained servers are due for removal; null when none drains.</summary>
+    public DateTimeOffset? DrainWakeAt => last?.Plan?.Drain?.WakeAt;
 
     public string NodeFingerprint => last?.NodeFingerprint ?? "";
 
@@ -56,13 +68,15 @@ internal sealed class ReconcilePass(TaskOrchestrationContext context, ReconcileO
         {
             for (var round = 1; round <= timings.MaxPlansPerPass + 1; round++)
             {
-                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, key, timings.ActivityTaskOptions());
+                var request = new PlanRequest(key.ClusterId, key.Uid, drainState, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
+                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, request, timings.ActivityTaskOptions());
                 if (!result.Exists)
                 {
                     return new ReconcileResult(ReconcileOutcomes.Gone, pass);
                 }
 
                 last = result;
+                drainState = result.Plan?.Drain?.Draining ?? drainState;
                 if (result.Intent == ServiceIntent.Ignore)
                 {
                     return new ReconcileResult(ReconcileOutcomes.Ignored, pass);

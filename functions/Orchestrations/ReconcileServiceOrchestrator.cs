@@ -1,11 +1,13 @@
 using Microsoft.DurableTask;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
+using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Functions.Orchestrations;
 
 /// <param name="Pass">Which pass this generation of the instance runs (each pass is a generation of its own).</param>
-public sealed record ReconcileInput(string ClusterId, string Uid, int Pass = 1);
+/// <param name="Draining">The real servers the previous generation left draining: the next plan measures their drain from it.</param>
+public sealed record ReconcileInput(string ClusterId, string Uid, int Pass = 1, IReadOnlyList<DrainingServer>? Draining = null);
 
 /// <summary>How a reconcile ended (also its orchestration output).</summary>
 public sealed record ReconcileResult(string Outcome, int Passes, ServicePhase? Phase = null, string? ReasonCode = null);
@@ -60,12 +62,26 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
             return Finish(logger, input.Uid, new ReconcileResult(ReconcileOutcomes.Gone, pass - 1));
         }
 
-        var run = new ReconcilePass(context, timings, new StepRunner(context, timings), key);
+        var run = new ReconcilePass(context, timings, new StepRunner(context, timings), key, input.Draining ?? []);
         var result = await run.RunAsync(pass);
         result = result with { Passes = pass };
         if (result.Outcome == ReconcileOutcomes.Gone)
         {
             return Finish(logger, input.Uid, result);
+        }
+
+        if (result.Outcome == ReconcileOutcomes.Converged && run.DrainWakeAt is { } wakeAt)
+        {
+            // Real servers drain. The instance stays (no fence: the row stays busy, so a writer keeps trusting this
+            // instance with its change) until they are due, or until the Service or the node set moves; then the next
+            // generation plans with the drain carried in its input. A durable timer holds the wait, so a restart of
+            // the app resumes it; a drain cut short by the pass limit is found again by the resync's drift check.
+            var moved = await DrainWaitAsync(context, key, run, wakeAt.UtcDateTime, logger);
+            if (!moved || pass < timings.MaxPasses)
+            {
+                context.ContinueAsNew(input with { Pass = moved ? pass + 1 : pass, Draining = run.Draining });
+                return result with { Outcome = ReconcileOutcomes.Continued };
+            }
         }
 
         // What this pass reconciled: the last plan's inputs, or (when it stopped before planning) the state it loaded.
@@ -106,6 +122,38 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
             logger.FenceFailed(fence.Uid, ex.FailureDetails.ErrorMessage);
             return FenceOutcome.Idle;
         }
+    }
+
+    /// <summary>
+    /// Waits (durable timers, one <see cref="ReconcileOptions.DrainRecheckInterval"/> at a time) until
+    /// <paramref name="wakeAt"/>, reading the desired row between timers; true as soon as the Service or, for a
+    /// Service with real servers, the node set moved from what the pass reconciled (a node back from its drain is
+    /// then enabled again at once), false when the drain is due.
+    /// </summary>
+    private async Task<bool> DrainWaitAsync(TaskOrchestrationContext context, ServiceKey key, ReconcilePass run, DateTime wakeAt, ILogger logger)
+    {
+        logger.DrainWait(key.Uid, run.Draining.Count, wakeAt);
+        var maxWaits = (int)Math.Min(10_000, ((wakeAt - context.CurrentUtcDateTime) / timings.DrainRecheckInterval) + 2);
+        for (var wait = 0; wait < maxWaits; wait++)
+        {
+            var next = context.CurrentUtcDateTime + timings.DrainRecheckInterval;
+            var until = next < wakeAt ? next : wakeAt;
+            await context.CreateTimer(until, CancellationToken.None);
+            if (until >= wakeAt)
+            {
+                return false;
+            }
+
+            var desired = await LoadAsync(context, key);
+            if (!desired.Exists
+                || desired.DesiredSeq != run.DesiredSeq
+                || (run.RealServerHash.Length > 0 && !string.Equals(desired.NodeFingerprint, run.NodeFingerprint, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private Task<DesiredState> LoadAsync(TaskOrchestrationContext context, ServiceKey key) =>

@@ -246,8 +246,11 @@ public sealed class ClusterResync(
             }
 
             var found = ServicePlanning.CandidatesOf(service.Uid, clusterLbs.Concat(onSwitch.View.LoadBalancers));
-            var plan = ServicePlanning.PlanEnsure(snapshot, settings, nodeSet?.Snapshot.Nodes ?? [], candidates, onSwitch.View, found, onSwitch.Reservations);
-            if (plan.Plan is { IsNoOp: false })
+            // Planned without the drain state (the reconcile keeps it): a server found leaving starts a drain here, so
+            // a drain in progress is no change, and one whose reconcile is gone is started again to finish it.
+            var plan = ServicePlanning.PlanEnsure(
+                snapshot, settings, nodeSet?.Snapshot.Nodes ?? [], candidates, onSwitch.View, found, onSwitch.Reservations, [], time.GetUtcNow());
+            if (plan.Plan is { IsNoOp: false } or { Drain.WakeAt: not null })
             {
                 drifted.Add(service);
             }

@@ -64,6 +64,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Waiting for the node set of {Uid} to settle until {Until}")]
     public static partial void NodeDebounce(this ILogger logger, string uid, DateTime until);
 
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "{Count} real servers of {Uid} drain (written disabled) until {Until}; planning again then")]
+    public static partial void DrainWait(this ILogger logger, string uid, int count, DateTime until);
+
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Orphan cleanup of load balancer {LoadBalancerId}: {Outcome}")]
     public static partial void OrphanCleanupFinished(this ILogger logger, long loadBalancerId, string outcome);
 

@@ -40,6 +40,9 @@ public sealed record ControllerSettings
     /// <summary>DelayLoop: seconds between health checks (the API's minimum and default is 10).</summary>
     public int DefaultHealthCheckIntervalSeconds { get; init; } = HealthCheckSpec.MinimumIntervalSeconds;
 
+    /// <summary>Seconds a leaving real server stays disabled before it is removed, when a Service does not say (0: at once).</summary>
+    public int DefaultDrainSeconds { get; init; } = 30;
+
     /// <summary>
     /// Tags a router must carry (all of them) to host this cluster's load balancers; the original used "@k8s".
     /// Unless <see cref="SharedNetworks"/>, the router must also carry the cluster's tag: see <see cref="RequiredRouterTags"/>.
@@ -117,6 +120,11 @@ public sealed record ControllerSettings
         if (DefaultHealthCheckIntervalSeconds < HealthCheckSpec.MinimumIntervalSeconds)
         {
             problems.Add($"DefaultHealthCheckIntervalSeconds must be at least {HealthCheckSpec.MinimumIntervalSeconds}.");
+        }
+
+        if (DefaultDrainSeconds is < 0 or > LoadBalancerSpec.MaxDrainSeconds)
+        {
+            problems.Add($"DefaultDrainSeconds must be 0–{LoadBalancerSpec.MaxDrainSeconds}.");
         }
 
         if (!Enum.IsDefined(DefaultPlan))

@@ -166,7 +166,8 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
 
     /// <summary>
     /// externalTrafficPolicy Local with the example manifest: the one node with an endpoint is the one real server, and
-    /// moving the endpoint (kubectl patch of the EndpointSlice) moves the real server.
+    /// moving the endpoint (kubectl patch of the EndpointSlice) moves the real server through a drain: the new node
+    /// serves, the old one is first written disabled, then removed.
     /// </summary>
     [Fact]
     public async Task LocalService_RealServersFollowTheEndpointSlice()
@@ -179,12 +180,21 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
 
         var applied = await kubectl.OkAsync("apply", "-f", manifest);
         Assert.Contains("endpointslice.discovery.k8s.io/local-web-1 created", applied, StringComparison.Ordinal);
+        await kubectl.OkAsync("annotate", "svc", "local-web", "k8s.usacloud.jp/load-balancer-drain-seconds=3");
         var ip = await kubectl.ExternalIpAsync("local-web");
         var lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 1);
         Assert.Equal([$"{ip}:80 -> {AddressOf("worker02")}"], Vips(lb));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {lb.Describe()}");
 
         await kubectl.OkAsync("patch", "endpointslice", "local-web-1", "--type=json", "-p", """[{"op":"replace","path":"/endpoints/0/nodeName","value":"worker03"}]""");
+
+        var draining = await Eventually.UntilAsync(
+            () => sandbox.SakuraControl.LoadBalancersAsync(),
+            l => l.Count == 1 && l[0].Vips.Count == 1 && l[0].Vips[0].Servers.Contains(AddressOf("worker03")) && l[0].Vips[0].Disabled.Contains(AddressOf("worker02")),
+            "worker03 to serve while worker02 drains (written disabled)",
+            StepTimeout, PollInterval);
+        Assert.Equal([AddressOf("worker02")], draining[0].Vips[0].Disabled);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker03 serves, worker02 drains");
 
         await Eventually.UntilAsync(
             () => sandbox.SakuraControl.LoadBalancersAsync(),

@@ -7,7 +7,8 @@ internal static class Fixtures
     public const string Uid = "3f6c1d2e-4b5a-6978-8990-aabbccddeeff";
     public const long SwitchId = 112800452761;
 
-    public static ControllerSettings Settings { get; } = new() { ClusterId = ClusterId };
+    /// <summary>The controller's settings with no drain: a leaving real server goes at once (the drain has tests of its own).</summary>
+    public static ControllerSettings Settings { get; } = new() { ClusterId = ClusterId, DefaultDrainSeconds = 0 };
 
     public static RouterNetwork Router { get; } = new()
     {

@@ -136,6 +136,13 @@ public static class LoadBalancerAnnotations
         "`10.240.0.1`",
         "Type `switch`: the appliance's default route, for clients beyond the switch's network (e.g. behind a VPC router on it). Never handed out as an address. Changing it needs `load-balancer-recreate-allowed`.");
 
+    public static AnnotationDefinition DrainSeconds { get; } = new(
+        "load-balancer-drain-seconds",
+        "int (seconds, 0–3600)",
+        "`30` (controller setting)",
+        "`\"5\"`",
+        "Graceful drain: a real server that leaves (its node excluded, deleted, marked `ToBeDeletedByClusterAutoscaler`, or, with `externalTrafficPolicy: Local`, without a ready endpoint any more) is first written disabled (no new connections, open ones continue) and removed only after this many seconds; several leaving together share one disable write and one removal write, and a node that comes back meanwhile is enabled again. `\"0\"` removes at once.");
+
     public static IReadOnlyList<AnnotationDefinition> All { get; } =
     [
         Type,
@@ -151,6 +158,7 @@ public static class LoadBalancerAnnotations
         LoadBalancerIP,
         SorryServer,
         RecreateAllowed,
+        DrainSeconds,
         SwitchSelector,
         IpRange,
         AssignIpRange,

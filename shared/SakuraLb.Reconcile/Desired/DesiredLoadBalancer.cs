@@ -32,13 +32,26 @@ public sealed record DesiredLoadBalancer
     public int OwnAddressCount => Spec.HighAvailability ? 2 : 1;
 
     /// <summary>The settings (one entry per port, sorted) this load balancer should have with VIP <paramref name="vip"/>.</summary>
-    public IReadOnlyList<VipSetting> SettingsFor(Ipv4Address vip) =>
-        [.. Spec.Ports.Order().Select(port => new VipSetting(
+    public IReadOnlyList<VipSetting> SettingsFor(Ipv4Address vip) => SettingsFor(vip, []);
+
+    /// <summary>
+    /// The settings with VIP <paramref name="vip"/> while <paramref name="draining"/> drain: those are written disabled
+    /// (no new connections, open ones continue) next to the enabled real servers, all ascending by address.
+    /// </summary>
+    public IReadOnlyList<VipSetting> SettingsFor(Ipv4Address vip, IReadOnlyCollection<Ipv4Address> draining)
+    {
+        ArgumentNullException.ThrowIfNull(draining);
+        var servers = RealServers.Select(s => (s.Address, Enabled: true))
+            .Concat(draining.Select(a => (Address: a, Enabled: false)))
+            .OrderBy(s => s.Address)
+            .ToList();
+        return [.. Spec.Ports.Order().Select(port => new VipSetting(
             vip,
             port,
             Spec.HealthCheckIntervalSeconds,
             Spec.SorryServer,
-            [.. RealServers.Select(s => new RealServerSetting(s.Address, port, true, Spec.HealthCheck))]))];
+            [.. servers.Select(s => new RealServerSetting(s.Address, port, s.Enabled, Spec.HealthCheck))]))];
+    }
 }
 
 /// <summary>One VIP entry as it should be written (Settings.LoadBalancer[]).</summary>

@@ -20,12 +20,18 @@ public sealed record LoadBalancerSpec
 
     public bool RecreateAllowed { get; init; }
 
+    /// <summary>The longest drain a Service may ask for: an hour keeps a forgotten annotation from pinning a server for days.</summary>
+    public const int MaxDrainSeconds = 3600;
+
     public int HealthCheckIntervalSeconds { get; init; } = HealthCheckSpec.MinimumIntervalSeconds;
 
     public HealthCheckSpec HealthCheck { get; init; } = HealthCheckSpec.Ping;
 
     /// <summary>Service ports, ascending: one VIP entry each, real-server port = Service port (DSR).</summary>
     public IReadOnlyList<int> Ports { get; init; } = [];
+
+    /// <summary>How long a leaving real server stays disabled before it is removed (zero: removed at once).</summary>
+    public TimeSpan DrainPeriod { get; init; }
 
     public Ipv4Address? RequestedVip { get; init; }
 

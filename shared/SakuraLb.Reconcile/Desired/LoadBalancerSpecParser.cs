@@ -69,6 +69,8 @@ public static class LoadBalancerSpecParser
             HealthCheckSpec.MinimumIntervalSeconds, int.MaxValue, errors) ?? settings.DefaultHealthCheckIntervalSeconds;
 
         var healthCheck = ParseHealthCheck(Get, settings, errors, warnings);
+        var drain = ParseInt(Get(LoadBalancerAnnotations.DrainSeconds), LoadBalancerAnnotations.DrainSeconds,
+            0, LoadBalancerSpec.MaxDrainSeconds, errors) ?? settings.DefaultDrainSeconds;
 
         var requestedVip = ParseRequestedVip(service, Get(LoadBalancerAnnotations.LoadBalancerIP), settings, errors);
         // The kind of load balancer comes first among the problems (the first one is the status's reason).
@@ -97,6 +99,7 @@ public static class LoadBalancerSpecParser
                 RecreateAllowed = recreate,
                 HealthCheckIntervalSeconds = interval,
                 HealthCheck = healthCheck,
+                DrainPeriod = TimeSpan.FromSeconds(drain),
                 Ports = ports,
                 RequestedVip = requestedVip,
                 SorryServer = sorry,

@@ -22,7 +22,10 @@ public sealed record DrainDecision(
 /// the load balancer but unknown to that state (the state was lost) starts its drain now, so it is never removed
 /// early. A period of zero removes at once.
 /// </summary>
-/// <remarks>Not yet called by the reconcile: the orchestration that keeps the state and waits for <see cref="DrainDecision.WakeAt"/> is the next step.</remarks>
+/// <remarks>
+/// The planner decides it for the running load balancer (<see cref="Planning.Plan.Drain"/>); the reconcile orchestration
+/// keeps <see cref="DrainDecision.Draining"/> in its input and waits on a durable timer until <see cref="DrainDecision.WakeAt"/>.
+/// </remarks>
 public static class RealServerDrain
 {
     /// <param name="wanted">The addresses that should serve (the real-server selection).</param>

@@ -2,6 +2,7 @@ using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Annotations;
 using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Planning;
@@ -15,6 +16,9 @@ internal sealed class EnsurePlanner
     private readonly List<PlanStep> steps = [];
     private readonly List<ValidationProblem> warnings;
     private bool replanAfter;
+
+    // The drain this plan writes (null while no running load balancer on the Service's switch decides one).
+    private DrainDecision? drain;
 
     public EnsurePlanner(PlanInput input)
     {
@@ -175,7 +179,8 @@ internal sealed class EnsurePlanner
         // addresses on the new switch, unreachable from this appliance: its settings stay as they are.
         if (vip is not null && sameSwitch)
         {
-            var settings = desired.SettingsFor(vip.Value);
+            drain = Drain(primary);
+            var settings = desired.SettingsFor(vip.Value, [.. drain.Draining.Select(d => Ipv4Address.Parse(d.Address))]);
             if (!SettingsComparer.Equivalent(settings, primary.Vips))
             {
                 steps.Add(new UpdateSettings(primary.Id, settings, primary.SettingsHash));
@@ -203,8 +208,49 @@ internal sealed class EnsurePlanner
             return Finish(ServicePhase.Ready, ReasonCodes.RecreateRequired, message, Ingress(vip), Summary(primary));
         }
 
-        return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {primary.Name} ({primary.Id}) is up with VIP {vip}, {desired.RealServers.Count} real servers", Ingress(vip), Summary(primary));
+        return Finish(ServicePhase.Ready, ReasonCodes.Ready, $"load balancer {primary.Name} ({primary.Id}) is up with VIP {vip}, {desired.RealServers.Count} real servers{Draining()}", Ingress(vip), Summary(primary));
     }
+
+    /// <summary>
+    /// Which of the appliance's real servers serve, drain or go: one no longer selected is first kept disabled for the
+    /// Service's drain period. A known drain keeps its start; one without a known start (the state was lost) starts
+    /// now, so a lost state delays a removal and never hastens it. When the drained servers would push a VIP entry
+    /// over the per-VIP limit, the longest-drained go first.
+    /// </summary>
+    private DrainDecision Drain(ObservedLoadBalancer primary)
+    {
+        var current = primary.Vips
+            .Where(v => v is not null)
+            .SelectMany(v => v.Servers)
+            .Select(s => Ipv4Address.TryParse(s?.IPAddress?.Trim(), out var a) ? a.ToString() : null)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        var period = desired.Spec.DrainPeriod;
+        var decision = RealServerDrain.Decide(
+            [.. desired.RealServers.Select(s => s.Address.ToString())],
+            current,
+            [.. input.Draining.Where(d => d is not null && current.Contains(d.Address))],
+            input.Now,
+            period);
+        var room = Math.Max(0, input.Settings.MaxServersPerVip - desired.RealServers.Count);
+        if (decision.Draining.Count <= room)
+        {
+            return decision;
+        }
+
+        var byAge = decision.Draining.OrderBy(d => d.Since).ThenBy(d => d.Address, StringComparer.Ordinal).ToList();
+        var over = byAge.Count - room;
+        List<DrainingServer> kept = [.. byAge.Skip(over).OrderBy(d => d.Address, StringComparer.Ordinal)];
+        return decision with
+        {
+            Draining = kept,
+            Removed = [.. decision.Removed.Concat(byAge.Take(over).Select(d => d.Address)).Order(StringComparer.Ordinal)],
+            WakeAt = kept.Count == 0 ? null : kept.Min(d => d.Since) + period,
+        };
+    }
+
+    private string Draining() =>
+        drain is { Draining.Count: > 0 } d ? $", {d.Draining.Count} draining until {d.WakeAt:HH:mm:ss} UTC" : "";
 
     /// <summary>
     /// Tear the appliance down and create it again, or null (with the reason) when the new one could not be
@@ -471,7 +517,7 @@ internal sealed class EnsurePlanner
     private sealed record Allocation(AddressChoice Choice, int Vrid, ValidationProblem? Problem);
 
     private Plan Finish(ServicePhase phase, string reasonCode, string message, IReadOnlyList<string> ingress, LoadBalancerSummary? loadBalancer = null) =>
-        new(steps, new PlanOutcome(phase, reasonCode, message, ingress, false, warnings, loadBalancer), replanAfter);
+        new(steps, new PlanOutcome(phase, reasonCode, message, ingress, false, warnings, loadBalancer), replanAfter) { Drain = drain };
 
     /// <summary>
     /// The running load balancer as it will be once this plan's steps ran: its own plan and pairing (a change of

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Planning;
@@ -109,6 +110,13 @@ public sealed record PlanOutcome(
 /// </summary>
 public sealed record Plan(IReadOnlyList<PlanStep> Steps, PlanOutcome Outcome, bool ReplanAfter)
 {
+    /// <summary>
+    /// The drain of the running load balancer's real servers as this plan writes it; null when the plan did not
+    /// decide one (no running load balancer on the Service's switch), and the previous state still holds. While
+    /// <see cref="DrainDecision.WakeAt"/> is set, plan again then: the drained servers are due for removal.
+    /// </summary>
+    public DrainDecision? Drain { get; init; }
+
     /// <summary>True when nothing differs: no effect to perform (Report steps are not effects).</summary>
     public bool IsNoOp => Steps.All(s => s is Report);
 }

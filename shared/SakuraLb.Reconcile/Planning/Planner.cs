@@ -1,6 +1,7 @@
 using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Scope;
 
@@ -36,6 +37,12 @@ public sealed record PlanInput
 
     /// <summary>This Service's reservations (any switch) and other Services' reservations on the desired switch.</summary>
     public IReadOnlyList<AddressReservation> Reservations { get; init; } = [];
+
+    /// <summary>The real servers draining since the previous plan (<see cref="Plan.Drain"/>); empty when unknown.</summary>
+    public IReadOnlyList<DrainingServer> Draining { get; init; } = [];
+
+    /// <summary>When the plan is made: the clock the drain period is measured on.</summary>
+    public DateTimeOffset Now { get; init; }
 }
 
 /// <summary>

@@ -67,6 +67,8 @@ public static class ServicePlanning
     }
 
     /// <summary>Plans a Service that wants a load balancer on the network whose switch <paramref name="onSwitch"/> describes.</summary>
+    /// <param name="draining">The drain state of the previous plan (<see cref="Plan.Drain"/>); empty when unknown.</param>
+    /// <param name="now">The clock the drain period is measured on.</param>
     public static ServicePlan PlanEnsure(
         ServiceSnapshot service,
         ControllerSettings settings,
@@ -74,7 +76,9 @@ public static class ServicePlanning
         NetworkCandidates candidates,
         SwitchView onSwitch,
         IReadOnlyList<ObservedLoadBalancer> found,
-        IReadOnlyList<AddressReservation> reservations)
+        IReadOnlyList<AddressReservation> reservations,
+        IReadOnlyList<DrainingServer> draining,
+        DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -107,6 +111,8 @@ public static class ServicePlanning
             Reservations = [.. reservations
                 .Where(r => string.Equals(r.OwnerUid, service.Uid, StringComparison.Ordinal) || r.SwitchId == desired.Network.SwitchId)
                 .DistinctBy(r => (r.SwitchId, r.Address))],
+            Draining = draining,
+            Now = now,
         });
         return new ServicePlan(ServiceIntent.Ensure, plan, false, NodeFingerprint.RealServers(desired.RealServers.Select(s => s.Address.ToString())));
     }

@@ -34,6 +34,8 @@ internal sealed class FunctionHarness : IDisposable
         var values = new Dictionary<string, string?>
         {
             ["Controller:ClusterId"] = ClusterId,
+            // A leaving real server goes at once, as before the drain; the drain scenarios set their own.
+            ["Controller:DefaultDrainSeconds"] = "0",
             ["Ingest:HmacSecret"] = SignedRequests.Secret,
             ["Storage:Mode"] = "InMemory",
             ["Sakura:ApiRootUrl"] = "http://127.0.0.1:9/cloud/zone",

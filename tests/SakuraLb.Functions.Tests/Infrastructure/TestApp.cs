@@ -34,6 +34,12 @@ public sealed class TestApp : IAsyncDisposable
     private readonly ILoggerFactory loggerFactory;
     private readonly bool ownsSimulator;
 
+    // What a restart starts again from (the configuration, the engine's options, the extra registrations).
+    private Relaunch? relaunch;
+
+    // Set once RestartAsync handed the engine's task hub and the simulator to the app it started.
+    private bool restarted;
+
     private TestApp(IDurableEngine host, SakuraSimulator simulator, bool ownsSimulator, string clusterId, ILoggerFactory loggerFactory, FakeLogCollector logs)
     {
         this.host = host;
@@ -75,13 +81,15 @@ public sealed class TestApp : IAsyncDisposable
     /// <param name="engine">The durable engine; Azure Storage comes with table storage (both on Azurite) unless the settings say otherwise.</param>
     /// <param name="sameCloudAs">Another app whose simulator this one uses too (a second installation on the same account; it keeps the simulator).</param>
     /// <param name="minimumLogLevel">The lowest level <see cref="Logs"/> collects.</param>
+    /// <param name="restartable">Azure Storage only: keep the task hub when the engine stops, so <see cref="RestartAsync"/> can start the app again on it.</param>
     public static async Task<TestApp> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
         SakuraSimulatorOptions? simulatorOptions = null,
         Action<IServiceCollection>? services = null,
         DurableEngineKind engine = DurableEngineKind.InMemory,
         TestApp? sameCloudAs = null,
-        LogLevel minimumLogLevel = LogLevel.Error)
+        LogLevel minimumLogLevel = LogLevel.Error,
+        bool restartable = false)
     {
         var clusterId = settings?.GetValueOrDefault("Controller:ClusterId") ?? "c" + Guid.NewGuid().ToString("N")[..12];
         // The default router belongs to this cluster: the controller looks for its router tags plus the cluster's tag.
@@ -92,6 +100,8 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["Controller:ClusterId"] = clusterId,
             ["Controller:OrphanGracePeriod"] = "00:00:00.500",
+            // A leaving real server goes at once, as before the drain; the drain scenarios set their own.
+            ["Controller:DefaultDrainSeconds"] = "0",
             ["Ingest:HmacSecret"] = SignedRequests.Secret,
             ["Reconcile:PollInterval"] = "00:00:00.020",
             ["Reconcile:BootTimeout"] = "00:00:30",
@@ -113,15 +123,32 @@ public sealed class TestApp : IAsyncDisposable
             ["Sakura:RetryMaxDelay"] = "00:00:00.100",
             ["Sakura:Timeout"] = "00:00:10",
         };
-        var logs = new FakeLogCollector();
-        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(minimumLogLevel).AddProvider(new FakeLoggerProvider(logs)));
-        DurableEngineOptions engineOptions = new() { LoggerFactory = loggerFactory, DataConverter = FunctionsWorkerDataConverter.Default };
+        DurableEngineOptions engineOptions = new() { DataConverter = FunctionsWorkerDataConverter.Default };
         if (engine == DurableEngineKind.AzureStorage)
         {
-            engineOptions = (await AzureStorageEngineOptions.ForTestsAsync()) with { LoggerFactory = loggerFactory, DataConverter = FunctionsWorkerDataConverter.Default };
+            var azure = (await AzureStorageEngineOptions.ForTestsAsync()) with { DataConverter = FunctionsWorkerDataConverter.Default };
+            if (restartable)
+            {
+                // A named hub that outlives the engine; without the app lease the next engine owns it at once, and
+                // messages the stopped engine had taken come back within seconds rather than the 5 minutes of production.
+                azure = azure with
+                {
+                    TaskHubName = "t" + Guid.NewGuid().ToString("N")[..24],
+                    DeleteTaskHubOnStop = false,
+                    UseAppLease = false,
+                    ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(5),
+                    WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(5),
+                };
+            }
+
+            engineOptions = azure;
             values["Storage:Mode"] = "Table";
-            values["Storage:ConnectionString"] = ((AzureStorageEngineOptions)engineOptions).ConnectionString;
+            values["Storage:ConnectionString"] = azure.ConnectionString;
             values["Storage:TablePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
+        }
+        else if (restartable)
+        {
+            throw new ArgumentException("Only the Azure Storage engine keeps its state across a restart.", nameof(restartable));
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -129,10 +156,40 @@ public sealed class TestApp : IAsyncDisposable
             values[key] = value;
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var app = await LaunchAsync(new Relaunch(engine, values, services, engineOptions, minimumLogLevel), simulator, sameCloudAs is null, clusterId);
+        app.relaunch = restartable ? app.relaunch : null;
+        return app;
+    }
+
+    /// <summary>
+    /// Stops the app as a host restart does (the worker and the engine; the task hub, the tables on Azurite and the
+    /// simulator stay) and starts it again on them: orchestrations resume from their histories. Only for an app
+    /// started <c>restartable</c>; this instance is spent (its dispose does nothing), use the returned one.
+    /// </summary>
+    public async Task<TestApp> RestartAsync()
+    {
+        var start = relaunch ?? throw new InvalidOperationException("Start the app with restartable: true to restart it.");
+        relaunch = null;
+        restarted = true;
+        await host.DisposeAsync();
+        Sim.Dispose();
+        loggerFactory.Dispose();
+
+        // The restarted app deletes the hub when it stops for good.
+        var options = ((AzureStorageEngineOptions)start.EngineOptions) with { DeleteTaskHubOnStop = true };
+        return await LaunchAsync(start with { EngineOptions = options }, simulator, ownsSimulator, ClusterId);
+    }
+
+    private static async Task<TestApp> LaunchAsync(Relaunch start, SakuraSimulator simulator, bool ownsSimulator, string clusterId)
+    {
+        var logs = new FakeLogCollector();
+        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(start.MinimumLogLevel).AddProvider(new FakeLoggerProvider(logs)));
+        var engineOptions = start.EngineOptions with { LoggerFactory = loggerFactory };
+        var services = start.Services;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(start.Values).Build();
         var deferred = new DeferredServiceProvider();
         var host = await DurableEngine.StartAsync(
-            engine,
+            start.Engine,
             registry => DurableTasks.Register(registry, deferred),
             s =>
             {
@@ -142,7 +199,7 @@ public sealed class TestApp : IAsyncDisposable
             },
             engineOptions);
         deferred.Target = host.Services;
-        return new TestApp(host, simulator, sameCloudAs is null, clusterId, loggerFactory, logs);
+        return new TestApp(host, simulator, ownsSimulator, clusterId, loggerFactory, logs) { relaunch = start };
     }
 
     /// <summary>This installation's owner id (created on first use, like the app does).</summary>
@@ -264,6 +321,11 @@ public sealed class TestApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (restarted)
+        {
+            return;
+        }
+
         await host.DisposeAsync();
         if (ownsSimulator)
         {
@@ -274,12 +336,30 @@ public sealed class TestApp : IAsyncDisposable
         loggerFactory.Dispose();
     }
 
+    /// <summary>How the app was started, to start it again.</summary>
+    private sealed record Relaunch(
+        DurableEngineKind Engine,
+        Dictionary<string, string?> Values,
+        Action<IServiceCollection>? Services,
+        DurableEngineOptions EngineOptions,
+        LogLevel MinimumLogLevel);
+
     /// <summary>Lets the registrations resolve services from the worker host, which exists only after start.</summary>
+    /// <remarks>
+    /// An app started again on a task hub resumes its orchestrations while the engine is still starting, so a
+    /// resolution waits (boundedly) for the host rather than failing the activity.
+    /// </remarks>
     private sealed class DeferredServiceProvider : IServiceProvider
     {
-        public IServiceProvider? Target { get; set; }
+        private readonly TaskCompletionSource<IServiceProvider> target = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IServiceProvider Target
+        {
+            set => target.TrySetResult(value);
+        }
 
         public object? GetService(Type serviceType) =>
-            (Target ?? throw new InvalidOperationException("The durable host has not started yet.")).GetService(serviceType);
+            (target.Task.Wait(TimeSpan.FromSeconds(60)) ? target.Task.Result : throw new InvalidOperationException("The durable host has not started yet."))
+                .GetService(serviceType);
     }
 }

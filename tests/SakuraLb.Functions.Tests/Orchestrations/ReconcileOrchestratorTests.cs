@@ -6,6 +6,7 @@ using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Model;
 using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Addressing;
+using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Reconcile.Scope;
@@ -58,7 +59,7 @@ public sealed class ReconcileOrchestratorTests
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
         Assert.Equal(ReconcileOutcomes.Gone, result.Outcome);
-        Assert.Empty(Inputs<ServiceKey>(context, ObserveAndPlanActivity.Name));
+        Assert.Empty(Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public sealed class ReconcileOrchestratorTests
         Assert.Equal([42L, 42L], Inputs<LoadBalancerTarget>(context, ApplyConfigActivity.Name).Select(t => t.LoadBalancerId));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
         Assert.Equal((ServicePhase.Ready, true, false, 1L), (published.Phase, published.Settled, published.Interim, published.DesiredSeq));
-        Assert.Equal(2, Inputs<ServiceKey>(context, ObserveAndPlanActivity.Name).Count);
+        Assert.Equal(2, Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Count);
     }
 
     private static List<object?> ContinuedWith(TaskOrchestrationContext context) =>
@@ -112,6 +113,45 @@ public sealed class ReconcileOrchestratorTests
         Assert.Equal((ReconcileOutcomes.Converged, 1), (result.Outcome, result.Passes));
         Assert.Equal([new FenceInput("c1", "u1", 3, "nf", NodesMatter: true)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
         Assert.Empty(ContinuedWith(context));
+    }
+
+    /// <summary>A pass that converges with a server draining until ten seconds from now.</summary>
+    private static (TaskOrchestrationContext Context, IReadOnlyList<DrainingServer> Draining) DrainingPass(params DesiredState[] loads)
+    {
+        var context = Context();
+        IReadOnlyList<DrainingServer> draining = [new DrainingServer("203.0.113.102", Now)];
+        Returns(context, LoadDesiredActivity.Name, loads[0], loads[1..]);
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1) with
+        {
+            Plan = PlanOf(1).Plan! with { Drain = new DrainDecision(["203.0.113.100"], draining, [], Now.AddSeconds(10)) },
+        });
+        return (context, draining);
+    }
+
+    [Fact]
+    public async Task RunAsync_ConvergedWithADrainPending_WaitsOnDurableTimersUntilItIsDue_ThenContinuesCarryingIt()
+    {
+        var (context, draining) = DrainingPass(Desired(1));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal(ReconcileOutcomes.Continued, result.Outcome);
+        Assert.Equal([Input with { Draining = draining }], ContinuedWith(context));
+        Assert.Empty(Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+        await context.Received().CreateTimer(Now + Timings.DrainRecheckInterval, Arg.Any<CancellationToken>());
+        Assert.Equal([new PlanRequest("c1", "u1", [], new DateTimeOffset(Now, TimeSpan.Zero))], Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
+    }
+
+    [Fact]
+    public async Task RunAsync_ServiceMovesDuringADrain_ContinuesAtOnceWithTheNextPass_CarryingTheDrain()
+    {
+        var (context, draining) = DrainingPass(Desired(1), Desired(2));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal(ReconcileOutcomes.Continued, result.Outcome);
+        Assert.Equal([Input with { Pass = 2, Draining = draining }], ContinuedWith(context));
+        await context.Received(1).CreateTimer(Arg.Any<DateTime>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]

@@ -38,6 +38,33 @@ public sealed class LoadBalancerSpecParserTests
     }
 
     [Theory]
+    [InlineData(null, 30, 30)]
+    [InlineData(null, 0, 0)]
+    [InlineData("0", 30, 0)]
+    [InlineData("5", 30, 5)]
+    [InlineData("3600", 0, 3600)]
+    public void Parse_DrainSeconds_AnnotationOverridesTheControllerDefault(string? value, int controllerDefault, int expected)
+    {
+        var annotations = value is null ? null : new Dictionary<string, string> { [LoadBalancerAnnotations.DrainSeconds.Key] = value };
+
+        var spec = LoadBalancerSpecParser.Parse(Service(annotations), Settings with { DefaultDrainSeconds = controllerDefault }).Spec!;
+
+        Assert.Equal(TimeSpan.FromSeconds(expected), spec.DrainPeriod);
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(3600, true)]
+    [InlineData(3601, false)]
+    public void Settings_DefaultDrainSeconds_IsValidatedAtStartUp(int seconds, bool valid)
+    {
+        var problems = (Settings with { DefaultDrainSeconds = seconds }).Validate();
+
+        Assert.Equal(valid, !problems.Any(p => p.Contains("DefaultDrainSeconds", StringComparison.Ordinal)));
+    }
+
+    [Theory]
     [InlineData("true", true)]
     [InlineData("True", true)]
     [InlineData("TRUE", true)]
@@ -93,6 +120,9 @@ public sealed class LoadBalancerSpecParserTests
     [InlineData("load-balancer-sorry-server", "sorry.example.com", "IPv4 address")]
     [InlineData("router-selector", "tag\u0001", "Sakura tag of at most")]
     [InlineData("load-balancer-type", "global", "\"internet\"")]
+    [InlineData("load-balancer-drain-seconds", "-1", "from 0 to 3600")]
+    [InlineData("load-balancer-drain-seconds", "3601", "from 0 to 3600")]
+    [InlineData("load-balancer-drain-seconds", "30s", "from 0 to 3600")]
     public void Parse_InvalidValue_ReportsKeyValueAndAcceptedValues(string name, string value, string accepted)
     {
         var result = Parse((name, value));

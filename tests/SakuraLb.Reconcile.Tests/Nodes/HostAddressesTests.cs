@@ -47,7 +47,7 @@ public sealed class HostAddressesTests
         servers.Add(Server("worker03", null));
         var registered = servers.SelectMany(s => s.Nics).Select(n => n.UserIPAddress).OfType<string>().Select(Ip).ToHashSet();
         return ServicePlanning.PlanEnsure(
-            service, Settings, nodes, new NetworkCandidates { Routers = [Router] }, new SwitchView(SwitchId, servers, [], registered), [], []);
+            service, Settings, nodes, new NetworkCandidates { Routers = [Router] }, new SwitchView(SwitchId, servers, [], registered), [], [], [], DateTimeOffset.UnixEpoch);
     }
 
     [Fact]

@@ -4,7 +4,11 @@ using System.Text.Json.Nodes;
 namespace Sandbox.Simulators;
 
 /// <summary>One VIP entry of a simulated load balancer: address, port and the real servers' addresses.</summary>
-public sealed record SimVip(string Address, int Port, IReadOnlyList<string> Servers);
+public sealed record SimVip(string Address, int Port, IReadOnlyList<string> Servers)
+{
+    /// <summary>The real servers written with Enabled "False" (draining: no new connections).</summary>
+    public IReadOnlyList<string> Disabled { get; init; } = [];
+}
 
 /// <summary>A load balancer as the simulator's <c>/_sim/state</c> shows it.</summary>
 /// <param name="Vips">The stored settings (what the controller wrote).</param>
@@ -24,7 +28,13 @@ public sealed record SimLoadBalancer(long Id, string Name, string Phase, bool Se
             .Select(v => new SimVip(
                 v["VirtualIPAddress"]?.GetValue<string>() ?? "",
                 int.Parse(v["Port"]?.ToString() ?? "0", CultureInfo.InvariantCulture),
-                [.. (v["Servers"] as JsonArray ?? []).OfType<JsonObject>().Select(s => s["IPAddress"]?.GetValue<string>() ?? "").Order(StringComparer.Ordinal)]))
+                [.. (v["Servers"] as JsonArray ?? []).OfType<JsonObject>().Select(s => s["IPAddress"]?.GetValue<string>() ?? "").Order(StringComparer.Ordinal)])
+            {
+                Disabled = [.. (v["Servers"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Where(s => string.Equals(s["Enabled"]?.ToString(), "False", StringComparison.OrdinalIgnoreCase))
+                    .Select(s => s["IPAddress"]?.GetValue<string>() ?? "")
+                    .Order(StringComparer.Ordinal)],
+            })
             .OrderBy(v => v.Port)
             .ToArray();
         return new SimLoadBalancer(
