@@ -1,8 +1,5 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Annotations;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Planning;
 

@@ -1,8 +1,5 @@
 using System.Text.Json.Serialization;
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Planning;
 

@@ -1,7 +1,4 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Scope;
 
 namespace SakuraLb.Reconcile.Planning;

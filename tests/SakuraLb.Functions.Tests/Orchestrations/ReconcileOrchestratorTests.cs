@@ -57,7 +57,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal(ReconcileOutcomes.Gone, result.Outcome);
+        Assert.Equal(ReconcileOutcome.Gone, result.Outcome);
         Assert.Empty(Inputs<ServiceKey>(context, ObserveAndPlanActivity.Name));
     }
 
@@ -81,7 +81,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Converged, 1, ServicePhase.Ready), (result.Outcome, result.Passes, result.Phase));
+        Assert.Equal((ReconcileOutcome.Converged, 1, ServicePhase.Ready), (result.Outcome, result.Passes, result.Phase));
         Assert.Equal(3, Inputs<LoadBalancerTarget>(context, ReadLoadBalancerActivity.Name).Count);
         Assert.Equal([42L, 42L], Inputs<LoadBalancerTarget>(context, ApplyConfigActivity.Name).Select(t => t.LoadBalancerId));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
@@ -109,7 +109,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Converged, 1), (result.Outcome, result.Passes));
+        Assert.Equal((ReconcileOutcome.Converged, 1), (result.Outcome, result.Passes));
         Assert.Equal([new FenceInput("c1", "u1", 3, "nf", NodesMatter: true)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
         Assert.Empty(ContinuedWith(context));
     }
@@ -121,7 +121,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input with { Pass = 3 });
 
-        Assert.Equal(ReconcileOutcomes.Continued, result.Outcome);
+        Assert.Equal(ReconcileOutcome.Continued, result.Outcome);
         Assert.Equal([Input with { Pass = 4 }], ContinuedWith(context));
         Assert.Equal([1L], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.DesiredSeq));
     }
@@ -133,7 +133,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input with { Pass = Timings.MaxPasses });
 
-        Assert.Equal((ReconcileOutcomes.MaxPasses, Timings.MaxPasses), (result.Outcome, result.Passes));
+        Assert.Equal((ReconcileOutcome.MaxPasses, Timings.MaxPasses), (result.Outcome, result.Passes));
         Assert.Empty(ContinuedWith(context));
     }
 
@@ -153,7 +153,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Incomplete, reason), (result.Outcome, result.ReasonCode));
+        Assert.Equal((ReconcileOutcome.Incomplete, reason), (result.Outcome, result.ReasonCode));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
         Assert.Equal((reason, retried), (published.ReasonCode, published.Message.Contains($"after {Timings.ActivityRetry.MaxAttempts} attempts", StringComparison.Ordinal)));
     }
@@ -169,7 +169,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Incomplete, ReasonCodes.AuthFailed), (result.Outcome, result.ReasonCode));
+        Assert.Equal((ReconcileOutcome.Incomplete, ReasonCodes.AuthFailed), (result.Outcome, result.ReasonCode));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
         Assert.Equal((ServicePhase.Failed, ReasonCodes.AuthFailed, false), (published.Phase, published.ReasonCode, published.Settled));
         Assert.Empty(Inputs<LoadBalancerTarget>(context, ReadLoadBalancerActivity.Name));
