@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 public sealed class AuthTests : IAsyncLifetime

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 

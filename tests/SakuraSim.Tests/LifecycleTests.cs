@@ -1,6 +1,3 @@
-using System.Net;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>The appliance lifecycle on a fake clock (default durations 30 s + 45 s, shutdown 10 s, 404 window 2 s).</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>Per-token throttling with 503 busy, never 429.</summary>

@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 

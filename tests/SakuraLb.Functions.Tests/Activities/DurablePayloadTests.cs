@@ -1,10 +1,7 @@
 using System.Text.Json;
 using DurableHost.Serialization;
 using Microsoft.DurableTask.Converters;
-using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Activities;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;

@@ -1,10 +1,5 @@
-using System.Text.Json.Nodes;
 using Azure;
-using DurableHost;
-using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Reconcile.Desired;
 
 namespace SakuraLb.Functions.Tests.Scenarios;

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using SakuraLb.Testing;
-using k8s;
-using k8s.Models;
 using SakuraLb.Relay.Options;
 using YamlDotNet.RepresentationModel;
 
