@@ -9,3 +9,10 @@ namespace SakuraLb.Functions.Orchestrations;
 /// </summary>
 public sealed class KebabCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.KebabCaseLower)
     where TEnum : struct, Enum;
+
+/// <summary>An enum value's name as logs and the orchestration output spell it: lower case with dashes.</summary>
+public static class KebabCase
+{
+    public static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+}

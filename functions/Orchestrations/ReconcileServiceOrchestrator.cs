@@ -91,7 +91,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
 
     private static ReconcileResult Finish(ILogger logger, string uid, ReconcileResult result)
     {
-        logger.ReconcileFinished(uid, result.Outcome, result.Passes);
+        logger.ReconcileFinished(uid, KebabCase.Name(result.Outcome), result.Passes);
         return result;
     }
 

@@ -445,7 +445,7 @@ public sealed class ClusterResync(
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Each part fails on its own: whatever broke it, the next part must still run.
-                logger.ResyncFailed(ex, clusterId, part, ex.Message);
+                logger.ResyncFailed(ex, clusterId, KebabCase.Name(part), ex.Message);
                 failures.Add(new ResyncFailure(part, ex));
                 return false;
             }

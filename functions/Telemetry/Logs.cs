@@ -56,7 +56,7 @@ internal static partial class Logs
     public static partial void Planned(this ILogger logger, int pass, string uid, int stepCount, ServicePhase phase, string reasonCode);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Reconcile of {Uid} finished: {Outcome} after {Passes} passes")]
-    public static partial void ReconcileFinished(this ILogger logger, string uid, Orchestrations.ReconcileOutcome outcome, int passes);
+    public static partial void ReconcileFinished(this ILogger logger, string uid, string outcome, int passes);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Reconcile of {Uid} stopped early: {Reason}")]
     public static partial void ReconcileStoppedEarly(this ILogger logger, string uid, string reason);
@@ -115,7 +115,7 @@ internal static partial class Logs
     public static partial void OrphansNotCollected(this ILogger logger, string clusterId, int loadBalancers);
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Resync of cluster {ClusterId}: part {Part} failed ({Reason}); the other parts ran")]
-    public static partial void ResyncFailed(this ILogger logger, Exception exception, string clusterId, Resync.ResyncPart part, string reason);
+    public static partial void ResyncFailed(this ILogger logger, Exception exception, string clusterId, string part, string reason);
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Purged the histories of {Count} finished orchestrations created before {Before}")]
     public static partial void InstancesPurged(this ILogger logger, int count, DateTimeOffset before);

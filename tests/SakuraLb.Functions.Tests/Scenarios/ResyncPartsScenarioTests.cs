@@ -80,7 +80,7 @@ public sealed class ResyncPartsScenarioTests
 
         Assert.True(report.Failures.Count == 1 && report.Failures[0].Part == failing, string.Join("; ", report.Failures.Select(f => $"{f.Part}: {f.Exception}")));
         var logged = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 1302);
-        Assert.Contains($"part {failing} failed", logged.Message, StringComparison.Ordinal);
+        Assert.Contains($"part {failing.ToString().ToLowerInvariant()} failed", logged.Message, StringComparison.Ordinal);
         Assert.Equal(failing != ResyncPart.Behind, report.Started.Contains(ReconcileServiceOrchestrator.InstanceId(behind.Uid)));
         Assert.Equal(failing != ResyncPart.Drift, report.Started.Contains(ReconcileServiceOrchestrator.InstanceId(drifting.Uid)));
         Assert.Equal(failing == ResyncPart.Orphans ? 0 : 1, report.Orphans);
