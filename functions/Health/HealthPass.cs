@@ -25,48 +25,27 @@ public sealed record HealthPassReport(int Requests, int Reads, int Written);
 /// Passes never overlap in a process (a timer run while one is still going returns at once). What was read when is
 /// kept in memory: after a restart every load balancer is due and the budget spreads the reads.
 /// </remarks>
-public sealed class HealthPass
+public sealed class HealthPass(
+    IStatusStore statuses,
+    INodeSetStore nodeSets,
+    ISakuraCloud cloud,
+    ControllerSettings settings,
+    IOptions<HealthOptions> options,
+    IOptions<SakuraClientOptions> sakura,
+    TimeProvider time,
+    ILogger<HealthPass> logger)
 {
     private readonly SemaphoreSlim running = new(1, 1);
     private readonly Dictionary<string, DateTimeOffset> lastRead = new(StringComparer.Ordinal);
-    private readonly IStatusStore statuses;
-    private readonly INodeSetStore nodeSets;
-    private readonly ISakuraCloud cloud;
-    private readonly ControllerSettings settings;
-    private readonly HealthOptions options;
-    private readonly int pageSize;
-    private readonly TimeProvider time;
-    private readonly ILogger<HealthPass> logger;
+    private readonly HealthOptions options = options.Value;
+    private readonly int pageSize = Math.Max(1, sakura.Value.PageSize);
     private IReadOnlyList<ObservedLoadBalancer>? loadBalancers;
     private DateTimeOffset loadBalancersReadAt;
     private DateTimeOffset? lastRequestAt;
     private int requestsOfLastCall;
 
-    public HealthPass(
-        IStatusStore statuses,
-        INodeSetStore nodeSets,
-        ISakuraCloud cloud,
-        ControllerSettings settings,
-        IOptions<HealthOptions> options,
-        IOptions<SakuraClientOptions> sakura,
-        TimeProvider time,
-        ILogger<HealthPass> logger)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(sakura);
-        this.statuses = statuses;
-        this.nodeSets = nodeSets;
-        this.cloud = cloud;
-        this.settings = settings;
-        this.options = options.Value;
-        pageSize = Math.Max(1, sakura.Value.PageSize);
-        this.time = time;
-        this.logger = logger;
-        Spacing = TimeSpan.FromSeconds(1 / (Math.Max(1, sakura.Value.RequestsPerSecond) * this.options.BudgetShare));
-    }
-
     /// <summary>The least time between two of its requests: its share of the request budget.</summary>
-    public TimeSpan Spacing { get; }
+    public TimeSpan Spacing { get; } = TimeSpan.FromSeconds(1 / (Math.Max(1, sakura.Value.RequestsPerSecond) * options.Value.BudgetShare));
 
     public async Task<HealthPassReport> RunAsync(CancellationToken cancellationToken)
     {

@@ -16,51 +16,32 @@ namespace SakuraLb.Functions.Nodes;
 /// scratch every time), so a pass lost to a restart is simply the next trigger's or the timer's to do, and it
 /// avoids the queue latency that would stand between a Node registering and becoming schedulable.
 /// </remarks>
-public sealed class NodePass : IDisposable
+public sealed class NodePass(
+    INodeSetStore nodeSets,
+    INodeResultStore results,
+    ISakuraCloud cloud,
+    ControllerSettings settings,
+    IOptions<NodeOptions> options,
+    IOptions<SakuraClientOptions> sakura,
+    TimeProvider time,
+    ILogger<NodePass> logger) : IDisposable
 {
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stopping = new();
-    private readonly INodeSetStore nodeSets;
-    private readonly INodeResultStore results;
-    private readonly ISakuraCloud cloud;
-    private readonly ControllerSettings settings;
-    private readonly NodeOptions options;
-    private readonly NodeRules rules;
-    private readonly TimeProvider time;
-    private readonly ILogger<NodePass> logger;
+    private readonly NodeOptions options = options.Value;
+    private readonly NodeRules rules = new()
+    {
+        Zone = sakura.Value.Zone,
+        Initialize = options.Value.Initialize,
+        ShutdownTaint = options.Value.ShutdownTaint,
+        DeleteVanished = options.Value.DeleteVanished,
+        VanishedConfirmAfter = options.Value.VanishedConfirmAfter,
+        MaxDeleteShare = options.Value.MaxDeleteShare,
+    };
+
     private bool running;
     private TaskCompletionSource? queued;
     private bool warnedOldRelay;
-
-    public NodePass(
-        INodeSetStore nodeSets,
-        INodeResultStore results,
-        ISakuraCloud cloud,
-        ControllerSettings settings,
-        IOptions<NodeOptions> options,
-        IOptions<SakuraClientOptions> sakura,
-        TimeProvider time,
-        ILogger<NodePass> logger)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(sakura);
-        this.nodeSets = nodeSets;
-        this.results = results;
-        this.cloud = cloud;
-        this.settings = settings;
-        this.options = options.Value;
-        this.time = time;
-        this.logger = logger;
-        rules = new NodeRules
-        {
-            Zone = sakura.Value.Zone,
-            Initialize = this.options.Initialize,
-            ShutdownTaint = this.options.ShutdownTaint,
-            DeleteVanished = this.options.DeleteVanished,
-            VanishedConfirmAfter = this.options.VanishedConfirmAfter,
-            MaxDeleteShare = this.options.MaxDeleteShare,
-        };
-    }
 
     /// <summary>False when every part of the node controller is switched off: then nothing runs and the feed has no node results.</summary>
     public bool Enabled => rules.AnyEnabled;

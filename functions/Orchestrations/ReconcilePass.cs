@@ -72,14 +72,14 @@ internal sealed class ReconcilePass(
                 var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, request, timings.ActivityTaskOptions());
                 if (!result.Exists)
                 {
-                    return new ReconcileResult(ReconcileOutcomes.Gone, pass);
+                    return new ReconcileResult(ReconcileOutcome.Gone, pass);
                 }
 
                 last = result;
                 drainState = result.Plan?.Drain?.Draining ?? drainState;
                 if (result.Intent == ServiceIntent.Ignore)
                 {
-                    return new ReconcileResult(ReconcileOutcomes.Ignored, pass);
+                    return new ReconcileResult(ReconcileOutcome.Ignored, pass);
                 }
 
                 if (result.Failure is { } failure)
@@ -93,7 +93,7 @@ internal sealed class ReconcilePass(
                 {
                     await PublishAsync(result, plan.Outcome.Phase, plan.Outcome.ReasonCode, plan.Outcome.Message, plan.Outcome.IngressIps,
                         plan.Outcome.FinalizerReleasable, plan.Outcome.Warnings, settled: true, interim: false, plan.Outcome.LoadBalancer);
-                    return new ReconcileResult(ReconcileOutcomes.Converged, pass, plan.Outcome.Phase, plan.Outcome.ReasonCode);
+                    return new ReconcileResult(ReconcileOutcome.Converged, pass, plan.Outcome.Phase, plan.Outcome.ReasonCode);
                 }
 
                 if (round > timings.MaxPlansPerPass)
@@ -121,7 +121,7 @@ internal sealed class ReconcilePass(
             if (last is null)
             {
                 logger.ReconcileStoppedEarly(key.Uid, message);
-                return new ReconcileResult(ReconcileOutcomes.Incomplete, pass, null, reason);
+                return new ReconcileResult(ReconcileOutcome.Incomplete, pass, null, reason);
             }
 
             var attempts = TransientFailures.IsTransient(ex.FailureDetails) ? $" after {timings.ActivityRetry.MaxAttempts} attempts" : "";
@@ -142,7 +142,7 @@ internal sealed class ReconcilePass(
     {
         context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>().ReconcileStoppedEarly(key.Uid, message);
         await PublishAsync(result, phase, reasonCode, message, [], false, [], settled: false, interim: false);
-        return new ReconcileResult(ReconcileOutcomes.Incomplete, 0, phase, reasonCode);
+        return new ReconcileResult(ReconcileOutcome.Incomplete, 0, phase, reasonCode);
     }
 
     /// <summary>Runs the steps in order; null when all ran or a step asks for a re-plan (both mean: plan again), else why the pass stops.</summary>

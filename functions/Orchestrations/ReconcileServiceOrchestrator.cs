@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.DurableTask;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
@@ -10,28 +11,32 @@ namespace SakuraLb.Functions.Orchestrations;
 public sealed record ReconcileInput(string ClusterId, string Uid, int Pass = 1, IReadOnlyList<DrainingServer>? Draining = null);
 
 /// <summary>How a reconcile ended (also its orchestration output).</summary>
-public sealed record ReconcileResult(string Outcome, int Passes, ServicePhase? Phase = null, string? ReasonCode = null);
+public sealed record ReconcileResult(ReconcileOutcome Outcome, int Passes, ServicePhase? Phase = null, string? ReasonCode = null);
 
-/// <summary>The closed set of <see cref="ReconcileResult.Outcome"/> values.</summary>
-public static class ReconcileOutcomes
+/// <summary>
+/// How a reconcile ended. In the orchestration output it reads as before the enum existed, lower case with dashes
+/// (<c>"max-passes"</c>), so status queries and dashboards that match on it keep working.
+/// </summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<ReconcileOutcome>))]
+public enum ReconcileOutcome
 {
     /// <summary>The plan became empty and the status was published.</summary>
-    public const string Converged = "converged";
+    Converged,
 
     /// <summary>The desired row is gone (purged): nothing to do.</summary>
-    public const string Gone = "gone";
+    Gone,
 
     /// <summary>Not this controller's Service.</summary>
-    public const string Ignored = "ignored";
+    Ignored,
 
     /// <summary>Stopped early (cloud error, timeout, too many plans); the status says why and the resync retries.</summary>
-    public const string Incomplete = "incomplete";
+    Incomplete,
 
     /// <summary>New state kept arriving for <see cref="ReconcileOptions.MaxPasses"/> passes; the resync continues.</summary>
-    public const string MaxPasses = "max-passes";
+    MaxPasses,
 
     /// <summary>The completion fence found newer state: the instance continues as new with the next pass.</summary>
-    public const string Continued = "continued";
+    Continued,
 }
 
 /// <summary>
@@ -59,18 +64,18 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
         var desired = await DebounceAsync(context, key, await LoadAsync(context, key), context.CurrentUtcDateTime, logger);
         if (!desired.Exists)
         {
-            return Finish(logger, input.Uid, new ReconcileResult(ReconcileOutcomes.Gone, pass - 1));
+            return Finish(logger, input.Uid, new ReconcileResult(ReconcileOutcome.Gone, pass - 1));
         }
 
         var run = new ReconcilePass(context, timings, new StepRunner(context, timings), key, input.Draining ?? []);
         var result = await run.RunAsync(pass);
         result = result with { Passes = pass };
-        if (result.Outcome == ReconcileOutcomes.Gone)
+        if (result.Outcome == ReconcileOutcome.Gone)
         {
             return Finish(logger, input.Uid, result);
         }
 
-        if (result.Outcome == ReconcileOutcomes.Converged && run.DrainWakeAt is { } wakeAt)
+        if (result.Outcome == ReconcileOutcome.Converged && run.DrainWakeAt is { } wakeAt)
         {
             // Real servers drain. The instance stays (no fence: the row stays busy, so a writer keeps trusting this
             // instance with its change) until they are due, or until the Service or the node set moves; then the next
@@ -80,7 +85,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
             if (!moved || pass < timings.MaxPasses)
             {
                 context.ContinueAsNew(input with { Pass = moved ? pass + 1 : pass, Draining = run.Draining });
-                return result with { Outcome = ReconcileOutcomes.Continued };
+                return result with { Outcome = ReconcileOutcome.Continued };
             }
         }
 
@@ -92,9 +97,9 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
         {
             case FenceOutcome.Moved when pass < timings.MaxPasses:
                 context.ContinueAsNew(input with { Pass = pass + 1 });
-                return result with { Outcome = ReconcileOutcomes.Continued };
+                return result with { Outcome = ReconcileOutcome.Continued };
             case FenceOutcome.Moved:
-                return Finish(logger, input.Uid, new ReconcileResult(ReconcileOutcomes.MaxPasses, pass));
+                return Finish(logger, input.Uid, new ReconcileResult(ReconcileOutcome.MaxPasses, pass));
             default:
                 return Finish(logger, input.Uid, result);
         }
@@ -102,7 +107,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
 
     private static ReconcileResult Finish(ILogger logger, string uid, ReconcileResult result)
     {
-        logger.ReconcileFinished(uid, result.Outcome, result.Passes);
+        logger.ReconcileFinished(uid, KebabCase.Name(result.Outcome), result.Passes);
         return result;
     }
 

@@ -41,25 +41,25 @@ public sealed record ResyncReport(
 }
 
 /// <summary>One part of a resync that failed, and why.</summary>
-public sealed record ResyncFailure(string Part, Exception Exception);
+public sealed record ResyncFailure(ResyncPart Part, Exception Exception);
 
 /// <summary>The parts of a resync, in the order they run. Each runs and fails on its own.</summary>
-public static class ResyncParts
+public enum ResyncPart
 {
     /// <summary>Reading the desired rows, statuses and node set every other part but the purge needs.</summary>
-    public const string Read = "read";
+    Read,
 
     /// <summary>Starting the Services whose status is behind their desired state (no cloud read).</summary>
-    public const string Behind = "behind";
+    Behind,
 
     /// <summary>Reading the cloud and starting the Services whose load balancer drifted.</summary>
-    public const string Drift = "drift";
+    Drift,
 
     /// <summary>Load balancers of the cluster without a Service: recorded, then deleted after the grace period.</summary>
-    public const string Orphans = "orphans";
+    Orphans,
 
     /// <summary>Old tombstones, statuses, nonces and orchestration histories.</summary>
-    public const string Purge = "purge";
+    Purge,
 }
 
 /// <summary>
@@ -108,7 +108,7 @@ public sealed class ClusterResync(
         IReadOnlyList<DesiredService> all = [];
         Dictionary<string, StatusRecord> statuses = [];
         NodeSetRecord? nodeSet = null;
-        var read = await run.PartAsync(ResyncParts.Read, async () =>
+        var read = await run.PartAsync(ResyncPart.Read, async () =>
         {
             all = await desiredStore.ListAsync(cluster, cancellationToken);
             statuses = (await statusStore.ListAsync(cluster, cancellationToken)).ToDictionary(s => s.Uid, StringComparer.Ordinal);
@@ -119,7 +119,7 @@ public sealed class ClusterResync(
             // Without the stores nothing can be decided; old histories can still be purged.
             if (wholeCluster)
             {
-                await run.PartAsync(ResyncParts.Purge, () => PurgeHistoriesAsync(client, now, cancellationToken));
+                await run.PartAsync(ResyncPart.Purge, () => PurgeHistoriesAsync(client, now, cancellationToken));
             }
 
             return new ResyncReport([], [], 0, 0, 0, 0) { Failures = run.Failures };
@@ -152,7 +152,7 @@ public sealed class ClusterResync(
             concerned.AddRange(which.Select(s => new ServiceReference(s.Uid, s.Snapshot.Namespace, s.Snapshot.Name)));
         }
 
-        await run.PartAsync(ResyncParts.Behind, () => StartAsync(behind));
+        await run.PartAsync(ResyncPart.Behind, () => StartAsync(behind));
 
         // Invalid Services settled as Failed need no cloud view: their plan cannot change until they do.
         var needCloud = settled.Where(s => ServicePlanning.Precheck(s.Snapshot, settings, statuses.ContainsKey(s.Uid), out _) is null).ToList();
@@ -162,7 +162,7 @@ public sealed class ClusterResync(
             clusterLbs ??= cloud.FindLoadBalancersByTagsAsync([LoadBalancerNaming.ClusterTag(cluster)], cancellationToken);
         if (needCloud.Count > 0)
         {
-            await run.PartAsync(ResyncParts.Drift, async () =>
+            await run.PartAsync(ResyncPart.Drift, async () =>
             {
                 // Planned with the owner id: a Service's load balancer without the owner tag drifted, and its reconcile claims it.
                 var planning = await owner.SettingsAsync(cancellationToken);
@@ -174,10 +174,10 @@ public sealed class ClusterResync(
         var orphans = 0;
         if (wholeCluster)
         {
-            await run.PartAsync(ResyncParts.Orphans, async () => orphans = nodeSet is null
+            await run.PartAsync(ResyncPart.Orphans, async () => orphans = nodeSet is null
                 ? NotYetCollectable((await ClusterLoadBalancersAsync()).Count)
                 : await CollectOrphansAsync(client, all, await ClusterLoadBalancersAsync(), now, cancellationToken));
-            await run.PartAsync(ResyncParts.Purge, async () =>
+            await run.PartAsync(ResyncPart.Purge, async () =>
             {
                 await PurgeAsync(client, all, statuses, now, cancellationToken);
                 await PurgeHistoriesAsync(client, now, cancellationToken);
@@ -438,7 +438,7 @@ public sealed class ClusterResync(
         public IReadOnlyList<ResyncFailure> Failures => failures;
 
         /// <summary>Runs one part; a failure is logged (event 1302) and recorded, and the caller goes on.</summary>
-        public async Task<bool> PartAsync(string part, Func<Task> body)
+        public async Task<bool> PartAsync(ResyncPart part, Func<Task> body)
         {
             try
             {
@@ -448,7 +448,7 @@ public sealed class ClusterResync(
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Each part fails on its own: whatever broke it, the next part must still run.
-                logger.ResyncFailed(ex, clusterId, part, ex.Message);
+                logger.ResyncFailed(ex, clusterId, KebabCase.Name(part), ex.Message);
                 failures.Add(new ResyncFailure(part, ex));
                 return false;
             }

@@ -14,7 +14,16 @@ namespace SakuraLb.Relay.Status;
 /// changes, its status entry changes, a write fails (after a backoff) or a full resync runs; each pass
 /// re-plans from the newest state, so nothing depends on remembering a half-done sequence.
 /// </summary>
-public sealed class WriteBackWorker
+/// <param name="observed">Receives the Service the API server returned after a patch, so the tracker sees it before the watch does.</param>
+public sealed class WriteBackWorker(
+    ServiceTracker tracker,
+    StatusStore statuses,
+    IKubeApi kube,
+    RelayOptions options,
+    RelayMetrics metrics,
+    TimeProvider time,
+    ILogger logger,
+    Action<V1Service> observed)
 {
     private const int Parallelism = 4;
 
@@ -24,36 +33,7 @@ public sealed class WriteBackWorker
     private readonly ConcurrentDictionary<string, EventMemory> memories = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Backoff> retries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, object> retryTimers = new(StringComparer.Ordinal);
-    private readonly ServiceTracker tracker;
-    private readonly StatusStore statuses;
-    private readonly IKubeApi kube;
-    private readonly RelayOptions options;
-    private readonly RelayMetrics metrics;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Action<V1Service> observed;
     private int runningTimers;
-
-    /// <param name="observed">Receives the Service the API server returned after a patch, so the tracker sees it before the watch does.</param>
-    public WriteBackWorker(
-        ServiceTracker tracker,
-        StatusStore statuses,
-        IKubeApi kube,
-        RelayOptions options,
-        RelayMetrics metrics,
-        TimeProvider time,
-        ILogger logger,
-        Action<V1Service> observed)
-    {
-        this.tracker = tracker;
-        this.statuses = statuses;
-        this.kube = kube;
-        this.options = options;
-        this.metrics = metrics;
-        this.time = time;
-        this.logger = logger;
-        this.observed = observed;
-    }
 
     public void Enqueue(string uid)
     {

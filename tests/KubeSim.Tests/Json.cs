@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace KubeSim.Tests;
 
 internal static class Json

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace KubeSim.Tests;
 
 /// <summary>An open watch over raw HTTP: reads one event line at a time with a deadline.</summary>

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text;
-using SakuraLb.Sakura.Http;
 
 namespace SakuraLb.Sakura.Tests;
 

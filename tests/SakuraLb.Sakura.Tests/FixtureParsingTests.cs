@@ -1,9 +1,5 @@
 using System.Text.Json;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Mapping;
-using SakuraLb.Sakura.Wire;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests;
 

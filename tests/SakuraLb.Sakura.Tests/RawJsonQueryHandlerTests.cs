@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SakuraLb.Sakura.Http;
-using SakuraLb.Sakura.Wire;
-
 namespace SakuraLb.Sakura.Tests;
 
 public sealed class RawJsonQueryHandlerTests

@@ -1,8 +1,6 @@
-using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
-using SakuraLb.Sakura.Http;
 
 namespace SakuraLb.Sakura.Tests;
 

@@ -1,15 +1,10 @@
-using System.Net;
 using Microsoft.Extensions.Logging.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Sakura.Api;
 using SakuraLb.Sakura.Mapping;
-using SakuraLb.Sakura.Wire;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests;
 

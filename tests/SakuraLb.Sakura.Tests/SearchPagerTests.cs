@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests;
 

@@ -1,5 +1,3 @@
-using SakuraLb.Sakura.Http;
-
 namespace SakuraLb.Sakura.Tests;
 
 public sealed class SlidingWindowRequestLimiterTests

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests;
 

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
@@ -11,26 +8,24 @@ namespace SakuraSim.Tests;
 /// what a controller compares to find used addresses and VRIDs — top-level <c>Switch.ID</c>,
 /// <c>Interfaces[].Switch.ID</c>, <c>Remark</c> and <c>Settings</c>.
 /// </summary>
-public sealed class ApplianceListTests : IAsyncLifetime
+public sealed class ApplianceListTests : SimulatorTests
 {
     private const int LoadBalancers = 12;
 
-    private SimHarness sim = null!;
     private long plain;
     private long standardVpc;
     private long premiumVpc;
     private long database;
 
-    public async Task InitializeAsync()
+    private protected override async Task PrepareAsync()
     {
-        sim = await SimHarness.StartAsync();
-        var sw = await sim.ControlAsync(HttpMethod.Post, "/_sim/switches", """{"name":"lbnet","userSubnet":{"defaultRoute":"10.0.0.1","networkMaskLen":16}}""");
+        var sw = await Sim.ControlAsync(HttpMethod.Post, "/_sim/switches", """{"name":"lbnet","userSubnet":{"defaultRoute":"10.0.0.1","networkMaskLen":16}}""");
         plain = sw.Json["ID"]!.GetValue<long>();
         for (var i = 1; i <= LoadBalancers; i++)
         {
             var body = Bodies.CreateLoadBalancer(name: $"lb-{i:D2}", ip: $"10.0.1.{i}", vip: $"10.0.2.{i}", settings: Bodies.Settings(vip: $"10.0.2.{i}"),
                 switchId: plain, maskLen: 16, defaultRoute: "10.0.0.1", vrid: i);
-            AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.Created);
+            AssertOk(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.Created);
         }
 
         // A standard VPC router: public side on the shared segment, private side on the plain switch.
@@ -56,10 +51,8 @@ public sealed class ApplianceListTests : IAsyncLifetime
                        "Servers":[{"IPAddress":"10.0.3.1"}],"Zone":{"ID":31001}},
              "Settings":{"DBConf":{"Common":{"ServicePort":"5432"}}}}
             """);
-        sim.Advance(TimeSpan.FromMinutes(2));
+        Sim.Advance(TimeSpan.FromMinutes(2));
     }
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     /// <summary>Plants an appliance; PLAIN and ROUTER_SWITCH in its JSON stand for the two switches' IDs.</summary>
     private async Task<long> SeedAsync(string appliance)
@@ -67,7 +60,7 @@ public sealed class ApplianceListTests : IAsyncLifetime
         appliance = appliance
             .Replace("PLAIN", plain.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("ROUTER_SWITCH", SimHarness.SwitchId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        var seeded = await sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", "{\"state\":\"up\",\"appliance\":" + appliance + "}");
+        var seeded = await Sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", "{\"state\":\"up\",\"appliance\":" + appliance + "}");
         AssertOk(seeded, HttpStatusCode.Created);
         return seeded.Json["ID"]!.GetValue<long>();
     }
@@ -80,7 +73,7 @@ public sealed class ApplianceListTests : IAsyncLifetime
         var items = new List<JsonNode>();
         for (var from = 0; from < 40; from += 4)
         {
-            var page = await sim.GetAsync($$"""/appliance?{"From":{{from}},"Count":4}""", bigint: true);
+            var page = await Sim.GetAsync($$"""/appliance?{"From":{{from}},"Count":4}""", bigint: true);
             AssertOk(page);
             Assert.Equal(LoadBalancers + 3, page.Json["Total"]!.GetValue<int>());
             items.AddRange(page.Json["Appliances"]!.AsArray().Select(a => a!));
@@ -131,7 +124,7 @@ public sealed class ApplianceListTests : IAsyncLifetime
     [Fact]
     public async Task ClassFilter_PagesOverLoadBalancersOnly()
     {
-        var last = await sim.GetAsync("""/appliance?{"Filter":{"Class":"loadbalancer"},"From":10,"Count":10}""");
+        var last = await Sim.GetAsync("""/appliance?{"Filter":{"Class":"loadbalancer"},"From":10,"Count":10}""");
 
         Assert.Equal(LoadBalancers, last.Json["Total"]!.GetValue<int>());
         Assert.Equal(2, last.Json["Count"]!.GetValue<int>());
@@ -141,7 +134,7 @@ public sealed class ApplianceListTests : IAsyncLifetime
     [Fact]
     public async Task TagAndClassFilter_WithPaging_AsABatchLbSearchSendsIt()
     {
-        var page = await sim.GetAsync("""/appliance?{"Filter":{"Class":"loadbalancer","Tags.Name":[["@k8s","@k8s.ClusterID=default"]]},"From":0,"Count":5,"Sort":["-Name"]}""");
+        var page = await Sim.GetAsync("""/appliance?{"Filter":{"Class":"loadbalancer","Tags.Name":[["@k8s","@k8s.ClusterID=default"]]},"From":0,"Count":5,"Sort":["-Name"]}""");
 
         Assert.Equal(LoadBalancers, page.Json["Total"]!.GetValue<int>());
         Assert.Equal(["lb-12", "lb-11", "lb-10", "lb-09", "lb-08"], page.Json["Appliances"]!.AsArray().Select(a => Str(a!["Name"])));
@@ -150,12 +143,12 @@ public sealed class ApplianceListTests : IAsyncLifetime
     [Fact]
     public async Task PlainSwitch_CountsAndListsEveryApplianceWithANicOnIt()
     {
-        var sw = (await sim.GetAsync($"/switch/{plain}")).Json["Switch"]!;
-        var listed = (await sim.GetAsync($"/switch/{plain}/appliance", bigint: true)).Json["Appliances"]!.AsArray();
+        var sw = (await Sim.GetAsync($"/switch/{plain}")).Json["Switch"]!;
+        var listed = (await Sim.GetAsync($"/switch/{plain}/appliance", bigint: true)).Json["Appliances"]!.AsArray();
 
         Assert.Equal(LoadBalancers + 3, sw["ApplianceCount"]!.GetValue<int>());
         Assert.Equal(LoadBalancers + 3, listed.Count);
-        Assert.Equal(1, (await sim.GetAsync($"/switch/{SimHarness.SwitchId}")).Json["Switch"]!["ApplianceCount"]!.GetValue<int>());
+        Assert.Equal(1, (await Sim.GetAsync($"/switch/{SimHarness.SwitchId}")).Json["Switch"]!["ApplianceCount"]!.GetValue<int>());
     }
 
     [Theory]
@@ -164,11 +157,11 @@ public sealed class ApplianceListTests : IAsyncLifetime
     [InlineData("10.0.3.1")] // the database
     public async Task IpClashCheck_SeesTheAddressesOfVpcRoutersAndDatabases(string taken)
     {
-        AssertOk(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"ipClashCheck":true}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"ipClashCheck":true}"""));
         var body = Bodies.CreateLoadBalancer(name: "late", ip: taken, vip: "10.0.2.99", settings: Bodies.Settings(vip: "10.0.2.99"),
             switchId: plain, maskLen: 16, defaultRoute: "10.0.0.1", vrid: 99);
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains($"{taken} is already used by appliance", message, StringComparison.Ordinal);
     }

@@ -1,21 +1,11 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
-public sealed class AuthTests : IAsyncLifetime
+public sealed class AuthTests : SimulatorTests
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimHarness.StartAsync();
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
     [Fact]
     public async Task Request_WithoutCredentials_Gets401WithRealErrorBody()
     {
-        using var response = await sim.Http.GetAsync(SimHarness.ApiPath("/server"));
+        using var response = await Sim.Http.GetAsync(SimHarness.ApiPath("/server"));
         var result = await SimHarness.ReadAsync(response);
 
         AssertError(result, HttpStatusCode.Unauthorized, "unauthorized");
@@ -28,7 +18,7 @@ public sealed class AuthTests : IAsyncLifetime
     [InlineData("", "")]
     public async Task Request_WithWrongCredentials_Gets401(string token, string secret)
     {
-        var result = await sim.SendAsync(HttpMethod.Get, "/auth-status", credentials: (token, secret));
+        var result = await Sim.SendAsync(HttpMethod.Get, "/auth-status", credentials: (token, secret));
 
         AssertError(result, HttpStatusCode.Unauthorized, "unauthorized");
     }
@@ -36,7 +26,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithMalformedAuthorizationHeader_Gets401NotServerError()
     {
-        var result = await sim.SendAsync(HttpMethod.Get, "/auth-status",
+        var result = await Sim.SendAsync(HttpMethod.Get, "/auth-status",
             configure: r => r.Headers.TryAddWithoutValidation("Authorization", "Basic !!!not-base64"));
 
         AssertError(result, HttpStatusCode.Unauthorized, "unauthorized");
@@ -45,7 +35,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task AuthStatus_WithValidCredentials_ReturnsDataWithoutWrapperKey()
     {
-        var result = await sim.GetAsync("/auth-status");
+        var result = await Sim.GetAsync("/auth-status");
 
         AssertOk(result);
         var body = Assert.IsType<JsonObject>(result.Body);
@@ -57,8 +47,8 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task ErrorMessage_WithAcceptLanguageEn_IsEnglish_AndJapaneseByDefault()
     {
-        var english = await sim.SendAsync(HttpMethod.Get, "/server/999", configure: r => r.Headers.AcceptLanguage.ParseAdd("en"));
-        var japanese = await sim.GetAsync("/server/999");
+        var english = await Sim.SendAsync(HttpMethod.Get, "/server/999", configure: r => r.Headers.AcceptLanguage.ParseAdd("en"));
+        var japanese = await Sim.GetAsync("/server/999");
 
         Assert.StartsWith("The target was not found", AssertError(english, HttpStatusCode.NotFound, "not_found"), StringComparison.Ordinal);
         Assert.StartsWith("対象が見つかりません", AssertError(japanese, HttpStatusCode.NotFound, "not_found"), StringComparison.Ordinal);

@@ -1,19 +1,9 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>The /_sim control endpoints and the documented default topology.</summary>
-public sealed class ControlTests : IAsyncLifetime
+public sealed class ControlTests : SimulatorTests
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimHarness.StartAsync();
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
-    private async Task<JsonNode> StateAsync() => (await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json;
+    private async Task<JsonNode> StateAsync() => (await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json;
 
     [Fact]
     public async Task DefaultTopology_IsTheDocumentedOne()
@@ -52,27 +42,27 @@ public sealed class ControlTests : IAsyncLifetime
     [Fact]
     public async Task Reset_EmptiesEverything_OrReseedsWhenAsked()
     {
-        await sim.GetAsync("/server");
-        AssertOk(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"faults":[{"path":"/x","status":503}]}"""));
+        await Sim.GetAsync("/server");
+        AssertOk(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"faults":[{"path":"/x","status":503}]}"""));
 
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, "/_sim/reset"));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, "/_sim/reset"));
 
         var state = await StateAsync();
         Assert.Empty(state["routers"]!.AsArray());
         Assert.Empty(state["servers"]!.AsArray());
-        Assert.Empty((await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray());
-        Assert.Empty((await sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json["faults"]!.AsArray());
+        Assert.Empty((await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray());
+        Assert.Empty((await Sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json["faults"]!.AsArray());
 
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, "/_sim/reset", """{"seedDefaultTopology":true}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, "/_sim/reset", """{"seedDefaultTopology":true}"""));
         Assert.Equal(SimHarness.RouterId, (await StateAsync())["routers"]![0]!["id"]!.GetValue<long>());
     }
 
     [Fact]
     public async Task Routers_TakeTheNextFreeBlock_AndAnswerWithTheInternetObject()
     {
-        var first = await sim.ControlAsync(HttpMethod.Post, "/_sim/routers", """{"zone":"is1a","name":"r2","networkMaskLen":28}""");
-        var second = await sim.ControlAsync(HttpMethod.Post, "/_sim/routers", """{"zone":"tk1a","name":"r3","networkMaskLen":26,"tags":["@k8s","x"]}""");
-        var third = await sim.ControlAsync(HttpMethod.Post, "/_sim/routers", """{"name":"r4","networkMaskLen":24}""");
+        var first = await Sim.ControlAsync(HttpMethod.Post, "/_sim/routers", """{"zone":"is1a","name":"r2","networkMaskLen":28}""");
+        var second = await Sim.ControlAsync(HttpMethod.Post, "/_sim/routers", """{"zone":"tk1a","name":"r3","networkMaskLen":26,"tags":["@k8s","x"]}""");
+        var third = await Sim.ControlAsync(HttpMethod.Post, "/_sim/routers", """{"name":"r4","networkMaskLen":24}""");
 
         AssertOk(first, HttpStatusCode.Created);
         Assert.Equal("203.0.113.0", Str(first.Json["Switch"]!["Subnets"]![0]!["NetworkAddress"]));
@@ -84,7 +74,7 @@ public sealed class ControlTests : IAsyncLifetime
 
         // The router's switch exists in its zone with the assignable range of the block.
         var switchId = second.Json["Switch"]!["ID"]!.GetValue<long>();
-        var sw = (await sim.GetAsync($"/switch/{switchId}", zone: "tk1a")).Json["Switch"]!;
+        var sw = (await Sim.GetAsync($"/switch/{switchId}", zone: "tk1a")).Json["Switch"]!;
         Assert.Equal("203.0.113.132", Str(sw["Subnets"]![0]!["IPAddresses"]!["Min"]));
         Assert.Equal("203.0.113.190", Str(sw["Subnets"]![0]!["IPAddresses"]!["Max"]));
     }
@@ -100,7 +90,7 @@ public sealed class ControlTests : IAsyncLifetime
     [InlineData("""[]""", "must be a JSON object")]
     public async Task Routers_WithBadInput_Get400(string body, string expected)
     {
-        var message = AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/routers", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/routers", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains(expected, message, StringComparison.Ordinal);
     }
@@ -108,27 +98,27 @@ public sealed class ControlTests : IAsyncLifetime
     [Fact]
     public async Task Servers_AreCreatedOnTheGivenSwitch_AndCanBePoweredDownAndDeleted()
     {
-        var created = await sim.ControlAsync(HttpMethod.Post, "/_sim/servers",
+        var created = await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers",
             $$"""{"zone":"is1a","name":"worker04","switchId":"{{SimHarness.SwitchId}}","ipAddress":"203.0.113.103","tags":["role=worker"]}""");
 
         AssertOk(created, HttpStatusCode.Created);
         var id = created.Json["ID"]!.GetValue<long>();
         Assert.Equal("203.0.113.103", Str(created.Json["Interfaces"]![0]!["UserIPAddress"]));
-        Assert.Equal(4, (await sim.GetAsync($"/switch/{SimHarness.SwitchId}")).Json["Switch"]!["ServerCount"]!.GetValue<int>());
+        Assert.Equal(4, (await Sim.GetAsync($"/switch/{SimHarness.SwitchId}")).Json["Switch"]!["ServerCount"]!.GetValue<int>());
 
-        var down = await sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{id}/power", """{"status":"down"}""");
+        var down = await Sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{id}/power", """{"status":"down"}""");
         Assert.Equal("down", Str(down.Json["Instance"]!["Status"]));
-        Assert.Equal("down", Str((await sim.GetAsync($"/server/{id}")).Json["Server"]!["Instance"]!["Status"]));
+        Assert.Equal("down", Str((await Sim.GetAsync($"/server/{id}")).Json["Server"]!["Instance"]!["Status"]));
 
-        AssertOk(await sim.ControlAsync(HttpMethod.Delete, $"/_sim/servers/{id}"));
-        AssertError(await sim.GetAsync($"/server/{id}"), HttpStatusCode.NotFound, "not_found");
+        AssertOk(await Sim.ControlAsync(HttpMethod.Delete, $"/_sim/servers/{id}"));
+        AssertError(await Sim.GetAsync($"/server/{id}"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task Servers_OnUnknownSwitch_Get404_AndTwoNicsOnOneRouterSwitch_Get400()
     {
-        AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", """{"name":"w","switchId":1,"ipAddress":"10.0.0.1"}"""), HttpStatusCode.NotFound, "not_found");
-        AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", $$"""
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", """{"name":"w","switchId":1,"ipAddress":"10.0.0.1"}"""), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", $$"""
             {"name":"w","interfaces":[{"switchId":{{SimHarness.SwitchId}},"ipAddress":"203.0.113.103"},{"switchId":{{SimHarness.SwitchId}},"ipAddress":"203.0.113.104"}]}
             """), HttpStatusCode.BadRequest, "bad_request");
     }
@@ -138,7 +128,7 @@ public sealed class ControlTests : IAsyncLifetime
     [InlineData("/_sim/servers", """{"name":"w","interfaces":{"switchId":1}}""", "interfaces must be an array")]
     public async Task Seeding_WithAWronglyTypedPart_Gets400_InsteadOfIgnoringIt(string path, string body, string expected)
     {
-        var message = AssertError(await sim.ControlAsync(HttpMethod.Post, path, body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.ControlAsync(HttpMethod.Post, path, body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains(expected, message, StringComparison.Ordinal);
     }
@@ -146,36 +136,36 @@ public sealed class ControlTests : IAsyncLifetime
     [Fact]
     public async Task SeededAppliance_IsServedAsCreatedBySomeoneElse_InTheChosenState()
     {
-        var seeded = await sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", """{"zone":"is1a","state":"up","appliance":""" + JsonNode.Parse(Bodies.CreateLoadBalancer(name: "foreign"))!["Appliance"]!.ToJsonString() + "}");
+        var seeded = await Sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", """{"zone":"is1a","state":"up","appliance":""" + JsonNode.Parse(Bodies.CreateLoadBalancer(name: "foreign"))!["Appliance"]!.ToJsonString() + "}");
 
         AssertOk(seeded, HttpStatusCode.Created);
         var id = seeded.Json["ID"]!.GetValue<long>();
-        var read = (await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
+        var read = (await Sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
         Assert.Equal("foreign", Str(read["Name"]));
         Assert.Equal("up", Str(read["Instance"]!["Status"]));
-        var status = await sim.GetAsync($"/appliance/{id}/status");
+        var status = await Sim.GetAsync($"/appliance/{id}/status");
         Assert.Single(status.Json["LoadBalancer"]!.AsArray());
 
-        var failed = await sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{id}/fail");
+        var failed = await Sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{id}/fail");
         Assert.Equal("failed", Str(failed.Json["Availability"]));
-        Assert.Equal("failed", Str((await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!["Availability"]));
+        Assert.Equal("failed", Str((await Sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!["Availability"]));
     }
 
     [Fact]
     public async Task SeededAppliance_NotApplied_AndOutOfBandPowerAndDelete()
     {
         var body = """{"state":"migrating","settingsApplied":false,"appliance":""" + JsonNode.Parse(Bodies.CreateLoadBalancer())!["Appliance"]!.ToJsonString() + "}";
-        var id = (await sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", body)).Json["ID"]!.GetValue<long>();
+        var id = (await Sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", body)).Json["ID"]!.GetValue<long>();
 
         var state = (await StateAsync())["appliances"]![0]!;
         Assert.Equal("migrating", Str(state["availability"]));
         Assert.False(state["settingsApplied"]!.GetValue<bool>());
         Assert.NotNull(state["phaseEndsAt"]);
 
-        Assert.Equal("up", Str((await sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{id}/power", """{"status":"up"}""")).Json["Instance"]!["Status"]));
-        Assert.Equal("down", Str((await sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{id}/power", """{"status":"down"}""")).Json["Instance"]!["Status"]));
-        AssertOk(await sim.ControlAsync(HttpMethod.Delete, $"/_sim/appliances/{id}"));
-        AssertError(await sim.GetAsync($"/appliance/{id}"), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal("up", Str((await Sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{id}/power", """{"status":"up"}""")).Json["Instance"]!["Status"]));
+        Assert.Equal("down", Str((await Sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{id}/power", """{"status":"down"}""")).Json["Instance"]!["Status"]));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Delete, $"/_sim/appliances/{id}"));
+        AssertError(await Sim.GetAsync($"/appliance/{id}"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Theory]
@@ -184,17 +174,17 @@ public sealed class ControlTests : IAsyncLifetime
     [InlineData("""{"appliance":{"Class":"loadbalancer","Name":"x"}}""")]
     public async Task SeededAppliance_WithBadInput_Gets400(string body)
     {
-        AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", body), HttpStatusCode.BadRequest, "bad_request");
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", body), HttpStatusCode.BadRequest, "bad_request");
     }
 
     [Fact]
     public async Task RequestLog_RecordsEveryApiRequestWithItsShape_AndCanBeCleared()
     {
-        await sim.GetAsync("""/server?{"Filter":{"Name":"worker%20one"}}""");
-        await sim.SendAsync(HttpMethod.Put, "/appliance/113200000123/config");
-        await sim.GetAsync("/internet", zone: "tk1b");
+        await Sim.GetAsync("""/server?{"Filter":{"Name":"worker%20one"}}""");
+        await Sim.SendAsync(HttpMethod.Put, "/appliance/113200000123/config");
+        await Sim.GetAsync("/internet", zone: "tk1b");
 
-        var log = (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
+        var log = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
 
         Assert.Equal(3, log.Count);
         Assert.Equal("GET", Str(log[0]!["method"]));
@@ -207,18 +197,18 @@ public sealed class ControlTests : IAsyncLifetime
         Assert.Equal("not_found", Str(log[1]!["errorCode"]));
         Assert.Equal("tk1b", Str(log[2]!["zone"]));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await sim.ControlAsync(HttpMethod.Delete, "/_sim/requests")).Status);
-        Assert.Empty((await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await Sim.ControlAsync(HttpMethod.Delete, "/_sim/requests")).Status);
+        Assert.Empty((await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray());
     }
 
     [Fact]
     public async Task Config_GetAndPartialPut_RoundTrip()
     {
-        var put = await sim.ControlAsync(HttpMethod.Put, "/_sim/config",
+        var put = await Sim.ControlAsync(HttpMethod.Put, "/_sim/config",
             """{"timeScale":0.5,"rateLimitPerSecond":7,"defaultPageSize":2,"lifecycle":{"bootSeconds":60}}""");
 
         AssertOk(put);
-        var config = (await sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json;
+        var config = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json;
         Assert.Equal(0.5, config["timeScale"]!.GetValue<double>());
         Assert.Equal(7, config["rateLimitPerSecond"]!.GetValue<int>());
         Assert.Equal(60, config["lifecycle"]!["bootSeconds"]!.GetValue<double>());
@@ -226,7 +216,7 @@ public sealed class ControlTests : IAsyncLifetime
         Assert.Equal(10, config["maxVipsPerLoadBalancer"]!.GetValue<int>());
         Assert.Equal(["test-token"], config["accessTokens"]!.AsArray().Select(Str));
 
-        var page = await sim.GetAsync("/server");
+        var page = await Sim.GetAsync("/server");
         Assert.Equal(3, page.Json["Total"]!.GetValue<int>());
         Assert.Equal(2, page.Json["Count"]!.GetValue<int>());
     }
@@ -243,15 +233,15 @@ public sealed class ControlTests : IAsyncLifetime
     [InlineData("not json")]
     public async Task Config_WithBadInput_Gets400(string body)
     {
-        AssertError(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", body), HttpStatusCode.BadRequest, "bad_request");
+        AssertError(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", body), HttpStatusCode.BadRequest, "bad_request");
     }
 
     [Fact]
     public async Task UnknownControlEndpoint_Gets404WithErrorBody()
     {
-        AssertError(await sim.ControlAsync(HttpMethod.Get, "/_sim/nothing"), HttpStatusCode.NotFound, "not_found");
-        AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers/abc/power", """{"status":"up"}"""), HttpStatusCode.NotFound, "not_found");
-        AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/appliances/1/fail"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.ControlAsync(HttpMethod.Get, "/_sim/nothing"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers/abc/power", """{"status":"up"}"""), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/appliances/1/fail"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]

@@ -1,19 +1,10 @@
-using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
 /// <summary>Envelopes, keys and value types of every route.</summary>
-public sealed class EnvelopeTests : IAsyncLifetime
+public sealed class EnvelopeTests : SimulatorTests
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimHarness.StartAsync();
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
     [Theory]
     [InlineData("/internet", "Internet", 1)]
     [InlineData("/switch", "Switches", 1)]
@@ -25,7 +16,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [InlineData("/switch/112800000002/appliance", "Appliances", 0)]
     public async Task Find_ReturnsListEnvelopeWithItsOddKey(string path, string key, int expected)
     {
-        var result = await sim.GetAsync(path);
+        var result = await Sim.GetAsync(path);
 
         AssertOk(result);
         var body = result.Json.AsObject();
@@ -45,7 +36,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [InlineData("/server/113100000003", "Server")]
     public async Task Read_ReturnsSingularEnvelope(string path, string key)
     {
-        var result = await sim.GetAsync(path);
+        var result = await Sim.GetAsync(path);
 
         AssertOk(result);
         Assert.IsType<JsonObject>(result.Json[key]);
@@ -55,8 +46,8 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [Fact]
     public async Task Ids_WithoutBigintHeader_AreStrings_AndWithIt_AreNumbers()
     {
-        var asStrings = await sim.GetAsync("/switch/112800000002");
-        var asNumbers = await sim.GetAsync("/switch/112800000002", bigint: true);
+        var asStrings = await Sim.GetAsync("/switch/112800000002");
+        var asNumbers = await Sim.GetAsync("/switch/112800000002", bigint: true);
 
         Assert.Equal(JsonValueKind.String, asStrings.Json["Switch"]!["ID"]!.GetValueKind());
         Assert.Equal("112800000002", Str(asStrings.Json["Switch"]!["ID"]));
@@ -70,8 +61,8 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [Fact]
     public async Task Internet_HasReducedSwitchView_AndSwitchHasAssignableRangeObject()
     {
-        var internet = (await sim.GetAsync("/internet/112800000001", bigint: true)).Json["Internet"]!;
-        var sw = (await sim.GetAsync("/switch/112800000002", bigint: true)).Json["Switch"]!;
+        var internet = (await Sim.GetAsync("/internet/112800000001", bigint: true)).Json["Internet"]!;
+        var sw = (await Sim.GetAsync("/switch/112800000002", bigint: true)).Json["Switch"]!;
 
         Assert.Equal("k8s-router", Str(internet["Name"]));
         Assert.Equal(28, internet["NetworkMaskLen"]!.GetValue<int>());
@@ -95,7 +86,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [Fact]
     public async Task Subnet_ListsAssignableAddressesAsArray()
     {
-        var subnet = (await sim.GetAsync("/subnet/3981", bigint: true)).Json["Subnet"]!;
+        var subnet = (await Sim.GetAsync("/subnet/3981", bigint: true)).Json["Subnet"]!;
 
         var addresses = subnet["IPAddresses"]!.AsArray().Select(a => Str(a!["IPAddress"])).ToList();
         Assert.Equal(11, addresses.Count);
@@ -108,20 +99,20 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [Fact]
     public async Task IpAddress_OfServerNic_NamesTheInterface_AndFreeOneHasNone()
     {
-        var used = (await sim.GetAsync("/ipaddress/203.0.113.100", bigint: true)).Json["IPAddress"]!;
-        var free = (await sim.GetAsync("/ipaddress/203.0.113.105", bigint: true)).Json["IPAddress"]!;
+        var used = (await Sim.GetAsync("/ipaddress/203.0.113.100", bigint: true)).Json["IPAddress"]!;
+        var free = (await Sim.GetAsync("/ipaddress/203.0.113.105", bigint: true)).Json["IPAddress"]!;
 
         Assert.Equal(113100000004, used["Interface"]!["ID"]!.GetValue<long>());
         Assert.Equal(3981, used["Subnet"]!["ID"]!.GetValue<int>());
         Assert.Null(free["Interface"]);
-        AssertError(await sim.GetAsync("/ipaddress/203.0.113.97"), HttpStatusCode.NotFound, "not_found");
-        AssertError(await sim.GetAsync("/ipaddress/not-an-ip"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync("/ipaddress/203.0.113.97"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync("/ipaddress/not-an-ip"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task Server_HasNicOnRouterSwitch_WithSubnetAndUserSubnet()
     {
-        var server = (await sim.GetAsync("/server/113100000003", bigint: true)).Json["Server"]!;
+        var server = (await Sim.GetAsync("/server/113100000003", bigint: true)).Json["Server"]!;
 
         Assert.Equal("worker01", Str(server["Name"]));
         Assert.Equal("up", Str(server["Instance"]!["Status"]));
@@ -140,7 +131,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [Fact]
     public async Task Appliance_HasRealShape_StringNumbersAndFlags_AndTopLevelSwitchId()
     {
-        var created = await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(), bigint: true);
+        var created = await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(), bigint: true);
 
         AssertOk(created, HttpStatusCode.Created);
         Assert.Equal("Accepted", Str(created.Json["Success"]));
@@ -172,7 +163,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
     {
         var body = Bodies.CreateLoadBalancer().Replace($"\"{SimHarness.SwitchId}\"", SimHarness.SwitchId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
-        var created = await sim.SendAsync(HttpMethod.Post, "/appliance", body);
+        var created = await Sim.SendAsync(HttpMethod.Post, "/appliance", body);
 
         AssertOk(created, HttpStatusCode.Created);
         Assert.Equal(SimHarness.SwitchId.ToString(System.Globalization.CultureInfo.InvariantCulture), Str(created.Json["Appliance"]!["Switch"]!["ID"]));
@@ -181,7 +172,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [Fact]
     public async Task Beautify_Header_IndentsTheSameJson()
     {
-        var pretty = await sim.SendAsync(HttpMethod.Get, "/internet/112800000001", configure: r => r.Headers.Add("X-Sakura-API-Beautify", "1"));
+        var pretty = await Sim.SendAsync(HttpMethod.Get, "/internet/112800000001", configure: r => r.Headers.Add("X-Sakura-API-Beautify", "1"));
 
         Assert.Contains("\n", pretty.Raw, StringComparison.Ordinal);
         Assert.Equal("k8s-router", Str(pretty.Json["Internet"]!["Name"]));
@@ -197,7 +188,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [InlineData("/switch/1/server")]
     public async Task Read_UnknownId_Gets404NotFound(string path)
     {
-        AssertError(await sim.GetAsync(path), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync(path), HttpStatusCode.NotFound, "not_found");
     }
 
     [Theory]
@@ -207,22 +198,22 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [InlineData("GET", "/")]
     public async Task UnknownRoute_UnderApiRoot_Gets404WithErrorBody(string method, string path)
     {
-        AssertError(await sim.SendAsync(new HttpMethod(method), path), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.SendAsync(new HttpMethod(method), path), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task UnknownZone_Gets404()
     {
-        AssertError(await sim.GetAsync("/server", zone: "xx1z"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync("/server", zone: "xx1z"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task OtherZone_IsSeparate_AndStartsEmpty()
     {
-        var result = await sim.GetAsync("/server", zone: "tk1a");
+        var result = await Sim.GetAsync("/server", zone: "tk1a");
 
         AssertOk(result);
         Assert.Equal(0, result.Json["Total"]!.GetValue<int>());
-        AssertError(await sim.GetAsync("/server/113100000003", zone: "tk1a"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync("/server/113100000003", zone: "tk1a"), HttpStatusCode.NotFound, "not_found");
     }
 }

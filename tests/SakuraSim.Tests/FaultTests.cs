@@ -1,32 +1,24 @@
 using System.Diagnostics;
-using System.Net;
-using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
 /// <summary>Fault injection through <c>PUT /_sim/config</c>.</summary>
-public sealed class FaultTests : IAsyncLifetime
+public sealed class FaultTests() : SimulatorTests(new SakuraSimulatorOptions { RateLimitPerSecond = 0, RandomSeed = 7 })
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimHarness.StartAsync(new SakuraSimulatorOptions { RateLimitPerSecond = 0, RandomSeed = 7 });
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
     private async Task SetFaultsAsync(string faults) =>
-        AssertOk(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", "{\"faults\":" + faults + "}"));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", "{\"faults\":" + faults + "}"));
 
     [Fact]
     public async Task Fault_WithCount_FailsThatManyMatchingRequests_ThenIsSpent()
     {
         await SetFaultsAsync("""[{"method":"GET","path":"/internet*","status":503,"errorCode":"busy","probability":1.0,"count":2,"latencyMs":0}]""");
 
-        AssertError(await sim.GetAsync("/internet"), HttpStatusCode.ServiceUnavailable, "busy");
-        AssertOk(await sim.GetAsync("/server"));
-        AssertError(await sim.GetAsync("/internet/112800000001"), HttpStatusCode.ServiceUnavailable, "busy");
-        AssertOk(await sim.GetAsync("/internet"));
+        AssertError(await Sim.GetAsync("/internet"), HttpStatusCode.ServiceUnavailable, "busy");
+        AssertOk(await Sim.GetAsync("/server"));
+        AssertError(await Sim.GetAsync("/internet/112800000001"), HttpStatusCode.ServiceUnavailable, "busy");
+        AssertOk(await Sim.GetAsync("/internet"));
 
-        var config = await sim.ControlAsync(HttpMethod.Get, "/_sim/config");
+        var config = await Sim.ControlAsync(HttpMethod.Get, "/_sim/config");
         Assert.Equal(0, config.Json["faults"]![0]!["count"]!.GetValue<int>());
     }
 
@@ -35,9 +27,9 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"method":"PUT","path":"/appliance/*/config","status":423,"errorCode":"locked"}]""");
 
-        AssertError(await sim.SendAsync(HttpMethod.Put, "/appliance/113200000001/config"), (HttpStatusCode)423, "locked");
-        AssertError(await sim.SendAsync(HttpMethod.Put, "/appliance/113200000001/power"), HttpStatusCode.NotFound, "not_found");
-        AssertError(await sim.GetAsync("/appliance/113200000001/config"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, "/appliance/113200000001/config"), (HttpStatusCode)423, "locked");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, "/appliance/113200000001/power"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync("/appliance/113200000001/config"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -45,8 +37,8 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"path":"/server","status":409,"errorMessage":"custom text"},{"path":"/switch","status":500}]""");
 
-        Assert.Equal("custom text", AssertError(await sim.GetAsync("/server"), HttpStatusCode.Conflict, "conflict"));
-        AssertError(await sim.GetAsync("/switch"), HttpStatusCode.InternalServerError, "internal_server_error");
+        Assert.Equal("custom text", AssertError(await Sim.GetAsync("/server"), HttpStatusCode.Conflict, "conflict"));
+        AssertError(await Sim.GetAsync("/switch"), HttpStatusCode.InternalServerError, "internal_server_error");
     }
 
     [Fact]
@@ -58,8 +50,8 @@ public sealed class FaultTests : IAsyncLifetime
         var sw = new List<HttpStatusCode>();
         for (var i = 0; i < 60; i++)
         {
-            server.Add((await sim.GetAsync("/server")).Status);
-            sw.Add((await sim.GetAsync("/switch")).Status);
+            server.Add((await Sim.GetAsync("/server")).Status);
+            sw.Add((await Sim.GetAsync("/switch")).Status);
         }
 
         Assert.All(server, s => Assert.Equal(HttpStatusCode.OK, s));
@@ -89,19 +81,19 @@ public sealed class FaultTests : IAsyncLifetime
 
         // The latency waits on the fake clock: move it on until the answer comes (the request may
         // register its delay only after the first steps, so one big step could be missed).
-        var call = sim.GetAsync("/server");
+        var call = Sim.GetAsync("/server");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (!call.IsCompleted)
         {
             Assert.True(DateTime.UtcNow < deadline, "the delayed request never completed");
-            sim.Advance(TimeSpan.FromSeconds(1));
+            Sim.Advance(TimeSpan.FromSeconds(1));
             await Task.WhenAny(call, Task.Delay(20));
         }
 
         var answer = await call;
         AssertOk(answer);
         var answeredAt = DateTimeOffset.Parse(Str(answer.Json["ResponsedAt"]), System.Globalization.CultureInfo.InvariantCulture);
-        var log = (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
+        var log = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
         var loggedAt = DateTimeOffset.Parse(Str(Assert.Single(log)!["time"]), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(answeredAt - loggedAt >= TimeSpan.FromSeconds(4), $"logged {loggedAt:O}, answered {answeredAt:O}");
     }
@@ -111,18 +103,18 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"method":"POST","path":"/appliance","action":"failCreation","count":1}]""");
 
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
-        sim.Advance(TimeSpan.FromMinutes(5));
-        var lb = (await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        Sim.Advance(TimeSpan.FromMinutes(5));
+        var lb = (await Sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
 
         Assert.Equal("failed", Str(lb["Availability"]));
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"), HttpStatusCode.Conflict, "conflict");
-        AssertOk(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}"));
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"), HttpStatusCode.Conflict, "conflict");
+        AssertOk(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}"));
 
         // The fault was spent: the next one comes up.
-        var next = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
-        sim.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal("up", Str((await sim.GetAsync($"/appliance/{next}")).Json["Appliance"]!["Instance"]!["Status"]));
+        var next = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        Sim.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("up", Str((await Sim.GetAsync($"/appliance/{next}")).Json["Appliance"]!["Instance"]!["Status"]));
     }
 
     [Fact]
@@ -130,9 +122,9 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"method":"POST","path":"/appliance","action":"createPoweredOff"}]""");
 
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
-        sim.Advance(TimeSpan.FromMinutes(5));
-        var lb = (await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        Sim.Advance(TimeSpan.FromMinutes(5));
+        var lb = (await Sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
 
         Assert.Equal("available", Str(lb["Availability"]));
         Assert.Equal("down", Str(lb["Instance"]!["Status"]));
@@ -149,8 +141,8 @@ public sealed class FaultTests : IAsyncLifetime
         // Only the code: the status comes from the catalogue, the texts are those saklient carries for it.
         await SetFaultsAsync("[{\"path\":\"/server\",\"errorCode\":\"" + code + "\"}]");
 
-        var result = await sim.GetAsync("/server");
-        var english = await sim.SendAsync(HttpMethod.Get, "/server", configure: r => r.Headers.AcceptLanguage.ParseAdd("en"));
+        var result = await Sim.GetAsync("/server");
+        var english = await Sim.SendAsync(HttpMethod.Get, "/server", configure: r => r.Headers.AcceptLanguage.ParseAdd("en"));
 
         Assert.Equal(japanese, AssertError(result, (HttpStatusCode)status, code));
         Assert.Equal(statusText, Str(result.Json["status"]));
@@ -165,7 +157,7 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"path":"*","status":504}]""");
 
-        AssertError(await sim.SendAsync(new HttpMethod(method), path, method == "POST" ? Bodies.CreateLoadBalancer() : null), HttpStatusCode.GatewayTimeout, expected);
+        AssertError(await Sim.SendAsync(new HttpMethod(method), path, method == "POST" ? Bodies.CreateLoadBalancer() : null), HttpStatusCode.GatewayTimeout, expected);
     }
 
     [Fact]
@@ -173,10 +165,10 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"method":"POST","path":"/appliance","status":504,"errorCode":"apiproxy_timeout_non_get","effect":"before","count":1}]""");
 
-        AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()), HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get");
+        AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()), HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get");
 
-        Assert.Empty((await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray());
-        var entry = Assert.Single((await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray())!;
+        Assert.Empty((await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray());
+        var entry = Assert.Single((await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray())!;
         Assert.Null(entry["executedStatus"]);
     }
 
@@ -186,37 +178,37 @@ public sealed class FaultTests : IAsyncLifetime
         // What a client must survive: the create ran, the client only saw a 504. A blind retry makes a second LB.
         await SetFaultsAsync("""[{"method":"POST","path":"/appliance","status":504,"errorCode":"apiproxy_timeout_non_get","effect":"after","count":1}]""");
 
-        var lost = await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer());
+        var lost = await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer());
 
         Assert.Contains("要求は実行された可能性があります", AssertError(lost, HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get"), StringComparison.Ordinal);
         Assert.Null(lost.Json["Appliance"]);
-        var appliance = Assert.Single((await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray())!;
+        var appliance = Assert.Single((await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray())!;
         Assert.Equal("a3f6c1d2e4b5a69788990aabbccddeef", Str(appliance["name"]));
-        var entry = Assert.Single((await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray())!;
+        var entry = Assert.Single((await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray())!;
         Assert.Equal(504, entry["status"]!.GetValue<int>());
         Assert.Equal("apiproxy_timeout_non_get", Str(entry["errorCode"]));
         Assert.Equal(201, entry["executedStatus"]!.GetValue<int>());
 
         // The client finds its appliance by name once the post-create window has passed.
-        sim.Advance(TimeSpan.FromSeconds(3));
-        var found = await sim.GetAsync("""/appliance?{"Filter":{"Name":["a3f6c1d2e4b5a69788990aabbccddeef"]}}""");
+        Sim.Advance(TimeSpan.FromSeconds(3));
+        var found = await Sim.GetAsync("""/appliance?{"Filter":{"Name":["a3f6c1d2e4b5a69788990aabbccddeef"]}}""");
         Assert.Equal(1, found.Json["Total"]!.GetValue<int>());
-        var retried = await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer());
+        var retried = await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer());
         AssertOk(retried, HttpStatusCode.Created);
-        Assert.Equal(2, (await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray().Count);
+        Assert.Equal(2, (await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray().Count);
     }
 
     [Fact]
     public async Task Fault_AfterEffect_OnAnUpdate_ChangesTheSettings()
     {
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
-        sim.Advance(TimeSpan.FromMinutes(2));
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        Sim.Advance(TimeSpan.FromMinutes(2));
         await SetFaultsAsync("""[{"method":"PUT","path":"/appliance/*","status":503,"errorCode":"operation_failure","effect":"after","count":1}]""");
 
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))),
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))),
             HttpStatusCode.ServiceUnavailable, "operation_failure");
 
-        Assert.Equal("8080", Str((await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!["Settings"]!["LoadBalancer"]![0]!["Port"]));
+        Assert.Equal("8080", Str((await Sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!["Settings"]!["LoadBalancer"]![0]!["Port"]));
     }
 
     [Fact]
@@ -224,9 +216,9 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"method":"PUT","path":"/appliance/*/config","status":504,"effect":"after"}]""");
 
-        AssertError(await sim.SendAsync(HttpMethod.Put, "/appliance/113200000001/config"), HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, "/appliance/113200000001/config"), HttpStatusCode.GatewayTimeout, "apiproxy_timeout_non_get");
 
-        Assert.Equal(404, (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json[0]!["executedStatus"]!.GetValue<int>());
+        Assert.Equal(404, (await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json[0]!["executedStatus"]!.GetValue<int>());
     }
 
     [Fact]
@@ -234,7 +226,7 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"path":"/server","status":504,"effect":"after"},{"path":"/switch","status":503}]""");
 
-        var faults = (await sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json["faults"]!.AsArray();
+        var faults = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json["faults"]!.AsArray();
 
         Assert.Equal("after", Str(faults[0]!["effect"]));
         Assert.Null(faults[0]!["errorCode"]);
@@ -246,11 +238,11 @@ public sealed class FaultTests : IAsyncLifetime
     public async Task Faults_EmptyList_Clears()
     {
         await SetFaultsAsync("""[{"path":"*","status":503}]""");
-        AssertError(await sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
+        AssertError(await Sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
 
         await SetFaultsAsync("[]");
 
-        AssertOk(await sim.GetAsync("/server"));
+        AssertOk(await Sim.GetAsync("/server"));
     }
 
     [Fact]
@@ -258,8 +250,8 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await SetFaultsAsync("""[{"path":"/server","status":503}]""");
 
-        await sim.GetAsync("/server");
-        var entry = (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json[0]!;
+        await Sim.GetAsync("/server");
+        var entry = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json[0]!;
 
         Assert.Equal(503, entry["status"]!.GetValue<int>());
         Assert.Equal("busy", Str(entry["errorCode"]));
@@ -283,9 +275,9 @@ public sealed class FaultTests : IAsyncLifetime
     [InlineData("""[1]""", "must be an object")]
     public async Task BadFaultConfig_Gets400_AndKeepsTheOldFaults(string faults, string expected)
     {
-        var result = await sim.ControlAsync(HttpMethod.Put, "/_sim/config", "{\"faults\":" + faults + "}");
+        var result = await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", "{\"faults\":" + faults + "}");
 
         Assert.Contains(expected, AssertError(result, HttpStatusCode.BadRequest, "bad_request"), StringComparison.Ordinal);
-        Assert.Empty((await sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json["faults"]!.AsArray());
+        Assert.Empty((await Sim.ControlAsync(HttpMethod.Get, "/_sim/config")).Json["faults"]!.AsArray());
     }
 }

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>
@@ -9,17 +5,15 @@ namespace SakuraSim.Tests;
 /// /_sim health controls: a failing check without a power-off, connection numbers, disabled and
 /// powered-off servers.
 /// </summary>
-public sealed class HealthTests : IAsyncLifetime
+public sealed class HealthTests : SimulatorTests
 {
     private const long Worker02Id = 113100000005;
     private const long Worker03Id = 113100000007;
 
-    private SimHarness sim = null!;
     private long id;
 
-    public async Task InitializeAsync()
+    private protected override async Task PrepareAsync()
     {
-        sim = await SimHarness.StartAsync();
         // Two VIP entries (80 and 443), each with worker01..03 as real servers.
         var servers = string.Join(",", new[] { "100", "101", "102" }.Select(ip =>
             $$$"""{"IPAddress":"203.0.113.{{{ip}}}","Port":"PORT","Enabled":"True","HealthCheck":{"Protocol":"tcp"}}"""));
@@ -27,16 +21,14 @@ public sealed class HealthTests : IAsyncLifetime
             + $$"""{"VirtualIPAddress":"203.0.113.104","Port":"80","Servers":[{{servers.Replace("PORT", "80", StringComparison.Ordinal)}}]},"""
             + $$"""{"VirtualIPAddress":"203.0.113.104","Port":"443","Servers":[{{servers.Replace("PORT", "443", StringComparison.Ordinal)}}]}"""
             + "]}";
-        id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(settings: settings)));
-        sim.Advance(TimeSpan.FromMinutes(2));
+        id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(settings: settings)));
+        Sim.Advance(TimeSpan.FromMinutes(2));
     }
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     /// <summary>"port ip STATUS conn cps" per real server, VIP entry by VIP entry.</summary>
     private async Task<List<string>> StatusAsync()
     {
-        var status = await sim.GetAsync($"/appliance/{id}/status");
+        var status = await Sim.GetAsync($"/appliance/{id}/status");
         AssertOk(status);
         return status.Json["LoadBalancer"]!.AsArray()
             .SelectMany(v => v!["Servers"]!.AsArray().Select(s =>
@@ -46,7 +38,7 @@ public sealed class HealthTests : IAsyncLifetime
 
     private async Task<JsonNode> HealthAsync(long server, string json)
     {
-        var result = await sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{server}/health", json);
+        var result = await Sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{server}/health", json);
         AssertOk(result);
         return result.Json;
     }
@@ -65,7 +57,7 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.Equal(
             ["80 100 DOWN 0 0", "80 101 UP 0 0", "80 102 UP 0 0", "443 100 DOWN 0 0", "443 101 UP 0 0", "443 102 UP 0 0"],
             await StatusAsync());
-        Assert.Equal("up", Str((await sim.GetAsync($"/server/{SimHarness.Worker01Id}")).Json["Server"]!["Instance"]!["Status"]));
+        Assert.Equal("up", Str((await Sim.GetAsync($"/server/{SimHarness.Worker01Id}")).Json["Server"]!["Instance"]!["Status"]));
     }
 
     [Fact]
@@ -88,7 +80,7 @@ public sealed class HealthTests : IAsyncLifetime
         await HealthAsync(Worker02Id, """{"status":"up"}""");
 
         Assert.All(await StatusAsync(), line => Assert.Contains(" UP ", line, StringComparison.Ordinal));
-        Assert.Empty((await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["health"]!.AsArray());
+        Assert.Empty((await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["health"]!.AsArray());
     }
 
     [Fact]
@@ -109,7 +101,7 @@ public sealed class HealthTests : IAsyncLifetime
         await HealthAsync(SimHarness.Worker01Id, """{"ports":[80],"activeConn":7,"cps":3}""");
         await HealthAsync(Worker02Id, """{"activeConn":2,"cps":4}""");
 
-        var status = await sim.GetAsync($"/appliance/{id}/status");
+        var status = await Sim.GetAsync($"/appliance/{id}/status");
 
         Assert.Equal(["80 100 UP 7 3", "80 101 UP 2 4", "80 102 UP 0 0", "443 100 UP 0 0", "443 101 UP 2 4", "443 102 UP 0 0"], await StatusAsync());
         Assert.Equal("7", Str(status.Json["LoadBalancer"]![0]!["CPS"]));
@@ -126,13 +118,13 @@ public sealed class HealthTests : IAsyncLifetime
 
         Assert.Contains("80 100 DOWN 0 0", await StatusAsync());
         Assert.Contains("443 100 UP 7 3", await StatusAsync());
-        Assert.Equal("5", Str((await sim.GetAsync($"/appliance/{id}/status")).Json["LoadBalancer"]![0]!["CPS"]));
+        Assert.Equal("5", Str((await Sim.GetAsync($"/appliance/{id}/status")).Json["LoadBalancer"]![0]!["CPS"]));
     }
 
     [Fact]
     public async Task ByAddress_TheCheckOfAnyRealServerAddressCanFail()
     {
-        var result = await sim.ControlAsync(HttpMethod.Post, "/_sim/health", """{"zone":"is1a","ipAddress":"203.0.113.102","ports":[80,443],"status":"down"}""");
+        var result = await Sim.ControlAsync(HttpMethod.Post, "/_sim/health", """{"zone":"is1a","ipAddress":"203.0.113.102","ports":[80,443],"status":"down"}""");
 
         AssertOk(result);
         Assert.Equal(2, result.Json["health"]!.AsArray().Count);
@@ -144,7 +136,7 @@ public sealed class HealthTests : IAsyncLifetime
     {
         await HealthAsync(Worker03Id, """{"status":"up","activeConn":3}""");
 
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{Worker03Id}/power", """{"status":"down"}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{Worker03Id}/power", """{"status":"down"}"""));
 
         Assert.Equal(["80 102 DOWN 0 0", "443 102 DOWN 0 0"], (await StatusAsync()).Where(l => l.Contains(" 102 ", StringComparison.Ordinal)));
     }
@@ -152,11 +144,11 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task DisabledRealServer_IsListedAsDown()
     {
-        var read = (await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
+        var read = (await Sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
         var settings = read["Settings"]!.DeepClone();
         settings["LoadBalancer"]![0]!["Servers"]![0]!["Enabled"] = "False";
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(settings.ToJsonString())));
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(settings.ToJsonString())));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
         await HealthAsync(SimHarness.Worker01Id, """{"activeConn":9,"cps":9}""");
 
         var lines = await StatusAsync();
@@ -170,7 +162,7 @@ public sealed class HealthTests : IAsyncLifetime
     {
         await HealthAsync(Worker02Id, """{"status":"down","ports":[443],"cps":2}""");
 
-        var health = Assert.Single((await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["health"]!.AsArray())!;
+        var health = Assert.Single((await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["health"]!.AsArray())!;
 
         Assert.Equal("is1a", Str(health["zone"]));
         Assert.Equal("203.0.113.101", Str(health["ipAddress"]));
@@ -184,9 +176,9 @@ public sealed class HealthTests : IAsyncLifetime
     {
         await HealthAsync(Worker02Id, """{"status":"down"}""");
 
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, "/_sim/reset", """{"seedDefaultTopology":true}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, "/_sim/reset", """{"seedDefaultTopology":true}"""));
 
-        Assert.Empty((await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["health"]!.AsArray());
+        Assert.Empty((await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["health"]!.AsArray());
     }
 
     [Theory]
@@ -199,7 +191,7 @@ public sealed class HealthTests : IAsyncLifetime
     [InlineData("/_sim/health", """{"ipAddress":"203.0.113.100","status":"down","zone":"xx1a"}""", "Unknown zone")]
     public async Task BadHealthInput_Gets400(string path, string body, string expected)
     {
-        var message = AssertError(await sim.ControlAsync(HttpMethod.Post, path, body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.ControlAsync(HttpMethod.Post, path, body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains(expected, message, StringComparison.Ordinal);
     }
@@ -207,9 +199,9 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task Health_OfAnUnknownServer_Gets404_AndOfAServerWithoutAddress_Gets400()
     {
-        var bare = (await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", """{"name":"bare","interfaces":[{}]}""")).Json["ID"]!.GetValue<long>();
+        var bare = (await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", """{"name":"bare","interfaces":[{}]}""")).Json["ID"]!.GetValue<long>();
 
-        AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers/113199999999/health", """{"status":"down"}"""), HttpStatusCode.NotFound, "not_found");
-        AssertError(await sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{bare}/health", """{"status":"down"}"""), HttpStatusCode.BadRequest, "bad_request");
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers/113199999999/health", """{"status":"down"}"""), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{bare}/health", """{"status":"down"}"""), HttpStatusCode.BadRequest, "bad_request");
     }
 }

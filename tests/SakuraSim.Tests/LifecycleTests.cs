@@ -1,20 +1,11 @@
-using System.Net;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>The appliance lifecycle on a fake clock (default durations 30 s + 45 s, shutdown 10 s, 404 window 2 s).</summary>
-public sealed class LifecycleTests : IAsyncLifetime
+public sealed class LifecycleTests : SimulatorTests
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimHarness.StartAsync();
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
     private async Task<(string Availability, string Status)> StateAsync(long id)
     {
-        var result = await sim.GetAsync($"/appliance/{id}");
+        var result = await Sim.GetAsync($"/appliance/{id}");
         AssertOk(result);
         var lb = result.Json["Appliance"]!;
         return (Str(lb["Availability"]), Str(lb["Instance"]!["Status"]));
@@ -23,68 +14,68 @@ public sealed class LifecycleTests : IAsyncLifetime
     [Fact]
     public async Task LoadBalancer_FullLifecycle_FollowsTheDocumentedStates()
     {
-        var created = await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer());
+        var created = await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer());
         AssertOk(created, HttpStatusCode.Created);
         var id = CreatedId(created);
         Assert.Equal("migrating", Str(created.Json["Appliance"]!["Availability"]));
 
         // Right after create the appliance is not yet visible to reads.
-        AssertError(await sim.GetAsync($"/appliance/{id}"), HttpStatusCode.NotFound, "not_found");
-        AssertError(await sim.GetAsync($"/appliance/{id}/power"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync($"/appliance/{id}"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync($"/appliance/{id}/power"), HttpStatusCode.NotFound, "not_found");
 
-        sim.Advance(TimeSpan.FromSeconds(3));
+        Sim.Advance(TimeSpan.FromSeconds(3));
         Assert.Equal(("migrating", "down"), await StateAsync(id));
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"), HttpStatusCode.Conflict, "still_creating");
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"), HttpStatusCode.Conflict, "still_creating");
-        AssertError(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", """{"Force":true}"""), HttpStatusCode.Conflict, "still_creating");
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Description":"x"}}"""), HttpStatusCode.Conflict, "still_creating");
-        AssertError(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}"), HttpStatusCode.Conflict, "still_creating");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"), HttpStatusCode.Conflict, "still_creating");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"), HttpStatusCode.Conflict, "still_creating");
+        AssertError(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", """{"Force":true}"""), HttpStatusCode.Conflict, "still_creating");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Description":"x"}}"""), HttpStatusCode.Conflict, "still_creating");
+        AssertError(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}"), HttpStatusCode.Conflict, "still_creating");
 
-        sim.Advance(TimeSpan.FromSeconds(27)); // 30 s: migrating is over, the appliance boots by itself
+        Sim.Advance(TimeSpan.FromSeconds(27)); // 30 s: migrating is over, the appliance boots by itself
         Assert.Equal(("available", "down"), await StateAsync(id));
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"), HttpStatusCode.Conflict, "conflict");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"), HttpStatusCode.Conflict, "conflict");
 
-        sim.Advance(TimeSpan.FromSeconds(45));
+        Sim.Advance(TimeSpan.FromSeconds(45));
         Assert.Equal(("available", "up"), await StateAsync(id));
-        var up = (await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
+        var up = (await Sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
         Assert.Equal("2025-01-06T09:01:15+09:00", Str(up["Instance"]!["StatusChangedAt"]));
         Assert.StartsWith("sac-is1a-sv", Str(up["Instance"]!["Host"]!["Name"]), StringComparison.Ordinal);
-        Assert.Equal("up", Str((await sim.GetAsync($"/appliance/{id}/power")).Json["Instance"]!["Status"]));
+        Assert.Equal("up", Str((await Sim.GetAsync($"/appliance/{id}/power")).Json["Instance"]!["Status"]));
 
-        var config = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config");
+        var config = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config");
         AssertOk(config);
         Assert.Equal("Accepted", Str(config.Json["Success"]));
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"), HttpStatusCode.Conflict, "conflict");
-        AssertError(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}"), HttpStatusCode.Conflict, "server_power_must_be_down");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"), HttpStatusCode.Conflict, "conflict");
+        AssertError(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}"), HttpStatusCode.Conflict, "server_power_must_be_down");
 
-        AssertOk(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", """{"Force":true}"""));
+        AssertOk(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", """{"Force":true}"""));
         Assert.Equal(("available", "cleaning"), await StateAsync(id));
-        AssertError(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}"), HttpStatusCode.Conflict, "server_power_must_be_down");
-        AssertError(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"), HttpStatusCode.Conflict, "conflict");
+        AssertError(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}"), HttpStatusCode.Conflict, "server_power_must_be_down");
+        AssertError(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"), HttpStatusCode.Conflict, "conflict");
 
-        sim.Advance(TimeSpan.FromSeconds(10));
+        Sim.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(("available", "down"), await StateAsync(id));
-        AssertError(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", """{"Force":true}"""), HttpStatusCode.Conflict, "conflict");
+        AssertError(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", """{"Force":true}"""), HttpStatusCode.Conflict, "conflict");
 
-        var deleted = await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}");
+        var deleted = await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}");
         AssertOk(deleted);
         Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), Str(deleted.Json["Appliance"]!["ID"]));
-        AssertError(await sim.GetAsync($"/appliance/{id}"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.GetAsync($"/appliance/{id}"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task PowerOn_FromDown_BootsAgain()
     {
         var id = await CreateUpAsync();
-        AssertOk(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
-        sim.Advance(TimeSpan.FromSeconds(10));
+        AssertOk(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
+        Sim.Advance(TimeSpan.FromSeconds(10));
 
-        var boot = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power");
+        var boot = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power");
 
         AssertOk(boot);
         Assert.Equal("Accepted", Str(boot.Json["Success"]));
         Assert.Equal(("available", "down"), await StateAsync(id));
-        sim.Advance(TimeSpan.FromSeconds(45));
+        Sim.Advance(TimeSpan.FromSeconds(45));
         Assert.Equal(("available", "up"), await StateAsync(id));
     }
 
@@ -93,9 +84,9 @@ public sealed class LifecycleTests : IAsyncLifetime
     {
         var id = await CreateUpAsync();
 
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/reset"));
-        AssertOk(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/reset"), HttpStatusCode.Conflict, "conflict");
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/reset"));
+        AssertOk(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/reset"), HttpStatusCode.Conflict, "conflict");
     }
 
     [Fact]
@@ -103,8 +94,8 @@ public sealed class LifecycleTests : IAsyncLifetime
     {
         var id = await CreateUpAsync();
 
-        AssertError(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", """{"Force":"maybe"}"""), HttpStatusCode.BadRequest, "bad_request");
-        AssertError(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", "{oops"), HttpStatusCode.BadRequest, "bad_request");
+        AssertError(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", """{"Force":"maybe"}"""), HttpStatusCode.BadRequest, "bad_request");
+        AssertError(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power", "{oops"), HttpStatusCode.BadRequest, "bad_request");
     }
 
     [Fact]
@@ -156,9 +147,9 @@ public sealed class LifecycleTests : IAsyncLifetime
     [Fact]
     public async Task ClockAdvance_ControlEndpoint_FastForwardsTheLifecycle()
     {
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
 
-        var advanced = await sim.ControlAsync(HttpMethod.Post, "/_sim/clock/advance", """{"seconds":120}""");
+        var advanced = await Sim.ControlAsync(HttpMethod.Post, "/_sim/clock/advance", """{"seconds":120}""");
 
         AssertOk(advanced);
         Assert.Equal(120, advanced.Json["offsetSeconds"]!.GetValue<double>());
@@ -168,17 +159,17 @@ public sealed class LifecycleTests : IAsyncLifetime
     [Fact]
     public async Task StateChangeOfTimeScale_AppliesToLaterTransitions()
     {
-        AssertOk(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"timeScale":0.1}"""));
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"timeScale":0.1}"""));
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
 
-        sim.Advance(TimeSpan.FromSeconds(7.6)); // (30 + 45) × 0.1 = 7.5 s
+        Sim.Advance(TimeSpan.FromSeconds(7.6)); // (30 + 45) × 0.1 = 7.5 s
         Assert.Equal(("available", "up"), await StateAsync(id));
     }
 
     private async Task<long> CreateUpAsync()
     {
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
-        sim.Advance(TimeSpan.FromMinutes(2));
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        Sim.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(("available", "up"), await StateAsync(id));
         return id;
     }

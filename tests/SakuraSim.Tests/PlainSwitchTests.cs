@@ -1,35 +1,27 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>
 /// A private load balancer on a plain switch: what a client reads for the switch,
 /// workers joined by a second NIC, and the network rules of an LB's own addresses.
 /// </summary>
-public sealed class PlainSwitchTests : IAsyncLifetime
+public sealed class PlainSwitchTests : SimulatorTests
 {
-    private SimHarness sim = null!;
     private long plain;
 
-    public async Task InitializeAsync()
+    private protected override async Task PrepareAsync()
     {
-        sim = await SimHarness.StartAsync();
-        var sw = await sim.ControlAsync(HttpMethod.Post, "/_sim/switches",
+        var sw = await Sim.ControlAsync(HttpMethod.Post, "/_sim/switches",
             """{"name":"k8s-private","tags":["@k8s.private"],"userSubnet":{"defaultRoute":"192.168.0.1","networkMaskLen":24}}""");
         AssertOk(sw, HttpStatusCode.Created);
         plain = sw.Json["ID"]!.GetValue<long>();
     }
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     /// <summary>worker01..03 get a second NIC on the plain switch at 192.168.0.11..13.</summary>
     private async Task JoinWorkersAsync()
     {
         for (var i = 0; i < 3; i++)
         {
-            AssertOk(await sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{SimHarness.Worker01Id + (2 * i)}/interfaces",
+            AssertOk(await Sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{SimHarness.Worker01Id + (2 * i)}/interfaces",
                 $$"""{"switchId":{{plain}},"ipAddress":"192.168.0.{{11 + i}}"}"""), HttpStatusCode.Created);
         }
     }
@@ -46,7 +38,7 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     [Fact]
     public async Task PlainSwitch_ReadsWithoutRouterOrSubnets_WithItsUserSubnetAndCounts()
     {
-        var sw = (await sim.GetAsync($"/switch/{plain}", bigint: true)).Json["Switch"]!.AsObject();
+        var sw = (await Sim.GetAsync($"/switch/{plain}", bigint: true)).Json["Switch"]!.AsObject();
 
         Assert.Equal("k8s-private", Str(sw["Name"]));
         Assert.Equal("user", Str(sw["Scope"]));
@@ -61,7 +53,7 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     [Fact]
     public async Task PlainSwitch_IsFoundByItsTags_AndTheRouterSwitchIsNot()
     {
-        var found = await sim.GetAsync("""/switch?{"Filter":{"Tags.Name":[["@k8s.private"]]}}""", bigint: true);
+        var found = await Sim.GetAsync("""/switch?{"Filter":{"Tags.Name":[["@k8s.private"]]}}""", bigint: true);
 
         Assert.Equal([plain], found.Json["Switches"]!.AsArray().Select(s => s!["ID"]!.GetValue<long>()));
     }
@@ -71,9 +63,9 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     [InlineData("""{"name":"mask-only","userSubnet":{"networkMaskLen":16}}""", "0.0.0.0", 16)]
     public async Task PlainSwitch_WithoutAUserSubnetOrItsGateway_ReadsAsTheApiShowsIt(string body, string? route, int? mask)
     {
-        var id = (await sim.ControlAsync(HttpMethod.Post, "/_sim/switches", body)).Json["ID"]!.GetValue<long>();
+        var id = (await Sim.ControlAsync(HttpMethod.Post, "/_sim/switches", body)).Json["ID"]!.GetValue<long>();
 
-        var userSubnet = (await sim.GetAsync($"/switch/{id}")).Json["Switch"]!["UserSubnet"];
+        var userSubnet = (await Sim.GetAsync($"/switch/{id}")).Json["Switch"]!["UserSubnet"];
 
         Assert.Equal(route, userSubnet?["DefaultRoute"]?.GetValue<string>());
         Assert.Equal(mask, userSubnet?["NetworkMaskLen"]?.GetValue<int>());
@@ -84,8 +76,8 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     {
         await JoinWorkersAsync();
 
-        Assert.Equal(3, (await sim.GetAsync($"/switch/{plain}")).Json["Switch"]!["ServerCount"]!.GetValue<int>());
-        var servers = (await sim.GetAsync($"/switch/{plain}/server")).Json["Servers"]!.AsArray();
+        Assert.Equal(3, (await Sim.GetAsync($"/switch/{plain}")).Json["Switch"]!["ServerCount"]!.GetValue<int>());
+        var servers = (await Sim.GetAsync($"/switch/{plain}/server")).Json["Servers"]!.AsArray();
         Assert.Equal(["worker01", "worker02", "worker03"], servers.Select(s => Str(s!["Name"])));
         var second = servers[0]!["Interfaces"]![1]!;
         Assert.Equal("192.168.0.11", Str(second["UserIPAddress"]));
@@ -98,22 +90,22 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     {
         await JoinWorkersAsync();
 
-        var created = await sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb(), bigint: true);
+        var created = await Sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb(), bigint: true);
         AssertOk(created, HttpStatusCode.Created);
         var id = CreatedId(created);
-        sim.Advance(TimeSpan.FromMinutes(2));
+        Sim.Advance(TimeSpan.FromMinutes(2));
 
-        var lb = (await sim.GetAsync($"/appliance/{id}", bigint: true)).Json["Appliance"]!;
+        var lb = (await Sim.GetAsync($"/appliance/{id}", bigint: true)).Json["Appliance"]!;
         Assert.Equal(plain, lb["Switch"]!["ID"]!.GetValue<long>());
         Assert.Null(lb["Switch"]!["Internet"]);
         Assert.Equal(plain, lb["Interfaces"]![0]!["Switch"]!["ID"]!.GetValue<long>());
         Assert.Null(lb["Interfaces"]![0]!["Switch"]!["Subnet"]);
         Assert.Equal("192.168.0.21", Str(lb["Interfaces"]![0]!["UserIPAddress"]));
-        Assert.Equal(1, (await sim.GetAsync($"/switch/{plain}")).Json["Switch"]!["ApplianceCount"]!.GetValue<int>());
-        Assert.Equal(0, (await sim.GetAsync($"/switch/{SimHarness.SwitchId}")).Json["Switch"]!["ApplianceCount"]!.GetValue<int>());
-        Assert.Single((await sim.GetAsync($"/switch/{plain}/appliance")).Json["Appliances"]!.AsArray());
+        Assert.Equal(1, (await Sim.GetAsync($"/switch/{plain}")).Json["Switch"]!["ApplianceCount"]!.GetValue<int>());
+        Assert.Equal(0, (await Sim.GetAsync($"/switch/{SimHarness.SwitchId}")).Json["Switch"]!["ApplianceCount"]!.GetValue<int>());
+        Assert.Single((await Sim.GetAsync($"/switch/{plain}/appliance")).Json["Appliances"]!.AsArray());
 
-        var servers = (await sim.GetAsync($"/appliance/{id}/status")).Json["LoadBalancer"]![0]!["Servers"]!.AsArray();
+        var servers = (await Sim.GetAsync($"/appliance/{id}/status")).Json["LoadBalancer"]![0]!["Servers"]!.AsArray();
         // 203.0.113.100 is worker01's address on the router switch: not on the LB's segment, so DOWN.
         Assert.Equal(["UP", "UP", "DOWN"], servers.Select(s => Str(s!["Status"])));
     }
@@ -121,13 +113,13 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     [Fact]
     public async Task HaPair_InsideTheNetwork_IsAccepted()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb(ip2: "192.168.0.20", vrid: 200)), HttpStatusCode.Created);
+        AssertOk(await Sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb(ip2: "192.168.0.20", vrid: 200)), HttpStatusCode.Created);
     }
 
     [Fact]
     public async Task LoadBalancer_WithoutADefaultRoute_IsAccepted()
     {
-        var created = await sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb(defaultRoute: null));
+        var created = await Sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb(defaultRoute: null));
 
         AssertOk(created, HttpStatusCode.Created);
         Assert.Null(created.Json["Appliance"]!["Remark"]!["Network"]!["DefaultRoute"]);
@@ -155,7 +147,7 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     {
         var body = PrivateLb(ip: ip, vip: vip ?? "192.168.0.22", defaultRoute: route, maskLen: mask, ip2: ip2, vrid: vrid);
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains(message.Split('\n'), l => l.Contains(expected, StringComparison.Ordinal));
     }
@@ -163,10 +155,10 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     [Fact]
     public async Task VipUpdate_ThatDoesNotFitTheNetwork_Gets400()
     {
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb()));
-        sim.Advance(TimeSpan.FromMinutes(2));
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb()));
+        Sim.Advance(TimeSpan.FromMinutes(2));
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(PrivateSettings("192.168.0.1"))),
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(PrivateSettings("192.168.0.1"))),
             HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains("is the default route", message, StringComparison.Ordinal);
@@ -175,11 +167,11 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     [Fact]
     public async Task LoadBalancer_OnTheSharedSegment_Gets400()
     {
-        var server = await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", """{"name":"web","sharedSegment":true}""");
+        var server = await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", """{"name":"web","sharedSegment":true}""");
         var shared = server.Json["Interfaces"]![0]!["Switch"]!["ID"]!.GetValue<long>();
 
         var body = Bodies.CreateLoadBalancer(ip: "100.127.1.30", vip: "100.127.1.31", switchId: shared, maskLen: 24, defaultRoute: "100.127.1.1");
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains("shared segment", message, StringComparison.Ordinal);
     }
@@ -188,9 +180,9 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     public async Task IpClashCheck_OnThePlainSwitch_SeesSecondNics()
     {
         await JoinWorkersAsync();
-        AssertOk(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"ipClashCheck":true}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"ipClashCheck":true}"""));
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb(ip: "192.168.0.12")), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb(ip: "192.168.0.12")), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains("192.168.0.12 is already used by server", message, StringComparison.Ordinal);
     }
@@ -199,9 +191,9 @@ public sealed class PlainSwitchTests : IAsyncLifetime
     public async Task Counts_SeeTheWorkersSecondNics_AndTheLoadBalancer()
     {
         await JoinWorkersAsync();
-        AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb()), HttpStatusCode.Created);
+        AssertOk(await Sim.SendAsync(HttpMethod.Post, "/appliance", PrivateLb()), HttpStatusCode.Created);
 
-        var sw = (await sim.GetAsync($"/switch/{plain}")).Json["Switch"]!;
+        var sw = (await Sim.GetAsync($"/switch/{plain}")).Json["Switch"]!;
 
         Assert.Equal(3, sw["ServerCount"]!.GetValue<int>());
         Assert.Equal(1, sw["ApplianceCount"]!.GetValue<int>());

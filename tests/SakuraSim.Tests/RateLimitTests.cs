@@ -1,52 +1,42 @@
-using System.Net;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>Per-token throttling with 503 busy, never 429.</summary>
-public sealed class RateLimitTests : IAsyncLifetime
+public sealed class RateLimitTests() : SimulatorTests(new SakuraSimulatorOptions { RateLimitPerSecond = 3 })
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync() =>
-        sim = await SimHarness.StartAsync(new SakuraSimulatorOptions { RateLimitPerSecond = 3 });
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
     [Fact]
     public async Task OverTheLimit_Gets503Busy_UntilTheBucketRefills()
     {
         for (var i = 0; i < 3; i++)
         {
-            AssertOk(await sim.GetAsync("/server"));
+            AssertOk(await Sim.GetAsync("/server"));
         }
 
-        AssertError(await sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
+        AssertError(await Sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
 
-        sim.Advance(TimeSpan.FromMilliseconds(340)); // one token back at 3/s
-        AssertOk(await sim.GetAsync("/server"));
-        AssertError(await sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
+        Sim.Advance(TimeSpan.FromMilliseconds(340)); // one token back at 3/s
+        AssertOk(await Sim.GetAsync("/server"));
+        AssertError(await Sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
 
-        sim.Advance(TimeSpan.FromSeconds(5)); // the bucket holds at most 3
+        Sim.Advance(TimeSpan.FromSeconds(5)); // the bucket holds at most 3
         for (var i = 0; i < 3; i++)
         {
-            AssertOk(await sim.GetAsync("/server"));
+            AssertOk(await Sim.GetAsync("/server"));
         }
 
-        AssertError(await sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
+        AssertError(await Sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
     }
 
     [Fact]
     public async Task Limit_IsPerAccessToken()
     {
-        AssertOk(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"addCredentials":[{"token":"second","secret":"s2"}]}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"addCredentials":[{"token":"second","secret":"s2"}]}"""));
         for (var i = 0; i < 3; i++)
         {
-            AssertOk(await sim.GetAsync("/server"));
+            AssertOk(await Sim.GetAsync("/server"));
         }
 
-        AssertError(await sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
-        AssertOk(await sim.SendAsync(HttpMethod.Get, "/server", credentials: ("second", "s2")));
+        AssertError(await Sim.GetAsync("/server"), HttpStatusCode.ServiceUnavailable, "busy");
+        AssertOk(await Sim.SendAsync(HttpMethod.Get, "/server", credentials: ("second", "s2")));
     }
 
     [Fact]
@@ -54,10 +44,10 @@ public sealed class RateLimitTests : IAsyncLifetime
     {
         for (var i = 0; i < 4; i++)
         {
-            await sim.GetAsync("/internet");
+            await Sim.GetAsync("/internet");
         }
 
-        var log = (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
+        var log = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
 
         Assert.Equal([200, 200, 200, 503], log.Select(e => e!["status"]!.GetValue<int>()));
         Assert.Equal("busy", Str(log[3]!["errorCode"]));
@@ -66,11 +56,11 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task ZeroLimit_ViaConfig_MeansUnlimited()
     {
-        AssertOk(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"rateLimitPerSecond":0}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"rateLimitPerSecond":0}"""));
 
         for (var i = 0; i < 20; i++)
         {
-            AssertOk(await sim.GetAsync("/server"));
+            AssertOk(await Sim.GetAsync("/server"));
         }
     }
 
@@ -79,9 +69,9 @@ public sealed class RateLimitTests : IAsyncLifetime
     {
         for (var i = 0; i < 5; i++)
         {
-            AssertError(await sim.SendAsync(HttpMethod.Get, "/server", credentials: ("test-token", "bad")), HttpStatusCode.Unauthorized, "unauthorized");
+            AssertError(await Sim.SendAsync(HttpMethod.Get, "/server", credentials: ("test-token", "bad")), HttpStatusCode.Unauthorized, "unauthorized");
         }
 
-        AssertOk(await sim.GetAsync("/server"));
+        AssertOk(await Sim.GetAsync("/server"));
     }
 }

@@ -1,35 +1,27 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
 /// <summary>Find requests: raw JSON query string and filter semantics.</summary>
-public sealed class SearchTests : IAsyncLifetime
+public sealed class SearchTests : SimulatorTests
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync()
+    private protected override async Task PrepareAsync()
     {
-        sim = await SimHarness.StartAsync();
         // worker01..03 exist already; add two more names that share words.
         await AddServerAsync("worker010", "203.0.113.103", """["@k8s","@k8s.ClusterID=a"]""");
         await AddServerAsync("db-primary", "203.0.113.104", """["@k8s.ClusterID=a"]""");
         await AddServerAsync("web front", "203.0.113.105", """["@k8s","@k8s.ClusterID=b"]""");
     }
 
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
     private async Task AddServerAsync(string name, string ip, string tags) =>
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers",
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers",
             $$"""{"name":"{{name}}","switchId":{{SimHarness.SwitchId}},"ipAddress":"{{ip}}","tags":{{tags}}}"""), HttpStatusCode.Created);
 
     /// <summary>GET /server?{json} with the JSON escaped the way HttpClient escapes a URI.</summary>
     private async Task<List<string>> NamesAsync(string json)
     {
-        var result = await sim.GetAsync("/server?" + json);
+        var result = await Sim.GetAsync("/server?" + json);
         AssertOk(result);
         return result.Json["Servers"]!.AsArray().Select(s => Str(s!["Name"])).ToList();
     }
@@ -86,7 +78,7 @@ public sealed class SearchTests : IAsyncLifetime
     [Fact]
     public async Task Paging_FromCount_KeepsTotalOfAllMatches()
     {
-        var result = await sim.GetAsync("""/server?{"From":2,"Count":2,"Sort":["Name"]}""");
+        var result = await Sim.GetAsync("""/server?{"From":2,"Count":2,"Sort":["Name"]}""");
 
         AssertOk(result);
         Assert.Equal(6, result.Json["Total"]!.GetValue<int>());
@@ -122,7 +114,7 @@ public sealed class SearchTests : IAsyncLifetime
     {
         // HttpClient would escape the quotes, so speak HTTP/1.1 by hand.
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(sim.Simulator.BaseAddress.Host, sim.Simulator.BaseAddress.Port);
+        await tcp.ConnectAsync(Sim.Simulator.BaseAddress.Host, Sim.Simulator.BaseAddress.Port);
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("test-token:test-secret"));
         var request = $"GET /{SimHarness.ApiPath("/server")}?{{\"Filter\":{{\"Name\":\"worker%20front\"}},\"Count\":100}} HTTP/1.1\r\n"
             + $"Host: 127.0.0.1\r\nAuthorization: Basic {auth}\r\nConnection: close\r\n\r\n";
@@ -139,8 +131,8 @@ public sealed class SearchTests : IAsyncLifetime
     [Fact]
     public async Task IncludeAndExclude_ProjectTheItems()
     {
-        var included = await sim.GetAsync("""/server?{"Filter":{"Name":["worker01"]},"Include":["ID","Name","Interfaces.UserIPAddress"]}""");
-        var excluded = await sim.GetAsync("""/server?{"Filter":{"Name":["worker01"]},"Exclude":["Interfaces","Zone"]}""");
+        var included = await Sim.GetAsync("""/server?{"Filter":{"Name":["worker01"]},"Include":["ID","Name","Interfaces.UserIPAddress"]}""");
+        var excluded = await Sim.GetAsync("""/server?{"Filter":{"Name":["worker01"]},"Exclude":["Interfaces","Zone"]}""");
 
         var item = included.Json["Servers"]![0]!.AsObject();
         Assert.Equal(["ID", "Name", "Interfaces"], item.Select(p => p.Key));
@@ -154,17 +146,17 @@ public sealed class SearchTests : IAsyncLifetime
     [Fact]
     public async Task ApplianceFind_FiltersOnClass()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()), HttpStatusCode.Created);
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", """
+        AssertOk(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()), HttpStatusCode.Created);
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", """
             {"state":"up","appliance":{"Class":"vpcrouter","Name":"vpc1","Tags":[],
              "Remark":{"Switch":{"ID":"SWITCH"}},
              "Settings":{"Router":{"Interfaces":[{"IPAddress":["203.0.113.108","203.0.113.109"],"VirtualIPAddress":"203.0.113.110"}]}}}}
             """.Replace("SWITCH", SimHarness.SwitchId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)), HttpStatusCode.Created);
 
-        sim.Advance(TimeSpan.FromSeconds(3)); // past the post-create window in which a new appliance is invisible
-        var lbs = await sim.GetAsync("""/appliance?{"Filter":{"Class":"loadbalancer"},"Count":100}""");
-        var vpc = await sim.GetAsync("""/appliance?{"Filter":{"Class":"vpcrouter"}}""");
-        var all = await sim.GetAsync("/appliance");
+        Sim.Advance(TimeSpan.FromSeconds(3)); // past the post-create window in which a new appliance is invisible
+        var lbs = await Sim.GetAsync("""/appliance?{"Filter":{"Class":"loadbalancer"},"Count":100}""");
+        var vpc = await Sim.GetAsync("""/appliance?{"Filter":{"Class":"vpcrouter"}}""");
+        var all = await Sim.GetAsync("/appliance");
 
         Assert.Equal(["loadbalancer"], lbs.Json["Appliances"]!.AsArray().Select(a => Str(a!["Class"])));
         Assert.Equal("203.0.113.110", Str(vpc.Json["Appliances"]![0]!["Settings"]!["Router"]!["Interfaces"]![0]!["VirtualIPAddress"]));
@@ -183,6 +175,6 @@ public sealed class SearchTests : IAsyncLifetime
     [InlineData("%E0%A4%A")]
     public async Task BadQuery_Gets400BadRequest(string query)
     {
-        AssertError(await sim.GetAsync("/server?" + query), HttpStatusCode.BadRequest, "bad_request");
+        AssertError(await Sim.GetAsync("/server?" + query), HttpStatusCode.BadRequest, "bad_request");
     }
 }

@@ -1,31 +1,21 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>
 /// Servers as a controller reads them in batches: paging, exact-name filters,
 /// zone, plan, power, availability and every kind of NIC, all fed by the /_sim/servers controls.
 /// </summary>
-public sealed class ServerTests : IAsyncLifetime
+public sealed class ServerTests : SimulatorTests
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimHarness.StartAsync();
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
     private async Task<JsonNode> SeedAsync(string json)
     {
-        var created = await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", json);
+        var created = await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", json);
         AssertOk(created, HttpStatusCode.Created);
         return created.Json;
     }
 
     private async Task<long> PlainSwitchAsync(string name = "private", string zone = "is1a")
     {
-        var sw = await sim.ControlAsync(HttpMethod.Post, "/_sim/switches",
+        var sw = await Sim.ControlAsync(HttpMethod.Post, "/_sim/switches",
             $$$"""{"zone":"{{{zone}}}","name":"{{{name}}}","userSubnet":{"defaultRoute":"192.168.0.1","networkMaskLen":24}}""");
         AssertOk(sw, HttpStatusCode.Created);
         return sw.Json["ID"]!.GetValue<long>();
@@ -42,7 +32,7 @@ public sealed class ServerTests : IAsyncLifetime
         var seen = new List<string>();
         for (var from = 0; ; from += 10)
         {
-            var page = await sim.GetAsync($$"""/server?{"From":{{from}},"Count":10}""", bigint: true);
+            var page = await Sim.GetAsync($$"""/server?{"From":{{from}},"Count":10}""", bigint: true);
             AssertOk(page);
             Assert.Equal(25, page.Json["Total"]!.GetValue<int>());
             Assert.Equal(from, page.Json["From"]!.GetValue<int>());
@@ -69,8 +59,8 @@ public sealed class ServerTests : IAsyncLifetime
         await SeedAsync("""{"name":"dup","interfaces":[]}""");
         await SeedAsync("""{"name":"dup-2","interfaces":[]}""");
 
-        var exact = await sim.GetAsync("""/server?{"Filter":{"Name":["dup","worker02"]},"Count":100}""");
-        var partial = await sim.GetAsync("""/server?{"Filter":{"Name":"dup"}}""");
+        var exact = await Sim.GetAsync("""/server?{"Filter":{"Name":["dup","worker02"]},"Count":100}""");
+        var partial = await Sim.GetAsync("""/server?{"Filter":{"Name":"dup"}}""");
 
         Assert.Equal(["worker02", "dup", "dup"], exact.Json["Servers"]!.AsArray().Select(s => Str(s!["Name"])));
         Assert.Equal(3, exact.Json["Total"]!.GetValue<int>());
@@ -85,7 +75,7 @@ public sealed class ServerTests : IAsyncLifetime
              "plan":{"cpu":4,"memoryMB":8192,"generation":200,"commitment":"dedicatedcpu"},"interfaces":[]}
             """);
 
-        var server = (await sim.GetAsync($"/server/{created["ID"]}", zone: "tk1b", bigint: true)).Json["Server"]!;
+        var server = (await Sim.GetAsync($"/server/{created["ID"]}", zone: "tk1b", bigint: true)).Json["Server"]!;
 
         Assert.Equal("tk1b", Str(server["Zone"]!["Name"]));
         Assert.Equal(21002, server["Zone"]!["ID"]!.GetValue<int>());
@@ -106,7 +96,7 @@ public sealed class ServerTests : IAsyncLifetime
     [Fact]
     public async Task DefaultServers_HaveTheStandardPlan_AndAreUpAndAvailable()
     {
-        var server = (await sim.GetAsync($"/server/{SimHarness.Worker01Id}", bigint: true)).Json["Server"]!;
+        var server = (await Sim.GetAsync($"/server/{SimHarness.Worker01Id}", bigint: true)).Json["Server"]!;
 
         Assert.Equal("プラン/2Core-4GB", Str(server["ServerPlan"]!["Name"]));
         Assert.Equal(200004002, server["ServerPlan"]!["ID"]!.GetValue<long>());
@@ -130,7 +120,7 @@ public sealed class ServerTests : IAsyncLifetime
               {}]}
             """);
 
-        var nics = (await sim.GetAsync($"/server/{created["ID"]}", bigint: true)).Json["Server"]!["Interfaces"]!.AsArray();
+        var nics = (await Sim.GetAsync($"/server/{created["ID"]}", bigint: true)).Json["Server"]!["Interfaces"]!.AsArray();
 
         // Shared segment: the API assigned IPAddress; Scope shared; Subnet is the segment's network.
         Assert.Equal("100.127.1.4", Str(nics[0]!["IPAddress"]));
@@ -160,7 +150,7 @@ public sealed class ServerTests : IAsyncLifetime
     {
         var created = await SeedAsync("""{"name":"diskless","interfaces":[]}""");
 
-        Assert.Empty((await sim.GetAsync($"/server/{created["ID"]}")).Json["Server"]!["Interfaces"]!.AsArray());
+        Assert.Empty((await Sim.GetAsync($"/server/{created["ID"]}")).Json["Server"]!["Interfaces"]!.AsArray());
     }
 
     [Fact]
@@ -168,15 +158,15 @@ public sealed class ServerTests : IAsyncLifetime
     {
         var plain = await PlainSwitchAsync();
 
-        var added = await sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{SimHarness.Worker01Id}/interfaces",
+        var added = await Sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{SimHarness.Worker01Id}/interfaces",
             $$"""{"switchId":{{plain}},"ipAddress":"192.168.0.11"}""");
 
         AssertOk(added, HttpStatusCode.Created);
-        var nics = (await sim.GetAsync($"/server/{SimHarness.Worker01Id}")).Json["Server"]!["Interfaces"]!.AsArray();
+        var nics = (await Sim.GetAsync($"/server/{SimHarness.Worker01Id}")).Json["Server"]!["Interfaces"]!.AsArray();
         Assert.Equal(["203.0.113.100", "192.168.0.11"], nics.Select(n => Str(n!["UserIPAddress"])));
-        Assert.Equal(["worker01"], (await sim.GetAsync($"/switch/{plain}/server")).Json["Servers"]!.AsArray().Select(s => Str(s!["Name"])));
-        Assert.Equal(1, (await sim.GetAsync($"/switch/{plain}")).Json["Switch"]!["ServerCount"]!.GetValue<int>());
-        Assert.Equal(3, (await sim.GetAsync($"/switch/{SimHarness.SwitchId}")).Json["Switch"]!["ServerCount"]!.GetValue<int>());
+        Assert.Equal(["worker01"], (await Sim.GetAsync($"/switch/{plain}/server")).Json["Servers"]!.AsArray().Select(s => Str(s!["Name"])));
+        Assert.Equal(1, (await Sim.GetAsync($"/switch/{plain}")).Json["Switch"]!["ServerCount"]!.GetValue<int>());
+        Assert.Equal(3, (await Sim.GetAsync($"/switch/{SimHarness.SwitchId}")).Json["Switch"]!["ServerCount"]!.GetValue<int>());
     }
 
     [Fact]
@@ -192,9 +182,9 @@ public sealed class ServerTests : IAsyncLifetime
         var sharedId = first["Interfaces"]![0]!["Switch"]!["ID"]!.GetValue<long>();
         Assert.Equal(sharedId, third["Interfaces"]![0]!["Switch"]!["ID"]!.GetValue<long>());
 
-        Assert.Equal(1, (await sim.GetAsync("/switch")).Json["Total"]!.GetValue<int>());
-        AssertError(await sim.GetAsync($"/switch/{sharedId}"), HttpStatusCode.NotFound, "not_found");
-        var segment = Assert.Single((await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["sharedSegments"]!.AsArray())!;
+        Assert.Equal(1, (await Sim.GetAsync("/switch")).Json["Total"]!.GetValue<int>());
+        AssertError(await Sim.GetAsync($"/switch/{sharedId}"), HttpStatusCode.NotFound, "not_found");
+        var segment = Assert.Single((await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["sharedSegments"]!.AsArray())!;
         Assert.Equal(sharedId, segment["id"]!.GetValue<long>());
         Assert.Equal("100.127.1.0", Str(segment["networkAddress"]));
         // Each zone has its own segment.
@@ -205,9 +195,9 @@ public sealed class ServerTests : IAsyncLifetime
     [Fact]
     public async Task PowerControl_IsWhatTheApiReports_AndCanBeFiltered()
     {
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers/113100000005/power", """{"status":"down"}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers/113100000005/power", """{"status":"down"}"""));
 
-        var up = await sim.GetAsync("""/server?{"Filter":{"Instance.Status":["up"]}}""");
+        var up = await Sim.GetAsync("""/server?{"Filter":{"Instance.Status":["up"]}}""");
 
         Assert.Equal(["worker01", "worker03"], up.Json["Servers"]!.AsArray().Select(s => Str(s!["Name"])));
     }
@@ -223,7 +213,7 @@ public sealed class ServerTests : IAsyncLifetime
     [InlineData("""{"name":"x","interfaces":[{"sharedSegment":"yes"}]}""", "sharedSegment must be true or false")]
     public async Task Seeding_WithBadServerInput_Gets400(string body, string expected)
     {
-        var message = AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains(expected, message, StringComparison.Ordinal);
     }
@@ -233,7 +223,7 @@ public sealed class ServerTests : IAsyncLifetime
     {
         await SeedAsync("""{"name":"a","interfaces":[{"sharedSegment":true,"ipAddress":"100.127.1.9"}]}""");
 
-        var message = AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", """{"name":"b","interfaces":[{"sharedSegment":true,"ipAddress":"100.127.1.9"}]}"""),
+        var message = AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", """{"name":"b","interfaces":[{"sharedSegment":true,"ipAddress":"100.127.1.9"}]}"""),
             HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains("already assigned", message, StringComparison.Ordinal);
@@ -242,8 +232,8 @@ public sealed class ServerTests : IAsyncLifetime
     [Fact]
     public async Task AddNic_ToAnUnknownServer_Gets404_AndASecondNicOnTheSameRouterSwitch_Gets400()
     {
-        AssertError(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers/113199999999/interfaces", "{}"), HttpStatusCode.NotFound, "not_found");
-        AssertError(await sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{SimHarness.Worker01Id}/interfaces",
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers/113199999999/interfaces", "{}"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.ControlAsync(HttpMethod.Post, $"/_sim/servers/{SimHarness.Worker01Id}/interfaces",
             $$"""{"switchId":{{SimHarness.SwitchId}},"ipAddress":"203.0.113.109"}"""), HttpStatusCode.BadRequest, "bad_request");
     }
 
@@ -252,7 +242,7 @@ public sealed class ServerTests : IAsyncLifetime
     {
         await SeedAsync("""{"name":"s","sharedSegment":true,"availability":"failed","plan":{"cpu":1,"memoryMB":2048}}""");
 
-        var server = (await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["servers"]!.AsArray().Single(s => Str(s!["name"]) == "s")!;
+        var server = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["servers"]!.AsArray().Single(s => Str(s!["name"]) == "s")!;
 
         Assert.Equal("failed", Str(server["availability"]));
         Assert.Equal(2048, server["plan"]!["memoryMB"]!.GetValue<int>());

@@ -1,32 +1,24 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>Stored vs applied settings, SettingsHash and update rules.</summary>
-public sealed class SettingsTests : IAsyncLifetime
+public sealed class SettingsTests : SimulatorTests
 {
-    private SimHarness sim = null!;
     private long id;
 
-    public async Task InitializeAsync()
+    private protected override async Task PrepareAsync()
     {
-        sim = await SimHarness.StartAsync();
-        id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
-        sim.Advance(TimeSpan.FromMinutes(2));
+        id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        Sim.Advance(TimeSpan.FromMinutes(2));
     }
 
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
-    private async Task<JsonNode> ReadAsync() => (await sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
+    private async Task<JsonNode> ReadAsync() => (await Sim.GetAsync($"/appliance/{id}")).Json["Appliance"]!;
 
     private async Task<JsonObject> SimStateAsync() =>
-        (await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray().Single()!.AsObject();
+        (await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray().Single()!.AsObject();
 
     private async Task<List<string>> StatusVipsAsync()
     {
-        var status = await sim.GetAsync($"/appliance/{id}/status");
+        var status = await Sim.GetAsync($"/appliance/{id}/status");
         AssertOk(status);
         return status.Json["LoadBalancer"]!.AsArray().Select(v => $"{Str(v!["VirtualIPAddress"])}:{Str(v["Port"])}").ToList();
     }
@@ -39,23 +31,23 @@ public sealed class SettingsTests : IAsyncLifetime
         var state = await SimStateAsync();
         Assert.True(state["settingsApplied"]!.GetValue<bool>());
         Assert.Equal("80", Str(state["appliedSettings"]![0]!["Port"]));
-        var log = (await sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
+        var log = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/requests")).Json.AsArray();
         Assert.DoesNotContain(log, r => Str(r!["path"]).EndsWith("/config", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task CreateSettings_AreNotRunning_BeforeTheBootEnds()
     {
-        var other = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "second", ip: "203.0.113.105", vip: "203.0.113.106")));
-        sim.Advance(TimeSpan.FromSeconds(40)); // migrating is over, still booting
+        var other = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "second", ip: "203.0.113.105", vip: "203.0.113.106")));
+        Sim.Advance(TimeSpan.FromSeconds(40)); // migrating is over, still booting
 
-        var booting = (await sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray().Single(a => a!["id"]!.GetValue<long>() == other)!;
+        var booting = (await Sim.ControlAsync(HttpMethod.Get, "/_sim/state")).Json["appliances"]!.AsArray().Single(a => a!["id"]!.GetValue<long>() == other)!;
         Assert.Equal("booting", Str(booting["phase"]));
         Assert.Null(booting["appliedSettings"]);
-        AssertError(await sim.GetAsync($"/appliance/{other}/status"), HttpStatusCode.Conflict, "conflict");
+        AssertError(await Sim.GetAsync($"/appliance/{other}/status"), HttpStatusCode.Conflict, "conflict");
 
-        sim.Advance(TimeSpan.FromSeconds(40));
-        var status = await sim.GetAsync($"/appliance/{other}/status");
+        Sim.Advance(TimeSpan.FromSeconds(40));
+        var status = await Sim.GetAsync($"/appliance/{other}/status");
         AssertOk(status);
         Assert.Equal("203.0.113.106", Str(status.Json["LoadBalancer"]![0]!["VirtualIPAddress"]));
     }
@@ -63,12 +55,12 @@ public sealed class SettingsTests : IAsyncLifetime
     [Fact]
     public async Task SettingsUpdatedWhileBooting_AreTheOnesTheBootRuns()
     {
-        var other = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "second", ip: "203.0.113.105", vip: "203.0.113.106")));
-        sim.Advance(TimeSpan.FromSeconds(40));
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{other}", Bodies.UpdateSettings(Bodies.Settings(vip: "203.0.113.106", port: "8080"))));
+        var other = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "second", ip: "203.0.113.105", vip: "203.0.113.106")));
+        Sim.Advance(TimeSpan.FromSeconds(40));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{other}", Bodies.UpdateSettings(Bodies.Settings(vip: "203.0.113.106", port: "8080"))));
 
-        sim.Advance(TimeSpan.FromSeconds(40));
-        var status = await sim.GetAsync($"/appliance/{other}/status");
+        Sim.Advance(TimeSpan.FromSeconds(40));
+        var status = await Sim.GetAsync($"/appliance/{other}/status");
 
         AssertOk(status);
         Assert.Equal("8080", Str(status.Json["LoadBalancer"]![0]!["Port"]));
@@ -79,7 +71,7 @@ public sealed class SettingsTests : IAsyncLifetime
     {
         var hash = Str((await ReadAsync())["SettingsHash"]);
 
-        var update = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}",
+        var update = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}",
             Bodies.UpdateSettings(Bodies.Settings(port: "443"), hash));
 
         AssertOk(update);
@@ -91,7 +83,7 @@ public sealed class SettingsTests : IAsyncLifetime
         Assert.Equal("443", Str(state["storedSettings"]![0]!["Port"]));
         Assert.Equal("80", Str(state["appliedSettings"]![0]!["Port"]));
 
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
         Assert.Equal(["203.0.113.104:443"], await StatusVipsAsync());
     }
 
@@ -99,9 +91,9 @@ public sealed class SettingsTests : IAsyncLifetime
     public async Task Update_WithStaleOriginalSettingsHash_Gets409OriginalHashMismatch_AndChangesNothing()
     {
         var stale = Str((await ReadAsync())["SettingsHash"]);
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
 
-        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettingsLocked(Bodies.Settings(port: "9090"), stale));
+        var result = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettingsLocked(Bodies.Settings(port: "9090"), stale));
 
         var message = AssertError(result, HttpStatusCode.Conflict, "original_hash_mismatch");
         // The text saklient (Sakura's SDK) carries for this code.
@@ -115,7 +107,7 @@ public sealed class SettingsTests : IAsyncLifetime
     {
         var current = Str((await ReadAsync())["SettingsHash"]);
 
-        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettingsLocked(Bodies.Settings(port: "9090"), current));
+        var result = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettingsLocked(Bodies.Settings(port: "9090"), current));
 
         AssertOk(result);
         Assert.Equal("9090", Str(result.Json["Appliance"]!["Settings"]!["LoadBalancer"]![0]!["Port"]));
@@ -127,9 +119,9 @@ public sealed class SettingsTests : IAsyncLifetime
     {
         // saklient sends the hash it read on every save, whatever the save changes.
         var stale = Str((await ReadAsync())["SettingsHash"]);
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
 
-        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", $$"""{"Appliance":{"Name":"renamed"},"OriginalSettingsHash":"{{stale}}"}""");
+        var result = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", $$"""{"Appliance":{"Name":"renamed"},"OriginalSettingsHash":"{{stale}}"}""");
 
         AssertError(result, HttpStatusCode.Conflict, "original_hash_mismatch");
         Assert.NotEqual("renamed", Str((await ReadAsync())["Name"]));
@@ -139,9 +131,9 @@ public sealed class SettingsTests : IAsyncLifetime
     public async Task Update_WithStaleSettingsHashInsideAppliance_IsIgnored_LikeTheOtherReadOnlyFields()
     {
         var stale = Str((await ReadAsync())["SettingsHash"]);
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
 
-        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "9090"), stale));
+        var result = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "9090"), stale));
 
         AssertOk(result);
         Assert.Equal("9090", Str((await ReadAsync())["Settings"]!["LoadBalancer"]![0]!["Port"]));
@@ -152,15 +144,15 @@ public sealed class SettingsTests : IAsyncLifetime
     [InlineData("\"\"")]
     public async Task Update_WithNullOrEmptyOriginalSettingsHash_HasNoLock(string hash)
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
 
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", "{\"Appliance\":{\"Description\":\"x\"},\"OriginalSettingsHash\":" + hash + "}"));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", "{\"Appliance\":{\"Description\":\"x\"},\"OriginalSettingsHash\":" + hash + "}"));
     }
 
     [Fact]
     public async Task Update_WithOriginalSettingsHashNotAString_Gets400()
     {
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Description":"x"},"OriginalSettingsHash":12}"""),
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Description":"x"},"OriginalSettingsHash":12}"""),
             HttpStatusCode.BadRequest, "bad_request");
     }
 
@@ -170,18 +162,18 @@ public sealed class SettingsTests : IAsyncLifetime
         var body = JsonNode.Parse(Bodies.CreateLoadBalancer(name: "saklient", ip: "203.0.113.105", vip: "203.0.113.106"))!.AsObject();
         body["OriginalSettingsHash"] = null;
 
-        AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", body.ToJsonString()), HttpStatusCode.Created);
+        AssertOk(await Sim.SendAsync(HttpMethod.Post, "/appliance", body.ToJsonString()), HttpStatusCode.Created);
     }
 
     [Fact]
     public async Task Update_WithoutSettingsLoadBalancer_KeepsVips_AndEmptyListRemovesThem()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Description":"renamed","Settings":{}}}"""));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Description":"renamed","Settings":{}}}"""));
         var kept = await ReadAsync();
         Assert.Equal("renamed", Str(kept["Description"]));
         Assert.Single(kept["Settings"]!["LoadBalancer"]!.AsArray());
 
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Settings":{"LoadBalancer":[]}}}"""));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """{"Appliance":{"Settings":{"LoadBalancer":[]}}}"""));
         Assert.Empty((await ReadAsync())["Settings"]!["LoadBalancer"]!.AsArray());
     }
 
@@ -193,7 +185,7 @@ public sealed class SettingsTests : IAsyncLifetime
         read["Settings"] = JsonNode.Parse(Bodies.Settings(port: "8443"));
         read["Tags"] = new JsonArray("@k8s", "extra");
 
-        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", new JsonObject { ["Appliance"] = read.DeepClone() }.ToJsonString());
+        var result = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", new JsonObject { ["Appliance"] = read.DeepClone() }.ToJsonString());
 
         AssertOk(result);
         var after = await ReadAsync();
@@ -210,7 +202,7 @@ public sealed class SettingsTests : IAsyncLifetime
     [InlineData("""{"Plan":{"ID":2}}""", "Plan.ID")]
     public async Task Update_ChangingImmutableField_Gets400(string appliance, string field)
     {
-        var message = AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.Update(appliance)),
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.Update(appliance)),
             HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains(field, message, StringComparison.Ordinal);
@@ -219,7 +211,7 @@ public sealed class SettingsTests : IAsyncLifetime
     [Fact]
     public async Task Settings_NumbersAndBoolsSentAsJsonTypes_ComeBackAsStrings()
     {
-        var result = await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """
+        var result = await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """
             {"Appliance":{"Settings":{"LoadBalancer":[{"VirtualIPAddress":"203.0.113.104","Port":80,"DelayLoop":20,
              "Servers":[{"IPAddress":"203.0.113.100","Port":80,"Enabled":false,
                          "HealthCheck":{"Protocol":"http","Path":"/healthz","Status":200,"Retry":3,"ConnectTimeout":10}}]}]}}}
@@ -240,17 +232,17 @@ public sealed class SettingsTests : IAsyncLifetime
     [Fact]
     public async Task Status_ReportsUpOnlyForEnabledServersOfRunningSimulatedServers()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", """
             {"Appliance":{"Settings":{"LoadBalancer":[{"VirtualIPAddress":"203.0.113.104","Port":"80",
              "Servers":[{"IPAddress":"203.0.113.100","Port":"80","Enabled":"True","HealthCheck":{"Protocol":"ping"}},
                         {"IPAddress":"203.0.113.101","Port":"80","Enabled":"False","HealthCheck":{"Protocol":"ping"}},
                         {"IPAddress":"203.0.113.102","Port":"80","Enabled":"True","HealthCheck":{"Protocol":"tcp"}},
                         {"IPAddress":"203.0.113.109","Port":"80","Enabled":"True","HealthCheck":{"Protocol":"ping"}}]}]}}}
             """));
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, "/_sim/servers/113100000007/power", """{"status":"down"}"""));
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers/113100000007/power", """{"status":"down"}"""));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/config"));
 
-        var status = await sim.GetAsync($"/appliance/{id}/status");
+        var status = await Sim.GetAsync($"/appliance/{id}/status");
 
         AssertOk(status);
         Assert.Equal(1, status.Json["Total"]!.GetValue<int>());
@@ -263,20 +255,20 @@ public sealed class SettingsTests : IAsyncLifetime
     [Fact]
     public async Task Status_WhenNotUp_Gets409()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
+        AssertOk(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
 
-        AssertError(await sim.GetAsync($"/appliance/{id}/status"), HttpStatusCode.Conflict, "conflict");
+        AssertError(await Sim.GetAsync($"/appliance/{id}/status"), HttpStatusCode.Conflict, "conflict");
     }
 
     [Fact]
     public async Task Restart_RunsTheStoredSettings_EvenWithoutConfig()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
         Assert.Equal(["203.0.113.104:80"], await StatusVipsAsync());
-        AssertOk(await sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
-        sim.Advance(TimeSpan.FromSeconds(10));
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"));
-        sim.Advance(TimeSpan.FromSeconds(45));
+        AssertOk(await Sim.SendAsync(HttpMethod.Delete, $"/appliance/{id}/power"));
+        Sim.Advance(TimeSpan.FromSeconds(10));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/power"));
+        Sim.Advance(TimeSpan.FromSeconds(45));
 
         Assert.Equal(["203.0.113.104:8080"], await StatusVipsAsync());
     }
@@ -284,9 +276,9 @@ public sealed class SettingsTests : IAsyncLifetime
     [Fact]
     public async Task Reset_RunsTheStoredSettings()
     {
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings(Bodies.Settings(port: "8080"))));
 
-        AssertOk(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/reset"));
+        AssertOk(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}/reset"));
 
         Assert.Equal(["203.0.113.104:8080"], await StatusVipsAsync());
     }
@@ -295,12 +287,12 @@ public sealed class SettingsTests : IAsyncLifetime
     public async Task OutOfBandPowerOn_RunsTheStoredSettings_ButASeedUpWithSettingsNotApplied_StaysSo()
     {
         var body = """{"state":"up","settingsApplied":false,"appliance":""" + JsonNode.Parse(Bodies.CreateLoadBalancer(name: "planted", ip: "203.0.113.105", vip: "203.0.113.106"))!["Appliance"]!.ToJsonString() + "}";
-        var planted = (await sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", body)).Json["ID"]!.GetValue<long>();
-        Assert.Empty((await sim.GetAsync($"/appliance/{planted}/status")).Json["LoadBalancer"]!.AsArray());
+        var planted = (await Sim.ControlAsync(HttpMethod.Post, "/_sim/appliances", body)).Json["ID"]!.GetValue<long>();
+        Assert.Empty((await Sim.GetAsync($"/appliance/{planted}/status")).Json["LoadBalancer"]!.AsArray());
 
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{planted}/power", """{"status":"down"}"""));
-        AssertOk(await sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{planted}/power", """{"status":"up"}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{planted}/power", """{"status":"down"}"""));
+        AssertOk(await Sim.ControlAsync(HttpMethod.Post, $"/_sim/appliances/{planted}/power", """{"status":"up"}"""));
 
-        Assert.Single((await sim.GetAsync($"/appliance/{planted}/status")).Json["LoadBalancer"]!.AsArray());
+        Assert.Single((await Sim.GetAsync($"/appliance/{planted}/status")).Json["LoadBalancer"]!.AsArray());
     }
 }

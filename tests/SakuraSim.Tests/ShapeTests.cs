@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
 
 namespace SakuraSim.Tests;
 
@@ -9,21 +6,17 @@ namespace SakuraSim.Tests;
 /// The simulator's answers against real API responses (Fixtures/): the same fields with the same JSON
 /// types, so a client that parses the simulator parses the real API.
 /// </summary>
-public sealed class ShapeTests : IAsyncLifetime
+public sealed class ShapeTests : SimulatorTests
 {
-    private SimHarness sim = null!;
     private long privateSwitchId;
 
-    public async Task InitializeAsync()
+    private protected override async Task PrepareAsync()
     {
-        sim = await SimHarness.StartAsync();
         // The real samples' private switch: "すうぃっち", 192.168.200.1/24.
-        var sw = await sim.ControlAsync(HttpMethod.Post, "/_sim/switches",
+        var sw = await Sim.ControlAsync(HttpMethod.Post, "/_sim/switches",
             """{"name":"すうぃっち","userSubnet":{"defaultRoute":"192.168.200.1","networkMaskLen":24}}""");
         privateSwitchId = sw.Json["ID"]!.GetValue<long>();
     }
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     private static void AssertSameShape(JsonNode real, JsonNode simulated, params string[] ignored)
     {
@@ -46,14 +39,14 @@ public sealed class ShapeTests : IAsyncLifetime
     public async Task Server_WithASharedSegmentNicAndAPrivateNic_HasTheRealShape()
     {
         // The real sample: NIC0 on the shared segment, NIC1 on a private switch at 192.168.200.50.
-        var created = await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", $$"""
+        var created = await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", $$"""
             {"zone":"is1b","name":"lisacloud-test-server-name","tags":["@virtio-net-pci"],
              "plan":{"cpu":1,"memoryMB":1024,"generation":100},
              "interfaces":[{"sharedSegment":true},{"switchId":0,"ipAddress":"192.168.200.50"}]}
             """.Replace("\"switchId\":0", "\"switchId\":" + await SwitchInAsync("is1b"), StringComparison.Ordinal));
         AssertOk(created, HttpStatusCode.Created);
 
-        var server = (await sim.GetAsync($"/server/{created.Json["ID"]}", zone: "is1b", bigint: true)).Json["Server"]!;
+        var server = (await Sim.GetAsync($"/server/{created.Json["ID"]}", zone: "is1b", bigint: true)).Json["Server"]!;
 
         AssertSameShape(JsonShape.Fixture("server.json"), server,
             // Not simulated: zone furniture, migration and host details, the CD-ROM, disks, packet filters.
@@ -68,7 +61,7 @@ public sealed class ShapeTests : IAsyncLifetime
     [Fact]
     public async Task NicSwitches_OfAPrivateSwitchAndOfTheSharedSegment_HaveTheRealShape()
     {
-        var created = await sim.ControlAsync(HttpMethod.Post, "/_sim/servers", $$"""
+        var created = await Sim.ControlAsync(HttpMethod.Post, "/_sim/servers", $$"""
             {"name":"two-nics","interfaces":[{"sharedSegment":true},{"switchId":{{privateSwitchId}},"ipAddress":"192.168.200.50"}]}
             """);
         var nics = created.Json["Interfaces"]!.AsArray();
@@ -100,10 +93,10 @@ public sealed class ShapeTests : IAsyncLifetime
             },
         };
         body["Appliance"]!["Remark"]!["Switch"]!["ID"] = privateSwitchId.ToString(CultureInfo.InvariantCulture);
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", body.ToJsonString()));
-        sim.Advance(TimeSpan.FromMinutes(2));
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", body.ToJsonString()));
+        Sim.Advance(TimeSpan.FromMinutes(2));
 
-        var read = (await sim.GetAsync($"/appliance/{id}", bigint: true)).Json["Appliance"]!;
+        var read = (await Sim.GetAsync($"/appliance/{id}", bigint: true)).Json["Appliance"]!;
 
         AssertSameShape(real, read,
             // Icon is echoed as sent; Status/ActiveConn inside Settings are an old API's (live health is /status).
@@ -128,7 +121,7 @@ public sealed class ShapeTests : IAsyncLifetime
 
     private async Task<long> SwitchInAsync(string zone)
     {
-        var sw = await sim.ControlAsync(HttpMethod.Post, "/_sim/switches",
+        var sw = await Sim.ControlAsync(HttpMethod.Post, "/_sim/switches",
             $$$"""{"zone":"{{{zone}}}","name":"すうぃっち","userSubnet":{"defaultRoute":"192.168.200.1","networkMaskLen":24}}""");
         return sw.Json["ID"]!.GetValue<long>();
     }

@@ -1,18 +1,8 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static SakuraSim.Tests.TestSupport;
-
 namespace SakuraSim.Tests;
 
 /// <summary>The load balancer's create/update rules and the router block's reserved addresses.</summary>
-public sealed class ValidationTests : IAsyncLifetime
+public sealed class ValidationTests : SimulatorTests
 {
-    private SimHarness sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimHarness.StartAsync();
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
-
     /// <summary>The default create body with one value replaced (null JSON = property removed).</summary>
     private static string With(string path, string? json, string? body = null)
     {
@@ -99,7 +89,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [MemberData(nameof(Rules))]
     public async Task Create_BreakingARule_Gets400WithTheReasonOnItsOwnLine(string path, string? json, string expected)
     {
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", With(path, json)), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", With(path, json)), HttpStatusCode.BadRequest, "bad_request");
 
         var lines = message.Split('\n');
         Assert.StartsWith("不適切な要求です", lines[0], StringComparison.Ordinal);
@@ -111,7 +101,7 @@ public sealed class ValidationTests : IAsyncLifetime
     {
         var body = With("Appliance.Name", "\"\"", With("Appliance.Remark.VRRP.VRID", "0"));
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Equal(3, message.Split('\n').Length);
     }
@@ -121,7 +111,7 @@ public sealed class ValidationTests : IAsyncLifetime
     {
         var vip = """{"VirtualIPAddress":"203.0.113.104","Port":"80","Servers":[]}""";
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", With("Appliance.Settings.LoadBalancer", $"[{vip},{vip}]")),
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", With("Appliance.Settings.LoadBalancer", $"[{vip},{vip}]")),
             HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains("more than once", message, StringComparison.Ordinal);
@@ -133,7 +123,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData(1, 41, HttpStatusCode.BadRequest)]
     public async Task Create_VipAndServerLimits_DefaultTo10And40(int vips, int serversPerVip, HttpStatusCode expected)
     {
-        var result = await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(settings: ManyVips(vips, serversPerVip)));
+        var result = await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(settings: ManyVips(vips, serversPerVip)));
 
         Assert.Equal(expected, result.Status);
         if (expected == HttpStatusCode.BadRequest)
@@ -174,7 +164,7 @@ public sealed class ValidationTests : IAsyncLifetime
         // A /24 without a gateway: the LB's own network rules let these addresses through, the router's do not.
         var body = Bodies.CreateLoadBalancer(ip: ip, maskLen: 24, defaultRoute: null);
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains($"IP address {ip} is reserved in block 203.0.113.96/28 ({role})", message, StringComparison.Ordinal);
         Assert.Contains("203.0.113.100-203.0.113.110", message, StringComparison.Ordinal);
@@ -185,7 +175,7 @@ public sealed class ValidationTests : IAsyncLifetime
     {
         var body = Bodies.CreateLoadBalancer(vip: "203.0.113.97", maskLen: 24, defaultRoute: null);
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains("203.0.113.97 is reserved", message, StringComparison.Ordinal);
     }
@@ -195,7 +185,7 @@ public sealed class ValidationTests : IAsyncLifetime
     {
         var body = Bodies.CreateLoadBalancer(ip: "198.51.100.10", vip: "198.51.100.11", defaultRoute: null);
 
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
 
         Assert.Contains("outside the block 203.0.113.96/28", message, StringComparison.Ordinal);
     }
@@ -203,18 +193,18 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task Create_OnPlainSwitch_AcceptsPrivateAddresses()
     {
-        var sw = await sim.ControlAsync(HttpMethod.Post, "/_sim/switches", """{"name":"private","userSubnet":{"defaultRoute":"192.168.0.1","networkMaskLen":24}}""");
+        var sw = await Sim.ControlAsync(HttpMethod.Post, "/_sim/switches", """{"name":"private","userSubnet":{"defaultRoute":"192.168.0.1","networkMaskLen":24}}""");
         AssertOk(sw, HttpStatusCode.Created);
         var switchId = sw.Json["ID"]!.GetValue<long>();
         var body = Bodies.CreateLoadBalancer(ip: "192.168.0.11", vip: "192.168.0.12", switchId: switchId, maskLen: 24, defaultRoute: "192.168.0.1");
 
-        AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.Created);
+        AssertOk(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.Created);
     }
 
     [Fact]
     public async Task Create_OnUnknownSwitch_Gets404()
     {
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", With("Appliance.Remark.Switch.ID", "\"112899999999\"")),
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", With("Appliance.Remark.Switch.ID", "\"112899999999\"")),
             HttpStatusCode.NotFound, "not_found");
 
         Assert.Contains("112899999999", message, StringComparison.Ordinal);
@@ -224,13 +214,13 @@ public sealed class ValidationTests : IAsyncLifetime
     public async Task IpClash_IsAllowedByDefault_AndRejectedWhenTheCheckIsOn()
     {
         // 203.0.113.100 is worker01's NIC.
-        AssertOk(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(ip: "203.0.113.100", vip: "203.0.113.105")), HttpStatusCode.Created);
+        AssertOk(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(ip: "203.0.113.100", vip: "203.0.113.105")), HttpStatusCode.Created);
 
-        AssertOk(await sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"ipClashCheck":true}"""));
-        var message = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "other", ip: "203.0.113.106", vip: "203.0.113.105")),
+        AssertOk(await Sim.ControlAsync(HttpMethod.Put, "/_sim/config", """{"ipClashCheck":true}"""));
+        var message = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "other", ip: "203.0.113.106", vip: "203.0.113.105")),
             HttpStatusCode.BadRequest, "bad_request");
         Assert.Contains("203.0.113.105 is already used by appliance", message, StringComparison.Ordinal);
-        var own = AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "self", ip: "203.0.113.107", vip: "203.0.113.107")),
+        var own = AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer(name: "self", ip: "203.0.113.107", vip: "203.0.113.107")),
             HttpStatusCode.BadRequest, "bad_request");
         Assert.Contains("also an address of the load balancer itself", own, StringComparison.Ordinal);
     }
@@ -244,7 +234,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("")]
     public async Task Create_WithMalformedOrShapelessBody_Gets400(string body)
     {
-        AssertError(await sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
+        AssertError(await Sim.SendAsync(HttpMethod.Post, "/appliance", body), HttpStatusCode.BadRequest, "bad_request");
     }
 
     [Theory]
@@ -258,17 +248,17 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("GET", "/appliance/not-a-number", null)]
     public async Task Operation_OnUnknownAppliance_Gets404(string method, string path, string? body)
     {
-        AssertError(await sim.SendAsync(new HttpMethod(method), path, body), HttpStatusCode.NotFound, "not_found");
+        AssertError(await Sim.SendAsync(new HttpMethod(method), path, body), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task Update_WithMalformedJson_Gets400()
     {
-        var id = CreatedId(await sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
-        sim.Advance(TimeSpan.FromMinutes(2));
+        var id = CreatedId(await Sim.SendAsync(HttpMethod.Post, "/appliance", Bodies.CreateLoadBalancer()));
+        Sim.Advance(TimeSpan.FromMinutes(2));
 
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", "{\"Appliance\":{\"Name\":}"), HttpStatusCode.BadRequest, "bad_request");
-        AssertError(await sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings("""{"LoadBalancer":[{"VirtualIPAddress":"203.0.113.97","Port":"80"}]}""")),
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", "{\"Appliance\":{\"Name\":}"), HttpStatusCode.BadRequest, "bad_request");
+        AssertError(await Sim.SendAsync(HttpMethod.Put, $"/appliance/{id}", Bodies.UpdateSettings("""{"LoadBalancer":[{"VirtualIPAddress":"203.0.113.97","Port":"80"}]}""")),
             HttpStatusCode.BadRequest, "bad_request");
     }
 }

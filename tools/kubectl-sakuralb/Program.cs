@@ -1,3 +1,1 @@
-using SakuraLb.Kubectl.Cli;
-
 return await PluginApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System, CancellationToken.None);

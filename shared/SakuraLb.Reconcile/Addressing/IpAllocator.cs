@@ -1,5 +1,3 @@
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Reconcile.Addressing;
 
 /// <summary>What one load balancer needs from its network (a router's block, or a switch-type Service's pool).</summary>

@@ -1,5 +1,3 @@
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Reconcile.Addressing;
 
 /// <summary>VRRP ids: two appliances on one switch must not share one.</summary>

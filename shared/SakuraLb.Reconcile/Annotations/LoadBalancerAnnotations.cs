@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Reconcile.Annotations;
 
 /// <summary>One Service annotation: its key, value type, default, an example and what it does.</summary>

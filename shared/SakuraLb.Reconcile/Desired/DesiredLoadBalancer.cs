@@ -1,6 +1,4 @@
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Desired;
 

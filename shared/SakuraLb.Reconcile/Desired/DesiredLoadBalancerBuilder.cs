@@ -1,8 +1,5 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Annotations;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Desired;
 
@@ -76,31 +73,13 @@ public static class DesiredLoadBalancerBuilder
             return SelectRouter(candidates.Routers, request.Tags, out problem);
         }
 
-        var plainSwitch = SelectOne(
-            candidates.Switches, s => s.Id, s => s.Tags, s => s.Name, request.Tags, out problem,
-            tags => new ValidationProblem(
-                ReasonCodes.SwitchNotFound,
-                $"no plain switch carries all of the tags [{tags}]; tag the switch the nodes' private NICs are on, or fix {LoadBalancerAnnotations.SwitchSelector.Key}",
-                LoadBalancerAnnotations.SwitchSelector.Key),
-            (count, tags, names) => new ValidationProblem(
-                ReasonCodes.AmbiguousSwitch,
-                $"{count} plain switches carry all of the tags [{tags}] ({names}); set {LoadBalancerAnnotations.SwitchSelector.Key} to a tag only one of them carries",
-                LoadBalancerAnnotations.SwitchSelector.Key));
+        var plainSwitch = SelectOne(candidates.Switches, s => s.Id, s => s.Tags, s => s.Name, request.Tags, SwitchSelection, out problem);
         return plainSwitch is null ? null : request.Ranges?.On(plainSwitch);
     }
 
     /// <summary>The one router carrying every tag in <paramref name="requiredTags"/>, or the reason there is not exactly one.</summary>
     public static RouterNetwork? SelectRouter(IReadOnlyList<RouterNetwork> routers, IReadOnlyList<string> requiredTags, out ValidationProblem? problem) =>
-        SelectOne(
-            routers, r => r.Id, r => r.Tags, r => r.Name, requiredTags, out problem,
-            tags => new ValidationProblem(
-                ReasonCodes.RouterNotFound,
-                $"no router+switch carries all of the tags [{tags}]; tag the router the cluster's nodes are on, or fix {LoadBalancerAnnotations.RouterSelector.Key}",
-                LoadBalancerAnnotations.RouterSelector.Key),
-            (count, tags, names) => new ValidationProblem(
-                ReasonCodes.AmbiguousRouter,
-                $"{count} routers carry all of the tags [{tags}] ({names}); set {LoadBalancerAnnotations.RouterSelector.Key} to a tag only one of them carries",
-                LoadBalancerAnnotations.RouterSelector.Key));
+        SelectOne(routers, r => r.Id, r => r.Tags, r => r.Name, requiredTags, RouterSelection, out problem);
 
     private static T? SelectOne<T>(
         IReadOnlyList<T> candidates,
@@ -108,9 +87,8 @@ public static class DesiredLoadBalancerBuilder
         Func<T, IReadOnlyList<string>> tagsOf,
         Func<T, string> nameOf,
         IReadOnlyList<string> requiredTags,
-        out ValidationProblem? problem,
-        Func<string, ValidationProblem> notFound,
-        Func<int, string, string, ValidationProblem> ambiguous)
+        TagSelection selection,
+        out ValidationProblem? problem)
         where T : class
     {
         var matching = candidates
@@ -125,11 +103,29 @@ public static class DesiredLoadBalancerBuilder
                 problem = null;
                 return matching[0];
             case 0:
-                problem = notFound(tags);
+                problem = selection.NotFound(tags);
                 return null;
             default:
-                problem = ambiguous(matching.Count, tags, string.Join(", ", matching.Select(nameOf)));
+                problem = selection.Ambiguous(matching.Count, tags, string.Join(", ", matching.Select(nameOf)));
                 return null;
         }
+    }
+
+    private static readonly TagSelection RouterSelection = new(
+        ReasonCodes.RouterNotFound, ReasonCodes.AmbiguousRouter, "router+switch", "routers",
+        "tag the router the cluster's nodes are on", LoadBalancerAnnotations.RouterSelector.Key);
+
+    private static readonly TagSelection SwitchSelection = new(
+        ReasonCodes.SwitchNotFound, ReasonCodes.AmbiguousSwitch, "plain switch", "plain switches",
+        "tag the switch the nodes' private NICs are on", LoadBalancerAnnotations.SwitchSelector.Key);
+
+    /// <summary>What a selection by tags looks for, and the two problems it reports when there is not exactly one.</summary>
+    private sealed record TagSelection(string NotFoundCode, string AmbiguousCode, string One, string Many, string TagHint, string AnnotationKey)
+    {
+        public ValidationProblem NotFound(string tags) =>
+            new(NotFoundCode, $"no {One} carries all of the tags [{tags}]; {TagHint}, or fix {AnnotationKey}", AnnotationKey);
+
+        public ValidationProblem Ambiguous(int count, string tags, string names) =>
+            new(AmbiguousCode, $"{count} {Many} carry all of the tags [{tags}] ({names}); set {AnnotationKey} to a tag only one of them carries", AnnotationKey);
     }
 }

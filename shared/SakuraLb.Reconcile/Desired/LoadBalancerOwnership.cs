@@ -1,5 +1,3 @@
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Reconcile.Desired;
 
 /// <summary>How an appliance relates to one Service of this cluster.</summary>

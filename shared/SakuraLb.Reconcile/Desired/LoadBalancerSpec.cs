@@ -1,5 +1,3 @@
-using SakuraLb.Reconcile.Addressing;
-
 namespace SakuraLb.Reconcile.Desired;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Reconcile.Desired;
 
 /// <summary>The two kinds of load balancer (load-balancer-type).</summary>

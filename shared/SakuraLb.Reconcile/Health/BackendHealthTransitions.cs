@@ -1,6 +1,4 @@
 using System.Globalization;
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Health;
 

@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Reconcile.Nodes;
 
 /// <summary>The nodes a Service's endpoints allow as real servers, and what the user is told about it.</summary>

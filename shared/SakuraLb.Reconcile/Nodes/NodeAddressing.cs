@@ -1,7 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Reconcile.Nodes;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Reconcile.Nodes;
 
 /// <summary>Why a node is not a real-server candidate.</summary>

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using SakuraLb.Model;
 
 namespace SakuraLb.Reconcile.Nodes;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Nodes;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SakuraLb.Model;
 
 namespace SakuraLb.Reconcile.Nodes;
 

@@ -1,6 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Reconcile.Nodes;
 
 /// <summary>How a Node relates to the zone's servers.</summary>

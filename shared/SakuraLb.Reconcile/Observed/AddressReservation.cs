@@ -1,5 +1,3 @@
-using SakuraLb.Reconcile.Addressing;
-
 namespace SakuraLb.Reconcile.Observed;
 
 /// <summary>What a reserved address is for.</summary>

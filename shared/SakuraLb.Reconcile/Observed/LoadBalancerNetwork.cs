@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using SakuraLb.Reconcile.Addressing;
 
 namespace SakuraLb.Reconcile.Observed;
 

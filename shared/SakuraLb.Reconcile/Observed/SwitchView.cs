@@ -1,5 +1,3 @@
-using SakuraLb.Reconcile.Addressing;
-
 namespace SakuraLb.Reconcile.Observed;
 
 /// <summary>What the cloud looks like on one router's switch, read in one go before planning.</summary>

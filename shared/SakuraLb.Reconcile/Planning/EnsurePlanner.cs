@@ -1,9 +1,6 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Annotations;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Planning;
 

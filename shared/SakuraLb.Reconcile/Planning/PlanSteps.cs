@@ -1,9 +1,6 @@
 using System.Text.Json.Serialization;
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Planning;
 

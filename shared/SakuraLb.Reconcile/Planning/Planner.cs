@@ -1,8 +1,5 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Scope;
 
 namespace SakuraLb.Reconcile.Planning;

@@ -1,7 +1,5 @@
 using System.Globalization;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Reconcile.Planning;
 

@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Reconcile.Scope;
 
 /// <summary>What the controller should do for a Service.</summary>

@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Reconcile.Status;
 
 /// <summary>

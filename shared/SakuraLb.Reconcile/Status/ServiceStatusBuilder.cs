@@ -1,4 +1,3 @@
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Planning;
 
 namespace SakuraLb.Reconcile.Status;

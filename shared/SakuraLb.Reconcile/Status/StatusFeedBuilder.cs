@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using SakuraLb.Model;
 
 namespace SakuraLb.Reconcile.Status;
 

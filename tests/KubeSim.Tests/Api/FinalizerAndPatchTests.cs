@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace KubeSim.Tests.Api;
 
 public sealed class FinalizerAndPatchTests

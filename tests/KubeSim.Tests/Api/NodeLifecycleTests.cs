@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace KubeSim.Tests.Api;
 
 /// <summary>What a cloud node controller does to Nodes: providerID, labels, addresses through status, taints, deletion.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace KubeSim.Tests.Api;
 
 /// <summary>Deployments, ConfigMaps and Pods: stored with the API server's defaults and rules, nothing runs them.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 using SakuraLb.Testing;
 
 namespace KubeSim.Tests.Kubectl;

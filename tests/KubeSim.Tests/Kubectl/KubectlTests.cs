@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using SakuraLb.Testing;
 
 namespace KubeSim.Tests.Kubectl;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using KubeSim.Patching;
 
 namespace KubeSim.Tests.Pure;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using KubeSim.Api;
 using KubeSim.Printing;
 

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using DurableHost.Serialization;
 using Microsoft.DurableTask.Converters;
-using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Activities;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
@@ -38,7 +35,18 @@ public sealed class DurablePayloadTests
         Assert.Equal(fence, RoundTrip(converter, fence));
         Assert.Equal(FenceOutcome.Moved, RoundTrip(converter, FenceOutcome.Moved));
         Assert.Equal(new ReconcileInput("c", "u", 3), RoundTrip(converter, new ReconcileInput("c", "u", 3)));
-        Assert.Equal(new ReconcileResult(ReconcileOutcomes.Converged, 2, ServicePhase.Ready, "Ready"), RoundTrip(converter, new ReconcileResult(ReconcileOutcomes.Converged, 2, ServicePhase.Ready, "Ready")));
+        Assert.Equal(new ReconcileResult(ReconcileOutcome.Converged, 2, ServicePhase.Ready, "Ready"), RoundTrip(converter, new ReconcileResult(ReconcileOutcome.Converged, 2, ServicePhase.Ready, "Ready")));
+    }
+
+    [Fact]
+    public void ReconcileResult_ShowsItsOutcomeInLowerCaseWithDashes_AsWhenOutcomesWereStrings()
+    {
+        var json = FunctionsWorkerDataConverter.Default.Serialize(new ReconcileResult(ReconcileOutcome.MaxPasses, 10));
+
+        Assert.Contains("\"Outcome\":\"max-passes\"", json, StringComparison.Ordinal);
+        Assert.Equal(
+            new ReconcileResult(ReconcileOutcome.Converged, 1),
+            FunctionsWorkerDataConverter.Default.Deserialize("""{"Outcome":"converged","Passes":1}""", typeof(ReconcileResult)));
     }
 
     [Fact]

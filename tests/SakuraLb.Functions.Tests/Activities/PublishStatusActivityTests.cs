@@ -1,8 +1,4 @@
 using SakuraLb.Functions.Activities;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 
 namespace SakuraLb.Functions.Tests.Activities;
 

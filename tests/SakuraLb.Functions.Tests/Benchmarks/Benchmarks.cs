@@ -1,9 +1,5 @@
 using System.Globalization;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Tests.Scenarios;
-using SakuraLb.Model;
-using SakuraLb.Testing;
 using Xunit.Abstractions;
 
 namespace SakuraLb.Functions.Tests.Benchmarks;

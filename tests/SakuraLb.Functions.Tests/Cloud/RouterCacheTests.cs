@@ -2,7 +2,6 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Options;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using DurableHost;
 using Xunit.Sdk;
 
 namespace SakuraLb.Functions.Tests.Infrastructure;

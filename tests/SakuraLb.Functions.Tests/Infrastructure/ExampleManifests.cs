@@ -1,6 +1,4 @@
 using System.Globalization;
-using SakuraLb.Model;
-using SakuraLb.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace SakuraLb.Functions.Tests.Infrastructure;

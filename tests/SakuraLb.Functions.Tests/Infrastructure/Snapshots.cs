@@ -1,5 +1,3 @@
-using SakuraLb.Model;
-
 namespace SakuraLb.Functions.Tests.Infrastructure;
 
 /// <summary>Service and node snapshots as the relay would send them.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DurableHost;
 using DurableHost.AzureStorage;
 using DurableHost.Serialization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,12 +7,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
-using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Triggers;
-using SakuraLb.Model;
-using SakuraLb.Testing;
 using SakuraSim;
 
 namespace SakuraLb.Functions.Tests.Infrastructure;

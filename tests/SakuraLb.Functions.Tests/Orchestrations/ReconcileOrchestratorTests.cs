@@ -2,9 +2,6 @@ using Microsoft.DurableTask;
 using NSubstitute;
 using SakuraLb.Functions.Activities;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;
@@ -58,7 +55,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal(ReconcileOutcomes.Gone, result.Outcome);
+        Assert.Equal(ReconcileOutcome.Gone, result.Outcome);
         Assert.Empty(Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
     }
 
@@ -82,7 +79,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Converged, 1, ServicePhase.Ready), (result.Outcome, result.Passes, result.Phase));
+        Assert.Equal((ReconcileOutcome.Converged, 1, ServicePhase.Ready), (result.Outcome, result.Passes, result.Phase));
         Assert.Equal(3, Inputs<LoadBalancerTarget>(context, ReadLoadBalancerActivity.Name).Count);
         Assert.Equal([42L, 42L], Inputs<LoadBalancerTarget>(context, ApplyConfigActivity.Name).Select(t => t.LoadBalancerId));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
@@ -110,7 +107,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Converged, 1), (result.Outcome, result.Passes));
+        Assert.Equal((ReconcileOutcome.Converged, 1), (result.Outcome, result.Passes));
         Assert.Equal([new FenceInput("c1", "u1", 3, "nf", NodesMatter: true)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
         Assert.Empty(ContinuedWith(context));
     }
@@ -135,7 +132,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal(ReconcileOutcomes.Continued, result.Outcome);
+        Assert.Equal(ReconcileOutcome.Continued, result.Outcome);
         Assert.Equal([Input with { Draining = draining }], ContinuedWith(context));
         Assert.Empty(Inputs<FenceInput>(context, CompletionFenceActivity.Name));
         await context.Received().CreateTimer(Now + Timings.DrainRecheckInterval, Arg.Any<CancellationToken>());
@@ -149,7 +146,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal(ReconcileOutcomes.Continued, result.Outcome);
+        Assert.Equal(ReconcileOutcome.Continued, result.Outcome);
         Assert.Equal([Input with { Pass = 2, Draining = draining }], ContinuedWith(context));
         await context.Received(1).CreateTimer(Arg.Any<DateTime>(), Arg.Any<CancellationToken>());
     }
@@ -161,7 +158,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input with { Pass = 3 });
 
-        Assert.Equal(ReconcileOutcomes.Continued, result.Outcome);
+        Assert.Equal(ReconcileOutcome.Continued, result.Outcome);
         Assert.Equal([Input with { Pass = 4 }], ContinuedWith(context));
         Assert.Equal([1L], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.DesiredSeq));
     }
@@ -173,7 +170,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input with { Pass = Timings.MaxPasses });
 
-        Assert.Equal((ReconcileOutcomes.MaxPasses, Timings.MaxPasses), (result.Outcome, result.Passes));
+        Assert.Equal((ReconcileOutcome.MaxPasses, Timings.MaxPasses), (result.Outcome, result.Passes));
         Assert.Empty(ContinuedWith(context));
     }
 
@@ -193,7 +190,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Incomplete, reason), (result.Outcome, result.ReasonCode));
+        Assert.Equal((ReconcileOutcome.Incomplete, reason), (result.Outcome, result.ReasonCode));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
         Assert.Equal((reason, retried), (published.ReasonCode, published.Message.Contains($"after {Timings.ActivityRetry.MaxAttempts} attempts", StringComparison.Ordinal)));
     }
@@ -209,7 +206,7 @@ public sealed class ReconcileOrchestratorTests
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        Assert.Equal((ReconcileOutcomes.Incomplete, ReasonCodes.AuthFailed), (result.Outcome, result.ReasonCode));
+        Assert.Equal((ReconcileOutcome.Incomplete, ReasonCodes.AuthFailed), (result.Outcome, result.ReasonCode));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
         Assert.Equal((ServicePhase.Failed, ReasonCodes.AuthFailed, false), (published.Phase, published.ReasonCode, published.Settled));
         Assert.Empty(Inputs<LoadBalancerTarget>(context, ReadLoadBalancerActivity.Name));

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
@@ -7,10 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NSubstitute;
 using SakuraLb.Functions.Activities;
-using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Registration;
 

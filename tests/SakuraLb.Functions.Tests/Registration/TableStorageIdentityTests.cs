@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Storage;
 
 namespace SakuraLb.Functions.Tests.Registration;
 

@@ -1,5 +1,4 @@
 using SakuraLb.Functions.Resync;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Observed;
 

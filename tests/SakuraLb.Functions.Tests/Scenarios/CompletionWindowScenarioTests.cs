@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using DurableHost;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Telemetry;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Testing;
 using Xunit.Abstractions;
 
 namespace SakuraLb.Functions.Tests.Scenarios;

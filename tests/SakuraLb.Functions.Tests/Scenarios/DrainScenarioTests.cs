@@ -1,11 +1,6 @@
 using System.Diagnostics;
-using DurableHost;
 using Microsoft.DurableTask.Client;
-using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Annotations;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

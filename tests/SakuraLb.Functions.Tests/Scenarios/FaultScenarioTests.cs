@@ -1,10 +1,4 @@
-using DurableHost;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

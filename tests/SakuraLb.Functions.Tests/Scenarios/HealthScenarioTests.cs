@@ -1,8 +1,5 @@
 using System.Globalization;
 using SakuraLb.Functions.Health;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

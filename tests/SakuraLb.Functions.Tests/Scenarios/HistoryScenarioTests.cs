@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Azure.Data.Tables;
-using DurableHost;
 using DurableHost.AzureStorage;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions.Options;
-using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace SakuraLb.Functions.Tests.Scenarios;

@@ -1,7 +1,3 @@
-using DurableHost;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-
 namespace SakuraLb.Functions.Tests.Scenarios;
 
 /// <summary>Create, change and delete one Service end to end: events → durable reconcile → simulator → status.</summary>

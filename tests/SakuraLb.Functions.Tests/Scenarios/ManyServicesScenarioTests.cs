@@ -1,9 +1,3 @@
-using DurableHost;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
-using SakuraLb.Testing;
-
 namespace SakuraLb.Functions.Tests.Scenarios;
 
 /// <summary>Many Services at once: distinct addresses, one LB each, exhaustion reported per Service.</summary>

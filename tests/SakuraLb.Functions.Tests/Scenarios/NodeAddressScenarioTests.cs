@@ -1,8 +1,3 @@
-using DurableHost;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
-
 namespace SakuraLb.Functions.Tests.Scenarios;
 
 /// <summary>

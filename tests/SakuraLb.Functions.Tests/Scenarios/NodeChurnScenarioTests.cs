@@ -1,9 +1,5 @@
-using DurableHost;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Nodes;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

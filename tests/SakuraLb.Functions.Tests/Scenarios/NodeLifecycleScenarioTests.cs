@@ -1,10 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SakuraLb.Functions.Nodes;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

@@ -1,10 +1,7 @@
 using System.Diagnostics.Metrics;
-using DurableHost;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
-using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Telemetry;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Sakura;
 

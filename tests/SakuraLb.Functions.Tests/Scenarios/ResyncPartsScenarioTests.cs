@@ -1,10 +1,5 @@
-using System.Text.Json.Nodes;
 using Azure;
-using DurableHost;
-using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Resync;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Reconcile.Desired;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
@@ -15,12 +10,12 @@ namespace SakuraLb.Functions.Tests.Scenarios;
 /// </summary>
 public sealed class ResyncPartsScenarioTests
 {
-    public static TheoryData<DurableEngineKind, string> Parts()
+    public static TheoryData<DurableEngineKind, ResyncPart> Parts()
     {
-        var data = new TheoryData<DurableEngineKind, string>();
+        var data = new TheoryData<DurableEngineKind, ResyncPart>();
         foreach (var engine in new[] { DurableEngineKind.InMemory, DurableEngineKind.AzureStorage })
         {
-            foreach (var part in new[] { ResyncParts.Behind, ResyncParts.Drift, ResyncParts.Orphans, ResyncParts.Purge })
+            foreach (var part in new[] { ResyncPart.Behind, ResyncPart.Drift, ResyncPart.Orphans, ResyncPart.Purge })
             {
                 data.Add(engine, part);
             }
@@ -33,7 +28,7 @@ public sealed class ResyncPartsScenarioTests
 
     [Theory]
     [MemberData(nameof(Parts))]
-    public async Task OnePartFails_ItIsLoggedAs1302WithItsName_AndEveryOtherPartStillRuns(DurableEngineKind engine, string failing)
+    public async Task OnePartFails_ItIsLoggedAs1302WithItsName_AndEveryOtherPartStillRuns(DurableEngineKind engine, ResyncPart failing)
     {
         await using var app = await TestApp.StartAsync(
             new Dictionary<string, string?>
@@ -66,14 +61,14 @@ public sealed class ResyncPartsScenarioTests
 
         switch (failing)
         {
-            case ResyncParts.Behind:
+            case ResyncPart.Behind:
                 app.Get<StoreProbe<IDesiredStore>>().Fail(
                     nameof(IDesiredStore.MarkChangedAsync), args => ((IReadOnlyList<string>)args[1]!).Contains(behind.Uid), Down);
                 break;
-            case ResyncParts.Drift:
+            case ResyncPart.Drift:
                 await app.Sim.FaultsAsync(new JsonObject { ["method"] = "GET", ["path"] = "/switch/*/server", ["status"] = 500, ["count"] = 1000 });
                 break;
-            case ResyncParts.Orphans:
+            case ResyncPart.Orphans:
                 app.Get<StoreProbe<IOrphanStore>>().Fail(nameof(IOrphanStore.ListAsync), _ => true, Down);
                 break;
             default:
@@ -85,11 +80,11 @@ public sealed class ResyncPartsScenarioTests
 
         Assert.True(report.Failures.Count == 1 && report.Failures[0].Part == failing, string.Join("; ", report.Failures.Select(f => $"{f.Part}: {f.Exception}")));
         var logged = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 1302);
-        Assert.Contains($"part {failing} failed", logged.Message, StringComparison.Ordinal);
-        Assert.Equal(failing != ResyncParts.Behind, report.Started.Contains(ReconcileServiceOrchestrator.InstanceId(behind.Uid)));
-        Assert.Equal(failing != ResyncParts.Drift, report.Started.Contains(ReconcileServiceOrchestrator.InstanceId(drifting.Uid)));
-        Assert.Equal(failing == ResyncParts.Orphans ? 0 : 1, report.Orphans);
-        if (failing != ResyncParts.Purge)
+        Assert.Contains($"part {failing.ToString().ToLowerInvariant()} failed", logged.Message, StringComparison.Ordinal);
+        Assert.Equal(failing != ResyncPart.Behind, report.Started.Contains(ReconcileServiceOrchestrator.InstanceId(behind.Uid)));
+        Assert.Equal(failing != ResyncPart.Drift, report.Started.Contains(ReconcileServiceOrchestrator.InstanceId(drifting.Uid)));
+        Assert.Equal(failing == ResyncPart.Orphans ? 0 : 1, report.Orphans);
+        if (failing != ResyncPart.Purge)
         {
             // The deleted Service's rows and its reconcile's history are gone.
             Assert.Null(await app.Desired.GetAsync(app.ClusterId, gone.Uid, default));

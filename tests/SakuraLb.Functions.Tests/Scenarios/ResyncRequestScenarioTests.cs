@@ -1,10 +1,5 @@
-using DurableHost;
 using SakuraLb.Functions.Ingest;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Status;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

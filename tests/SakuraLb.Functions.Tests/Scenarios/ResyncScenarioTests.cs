@@ -1,14 +1,8 @@
-using DurableHost;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Microsoft.DurableTask.Client;
-using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Sakura;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

@@ -1,6 +1,3 @@
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Desired;
 
 namespace SakuraLb.Functions.Tests.Scenarios;

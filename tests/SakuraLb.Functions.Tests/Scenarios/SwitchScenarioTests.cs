@@ -1,7 +1,3 @@
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
-
 namespace SakuraLb.Functions.Tests.Scenarios;
 
 /// <summary>

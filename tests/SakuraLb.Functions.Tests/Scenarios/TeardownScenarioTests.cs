@@ -1,13 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
-using DurableHost;
-using SakuraLb.Functions.Orchestrations;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

@@ -1,8 +1,6 @@
-using DurableHost;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using SakuraLb.Functions.Telemetry;
-using SakuraLb.Functions.Tests.Infrastructure;
 
 namespace SakuraLb.Functions.Tests.Scenarios;
 

@@ -1,6 +1,3 @@
-using SakuraLb.Functions.Storage;
-using SakuraLb.Model;
-
 namespace SakuraLb.Functions.Tests.Storage;
 
 public sealed class DesiredRulesTests

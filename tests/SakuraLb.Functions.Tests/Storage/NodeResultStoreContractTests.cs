@@ -1,8 +1,4 @@
 using Azure.Data.Tables;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Reconcile.Nodes;
 
 namespace SakuraLb.Functions.Tests.Storage;

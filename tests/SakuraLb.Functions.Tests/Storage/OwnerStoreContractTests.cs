@@ -1,8 +1,5 @@
 using Azure.Data.Tables;
 using SakuraLb.Functions.Installation;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Reconcile;
 
 namespace SakuraLb.Functions.Tests.Storage;
 

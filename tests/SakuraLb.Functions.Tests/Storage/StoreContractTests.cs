@@ -1,7 +1,4 @@
 using Azure.Data.Tables;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Observed;

@@ -1,6 +1,4 @@
-using SakuraLb.Functions.Orchestrations;
 using SakuraLb.Functions.Teardown;
-using SakuraLb.Model;
 using SakuraLb.Reconcile.Observed;
 
 namespace SakuraLb.Functions.Tests.Teardown;

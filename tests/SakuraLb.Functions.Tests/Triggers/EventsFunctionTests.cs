@@ -1,14 +1,10 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using SakuraLb.Functions.Ingest;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
 using NSubstitute;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Tests.Triggers;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Azure;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
@@ -7,10 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.DurableTask;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Tests.Triggers;
 

@@ -1,10 +1,7 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using NSubstitute;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
 
 namespace SakuraLb.Functions.Tests.Triggers;

@@ -1,9 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using SakuraLb.Functions.Storage;
-using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Triggers;
-using SakuraLb.Model;
 
 namespace SakuraLb.Functions.Tests.Triggers;
 

@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SakuraLb.Testing;
-using k8s;
 using KubeSim;
-using SakuraLb.Model;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Relay.Tracking;
 using Xunit.Abstractions;
 
 namespace SakuraLb.Relay.Tests.Benchmarks;

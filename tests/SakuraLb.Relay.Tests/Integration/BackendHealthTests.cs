@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using SakuraLb.Model;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

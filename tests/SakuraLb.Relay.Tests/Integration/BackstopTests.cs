@@ -1,8 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
-
 namespace SakuraLb.Relay.Tests.Integration;
 
 /// <summary>

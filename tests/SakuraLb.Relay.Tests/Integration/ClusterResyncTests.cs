@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using KubeSim;
-using SakuraLb.Model;
 using SakuraLb.Relay.Resync;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

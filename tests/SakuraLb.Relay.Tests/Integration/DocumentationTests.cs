@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

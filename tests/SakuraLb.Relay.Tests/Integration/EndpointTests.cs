@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

@@ -1,9 +1,6 @@
-using SakuraLb.Model;
 using SakuraLb.Relay.Hosting;
 using SakuraLb.Relay.Leadership;
 using SakuraLb.Relay.Options;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

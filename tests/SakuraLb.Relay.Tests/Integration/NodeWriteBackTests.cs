@@ -1,13 +1,8 @@
 using System.Text.Json.Nodes;
-using k8s;
 using k8s.Autorest;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Relay.Kube;
 using SakuraLb.Relay.Nodes;
 using SakuraLb.Relay.Status;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

@@ -1,10 +1,6 @@
-using SakuraLb.Testing;
-using k8s.Models;
 using KubeSim;
-using SakuraLb.Model;
 using SakuraLb.Relay.Leadership;
 using SakuraLb.Relay.Tests.Manifests;
-using SakuraLb.Relay.Tests.Support;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

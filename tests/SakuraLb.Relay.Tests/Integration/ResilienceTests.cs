@@ -1,7 +1,4 @@
 using KubeSim;
-using SakuraLb.Model;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

@@ -1,7 +1,3 @@
-using SakuraLb.Model;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Testing;
-
 namespace SakuraLb.Relay.Tests.Integration;
 
 /// <summary>Services this controller does not handle are never forwarded and never written to.</summary>

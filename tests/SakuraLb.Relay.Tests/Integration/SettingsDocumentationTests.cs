@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using SakuraLb.Relay.Options;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

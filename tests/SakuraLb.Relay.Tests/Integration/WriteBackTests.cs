@@ -1,17 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
-using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Relay.Kube;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Status;
 using SakuraLb.Relay.Telemetry;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Relay.Tracking;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Integration;
 

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using SakuraLb.Testing;
-using k8s;
-using k8s.Models;
-using SakuraLb.Model;
 using SakuraLb.Relay.Options;
 using YamlDotNet.RepresentationModel;
 

@@ -1,7 +1,3 @@
-using SakuraLb.Testing;
-using k8s;
-using k8s.Models;
-
 namespace SakuraLb.Relay.Tests.Manifests;
 
 /// <summary>Every manifest in infra/relay, parsed into typed Kubernetes objects.</summary>

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SakuraLb.Model;
 using SakuraLb.Model.Signing;
 using SakuraLb.Model.Transport;
 

@@ -1,5 +1,3 @@
-using k8s.Models;
-
 namespace SakuraLb.Relay.Tests.Support;
 
 /// <summary>Builders of typed Kubernetes objects for unit tests.</summary>

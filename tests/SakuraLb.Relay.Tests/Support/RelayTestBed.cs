@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeSim;
-using SakuraLb.Model;
 using SakuraLb.Relay.Hosting;
 using SakuraLb.Relay.Options;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Relay.Tests.Support;
 

@@ -1,11 +1,6 @@
-using k8s.Models;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Relay.Projection;
 using SakuraLb.Relay.Status;
 using SakuraLb.Relay.Telemetry;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Relay.Tracking;
 
 namespace SakuraLb.Relay.Tests.Unit;
 

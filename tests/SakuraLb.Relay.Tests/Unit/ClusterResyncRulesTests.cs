@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using k8s.Models;
-using SakuraLb.Model;
 using SakuraLb.Relay.Delivery;
 using SakuraLb.Relay.Resync;
 

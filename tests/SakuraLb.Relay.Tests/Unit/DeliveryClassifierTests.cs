@@ -1,4 +1,3 @@
-using SakuraLb.Model;
 using SakuraLb.Relay.Delivery;
 
 namespace SakuraLb.Relay.Tests.Unit;

@@ -1,9 +1,4 @@
-using k8s;
-using k8s.Models;
-using SakuraLb.Reconcile;
 using SakuraLb.Relay.Projection;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Relay.Tracking;
 
 namespace SakuraLb.Relay.Tests.Unit;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using k8s.Autorest;
-using k8s.Models;
 using SakuraLb.Relay.Projection;
 using SakuraLb.Relay.Status;
 

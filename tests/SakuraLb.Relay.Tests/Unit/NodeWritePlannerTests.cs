@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
-using k8s.Models;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Relay.Nodes;
 using SakuraLb.Relay.Status;
-using SakuraLb.Relay.Tracking;
 
 namespace SakuraLb.Relay.Tests.Unit;
 

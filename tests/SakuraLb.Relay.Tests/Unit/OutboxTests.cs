@@ -1,4 +1,3 @@
-using SakuraLb.Model;
 using SakuraLb.Relay.Outbox;
 
 namespace SakuraLb.Relay.Tests.Unit;

@@ -1,7 +1,4 @@
-using k8s.Models;
-using SakuraLb.Model;
 using SakuraLb.Relay.Projection;
-using SakuraLb.Relay.Tests.Support;
 
 namespace SakuraLb.Relay.Tests.Unit;
 

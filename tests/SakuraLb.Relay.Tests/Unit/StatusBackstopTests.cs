@@ -1,9 +1,4 @@
-using k8s;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Relay.Status;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Relay.Tracking;
 
 namespace SakuraLb.Relay.Tests.Unit;
 

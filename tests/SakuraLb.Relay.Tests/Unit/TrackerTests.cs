@@ -1,10 +1,3 @@
-using k8s;
-using k8s.Models;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Relay.Tracking;
-
 namespace SakuraLb.Relay.Tests.Unit;
 
 public sealed class ServiceTrackerTests

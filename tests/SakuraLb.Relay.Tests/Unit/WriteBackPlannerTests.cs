@@ -1,9 +1,5 @@
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Relay.Projection;
 using SakuraLb.Relay.Status;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Relay.Tracking;
 
 namespace SakuraLb.Relay.Tests.Unit;
 

@@ -5,18 +5,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
-using SakuraLb.Model;
-using SakuraLb.Reconcile;
 using SakuraLb.Relay.Kube;
 using SakuraLb.Relay.Options;
 using SakuraLb.Relay.Status;
 using SakuraLb.Relay.Telemetry;
-using SakuraLb.Relay.Tests.Support;
-using SakuraLb.Relay.Tracking;
-using SakuraLb.Testing;
-using k8s;
 using k8s.Autorest;
-using k8s.Models;
 
 namespace SakuraLb.Relay.Tests.Unit;
 

@@ -1,5 +1,3 @@
-using SakuraLb.Reconcile.Observed;
-
 namespace SakuraLb.Sakura.Tests.Integration;
 
 /// <summary>BootAsync (PUT /appliance/{id}/power), added for the function app's Boot step.</summary>

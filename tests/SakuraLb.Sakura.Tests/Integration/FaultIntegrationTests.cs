@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using SakuraLb.Sakura.Mapping;
-using SakuraLb.Sakura.Wire;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 

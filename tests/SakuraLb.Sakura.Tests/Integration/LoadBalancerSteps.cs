@@ -1,8 +1,5 @@
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 

@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Planning;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace SakuraLb.Sakura.Tests.Integration;
 
 /// <summary>

@@ -1,10 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
-using SakuraLb.Sakura.Wire;
-using SakuraLb.Testing;
 
 namespace SakuraLb.Sakura.Tests.Integration;
 

@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SakuraLb.Sakura.Api;
-using SakuraLb.Sakura.Http;
 using SakuraSim;
 
 namespace SakuraLb.Sakura.Tests.Integration;

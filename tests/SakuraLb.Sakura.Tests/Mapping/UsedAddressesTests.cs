@@ -1,8 +1,5 @@
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Sakura.Mapping;
-using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests.Mapping;
 

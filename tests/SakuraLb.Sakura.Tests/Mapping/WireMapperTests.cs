@@ -1,10 +1,7 @@
 using System.Text.Json;
-using SakuraLb.Reconcile.Addressing;
 using SakuraLb.Reconcile.Desired;
-using SakuraLb.Reconcile.Observed;
 using SakuraLb.Reconcile.Planning;
 using SakuraLb.Sakura.Mapping;
-using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura.Tests.Mapping;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using k8s.Autorest;
 using SakuraLb.Kubectl.Commands;
-using SakuraLb.Kubectl.Kube;
 
 namespace SakuraLb.Kubectl.Cli;
 

@@ -1,7 +1,3 @@
-using k8s;
-using k8s.Models;
-using SakuraLb.Kubectl.Cli;
-using SakuraLb.Kubectl.Kube;
 using SakuraLb.Kubectl.Output;
 using SakuraLb.Kubectl.Views;
 

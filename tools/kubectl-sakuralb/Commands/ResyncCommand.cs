@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using k8s;
 using k8s.Autorest;
-using k8s.Models;
-using SakuraLb.Kubectl.Cli;
-using SakuraLb.Kubectl.Kube;
 using SakuraLb.Kubectl.Views;
 using SakuraLb.Model;
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Net;
-using k8s;
 using k8s.Autorest;
-using k8s.Models;
-using SakuraLb.Kubectl.Cli;
-using SakuraLb.Kubectl.Kube;
 using SakuraLb.Kubectl.Output;
 using SakuraLb.Kubectl.Views;
 

@@ -3,10 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using k8s;
 using k8s.Autorest;
-using SakuraLb.Kubectl.Cli;
-using SakuraLb.Kubectl.Kube;
 using SakuraLb.Kubectl.Output;
 using SakuraLb.Model.Signing;
 

@@ -1,7 +1,5 @@
-using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
-using SakuraLb.Kubectl.Cli;
 
 namespace SakuraLb.Kubectl.Kube;
 

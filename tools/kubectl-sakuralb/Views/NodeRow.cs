@@ -1,4 +1,3 @@
-using k8s.Models;
 using SakuraLb.Model;
 
 namespace SakuraLb.Kubectl.Views;
