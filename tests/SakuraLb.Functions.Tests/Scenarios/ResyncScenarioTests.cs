@@ -185,9 +185,11 @@ public sealed class ResyncScenarioTests
     [BothEngines]
     public async Task Purge_FinishedReconcileOlderThanTheRetention_IsPurged_ANewerOneIsKept(DurableEngineKind engine)
     {
-        var retention = TimeSpan.FromSeconds(3);
+        // Long enough that the second reconcile (settled, idle, then the resync) stays younger than it on a loaded
+        // machine: at 3 s the Azure Storage engine alone sometimes took longer, and both were purged.
+        var retention = TimeSpan.FromSeconds(15);
         await using var app = await TestApp.StartAsync(
-            new Dictionary<string, string?> { ["Controller:CompletedInstanceRetention"] = "00:00:03" }, engine: engine);
+            new Dictionary<string, string?> { ["Controller:CompletedInstanceRetention"] = "00:00:15" }, engine: engine);
         var old = Snapshots.Service(Snapshots.NewUid(), "old", [80]);
         var recent = Snapshots.Service(Snapshots.NewUid(), "recent", [80]);
         var oldId = ReconcileServiceOrchestrator.InstanceId(old.Uid);
@@ -196,7 +198,7 @@ public sealed class ResyncScenarioTests
         await app.WaitSettledAsync(old.Uid);
         await app.WaitIdleAsync([oldId]);
         var oldCreated = (await app.Client.GetInstanceAsync(oldId))!.CreatedAt;
-        await Eventually.UntilAsync(() => DateTimeOffset.UtcNow - oldCreated > retention, "the first reconcile to be older than the retention");
+        await Eventually.UntilAsync(() => DateTimeOffset.UtcNow - oldCreated > retention, "the first reconcile to be older than the retention", retention + TimeSpan.FromSeconds(30));
         await app.PostEventsAsync([recent]);
         await app.WaitSettledAsync(recent.Uid);
         await app.WaitIdleAsync([recentId]);
