@@ -33,6 +33,23 @@ public sealed class Benchmarks(ITestOutputHelper output)
         string.Join("; ", requests.GroupBy(r => $"{r.Method} {System.Text.RegularExpressions.Regex.Replace(r.Path, "[0-9]{6,}", "{id}")}")
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
 
+    /// <summary>Where a burst's time goes: the requests of each kind per time slice from the start, so idle stretches show.</summary>
+    private static string Timeline(IReadOnlyList<SimRequest> requests, DateTimeOffset started, TimeSpan slice) =>
+        string.Join(" | ", requests.GroupBy(r => (int)((r.Time - started) / slice)).OrderBy(g => g.Key).Select(g =>
+            $"{(g.Key * slice).TotalSeconds:F0}s: {string.Join(" ", g.GroupBy(r => r.Method).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Count()}"))}"));
+
+    /// <summary>The burst's phases from the request log: first request, first and last create, last apply, and the budget the requests used.</summary>
+    private static string Phases(IReadOnlyList<SimRequest> requests, DateTimeOffset started, int rate)
+    {
+        double At(SimRequest? r) => r is null ? double.NaN : (r.Time - started).TotalSeconds;
+        var creates = requests.Where(r => r.Method == "POST").OrderBy(r => r.Time).ToList();
+        var applies = requests.Where(r => r.Method == "PUT" && r.Path.EndsWith("/config", StringComparison.Ordinal)).OrderBy(r => r.Time).ToList();
+        var span = (requests.Max(r => r.Time) - requests.Min(r => r.Time)).TotalSeconds;
+        return $"first request {At(requests.MinBy(r => r.Time)):F1} s, creates {At(creates.FirstOrDefault()):F1}–{At(creates.LastOrDefault()):F1} s, " +
+            $"applies {At(applies.FirstOrDefault()):F1}–{At(applies.LastOrDefault()):F1} s, last request {At(requests.MaxBy(r => r.Time)):F1} s; " +
+            $"budget used between first and last request {requests.Count / (span * rate):P0}, needed {requests.Count / (double)rate:F1} s";
+    }
+
     [BenchmarkFact]
     public async Task Create_TwoPortsThreeNodes_SakuraRequests()
     {
@@ -94,6 +111,8 @@ public sealed class Benchmarks(ITestOutputHelper output)
         var peak = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
         output.WriteLine($"burst of 50 creates: {burst.Count} Sakura requests ({Summary(burst)}) in {elapsed.TotalSeconds:F1} s; " +
             $"peak {peak} requests in any 1 s window (limit {limit}/s); 503 busy answers: {burst.Count(r => r.Status == 503)}; mean {burst.Count / elapsed.TotalSeconds:F1}/s");
+        output.WriteLine($"burst phases: {Phases(burst, started, limit)}");
+        output.WriteLine($"burst timeline (per 10 s): {Timeline(burst, started, TimeSpan.FromSeconds(10))}");
 
         await app.Sim.ClearRequestsAsync();
         var report = await app.ResyncAsync();
