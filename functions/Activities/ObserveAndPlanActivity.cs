@@ -127,7 +127,8 @@ public sealed class ObserveAndPlanActivity(
 
             // The load balancers named as this Service's come from the account's appliance list the switch view was
             // just read from (shared in the process, our own writes in it), not from a search of their own.
-            var onSwitch = await cloud.ReadSwitchAsync(network, cancellationToken);
+            // The switch's servers are shared by the plans that know the same node set (a burst reads them once).
+            var onSwitch = await cloud.ReadSwitchAsync(network, nodeSet?.Seq ?? 0, cancellationToken);
             var name = LoadBalancerNaming.Name(service.Uid);
             var named = (await cloud.ListLoadBalancersAsync(null, cancellationToken)).Where(lb => string.Equals(lb.Name, name, StringComparison.Ordinal));
             var candidates = ServicePlanning.CandidatesOf(service.Uid, named.Concat(onSwitch.LoadBalancers));

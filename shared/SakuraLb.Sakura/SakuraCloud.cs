@@ -16,7 +16,11 @@ namespace SakuraLb.Sakura;
 /// bodies, pages, reads 404 as "absent" where the contract says so, and maps through <see cref="WireMapper"/>.
 /// </summary>
 internal sealed class SakuraCloud(
-    ISakuraApi api, IOptions<SakuraClientOptions> options, SharedApplianceList applianceList, ILogger<SakuraCloud> logger) : ISakuraCloud
+    ISakuraApi api,
+    IOptions<SakuraClientOptions> options,
+    SharedApplianceList applianceList,
+    SharedServerLists serverLists,
+    ILogger<SakuraCloud> logger) : ISakuraCloud
 {
     // Keeps a name search's query string well under common URL limits (8 KiB request lines).
     private const int MaxNamesQueryLength = 2000;
@@ -93,10 +97,24 @@ internal sealed class SakuraCloud(
     public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var switchId = network.SwitchId;
-        var servers = await SearchAsync<ServerListEnvelope, SakuraServer>(
+        return await SwitchViewAsync(network, await SwitchServersAsync(network.SwitchId, cancellationToken), cancellationToken);
+    }
+
+    public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, long serversVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var servers = await serverLists.GetAsync(network.SwitchId, serversVersion, ct => SwitchServersAsync(network.SwitchId, ct), cancellationToken);
+        return await SwitchViewAsync(network, servers, cancellationToken);
+    }
+
+    private Task<IReadOnlyList<SakuraServer>> SwitchServersAsync(long switchId, CancellationToken cancellationToken) =>
+        SearchAsync<ServerListEnvelope, SakuraServer>(
             (q, ct) => api.ListSwitchServersAsync(switchId, q, ct), new SearchFilter(), s => s.Id,
             $"/switch/{switchId}/server", cancellationToken);
+
+    private async Task<SwitchView> SwitchViewAsync(LoadBalancerNetwork network, IReadOnlyList<SakuraServer> servers, CancellationToken cancellationToken)
+    {
+        var switchId = network.SwitchId;
         var appliances = await AppliancesOnAsync(switchId, cancellationToken);
         return new SwitchView(
             switchId,
