@@ -1,4 +1,5 @@
 using System.Globalization;
+using DurableHost;
 using SakuraLb.Functions.Storage;
 using SakuraLb.Functions.Tests.Infrastructure;
 using SakuraLb.Functions.Tests.Scenarios;
@@ -102,6 +103,16 @@ public sealed class Benchmarks(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The same burst on the production backend (Durable Task over Azure Storage on Azurite, host.json's concurrency
+    /// and queue polling), where host.json's <c>maxConcurrentActivityFunctions</c> bounds the activities at a time.
+    /// </summary>
+    [BenchmarkFact]
+    public async Task Burst_FiftyServices_ProductionBackend()
+    {
+        await using var app = await BurstAsync(50, limit: 10, prefixLength: 25, DurableEngineKind.AzureStorage);
+    }
+
+    /// <summary>
     /// The largest burst one router of the simulator holds (a /24: 250 addresses, two per single load balancer) at the
     /// default budget of 5 requests a second, projected to 1,000 creates.
     /// </summary>
@@ -118,11 +129,12 @@ public sealed class Benchmarks(ITestOutputHelper output)
     /// requests a second (the client's limit too), waits until all are Ready, and reports the requests, the time, the
     /// phases and the budget used; asserts the limit was never exceeded.
     /// </summary>
-    private async Task<TestApp> BurstAsync(int count, int limit, int prefixLength)
+    private async Task<TestApp> BurstAsync(int count, int limit, int prefixLength, DurableEngineKind engine = DurableEngineKind.InMemory)
     {
         var (app, nodes, _, _) = await ManyServicesScenarioTests.StartWithBigRouterAsync(
             new Dictionary<string, string?> { ["Sakura:RequestsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture) },
             new SakuraSim.SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = limit },
+            engine,
             prefixLength: prefixLength);
         try
         {
