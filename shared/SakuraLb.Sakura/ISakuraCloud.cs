@@ -49,7 +49,8 @@ public interface ISakuraCloud
     /// As <see cref="ReadSwitchAsync(LoadBalancerNetwork, CancellationToken)"/>, but the switch's servers come from one read shared by every caller that passes
     /// the same switch and <paramref name="serversVersion"/> for <c>Sakura:ServerListDuration</c>: the plans of a burst
     /// read them once. The version is the caller's node set (its sequence), so a node set that changed reads them again:
-    /// a joining node's server is seen by the first plan that knows the node.
+    /// a joining node's server is seen by the first plan that knows the node. A read by
+    /// <see cref="ReadSwitchAsync(LoadBalancerNetwork, CancellationToken)"/> replaces the shared one.
     /// </summary>
     Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, long serversVersion, CancellationToken cancellationToken);
 

@@ -97,7 +97,9 @@ internal sealed class SakuraCloud(
     public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return await SwitchViewAsync(network, await SwitchServersAsync(network.SwitchId, cancellationToken), cancellationToken);
+        var servers = await SwitchServersAsync(network.SwitchId, cancellationToken);
+        serverLists.Replace(network.SwitchId, servers);
+        return await SwitchViewAsync(network, servers, cancellationToken);
     }
 
     public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, long serversVersion, CancellationToken cancellationToken)

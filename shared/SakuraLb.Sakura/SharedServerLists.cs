@@ -39,6 +39,22 @@ internal sealed class SharedServerLists(IOptions<SakuraClientOptions> options, T
         return current.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A read of the switch's servers made outside the sharing (the resync's, a resync request's) replaces the shared
+    /// one for its version, so the plans it starts act on what it saw.
+    /// </summary>
+    public void Replace(long switchId, IReadOnlyList<SakuraServer> servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        lock (gate)
+        {
+            if (reads.TryGetValue(switchId, out var entry))
+            {
+                reads[switchId] = new Entry(entry.Version, time.GetTimestamp(), Task.FromResult(servers));
+            }
+        }
+    }
+
     private sealed record Entry(long Version, long StartedAt, Task<IReadOnlyList<SakuraServer>> Read)
     {
         public bool Serves(long version, TimeProvider time, TimeSpan duration) =>

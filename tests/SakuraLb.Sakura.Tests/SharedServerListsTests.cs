@@ -54,6 +54,17 @@ public sealed class SharedServerListsTests
     }
 
     [Fact]
+    public async Task AReadOutsideTheSharing_ReplacesTheSharedOne()
+    {
+        Assert.Equal(1, await IdAsync(11, 7));
+
+        lists.Replace(11, [new SakuraServer { Id = 42 }]);
+
+        Assert.Equal(42, await IdAsync(11, 7));
+        Assert.Equal(1, reads);
+    }
+
+    [Fact]
     public async Task AFailedRead_IsNotKept()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
