@@ -102,7 +102,11 @@ public sealed class ObserveAndPlanActivity(
             StoredAt = stored.UpdatedAt,
         };
 
-        var managed = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken) is not null;
+        var status = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken);
+        var managed = status is not null;
+
+        // A resync the user asked for and not yet answered reads the cloud afresh rather than what other plans share.
+        var freshRead = result.ResyncRequest is { } request && status?.Status.Resync?.Request != request;
 
         // With the owner id, every plan writes the owner tag: a Service's load balancer without it is claimed.
         var settings = await owner.SettingsAsync(cancellationToken);
@@ -133,7 +137,10 @@ public sealed class ObserveAndPlanActivity(
 
             // The load balancers named as this Service's come from the account's appliance list the switch view was
             // just read from (shared in the process, our own writes in it), not from a search of their own.
-            var onSwitch = await cloud.ReadSwitchAsync(network, cancellationToken);
+            // The switch's servers are shared by the plans that know the same node set (a burst reads them once).
+            var onSwitch = freshRead
+                ? await cloud.ReadSwitchAsync(network, cancellationToken)
+                : await cloud.ReadSwitchAsync(network, nodeSet?.Seq ?? 0, cancellationToken);
             var name = LoadBalancerNaming.Name(service.Uid);
             var named = (await cloud.ListLoadBalancersAsync(null, cancellationToken)).Where(lb => string.Equals(lb.Name, name, StringComparison.Ordinal));
             var candidates = ServicePlanning.CandidatesOf(service.Uid, named.Concat(onSwitch.LoadBalancers));

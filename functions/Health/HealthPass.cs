@@ -56,6 +56,8 @@ public sealed class HealthPass(
 
         try
         {
+            // Its reads only report: when requests queue for the budget, every reconcile's go first.
+            using var priority = RequestPriorities.Enter(RequestPriority.Health);
             return await PassAsync(cancellationToken);
         }
         finally

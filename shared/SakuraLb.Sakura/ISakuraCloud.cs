@@ -46,6 +46,15 @@ public interface ISakuraCloud
     Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="ReadSwitchAsync(LoadBalancerNetwork, CancellationToken)"/>, but the switch's servers come from one read shared by every caller that passes
+    /// the same switch and <paramref name="serversVersion"/> for <c>Sakura:ServerListDuration</c>: the plans of a burst
+    /// read them once. The version is the caller's node set (its sequence), so a node set that changed reads them again:
+    /// a joining node's server is seen by the first plan that knows the node. A read by
+    /// <see cref="ReadSwitchAsync(LoadBalancerNetwork, CancellationToken)"/> replaces the shared one.
+    /// </summary>
+    Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, long serversVersion, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Every server of the zone, with its zone, plan, power state and NICs: one search, read page by page
     /// (<c>Sakura:PageSize</c> per request). The node controller's one read per pass.
     /// </summary>
@@ -71,7 +80,7 @@ public interface ISakuraCloud
 
     /// <summary>
     /// Every load balancer of the account, with settings, from the appliance list shared in the process (the one
-    /// <see cref="ReadSwitchAsync"/> reads): at most <c>Sakura:ApplianceListDuration</c> old, or
+    /// <see cref="ReadSwitchAsync(LoadBalancerNetwork, CancellationToken)"/> reads): at most <c>Sakura:ApplianceListDuration</c> old, or
     /// <paramref name="maxAge"/> when that is shorter; our own writes are in it. One paged list serves every caller
     /// in that time, so the Services waiting for their load balancers to come up share one read per poll. A load
     /// balancer just created may be missing for a while, as with <see cref="GetLoadBalancerAsync"/>'s 404.

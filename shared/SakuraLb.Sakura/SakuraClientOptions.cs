@@ -56,6 +56,14 @@ public sealed record SakuraClientOptions
     /// </summary>
     public TimeSpan ApplianceListDuration { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long one read of a switch's servers is shared by the plans that know the same node set
+    /// (<see cref="ISakuraCloud.ReadSwitchAsync(Reconcile.Observed.LoadBalancerNetwork, long, CancellationToken)"/>). A new
+    /// node set reads them again; servers that are not nodes (and their addresses) are seen at most this late. Zero
+    /// shares only a read in flight.
+    /// </summary>
+    public TimeSpan ServerListDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Page size of searches; a search pages until it has every match.</summary>
     public int PageSize { get; set; } = 100;
 

@@ -80,6 +80,11 @@ public sealed class SakuraClientOptionsValidator : IValidateOptions<SakuraClient
             problems.Add($"{section}:ApplianceListDuration must be between 0 and 1 minute (got {options.ApplianceListDuration}).");
         }
 
+        if (options.ServerListDuration < TimeSpan.Zero || options.ServerListDuration > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"{section}:ServerListDuration must be between 0 and 1 minute (got {options.ServerListDuration}).");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

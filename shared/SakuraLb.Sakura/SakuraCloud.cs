@@ -16,7 +16,11 @@ namespace SakuraLb.Sakura;
 /// bodies, pages, reads 404 as "absent" where the contract says so, and maps through <see cref="WireMapper"/>.
 /// </summary>
 internal sealed class SakuraCloud(
-    ISakuraApi api, IOptions<SakuraClientOptions> options, SharedApplianceList applianceList, ILogger<SakuraCloud> logger) : ISakuraCloud
+    ISakuraApi api,
+    IOptions<SakuraClientOptions> options,
+    SharedApplianceList applianceList,
+    SharedServerLists serverLists,
+    ILogger<SakuraCloud> logger) : ISakuraCloud
 {
     // Keeps a name search's query string well under common URL limits (8 KiB request lines).
     private const int MaxNamesQueryLength = 2000;
@@ -93,10 +97,26 @@ internal sealed class SakuraCloud(
     public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var switchId = network.SwitchId;
-        var servers = await SearchAsync<ServerListEnvelope, SakuraServer>(
+        var servers = await SwitchServersAsync(network.SwitchId, cancellationToken);
+        serverLists.Replace(network.SwitchId, servers);
+        return await SwitchViewAsync(network, servers, cancellationToken);
+    }
+
+    public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, long serversVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var servers = await serverLists.GetAsync(network.SwitchId, serversVersion, ct => SwitchServersAsync(network.SwitchId, ct), cancellationToken);
+        return await SwitchViewAsync(network, servers, cancellationToken);
+    }
+
+    private Task<IReadOnlyList<SakuraServer>> SwitchServersAsync(long switchId, CancellationToken cancellationToken) =>
+        SearchAsync<ServerListEnvelope, SakuraServer>(
             (q, ct) => api.ListSwitchServersAsync(switchId, q, ct), new SearchFilter(), s => s.Id,
             $"/switch/{switchId}/server", cancellationToken);
+
+    private async Task<SwitchView> SwitchViewAsync(LoadBalancerNetwork network, IReadOnlyList<SakuraServer> servers, CancellationToken cancellationToken)
+    {
+        var switchId = network.SwitchId;
         var appliances = await AppliancesOnAsync(switchId, cancellationToken);
         return new SwitchView(
             switchId,
@@ -177,6 +197,7 @@ internal sealed class SakuraCloud(
                 $"A load balancer needs one address (single) or two (HA pair), got {creation.OwnAddresses.Count}.", nameof(creation));
         }
 
+        using var priority = RequestPriorities.Enter(RequestPriority.Create);
         try
         {
             var envelope = await api.CreateApplianceAsync(new ApplianceCreateEnvelope { Appliance = WireMapper.ToCreateBody(creation) }, cancellationToken);
@@ -206,17 +227,21 @@ internal sealed class SakuraCloud(
         }
     }
 
-    public Task<ObservedLoadBalancer> UpdateSettingsAsync(
+    public async Task<ObservedLoadBalancer> UpdateSettingsAsync(
         long id, IReadOnlyList<VipSetting> settings, string? settingsHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return UpdateAsync(id, WireMapper.ToWire(settings), settingsHash, tags: null, description: null, cancellationToken);
+
+        // A settings write is how a gone node's real server leaves the load balancer: ahead of creates.
+        using var priority = RequestPriorities.Enter(RequestPriority.Removal);
+        return await UpdateAsync(id, WireMapper.ToWire(settings), settingsHash, tags: null, description: null, cancellationToken);
     }
 
     public async Task<ObservedLoadBalancer> UpdateTagsAsync(
         long id, IReadOnlyList<string> tags, string description, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tags);
+        using var priority = RequestPriorities.Enter(RequestPriority.Cosmetic);
 
         // The update replaces the VIP list too: the current one is sent back as it is, with its hash, so a
         // concurrent settings change is refused (409) instead of being undone. A 404 here means the LB is gone.
@@ -225,13 +250,13 @@ internal sealed class SakuraCloud(
     }
 
     public Task ApplyConfigAsync(long id, CancellationToken cancellationToken) =>
-        api.ApplyConfigAsync(id, cancellationToken);
+        WithPriorityAsync(RequestPriority.Removal, () => api.ApplyConfigAsync(id, cancellationToken));
 
     public Task BootAsync(long id, CancellationToken cancellationToken) =>
-        PowerAsync(ct => api.BootAsync(id, ct), cancellationToken);
+        WithPriorityAsync(RequestPriority.Create, () => PowerAsync(ct => api.BootAsync(id, ct), cancellationToken));
 
     public Task ShutdownAsync(long id, bool force, CancellationToken cancellationToken) =>
-        PowerAsync(ct => api.ShutdownAsync(id, new ShutdownRequest { Force = force ? true : null }, ct), cancellationToken);
+        WithPriorityAsync(RequestPriority.Removal, () => PowerAsync(ct => api.ShutdownAsync(id, new ShutdownRequest { Force = force ? true : null }, ct), cancellationToken));
 
     /// <summary>Every appliance of the account, from the list shared in the process (<see cref="SharedApplianceList"/>).</summary>
     private Task<IReadOnlyList<SakuraAppliance>> AllAppliancesAsync(CancellationToken cancellationToken, TimeSpan? maxAge = null) =>
@@ -242,6 +267,7 @@ internal sealed class SakuraCloud(
 
     public async Task<bool> DeleteLoadBalancerAsync(long id, CancellationToken cancellationToken)
     {
+        using var priority = RequestPriorities.Enter(RequestPriority.Removal);
         try
         {
             await api.DeleteApplianceAsync(id, cancellationToken);
@@ -261,11 +287,21 @@ internal sealed class SakuraCloud(
         }
     }
 
-    public async Task<IReadOnlyList<VipHealth>> GetLoadBalancerHealthAsync(long id, CancellationToken cancellationToken) =>
-        [.. (await api.GetLoadBalancerStatusAsync(id, cancellationToken)).LoadBalancer.Select(WireMapper.ToHealth)];
+    public async Task<IReadOnlyList<VipHealth>> GetLoadBalancerHealthAsync(long id, CancellationToken cancellationToken)
+    {
+        using var priority = RequestPriorities.Enter(RequestPriority.Health);
+        return [.. (await api.GetLoadBalancerStatusAsync(id, cancellationToken)).LoadBalancer.Select(WireMapper.ToHealth)];
+    }
 
     public async Task<AccessInfo> GetAuthStatusAsync(CancellationToken cancellationToken) =>
         WireMapper.ToAccessInfo(await api.GetAuthStatusAsync(cancellationToken));
+
+    /// <summary>Runs <paramref name="call"/> with its requests queued at <paramref name="priority"/> (<see cref="RequestPriorities"/>).</summary>
+    private static async Task WithPriorityAsync(RequestPriority priority, Func<Task> call)
+    {
+        using var scope = RequestPriorities.Enter(priority);
+        await call();
+    }
 
     /// <summary>True when a write may or may not have been carried out: a 504 to it, or no answer at all.</summary>
     internal static bool IsOutcomeUnknown(Exception exception) => exception switch

@@ -59,6 +59,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(SakuraRateLimiterRegistry.Shared);
         services.TryAddSingleton<SharedApplianceList>();
+        services.TryAddSingleton<SharedServerLists>();
         if (services.Any(d => d.ServiceType == typeof(ISakuraCloud)))
         {
             // A second call only adds its options configuration; the pipeline exists once.

@@ -16,7 +16,14 @@ public sealed class SakuraCloudTests
     private readonly SakuraCloud cloud;
 
     public SakuraCloudTests() =>
-        cloud = new SakuraCloud(api, TestOptions.Wrap(TestOptions.Valid()), new SharedApplianceList(TestOptions.Wrap(TestOptions.Valid(o => o.ApplianceListDuration = TimeSpan.Zero)), TimeProvider.System), logger);
+        cloud = NewCloud(api, logger);
+
+    /// <summary>A client with nothing shared over time (only reads in flight), so each test counts its own requests.</summary>
+    private static SakuraCloud NewCloud(ISakuraApi api, FakeLogger<SakuraCloud> logger)
+    {
+        var options = TestOptions.Wrap(TestOptions.Valid(o => (o.ApplianceListDuration, o.ServerListDuration) = (TimeSpan.Zero, TimeSpan.Zero)));
+        return new SakuraCloud(api, options, new SharedApplianceList(options, TimeProvider.System), new SharedServerLists(options, TimeProvider.System), logger);
+    }
 
     [Fact]
     public async Task DeleteLoadBalancerAsync_NotFound_IsSuccessReportedAsFalse()
@@ -459,7 +466,7 @@ public sealed class SakuraCloudTests
         var firstBoot = new TaskCompletionSource();
         api.BootAsync(1, Arg.Any<CancellationToken>()).Returns(_ => firstBoot.Task);
         api.ShutdownAsync(2, Arg.Any<ShutdownRequest>(), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
-        var other = new SakuraCloud(api, TestOptions.Wrap(TestOptions.Valid()), new SharedApplianceList(TestOptions.Wrap(TestOptions.Valid(o => o.ApplianceListDuration = TimeSpan.Zero)), TimeProvider.System), logger);
+        var other = NewCloud(api, logger);
 
         var boot = cloud.BootAsync(1, CancellationToken.None);
         await Eventually.UntilAsync(() => Task.FromResult(api.ReceivedCalls().Count()), n => n > 0, "the boot to be sent", TimeSpan.FromSeconds(10));

@@ -118,3 +118,79 @@ public sealed class SlidingWindowRequestLimiterTests
         Assert.Throws<InvalidOperationException>(() => registry.GetOrCreate("http://127.0.0.1:1/cloud/zone", "t", 7, TimeProvider.System));
     }
 }
+
+public sealed class RequestPriorityOrderTests
+{
+    public static TheoryData<RequestPriority[]> Queues => new()
+    {
+        { [RequestPriority.Health, RequestPriority.Cosmetic, RequestPriority.Normal, RequestPriority.Create, RequestPriority.Removal] },
+        { [RequestPriority.Create, RequestPriority.Create, RequestPriority.Removal, RequestPriority.Create, RequestPriority.Removal] },
+        { [RequestPriority.Normal, RequestPriority.Health, RequestPriority.Normal, RequestPriority.Cosmetic, RequestPriority.Create, RequestPriority.Normal] },
+        { [RequestPriority.Removal, RequestPriority.Removal, RequestPriority.Removal] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Queues))]
+    public async Task QueuedRequests_AreServedByPriority_ThenInArrivalOrder(RequestPriority[] queued)
+    {
+        var time = new CountingTimeProvider();
+        using var limiter = new SlidingWindowRequestLimiter(1, TimeSpan.FromSeconds(1), time);
+        Assert.True((await limiter.AcquireAsync(1, RequestPriority.Health)).IsAcquired);
+
+        var served = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var waiting = queued.Select((priority, arrival) => limiter.AcquireAsync(1, priority).AsTask()
+            .ContinueWith(_ => served.Enqueue(arrival), TaskScheduler.Default)).ToList();
+        await time.WaitForTimersAsync(1);
+        Assert.Empty(served);
+        for (var i = 1; i <= queued.Length; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Eventually.UntilAsync(() => served.Count >= i, $"{i} requests served");
+            Assert.Equal(i, served.Count);
+        }
+
+        await Task.WhenAll(waiting);
+        var expected = queued.Select((priority, arrival) => (priority, arrival)).OrderBy(w => w.priority).ThenBy(w => w.arrival).Select(w => w.arrival);
+        Assert.Equal(expected, served);
+    }
+
+    [Fact]
+    public async Task ACancelledWaiter_IsSkipped_AndTheNextOneGetsItsPermit()
+    {
+        var time = new CountingTimeProvider();
+        using var limiter = new SlidingWindowRequestLimiter(1, TimeSpan.FromSeconds(1), time);
+        Assert.True((await limiter.AcquireAsync()).IsAcquired);
+        using var cts = new CancellationTokenSource();
+        var removal = limiter.AcquireAsync(1, RequestPriority.Removal, cts.Token).AsTask();
+        var create = limiter.AcquireAsync(1, RequestPriority.Create).AsTask();
+        await time.WaitForTimersAsync(1);
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => removal);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True((await create).IsAcquired);
+        Assert.Equal(2, limiter.GetStatistics()!.TotalSuccessfulLeases);
+    }
+
+    [Fact]
+    public async Task AmbientScope_SetsThePriorityOfTheFlow_AndIsRestored()
+    {
+        Assert.Equal(RequestPriority.Normal, RequestPriorities.Current);
+        using (RequestPriorities.Enter(RequestPriority.Health))
+        {
+            Assert.Equal(RequestPriority.Health, RequestPriorities.Current);
+            Assert.Equal(RequestPriority.Removal, await InnerAsync());
+            Assert.Equal(RequestPriority.Health, RequestPriorities.Current);
+        }
+
+        Assert.Equal(RequestPriority.Normal, RequestPriorities.Current);
+
+        static async Task<RequestPriority> InnerAsync()
+        {
+            using var scope = RequestPriorities.Enter(RequestPriority.Removal);
+            await Task.Yield();
+            return RequestPriorities.Current;
+        }
+    }
+}

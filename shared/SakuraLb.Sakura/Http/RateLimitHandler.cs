@@ -7,7 +7,8 @@ namespace SakuraLb.Sakura.Http;
 /// <summary>
 /// Takes a permit from the key's shared limiter before every attempt (retries included), so the API
 /// never sees more than <see cref="SakuraClientOptions.RequestsPerSecond"/> requests in any second
-/// from this process.
+/// from this process. A request waits in the limiter's queue with the ambient <see cref="RequestPriority"/>
+/// (<see cref="RequestPriorities.Current"/>), which the client's write methods and the callers set.
 /// </summary>
 internal sealed class RateLimitHandler(
     IOptions<SakuraClientOptions> options,
@@ -22,7 +23,7 @@ internal sealed class RateLimitHandler(
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = timeProvider.GetTimestamp();
-        using (var lease = await limiter.AcquireAsync(1, cancellationToken))
+        using (var lease = await limiter.AcquireAsync(1, RequestPriorities.Current, cancellationToken))
         {
             if (!lease.IsAcquired)
             {

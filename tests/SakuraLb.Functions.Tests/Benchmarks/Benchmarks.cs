@@ -18,6 +18,23 @@ public sealed class Benchmarks(ITestOutputHelper output)
         string.Join("; ", requests.GroupBy(r => $"{r.Method} {System.Text.RegularExpressions.Regex.Replace(r.Path, "[0-9]{6,}", "{id}")}")
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
 
+    /// <summary>Where a burst's time goes: the requests of each kind per time slice from the start, so idle stretches show.</summary>
+    private static string Timeline(IReadOnlyList<SimRequest> requests, DateTimeOffset started, TimeSpan slice) =>
+        string.Join(" | ", requests.GroupBy(r => (int)((r.Time - started) / slice)).OrderBy(g => g.Key).Select(g =>
+            $"{(g.Key * slice).TotalSeconds:F0}s: {string.Join(" ", g.GroupBy(r => r.Method).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Count()}"))}"));
+
+    /// <summary>The burst's phases from the request log: first request, first and last create, last apply, and the budget the requests used.</summary>
+    private static string Phases(IReadOnlyList<SimRequest> requests, DateTimeOffset started, int rate)
+    {
+        double At(SimRequest? r) => r is null ? double.NaN : (r.Time - started).TotalSeconds;
+        var creates = requests.Where(r => r.Method == "POST").OrderBy(r => r.Time).ToList();
+        var applies = requests.Where(r => r.Method == "PUT" && r.Path.EndsWith("/config", StringComparison.Ordinal)).OrderBy(r => r.Time).ToList();
+        var span = (requests.Max(r => r.Time) - requests.Min(r => r.Time)).TotalSeconds;
+        return $"first request {At(requests.MinBy(r => r.Time)):F1} s, creates {At(creates.FirstOrDefault()):F1}–{At(creates.LastOrDefault()):F1} s, " +
+            $"applies {At(applies.FirstOrDefault()):F1}–{At(applies.LastOrDefault()):F1} s, last request {At(requests.MaxBy(r => r.Time)):F1} s; " +
+            $"budget used between first and last request {requests.Count / (span * rate):P0}, needed {requests.Count / (double)rate:F1} s";
+    }
+
     [BenchmarkFact]
     public async Task Create_TwoPortsThreeNodes_SakuraRequests()
     {
@@ -59,26 +76,7 @@ public sealed class Benchmarks(ITestOutputHelper output)
     [BenchmarkFact]
     public async Task Burst_FiftyServices_RateLimitHeld_ThenNoOpResync()
     {
-        const int limit = 10;
-        var (app, nodes, _, _) = await ManyServicesScenarioTests.StartWithBigRouterAsync(
-            new Dictionary<string, string?> { ["Sakura:RequestsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture) },
-            new SakuraSim.SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = limit });
-        await using var _ = app;
-        var services = Enumerable.Range(0, 50).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i:D2}", [80])).ToList();
-
-        var started = DateTimeOffset.UtcNow;
-        await app.PostEventsAsync(services, nodes);
-        foreach (var service in services)
-        {
-            Assert.Equal(ServicePhase.Ready, (await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(10))).Status.Phase);
-        }
-
-        var elapsed = DateTimeOffset.UtcNow - started;
-        var burst = await app.Sim.RequestsAsync();
-        var times = burst.Select(r => r.Time).Order().ToList();
-        var peak = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
-        output.WriteLine($"burst of 50 creates: {burst.Count} Sakura requests ({Summary(burst)}) in {elapsed.TotalSeconds:F1} s; " +
-            $"peak {peak} requests in any 1 s window (limit {limit}/s); 503 busy answers: {burst.Count(r => r.Status == 503)}; mean {burst.Count / elapsed.TotalSeconds:F1}/s");
+        await using var app = await BurstAsync(50, limit: 10, prefixLength: 25);
 
         await app.Sim.ClearRequestsAsync();
         var report = await app.ResyncAsync();
@@ -86,7 +84,72 @@ public sealed class Benchmarks(ITestOutputHelper output)
         output.WriteLine($"no-op resync of 50 Services: {resync.Count} Sakura requests ({Summary(resync)}): {Operations(resync)}; started {report.Started.Count}");
         Assert.Empty(report.Started);
         Assert.All(resync, r => Assert.Equal("GET", r.Method));
-        Assert.True(peak <= limit, $"peak {peak} > {limit}");
+    }
+
+    /// <summary>
+    /// The same burst on the production backend (Durable Task over Azure Storage on Azurite, host.json's concurrency
+    /// and queue polling), where host.json's <c>maxConcurrentActivityFunctions</c> bounds the activities at a time.
+    /// </summary>
+    [BenchmarkFact]
+    public async Task Burst_FiftyServices_ProductionBackend()
+    {
+        await using var app = await BurstAsync(50, limit: 10, prefixLength: 25, DurableEngineKind.AzureStorage);
+    }
+
+    /// <summary>
+    /// The largest burst one router of the simulator holds (a /24: 250 addresses, two per single load balancer) at the
+    /// default budget of 5 requests a second, projected to 1,000 creates.
+    /// </summary>
+    [BenchmarkFact]
+    public async Task Burst_HundredTwentyServices_DefaultBudget_ProjectedToAThousand()
+    {
+        const int count = 120;
+        const int limit = 5;
+        await using var app = await BurstAsync(count, limit, prefixLength: 24);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="count"/> Services at once against a simulator that allows <paramref name="limit"/>
+    /// requests a second (the client's limit too), waits until all are Ready, and reports the requests, the time, the
+    /// phases and the budget used; asserts the limit was never exceeded.
+    /// </summary>
+    private async Task<TestApp> BurstAsync(int count, int limit, int prefixLength, DurableEngineKind engine = DurableEngineKind.InMemory)
+    {
+        var (app, nodes, _, _) = await ManyServicesScenarioTests.StartWithBigRouterAsync(
+            new Dictionary<string, string?> { ["Sakura:RequestsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture) },
+            new SakuraSim.SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = limit },
+            engine,
+            prefixLength: prefixLength);
+        try
+        {
+            var services = Enumerable.Range(0, count).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i:D3}", [80])).ToList();
+            var started = DateTimeOffset.UtcNow;
+            await app.PostEventsAsync(services, nodes);
+            foreach (var service in services)
+            {
+                Assert.Equal(ServicePhase.Ready, (await app.WaitSettledAsync(service.Uid, TimeSpan.FromMinutes(20))).Status.Phase);
+            }
+
+            var elapsed = DateTimeOffset.UtcNow - started;
+            var burst = await app.Sim.RequestsAsync();
+            var times = burst.Select(r => r.Time).Order().ToList();
+            var peak = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
+            var needed = burst.Count / (double)limit;
+            output.WriteLine($"burst of {count} creates: {burst.Count} Sakura requests ({burst.Count / (double)count:F2} per Service; {Summary(burst)}) in {elapsed.TotalSeconds:F1} s; " +
+                $"peak {peak} requests in any 1 s window (limit {limit}/s); 503 busy answers: {burst.Count(r => r.Status == 503)}; mean {burst.Count / elapsed.TotalSeconds:F1}/s; " +
+                $"time ÷ (requests ÷ rate) = {elapsed.TotalSeconds / needed:F2}");
+            output.WriteLine($"burst phases: {Phases(burst, started, limit)}");
+            output.WriteLine($"burst timeline (per 10 s): {Timeline(burst, started, TimeSpan.FromSeconds(10))}");
+            output.WriteLine($"projected to 1,000 creates at {limit}/s: {1000 * elapsed.TotalSeconds / count / 60:F1} min at the measured pace, " +
+                $"{1000 * burst.Count / (double)count / limit / 60:F1} min of request budget");
+            Assert.True(peak <= limit, $"peak {peak} > {limit}");
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     [BenchmarkFact]

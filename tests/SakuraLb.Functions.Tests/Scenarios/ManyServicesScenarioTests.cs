@@ -8,7 +8,8 @@ public sealed class ManyServicesScenarioTests
         Dictionary<string, string?>? settings = null,
         SakuraSim.SakuraSimulatorOptions? simulator = null,
         DurableEngineKind engine = DurableEngineKind.InMemory,
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null,
+        int prefixLength = 25)
     {
         var values = new Dictionary<string, string?> { ["Controller:RouterTags:0"] = "@big" };
         foreach (var (key, value) in settings ?? [])
@@ -17,7 +18,7 @@ public sealed class ManyServicesScenarioTests
         }
 
         var app = await TestApp.StartAsync(values, simulator, services, engine);
-        var switchId = await app.Sim.AddRouterAsync("big", 25, "@big", Reconcile.Desired.LoadBalancerNaming.ClusterTag(app.ClusterId));
+        var switchId = await app.Sim.AddRouterAsync("big", prefixLength, "@big", Reconcile.Desired.LoadBalancerNaming.ClusterTag(app.ClusterId));
         var network = Reconcile.Addressing.Ipv4Address.Parse(await app.Sim.RouterNetworkAsync("big"));
         var nodes = new List<(string, string)>();
         for (var i = 0; i < 3; i++)

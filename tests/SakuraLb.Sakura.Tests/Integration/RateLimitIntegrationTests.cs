@@ -55,6 +55,49 @@ public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixt
         var least = TimeSpan.FromSeconds((callers - limit) / (double)limit);
         Assert.True(times[^1] - times[0] >= least, $"{callers} requests took {(times[^1] - times[0]).TotalSeconds:0.00} s; at {limit}/s they need at least {least.TotalSeconds:0.00} s");
     }
+
+    [Fact]
+    public async Task QueuedBurstOfCreates_ADeleteIssuedLast_OvertakesThem()
+    {
+        const int limit = 2;
+        var registry = new Http.SakuraRateLimiterRegistry();
+        using var client = sim.CreateClient(o => o.RequestsPerSecond = limit, registry);
+        var cloud = client.Cloud;
+        var router = await LoadBalancerSteps.DefaultRouterAsync(cloud);
+        var free = await LoadBalancerSteps.FreeAddressesAsync(cloud, router);
+        var (target, _) = await LoadBalancerSteps.CreateAsync(cloud, "to-delete", ["@k8s"], 1);
+        var limiter = registry.GetOrCreate(sim.Simulator.ApiRoot.AbsoluteUri, "test-token", limit, TimeProvider.System);
+        await sim.ClearRequestsAsync();
+
+        var creates = Enumerable.Range(0, 8).Select(i => cloud.CreateLoadBalancerAsync(
+            LoadBalancerSteps.Creation(router, $"burst-{i}", ["@k8s"], 10 + i, [free[2]], free[3], []), CancellationToken.None)).ToList();
+        var queued = await Eventually.UntilAsync(
+            () => Task.FromResult(limiter.GetStatistics()!.CurrentQueuedCount), q => q >= 5, "creates queued in the limiter");
+        var delete = DeleteIgnoringRefusalAsync(cloud, target.Id);
+        await Task.WhenAll([.. creates, delete]);
+
+        var log = (await sim.RequestsAsync()).OrderBy(r => r.Time).ToList();
+        var deletedAt = log.FindIndex(r => r.Method == "DELETE");
+        var createsAfter = log.Skip(deletedAt + 1).Count(r => r.Method == "POST");
+        Assert.Equal(8, log.Count(r => r.Method == "POST"));
+        Assert.True(deletedAt >= 0, "the delete was sent");
+
+        // Queued behind them in arrival order it would have come last; at most one create is granted between the count
+        // read above and the delete's arrival in the queue.
+        Assert.True(createsAfter >= queued - 1, $"{createsAfter} creates after the delete; {queued} were queued when it was issued");
+    }
+
+    private static async Task DeleteIgnoringRefusalAsync(ISakuraCloud cloud, long id)
+    {
+        try
+        {
+            await cloud.DeleteLoadBalancerAsync(id, CancellationToken.None);
+        }
+        catch (SakuraApiException)
+        {
+            // A running appliance refuses the delete; only when the request arrived matters here.
+        }
+    }
 }
 
 [CollectionDefinition(nameof(RateLimitCollection), DisableParallelization = true)]
