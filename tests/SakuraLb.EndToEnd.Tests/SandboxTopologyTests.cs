@@ -105,6 +105,28 @@ public sealed class SandboxTopologyTests
         Assert.All(workers, w => Assert.Equal((long)router["switchId"]!, w.SwitchId));
     }
 
+    [Fact]
+    public async Task SeedTraffic_EveryWorkerReportsConnections_NoneZero_TheirCheckStateKept()
+    {
+        await using var simulator = await SakuraSimulator.StartAsync(new SakuraSimulatorOptions { SeedDefaultTopology = false });
+        using var control = new SakuraSimControl(simulator.BaseAddress);
+        var workers = await SandboxSystem.SeedRouterAsync(control, new SandboxOptions { Workers = 5, RouterPrefix = 27 });
+
+        await SandboxSystem.SeedTrafficAsync(control, workers);
+
+        var health = (await control.StateAsync())["health"]!.AsArray()
+            .ToDictionary(h => (string)h!["ipAddress"]!, h => ((string)h!["status"]!, (int)h["activeConn"]!, (int)h["cps"]!));
+        Assert.Equal(workers.Count, health.Count);
+        for (var i = 0; i < workers.Count; i++)
+        {
+            var (connections, perSecond) = SandboxSystem.WorkerTraffic(i);
+            Assert.True(connections > 0 && perSecond > 0, $"worker {i}: {connections} connections, {perSecond}/s");
+            Assert.Equal(("up", connections, perSecond), health[workers[i].Address]);
+        }
+
+        Assert.True(workers.Select((_, i) => SandboxSystem.WorkerTraffic(i)).Distinct().Count() > 1, "the workers' traffic is uneven");
+    }
+
     /// <summary>The router, switches and servers of a <c>/_sim/state</c> document (which carries no creation times).</summary>
     private static string Topology(JsonObject state) =>
         new JsonObject { ["routers"] = state["routers"]!.DeepClone(), ["switches"] = state["switches"]!.DeepClone(), ["servers"] = state["servers"]!.DeepClone() }.ToJsonString();

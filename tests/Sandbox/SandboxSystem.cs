@@ -130,6 +130,7 @@ public sealed class SandboxSystem : IAsyncDisposable
             using (var control = new SakuraSimControl(sakura.BaseAddress))
             {
                 workers = await SeedRouterAsync(control, options, cancellationToken);
+                await SeedTrafficAsync(control, workers, cancellationToken);
                 var prefix = int.Parse(PrivateNetwork[(PrivateNetwork.IndexOf('/', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture);
                 var privateSwitch = await control.AddSwitchAsync(PrivateSwitchName, networkTags, PrivateGateway, prefix, cancellationToken);
                 for (var i = 0; i < workers.Count; i++)
@@ -222,6 +223,26 @@ public sealed class SandboxSystem : IAsyncDisposable
 
         return workers;
     }
+
+    /// <summary>
+    /// Gives each worker some traffic, so the health a newcomer sees (<c>kubectl sakuralb status -o yaml</c>, the relay's
+    /// metrics) carries connection numbers rather than zeros: the simulator reports 0 unless told otherwise, which
+    /// keeps its tests exact. Set once, never again: a user's own health changes through the simulator's controls stay.
+    /// </summary>
+    public static async Task SeedTrafficAsync(SakuraSimControl control, IReadOnlyList<SimServer> workers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        ArgumentNullException.ThrowIfNull(workers);
+        for (var i = 0; i < workers.Count; i++)
+        {
+            var (activeConnections, connectionsPerSecond) = WorkerTraffic(i);
+            await control.SetTrafficAsync(workers[i].Id, activeConnections, connectionsPerSecond, cancellationToken);
+        }
+    }
+
+    /// <summary>The <paramref name="index"/>th worker's seeded traffic (0-based): uneven, as real workers' is, never zero.</summary>
+    public static (int ActiveConnections, int ConnectionsPerSecond) WorkerTraffic(int index) =>
+        (12 + (index * 7 % 23), 3 + (index * 5 % 11));
 
     /// <summary>The <paramref name="index"/>th worker's name (0-based): worker01, worker02, ..., worker100.</summary>
     public static string WorkerName(int index) => string.Create(CultureInfo.InvariantCulture, $"worker{index + 1:00}");

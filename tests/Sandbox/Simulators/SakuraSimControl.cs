@@ -101,6 +101,19 @@ public sealed class SakuraSimControl(Uri baseAddress) : IDisposable
     public Task PowerAsync(long serverId, bool up, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"_sim/servers/{serverId}/power", new JsonObject { ["status"] = up ? "up" : "down" }, cancellationToken);
 
+    /// <summary>
+    /// Sets the connection numbers the load balancers' <c>/status</c> reports for every address of a server (its check
+    /// state kept); answers the simulator's health settings of that server.
+    /// </summary>
+    public async Task<JsonArray> SetTrafficAsync(long serverId, int activeConnections, int connectionsPerSecond, CancellationToken cancellationToken = default)
+    {
+        var answer = await PostAsync(
+            $"_sim/servers/{serverId}/health",
+            new JsonObject { ["activeConn"] = activeConnections, ["cps"] = connectionsPerSecond },
+            cancellationToken);
+        return answer["health"]!.AsArray();
+    }
+
     /// <summary>Deletes a server, as someone would in the control panel.</summary>
     public Task DeleteServerAsync(long serverId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"_sim/servers/{serverId}", null, cancellationToken);
