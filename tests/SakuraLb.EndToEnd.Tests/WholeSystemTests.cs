@@ -180,7 +180,7 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
 
         var applied = await kubectl.OkAsync("apply", "-f", manifest);
         Assert.Contains("endpointslice.discovery.k8s.io/local-web-1 created", applied, StringComparison.Ordinal);
-        await kubectl.OkAsync("annotate", "svc", "local-web", "k8s.usacloud.jp/load-balancer-drain-seconds=3");
+        await kubectl.OkAsync("annotate", "svc", "local-web", "k8s.usacloud.jp/load-balancer-drain-seconds=3", "--overwrite");
         var ip = await kubectl.ExternalIpAsync("local-web");
         var lb = await SettledLoadBalancerAsync(sandbox.SakuraControl, serversPerVip: 1);
         Assert.Equal([$"{ip}:80 -> {AddressOf("worker02")}"], Vips(lb));
