@@ -18,48 +18,28 @@ namespace SakuraLb.Relay.Resync;
 /// ConfigMap and writes the value back as answered. So whoever may annotate that ConfigMap may resync the cluster, each
 /// value costs one resync, and a value already answered (seen again after a restart or a leader change) costs nothing.
 /// </summary>
-public sealed class ClusterResyncWatcher : IWatchHandler<V1ConfigMap>
+/// <param name="synced">True once the term's lists are in, so a resend covers every Service.</param>
+/// <param name="services">How many Services a resend covers.</param>
+/// <param name="resync">The relay's full resync and the function app's cluster resync.</param>
+public sealed class ClusterResyncWatcher(
+    IKubeApi kube,
+    RelayOptions options,
+    RelayMetrics metrics,
+    TimeProvider time,
+    ILogger logger,
+    Func<bool> synced,
+    Func<int> services,
+    Func<CancellationToken, Task<ResyncResult>> resync) : IWatchHandler<V1ConfigMap>
 {
     /// <summary>Attempts of a resync the function app failed transiently (no answer, 5xx), and of each write.</summary>
     public const int MaxAttempts = 3;
 
     private readonly Channel<bool> signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock gate = new();
-    private readonly IKubeApi kube;
-    private readonly RelayOptions options;
-    private readonly RelayMetrics metrics;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Func<bool> synced;
-    private readonly Func<int> services;
-    private readonly Func<CancellationToken, Task<ResyncResult>> resync;
+    private readonly RelayOptions options = options ?? throw new ArgumentNullException(nameof(options));
     private V1ConfigMap? latest;
     private string? answeredHere;
     private int evaluated;
-
-    /// <param name="synced">True once the term's lists are in, so a resend covers every Service.</param>
-    /// <param name="services">How many Services a resend covers.</param>
-    /// <param name="resync">The relay's full resync and the function app's cluster resync.</param>
-    public ClusterResyncWatcher(
-        IKubeApi kube,
-        RelayOptions options,
-        RelayMetrics metrics,
-        TimeProvider time,
-        ILogger logger,
-        Func<bool> synced,
-        Func<int> services,
-        Func<CancellationToken, Task<ResyncResult>> resync)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        this.kube = kube;
-        this.options = options;
-        this.metrics = metrics;
-        this.time = time;
-        this.logger = logger;
-        this.synced = synced;
-        this.services = services;
-        this.resync = resync;
-    }
 
     public string Namespace => options.LeaseNamespace;
 
