@@ -1,3 +1,4 @@
+using SakuraLb.Model;
 using SakuraLb.Reconcile;
 
 namespace SakuraLb.Relay.Options;
@@ -92,7 +93,7 @@ public sealed record RelayOptions
     /// <summary>Run leader election on a Lease so that only one replica acts (off: this replica always acts).</summary>
     public bool LeaderElection { get; init; } = true;
 
-    public string LeaseName { get; init; } = "sakuralb-relay";
+    public string LeaseName { get; init; } = WellKnown.RelayName;
 
     /// <summary>Namespace of the Lease; defaults to the pod's namespace (POD_NAMESPACE).</summary>
     public string LeaseNamespace { get; init; } = "";
@@ -126,7 +127,7 @@ public sealed record RelayOptions
     /// annotation asks for a resync of the whole cluster; the leader watches only it. Empty: no cluster-wide resync
     /// through Kubernetes.
     /// </summary>
-    public string ResyncConfigMap { get; init; } = SakuraLb.Model.WellKnown.ClusterResyncConfigMap;
+    public string ResyncConfigMap { get; init; } = WellKnown.ClusterResyncConfigMap;
 
     /// <summary>reportingController of the Events the relay records.</summary>
     public string ReportingController { get; init; } = "k8s.usacloud.jp/sakuralb-relay";
@@ -138,7 +139,7 @@ public sealed record RelayOptions
         return this with
         {
             LeaseNamespace = string.IsNullOrWhiteSpace(LeaseNamespace)
-                ? NonEmpty(environment("POD_NAMESPACE")) ?? "sakuralb-system"
+                ? NonEmpty(environment("POD_NAMESPACE")) ?? WellKnown.RelayNamespace
                 : LeaseNamespace,
             Identity = string.IsNullOrWhiteSpace(Identity)
                 ? NonEmpty(environment("POD_NAME")) ?? NonEmpty(environment("HOSTNAME")) ?? Environment.MachineName

@@ -13,7 +13,6 @@ namespace SakuraLb.Relay.Resync;
 /// </summary>
 public static class ClusterResyncRules
 {
-    public const string ReasonResynced = "Resynced";
     public const string ReasonFailed = "ResyncFailed";
 
     /// <summary>Most Services named in an answer; the rest are counted.</summary>
@@ -62,7 +61,7 @@ public static class ClusterResyncRules
             : concerned.Count == 0 ? "no change"
             : $"{concerned.Count} behind or drifted, now reconciling: {string.Join(", ", concerned.Take(MaxNamedServices).Select(s => $"{s.Namespace}/{s.Name}"))}"
                 + (concerned.Count > MaxNamedServices ? $" and {concerned.Count - MaxNamedServices} more" : "");
-        return new EventText(name, "Normal", ReasonResynced, WriteBackPlanner.ActionResync,
+        return new EventText(name, "Normal", WriteBackPlanner.ReasonResynced, WriteBackPlanner.ActionResync,
             WriteBackPlanner.Note($"Resync requested; reconciled {services} Service{(services == 1 ? "" : "s")} in {seconds} s: {changes}"));
     }
 

@@ -3,6 +3,15 @@ namespace SakuraLb.Model;
 /// <summary>Kubernetes names the relay and the function app must agree on.</summary>
 public static class WellKnown
 {
+    /// <summary>
+    /// The namespace the shipped manifests (infra/relay) install the relay in: the relay's namespace when the pod's is
+    /// unknown, and where <c>kubectl sakuralb</c> looks for the relay's Secret unless told otherwise.
+    /// </summary>
+    public const string RelayNamespace = "sakuralb-system";
+
+    /// <summary>The name the shipped manifests give the relay's Secret and ServiceAccount, and the relay its Lease.</summary>
+    public const string RelayName = "sakuralb-relay";
+
     /// <summary>Prefix of every Service annotation this controller reads (the original CCM's, so old manifests keep working).</summary>
     public const string AnnotationPrefix = "k8s.usacloud.jp/";
 

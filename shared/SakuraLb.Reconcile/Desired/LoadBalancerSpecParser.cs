@@ -11,11 +11,6 @@ namespace SakuraLb.Reconcile.Desired;
 /// </summary>
 public static class LoadBalancerSpecParser
 {
-    /// <summary>The settings that restrict annotations to namespaces, as the function app spells them (messages name them).</summary>
-    public const string RouterSelectorNamespacesSetting = "Controller:RouterSelectorNamespaces";
-    public const string SwitchSelectorNamespacesSetting = "Controller:SwitchSelectorNamespaces";
-    public const string LoadBalancerIpNamespacesSetting = "Controller:LoadBalancerIpNamespaces";
-
     private const int MaxPathLength = 255;
     private const int MaxTagLength = 64;
 
@@ -148,7 +143,7 @@ public static class LoadBalancerSpecParser
                     key.Key));
             }
 
-            Allowed(settings.RouterSelectorNamespaces, RouterSelectorNamespacesSetting, LoadBalancerAnnotations.RouterSelector.Key, get(LoadBalancerAnnotations.RouterSelector), serviceNamespace, errors);
+            Allowed(settings.RouterSelectorNamespaces, nameof(settings.RouterSelectorNamespaces), LoadBalancerAnnotations.RouterSelector.Key, get(LoadBalancerAnnotations.RouterSelector), serviceNamespace, errors);
             return new NetworkRequest(type, Selected(settings.RequiredRouterTags, LoadBalancerAnnotations.RouterSelector, get, errors));
         }
 
@@ -160,7 +155,7 @@ public static class LoadBalancerSpecParser
                 LoadBalancerAnnotations.RouterSelector.Key));
         }
 
-        Allowed(settings.SwitchSelectorNamespaces, SwitchSelectorNamespacesSetting, LoadBalancerAnnotations.SwitchSelector.Key, get(LoadBalancerAnnotations.SwitchSelector), serviceNamespace, errors);
+        Allowed(settings.SwitchSelectorNamespaces, nameof(settings.SwitchSelectorNamespaces), LoadBalancerAnnotations.SwitchSelector.Key, get(LoadBalancerAnnotations.SwitchSelector), serviceNamespace, errors);
         var tags = Selected(settings.RequiredSwitchTags, LoadBalancerAnnotations.SwitchSelector, get, errors);
         return new NetworkRequest(type, tags, ParseSwitchRanges(get, highAvailability, requestedVip, errors));
     }
@@ -168,7 +163,8 @@ public static class LoadBalancerSpecParser
     /// <summary>
     /// An <see cref="ReasonCodes.AnnotationNotAllowed"/> error when <paramref name="field"/> is set in a namespace
     /// the controller's setting does not allow it in: which router, switch or address a Service may claim is the
-    /// cluster operator's decision, not every namespace's.
+    /// cluster operator's decision, not every namespace's. <paramref name="setting"/> is the
+    /// <see cref="ControllerSettings"/> property, which the function app binds from its <c>Controller</c> section.
     /// </summary>
     private static void Allowed(NamespaceAllowList allowed, string setting, string field, string? value, string? serviceNamespace, List<ValidationProblem> errors)
     {
@@ -176,7 +172,7 @@ public static class LoadBalancerSpecParser
         {
             errors.Add(new ValidationProblem(
                 ReasonCodes.AnnotationNotAllowed,
-                $"{field} is not allowed in namespace \"{Shorten(serviceNamespace ?? "")}\": the controller's setting {setting} allows it {allowed.Describe()}; remove it, or ask the cluster operator to allow the namespace",
+                $"{field} is not allowed in namespace \"{Shorten(serviceNamespace ?? "")}\": the controller's setting Controller:{setting} allows it {allowed.Describe()}; remove it, or ask the cluster operator to allow the namespace",
                 field));
         }
     }
@@ -352,7 +348,7 @@ public static class LoadBalancerSpecParser
     {
         // spec.loadBalancerIP asks for the same thing as the annotation, so the restriction covers both.
         var specValue = string.IsNullOrWhiteSpace(service.LoadBalancerIP) ? null : service.LoadBalancerIP;
-        Allowed(settings.LoadBalancerIpNamespaces, LoadBalancerIpNamespacesSetting, annotation is not null ? LoadBalancerAnnotations.LoadBalancerIP.Key : "spec.loadBalancerIP", annotation ?? specValue, service.Namespace, errors);
+        Allowed(settings.LoadBalancerIpNamespaces, nameof(settings.LoadBalancerIpNamespaces), annotation is not null ? LoadBalancerAnnotations.LoadBalancerIP.Key : "spec.loadBalancerIP", annotation ?? specValue, service.Namespace, errors);
         Ipv4Address? fromSpec = null;
         var specText = service.LoadBalancerIP?.Trim();
         if (!string.IsNullOrEmpty(specText))

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeSim;
 using SakuraLb.Relay.Resync;
+using SakuraLb.Relay.Status;
 
 namespace SakuraLb.Relay.Tests.Integration;
 
@@ -51,7 +52,7 @@ public sealed class ClusterResyncTests
         await Eventually.UntilAsync(() => Answered(bed) == "2026-12-02T10:00:00Z", "the request was marked answered");
         var answer = Assert.Single(Events(bed));
         Assert.Equal("Normal", answer["type"]!.GetValue<string>());
-        Assert.Equal(ClusterResyncRules.ReasonResynced, answer["reason"]!.GetValue<string>());
+        Assert.Equal(WriteBackPlanner.ReasonResynced, answer["reason"]!.GetValue<string>());
         Assert.Matches(@"^Resync requested; reconciled 2 Services in \d+\.\d s: 1 behind or drifted, now reconciling: default/web$", answer["note"]!.GetValue<string>());
         Assert.Equal(ConfigMap(bed)["metadata"]!["uid"]!.GetValue<string>(), answer["regarding"]!["uid"]!.GetValue<string>());
         Assert.Equal("ConfigMap", answer["regarding"]!["kind"]!.GetValue<string>());

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SakuraLb.Relay.Delivery;
 using SakuraLb.Relay.Resync;
+using SakuraLb.Relay.Status;
 
 namespace SakuraLb.Relay.Tests.Unit;
 
@@ -46,7 +47,7 @@ public sealed class ClusterResyncRulesTests
     {
         var text = ClusterResyncRules.Answer("sakuralb-resync", "uid-cm", "t1", new FunctionResponse(202, null, []), new ResyncResponse(), 12, TimeSpan.FromSeconds(1.26));
 
-        Assert.Equal(("Normal", ClusterResyncRules.ReasonResynced, "Resync"), (text.Type, text.Reason, text.Action));
+        Assert.Equal(("Normal", WriteBackPlanner.ReasonResynced, "Resync"), (text.Type, text.Reason, text.Action));
         Assert.Equal("Resync requested; reconciled 12 Services in 1.3 s: no change", text.Note);
         Assert.Equal(EventNames.ResyncAnswer("sakuralb-resync", "uid-cm", "t1"), text.EventName);
     }

@@ -23,7 +23,7 @@ internal static class ResyncCommand
         new("wait", null, false, "wait for the answer (the Resynced Event) and print it"),
         new("timeout", null, true, "how long --wait waits, e.g. 60s or 2m (default 60s)"),
         new("all", null, false, "resync the whole cluster, through the ConfigMap the relay watches"),
-        new("relay-namespace", null, true, $"with --all: the relay's namespace (default {TeardownCommand.DefaultRelayNamespace})"),
+        new("relay-namespace", null, true, $"with --all: the relay's namespace (default {WellKnown.RelayNamespace})"),
         new("configmap", null, true, $"with --all: the ConfigMap the relay watches (default {WellKnown.ClusterResyncConfigMap})"),
     ];
 
@@ -77,7 +77,7 @@ internal static class ResyncCommand
     private static async Task<int> RunAllAsync(CommandLine line, KubeContext kube, TextWriter stdout, TimeProvider time, CancellationToken cancellationToken)
     {
         var timeout = Duration(line.Value("timeout") ?? "60s");
-        var ns = line.Value("relay-namespace") ?? TeardownCommand.DefaultRelayNamespace;
+        var ns = line.Value("relay-namespace") ?? WellKnown.RelayNamespace;
         var name = line.Value("configmap") ?? WellKnown.ClusterResyncConfigMap;
         var request = Request(time);
         V1ConfigMap configMap;

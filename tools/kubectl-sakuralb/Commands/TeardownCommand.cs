@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Autorest;
 using SakuraLb.Kubectl.Output;
+using SakuraLb.Model;
 using SakuraLb.Model.Signing;
 
 namespace SakuraLb.Kubectl.Commands;
@@ -18,9 +19,6 @@ namespace SakuraLb.Kubectl.Commands;
 /// </summary>
 internal static class TeardownCommand
 {
-    public const string RelaySecretName = "sakuralb-relay";
-    public const string DefaultRelayNamespace = "sakuralb-system";
-
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     public static IReadOnlyList<FlagSpec> Flags { get; } =
@@ -33,7 +31,7 @@ internal static class TeardownCommand
         new("function-key", null, true, "the function key (else $SAKURALB_FUNCTION_KEY, else the relay's Secret)"),
         new("hmac-secret", null, true, "the request-signing secret (else $SAKURALB_HMAC_SECRET, else the relay's Secret)"),
         new("cluster-id", null, true, "the relay's cluster id (else $SAKURALB_CLUSTER_ID, else the relay's Secret)"),
-        new("relay-namespace", null, true, $"where the relay's Secret {RelaySecretName} is (default {DefaultRelayNamespace})"),
+        new("relay-namespace", null, true, $"where the relay's Secret {WellKnown.RelayName} is (default {WellKnown.RelayNamespace})"),
         Formats.OutputFlag,
     ];
 
@@ -178,7 +176,7 @@ internal static class TeardownCommand
         var cluster = Given("cluster-id", "SAKURALB_CLUSTER_ID");
         if (url is null || key is null || secret is null || cluster is null)
         {
-            var relay = await RelaySecretAsync(kube, line.Value("relay-namespace") ?? DefaultRelayNamespace, cancellationToken);
+            var relay = await RelaySecretAsync(kube, line.Value("relay-namespace") ?? WellKnown.RelayNamespace, cancellationToken);
             url ??= relay.GetValueOrDefault("functionUrl");
             key ??= relay.GetValueOrDefault("functionKey");
             secret ??= relay.GetValueOrDefault("hmacSecret");
@@ -194,7 +192,7 @@ internal static class TeardownCommand
     {
         try
         {
-            var secret = await kube.Client.CoreV1.ReadNamespacedSecretAsync(RelaySecretName, ns, cancellationToken: cancellationToken);
+            var secret = await kube.Client.CoreV1.ReadNamespacedSecretAsync(WellKnown.RelayName, ns, cancellationToken: cancellationToken);
             return (secret.Data ?? new Dictionary<string, byte[]>()).ToDictionary(d => d.Key, d => Encoding.UTF8.GetString(d.Value).Trim(), StringComparer.Ordinal);
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
