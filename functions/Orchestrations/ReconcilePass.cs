@@ -299,15 +299,15 @@ internal sealed class ReconcilePass(
         context.CallActivityAsync<bool>(
             PublishStatusActivity.Name,
             new PublishInput(
-                key.ClusterId, key.Uid, result.Namespace, result.Name, result.ResourceVersion, phase, reasonCode, message, ingress,
-                finalizerReleasable, warnings, result.DesiredSeq, result.NodeSeq, result.NodeFingerprint, result.RealServerHash,
-                settled, interim, result.FirstSeenAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero))
-            {
-                ResyncRequest = result.ResyncRequest,
-                RequestStoredAt = result.StoredAt,
-                Changes = ResyncChanges.Describe(completed),
-                LoadBalancer = loadBalancer,
-            },
+                new PublishContext(
+                    key.ClusterId, key.Uid, result.Namespace, result.Name, result.ResourceVersion, result.DesiredSeq, result.NodeSeq,
+                    result.NodeFingerprint, result.RealServerHash, settled, interim, result.FirstSeenAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero))
+                {
+                    ResyncRequest = result.ResyncRequest,
+                    RequestStoredAt = result.StoredAt,
+                    Changes = ResyncChanges.Describe(completed),
+                },
+                new PlanOutcome(phase, reasonCode, message, ingress, finalizerReleasable, warnings, loadBalancer)),
             timings.ActivityTaskOptions());
 
     /// <summary>Why execution stopped: a re-plan, or a status to publish.</summary>

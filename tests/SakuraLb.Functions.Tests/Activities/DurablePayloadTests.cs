@@ -17,13 +17,29 @@ namespace SakuraLb.Functions.Tests.Activities;
 /// </summary>
 public sealed class DurablePayloadTests
 {
+    /// <summary>What the worker wrote for <see cref="Publish"/> before the input was made of a context and an outcome: one flat object.</summary>
+    private const string PublishInputOfAHistoryInFlight = """
+        {"ClusterId":"c","Uid":"u","Namespace":"n","Name":"s","ResourceVersion":"1","Phase":4,"ReasonCode":"X","Message":"m",
+         "IngressIps":["1.2.3.4"],"FinalizerReleasable":true,"Warnings":[{"Code":"A","Message":"b","Field":"f"}],"DesiredSeq":1,"NodeSeq":2,
+         "NodeFingerprint":"f","RealServerHash":"h","Settled":true,"Interim":false,"FirstSeenAt":"1970-01-01T00:00:00+00:00",
+         "IssuedAt":"1970-01-01T01:00:00+00:00","ResyncRequest":"r","RequestStoredAt":"1970-01-01T00:30:00+00:00","Changes":"none",
+         "LoadBalancer":{"Id":9,"Name":"lb","Plan":"standard","HighAvailability":false,"RealServers":[{"Node":"n1","Address":"10.0.0.1"}]}}
+        """;
+
     public static TheoryData<string> Converters() => ["functions worker", "sdk default", "web"];
 
-    private static T RoundTrip<T>(string converter, T value) => converter switch
+    private static T RoundTrip<T>(string converter, T value) => Read<T>(converter, converter switch
     {
-        "functions worker" => (T)FunctionsWorkerDataConverter.Default.Deserialize(FunctionsWorkerDataConverter.Default.Serialize(value), typeof(T))!,
-        "sdk default" => (T)JsonDataConverter.Default.Deserialize(JsonDataConverter.Default.Serialize(value), typeof(T))!,
-        _ => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!,
+        "functions worker" => FunctionsWorkerDataConverter.Default.Serialize(value)!,
+        "sdk default" => JsonDataConverter.Default.Serialize(value)!,
+        _ => JsonSerializer.Serialize(value, JsonSerializerOptions.Web),
+    });
+
+    private static T Read<T>(string converter, string json) => converter switch
+    {
+        "functions worker" => (T)FunctionsWorkerDataConverter.Default.Deserialize(json, typeof(T))!,
+        "sdk default" => (T)JsonDataConverter.Default.Deserialize(json, typeof(T))!,
+        _ => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web)!,
     };
 
     [Theory]
@@ -97,14 +113,45 @@ public sealed class DurablePayloadTests
     public void StepResultAndPublishInput_RoundTrip(string converter)
     {
         var step = StepResult.Failed(ReasonCodes.AuthFailed, "no") with { LoadBalancerId = 9 };
-        var publish = new PublishInput(
-            "c", "u", "n", "s", "1", ServicePhase.Failed, "X", "m", ["1.2.3.4"], true, [new ValidationProblem("A", "b", "f")], 1, 2, "f", "h", true, false,
-            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1));
+        var publish = Publish();
 
         Assert.Equal(step, RoundTrip(converter, step));
-        var back = RoundTrip(converter, publish);
-        Assert.Equal(publish.Warnings, back.Warnings);
-        Assert.Equal(publish.IngressIps, back.IngressIps);
-        Assert.Equal(publish with { Warnings = back.Warnings, IngressIps = back.IngressIps }, back);
+        AssertSamePublish(publish, RoundTrip(converter, publish));
+    }
+
+    [Fact]
+    public void PublishInput_IsWrittenFlat_AsBeforeItWasMadeOfContextAndOutcome()
+    {
+        var written = JsonNode.Parse(FunctionsWorkerDataConverter.Default.Serialize(Publish())!)!.AsObject();
+
+        Assert.Equal(
+            JsonNode.Parse(PublishInputOfAHistoryInFlight)!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal),
+            written.Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Converters))]
+    public void PublishInput_InTheShapeOfAHistoryInFlight_Reads(string converter) =>
+        AssertSamePublish(Publish(), Read<PublishInput>(converter, PublishInputOfAHistoryInFlight));
+
+    private static PublishInput Publish() => new(
+        new PublishContext("c", "u", "n", "s", "1", 1, 2, "f", "h", true, false, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1))
+        {
+            ResyncRequest = "r",
+            RequestStoredAt = DateTimeOffset.UnixEpoch.AddMinutes(30),
+            Changes = "none",
+        },
+        new PlanOutcome(ServicePhase.Failed, "X", "m", ["1.2.3.4"], true, [new ValidationProblem("A", "b", "f")],
+            new LoadBalancerSummary { Id = 9, Name = "lb", Plan = "standard", RealServers = [new RealServerSummary("n1", "10.0.0.1")] }));
+
+    private static void AssertSamePublish(PublishInput expected, PublishInput actual)
+    {
+        Assert.Equal(expected.Context, actual.Context);
+        Assert.Equal(expected.Outcome.Warnings, actual.Outcome.Warnings);
+        Assert.Equal(expected.Outcome.IngressIps, actual.Outcome.IngressIps);
+        Assert.True(LoadBalancerSummary.Same(expected.Outcome.LoadBalancer, actual.Outcome.LoadBalancer));
+        Assert.Equal(
+            expected.Outcome with { Warnings = actual.Outcome.Warnings, IngressIps = actual.Outcome.IngressIps, LoadBalancer = actual.Outcome.LoadBalancer },
+            actual.Outcome);
     }
 }

@@ -1,4 +1,5 @@
 using SakuraLb.Functions.Activities;
+using SakuraLb.Reconcile.Planning;
 
 namespace SakuraLb.Functions.Tests.Activities;
 
@@ -9,8 +10,9 @@ public sealed class PublishStatusActivityTests
     private const string Vip = "203.0.113.104";
 
     private static PublishInput Input(ServicePhase phase, string reason, IReadOnlyList<string> ingress, bool settled, bool interim, long seq) =>
-        new(FunctionHarness.ClusterId, Uid, "shop", "web", seq.ToString(System.Globalization.CultureInfo.InvariantCulture), phase, reason, "m",
-            ingress, phase == ServicePhase.Deleted, [], seq, 1, "f", "h", settled, interim, DateTimeOffset.UnixEpoch);
+        new(
+            new PublishContext(FunctionHarness.ClusterId, Uid, "shop", "web", seq.ToString(System.Globalization.CultureInfo.InvariantCulture), seq, 1, "f", "h", settled, interim, DateTimeOffset.UnixEpoch),
+            new PlanOutcome(phase, reason, "m", ingress, phase == ServicePhase.Deleted, []));
 
     private static async Task<StatusRecord> PublishAfterReadyAsync(PublishInput next)
     {

@@ -83,7 +83,7 @@ public sealed class ReconcileOrchestratorTests
         Assert.Equal(3, Inputs<LoadBalancerTarget>(context, ReadLoadBalancerActivity.Name).Count);
         Assert.Equal([42L, 42L], Inputs<LoadBalancerTarget>(context, ApplyConfigActivity.Name).Select(t => t.LoadBalancerId));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
-        Assert.Equal((ServicePhase.Ready, true, false, 1L), (published.Phase, published.Settled, published.Interim, published.DesiredSeq));
+        Assert.Equal((ServicePhase.Ready, true, false, 1L), (published.Outcome.Phase, published.Context.Settled, published.Context.Interim, published.Context.DesiredSeq));
         Assert.Equal(2, Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Count);
     }
 
@@ -160,7 +160,7 @@ public sealed class ReconcileOrchestratorTests
 
         Assert.Equal(ReconcileOutcome.Continued, result.Outcome);
         Assert.Equal([Input with { Pass = 4 }], ContinuedWith(context));
-        Assert.Equal([1L], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.DesiredSeq));
+        Assert.Equal([1L], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.Context.DesiredSeq));
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class ReconcileOrchestratorTests
 
         Assert.Equal((ReconcileOutcome.Incomplete, reason), (result.Outcome, result.ReasonCode));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
-        Assert.Equal((reason, retried), (published.ReasonCode, published.Message.Contains($"after {Timings.ActivityRetry.MaxAttempts} attempts", StringComparison.Ordinal)));
+        Assert.Equal((reason, retried), (published.Outcome.ReasonCode, published.Outcome.Message.Contains($"after {Timings.ActivityRetry.MaxAttempts} attempts", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class ReconcileOrchestratorTests
 
         Assert.Equal((ReconcileOutcome.Incomplete, ReasonCodes.AuthFailed), (result.Outcome, result.ReasonCode));
         var published = Assert.Single(Inputs<PublishInput>(context, PublishStatusActivity.Name));
-        Assert.Equal((ServicePhase.Failed, ReasonCodes.AuthFailed, false), (published.Phase, published.ReasonCode, published.Settled));
+        Assert.Equal((ServicePhase.Failed, ReasonCodes.AuthFailed, false), (published.Outcome.Phase, published.Outcome.ReasonCode, published.Context.Settled));
         Assert.Empty(Inputs<LoadBalancerTarget>(context, ReadLoadBalancerActivity.Name));
     }
 
