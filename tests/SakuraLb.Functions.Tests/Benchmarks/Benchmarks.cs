@@ -255,6 +255,7 @@ public sealed class Benchmarks(ITestOutputHelper output)
         var seconds = requests.Where(r => r.Time <= lastWrite).GroupBy(r => (int)(r.Time - first).TotalSeconds).ToDictionary(g => g.Key, g => g.Count());
         var full = Enumerable.Range(0, (int)span + 1).Count(second => seconds.GetValueOrDefault(second) >= rate);
         return $"budget used between the first request and the last write ({span:F1} s) {during / (span * rate):P0}, " +
-            $"seconds with every permit used {full} of {(int)span + 1}";
+            $"seconds with every permit used {full} of {(int)span + 1} (requests per second from the first: " +
+            $"{string.Join(" ", Enumerable.Range(0, (int)span + 1).Select(second => seconds.GetValueOrDefault(second)))})";
     }
 }
