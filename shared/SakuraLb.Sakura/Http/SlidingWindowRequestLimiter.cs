@@ -23,7 +23,8 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
     private readonly TimeProvider time;
     private readonly Lock sync = new();
 
-    // Slots of leases not yet disposed, and the times the disposed ones were released (oldest first: released in order).
+    // The slots taken: one per permit of a lease not yet disposed (held), and one per permit disposed within the last
+    // window (released, the times of disposal, oldest first: leases are disposed in time order).
     private readonly Queue<long> released = new();
     private readonly PriorityQueue<Waiter, (RequestPriority Priority, long Arrival)> waiters = new();
     private readonly CancellationTokenSource disposed = new();
