@@ -14,8 +14,8 @@ public sealed class HostJsonSettingsTests
 
         // Named in host.json.
         Assert.Equal(4, options.PartitionCount);
-        Assert.Equal(4, options.MaxConcurrentActivityFunctions);
-        Assert.Equal(10, options.MaxConcurrentOrchestratorFunctions);
+        Assert.Equal(32, options.MaxConcurrentActivityFunctions);
+        Assert.Equal(16, options.MaxConcurrentOrchestratorFunctions);
         Assert.Equal(OverridableStates.NonRunningStates, options.OverridableExistingInstanceStates);
         Assert.Equal(TimeSpan.FromSeconds(2), options.MaxQueuePollingInterval);
 
@@ -62,8 +62,21 @@ public sealed class HostJsonSettingsTests
     {
         var options = Parse("""{ "version": "2.0" }""");
 
-        Assert.Equal(new AzureStorageEngineOptions { ConnectionString = Connection }, options);
-        Assert.Equal(10 * Environment.ProcessorCount, options.MaxConcurrentOrchestratorFunctions);
+        var extensionDefault = 10 * Environment.ProcessorCount;
+        Assert.Equal(
+            new AzureStorageEngineOptions { ConnectionString = Connection, MaxConcurrentActivityFunctions = extensionDefault, MaxConcurrentOrchestratorFunctions = extensionDefault },
+            options);
+    }
+
+    [Fact]
+    public void EveryEngine_DefaultsToTheRepositoryHostJsonsConcurrency()
+    {
+        var hostJson = AzureStorageEngineOptions.FromHostJson(Connection);
+        var inMemory = new DurableEngineOptions();
+
+        Assert.Equal(hostJson.MaxConcurrentActivityFunctions, inMemory.MaxConcurrentActivityFunctions);
+        Assert.Equal(hostJson.MaxConcurrentOrchestratorFunctions, inMemory.MaxConcurrentOrchestratorFunctions);
+        Assert.Equal(hostJson.MaxConcurrentActivityFunctions, new AzureStorageEngineOptions { ConnectionString = Connection }.MaxConcurrentActivityFunctions);
     }
 
     private static AzureStorageEngineOptions Parse(string json)

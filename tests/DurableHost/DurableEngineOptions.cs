@@ -20,4 +20,16 @@ public record DurableEngineOptions
     /// <see cref="Serialization.FunctionsWorkerDataConverter.Default"/> is the Functions isolated worker's.
     /// </summary>
     public DataConverter? DataConverter { get; init; }
+
+    /// <summary>
+    /// host.json's <c>maxConcurrentActivityFunctions</c>: the most activities that run at a time (the dispatcher's and
+    /// the worker's limit). By default this repository's host.json, the value the Functions host runs with.
+    /// </summary>
+    public int MaxConcurrentActivityFunctions { get; init; } = HostJson.Repository.Activities;
+
+    /// <summary>
+    /// host.json's <c>maxConcurrentOrchestratorFunctions</c>: the most orchestration work items (turns) at a time. By
+    /// default this repository's host.json.
+    /// </summary>
+    public int MaxConcurrentOrchestratorFunctions { get; init; } = HostJson.Repository.Orchestrators;
 }

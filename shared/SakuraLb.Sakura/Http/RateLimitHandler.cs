@@ -5,9 +5,9 @@ using SakuraLb.Sakura.Telemetry;
 namespace SakuraLb.Sakura.Http;
 
 /// <summary>
-/// Takes a permit from the key's shared limiter before every attempt (retries included), so the API
-/// never sees more than <see cref="SakuraClientOptions.RequestsPerSecond"/> requests in any second
-/// from this process. A request waits in the limiter's queue with the ambient <see cref="RequestPriority"/>
+/// Takes a permit from the key's shared limiter before every attempt (retries included) and holds it until the
+/// attempt's answer (or failure) is in, so the API never sees more than <see cref="SakuraClientOptions.RequestsPerSecond"/>
+/// requests in any second from this process, however late a granted request reaches the wire. A request waits in the limiter's queue with the ambient <see cref="RequestPriority"/>
 /// (<see cref="RequestPriorities.Current"/>), which the client's write methods and the callers set.
 /// </summary>
 internal sealed class RateLimitHandler(
@@ -23,12 +23,12 @@ internal sealed class RateLimitHandler(
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = timeProvider.GetTimestamp();
-        using (var lease = await limiter.AcquireAsync(1, RequestPriorities.Current, cancellationToken))
+
+        // Held until the answer is in: the limiter counts the request against every window its arrival can fall in.
+        using var lease = await limiter.AcquireAsync(1, RequestPriorities.Current, cancellationToken);
+        if (!lease.IsAcquired)
         {
-            if (!lease.IsAcquired)
-            {
-                throw new InvalidOperationException("The Sakura API rate limiter refused a permit.");
-            }
+            throw new InvalidOperationException("The Sakura API rate limiter refused a permit.");
         }
 
         var waited = timeProvider.GetElapsedTime(started);

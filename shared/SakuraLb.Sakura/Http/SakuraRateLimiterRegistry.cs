@@ -13,12 +13,11 @@ public sealed class SakuraRateLimiterRegistry
     private readonly ConcurrentDictionary<(string Root, string Token), SlidingWindowRequestLimiter> limiters = new();
 
     /// <summary>
-    /// The window of the limit: a second plus a guard band. The API counts arrivals, and connection
-    /// set-up and thread scheduling shift arrivals against the moments permits were granted (by up to
-    /// 40 ms measured against the simulator on a busy 2-core machine); the band keeps the rate the
-    /// API observes under the limit, at the cost of about 9% of the budget.
+    /// The window of the limit: one second, as the API counts. No guard band is needed: a request holds its
+    /// permit until its answer is in, and one window after (see <see cref="SlidingWindowRequestLimiter"/>), so the
+    /// delay between a grant and the request's arrival, however long, cannot bunch arrivals past the limit.
     /// </summary>
-    public static TimeSpan Window { get; } = TimeSpan.FromMilliseconds(1100);
+    public static TimeSpan Window { get; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The process-wide registry.</summary>
     public static SakuraRateLimiterRegistry Shared { get; } = new();

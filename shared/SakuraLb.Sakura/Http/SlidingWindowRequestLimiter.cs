@@ -3,9 +3,15 @@ using System.Threading.RateLimiting;
 namespace SakuraLb.Sakura.Http;
 
 /// <summary>
-/// Grants at most <c>permitLimit</c> permits in any window of length <c>window</c>, measured at the
-/// moment each permit is granted (a sliding log). A token bucket or fixed window would let twice the
-/// limit through around a window boundary, which is exactly what a server-side throttle punishes.
+/// Lets at most <c>permitLimit</c> requests reach the server in any window of length <c>window</c>, however late a
+/// granted request goes out. A granted permit holds its slot from the grant until <c>window</c> after its lease is
+/// disposed (the caller disposes it once the answer, or the failure, is in): the request arrives at the server
+/// somewhere between the two, so any <c>window</c> of server time that holds the arrivals of k requests also holds
+/// one moment (the last of their grants) at which all k slots were taken, and k cannot exceed the limit. Counting
+/// only from the grant (a sliding log of grants) is not enough: a request delayed after its grant by a loaded
+/// machine arrives together with later ones. The cost is the request's own latency: a slot is busy for
+/// latency + <c>window</c> instead of <c>window</c>. A token bucket or fixed window would let twice the limit through
+/// around a window boundary, which is exactly what a server-side throttle punishes.
 /// Waiters are served one at a time, by <see cref="RequestPriority"/> (lower first) and in arrival order within one
 /// priority, so a delete queued behind a burst of creates goes out with the next free permit; waiting honours
 /// cancellation. Time comes from the <see cref="TimeProvider"/>, so tests can drive it.
@@ -16,13 +22,18 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
     private readonly TimeSpan window;
     private readonly TimeProvider time;
     private readonly Lock sync = new();
-    private readonly Queue<long> grants = new();
+
+    // The slots taken: one per permit of a lease not yet disposed (held), and one per permit disposed within the last
+    // window (released, the times of disposal, oldest first: leases are disposed in time order).
+    private readonly Queue<long> released = new();
     private readonly PriorityQueue<Waiter, (RequestPriority Priority, long Arrival)> waiters = new();
     private readonly CancellationTokenSource disposed = new();
+    private int held;
     private long arrivals;
     private bool pumping;
+    private TaskCompletionSource? releaseSignal;
     private long totalGranted;
-    private long? lastGrant;
+    private long? lastActivity;
 
     public SlidingWindowRequestLimiter(int permitLimit, TimeSpan window, TimeProvider timeProvider)
     {
@@ -46,7 +57,7 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
         {
             lock (sync)
             {
-                return lastGrant is { } last ? time.GetElapsedTime(last) : null;
+                return held == 0 && lastActivity is { } last ? time.GetElapsedTime(last) : null;
             }
         }
     }
@@ -58,7 +69,7 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
             Prune(time.GetTimestamp());
             return new RateLimiterStatistics
             {
-                CurrentAvailablePermits = permitLimit - grants.Count,
+                CurrentAvailablePermits = permitLimit - held - released.Count,
                 CurrentQueuedCount = waiters.UnorderedItems.Count(w => !w.Element.Cancelled),
                 TotalSuccessfulLeases = totalGranted,
                 TotalFailedLeases = 0,
@@ -81,7 +92,7 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
         {
             if (waiters.Count == 0 && TryGrant(permitCount, out _))
             {
-                return ValueTask.FromResult<RateLimitLease>(Lease.Granted);
+                return ValueTask.FromResult<RateLimitLease>(new Lease(this, permitCount));
             }
 
             waiter = new Waiter(permitCount);
@@ -103,7 +114,7 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
         CheckPermitCount(permitCount);
         lock (sync)
         {
-            return waiters.Count == 0 && TryGrant(permitCount, out _) ? Lease.Granted : Lease.Denied;
+            return waiters.Count == 0 && TryGrant(permitCount, out _) ? new Lease(this, permitCount) : Lease.Denied;
         }
     }
 
@@ -148,7 +159,8 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
     {
         while (true)
         {
-            TimeSpan wait;
+            TimeSpan? wait;
+            Task? releasedOne = null;
             var served = new List<Waiter>();
             lock (sync)
             {
@@ -157,11 +169,17 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
                 {
                     pumping = false;
                 }
+                else if (wait is null)
+                {
+                    releaseSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    releasedOne = releaseSignal.Task;
+                }
             }
 
             foreach (var waiter in served)
             {
-                waiter.Completion.TrySetResult(Lease.Granted);
+                // Never refused: a waiter marked granted is no longer cancelled.
+                waiter.Completion.TrySetResult(new Lease(this, waiter.Permits));
             }
 
             if (wait == TimeSpan.Zero)
@@ -171,8 +189,9 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
 
             try
             {
+                // Every slot is held by a request in flight: when one is released, how long until it frees is known.
                 // A timer may fire a little early; the next round simply waits again for the remainder.
-                await Task.Delay(wait, time, disposed.Token).ConfigureAwait(false);
+                await (releasedOne ?? Task.Delay(wait!.Value, time, disposed.Token)).WaitAsync(disposed.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -181,8 +200,11 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
         }
     }
 
-    /// <summary>Grants the head waiters while they fit; how long until the next one fits, or zero when the queue is empty.</summary>
-    private TimeSpan Serve(List<Waiter> served)
+    /// <summary>
+    /// Grants the head waiters while they fit; how long until the next one fits, zero when the queue is empty, or null
+    /// when that depends on a request still in flight.
+    /// </summary>
+    private TimeSpan? Serve(List<Waiter> served)
     {
         while (waiters.TryPeek(out var head, out _))
         {
@@ -194,7 +216,7 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
 
             if (!TryGrant(head.Permits, out var wait))
             {
-                return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+                return wait is { } known && known < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
             }
 
             waiters.Dequeue();
@@ -205,34 +227,51 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
         return TimeSpan.Zero;
     }
 
-    private bool TryGrant(int permitCount, out TimeSpan wait)
+    private bool TryGrant(int permitCount, out TimeSpan? wait)
     {
         var now = time.GetTimestamp();
         Prune(now);
-        if (grants.Count + permitCount <= permitLimit)
+        if (held + released.Count + permitCount <= permitLimit)
         {
-            for (var i = 0; i < permitCount; i++)
-            {
-                grants.Enqueue(now);
-            }
-
+            held += permitCount;
             totalGranted += permitCount;
-            lastGrant = now;
+            lastActivity = now;
             wait = TimeSpan.Zero;
             return true;
         }
 
-        // The grant that must leave the window before this request fits.
-        var blocking = grants.ElementAt(grants.Count + permitCount - permitLimit - 1);
-        wait = window - time.GetElapsedTime(blocking, now);
+        // Released slots free in the order they were released; the one that must free before this request fits.
+        var missing = held + released.Count + permitCount - permitLimit;
+        wait = missing <= released.Count ? window - time.GetElapsedTime(released.ElementAt(missing - 1), now) : null;
         return false;
+    }
+
+    /// <summary>A lease was disposed: its slots stay taken for one window from now.</summary>
+    private void Release(int permits)
+    {
+        TaskCompletionSource? signal;
+        lock (sync)
+        {
+            held -= permits;
+            var now = time.GetTimestamp();
+            lastActivity = now;
+            for (var i = 0; i < permits; i++)
+            {
+                released.Enqueue(now);
+            }
+
+            signal = releaseSignal;
+            releaseSignal = null;
+        }
+
+        signal?.TrySetResult();
     }
 
     private void Prune(long now)
     {
-        while (grants.Count > 0 && time.GetElapsedTime(grants.Peek(), now) >= window)
+        while (released.Count > 0 && time.GetElapsedTime(released.Peek(), now) >= window)
         {
-            grants.Dequeue();
+            released.Dequeue();
         }
     }
 
@@ -251,12 +290,13 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
         public bool Cancelled { get; set; }
     }
 
-    private sealed class Lease(bool acquired) : RateLimitLease
+    /// <summary>A granted permit holds its slots until disposed (and one window after); a denied one holds nothing.</summary>
+    private sealed class Lease(SlidingWindowRequestLimiter? owner, int permits) : RateLimitLease
     {
-        public static readonly Lease Granted = new(true);
-        public static readonly Lease Denied = new(false);
+        public static readonly Lease Denied = new(null, 0);
+        private int disposed;
 
-        public override bool IsAcquired => acquired;
+        public override bool IsAcquired => owner is not null;
 
         public override IEnumerable<string> MetadataNames => [];
 
@@ -264,6 +304,16 @@ public sealed class SlidingWindowRequestLimiter : RateLimiter
         {
             metadata = null;
             return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (owner is not null && Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                owner.Release(permits);
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

@@ -1,9 +1,8 @@
-using DurableHost.Serialization;
+using DurableHost.Sidecar;
 using DurableHost.Telemetry;
 using DurableTask.AzureStorage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -68,36 +67,9 @@ public sealed class AzureStorageEngine : IDurableEngine
         var loggerFactory = EngineLogging.Create(options);
         var sidecar = new AzureStorageSidecar(options, loggerFactory);
         var channel = new SidecarChannel();
-        IHost? worker = null;
+        var worker = await SidecarWorker.StartAsync(sidecar, channel, register, services, options, loggerFactory, cancellationToken);
         try
         {
-            await sidecar.StartAsync(cancellationToken);
-            channel.SetEndpoint(sidecar.Endpoint);
-
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-            {
-                DisableDefaults = true,
-                ApplicationName = typeof(AzureStorageEngine).Assembly.GetName().Name,
-                ContentRootPath = AppContext.BaseDirectory,
-            });
-            EngineLogging.Configure(builder.Logging, options.MinimumLogLevel, loggerFactory);
-
-            // The caller's services first, so activities resolve them, as in the in-memory test host.
-            services?.Invoke(builder.Services);
-            builder.Services.AddDurableTaskWorker(worker =>
-            {
-                worker.UseGrpc(channel.Channel);
-                worker.AddTasks(register);
-            });
-            builder.Services.AddDurableTaskClient(client =>
-            {
-                client.UseGrpc(channel.Channel);
-                client.RegisterDirectly();
-            });
-            builder.Services.UseDurableDataConverter(options.DataConverter);
-            worker = builder.Build();
-            await worker.StartAsync(cancellationToken);
-
             // The service starts once the worker has connected, and then takes its partitions.
             await sidecar.ServiceStarted.WaitAsync(ServiceStartTimeout, cancellationToken);
             await sidecar.WaitForPartitionsAsync(ServiceStartTimeout, cancellationToken);
@@ -105,7 +77,7 @@ public sealed class AzureStorageEngine : IDurableEngine
         }
         catch
         {
-            await StopAsync(worker, sidecar, channel, loggerFactory);
+            await SidecarWorker.StopAsync(worker, sidecar, channel, loggerFactory);
             throw;
         }
     }
@@ -114,22 +86,7 @@ public sealed class AzureStorageEngine : IDurableEngine
     {
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            await StopAsync(worker, sidecar, channel, loggerFactory);
+            await SidecarWorker.StopAsync(worker, sidecar, channel, loggerFactory);
         }
-    }
-
-    /// <summary>The worker goes first: the sidecar's dispatchers wait for work items sent to a connected worker.</summary>
-    private static async Task StopAsync(IHost? worker, AzureStorageSidecar sidecar, SidecarChannel channel, ILoggerFactory loggerFactory)
-    {
-        if (worker is not null)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await worker.StopAsync(timeout.Token);
-            worker.Dispose();
-        }
-
-        await sidecar.StopAsync();
-        channel.Dispose();
-        loggerFactory.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DurableHost.Azurite;
 
@@ -57,12 +56,6 @@ public sealed record AzureStorageEngineOptions : DurableEngineOptions
     /// <summary>storageProvider.fetchLargeMessagesAutomatically (extension default true).</summary>
     public bool FetchLargeMessagesAutomatically { get; init; } = true;
 
-    /// <summary>maxConcurrentOrchestratorFunctions (extension default 10 per processor).</summary>
-    public int MaxConcurrentOrchestratorFunctions { get; init; } = 10 * Environment.ProcessorCount;
-
-    /// <summary>maxConcurrentActivityFunctions (extension default 10 per processor).</summary>
-    public int MaxConcurrentActivityFunctions { get; init; } = 10 * Environment.ProcessorCount;
-
     /// <summary>extendedSessionsEnabled (extension default false).</summary>
     public bool ExtendedSessionsEnabled { get; init; }
 
@@ -78,8 +71,7 @@ public sealed record AzureStorageEngineOptions : DurableEngineOptions
     /// <summary>The settings the Functions host derives from this repository's host.json (embedded at build time).</summary>
     public static AzureStorageEngineOptions FromHostJson(string connectionString)
     {
-        using var stream = typeof(AzureStorageEngineOptions).Assembly.GetManifestResourceStream("DurableHost.host.json")
-            ?? throw new InvalidOperationException("host.json is not embedded in DurableHost.");
+        using var stream = HostJson.OpenRepositoryFile();
         return FromHostJson(connectionString, stream);
     }
 
@@ -90,38 +82,43 @@ public sealed record AzureStorageEngineOptions : DurableEngineOptions
     public static AzureStorageEngineOptions FromHostJson(string connectionString, Stream hostJson)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        using var document = JsonDocument.Parse(hostJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var options = new AzureStorageEngineOptions { ConnectionString = connectionString };
-        if (Child(document.RootElement, "extensions") is not { } extensions || Child(extensions, "durableTask") is not { } durable)
+        using var document = HostJson.Parse(hostJson);
+        var durable = HostJson.DurableSection(document);
+        var concurrency = HostJson.ConcurrencyOf(durable);
+        var options = new AzureStorageEngineOptions
+        {
+            ConnectionString = connectionString,
+            MaxConcurrentActivityFunctions = concurrency.Activities,
+            MaxConcurrentOrchestratorFunctions = concurrency.Orchestrators,
+        };
+        if (durable is not { } section)
         {
             return options;
         }
 
         options = options with
         {
-            MaxConcurrentOrchestratorFunctions = Int(durable, "maxConcurrentOrchestratorFunctions") ?? options.MaxConcurrentOrchestratorFunctions,
-            MaxConcurrentActivityFunctions = Int(durable, "maxConcurrentActivityFunctions") ?? options.MaxConcurrentActivityFunctions,
-            ExtendedSessionsEnabled = Bool(durable, "extendedSessionsEnabled") ?? options.ExtendedSessionsEnabled,
-            UseAppLease = Bool(durable, "useAppLease") ?? options.UseAppLease,
-            OverridableExistingInstanceStates = Child(durable, "overridableExistingInstanceStates") is { ValueKind: JsonValueKind.String } states
+            ExtendedSessionsEnabled = HostJson.Bool(section, "extendedSessionsEnabled") ?? options.ExtendedSessionsEnabled,
+            UseAppLease = HostJson.Bool(section, "useAppLease") ?? options.UseAppLease,
+            OverridableExistingInstanceStates = HostJson.Child(section, "overridableExistingInstanceStates") is { ValueKind: JsonValueKind.String } states
                 ? Enum.Parse<OverridableStates>(states.GetString()!, ignoreCase: true)
                 : options.OverridableExistingInstanceStates,
         };
-        if (Child(durable, "storageProvider") is not { } storage)
+        if (HostJson.Child(section, "storageProvider") is not { } storage)
         {
             return options;
         }
 
         return options with
         {
-            PartitionCount = Int(storage, "partitionCount") ?? options.PartitionCount,
-            MaxQueuePollingInterval = Duration(storage, "maxQueuePollingInterval") ?? options.MaxQueuePollingInterval,
-            ControlQueueBatchSize = Int(storage, "controlQueueBatchSize") ?? options.ControlQueueBatchSize,
-            ControlQueueBufferThreshold = Int(storage, "controlQueueBufferThreshold") ?? options.ControlQueueBufferThreshold,
-            ControlQueueVisibilityTimeout = Duration(storage, "controlQueueVisibilityTimeout") ?? options.ControlQueueVisibilityTimeout,
-            WorkItemQueueVisibilityTimeout = Duration(storage, "workItemQueueVisibilityTimeout") ?? options.WorkItemQueueVisibilityTimeout,
-            UseTablePartitionManagement = Bool(storage, "useTablePartitionManagement") ?? options.UseTablePartitionManagement,
-            FetchLargeMessagesAutomatically = Bool(storage, "fetchLargeMessagesAutomatically") ?? options.FetchLargeMessagesAutomatically,
+            PartitionCount = HostJson.Int(storage, "partitionCount") ?? options.PartitionCount,
+            MaxQueuePollingInterval = HostJson.Duration(storage, "maxQueuePollingInterval") ?? options.MaxQueuePollingInterval,
+            ControlQueueBatchSize = HostJson.Int(storage, "controlQueueBatchSize") ?? options.ControlQueueBatchSize,
+            ControlQueueBufferThreshold = HostJson.Int(storage, "controlQueueBufferThreshold") ?? options.ControlQueueBufferThreshold,
+            ControlQueueVisibilityTimeout = HostJson.Duration(storage, "controlQueueVisibilityTimeout") ?? options.ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = HostJson.Duration(storage, "workItemQueueVisibilityTimeout") ?? options.WorkItemQueueVisibilityTimeout,
+            UseTablePartitionManagement = HostJson.Bool(storage, "useTablePartitionManagement") ?? options.UseTablePartitionManagement,
+            FetchLargeMessagesAutomatically = HostJson.Bool(storage, "fetchLargeMessagesAutomatically") ?? options.FetchLargeMessagesAutomatically,
         };
     }
 
@@ -135,43 +132,4 @@ public sealed record AzureStorageEngineOptions : DurableEngineOptions
         var azurite = await AzuriteServer.SharedAsync();
         return FromHostJson(azurite.ConnectionString);
     }
-
-    private static JsonElement? Child(JsonElement element, string name)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return property.Value;
-            }
-        }
-
-        return null;
-    }
-
-    private static int? Int(JsonElement element, string name) => Child(element, name) switch
-    {
-        { ValueKind: JsonValueKind.Number } number => number.GetInt32(),
-        { ValueKind: JsonValueKind.String } text => int.Parse(text.GetString()!, CultureInfo.InvariantCulture),
-        _ => null,
-    };
-
-    private static bool? Bool(JsonElement element, string name) => Child(element, name) switch
-    {
-        { ValueKind: JsonValueKind.True } => true,
-        { ValueKind: JsonValueKind.False } => false,
-        { ValueKind: JsonValueKind.String } text => bool.Parse(text.GetString()!),
-        _ => null,
-    };
-
-    private static TimeSpan? Duration(JsonElement element, string name) => Child(element, name) switch
-    {
-        { ValueKind: JsonValueKind.String } text => TimeSpan.Parse(text.GetString()!, CultureInfo.InvariantCulture),
-        _ => null,
-    };
 }

@@ -1,8 +1,7 @@
-using DurableHost.Serialization;
+using DurableHost.Sidecar;
 using DurableHost.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,17 +33,7 @@ public static class AzureStorageServiceCollectionExtensions
             channel,
             EngineLogging.Create(options with { LoggerFactory = options.LoggerFactory ?? sp.GetRequiredService<ILoggerFactory>() })));
         services.AddHostedService(sp => sp.GetRequiredService<AzureStorageDurableTaskHost>());
-        services.AddDurableTaskWorker(worker =>
-        {
-            worker.UseGrpc(channel.Channel);
-            worker.AddTasks(register);
-        });
-        services.AddDurableTaskClient(client =>
-        {
-            client.UseGrpc(channel.Channel);
-            client.RegisterDirectly();
-        });
-        return services.UseDurableDataConverter(options.DataConverter);
+        return services.AddSidecarWorker(channel.Channel, register, options);
     }
 }
 
@@ -52,14 +41,12 @@ public static class AzureStorageServiceCollectionExtensions
 public sealed class AzureStorageDurableTaskHost : IHostedService, IAsyncDisposable
 {
     private readonly AzureStorageSidecar sidecar;
-    private readonly SidecarChannel channel;
-    private readonly ILoggerFactory loggerFactory;
+    private readonly SidecarHostedService hosted;
 
     internal AzureStorageDurableTaskHost(AzureStorageEngineOptions options, SidecarChannel channel, ILoggerFactory loggerFactory)
     {
-        this.channel = channel;
-        this.loggerFactory = loggerFactory;
         sidecar = new AzureStorageSidecar(options, loggerFactory);
+        hosted = new SidecarHostedService(sidecar, channel, loggerFactory);
     }
 
     public string TaskHubName => sidecar.TaskHubName;
@@ -74,18 +61,9 @@ public sealed class AzureStorageDurableTaskHost : IHostedService, IAsyncDisposab
         await sidecar.WaitForPartitionsAsync(timeout, cancellationToken);
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await sidecar.StartAsync(cancellationToken);
-        channel.SetEndpoint(sidecar.Endpoint);
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => hosted.StartAsync(cancellationToken);
 
-    public Task StopAsync(CancellationToken cancellationToken) => sidecar.StopAsync();
+    public Task StopAsync(CancellationToken cancellationToken) => hosted.StopAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await sidecar.DisposeAsync();
-        channel.Dispose();
-        loggerFactory.Dispose();
-    }
+    public ValueTask DisposeAsync() => hosted.DisposeAsync();
 }

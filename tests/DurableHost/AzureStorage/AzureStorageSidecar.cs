@@ -3,14 +3,11 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
+using DurableHost.Sidecar;
 using DurableHost.Telemetry;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +19,7 @@ namespace DurableHost.AzureStorage;
 /// Kestrel endpoint on 127.0.0.1 (a port the OS picks). The worker and the client share the one service instance,
 /// as the Functions host's client and dispatcher do, so a message one enqueues wakes the other's poller.
 /// </summary>
-internal sealed class AzureStorageSidecar : IAsyncDisposable
+internal sealed class AzureStorageSidecar : ISidecar, IAsyncDisposable
 {
     private static readonly TimeSpan DispatcherStopTimeout = TimeSpan.FromSeconds(15);
 
@@ -126,40 +123,20 @@ internal sealed class AzureStorageSidecar : IAsyncDisposable
     {
         await service.CreateIfNotExistsAsync();
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(AzureStorageSidecar).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-
-        // Only what is set here counts: the caller's environment or appsettings must not move or reconfigure the sidecar.
-        builder.Configuration.Sources.Clear();
-        EngineLogging.Configure(builder.Logging, options.MinimumLogLevel, loggerFactory);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(tracked);
-        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
-        builder.Services.AddSingleton(new FunctionsHostBehaviour(options.OverridableExistingInstanceStates));
-
-        // One server for the sidecar's life: it holds the worker's stream and the pending work items.
-        builder.Services.AddSingleton<FunctionsHostGrpcServer>();
-
-        var built = builder.Build();
-        built.MapGrpcService<FunctionsHostGrpcServer>();
-        app = built;
-        await built.StartAsync(cancellationToken);
-
-        // Created now, so it sees the application start and waits for the worker before starting the dispatchers.
-        built.Services.GetRequiredService<FunctionsHostGrpcServer>();
-        var address = built.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The sidecar started without a listening address.");
-        Address = new Uri(address);
+        (app, Address) = await LoopbackGrpcSidecar.StartAsync<FunctionsHostGrpcServer>(
+            options.MinimumLogLevel,
+            loggerFactory,
+            services =>
+            {
+                services.AddSingleton<IOrchestrationService>(tracked);
+                services.AddSingleton<IOrchestrationServiceClient>(service);
+                services.AddSingleton(new FunctionsHostBehaviour(options.OverridableExistingInstanceStates));
+            },
+            cancellationToken);
         logger.SidecarStarted(TaskHubName, Address);
     }
 
-    public IPEndPoint Endpoint => Address is { } address
-        ? new IPEndPoint(IPAddress.Parse(address.Host), address.Port)
-        : throw new InvalidOperationException("The sidecar has not started.");
+    public IPEndPoint Endpoint => LoopbackGrpcSidecar.Endpoint(Address);
 
     /// <summary>
     /// Stops serving, waits for the dispatchers and the service to stop, then deletes the task hub if configured.

@@ -1,38 +1,46 @@
-using System.Net;
-using System.Net.Sockets;
-using DurableHost.Serialization;
+using DurableHost.Sidecar;
 using DurableHost.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace DurableHost.InMemory;
 
 /// <summary>
-/// The SDK's in-process test host (<see cref="DurableTaskTestHost"/>): an in-memory orchestration service behind
-/// the test host's gRPC sidecar, a worker and a client. Fast, but not the production backend: see docs/durable-engines.md.
+/// The SDK's in-process test host: an in-memory orchestration service behind the test host's gRPC sidecar
+/// (<see cref="InMemorySidecar"/>, with host.json's concurrency limits), a worker and a client. Fast, but not the
+/// production backend: see docs/durable-engines.md.
 /// </summary>
 public sealed class InMemoryEngine : IDurableEngine
 {
-    private readonly DurableTaskTestHost host;
+    private readonly InMemorySidecar sidecar;
+    private readonly IHost worker;
+    private readonly SidecarChannel channel;
     private readonly ILoggerFactory loggerFactory;
+    private int disposed;
 
-    private InMemoryEngine(DurableTaskTestHost host, ILoggerFactory loggerFactory)
+    private InMemoryEngine(InMemorySidecar sidecar, IHost worker, SidecarChannel channel, ILoggerFactory loggerFactory)
     {
-        this.host = host;
+        this.sidecar = sidecar;
+        this.worker = worker;
+        this.channel = channel;
         this.loggerFactory = loggerFactory;
+        Client = worker.Services.GetRequiredService<DurableTaskClient>();
     }
 
     public string Name => nameof(DurableEngineKind.InMemory);
 
     public DurableEngineKind Kind => DurableEngineKind.InMemory;
 
-    public DurableTaskClient Client => host.Client;
+    public DurableTaskClient Client { get; }
 
-    public IServiceProvider Services => host.Services;
+    public IServiceProvider Services => worker.Services;
 
+    /// <param name="register">The orchestrations and activities (use lambdas, not method groups: the Durable analyzers crash on those).</param>
+    /// <param name="services">Registrations for the worker's container (activities' dependencies); run before the worker's own.</param>
+    /// <param name="options">Logging, the data converter and the concurrency limits (host.json's unless set).</param>
     public static async Task<InMemoryEngine> StartAsync(
         Action<DurableTaskRegistry> register,
         Action<IServiceCollection>? services = null,
@@ -40,42 +48,19 @@ public sealed class InMemoryEngine : IDurableEngine
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(register);
-        var loggerFactory = EngineLogging.Create(options ?? new DurableEngineOptions());
-        try
-        {
-            var host = await DurableTaskTestHost.StartAsync(
-                register,
-                new DurableTaskTestHostOptions
-                {
-                    // The test host would pick a random port from 30000-40000 without checking it is free.
-                    Port = FreeLoopbackPort(),
-                    LoggerFactory = loggerFactory,
-                    ConfigureServices = s =>
-                    {
-                        services?.Invoke(s);
-                        s.UseDurableDataConverter(options?.DataConverter);
-                    },
-                },
-                cancellationToken);
-            return new InMemoryEngine(host, loggerFactory);
-        }
-        catch
-        {
-            loggerFactory.Dispose();
-            throw;
-        }
+        options ??= new DurableEngineOptions();
+        var loggerFactory = EngineLogging.Create(options);
+        var sidecar = new InMemorySidecar(options, loggerFactory);
+        var channel = new SidecarChannel();
+        var worker = await SidecarWorker.StartAsync(sidecar, channel, register, services, options, loggerFactory, cancellationToken);
+        return new InMemoryEngine(sidecar, worker, channel, loggerFactory);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await host.DisposeAsync();
-        loggerFactory.Dispose();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            await SidecarWorker.StopAsync(worker, sidecar, channel, loggerFactory);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace SakuraLb.Sakura.Tests.Integration;
 
 /// <summary>
@@ -17,12 +19,8 @@ public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixt
         const int limit = 10;
         const int callers = 100;
 
-        // The simulator throttles above the client's limit: a client that overshot would see 503s. The margin is the
-        // bunching of arrivals on a loaded shared machine (a full `dotnet test` of the solution runs every test
-        // project at once: 12 arrivals within one second were seen there); a client without a limiter sends all
-        // 100 at once and fails either way.
-        const int apiLimit = limit + (limit / 2);
-        await sim.ConfigureAsync(new JsonObject { ["rateLimitPerSecond"] = apiLimit });
+        // The simulator throttles above the client's limit: a client that overshot would see 503s.
+        await sim.ConfigureAsync(new JsonObject { ["rateLimitPerSecond"] = limit });
 
         // Two containers share the process-wide budget of the same key, as two function instances in one host would.
         var registry = new Http.SakuraRateLimiterRegistry();
@@ -43,20 +41,35 @@ public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixt
         var statuses = (await sim.RequestsAsync()).Select(r => r.Status).Distinct();
         Assert.Equal([200], statuses);
         Assert.Equal(callers, times.Length);
-        // The limiter's own rule (limit per window, in grant order) is proven exactly on a fake clock in
-        // SlidingWindowRequestLimiterTests. Here the arrivals are stamped by the simulator on a shared machine,
-        // where stalled threads can bunch grants made 100 ms apart into one arrival (seen with a load average of
-        // 16 on two cores: 12 arrivals within 880 ms). So over real HTTP the test holds what a user would see:
-        // no one-second window above what the API allows (the 503 check above shows it too), and the whole run no
-        // faster than the limit permits.
-        for (var i = apiLimit; i < times.Length; i++)
-        {
-            var span = times[i] - times[i - apiLimit];
-            Assert.True(span >= TimeSpan.FromSeconds(1), $"requests {i - apiLimit}..{i} came within {span.TotalMilliseconds} ms");
-        }
+        AssertNoWindowAboveTheLimit(times, limit);
 
         var least = TimeSpan.FromSeconds((callers - limit) / (double)limit);
         Assert.True(times[^1] - times[0] >= least, $"{callers} requests took {(times[^1] - times[0]).TotalSeconds:0.00} s; at {limit}/s they need at least {least.TotalSeconds:0.00} s");
+    }
+
+    /// <summary>
+    /// Alternate runs of requests are held back after their permits were granted (as a stalled thread or a slow
+    /// connection would), so that counting grants alone would bring two seconds' grants to the server in one.
+    /// </summary>
+    [Fact]
+    public async Task SendsDelayedAfterTheGrant_StillNeverBringMoreThanTheLimitToTheServerInAnySecond()
+    {
+        const int limit = DelayAlternateRuns.Run;
+        const int callers = 40;
+        await sim.ConfigureAsync(new JsonObject { ["rateLimitPerSecond"] = limit });
+        using var client = sim.CreateClient(
+            o => o.RequestsPerSecond = limit,
+            services: s =>
+            {
+                s.AddTransient<DelayAlternateRuns>();
+                s.AddHttpClient(Sakura.ServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<DelayAlternateRuns>();
+            });
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => client.Cloud.GetAuthStatusAsync(CancellationToken.None)));
+
+        var requests = await sim.RequestsAsync();
+        Assert.Equal([200], requests.Select(r => r.Status).Distinct());
+        Assert.Equal(callers, requests.Count);
+        AssertNoWindowAboveTheLimit([.. requests.Select(r => r.Time).Order()], limit);
     }
 
     [Fact]
@@ -90,6 +103,16 @@ public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixt
         Assert.True(createsAfter >= queued - 1, $"{createsAfter} creates after the delete; {queued} were queued when it was issued");
     }
 
+    /// <summary>The arrivals, stamped by the simulator, in ascending order: no one-second window holds more than the limit.</summary>
+    private static void AssertNoWindowAboveTheLimit(IReadOnlyList<DateTimeOffset> times, int limit)
+    {
+        for (var i = limit; i < times.Count; i++)
+        {
+            var span = times[i] - times[i - limit];
+            Assert.True(span >= TimeSpan.FromSeconds(1), $"requests {i - limit}..{i} came within {span.TotalMilliseconds} ms");
+        }
+    }
+
     private static async Task DeleteIgnoringRefusalAsync(ISakuraCloud cloud, long id)
     {
         try
@@ -105,3 +128,23 @@ public sealed class RateLimitIntegrationTests(SimulatorFixture sim) : IClassFixt
 
 [CollectionDefinition(nameof(RateLimitCollection), DisableParallelization = true)]
 public sealed class RateLimitCollection;
+
+/// <summary>
+/// Between the rate limiter and the wire: holds alternate runs of <see cref="Run"/> requests back 800 ms after their
+/// permits were granted, so a run granted in one second arrives together with the next run, granted a second later.
+/// </summary>
+internal sealed class DelayAlternateRuns : DelegatingHandler
+{
+    public const int Run = 5;
+    private int sent;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if ((Interlocked.Increment(ref sent) - 1) / Run % 2 == 0)
+        {
+            await Task.Delay(800, cancellationToken);
+        }
+
+        return await base.SendAsync(request, cancellationToken);
+    }
+}

@@ -63,12 +63,16 @@ public sealed class SimulatorFixture : IAsyncLifetime
             DateTimeOffset.Parse((string)n["time"]!, System.Globalization.CultureInfo.InvariantCulture)))];
     }
 
-    /// <summary>A client wired exactly as the function app wires it, with its own rate-limiter registry.</summary>
-    public ClientScope CreateClient(Action<SakuraClientOptions>? configure = null, SakuraRateLimiterRegistry? registry = null)
+    /// <summary>
+    /// A client wired exactly as the function app wires it, with its own rate-limiter registry; <paramref name="services"/>
+    /// runs last (e.g. to add a handler under the client's own, between the rate limiter and the wire).
+    /// </summary>
+    public ClientScope CreateClient(
+        Action<SakuraClientOptions>? configure = null, SakuraRateLimiterRegistry? registry = null, Action<IServiceCollection>? services = null)
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddSingleton(registry ?? new SakuraRateLimiterRegistry());
-        services.AddSakuraClient(o =>
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddSingleton(registry ?? new SakuraRateLimiterRegistry());
+        collection.AddSakuraClient(o =>
         {
             o.ApiRootUrl = Simulator.ApiRoot.AbsoluteUri;
             o.AccessToken = "test-token";
@@ -80,7 +84,8 @@ public sealed class SimulatorFixture : IAsyncLifetime
             o.Timeout = TimeSpan.FromSeconds(30);
             configure?.Invoke(o);
         });
-        return new ClientScope(services.BuildServiceProvider());
+        services?.Invoke(collection);
+        return new ClientScope(collection.BuildServiceProvider());
     }
 
     private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonObject body)

@@ -1,18 +1,16 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using DurableHost;
 using DurableHost.AzureStorage;
+using DurableHost.InMemory;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Options;
 using SakuraLb.Functions;
 using SakuraLb.Functions.Orchestrations;
@@ -172,9 +170,8 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         }
         else
         {
-            builder.Services.AddInMemoryDurableTask(
-                registry => DurableTasks.Register(registry, late),
-                new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
+            // host.json's concurrency, as with Azure Storage (the SDK's own AddInMemoryDurableTask runs one work item per processor).
+            builder.Services.AddInMemoryEngineDurableTask(registry => DurableTasks.Register(registry, late));
         }
 
         var app = builder.Build();
@@ -313,17 +310,6 @@ public sealed class LocalFunctionHost : IAsyncDisposable
 
         return !string.IsNullOrEmpty(given)
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(functionKey));
-    }
-
-    /// <summary>
-    /// The durable engine's gRPC sidecar otherwise picks a random port from 30000-40000 without checking it; a
-    /// port the OS just handed out is far less likely to be taken when tests run side by side.
-    /// </summary>
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Lets the durable registrations resolve the app's classes from the host, which exists only after Build().</summary>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 
-namespace DurableHost.AzureStorage;
+namespace DurableHost.Sidecar;
 
 /// <summary>
 /// A gRPC channel to a sidecar whose port is known only once it listens (it binds port 0). The worker and the
