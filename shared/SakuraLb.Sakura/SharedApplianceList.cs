@@ -16,6 +16,8 @@ namespace SakuraLb.Sakura;
 /// </list>
 /// So no caller sees a state older than our own last write, and changes made by others (the console, another
 /// controller) are hidden for at most the duration. Applying the config changes nothing the list shows.
+/// The up and down polls read only the appliances waited on (<see cref="LoadBalancerPolls"/>); what they saw is
+/// written into the list too (<see cref="Refresh"/>), so a plan made right after a wait sees the state the wait ended on.
 /// </summary>
 internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options, TimeProvider time)
 {
@@ -23,8 +25,12 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     private readonly Lock gate = new();
     private Task<IReadOnlyList<SakuraAppliance>>? inFlight;
     private long inFlightGeneration;
+    private long inFlightStartedAt;
     private List<SakuraAppliance>? cached;
     private long cachedAt;
+
+    // States read by narrower reads that started after the list read in flight: laid over it when it is kept.
+    private readonly Dictionary<long, SakuraAppliance> fresher = [];
 
     // Bumped by every write of ours: a read that started before it is not joined, and not kept.
     private long generation;
@@ -50,13 +56,28 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
             if (inFlight is null || inFlightGeneration != generation)
             {
                 inFlightGeneration = generation;
-                inFlight = ReadAndReleaseAsync(read, generation, time.GetTimestamp());
+                inFlightStartedAt = time.GetTimestamp();
+                fresher.Clear();
+                inFlight = ReadAndReleaseAsync(read, generation, inFlightStartedAt);
             }
 
             current = inFlight;
         }
 
         return current.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The appliance <paramref name="id"/> from the kept list when that is younger than <paramref name="maxAge"/> (and
+    /// than the duration) and holds it; no read. A poll takes it instead of a read of its own.
+    /// </summary>
+    public SakuraAppliance? Peek(long id, TimeSpan maxAge)
+    {
+        lock (gate)
+        {
+            var age = maxAge < duration ? maxAge : duration;
+            return cached is not null && time.GetElapsedTime(cachedAt) < age ? cached.Find(a => a.Id == id) : null;
+        }
     }
 
     /// <summary>Writes a newer state of one appliance (the answer to a write of ours, or a single read) into the list.</summary>
@@ -70,6 +91,48 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
             {
                 cached.RemoveAll(a => a.Id == appliance.Id);
                 cached.Add(appliance);
+            }
+        }
+    }
+
+    /// <summary>Where our writes stand and the time: taken before a narrower read starts, and handed to <see cref="Refresh"/> with its result.</summary>
+    public (long Generation, long At) Stamp()
+    {
+        lock (gate)
+        {
+            return (generation, time.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// Writes what a narrower read of some appliances (a poll) saw into the list, unless a write of ours came after the
+    /// read started (the generation of its <see cref="Stamp"/>: the write's own state wins) or the list was read after it.
+    /// Unlike <see cref="Put"/> it is not a write: a list read in flight stays shared and is kept, with these states
+    /// laid over it when it started before the narrower read.
+    /// </summary>
+    public void Refresh(IEnumerable<SakuraAppliance> appliances, (long Generation, long At) stamp)
+    {
+        ArgumentNullException.ThrowIfNull(appliances);
+        var startedAt = stamp.At;
+        lock (gate)
+        {
+            if (generation != stamp.Generation)
+            {
+                return;
+            }
+
+            foreach (var appliance in appliances.Where(a => a is not null))
+            {
+                if (cached is not null && cachedAt <= startedAt)
+                {
+                    cached.RemoveAll(a => a.Id == appliance.Id);
+                    cached.Add(appliance);
+                }
+
+                if (inFlight is not null && inFlightStartedAt <= startedAt)
+                {
+                    fresher[appliance.Id] = appliance;
+                }
             }
         }
     }
@@ -103,15 +166,24 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
             // Yield first so the task is stored before a read that completes synchronously releases it.
             await Task.Yield();
             result = await read(CancellationToken.None);
+            lock (gate)
+            {
+                if (inFlightGeneration == startedGeneration && inFlightStartedAt == startedAt && fresher.Count > 0)
+                {
+                    result = Overlay(result);
+                }
+            }
+
             return result;
         }
         finally
         {
             lock (gate)
             {
-                if (inFlightGeneration == startedGeneration)
+                if (inFlightGeneration == startedGeneration && inFlightStartedAt == startedAt)
                 {
                     inFlight = null;
+                    fresher.Clear();
                 }
 
                 // Kept only when no write of ours happened while it was read; its age counts from when it started.
@@ -122,5 +194,13 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
                 }
             }
         }
+    }
+
+    /// <summary>The list read with the states narrower reads saw after it started in place of its own.</summary>
+    private List<SakuraAppliance> Overlay(IReadOnlyList<SakuraAppliance> read)
+    {
+        var overlaid = read.Where(a => a is not null && !fresher.ContainsKey(a.Id)).ToList();
+        overlaid.AddRange(fresher.Values);
+        return overlaid;
     }
 }

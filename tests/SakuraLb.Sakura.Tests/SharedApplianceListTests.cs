@@ -130,4 +130,79 @@ public sealed class SharedApplianceListTests
         Assert.Equal(["read2"], later.Select(a => a.Name));
         Assert.Equal(2, reads);
     }
+
+    [Fact]
+    public async Task APollsStates_AreWrittenIntoTheCachedList_WithoutDroppingIt()
+    {
+        var cached = Cached();
+        await cached.GetAsync(Read, CancellationToken.None);
+        var stamp = cached.Stamp();
+
+        cached.Refresh([new SakuraAppliance { Id = 101, Name = "up" }, new SakuraAppliance { Id = 7, Name = "new" }], stamp);
+        var refreshed = await cached.GetAsync(Read, CancellationToken.None);
+
+        Assert.Equal(["up", "new"], refreshed.Select(a => a.Name));
+        Assert.Equal(1, reads);
+    }
+
+    [Fact]
+    public async Task APollThatStartedBeforeOurWrite_ChangesNothing()
+    {
+        var cached = Cached();
+        await cached.GetAsync(Read, CancellationToken.None);
+        var stamp = cached.Stamp();
+        cached.Put(new SakuraAppliance { Id = 101, Name = "written" });
+
+        cached.Refresh([new SakuraAppliance { Id = 101, Name = "polled before the write" }], stamp);
+
+        Assert.Equal(["written"], (await cached.GetAsync(Read, CancellationToken.None)).Select(a => a.Name));
+    }
+
+    [Fact]
+    public async Task APollThatStartedWhileTheListWasRead_IsLaidOverIt_AndTheListStaysShared()
+    {
+        var cached = Cached();
+        var release = new TaskCompletionSource<IReadOnlyList<SakuraAppliance>>();
+        var first = cached.GetAsync(_ => { Interlocked.Increment(ref reads); return release.Task; }, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        var stamp = cached.Stamp();
+
+        cached.Refresh([new SakuraAppliance { Id = 1, Name = "up" }], stamp);
+        var joined = cached.GetAsync(Read, CancellationToken.None);
+        release.SetResult([new SakuraAppliance { Id = 1, Name = "booting" }, new SakuraAppliance { Id = 2, Name = "other" }]);
+
+        Assert.Equal(["other", "up"], (await first).Select(a => a.Name));
+        Assert.Equal(["other", "up"], (await joined).Select(a => a.Name));
+        Assert.Equal(["other", "up"], (await cached.GetAsync(Read, CancellationToken.None)).Select(a => a.Name));
+        Assert.Equal(1, reads);
+    }
+
+    [Fact]
+    public async Task APollOlderThanTheCachedList_ChangesNothing()
+    {
+        var cached = Cached();
+        var stamp = cached.Stamp();
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        await cached.GetAsync(Read, CancellationToken.None);
+
+        cached.Refresh([new SakuraAppliance { Id = 101, Name = "polled before the list" }], stamp);
+
+        Assert.Equal(["read1"], (await cached.GetAsync(Read, CancellationToken.None)).Select(a => a.Name));
+    }
+
+    [Fact]
+    public async Task Peek_TakesTheKeptListWhileYoungerThanTheMaxAge_WithoutARead()
+    {
+        var cached = Cached();
+        Assert.Null(cached.Peek(101, Duration));
+        await cached.GetAsync(Read, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal("read1", cached.Peek(101, Duration)?.Name);
+        Assert.Null(cached.Peek(7, Duration));
+        Assert.Null(cached.Peek(101, TimeSpan.FromMilliseconds(500)));
+        time.Advance(Duration);
+        Assert.Null(cached.Peek(101, TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, reads);
+    }
 }
