@@ -63,7 +63,10 @@ internal sealed class LoadBalancerPolls(TimeProvider time)
         next = null;
         inFlight = round;
         round.StartedAt = time.GetTimestamp();
-        _ = RunAsync(round);
+
+        // On the thread pool: a round is often started from the end of the previous one, on the scheduler of whichever
+        // caller ran that; that caller may be gone (an activity's scheduler) before this round ends.
+        _ = Task.Run(() => RunAsync(round), CancellationToken.None);
     }
 
     private async Task RunAsync(Round round)
@@ -72,9 +75,7 @@ internal sealed class LoadBalancerPolls(TimeProvider time)
         Exception? failure = null;
         try
         {
-            // Yield first so the round is in flight before a read that completes synchronously ends it.
-            await Task.Yield();
-            var appliances = await round.Read([.. round.Ids], CancellationToken.None);
+            var appliances = await round.Read([.. round.Ids], CancellationToken.None).ConfigureAwait(false);
             found = [];
             foreach (var appliance in appliances.Where(a => a is not null && round.Ids.Contains(a.Id)))
             {

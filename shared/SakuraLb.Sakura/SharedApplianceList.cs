@@ -5,19 +5,20 @@ namespace SakuraLb.Sakura;
 
 /// <summary>
 /// The account's appliance list, one per process, shared by every caller for
-/// <see cref="SakuraClientOptions.ApplianceListDuration"/>: concurrent plans and up-polls cost one paged list,
-/// not one each. It is safe to share because of how our own writes meet it:
+/// <see cref="SakuraClientOptions.ApplianceListDuration"/>: concurrent plans cost one paged list, not one each. It is
+/// safe to share because of how our own writes meet it:
 /// <list type="bullet">
 /// <item>a write whose answer carries the appliance (create, settings and tags updates) and every single read of
-/// one are written into the list (<see cref="Put"/>), a delete takes the appliance out (<see cref="Remove"/>);</item>
+/// one are written into the list (<see cref="Put"/>), a delete takes the appliance out (<see cref="Remove"/>); both
+/// are laid over a read in flight too, so a caller that joins it, and the list it leaves, hold our write even when
+/// the read saw the state before it;</item>
 /// <item>a write whose effect is not in its answer (power on or off) or whose outcome is unknown (an error) drops the
-/// list (<see cref="Invalidate"/>), so the next caller reads it again;</item>
-/// <item>a caller never joins a read that started before one of our writes: it starts a fresh one.</item>
+/// list (<see cref="Invalidate"/>), so the next caller reads it again, and nobody joins or keeps a read in flight.</item>
 /// </list>
 /// So no caller sees a state older than our own last write, and changes made by others (the console, another
 /// controller) are hidden for at most the duration. Applying the config changes nothing the list shows.
 /// The up and down polls read only the appliances waited on (<see cref="LoadBalancerPolls"/>); what they saw is
-/// written into the list too (<see cref="Refresh"/>), so a plan made right after a wait sees the state the wait ended on.
+/// laid in the same way (<see cref="Refresh"/>), so a plan made right after a wait sees the state the wait ended on.
 /// </summary>
 internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options, TimeProvider time)
 {
@@ -29,16 +30,22 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     private List<SakuraAppliance>? cached;
     private long cachedAt;
 
-    // States read by narrower reads that started after the list read in flight: laid over it when it is kept.
-    private readonly Dictionary<long, SakuraAppliance> fresher = [];
+    // What we wrote (null: deleted) or a poll saw after the read in flight started: laid over it when it ends.
+    private readonly Dictionary<long, SakuraAppliance?> fresher = [];
 
-    // Bumped by every write of ours: a read that started before it is not joined, and not kept.
+    // The write sequence number of each appliance's last write of ours: a poll that started before it is not laid.
+    private readonly Dictionary<long, long> lastWrites = [];
+
+    // Bumped by a write of ours whose effect the list cannot show: a read that started before it is not joined, and not kept.
     private long generation;
+
+    // Bumped by every write of ours.
+    private long writes;
 
     /// <summary>
     /// The list: the cached one when younger than the duration (and than <paramref name="maxAge"/>, when given), else
-    /// the read in flight when it started after our last write, else a new read by <paramref name="read"/>. The
-    /// shared read is not cancelled by one caller's token; each caller stops waiting when its own is cancelled.
+    /// the read in flight unless the list was dropped since it started, else a new read by <paramref name="read"/>.
+    /// The shared read is not cancelled by one caller's token; each caller stops waiting when its own is cancelled.
     /// </summary>
     public Task<IReadOnlyList<SakuraAppliance>> GetAsync(
         Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, CancellationToken cancellationToken, TimeSpan? maxAge = null)
@@ -86,54 +93,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         ArgumentNullException.ThrowIfNull(appliance);
         lock (gate)
         {
-            generation++;
-            if (cached is not null)
-            {
-                cached.RemoveAll(a => a.Id == appliance.Id);
-                cached.Add(appliance);
-            }
-        }
-    }
-
-    /// <summary>Where our writes stand and the time: taken before a narrower read starts, and handed to <see cref="Refresh"/> with its result.</summary>
-    public (long Generation, long At) Stamp()
-    {
-        lock (gate)
-        {
-            return (generation, time.GetTimestamp());
-        }
-    }
-
-    /// <summary>
-    /// Writes what a narrower read of some appliances (a poll) saw into the list, unless a write of ours came after the
-    /// read started (the generation of its <see cref="Stamp"/>: the write's own state wins) or the list was read after it.
-    /// Unlike <see cref="Put"/> it is not a write: a list read in flight stays shared and is kept, with these states
-    /// laid over it when it started before the narrower read.
-    /// </summary>
-    public void Refresh(IEnumerable<SakuraAppliance> appliances, (long Generation, long At) stamp)
-    {
-        ArgumentNullException.ThrowIfNull(appliances);
-        var startedAt = stamp.At;
-        lock (gate)
-        {
-            if (generation != stamp.Generation)
-            {
-                return;
-            }
-
-            foreach (var appliance in appliances.Where(a => a is not null))
-            {
-                if (cached is not null && cachedAt <= startedAt)
-                {
-                    cached.RemoveAll(a => a.Id == appliance.Id);
-                    cached.Add(appliance);
-                }
-
-                if (inFlight is not null && inFlightStartedAt <= startedAt)
-                {
-                    fresher[appliance.Id] = appliance;
-                }
-            }
+            Write(appliance.Id, appliance);
         }
     }
 
@@ -142,8 +102,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     {
         lock (gate)
         {
-            generation++;
-            cached?.RemoveAll(a => a.Id == id);
+            Write(id, null);
         }
     }
 
@@ -153,7 +112,69 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         lock (gate)
         {
             generation++;
+            writes++;
             cached = null;
+        }
+    }
+
+    /// <summary>Where our writes stand and the time: taken before a narrower read starts, and handed to <see cref="Refresh"/> with its result.</summary>
+    public ListStamp Stamp()
+    {
+        lock (gate)
+        {
+            return new ListStamp(generation, writes, time.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// Lays what a narrower read of some appliances (a poll) saw over the list and over a list read in flight that
+    /// started before it, except an appliance we wrote after the read started (the write's own state wins); nothing
+    /// when the list was dropped since. Unlike <see cref="Put"/> it is not a write: nothing else changes.
+    /// </summary>
+    public void Refresh(IEnumerable<SakuraAppliance> appliances, ListStamp stamp)
+    {
+        ArgumentNullException.ThrowIfNull(appliances);
+        ArgumentNullException.ThrowIfNull(stamp);
+        lock (gate)
+        {
+            if (generation != stamp.Generation)
+            {
+                return;
+            }
+
+            foreach (var appliance in appliances.Where(a => a is not null && lastWrites.GetValueOrDefault(a.Id) <= stamp.Writes))
+            {
+                if (cached is not null && cachedAt <= stamp.At)
+                {
+                    cached.RemoveAll(a => a.Id == appliance.Id);
+                    cached.Add(appliance);
+                }
+
+                if (inFlight is not null && inFlightStartedAt <= stamp.At)
+                {
+                    fresher[appliance.Id] = appliance;
+                }
+            }
+        }
+    }
+
+    /// <summary>A write of ours (null: a delete) into the kept list and over the read in flight; called under the lock.</summary>
+    private void Write(long id, SakuraAppliance? appliance)
+    {
+        writes++;
+        lastWrites[id] = writes;
+        if (cached is not null)
+        {
+            cached.RemoveAll(a => a.Id == id);
+            if (appliance is not null)
+            {
+                cached.Add(appliance);
+            }
+        }
+
+        if (inFlight is not null)
+        {
+            fresher[id] = appliance;
         }
     }
 
@@ -186,7 +207,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
                     fresher.Clear();
                 }
 
-                // Kept only when no write of ours happened while it was read; its age counts from when it started.
+                // Kept unless the list was dropped while it was read; its age counts from when it started.
                 if (result is not null && generation == startedGeneration && duration > TimeSpan.Zero)
                 {
                     cached = [.. result.Where(a => a is not null)];
@@ -196,11 +217,14 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         }
     }
 
-    /// <summary>The list read with the states narrower reads saw after it started in place of its own.</summary>
+    /// <summary>The list read with our writes and the polls' states since it started in place of its own.</summary>
     private List<SakuraAppliance> Overlay(IReadOnlyList<SakuraAppliance> read)
     {
         var overlaid = read.Where(a => a is not null && !fresher.ContainsKey(a.Id)).ToList();
-        overlaid.AddRange(fresher.Values);
+        overlaid.AddRange(fresher.Values.OfType<SakuraAppliance>());
         return overlaid;
     }
 }
+
+/// <summary>Where our writes to the shared appliance list stood when a narrower read started, and when.</summary>
+internal sealed record ListStamp(long Generation, long Writes, long At);
