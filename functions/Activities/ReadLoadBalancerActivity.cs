@@ -13,9 +13,8 @@ public sealed record LoadBalancerState(bool Found, long LoadBalancerId, Applianc
 }
 
 /// <summary>
-/// One poll of an appliance, for the orchestration's waits (up after a create or boot, down before a delete): the
-/// polls of every Service waiting are batched into one read of just the appliances waited on
-/// (<see cref="ISakuraCloud.PollLoadBalancerAsync"/>), which a poll may share for one poll interval.
+/// One poll of an appliance, for the orchestration's waits: read from the account's appliance list, at most one poll
+/// interval old, so every Service waiting in that interval shares one list instead of reading its own appliance.
 /// </summary>
 public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud, ReconcileOptions options)
 {
@@ -24,7 +23,7 @@ public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud, ReconcileOption
     public async Task<LoadBalancerState> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var lb = await cloud.PollLoadBalancerAsync(input.LoadBalancerId, options.PollInterval, cancellationToken);
+        var lb = (await cloud.ListLoadBalancersAsync(options.PollInterval, cancellationToken)).FirstOrDefault(l => l.Id == input.LoadBalancerId);
         return lb is null
             ? new LoadBalancerState(false, input.LoadBalancerId, ApplianceAvailability.Unknown, InstanceStatus.Unknown)
             : new LoadBalancerState(true, lb.Id, lb.Availability, lb.InstanceStatus);

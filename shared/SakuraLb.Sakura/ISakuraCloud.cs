@@ -135,16 +135,4 @@ public interface ISakuraCloud
 
     /// <summary>Whose the configured credentials are and what they may do; a cheap way to check them.</summary>
     Task<AccessInfo> GetAuthStatusAsync(CancellationToken cancellationToken);
-
-    /// <summary>
-    /// One poll of a load balancer being waited on (until up, until down): null when it is not found, which right
-    /// after a create means "not visible yet", as with <see cref="GetLoadBalancerAsync"/>. Every poll of the process is
-    /// batched into one read at a time of just the load balancers asked for (<c>GET /appliance</c> by their IDs, one
-    /// page per 100): a poll joins the read in flight when it covers its load balancer, else the next one, or takes a
-    /// finished read that covered it and started at most <paramref name="maxAge"/> ago, or the shared appliance list
-    /// (<see cref="ListLoadBalancersAsync"/>) when that is younger and holds it. So the Services waiting share one read
-    /// per round, whose cost does not grow with the account's other appliances. What a poll saw is written into the
-    /// shared appliance list.
-    /// </summary>
-    Task<ObservedLoadBalancer?> PollLoadBalancerAsync(long id, TimeSpan maxAge, CancellationToken cancellationToken);
 }

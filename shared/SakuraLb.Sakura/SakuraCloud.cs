@@ -20,7 +20,6 @@ internal sealed class SakuraCloud(
     IOptions<SakuraClientOptions> options,
     SharedApplianceList applianceList,
     SharedServerLists serverLists,
-    LoadBalancerPolls polls,
     ILogger<SakuraCloud> logger) : ISakuraCloud
 {
     // Keeps a name search's query string well under common URL limits (8 KiB request lines).
@@ -192,31 +191,6 @@ internal sealed class SakuraCloud(
 
     public async Task<IReadOnlyList<ObservedLoadBalancer>> ListLoadBalancersAsync(TimeSpan? maxAge, CancellationToken cancellationToken) =>
         [.. (await AllAppliancesAsync(cancellationToken, maxAge)).Where(WireMapper.IsLoadBalancer).Select(WireMapper.ToObserved)];
-
-    public async Task<ObservedLoadBalancer?> PollLoadBalancerAsync(long id, TimeSpan maxAge, CancellationToken cancellationToken)
-    {
-        // The account's list, when plans read it recently enough, answers for free (our own writes are in it).
-        var appliance = applianceList.Peek(id, maxAge) ?? await polls.GetAsync(id, maxAge, ReadLoadBalancersAsync, cancellationToken);
-        return appliance is not null && WireMapper.IsLoadBalancer(appliance) ? WireMapper.ToObserved(appliance) : null;
-    }
-
-    /// <summary>
-    /// The load balancers with these IDs: searches by ID, at most a page's worth of IDs each, so the cost follows the
-    /// IDs asked for. What they saw is written into the shared appliance list.
-    /// </summary>
-    private async Task<IReadOnlyList<SakuraAppliance>> ReadLoadBalancersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
-    {
-        var stamp = applianceList.Stamp();
-        var found = new List<SakuraAppliance>();
-        foreach (var chunk in ids.Order().Chunk(pageSize))
-        {
-            var filter = LoadBalancers().ExactAny("ID", chunk.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            found.AddRange(await FindLoadBalancersAsync(filter, cancellationToken));
-        }
-
-        applianceList.Refresh(found, stamp);
-        return found;
-    }
 
     public async Task<ObservedLoadBalancer> CreateLoadBalancerAsync(LoadBalancerCreation creation, CancellationToken cancellationToken)
     {

@@ -60,7 +60,6 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(SakuraRateLimiterRegistry.Shared);
         services.TryAddSingleton<SharedApplianceList>();
         services.TryAddSingleton<SharedServerLists>();
-        services.TryAddSingleton<LoadBalancerPolls>();
         if (services.Any(d => d.ServiceType == typeof(ISakuraCloud)))
         {
             // A second call only adds its options configuration; the pipeline exists once.

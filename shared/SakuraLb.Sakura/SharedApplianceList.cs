@@ -5,7 +5,7 @@ namespace SakuraLb.Sakura;
 
 /// <summary>
 /// The account's appliance list, one per process, shared by every caller for
-/// <see cref="SakuraClientOptions.ApplianceListDuration"/>: concurrent plans cost one paged list, not one each. It is
+/// <see cref="SakuraClientOptions.ApplianceListDuration"/>: concurrent plans and up-polls cost one paged list, not one each. It is
 /// safe to share because of how our own writes meet it:
 /// <list type="bullet">
 /// <item>a write whose answer carries the appliance (create, settings and tags updates) and every single read of
@@ -17,8 +17,6 @@ namespace SakuraLb.Sakura;
 /// </list>
 /// So no caller sees a state older than our own last write, and changes made by others (the console, another
 /// controller) are hidden for at most the duration. Applying the config changes nothing the list shows.
-/// The up and down polls read only the appliances waited on (<see cref="LoadBalancerPolls"/>); what they saw is
-/// laid in the same way (<see cref="Refresh"/>), so a plan made right after a wait sees the state the wait ended on.
 /// </summary>
 internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options, TimeProvider time)
 {
@@ -30,17 +28,11 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     private List<SakuraAppliance>? cached;
     private long cachedAt;
 
-    // What we wrote (null: deleted) or a poll saw after the read in flight started: laid over it when it ends.
-    private readonly Dictionary<long, SakuraAppliance?> fresher = [];
-
-    // The write sequence number of each appliance's last write of ours: a poll that started before it is not laid.
-    private readonly Dictionary<long, long> lastWrites = [];
+    // What we wrote (null: deleted) after the read in flight started: laid over it when it ends.
+    private readonly Dictionary<long, SakuraAppliance?> written = [];
 
     // Bumped by a write of ours whose effect the list cannot show: a read that started before it is not joined, and not kept.
     private long generation;
-
-    // Bumped by every write of ours.
-    private long writes;
 
     /// <summary>
     /// The list: the cached one when younger than the duration (and than <paramref name="maxAge"/>, when given), else
@@ -64,7 +56,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
             {
                 inFlightGeneration = generation;
                 inFlightStartedAt = time.GetTimestamp();
-                fresher.Clear();
+                written.Clear();
                 inFlight = ReadAndReleaseAsync(read, generation, inFlightStartedAt);
             }
 
@@ -72,19 +64,6 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         }
 
         return current.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// The appliance <paramref name="id"/> from the kept list when that is younger than <paramref name="maxAge"/> (and
-    /// than the duration) and holds it; no read. A poll takes it instead of a read of its own.
-    /// </summary>
-    public SakuraAppliance? Peek(long id, TimeSpan maxAge)
-    {
-        lock (gate)
-        {
-            var age = maxAge < duration ? maxAge : duration;
-            return cached is not null && time.GetElapsedTime(cachedAt) < age ? cached.Find(a => a.Id == id) : null;
-        }
     }
 
     /// <summary>Writes a newer state of one appliance (the answer to a write of ours, or a single read) into the list.</summary>
@@ -112,57 +91,13 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         lock (gate)
         {
             generation++;
-            writes++;
             cached = null;
-        }
-    }
-
-    /// <summary>Where our writes stand and the time: taken before a narrower read starts, and handed to <see cref="Refresh"/> with its result.</summary>
-    public ListStamp Stamp()
-    {
-        lock (gate)
-        {
-            return new ListStamp(generation, writes, time.GetTimestamp());
-        }
-    }
-
-    /// <summary>
-    /// Lays what a narrower read of some appliances (a poll) saw over the list and over a list read in flight that
-    /// started before it, except an appliance we wrote after the read started (the write's own state wins); nothing
-    /// when the list was dropped since. Unlike <see cref="Put"/> it is not a write: nothing else changes.
-    /// </summary>
-    public void Refresh(IEnumerable<SakuraAppliance> appliances, ListStamp stamp)
-    {
-        ArgumentNullException.ThrowIfNull(appliances);
-        ArgumentNullException.ThrowIfNull(stamp);
-        lock (gate)
-        {
-            if (generation != stamp.Generation)
-            {
-                return;
-            }
-
-            foreach (var appliance in appliances.Where(a => a is not null && lastWrites.GetValueOrDefault(a.Id) <= stamp.Writes))
-            {
-                if (cached is not null && cachedAt <= stamp.At)
-                {
-                    cached.RemoveAll(a => a.Id == appliance.Id);
-                    cached.Add(appliance);
-                }
-
-                if (inFlight is not null && inFlightStartedAt <= stamp.At)
-                {
-                    fresher[appliance.Id] = appliance;
-                }
-            }
         }
     }
 
     /// <summary>A write of ours (null: a delete) into the kept list and over the read in flight; called under the lock.</summary>
     private void Write(long id, SakuraAppliance? appliance)
     {
-        writes++;
-        lastWrites[id] = writes;
         if (cached is not null)
         {
             cached.RemoveAll(a => a.Id == id);
@@ -174,7 +109,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
 
         if (inFlight is not null)
         {
-            fresher[id] = appliance;
+            written[id] = appliance;
         }
     }
 
@@ -189,7 +124,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
             result = await read(CancellationToken.None);
             lock (gate)
             {
-                if (inFlightGeneration == startedGeneration && inFlightStartedAt == startedAt && fresher.Count > 0)
+                if (inFlightGeneration == startedGeneration && inFlightStartedAt == startedAt && written.Count > 0)
                 {
                     result = Overlay(result);
                 }
@@ -204,7 +139,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
                 if (inFlightGeneration == startedGeneration && inFlightStartedAt == startedAt)
                 {
                     inFlight = null;
-                    fresher.Clear();
+                    written.Clear();
                 }
 
                 // Kept unless the list was dropped while it was read; its age counts from when it started.
@@ -217,14 +152,11 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         }
     }
 
-    /// <summary>The list read with our writes and the polls' states since it started in place of its own.</summary>
+    /// <summary>The list read with our writes since it started in place of its own.</summary>
     private List<SakuraAppliance> Overlay(IReadOnlyList<SakuraAppliance> read)
     {
-        var overlaid = read.Where(a => a is not null && !fresher.ContainsKey(a.Id)).ToList();
-        overlaid.AddRange(fresher.Values.OfType<SakuraAppliance>());
+        var overlaid = read.Where(a => a is not null && !written.ContainsKey(a.Id)).ToList();
+        overlaid.AddRange(written.Values.OfType<SakuraAppliance>());
         return overlaid;
     }
 }
-
-/// <summary>Where our writes to the shared appliance list stood when a narrower read started, and when.</summary>
-internal sealed record ListStamp(long Generation, long Writes, long At);

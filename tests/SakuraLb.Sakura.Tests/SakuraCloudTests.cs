@@ -22,9 +22,7 @@ public sealed class SakuraCloudTests
     private static SakuraCloud NewCloud(ISakuraApi api, FakeLogger<SakuraCloud> logger)
     {
         var options = TestOptions.Wrap(TestOptions.Valid(o => (o.ApplianceListDuration, o.ServerListDuration) = (TimeSpan.Zero, TimeSpan.Zero)));
-        return new SakuraCloud(
-            api, options, new SharedApplianceList(options, TimeProvider.System), new SharedServerLists(options, TimeProvider.System),
-            new LoadBalancerPolls(TimeProvider.System), logger);
+        return new SakuraCloud(api, options, new SharedApplianceList(options, TimeProvider.System), new SharedServerLists(options, TimeProvider.System), logger);
     }
 
     [Fact]
@@ -150,44 +148,6 @@ public sealed class SakuraCloudTests
         Assert.All(queries, q => Assert.True(
             Http.RawJsonQueryHandler.Apply(new Uri("http://h/server"), q).Query.Length < 8000));
         Assert.Equal(1000, queries.Sum(q => q.Filter!["Name"]!.AsArray().Count));
-    }
-
-    [Fact]
-    public async Task PollLoadBalancerAsync_SearchesLoadBalancersByTheirIds_AndMapsWhatItFinds()
-    {
-        SearchRequest? asked = null;
-        api.FindAppliancesAsync(Arg.Do<SearchRequest>(q => asked = q), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
-        {
-            Total = 1,
-            Appliances = [new SakuraAppliance { Id = 112800000123, Class = "loadbalancer", Name = "lb", Availability = ApplianceAvailability.Available, Instance = new SakuraInstance { Status = InstanceStatus.Up } }],
-        });
-
-        var lb = await cloud.PollLoadBalancerAsync(112800000123, TimeSpan.Zero, CancellationToken.None);
-        var missing = await cloud.PollLoadBalancerAsync(112800000999, TimeSpan.Zero, CancellationToken.None);
-
-        Assert.Equal((112800000123L, InstanceStatus.Up), (lb!.Id, lb.InstanceStatus));
-        Assert.Null(missing);
-        Assert.Equal("""["112800000999"]""", asked!.Filter!["ID"]!.ToJsonString());
-        Assert.Equal("loadbalancer", (string?)asked.Filter!["Class"]);
-    }
-
-    [Fact]
-    public async Task PollLoadBalancerAsync_TheSharedListYoungerThanTheMaxAge_AnswersWithoutARead()
-    {
-        var options = TestOptions.Wrap(TestOptions.Valid());
-        var list = new SharedApplianceList(options, TimeProvider.System);
-        var shared = new SakuraCloud(api, options, list, new SharedServerLists(options, TimeProvider.System), new LoadBalancerPolls(TimeProvider.System), logger);
-        api.FindAppliancesAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new ApplianceListEnvelope
-        {
-            Total = 1,
-            Appliances = [new SakuraAppliance { Id = 5, Class = "loadbalancer", Availability = ApplianceAvailability.Migrating }],
-        });
-        await shared.ListLoadBalancersAsync(null, CancellationToken.None);
-
-        var polled = await shared.PollLoadBalancerAsync(5, TimeSpan.FromMinutes(1), CancellationToken.None);
-
-        Assert.Equal(ApplianceAvailability.Migrating, polled!.Availability);
-        await api.ReceivedWithAnyArgs(1).FindAppliancesAsync(default!, default);
     }
 
     [Fact]
