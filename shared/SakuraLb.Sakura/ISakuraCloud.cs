@@ -23,9 +23,11 @@ public sealed record RouterQuery(string? Name = null, IReadOnlyCollection<string
 public interface ISakuraCloud
 {
     /// <summary>
-    /// Routers matching <paramref name="query"/> (exact name and/or all tags), each read with its switch (only
-    /// the switch carries the assignable range). A router whose switch has no usable primary block is left out;
-    /// a plain switch is never a fallback. Costs one search plus one read per matching router.
+    /// Routers matching <paramref name="query"/> (exact name and/or all tags), each with its switch's primary block
+    /// as the search answer shows it (the assignable range is the block less its reserved addresses, as the API
+    /// documents; the answer's reduced switch view does not carry it). A router whose answer lacks the block is read
+    /// with its switch. A router whose switch has no usable primary block is left out; a plain switch is never a
+    /// fallback. Costs one search (plus one read per router the search answer does not describe).
     /// </summary>
     Task<IReadOnlyList<RouterNetwork>> FindRoutersAsync(RouterQuery query, CancellationToken cancellationToken);
 

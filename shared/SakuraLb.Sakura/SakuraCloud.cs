@@ -53,7 +53,12 @@ internal sealed class SakuraCloud(
                 continue;
             }
 
-            if (await GetSwitchOrNullAsync(routerSwitch.Id, cancellationToken) is { } sakuraSwitch
+            // The search answer's reduced switch view carries the blocks: the switch is read only when it does not.
+            if (WireMapper.ToRouter(router) is { } fromSearch)
+            {
+                result.Add(fromSearch);
+            }
+            else if (await GetSwitchOrNullAsync(routerSwitch.Id, cancellationToken) is { } sakuraSwitch
                 && WireMapper.ToRouter(sakuraSwitch, router) is { } network)
             {
                 result.Add(network);

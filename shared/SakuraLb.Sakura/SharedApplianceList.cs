@@ -5,14 +5,15 @@ namespace SakuraLb.Sakura;
 
 /// <summary>
 /// The account's appliance list, one per process, shared by every caller for
-/// <see cref="SakuraClientOptions.ApplianceListDuration"/>: concurrent plans and up-polls cost one paged list,
-/// not one each. It is safe to share because of how our own writes meet it:
+/// <see cref="SakuraClientOptions.ApplianceListDuration"/>: concurrent plans and up-polls cost one paged list, not one each. It is
+/// safe to share because of how our own writes meet it:
 /// <list type="bullet">
 /// <item>a write whose answer carries the appliance (create, settings and tags updates) and every single read of
-/// one are written into the list (<see cref="Put"/>), a delete takes the appliance out (<see cref="Remove"/>);</item>
+/// one are written into the list (<see cref="Put"/>), a delete takes the appliance out (<see cref="Remove"/>); both
+/// are laid over a read in flight too, so a caller that joins it, and the list it leaves, hold our write even when
+/// the read saw the state before it;</item>
 /// <item>a write whose effect is not in its answer (power on or off) or whose outcome is unknown (an error) drops the
-/// list (<see cref="Invalidate"/>), so the next caller reads it again;</item>
-/// <item>a caller never joins a read that started before one of our writes: it starts a fresh one.</item>
+/// list (<see cref="Invalidate"/>), so the next caller reads it again, and nobody joins or keeps a read in flight.</item>
 /// </list>
 /// So no caller sees a state older than our own last write, and changes made by others (the console, another
 /// controller) are hidden for at most the duration. Applying the config changes nothing the list shows.
@@ -23,16 +24,20 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     private readonly Lock gate = new();
     private Task<IReadOnlyList<SakuraAppliance>>? inFlight;
     private long inFlightGeneration;
+    private long inFlightStartedAt;
     private List<SakuraAppliance>? cached;
     private long cachedAt;
 
-    // Bumped by every write of ours: a read that started before it is not joined, and not kept.
+    // What we wrote (null: deleted) after the read in flight started: laid over it when it ends.
+    private readonly Dictionary<long, SakuraAppliance?> written = [];
+
+    // Bumped by a write of ours whose effect the list cannot show: a read that started before it is not joined, and not kept.
     private long generation;
 
     /// <summary>
     /// The list: the cached one when younger than the duration (and than <paramref name="maxAge"/>, when given), else
-    /// the read in flight when it started after our last write, else a new read by <paramref name="read"/>. The
-    /// shared read is not cancelled by one caller's token; each caller stops waiting when its own is cancelled.
+    /// the read in flight unless the list was dropped since it started, else a new read by <paramref name="read"/>.
+    /// The shared read is not cancelled by one caller's token; each caller stops waiting when its own is cancelled.
     /// </summary>
     public Task<IReadOnlyList<SakuraAppliance>> GetAsync(
         Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, CancellationToken cancellationToken, TimeSpan? maxAge = null)
@@ -50,7 +55,9 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
             if (inFlight is null || inFlightGeneration != generation)
             {
                 inFlightGeneration = generation;
-                inFlight = ReadAndReleaseAsync(read, generation, time.GetTimestamp());
+                inFlightStartedAt = time.GetTimestamp();
+                written.Clear();
+                inFlight = ReadAndReleaseAsync(read, generation, inFlightStartedAt);
             }
 
             current = inFlight;
@@ -65,12 +72,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         ArgumentNullException.ThrowIfNull(appliance);
         lock (gate)
         {
-            generation++;
-            if (cached is not null)
-            {
-                cached.RemoveAll(a => a.Id == appliance.Id);
-                cached.Add(appliance);
-            }
+            Write(appliance.Id, appliance);
         }
     }
 
@@ -79,8 +81,7 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     {
         lock (gate)
         {
-            generation++;
-            cached?.RemoveAll(a => a.Id == id);
+            Write(id, null);
         }
     }
 
@@ -94,6 +95,24 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         }
     }
 
+    /// <summary>A write of ours (null: a delete) into the kept list and over the read in flight; called under the lock.</summary>
+    private void Write(long id, SakuraAppliance? appliance)
+    {
+        if (cached is not null)
+        {
+            cached.RemoveAll(a => a.Id == id);
+            if (appliance is not null)
+            {
+                cached.Add(appliance);
+            }
+        }
+
+        if (inFlight is not null)
+        {
+            written[id] = appliance;
+        }
+    }
+
     private async Task<IReadOnlyList<SakuraAppliance>> ReadAndReleaseAsync(
         Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, long startedGeneration, long startedAt)
     {
@@ -103,18 +122,27 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
             // Yield first so the task is stored before a read that completes synchronously releases it.
             await Task.Yield();
             result = await read(CancellationToken.None);
+            lock (gate)
+            {
+                if (inFlightGeneration == startedGeneration && inFlightStartedAt == startedAt && written.Count > 0)
+                {
+                    result = Overlay(result);
+                }
+            }
+
             return result;
         }
         finally
         {
             lock (gate)
             {
-                if (inFlightGeneration == startedGeneration)
+                if (inFlightGeneration == startedGeneration && inFlightStartedAt == startedAt)
                 {
                     inFlight = null;
+                    written.Clear();
                 }
 
-                // Kept only when no write of ours happened while it was read; its age counts from when it started.
+                // Kept unless the list was dropped while it was read; its age counts from when it started.
                 if (result is not null && generation == startedGeneration && duration > TimeSpan.Zero)
                 {
                     cached = [.. result.Where(a => a is not null)];
@@ -122,5 +150,13 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
                 }
             }
         }
+    }
+
+    /// <summary>The list read with our writes since it started in place of its own.</summary>
+    private List<SakuraAppliance> Overlay(IReadOnlyList<SakuraAppliance> read)
+    {
+        var overlaid = read.Where(a => a is not null && !written.ContainsKey(a.Id)).ToList();
+        overlaid.AddRange(written.Values.OfType<SakuraAppliance>());
+        return overlaid;
     }
 }

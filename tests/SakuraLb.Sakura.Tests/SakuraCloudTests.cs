@@ -151,7 +151,30 @@ public sealed class SakuraCloudTests
     }
 
     [Fact]
-    public async Task FindRoutersAsync_ReadsEachRoutersSwitch_AndSkipsNonMatches()
+    public async Task FindRoutersAsync_SearchAnswerWithTheBlock_IsEnough_AndNonMatchesAreSkipped()
+    {
+        api.FindInternetAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new InternetListEnvelope
+        {
+            Total = 2,
+            Internet =
+            [
+                new SakuraInternet { Id = 10, Name = "k8s-router", Tags = ["@k8s"], Switch = ReducedView(RouterSwitch(11)) },
+                new SakuraInternet { Id = 20, Name = "k8s-router-2", Tags = ["@k8s"], Switch = ReducedView(RouterSwitch(21)) },
+            ],
+        });
+
+        var found = await cloud.FindRoutersAsync(new RouterQuery("k8s-router", ["@k8s"]), CancellationToken.None);
+
+        var network = Assert.Single(found);
+        Assert.Equal((11L, 10L, "k8s-router"), (network.SwitchId, network.Id, network.Name));
+        var fromSwitch = WireMapperRouter(11);
+        Assert.Equal((fromSwitch.Block, fromSwitch.DefaultRoute, fromSwitch.AssignableRange), (network.Block, network.DefaultRoute, network.AssignableRange));
+        Assert.Equal(["@k8s"], network.Tags);
+        await api.DidNotReceiveWithAnyArgs().GetSwitchAsync(default, default);
+    }
+
+    [Fact]
+    public async Task FindRoutersAsync_SearchAnswerWithoutTheBlock_ReadsThatRoutersSwitch()
     {
         api.FindInternetAsync(Arg.Any<SearchRequest>(), Arg.Any<CancellationToken>()).Returns(new InternetListEnvelope
         {
@@ -376,6 +399,10 @@ public sealed class SakuraCloudTests
             },
         ],
     };
+
+    /// <summary>The switch as a router's search answer embeds it: the blocks without their assignable range.</summary>
+    private static SakuraSwitch ReducedView(SakuraSwitch routerSwitch) =>
+        routerSwitch with { Subnets = [.. routerSwitch.Subnets.Select(s => s with { IPAddresses = null })] };
 
     private static RouterNetwork WireMapperRouter(long switchId) => WireMapper.ToRouter(RouterSwitch(switchId), null)!;
 

@@ -113,20 +113,41 @@ public sealed class SharedApplianceListTests
     }
 
     [Fact]
-    public async Task AReadInFlightDuringOurWrite_IsNeitherJoinedNorKept()
+    public async Task AReadInFlightDuringOurWrites_IsJoinedAndKept_WithTheWritesLaidOverIt()
     {
         var cached = Cached();
         var release = new TaskCompletionSource<IReadOnlyList<SakuraAppliance>>();
         var slow = cached.GetAsync(_ => { Interlocked.Increment(ref reads); return release.Task; }, CancellationToken.None);
 
         cached.Put(new SakuraAppliance { Id = 7, Name = "created" });
-        var afterWrite = await cached.GetAsync(Read, CancellationToken.None);
+        cached.Remove(2);
+        var afterWrites = cached.GetAsync(Read, CancellationToken.None);
+        release.SetResult([new SakuraAppliance { Id = 1, Name = "other" }, new SakuraAppliance { Id = 2, Name = "deleted" }]);
+        await slow;
+        var later = await cached.GetAsync(Read, CancellationToken.None);
+
+        // The read did not see the create nor the delete; every caller and the kept list do.
+        Assert.Equal(["other", "created"], (await slow).Select(a => a.Name));
+        Assert.Equal(["other", "created"], (await afterWrites).Select(a => a.Name));
+        Assert.Equal(["other", "created"], later.Select(a => a.Name));
+        Assert.Equal(1, reads);
+    }
+
+    [Fact]
+    public async Task AReadInFlightWhenTheListIsDropped_IsNeitherJoinedNorKept()
+    {
+        var cached = Cached();
+        var release = new TaskCompletionSource<IReadOnlyList<SakuraAppliance>>();
+        var slow = cached.GetAsync(_ => { Interlocked.Increment(ref reads); return release.Task; }, CancellationToken.None);
+
+        cached.Invalidate();
+        var afterDrop = await cached.GetAsync(Read, CancellationToken.None);
         release.SetResult([new SakuraAppliance { Id = 1, Name = "stale" }]);
         await slow;
         var later = await cached.GetAsync(Read, CancellationToken.None);
 
-        // The caller after the write got a read of its own; the stale read was not kept, the fresh one was.
-        Assert.Equal(["read2"], afterWrite.Select(a => a.Name));
+        // The caller after the drop got a read of its own; the stale read was not kept, the fresh one was.
+        Assert.Equal(["read2"], afterDrop.Select(a => a.Name));
         Assert.Equal(["read2"], later.Select(a => a.Name));
         Assert.Equal(2, reads);
     }

@@ -141,6 +141,20 @@ public sealed class ApplianceListTests : SimulatorTests
     }
 
     [Fact]
+    public async Task IdAndClassFilter_AsTheBatchedPollSendsIt_ListsExactlyThoseLoadBalancers()
+    {
+        var all = (await Sim.GetAsync("/appliance", bigint: true)).Json["Appliances"]!.AsArray();
+        string IdOf(string name) => all.Single(a => Str(a!["Name"]) == name)!["ID"]!.ToString();
+        var ids = new[] { IdOf("lb-03"), IdOf("lb-07"), standardVpc.ToString(CultureInfo.InvariantCulture), "112899999999" };
+
+        var found = await Sim.GetAsync($$"""/appliance?{"Filter":{"Class":"loadbalancer","ID":["{{string.Join("\",\"", ids)}}"]},"From":0,"Count":100,"Sort":["ID"]}""");
+
+        // Exact match, any of the IDs (OR), and the class too: the VPC router and an unknown ID are not listed.
+        Assert.Equal(2, found.Json["Total"]!.GetValue<int>());
+        Assert.Equal(["lb-03", "lb-07"], found.Json["Appliances"]!.AsArray().Select(a => Str(a!["Name"])));
+    }
+
+    [Fact]
     public async Task PlainSwitch_CountsAndListsEveryApplianceWithANicOnIt()
     {
         var sw = (await Sim.GetAsync($"/switch/{plain}")).Json["Switch"]!;

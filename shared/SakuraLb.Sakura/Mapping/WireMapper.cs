@@ -74,12 +74,27 @@ internal static class WireMapper
     /// range) and, if read, the router itself. Null when the switch has no usable primary block (a plain switch,
     /// or a block without an assignable range): the primary block is the one without a next hop.
     /// </summary>
-    public static RouterNetwork? ToRouter(SakuraSwitch routerSwitch, SakuraInternet? router)
+    public static RouterNetwork? ToRouter(SakuraSwitch routerSwitch, SakuraInternet? router) =>
+        ToRouter(routerSwitch, router, deriveRange: false);
+
+    /// <summary>
+    /// A router as the planner needs it from the search answer alone: its reduced switch view carries the blocks
+    /// (network, mask, gateway, next hops) but not the assignable range, which is then the block less its reserved
+    /// addresses (the first four and the broadcast, as the API documents and every real switch read shows). Null when
+    /// the answer lacks the primary block's fields: then the switch must be read (<see cref="ToRouter(SakuraSwitch, SakuraInternet?)"/>).
+    /// </summary>
+    public static RouterNetwork? ToRouter(SakuraInternet router)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        return router.Switch is { Id: > 0 } reduced ? ToRouter(reduced, router, deriveRange: true) : null;
+    }
+
+    private static RouterNetwork? ToRouter(SakuraSwitch routerSwitch, SakuraInternet? router, bool deriveRange)
     {
         ArgumentNullException.ThrowIfNull(routerSwitch);
         var primary = routerSwitch.Subnets
             .Where(s => string.IsNullOrWhiteSpace(s.NextHop))
-            .Select(ToPrimaryBlock)
+            .Select(s => ToPrimaryBlock(s, deriveRange))
             .FirstOrDefault(b => b is not null);
         if (primary is null)
         {
@@ -226,15 +241,33 @@ internal static class WireMapper
     private static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A block with every part the planner needs, or null when any is missing or not an address.</summary>
-    private static PrimaryBlock? ToPrimaryBlock(SwitchSubnet subnet) =>
-        Ipv4Address.TryParse(subnet.NetworkAddress, out var network)
-        && subnet.NetworkMaskLen is >= 0 and <= 32
-        && Ipv4Address.TryParse(subnet.DefaultRoute, out var gateway)
-        && Ipv4Address.TryParse(subnet.IPAddresses?.Min, out var min)
-        && Ipv4Address.TryParse(subnet.IPAddresses?.Max, out var max)
-        && min <= max
-            ? new PrimaryBlock(new Ipv4Block(network, subnet.NetworkMaskLen.Value), gateway, new Ipv4Range(min, max))
-            : null;
+    /// <summary>
+    /// The primary block of a router's switch; its assignable range as the API gives it, or, when
+    /// <paramref name="deriveRange"/> and the answer has none (the reduced view), the block less the network, the
+    /// gateway, the two router addresses and the broadcast. A range the API gives always wins.
+    /// </summary>
+    private static PrimaryBlock? ToPrimaryBlock(SwitchSubnet subnet, bool deriveRange)
+    {
+        if (!Ipv4Address.TryParse(subnet.NetworkAddress, out var network)
+            || subnet.NetworkMaskLen is not (>= 0 and <= 32)
+            || !Ipv4Address.TryParse(subnet.DefaultRoute, out var gateway))
+        {
+            return null;
+        }
+
+        var block = new Ipv4Block(network, subnet.NetworkMaskLen.Value);
+        if (subnet.IPAddresses is null && deriveRange)
+        {
+            var (first, last) = (block.Network.Add(4), block.Broadcast.Add(-1));
+            return first <= last && block.Contains(first) ? new PrimaryBlock(block, gateway, new Ipv4Range(first, last)) : null;
+        }
+
+        return Ipv4Address.TryParse(subnet.IPAddresses?.Min, out var min)
+            && Ipv4Address.TryParse(subnet.IPAddresses?.Max, out var max)
+            && min <= max
+                ? new PrimaryBlock(block, gateway, new Ipv4Range(min, max))
+                : null;
+    }
 
     private sealed record PrimaryBlock(Ipv4Block Block, Ipv4Address DefaultRoute, Ipv4Range AssignableRange);
 }

@@ -109,6 +109,82 @@ public sealed class Benchmarks(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// 200 Services at the default budget (5 requests a second, client and simulator) on two /24 routers of the
+    /// cluster, 100 on each, chosen with the router-selector annotation: requests per Service by kind, and 1,000
+    /// creates projected from them.
+    /// </summary>
+    [BenchmarkFact]
+    public async Task Burst_TwoHundredServices_TwoRouters_DefaultBudget_ProjectedToAThousand()
+    {
+        const int count = 200;
+        const int limit = 5;
+        var app = await TestApp.StartAsync(
+            new Dictionary<string, string?> { ["Controller:RouterTags:0"] = "@big", ["Sakura:RequestsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture) },
+            new SakuraSim.SakuraSimulatorOptions { TimeScale = 0, RateLimitPerSecond = limit });
+        await using var _ = app;
+        var nodes = new List<(string, string)>();
+        var services = new List<ServiceSnapshot>();
+        foreach (var router in new[] { "a", "b" })
+        {
+            var switchId = await app.Sim.AddRouterAsync($"big-{router}", 24, "@big", $"@{router}", Reconcile.Desired.LoadBalancerNaming.ClusterTag(app.ClusterId));
+            var network = Reconcile.Addressing.Ipv4Address.Parse(await app.Sim.RouterNetworkAsync($"big-{router}"));
+            for (var i = 0; i < 3; i++)
+            {
+                var address = network.Add(4 + i).ToString();
+                await app.Sim.AddServerAsync($"big-{router}{i}", address, switchId);
+                nodes.Add(($"big-{router}{i}", address));
+            }
+
+            var selector = new Dictionary<string, string> { ["k8s.usacloud.jp/router-selector"] = $"@{router}" };
+            services.AddRange(Enumerable.Range(0, count / 2).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc-{router}{i:D3}", [80], annotations: selector)));
+        }
+
+        await app.Sim.ClearRequestsAsync();
+        var burst = await MeasureBurstAsync(app, Snapshots.Nodes("1", nodes), services, limit);
+
+        var lbs = await app.Sim.LoadBalancersAsync();
+        Assert.Equal([count / 2, count / 2], lbs.GroupBy(l => l.Network.SwitchId).Select(g => g.Count()));
+        var perService = burst.Count / (double)count;
+        output.WriteLine($"requests per Service by kind: {string.Join("; ", burst.GroupBy(Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count() / (double)count:F2}"))}");
+
+        // The account's appliance list pages by 100, so its reads grow with the appliances: over 1,000 creates from an
+        // empty account a read costs 1 + 500 / 100 pages on average (about 2 here, from 0 to 200 appliances). Every other read is per
+        // Service, per router or per poll of the Services waiting, none of which grows with the account.
+        var pages = burst.Count(r => Kind(r) == AccountApplianceList);
+        var lists = burst.Count(r => Kind(r) == AccountApplianceList && FirstPage(r));
+        var projected = 1000 * (burst.Count - pages) / (double)count + (1000 * lists / (double)count * (1 + (1000 / 2 / 100)));
+        output.WriteLine($"the account's appliance list: {lists} reads, {pages} pages; projected to 1,000 creates at {limit}/s: " +
+            $"{projected:F0} requests = {projected / limit / 60:F1} min of request budget ({perService:F2} per Service measured, {projected / 1000:F2} projected)");
+    }
+
+    private static bool FirstPage(SimRequest request) => (Query(request)?["From"]?.GetValue<int>() ?? 0) == 0;
+
+    /// <summary>The request's kind for the reports: method and path with ids folded, and which appliance list a <c>GET /appliance</c> is.</summary>
+    private static string Kind(SimRequest request)
+    {
+        var path = System.Text.RegularExpressions.Regex.Replace(request.Path, "[0-9]{6,}", "{id}");
+        if (request.Method != "GET" || path != "/appliance")
+        {
+            return $"{request.Method} {path}";
+        }
+
+        var filter = Query(request)?["Filter"] as System.Text.Json.Nodes.JsonObject;
+        return filter?.ContainsKey("ID") == true ? "GET /appliance by ID"
+            : filter?.ContainsKey("Tags.Name") == true ? "GET /appliance by tags"
+            : filter?.ContainsKey("Name") == true ? "GET /appliance by name"
+            : AccountApplianceList;
+    }
+
+    /// <summary>The search query of a request (the JSON after <c>?</c>), if it has one.</summary>
+    private static System.Text.Json.Nodes.JsonObject? Query(SimRequest request)
+    {
+        var text = Uri.UnescapeDataString(request.Query ?? "").TrimStart('?');
+        return text.StartsWith('{') ? System.Text.Json.Nodes.JsonNode.Parse(text) as System.Text.Json.Nodes.JsonObject : null;
+    }
+
+    private const string AccountApplianceList = "GET /appliance (the account's)";
+
+    /// <summary>
     /// Creates <paramref name="count"/> Services at once against a simulator that allows <paramref name="limit"/>
     /// requests a second (the client's limit too), waits until all are Ready, and reports the requests, the time, the
     /// phases and the budget used; asserts the limit was never exceeded.
@@ -122,7 +198,24 @@ public sealed class Benchmarks(ITestOutputHelper output)
             prefixLength: prefixLength);
         try
         {
-            var services = Enumerable.Range(0, count).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i:D3}", [80])).ToList();
+            await MeasureBurstAsync(app, nodes, [.. Enumerable.Range(0, count).Select(i => Snapshots.Service(Snapshots.NewUid(), $"svc{i:D3}", [80]))], limit);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Posts <paramref name="services"/> at once, waits until all are Ready, and reports the requests, the time, the
+    /// phases and the budget used; asserts the limit was never exceeded. Returns the requests.
+    /// </summary>
+    private async Task<IReadOnlyList<SimRequest>> MeasureBurstAsync(TestApp app, NodeSetSnapshot nodes, IReadOnlyList<ServiceSnapshot> services, int limit)
+    {
+        var count = services.Count;
+        {
             var started = DateTimeOffset.UtcNow;
             await app.PostEventsAsync(services, nodes);
             foreach (var service in services)
@@ -143,13 +236,9 @@ public sealed class Benchmarks(ITestOutputHelper output)
             output.WriteLine($"burst against the goal: {BudgetWhileWorkIsQueued(burst, limit)}; all Ready after {elapsed.TotalSeconds:F1} s, goal 1.3 × (requests ÷ rate) + one boot = {1.3 * needed:F1} s + the boot (immediate here)");
             output.WriteLine($"projected to 1,000 creates at {limit}/s: {1000 * elapsed.TotalSeconds / count / 60:F1} min at the measured pace, " +
                 $"{1000 * burst.Count / (double)count / limit / 60:F1} min of request budget");
+            output.WriteLine($"requests by kind: {string.Join("; ", burst.GroupBy(Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"))}");
             Assert.True(peak <= limit, $"peak {peak} > {limit}");
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
+            return burst;
         }
     }
 

@@ -64,25 +64,84 @@ public sealed class WireMapperTests
     [Fact]
     public void ToRouter_RoutedBlocks_AreNotThePrimaryButTheirNextHopsAreKept()
     {
-        var routerSwitch = new SakuraSwitch
-        {
-            Id = 5,
-            Subnets =
-            [
-                new SwitchSubnet { NetworkAddress = "198.51.100.0", NetworkMaskLen = 28, NextHop = "203.0.113.99" },
-                new SwitchSubnet
-                {
-                    NetworkAddress = "203.0.113.96", NetworkMaskLen = 28, DefaultRoute = "203.0.113.97",
-                    IPAddresses = new IPAddressRange { Min = "203.0.113.100", Max = "203.0.113.110" },
-                },
-            ],
-        };
+        var routerSwitch = new SakuraSwitch { Id = 5, Subnets = RoutedAndPrimaryBlocks("203.0.113.100", "203.0.113.110") };
 
         var router = WireMapper.ToRouter(routerSwitch, null);
 
         Assert.Equal("203.0.113.96/28", router!.Block.ToString());
         Assert.Equal([Ipv4Address.Parse("203.0.113.99")], router.NextHops);
     }
+
+    [Fact]
+    public void ToRouter_RealSearchAnswer_GivesTheSameBlockGatewayAndRangeAsTheRealSwitchRead()
+    {
+        var internet = Fixture("internet.json", SakuraJsonContext.Default.SakuraInternet);
+        var fromSwitch = WireMapper.ToRouter(Fixture("switch-of-router.json", SakuraJsonContext.Default.SakuraSwitch), internet)!;
+
+        var router = WireMapper.ToRouter(internet);
+
+        Assert.NotNull(router);
+        Assert.Equal((internet.Id, internet.Name, internet.Switch!.Id), (router.Id, router.Name, router.SwitchId));
+        Assert.Equal(internet.Tags, router.Tags);
+        Assert.Equal((fromSwitch.Block, fromSwitch.DefaultRoute, fromSwitch.AssignableRange), (router.Block, router.DefaultRoute, router.AssignableRange));
+        Assert.Empty(router.NextHops);
+    }
+
+    [Theory]
+    [InlineData("203.0.113.0", 24, "203.0.113.4", "203.0.113.254")]
+    [InlineData("203.0.113.64", 26, "203.0.113.68", "203.0.113.126")]
+    [InlineData("203.0.113.96", 28, "203.0.113.100", "203.0.113.110")]
+    [InlineData("203.0.113.96", 29, "203.0.113.100", "203.0.113.102")]
+    public void ToRouter_SearchAnswer_RangeIsTheBlockLessItsReservedAddresses(string network, int maskLength, string first, string last)
+    {
+        var router = WireMapper.ToRouter(SearchAnswer(network, maskLength, Ipv4Address.Parse(network).Add(1).ToString()))!;
+
+        Assert.Equal(new Ipv4Range(Ipv4Address.Parse(first), Ipv4Address.Parse(last)), router.AssignableRange);
+        Assert.All(router.ReservedAddresses, a => Assert.False(router.AssignableRange.Contains(a)));
+    }
+
+    [Theory]
+    [InlineData(30)]
+    [InlineData(31)]
+    [InlineData(32)]
+    public void ToRouter_SearchAnswer_BlockWithNoRoomLeft_IsNull(int maskLength) =>
+        Assert.Null(WireMapper.ToRouter(SearchAnswer("255.255.255.252", maskLength, "255.255.255.253")));
+
+    [Fact]
+    public void ToRouter_SearchAnswer_RoutedBlocksGiveNextHops_AndAGivenRangeWins()
+    {
+        var internet = new SakuraInternet { Id = 1, Switch = new SakuraSwitch { Id = 2, Subnets = RoutedAndPrimaryBlocks("203.0.113.101", "203.0.113.109") } };
+
+        var router = WireMapper.ToRouter(internet)!;
+
+        Assert.Equal([Ipv4Address.Parse("203.0.113.99")], router.NextHops);
+        Assert.Equal(new Ipv4Range(Ipv4Address.Parse("203.0.113.101"), Ipv4Address.Parse("203.0.113.109")), router.AssignableRange);
+    }
+
+    [Theory]
+    [InlineData(null, 28, "203.0.113.97")]
+    [InlineData("203.0.113.96", null, "203.0.113.97")]
+    [InlineData("203.0.113.96", 28, null)]
+    public void ToRouter_SearchAnswerMissingABlockField_IsNull(string? network, int? maskLength, string? gateway) =>
+        Assert.Null(WireMapper.ToRouter(SearchAnswer(network, maskLength, gateway)));
+
+    /// <summary>A router's search answer whose reduced switch view has one block (no assignable range, as the API sends it).</summary>
+    private static SakuraInternet SearchAnswer(string? network, int? maskLength, string? gateway) => new()
+    {
+        Id = 1,
+        Switch = new SakuraSwitch { Id = 2, Subnets = [new SwitchSubnet { NetworkAddress = network, NetworkMaskLen = maskLength, DefaultRoute = gateway }] },
+    };
+
+    /// <summary>A routed block (next hop 203.0.113.99) ahead of the primary 203.0.113.96/28 with the given assignable range.</summary>
+    private static SwitchSubnet[] RoutedAndPrimaryBlocks(string min, string max) =>
+    [
+        new SwitchSubnet { NetworkAddress = "198.51.100.0", NetworkMaskLen = 28, NextHop = "203.0.113.99" },
+        new SwitchSubnet
+        {
+            NetworkAddress = "203.0.113.96", NetworkMaskLen = 28, DefaultRoute = "203.0.113.97",
+            IPAddresses = new IPAddressRange { Min = min, Max = max },
+        },
+    ];
 
     [Fact]
     public void ToRouter_PlainSwitch_IsNull() =>
