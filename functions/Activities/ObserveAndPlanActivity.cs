@@ -54,6 +54,13 @@ public sealed record PlanResult
 
     /// <summary>When the planned snapshot was stored (a resync answer counts its time from there).</summary>
     public DateTimeOffset StoredAt { get; init; }
+
+    /// <summary>
+    /// The addresses this activity already took for the plan's <see cref="ReserveAddresses"/> step (held by this
+    /// Service when the plan came back), so the orchestration does not run that step again. Null when it took none,
+    /// and in results recorded before the field existed: the step then runs as an activity, as it always did.
+    /// </summary>
+    public IReadOnlyList<AddressReservation>? Reserved { get; init; }
 }
 
 /// <summary>
@@ -145,8 +152,8 @@ public sealed class ObserveAndPlanActivity(
             var named = (await cloud.ListLoadBalancersAsync(null, cancellationToken)).Where(lb => string.Equals(lb.Name, name, StringComparison.Ordinal));
             var candidates = ServicePlanning.CandidatesOf(service.Uid, named.Concat(onSwitch.LoadBalancers));
             var mine = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
-            var plan = await PlanAndReserveAsync(service, settings, nodeSet, networks, onSwitch, candidates, mine, input, cancellationToken);
-            return With(result, plan);
+            var (plan, reserved) = await PlanAndReserveAsync(service, settings, nodeSet, networks, onSwitch, candidates, mine, input, cancellationToken);
+            return With(result, plan) with { Reserved = reserved };
         }
         catch (SakuraApiException ex) when (!CloudErrors.IsTransient(ex))
         {
@@ -155,7 +162,8 @@ public sealed class ObserveAndPlanActivity(
         }
     }
 
-    private async Task<ServicePlan> PlanAndReserveAsync(
+    /// <summary>The plan, and the addresses of its reservation step when they were taken (null when not).</summary>
+    private async Task<(ServicePlan Plan, IReadOnlyList<AddressReservation>? Reserved)> PlanAndReserveAsync(
         ServiceSnapshot service,
         ControllerSettings settings,
         NodeSetRecord? nodeSet,
@@ -175,13 +183,14 @@ public sealed class ObserveAndPlanActivity(
             var reserve = plan.Plan?.Steps.OfType<ReserveAddresses>().FirstOrDefault();
             if (reserve is null || race >= MaxReservationRaces)
             {
-                return plan;
+                // Nothing to take, or every race lost: then the step runs, fails with a conflict, and plans again.
+                return (plan, null);
             }
 
             var outcome = await reservations.TryReserveAsync(reserve.Addresses, cancellationToken);
             if (outcome.Succeeded)
             {
-                return plan;
+                return (plan, reserve.Addresses);
             }
 
             logger.ReservationConflict(service.Uid, string.Join(", ", outcome.Conflicts.Select(c => $"{c.Address} held by {c.OwnerUid}")));

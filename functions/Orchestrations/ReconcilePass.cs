@@ -21,7 +21,7 @@ internal sealed class ReconcilePass(
     private static readonly FrozenDictionary<Type, Func<ReconcilePass, PlanStep, Task<Stop?>>> StepTable = new[]
     {
         On<Report>((p, s) => p.ReportAsync(s)),
-        On<ReserveAddresses>((p, s) => p.OnceAsync(ReserveAddressesActivity.Name, p.Reservation(s.Addresses))),
+        On<ReserveAddresses>((p, s) => p.ReserveAsync(s)),
         On<ReleaseAddresses>((p, s) => p.ReleaseAsync(s)),
         On<CreateLoadBalancer>((p, s) => p.CreateAsync(s)),
         On<WaitUntilUp>((p, s) => p.WaitUntilUpAsync(s.LoadBalancerId ?? p.created, justCreated: s.LoadBalancerId is null)),
@@ -42,6 +42,10 @@ internal sealed class ReconcilePass(
 
     // The steps of this pass that ran to completion, for the answer to a resync request.
     private readonly List<PlanStep> completed = [];
+
+    // The addresses the plan activity took for the plan being executed (its ReserveAddresses step need not run);
+    // null once a step of the plan gave addresses back, so a later step that takes them again runs.
+    private IReadOnlyList<AddressReservation>? takenByPlan;
 
     // The load balancer the plan being executed created (its later steps name it as null).
     private long? created;
@@ -76,6 +80,7 @@ internal sealed class ReconcilePass(
                 }
 
                 last = result;
+                takenByPlan = result.Reserved;
                 drainState = result.Plan?.Drain?.Draining ?? drainState;
                 if (result.Intent == ServiceIntent.Ignore)
                 {
@@ -170,6 +175,17 @@ internal sealed class ReconcilePass(
         return null;
     }
 
+    /// <summary>
+    /// Takes the addresses, unless the plan activity already took exactly these for this plan: its result, recorded
+    /// in the history, says so, so a replay skips the same step. The rows are this Service's until its own
+    /// ReleaseAddresses step, and a plan runs only in the generation that made it, so the create that follows still
+    /// holds them.
+    /// </summary>
+    private Task<Stop?> ReserveAsync(ReserveAddresses reserve) =>
+        takenByPlan is { } taken && reserve.Addresses.All(taken.Contains)
+            ? Task.FromResult<Stop?>(null)
+            : OnceAsync(ReserveAddressesActivity.Name, Reservation(reserve.Addresses));
+
     private async Task<Stop?> CreateAsync(CreateLoadBalancer create)
     {
         var made = await context.CallActivityAsync<StepResult>(
@@ -185,6 +201,7 @@ internal sealed class ReconcilePass(
     /// </summary>
     private async Task<Stop?> ReleaseAsync(ReleaseAddresses release)
     {
+        takenByPlan = null;
         if (await OnceAsync(ReleaseAddressesActivity.Name, Reservation(release.Addresses)) is { } stop)
         {
             return stop;

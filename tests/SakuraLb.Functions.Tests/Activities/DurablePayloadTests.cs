@@ -93,7 +93,11 @@ public sealed class DurablePayloadTests
             ],
             new PlanOutcome(ServicePhase.Ready, ReasonCodes.Ready, "ok", ["203.0.113.104"], false, [new ValidationProblem(ReasonCodes.NodeWithoutServer, "w")]),
             false);
-        var result = new PlanResult { Exists = true, Intent = ServiceIntent.Ensure, Plan = plan, DesiredSeq = 3, NodeFingerprint = "f", Namespace = "n" };
+        var result = new PlanResult
+        {
+            Exists = true, Intent = ServiceIntent.Ensure, Plan = plan, DesiredSeq = 3, NodeFingerprint = "f", Namespace = "n",
+            Reserved = ((ReserveAddresses)plan.Steps[0]).Addresses,
+        };
 
         var back = RoundTrip(converter, result);
 
@@ -106,6 +110,7 @@ public sealed class DurablePayloadTests
         Assert.Equal(ServiceIntent.Ensure, back.Intent);
         Assert.Equal(3, back.DesiredSeq);
         Assert.Equal(AddressRole.Vip, Assert.IsType<ReserveAddresses>(back.Plan.Steps[0]).Addresses[0].Role);
+        Assert.Equal(result.Reserved, back.Reserved);
     }
 
     [Theory]

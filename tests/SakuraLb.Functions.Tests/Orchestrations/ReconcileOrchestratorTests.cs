@@ -87,6 +87,53 @@ public sealed class ReconcileOrchestratorTests
         Assert.Equal(2, Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Count);
     }
 
+    private static readonly AddressReservation[] Vip = [new(7, Ipv4Address.Parse("203.0.113.104"), "u1", AddressRole.Vip)];
+
+    /// <summary>A create whose plan reserves <see cref="Vip"/> first (with <paramref name="before"/> ahead of it), then verifies empty.</summary>
+    private static TaskOrchestrationContext ReservingCreate(IReadOnlyList<AddressReservation>? reservedByPlan, params PlanStep[] before)
+    {
+        var context = Context();
+        Returns(context, LoadDesiredActivity.Name, Desired(1));
+        var creation = new LoadBalancerCreation { Name = "au1", Description = "d", Tags = [], OwnAddresses = [], Vip = Vip[0].Address, Settings = [] };
+        Returns(context, ObserveAndPlanActivity.Name,
+            PlanOf(1, [.. before, new ReserveAddresses(Vip), new CreateLoadBalancer(creation)]) with { Reserved = reservedByPlan }, PlanOf(1));
+        Returns(context, ReserveAddressesActivity.Name, StepResult.Done());
+        Returns(context, ReleaseAddressesActivity.Name, StepResult.Done());
+        Returns(context, CreateLoadBalancerActivity.Name, StepResult.Done(42));
+        return context;
+    }
+
+    [Fact]
+    public async Task RunAsync_PlanActivityTookTheAddresses_CreatesWithoutTakingThemAgain()
+    {
+        var context = ReservingCreate(Vip);
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal(ReconcileOutcome.Converged, result.Outcome);
+        Assert.Empty(Inputs<ReservationInput>(context, ReserveAddressesActivity.Name));
+        Assert.Single(Inputs<CreateInput>(context, CreateLoadBalancerActivity.Name));
+    }
+
+    public static TheoryData<string> StillReserving => ["recorded before the plan took addresses", "took other addresses", "released first"];
+
+    [Theory]
+    [MemberData(nameof(StillReserving))]
+    public async Task RunAsync_AddressesNotHeldFromThePlan_TakesThemBeforeTheCreate(string why)
+    {
+        var context = why switch
+        {
+            "recorded before the plan took addresses" => ReservingCreate(null),
+            "took other addresses" => ReservingCreate([Vip[0] with { Address = Ipv4Address.Parse("203.0.113.105") }]),
+            _ => ReservingCreate(Vip, new ReleaseAddresses(Vip)),
+        };
+
+        await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal(Vip, Assert.Single(Inputs<ReservationInput>(context, ReserveAddressesActivity.Name)).Addresses);
+        Assert.Single(Inputs<CreateInput>(context, CreateLoadBalancerActivity.Name));
+    }
+
     private static List<object?> ContinuedWith(TaskOrchestrationContext context) =>
         [.. context.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(TaskOrchestrationContext.ContinueAsNew)).Select(c => c.GetArguments()[0])];
 

@@ -1,3 +1,5 @@
+using SakuraLb.Reconcile.Observed;
+
 namespace SakuraLb.Functions.Tests.Scenarios;
 
 /// <summary>Create, change and delete one Service end to end: events → durable reconcile → simulator → status.</summary>
@@ -29,6 +31,31 @@ public sealed class LifecycleScenarioTests
         var feed = await app.StatusFeedAsync();
         var entry = Assert.Single(feed.Services);
         Assert.Equal((ServicePhase.Ready, "Ready", false), (entry.Phase, entry.ReasonCode, entry.FinalizerReleasable));
+        Assert.Equal(2, (await app.Reservations.ListByOwnerAsync(uid, default)).Count);
+    }
+
+    [Theory]
+    [BothEngines]
+    public async Task Create_TakesItsAddressesOnce_InThePlanThatChoseThem(DurableEngineKind engine)
+    {
+        await using var app = await TestApp.StartAsync(engine: engine, services: s => s.AddStoreProbe<IReservationStore>());
+        var uid = Snapshots.NewUid();
+        var takes = 0;
+        app.Get<StoreProbe<IReservationStore>>().After(nameof(IReservationStore.TryReserveAsync), (args, _) =>
+        {
+            if (((IReadOnlyList<AddressReservation>)args[0]!).Any(r => string.Equals(r.OwnerUid, uid, StringComparison.Ordinal)))
+            {
+                Interlocked.Increment(ref takes);
+            }
+
+            return false;
+        });
+
+        await app.PostEventsAsync([Snapshots.Service(uid, "web", [80, 443])], Snapshots.DefaultNodes());
+        var status = await app.WaitSettledAsync(uid);
+
+        Assert.Equal(ServicePhase.Ready, status.Status.Phase);
+        Assert.Equal(1, Volatile.Read(ref takes));
         Assert.Equal(2, (await app.Reservations.ListByOwnerAsync(uid, default)).Count);
     }
 
