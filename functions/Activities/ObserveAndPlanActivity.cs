@@ -123,14 +123,19 @@ public sealed class ObserveAndPlanActivity(
             return With(result, pre);
         }
 
+        var name = LoadBalancerNaming.Name(service.Uid);
         try
         {
             if (spec is null)
             {
-                var byName = await FindByNameAsync(service.Uid, cancellationToken);
-                var byUidTag = await cloud.FindLoadBalancersByTagsAsync(
-                    [LoadBalancerNaming.ClusterTag(settings.ClusterId), LoadBalancerNaming.ServiceUidTag(service.Uid)], cancellationToken);
-                var found = byName.Concat(byUidTag).DistinctBy(lb => lb.Id).ToList();
+                // The Service's load balancers (named as its own, or carrying the cluster's and its UID tags) come from
+                // the account's appliance list shared in the process, as a create's do, rather than from two searches
+                // of their own: a burst of deletions plans (and verifies) without a read per Service, and our own
+                // deletes are in the list.
+                string[] ownTags = [LoadBalancerNaming.ClusterTag(settings.ClusterId), LoadBalancerNaming.ServiceUidTag(service.Uid)];
+                var found = (await cloud.ListLoadBalancersAsync(null, cancellationToken))
+                    .Where(lb => string.Equals(lb.Name, name, StringComparison.Ordinal) || ownTags.All(t => lb.Tags.Contains(t, StringComparer.Ordinal)))
+                    .ToList();
                 var held = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
                 return With(result, ServicePlanning.PlanCleanup(service, settings, found, held));
             }
@@ -148,7 +153,6 @@ public sealed class ObserveAndPlanActivity(
             var onSwitch = freshRead
                 ? await cloud.ReadSwitchAsync(network, cancellationToken)
                 : await cloud.ReadSwitchAsync(network, nodeSet?.Seq ?? 0, cancellationToken);
-            var name = LoadBalancerNaming.Name(service.Uid);
             var named = (await cloud.ListLoadBalancersAsync(null, cancellationToken)).Where(lb => string.Equals(lb.Name, name, StringComparison.Ordinal));
             var candidates = ServicePlanning.CandidatesOf(service.Uid, named.Concat(onSwitch.LoadBalancers));
             var mine = await reservations.ListByOwnerAsync(service.Uid, cancellationToken);
@@ -197,10 +201,6 @@ public sealed class ObserveAndPlanActivity(
             others = await reservations.ListBySwitchAsync(onSwitch.SwitchId, cancellationToken);
         }
     }
-
-    /// <summary>Load balancers named as this Service's (ours, adoptable or foreign).</summary>
-    private Task<IReadOnlyList<ObservedLoadBalancer>> FindByNameAsync(string serviceUid, CancellationToken cancellationToken) =>
-        cloud.FindLoadBalancersByNameAsync(LoadBalancerNaming.Name(serviceUid), cancellationToken);
 
     private static PlanResult With(PlanResult result, ServicePlan plan) => result with
     {

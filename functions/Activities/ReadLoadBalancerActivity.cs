@@ -14,7 +14,8 @@ public sealed record LoadBalancerState(bool Found, long LoadBalancerId, Applianc
 
 /// <summary>
 /// One poll of an appliance, for the orchestration's waits: read from the account's appliance list, at most one poll
-/// interval old, so every Service waiting in that interval shares one list instead of reading its own appliance.
+/// interval old and read after our last power call on it, so every Service waiting in that interval shares one list
+/// instead of reading its own appliance.
 /// </summary>
 public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud, ReconcileOptions options)
 {
@@ -23,7 +24,7 @@ public sealed class ReadLoadBalancerActivity(ISakuraCloud cloud, ReconcileOption
     public async Task<LoadBalancerState> RunAsync(LoadBalancerTarget input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var lb = (await cloud.ListLoadBalancersAsync(options.PollInterval, cancellationToken)).FirstOrDefault(l => l.Id == input.LoadBalancerId);
+        var lb = await cloud.PollLoadBalancerAsync(input.LoadBalancerId, options.PollInterval, cancellationToken);
         return lb is null
             ? new LoadBalancerState(false, input.LoadBalancerId, ApplianceAvailability.Unknown, InstanceStatus.Unknown)
             : new LoadBalancerState(true, lb.Id, lb.Availability, lb.InstanceStatus);

@@ -90,6 +90,13 @@ public interface ISakuraCloud
     Task<IReadOnlyList<ObservedLoadBalancer>> ListLoadBalancersAsync(TimeSpan? maxAge, CancellationToken cancellationToken);
 
     /// <summary>
+    /// One load balancer from the same shared list, for the waits on it: at most <paramref name="maxAge"/> old, and read
+    /// after our last power call on it (whose answer does not show the new state); null when the list does not hold it.
+    /// A power call leaves the list to everyone else, so a burst of shutdowns is polled with one list read per round.
+    /// </summary>
+    Task<ObservedLoadBalancer?> PollLoadBalancerAsync(long id, TimeSpan maxAge, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Creates a load balancer (a single one, or an HA pair with two own addresses) with the planned settings.
     /// It starts migrating and boots by itself; wait until it is available and up before applying config.
     /// Not idempotent. When the answer is a 504 or never comes, the load balancer it made (same name, every tag) is

@@ -192,6 +192,9 @@ internal sealed class SakuraCloud(
     public async Task<IReadOnlyList<ObservedLoadBalancer>> ListLoadBalancersAsync(TimeSpan? maxAge, CancellationToken cancellationToken) =>
         [.. (await AllAppliancesAsync(cancellationToken, maxAge)).Where(WireMapper.IsLoadBalancer).Select(WireMapper.ToObserved)];
 
+    public async Task<ObservedLoadBalancer?> PollLoadBalancerAsync(long id, TimeSpan maxAge, CancellationToken cancellationToken) =>
+        (await AllAppliancesAsync(cancellationToken, maxAge, id)).Where(a => a.Id == id && WireMapper.IsLoadBalancer(a)).Select(WireMapper.ToObserved).FirstOrDefault();
+
     public async Task<ObservedLoadBalancer> CreateLoadBalancerAsync(LoadBalancerCreation creation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(creation);
@@ -258,17 +261,18 @@ internal sealed class SakuraCloud(
         WithPriorityAsync(RequestPriority.Removal, () => api.ApplyConfigAsync(id, cancellationToken));
 
     public Task BootAsync(long id, CancellationToken cancellationToken) =>
-        WithPriorityAsync(RequestPriority.Create, () => PowerAsync(ct => api.BootAsync(id, ct), cancellationToken));
+        WithPriorityAsync(RequestPriority.Create, () => PowerAsync(id, ct => api.BootAsync(id, ct), cancellationToken));
 
     public Task ShutdownAsync(long id, bool force, CancellationToken cancellationToken) =>
-        WithPriorityAsync(RequestPriority.Removal, () => PowerAsync(ct => api.ShutdownAsync(id, new ShutdownRequest { Force = force ? true : null }, ct), cancellationToken));
+        WithPriorityAsync(RequestPriority.Removal, () => PowerAsync(id, ct => api.ShutdownAsync(id, new ShutdownRequest { Force = force ? true : null }, ct), cancellationToken));
 
     /// <summary>Every appliance of the account, from the list shared in the process (<see cref="SharedApplianceList"/>).</summary>
-    private Task<IReadOnlyList<SakuraAppliance>> AllAppliancesAsync(CancellationToken cancellationToken, TimeSpan? maxAge = null) =>
+    private Task<IReadOnlyList<SakuraAppliance>> AllAppliancesAsync(CancellationToken cancellationToken, TimeSpan? maxAge = null, long? readAfterPowerOf = null) =>
         applianceList.GetAsync(
             ct => SearchAsync<ApplianceListEnvelope, SakuraAppliance>(api.FindAppliancesAsync, new SearchFilter(), a => a.Id, "/appliance", ct),
             cancellationToken,
-            maxAge);
+            maxAge,
+            readAfterPowerOf);
 
     public async Task<bool> DeleteLoadBalancerAsync(long id, CancellationToken cancellationToken)
     {
@@ -393,8 +397,8 @@ internal sealed class SakuraCloud(
             .FirstOrDefault();
     }
 
-    /// <summary>A power call; its effect is not in its answer, so the shared appliance list is dropped after it.</summary>
-    private async Task PowerAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    /// <summary>A power call; its effect is not in its answer, so polls of the appliance read the shared list again after it.</summary>
+    private async Task PowerAsync(long id, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
     {
         await PowerGate.WaitAsync(cancellationToken);
         try
@@ -403,7 +407,7 @@ internal sealed class SakuraCloud(
         }
         finally
         {
-            applianceList.Invalidate();
+            applianceList.Powered(id);
             PowerGate.Release();
         }
     }

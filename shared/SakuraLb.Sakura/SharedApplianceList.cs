@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SakuraLb.Sakura.Http;
 using SakuraLb.Sakura.Wire;
 
 namespace SakuraLb.Sakura;
@@ -12,11 +13,15 @@ namespace SakuraLb.Sakura;
 /// one are written into the list (<see cref="Put"/>), a delete takes the appliance out (<see cref="Remove"/>); both
 /// are laid over a read in flight too, so a caller that joins it, and the list it leaves, hold our write even when
 /// the read saw the state before it;</item>
-/// <item>a write whose effect is not in its answer (power on or off) or whose outcome is unknown (an error) drops the
-/// list (<see cref="Invalidate"/>), so the next caller reads it again, and nobody joins or keeps a read in flight.</item>
+/// <item>a power call (on or off, answered or not) changes only its appliance's state, which its answer does not
+/// show: it is noted (<see cref="Powered"/>), and a caller that polls that appliance (<c>readAfterPowerOf</c>) gets
+/// only a list whose read started after the call ended; every other caller keeps sharing the list, so a burst of
+/// shutdowns does not make every plan and poll read the account's list again;</item>
+/// <item>a write whose outcome is unknown (an error) drops the list (<see cref="Invalidate"/>), so the next caller
+/// reads it again, and nobody joins or keeps a read in flight.</item>
 /// </list>
-/// So no caller sees a state older than our own last write, and changes made by others (the console, another
-/// controller) are hidden for at most the duration. Applying the config changes nothing the list shows.
+/// So no caller sees a state older than our own last write of what it asks about, and changes made by others (the
+/// console, another controller) are hidden for at most the duration. Applying the config changes nothing the list shows.
 /// </summary>
 internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options, TimeProvider time)
 {
@@ -34,30 +39,49 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     // Bumped by a write of ours whose effect the list cannot show: a read that started before it is not joined, and not kept.
     private long generation;
 
+    // Per appliance of our last power call: the reads started up to this moment may have gone out before the call
+    // ended, so a poll of that appliance needs a read started later.
+    private readonly Dictionary<long, long> powered = [];
+
+    // Whether the read in flight has sent a request yet: until then it shows the effect of every write that ends.
+    private GrantMark inFlightMark = new();
+
     /// <summary>
     /// The list: the cached one when younger than the duration (and than <paramref name="maxAge"/>, when given), else
     /// the read in flight unless the list was dropped since it started, else a new read by <paramref name="read"/>.
     /// The shared read is not cancelled by one caller's token; each caller stops waiting when its own is cancelled.
+    /// With <paramref name="readAfterPowerOf"/>, only a list read after our last power call on that appliance will do.
     /// </summary>
     public Task<IReadOnlyList<SakuraAppliance>> GetAsync(
-        Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, CancellationToken cancellationToken, TimeSpan? maxAge = null)
+        Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read,
+        CancellationToken cancellationToken,
+        TimeSpan? maxAge = null,
+        long? readAfterPowerOf = null)
     {
         ArgumentNullException.ThrowIfNull(read);
         Task<IReadOnlyList<SakuraAppliance>> current;
         lock (gate)
         {
+            long? staleUpTo = readAfterPowerOf is { } id && powered.TryGetValue(id, out var at) ? at : null;
             var age = maxAge is { } max && max < duration ? max : duration;
-            if (cached is not null && time.GetElapsedTime(cachedAt) < age)
+            if (cached is not null && time.GetElapsedTime(cachedAt) < age && !(cachedAt <= staleUpTo))
             {
                 return Task.FromResult<IReadOnlyList<SakuraAppliance>>([.. cached]);
+            }
+
+            if (inFlight is not null && inFlightGeneration == generation && inFlightStartedAt <= staleUpTo)
+            {
+                // The read in flight may miss the power call: a newer one replaces it, and the older is not kept.
+                generation++;
             }
 
             if (inFlight is null || inFlightGeneration != generation)
             {
                 inFlightGeneration = generation;
-                inFlightStartedAt = time.GetTimestamp();
+                inFlightStartedAt = Math.Max(time.GetTimestamp(), inFlightStartedAt + 1);
+                inFlightMark = new GrantMark();
                 written.Clear();
-                inFlight = ReadAndReleaseAsync(read, generation, inFlightStartedAt);
+                inFlight = ReadAndReleaseAsync(read, generation, inFlightStartedAt, inFlightMark);
             }
 
             current = inFlight;
@@ -82,6 +106,18 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         lock (gate)
         {
             Write(id, null);
+        }
+    }
+
+    /// <summary>A power call of ours on one appliance ended (answered or not): its state in the list may be older.</summary>
+    public void Powered(long id)
+    {
+        lock (gate)
+        {
+            // The reads started so far are stale for it, but for a read in flight that has sent nothing yet.
+            powered[id] = inFlight is not null && inFlightGeneration == generation && !inFlightMark.IsGranted
+                ? inFlightStartedAt - 1
+                : Math.Max(time.GetTimestamp(), inFlightStartedAt);
         }
     }
 
@@ -114,13 +150,14 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     }
 
     private async Task<IReadOnlyList<SakuraAppliance>> ReadAndReleaseAsync(
-        Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, long startedGeneration, long startedAt)
+        Func<CancellationToken, Task<IReadOnlyList<SakuraAppliance>>> read, long startedGeneration, long startedAt, GrantMark mark)
     {
         IReadOnlyList<SakuraAppliance>? result = null;
         try
         {
             // Yield first so the task is stored before a read that completes synchronously releases it.
             await Task.Yield();
+            RequestGrants.Watch(mark);
             result = await read(CancellationToken.None);
             lock (gate)
             {
@@ -147,6 +184,12 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
                 {
                     cached = [.. result.Where(a => a is not null)];
                     cachedAt = startedAt;
+
+                    // Power calls that ended before this read started are in it: nobody needs to wait past them again.
+                    foreach (var id in powered.Where(p => p.Value < startedAt).Select(p => p.Key).ToList())
+                    {
+                        powered.Remove(id);
+                    }
                 }
             }
         }

@@ -151,4 +151,89 @@ public sealed class SharedApplianceListTests
         Assert.Equal(["read2"], later.Select(a => a.Name));
         Assert.Equal(2, reads);
     }
+
+    [Fact]
+    public async Task APowerCall_LeavesTheListToOthers_ButAPollOfThatApplianceReadsAfterIt()
+    {
+        var cached = Cached();
+        await cached.GetAsync(Read, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        cached.Powered(7);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+
+        var plan = await cached.GetAsync(Read, CancellationToken.None);
+        var otherPoll = await cached.GetAsync(Read, CancellationToken.None, readAfterPowerOf: 8);
+        var poll = await cached.GetAsync(Read, CancellationToken.None, readAfterPowerOf: 7);
+        var pollAgain = await cached.GetAsync(Read, CancellationToken.None, readAfterPowerOf: 7);
+        var planAfter = await cached.GetAsync(Read, CancellationToken.None);
+
+        // Only the poll of the powered appliance needed a newer read; it then serves everyone, that poll included.
+        Assert.Equal(["read1"], plan.Select(a => a.Name));
+        Assert.Equal(["read1"], otherPoll.Select(a => a.Name));
+        Assert.Equal(["read2"], poll.Select(a => a.Name));
+        Assert.Equal(["read2"], pollAgain.Select(a => a.Name));
+        Assert.Equal(["read2"], planAfter.Select(a => a.Name));
+        Assert.Equal(2, reads);
+    }
+
+    [Fact]
+    public async Task AReadInFlightThatSentARequestBeforeAPowerCall_IsNotJoinedByAPollOfThatAppliance_NorKept()
+    {
+        var cached = Cached();
+        var release = new TaskCompletionSource<IReadOnlyList<SakuraAppliance>>();
+        var sent = new TaskCompletionSource();
+        var slow = cached.GetAsync(_ => { Interlocked.Increment(ref reads); RequestGrants.Granted(); sent.SetResult(); return release.Task; }, CancellationToken.None);
+        await sent.Task;
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        cached.Powered(7);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+
+        var poll = await cached.GetAsync(Read, CancellationToken.None, readAfterPowerOf: 7);
+        release.SetResult([new SakuraAppliance { Id = 7, Name = "before the power call" }]);
+        await slow;
+        var later = await cached.GetAsync(Read, CancellationToken.None, readAfterPowerOf: 7);
+
+        Assert.Equal(["read2"], poll.Select(a => a.Name));
+        Assert.Equal(["read2"], later.Select(a => a.Name));
+        Assert.Equal(2, reads);
+    }
+
+    [Fact]
+    public async Task APollOfAPoweredAppliance_JoinsAReadStartedAfterThePowerCall()
+    {
+        var cached = Cached();
+        cached.Powered(7);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        var release = new TaskCompletionSource<IReadOnlyList<SakuraAppliance>>();
+        var started = cached.GetAsync(_ => { Interlocked.Increment(ref reads); return release.Task; }, CancellationToken.None);
+
+        var poll = cached.GetAsync(Read, CancellationToken.None, readAfterPowerOf: 7);
+        release.SetResult([new SakuraAppliance { Id = 7, Name = "after the power call" }]);
+
+        Assert.Equal(["after the power call"], (await poll).Select(a => a.Name));
+        Assert.Equal((await started).Select(a => a.Name), (await poll).Select(a => a.Name));
+        Assert.Equal(1, reads);
+    }
+
+    [Fact]
+    public async Task AReadInFlightStillWaitingForItsPermit_ServesAPollOfAnApplianceJustPowered()
+    {
+        var cached = Cached();
+        var release = new TaskCompletionSource<IReadOnlyList<SakuraAppliance>>();
+        var queued = new TaskCompletionSource();
+        var waiting = cached.GetAsync(_ => { Interlocked.Increment(ref reads); queued.SetResult(); return release.Task; }, CancellationToken.None);
+        await queued.Task;
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        cached.Powered(7);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+
+        // Nothing of that read has gone out: what it sends will be after the power call, so the poll joins it.
+        var poll = cached.GetAsync(Read, CancellationToken.None, readAfterPowerOf: 7);
+        RequestGrants.Granted();
+        release.SetResult([new SakuraAppliance { Id = 7, Name = "sent after the power call" }]);
+
+        Assert.Equal(["sent after the power call"], (await poll).Select(a => a.Name));
+        Assert.Equal((await waiting).Select(a => a.Name), (await poll).Select(a => a.Name));
+        Assert.Equal(1, reads);
+    }
 }

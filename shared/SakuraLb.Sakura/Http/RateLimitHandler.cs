@@ -31,6 +31,8 @@ internal sealed class RateLimitHandler(
             throw new InvalidOperationException("The Sakura API rate limiter refused a permit.");
         }
 
+        RequestGrants.Granted();
+
         var waited = timeProvider.GetElapsedTime(started);
         if (waited >= TimeSpan.FromMilliseconds(1))
         {

@@ -125,6 +125,10 @@ public sealed class LifecycleScenarioTests
         Assert.Equal([$"DELETE /appliance/{lb.Id}/power", $"DELETE /appliance/{lb.Id}"], await WritesAsync(app));
         Assert.Empty(await app.Reservations.ListByOwnerAsync(uid, default));
 
+        // The cleanup plans find the load balancer in the shared appliance list, not by searches of their own.
+        Assert.DoesNotContain(await app.Sim.RequestsAsync(), r => r.Method == "GET" && r.Path == "/appliance"
+            && Uri.UnescapeDataString(r.Query ?? "") is var query && (query.Contains("\"Name\"", StringComparison.Ordinal) || query.Contains("\"Tags.Name\"", StringComparison.Ordinal)));
+
         await app.Sim.ClearRequestsAsync();
         var (code, _) = await app.PostEventsAsync([Snapshots.Tombstone(service)]);
         var again = await app.WaitSettledAsync(uid);
