@@ -91,7 +91,9 @@ public sealed class ForwardingTests
         await using var bed = await RelayTestBed.StartAsync();
         await bed.WaitSyncedAsync();
         var uid = bed.CreateService("web");
-        await Eventually.UntilAsync(() => bed.Function.Latest(uid) is not null, "the Service reached the function");
+        // Wait for the relay's own finalizer: a finalizer patch still in flight could land between the strip and
+        // the delete below and leave the Service terminating.
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.HasCleanupFinalizer == true, "the Service reached the function with the finalizer");
 
         // An administrator strips the finalizer and deletes: the Service is gone at once.
         bed.Objects.MergePatch("services", "default", "web", """{"metadata":{"finalizers":null}}""");

@@ -36,6 +36,9 @@ public sealed class RbacTests
         await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.Endpoints is not null, "the Local Service's endpoints were forwarded");
         await Eventually.UntilAsync(() => bed.Kube.RequestLog.Any(r => r.Resource == "endpointslices" && r.Verb == "watch"), "the slices are watched");
         bed.Objects.Delete("services", "default", "web");
+
+        // The function publishes its release only after it saw the deletion, as in production.
+        await Eventually.UntilAsync(() => bed.Function.Latest(uid)?.DeletionTimestamp is not null, "the deletion reached the function");
         bed.Function.SetStatus(bed.Released(uid, "web", "gone"));
         await Eventually.UntilAsync(() => bed.Objects.Get("services", "default", "web") is null, "the finalizer was released");
 
@@ -65,6 +68,11 @@ public sealed class RbacTests
         await Eventually.UntilAsync(
             () => bed.Objects.Get("configmaps", "sakuralb-system", WellKnown.ClusterResyncConfigMap)?["metadata"]?["annotations"]?[WellKnown.ResyncAnsweredAnnotation] is not null,
             "the cluster resync was answered");
+
+        // The simulator logs a request once it has answered, after the object changed: wait for the entry.
+        await Eventually.UntilAsync(
+            () => bed.Kube.RequestLog.Any(r => r.Resource == "configmaps" && r.Verb == "patch"),
+            "the answer's patch was logged");
 
         // Every request the simulator served came from the relay (the test itself bypasses HTTP).
         var calls = bed.Kube.RequestLog.Where(r => r.IsResourceRequest).ToArray();
