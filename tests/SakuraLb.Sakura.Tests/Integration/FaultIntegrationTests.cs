@@ -155,8 +155,10 @@ public sealed class FaultIntegrationTests(SimulatorFixture sim) : IClassFixture<
     [Fact]
     public async Task SlowAnswer_BeyondTheAttemptTimeout_IsATimeout_AndNotRetried()
     {
-        using var client = sim.CreateClient(o => o.Timeout = TimeSpan.FromMilliseconds(300));
-        await sim.InjectAsync(new JsonObject { ["method"] = "GET", ["path"] = "/auth-status", ["latencyMs"] = 5000 });
+        // The attempt timeout leaves room for a loaded machine to get the request onto the wire (300 ms did not
+        // always: the request could be cut before the simulator saw it); the answer comes far later still.
+        using var client = sim.CreateClient(o => o.Timeout = TimeSpan.FromMilliseconds(1500));
+        await sim.InjectAsync(new JsonObject { ["method"] = "GET", ["path"] = "/auth-status", ["latencyMs"] = 10_000 });
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.Cloud.GetAuthStatusAsync(CancellationToken.None));
 
