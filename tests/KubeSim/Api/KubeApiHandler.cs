@@ -163,6 +163,8 @@ internal sealed class KubeApiHandler
         await WriteJsonAsync(ctx, 200, doc ?? throw KubeApiException.NotFoundPath());
     }
 
+    /// <param name="record">Logs the request. A write is logged as soon as the store took it, before the answer is
+    /// sent: a test that sees the object change and then reads the log finds the request there.</param>
     private async Task HandleResourceAsync(HttpContext ctx, KubeRequestInfo info, Action<int> record)
     {
         var type = ResourceCatalog.Find(info.ApiGroup, info.ApiVersion, info.Resource)
@@ -233,14 +235,18 @@ internal sealed class KubeApiHandler
             case "create":
                 {
                     var body = await ReadObjectAsync(ctx.Request);
-                    await WriteObjectAsync(ctx, 201, type, store.Create(type, ns, body, dryRun), accept, query);
+                    var created = store.Create(type, ns, body, dryRun);
+                    record(201);
+                    await WriteObjectAsync(ctx, 201, type, created, accept, query);
                     break;
                 }
 
             case "update":
                 {
                     var body = await ReadObjectAsync(ctx.Request);
-                    await WriteObjectAsync(ctx, 200, type, store.Update(type, ns, info.Name, body, status, dryRun), accept, query);
+                    var updated = store.Update(type, ns, info.Name, body, status, dryRun);
+                    record(200);
+                    await WriteObjectAsync(ctx, 200, type, updated, accept, query);
                     break;
                 }
 
@@ -248,7 +254,9 @@ internal sealed class KubeApiHandler
                 {
                     var kind = PatchKindOf(ctx.Request.ContentType);
                     var patch = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
-                    await WriteObjectAsync(ctx, 200, type, store.Patch(type, ns, info.Name, kind, patch, status, dryRun), accept, query);
+                    var patched = store.Patch(type, ns, info.Name, kind, patch, status, dryRun);
+                    record(200);
+                    await WriteObjectAsync(ctx, 200, type, patched, accept, query);
                     break;
                 }
 
@@ -256,6 +264,7 @@ internal sealed class KubeApiHandler
                 {
                     var options = await ReadDeleteOptionsAsync(ctx.Request, dryRun);
                     var result = store.Delete(type, ns, info.Name, options);
+                    record(200);
                     var body = result.Removed && !type.ReturnsDeletedObject ? SuccessStatus(type, result.Object) : result.Object;
                     await WriteJsonAsync(ctx, 200, body);
                     break;
