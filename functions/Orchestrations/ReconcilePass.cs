@@ -20,7 +20,6 @@ internal sealed class ReconcilePass(
     /// <summary>How each kind of plan step runs: the activity it calls, with which input, and how it waits.</summary>
     private static readonly FrozenDictionary<Type, Func<ReconcilePass, PlanStep, Task<Stop?>>> StepTable = new[]
     {
-        On<Report>((p, s) => p.ReportAsync(s)),
         On<ReserveAddresses>((p, s) => p.ReserveAsync(s)),
         On<ReleaseAddresses>((p, s) => p.ReleaseAsync(s)),
         On<CreateLoadBalancer>((p, s) => p.CreateAsync(s)),
@@ -65,6 +64,15 @@ internal sealed class ReconcilePass(
 
     public string RealServerHash => last?.RealServerHash ?? "";
 
+    /// <summary>
+    /// The completion fence, when it was scheduled beside the pass's last publish (a pass that ends without a drain to
+    /// wait for); null when the orchestrator is to run it. Scheduled in the publish's turn, it costs the Service no
+    /// turn and no activity's wait of its own at the end of the pass. The instance completes only after both, so a
+    /// writer that finds the mark and starts the Service again is accepted after this pass's publish, whose issue time
+    /// is earlier than any of the next pass's.
+    /// </summary>
+    public Task<FenceOutcome>? Fence { get; private set; }
+
     public async Task<ReconcileResult> RunAsync(int pass)
     {
         var logger = context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>();
@@ -96,8 +104,14 @@ internal sealed class ReconcilePass(
                 logger.Planned(pass, key.Uid, plan.Steps.Count, plan.Outcome.Phase, plan.Outcome.ReasonCode);
                 if (plan.IsNoOp)
                 {
-                    await PublishAsync(result, plan.Outcome.Phase, plan.Outcome.ReasonCode, plan.Outcome.Message, plan.Outcome.IngressIps,
+                    var published = PublishAsync(result, plan.Outcome.Phase, plan.Outcome.ReasonCode, plan.Outcome.Message, plan.Outcome.IngressIps,
                         plan.Outcome.FinalizerReleasable, plan.Outcome.Warnings, settled: true, interim: false, plan.Outcome.LoadBalancer);
+                    if (plan.Drain?.WakeAt is null)
+                    {
+                        FenceBeside(result);
+                    }
+
+                    await published;
                     return new ReconcileResult(ReconcileOutcome.Converged, pass, plan.Outcome.Phase, plan.Outcome.ReasonCode);
                 }
 
@@ -146,34 +160,83 @@ internal sealed class ReconcilePass(
     private async Task<ReconcileResult> StopAsync(PlanResult result, ServicePhase phase, string reasonCode, string message)
     {
         context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>().ReconcileStoppedEarly(key.Uid, message);
-        await PublishAsync(result, phase, reasonCode, message, [], false, [], settled: false, interim: false);
+        var published = PublishAsync(result, phase, reasonCode, message, [], false, [], settled: false, interim: false);
+        FenceBeside(result);
+        await published;
         return new ReconcileResult(ReconcileOutcome.Incomplete, 0, phase, reasonCode);
     }
 
-    /// <summary>Runs the steps in order; null when all ran or a step asks for a re-plan (both mean: plan again), else why the pass stops.</summary>
+    /// <summary>Schedules the completion fence on what <paramref name="result"/> was planned from, once per pass.</summary>
+    private void FenceBeside(PlanResult result)
+    {
+        if (result.DesiredSeq > 0)
+        {
+            Fence ??= context.CallActivityAsync<FenceOutcome>(
+                CompletionFenceActivity.Name,
+                new FenceInput(key.ClusterId, key.Uid, result.DesiredSeq, result.NodeFingerprint, result.RealServerHash.Length > 0),
+                timings.ActivityTaskOptions());
+        }
+    }
+
+    /// <summary>
+    /// Runs the steps in order; null when all ran or a step asks for a re-plan (both mean: plan again), else why the
+    /// pass stops. A progress report is published beside the step after it (the create, a boot): both are scheduled
+    /// in one turn, so the report costs the Service no turn and no activity's wait of its own, and it is awaited
+    /// before that step's outcome is acted on, so every later publish is issued after it.
+    /// </summary>
     private async Task<Stop?> ExecuteAsync(Plan plan)
     {
         created = null;
-        foreach (var step in plan.Steps)
+        Task? report = null;
+        try
         {
-            var run = StepTable.GetValueOrDefault(step.GetType())
-                ?? throw new InvalidOperationException($"Unknown plan step {step.GetType().Name}.");
-            if (await run(this, step) is { } stop)
+            foreach (var step in plan.Steps)
             {
-                return stop.IsReplan ? null : stop;
+                if (step is Report progress)
+                {
+                    await AwaitReportAsync();
+                    report = ReportAsync(progress);
+                    completed.Add(step);
+                    continue;
+                }
+
+                var run = StepTable.GetValueOrDefault(step.GetType())
+                    ?? throw new InvalidOperationException($"Unknown plan step {step.GetType().Name}.");
+                var stop = await run(this, step);
+                await AwaitReportAsync();
+                if (stop is not null)
+                {
+                    return stop.IsReplan ? null : stop;
+                }
+
+                completed.Add(step);
             }
 
-            completed.Add(step);
+            await AwaitReportAsync();
+            return null;
+        }
+        finally
+        {
+            // A step that threw: the report still completes before the stop's own publish is issued.
+            if (report is not null)
+            {
+                await report;
+            }
         }
 
-        return null;
+        async Task AwaitReportAsync()
+        {
+            var pending = report;
+            report = null;
+            if (pending is not null)
+            {
+                await pending;
+            }
+        }
     }
 
-    private async Task<Stop?> ReportAsync(Report report)
-    {
-        await PublishAsync(last!, report.Phase, report.ReasonCode, report.Message, [], false, [], settled: false, interim: true);
-        return null;
-    }
+    private Task ReportAsync(Report report) =>
+        PublishAsync(last!, report.Phase, report.ReasonCode, report.Message, [], false, [], settled: false, interim: true);
 
     /// <summary>
     /// Takes the addresses, unless the plan activity already took exactly these for this plan: its result, recorded

@@ -93,7 +93,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
         var fence = run.DesiredSeq > 0
             ? new FenceInput(key.ClusterId, key.Uid, run.DesiredSeq, run.NodeFingerprint, run.RealServerHash.Length > 0)
             : new FenceInput(key.ClusterId, key.Uid, desired.DesiredSeq, desired.NodeFingerprint, NodesMatter: false);
-        switch (await PassFenceAsync(context, fence, logger))
+        switch (await PassFenceAsync(run.Fence ?? CallFence(context, fence), fence.Uid, logger))
         {
             case FenceOutcome.Moved when pass < timings.MaxPasses:
                 context.ContinueAsNew(input with { Pass = pass + 1 });
@@ -116,18 +116,21 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
     /// idle, which only makes a writer trust this completing instance with its change; the relay's resend of what
     /// no status reflects, and the resync timer, repair that.
     /// </summary>
-    private async Task<FenceOutcome> PassFenceAsync(TaskOrchestrationContext context, FenceInput fence, ILogger logger)
+    private static async Task<FenceOutcome> PassFenceAsync(Task<FenceOutcome> fence, string uid, ILogger logger)
     {
         try
         {
-            return await context.CallActivityAsync<FenceOutcome>(CompletionFenceActivity.Name, fence, timings.ActivityTaskOptions());
+            return await fence;
         }
         catch (TaskFailedException ex)
         {
-            logger.FenceFailed(fence.Uid, ex.FailureDetails.ErrorMessage);
+            logger.FenceFailed(uid, ex.FailureDetails.ErrorMessage);
             return FenceOutcome.Idle;
         }
     }
+
+    private Task<FenceOutcome> CallFence(TaskOrchestrationContext context, FenceInput fence) =>
+        context.CallActivityAsync<FenceOutcome>(CompletionFenceActivity.Name, fence, timings.ActivityTaskOptions());
 
     /// <summary>
     /// Waits (durable timers, one <see cref="ReconcileOptions.DrainRecheckInterval"/> at a time) until
