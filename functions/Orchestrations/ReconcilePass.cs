@@ -46,6 +46,9 @@ internal sealed class ReconcilePass(
     // null once a step of the plan gave addresses back, so a later step that takes them again runs.
     private IReadOnlyList<AddressReservation>? takenByPlan;
 
+    // The progress report published beside the steps that follow it, until it is awaited.
+    private Task? report;
+
     // The load balancer the plan being executed created (its later steps name it as null).
     private long? created;
 
@@ -160,6 +163,20 @@ internal sealed class ReconcilePass(
     private async Task<ReconcileResult> StopAsync(PlanResult result, ServicePhase phase, string reasonCode, string message)
     {
         context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>().ReconcileStoppedEarly(key.Uid, message);
+        if (report is { } pending)
+        {
+            // A step failed while its report was in flight: the report is issued first, whatever became of it.
+            report = null;
+            try
+            {
+                await pending;
+            }
+            catch (TaskFailedException)
+            {
+                // The stop's own publish below says what happened.
+            }
+        }
+
         var published = PublishAsync(result, phase, reasonCode, message, [], false, [], settled: false, interim: false);
         FenceBeside(result);
         await published;
@@ -180,58 +197,46 @@ internal sealed class ReconcilePass(
 
     /// <summary>
     /// Runs the steps in order; null when all ran or a step asks for a re-plan (both mean: plan again), else why the
-    /// pass stops. A progress report is published beside the step after it (the create, a boot): both are scheduled
-    /// in one turn, so the report costs the Service no turn and no activity's wait of its own, and it is awaited
-    /// before that step's outcome is acted on, so every later publish is issued after it.
+    /// pass stops. A progress report is published beside the steps after it (the create, a boot): it is scheduled
+    /// in the same turn as the next activity, so it costs the Service no turn and no activity's wait of its own. It
+    /// is awaited before the plan's outcome is acted on (and before any other publish), so every later publish is
+    /// issued after it and a failed report still stops the pass as before.
     /// </summary>
     private async Task<Stop?> ExecuteAsync(Plan plan)
     {
         created = null;
-        Task? report = null;
-        try
+        foreach (var step in plan.Steps)
         {
-            foreach (var step in plan.Steps)
+            if (step is Report progress)
             {
-                if (step is Report progress)
-                {
-                    await AwaitReportAsync();
-                    report = ReportAsync(progress);
-                    completed.Add(step);
-                    continue;
-                }
-
-                var run = StepTable.GetValueOrDefault(step.GetType())
-                    ?? throw new InvalidOperationException($"Unknown plan step {step.GetType().Name}.");
-                var stop = await run(this, step);
                 await AwaitReportAsync();
-                if (stop is not null)
-                {
-                    return stop.IsReplan ? null : stop;
-                }
-
+                report = ReportAsync(progress);
                 completed.Add(step);
+                continue;
             }
 
-            await AwaitReportAsync();
-            return null;
-        }
-        finally
-        {
-            // A step that threw: the report still completes before the stop's own publish is issued.
-            if (report is not null)
+            var run = StepTable.GetValueOrDefault(step.GetType())
+                ?? throw new InvalidOperationException($"Unknown plan step {step.GetType().Name}.");
+            if (await run(this, step) is { } stop)
             {
-                await report;
+                await AwaitReportAsync();
+                return stop.IsReplan ? null : stop;
             }
+
+            completed.Add(step);
         }
 
-        async Task AwaitReportAsync()
+        await AwaitReportAsync();
+        return null;
+    }
+
+    private async Task AwaitReportAsync()
+    {
+        var pending = report;
+        report = null;
+        if (pending is not null)
         {
-            var pending = report;
-            report = null;
-            if (pending is not null)
-            {
-                await pending;
-            }
+            await pending;
         }
     }
 

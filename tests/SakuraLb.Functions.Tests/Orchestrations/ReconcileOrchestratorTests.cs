@@ -271,4 +271,62 @@ public sealed class ReconcileOrchestratorTests
 
         await context.Received(1).CreateTimer(Now.AddMilliseconds(1500), Arg.Any<CancellationToken>());
     }
+
+    /// <summary>Publishes of the kind <paramref name="interim"/> stay pending until the returned source completes them.</summary>
+    private static TaskCompletionSource<bool> HoldPublishes(TaskOrchestrationContext context, bool interim)
+    {
+        var held = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.CallActivityAsync<bool>(Arg.Is<TaskName>(n => n.Name == PublishStatusActivity.Name), Arg.Any<object?>(), Arg.Any<TaskOptions?>())
+            .Returns(call => ((PublishInput)call.ArgAt<object?>(1)!).Context.Interim == interim ? held.Task : Task.FromResult(true));
+        return held;
+    }
+
+    [Fact]
+    public async Task RunAsync_CreateAfterAProgressReport_IsScheduledBeforeTheReportCompletes_AndWaitsForIt()
+    {
+        var context = ReservingCreate(Vip, new Report(ServicePhase.Provisioning, ReasonCodes.Provisioning, "creating"));
+        var report = HoldPublishes(context, interim: true);
+
+        var running = new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Single(Inputs<CreateInput>(context, CreateLoadBalancerActivity.Name));
+        Assert.False(running.IsCompleted);
+        Assert.Single(Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
+        report.SetResult(true);
+        Assert.Equal(ReconcileOutcome.Converged, (await running).Outcome);
+        Assert.Equal([true, false], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.Context.Interim));
+    }
+
+    [Fact]
+    public async Task RunAsync_Converged_SchedulesTheFenceBeforeTheLastPublishCompletes_AndCompletesAfterBoth()
+    {
+        var context = OnePass(FenceOutcome.Idle, planned: 3);
+        var publish = HoldPublishes(context, interim: false);
+
+        var running = new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal([new FenceInput("c1", "u1", 3, "nf", NodesMatter: true)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+        Assert.False(running.IsCompleted);
+        publish.SetResult(true);
+        Assert.Equal(ReconcileOutcome.Converged, (await running).Outcome);
+        Assert.Single(Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedEarly_SchedulesTheFenceBesideTheStopsPublish_Once()
+    {
+        var context = Context();
+        Returns(context, LoadDesiredActivity.Name, Desired(1));
+        var creation = new LoadBalancerCreation { Name = "au1", Description = "d", Tags = [], OwnAddresses = [], Settings = [] };
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(2, new CreateLoadBalancer(creation)));
+        Returns(context, CreateLoadBalancerActivity.Name, StepResult.Failed(ReasonCodes.AuthFailed, "bad token"));
+        var publish = HoldPublishes(context, interim: false);
+
+        var running = new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal([new FenceInput("c1", "u1", 2, "nf", NodesMatter: true)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+        publish.SetResult(true);
+        Assert.Equal(ReconcileOutcome.Incomplete, (await running).Outcome);
+        Assert.Single(Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+    }
 }
