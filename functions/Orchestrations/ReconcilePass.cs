@@ -81,13 +81,14 @@ internal sealed class ReconcilePass(
         var logger = context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>();
         try
         {
+            var startedAt = context.CurrentUtcDateTime;
             for (var round = 1; round <= timings.MaxPlansPerPass + 1; round++)
             {
-                var request = new PlanRequest(key.ClusterId, key.Uid, drainState, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
-                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, request, timings.ActivityTaskOptions());
+                var result = round == 1 ? await FirstPlanAsync(startedAt, logger) : await PlanAsync(quiet: null);
                 if (!result.Exists)
                 {
-                    return new ReconcileResult(ReconcileOutcome.Gone, pass);
+                    // Gone before the first plan: this generation reconciled nothing (as when the row was gone at its start).
+                    return new ReconcileResult(ReconcileOutcome.Gone, last is null ? pass - 1 : pass);
                 }
 
                 last = result;
@@ -153,6 +154,35 @@ internal sealed class ReconcilePass(
     }
 
     private ReconcileOptions Timings => timings;
+
+    private Task<PlanResult> PlanAsync(NodeQuiet? quiet) =>
+        context.CallActivityAsync<PlanResult>(
+            ObserveAndPlanActivity.Name,
+            new PlanRequest(key.ClusterId, key.Uid, drainState, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)) { Quiet = quiet },
+            timings.ActivityTaskOptions());
+
+    /// <summary>
+    /// The pass's first plan, which is also its first read of the stored state (no activity of its own before it):
+    /// while the node set changed less than <see cref="ReconcileOptions.NodeDebounce"/> ago, the plan activity says
+    /// until when to wait instead of planning, and the pass waits on a durable timer and asks again, bounded by
+    /// <see cref="ReconcileOptions.NodeDebounceMax"/> from the start of the pass.
+    /// </summary>
+    private async Task<PlanResult> FirstPlanAsync(DateTime startedAt, ILogger logger)
+    {
+        var quiet = new NodeQuiet(timings.NodeDebounce, new DateTimeOffset(startedAt + timings.NodeDebounceMax, TimeSpan.Zero));
+        var maxWaits = timings.NodeDebounce > TimeSpan.Zero ? (int)Math.Min(1000, (timings.NodeDebounceMax / timings.NodeDebounce) + 2) : 0;
+        for (var wait = 0; ; wait++)
+        {
+            var result = await PlanAsync(wait < maxWaits ? quiet : null);
+            if (result.QuietUntil is not { } until)
+            {
+                return result;
+            }
+
+            logger.NodeDebounce(key.Uid, until.UtcDateTime);
+            await context.CreateTimer(until.UtcDateTime, CancellationToken.None);
+        }
+    }
 
     private ServiceKey Key => key;
 
