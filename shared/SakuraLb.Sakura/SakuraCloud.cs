@@ -99,24 +99,19 @@ internal sealed class SakuraCloud(
             .OfType<PlainSwitch>()];
     }
 
-    public Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken)
+    public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return SwitchViewAsync(network, ReadAndShareAsync(), cancellationToken);
-
-        async Task<IReadOnlyList<SakuraServer>> ReadAndShareAsync()
-        {
-            var servers = await SwitchServersAsync(network.SwitchId, cancellationToken);
-            serverLists.Replace(network.SwitchId, servers);
-            return servers;
-        }
+        var servers = await SwitchServersAsync(network.SwitchId, cancellationToken);
+        serverLists.Replace(network.SwitchId, servers);
+        return await SwitchViewAsync(network, servers, cancellationToken);
     }
 
-    public Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, long serversVersion, CancellationToken cancellationToken)
+    public async Task<SwitchView> ReadSwitchAsync(LoadBalancerNetwork network, long serversVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return SwitchViewAsync(
-            network, serverLists.GetAsync(network.SwitchId, serversVersion, ct => SwitchServersAsync(network.SwitchId, ct), cancellationToken), cancellationToken);
+        var servers = await serverLists.GetAsync(network.SwitchId, serversVersion, ct => SwitchServersAsync(network.SwitchId, ct), cancellationToken);
+        return await SwitchViewAsync(network, servers, cancellationToken);
     }
 
     private Task<IReadOnlyList<SakuraServer>> SwitchServersAsync(long switchId, CancellationToken cancellationToken) =>
@@ -124,18 +119,10 @@ internal sealed class SakuraCloud(
             (q, ct) => api.ListSwitchServersAsync(switchId, q, ct), new SearchFilter(), s => s.Id,
             $"/switch/{switchId}/server", cancellationToken);
 
-    /// <summary>
-    /// The switch's view from its servers (being read by <paramref name="reading"/>) and the account's appliance list,
-    /// read at the same time: two independent reads, so a plan that needs both fresh waits for one request's latency
-    /// and one permit, not two in a row.
-    /// </summary>
-    private async Task<SwitchView> SwitchViewAsync(LoadBalancerNetwork network, Task<IReadOnlyList<SakuraServer>> reading, CancellationToken cancellationToken)
+    private async Task<SwitchView> SwitchViewAsync(LoadBalancerNetwork network, IReadOnlyList<SakuraServer> servers, CancellationToken cancellationToken)
     {
         var switchId = network.SwitchId;
-        var listing = AppliancesOnAsync(switchId, cancellationToken);
-        await Task.WhenAll(reading, listing);
-        var servers = await reading;
-        var appliances = await listing;
+        var appliances = await AppliancesOnAsync(switchId, cancellationToken);
         return new SwitchView(
             switchId,
             [.. servers.Select(WireMapper.ToCloudServer)],
