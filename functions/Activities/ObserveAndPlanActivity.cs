@@ -14,7 +14,21 @@ public sealed record CloudFailure(string ReasonCode, string Message);
 /// What a plan is asked for: the Service, the drain its reconcile carries from the previous plan, and the
 /// orchestration's clock (the one its durable timers run on), which the drain period is measured on.
 /// </summary>
-public sealed record PlanRequest(string ClusterId, string Uid, IReadOnlyList<DrainingServer> Draining, DateTimeOffset Now);
+public sealed record PlanRequest(string ClusterId, string Uid, IReadOnlyList<DrainingServer> Draining, DateTimeOffset Now)
+{
+    /// <summary>
+    /// For the first plan of a pass: wait for the node set's quiet period (a burst of node changes then costs one
+    /// settings write per load balancer). Null: plan at once.
+    /// </summary>
+    public NodeQuiet? Quiet { get; init; }
+}
+
+/// <summary>
+/// While the node set changed less than <paramref name="Period"/> before the request's clock, the plan waits (the
+/// orchestration's durable timer) until the set has been quiet that long, but not past <paramref name="Latest"/>
+/// (the pass's start plus <c>Reconcile:NodeDebounceMax</c>), so endless churn cannot starve the pass.
+/// </summary>
+public sealed record NodeQuiet(TimeSpan Period, DateTimeOffset Latest);
 
 /// <summary>
 /// A plan and what it was computed from. Recorded in the orchestration's history, so a replay executes the
@@ -61,6 +75,12 @@ public sealed record PlanResult
     /// and in results recorded before the field existed: the step then runs as an activity, as it always did.
     /// </summary>
     public IReadOnlyList<AddressReservation>? Reserved { get; init; }
+
+    /// <summary>
+    /// The node set is within its quiet period (<see cref="PlanRequest.Quiet"/>): nothing was read from the cloud or
+    /// planned; plan again at this time. Null when this result is a plan.
+    /// </summary>
+    public DateTimeOffset? QuietUntil { get; init; }
 }
 
 /// <summary>
@@ -108,6 +128,11 @@ public sealed class ObserveAndPlanActivity(
             ResyncRequest = service.Deleted ? null : service.ResyncRequest,
             StoredAt = stored.UpdatedAt,
         };
+
+        if (QuietUntil(input, nodeSet) is { } until)
+        {
+            return result with { QuietUntil = until };
+        }
 
         var status = await statuses.GetAsync(input.ClusterId, input.Uid, cancellationToken);
         var managed = status is not null;
@@ -200,6 +225,23 @@ public sealed class ObserveAndPlanActivity(
             logger.ReservationConflict(service.Uid, string.Join(", ", outcome.Conflicts.Select(c => $"{c.Address} held by {c.OwnerUid}")));
             others = await reservations.ListBySwitchAsync(onSwitch.SwitchId, cancellationToken);
         }
+    }
+
+    /// <summary>When the plan is to wait for the node set's quiet period, until when; null to plan now.</summary>
+    private static DateTimeOffset? QuietUntil(PlanRequest input, NodeSetRecord? nodeSet)
+    {
+        if (input.Quiet is not { } quiet || nodeSet is null)
+        {
+            return null;
+        }
+
+        var quietAt = nodeSet.ChangedAt + quiet.Period;
+        if (quietAt <= input.Now || input.Now >= quiet.Latest)
+        {
+            return null;
+        }
+
+        return quietAt < quiet.Latest ? quietAt : quiet.Latest;
     }
 
     private static PlanResult With(PlanResult result, ServicePlan plan) => result with

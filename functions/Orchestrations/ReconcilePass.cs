@@ -20,7 +20,6 @@ internal sealed class ReconcilePass(
     /// <summary>How each kind of plan step runs: the activity it calls, with which input, and how it waits.</summary>
     private static readonly FrozenDictionary<Type, Func<ReconcilePass, PlanStep, Task<Stop?>>> StepTable = new[]
     {
-        On<Report>((p, s) => p.ReportAsync(s)),
         On<ReserveAddresses>((p, s) => p.ReserveAsync(s)),
         On<ReleaseAddresses>((p, s) => p.ReleaseAsync(s)),
         On<CreateLoadBalancer>((p, s) => p.CreateAsync(s)),
@@ -47,6 +46,9 @@ internal sealed class ReconcilePass(
     // null once a step of the plan gave addresses back, so a later step that takes them again runs.
     private IReadOnlyList<AddressReservation>? takenByPlan;
 
+    // The progress report published beside the steps that follow it, until it is awaited.
+    private Task? report;
+
     // The load balancer the plan being executed created (its later steps name it as null).
     private long? created;
 
@@ -65,18 +67,28 @@ internal sealed class ReconcilePass(
 
     public string RealServerHash => last?.RealServerHash ?? "";
 
+    /// <summary>
+    /// The completion fence, when it was scheduled beside the pass's last publish (a pass that ends without a drain to
+    /// wait for); null when the orchestrator is to run it. Scheduled in the publish's turn, it costs the Service no
+    /// turn and no activity's wait of its own at the end of the pass. The instance completes only after both, so a
+    /// writer that finds the mark and starts the Service again is accepted after this pass's publish, whose issue time
+    /// is earlier than any of the next pass's.
+    /// </summary>
+    public Task<FenceOutcome>? Fence { get; private set; }
+
     public async Task<ReconcileResult> RunAsync(int pass)
     {
         var logger = context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>();
         try
         {
+            var startedAt = context.CurrentUtcDateTime;
             for (var round = 1; round <= timings.MaxPlansPerPass + 1; round++)
             {
-                var request = new PlanRequest(key.ClusterId, key.Uid, drainState, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
-                var result = await context.CallActivityAsync<PlanResult>(ObserveAndPlanActivity.Name, request, timings.ActivityTaskOptions());
+                var result = round == 1 ? await FirstPlanAsync(startedAt, logger) : await PlanAsync(quiet: null);
                 if (!result.Exists)
                 {
-                    return new ReconcileResult(ReconcileOutcome.Gone, pass);
+                    // Gone before the first plan: this generation reconciled nothing (as when the row was gone at its start).
+                    return new ReconcileResult(ReconcileOutcome.Gone, last is null ? pass - 1 : pass);
                 }
 
                 last = result;
@@ -96,8 +108,14 @@ internal sealed class ReconcilePass(
                 logger.Planned(pass, key.Uid, plan.Steps.Count, plan.Outcome.Phase, plan.Outcome.ReasonCode);
                 if (plan.IsNoOp)
                 {
-                    await PublishAsync(result, plan.Outcome.Phase, plan.Outcome.ReasonCode, plan.Outcome.Message, plan.Outcome.IngressIps,
+                    var published = PublishAsync(result, plan.Outcome.Phase, plan.Outcome.ReasonCode, plan.Outcome.Message, plan.Outcome.IngressIps,
                         plan.Outcome.FinalizerReleasable, plan.Outcome.Warnings, settled: true, interim: false, plan.Outcome.LoadBalancer);
+                    if (plan.Drain?.WakeAt is null)
+                    {
+                        FenceBeside(result);
+                    }
+
+                    await published;
                     return new ReconcileResult(ReconcileOutcome.Converged, pass, plan.Outcome.Phase, plan.Outcome.ReasonCode);
                 }
 
@@ -137,6 +155,35 @@ internal sealed class ReconcilePass(
 
     private ReconcileOptions Timings => timings;
 
+    private Task<PlanResult> PlanAsync(NodeQuiet? quiet) =>
+        context.CallActivityAsync<PlanResult>(
+            ObserveAndPlanActivity.Name,
+            new PlanRequest(key.ClusterId, key.Uid, drainState, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)) { Quiet = quiet },
+            timings.ActivityTaskOptions());
+
+    /// <summary>
+    /// The pass's first plan, which is also its first read of the stored state (no activity of its own before it):
+    /// while the node set changed less than <see cref="ReconcileOptions.NodeDebounce"/> ago, the plan activity says
+    /// until when to wait instead of planning, and the pass waits on a durable timer and asks again, bounded by
+    /// <see cref="ReconcileOptions.NodeDebounceMax"/> from the start of the pass.
+    /// </summary>
+    private async Task<PlanResult> FirstPlanAsync(DateTime startedAt, ILogger logger)
+    {
+        var quiet = new NodeQuiet(timings.NodeDebounce, new DateTimeOffset(startedAt + timings.NodeDebounceMax, TimeSpan.Zero));
+        var maxWaits = timings.NodeDebounce > TimeSpan.Zero ? (int)Math.Min(1000, (timings.NodeDebounceMax / timings.NodeDebounce) + 2) : 0;
+        for (var wait = 0; ; wait++)
+        {
+            var result = await PlanAsync(wait < maxWaits ? quiet : null);
+            if (result.QuietUntil is not { } until)
+            {
+                return result;
+            }
+
+            logger.NodeDebounce(key.Uid, until.UtcDateTime);
+            await context.CreateTimer(until.UtcDateTime, CancellationToken.None);
+        }
+    }
+
     private ServiceKey Key => key;
 
     private static KeyValuePair<Type, Func<ReconcilePass, PlanStep, Task<Stop?>>> On<TStep>(Func<ReconcilePass, TStep, Task<Stop?>> run)
@@ -146,34 +193,85 @@ internal sealed class ReconcilePass(
     private async Task<ReconcileResult> StopAsync(PlanResult result, ServicePhase phase, string reasonCode, string message)
     {
         context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>().ReconcileStoppedEarly(key.Uid, message);
-        await PublishAsync(result, phase, reasonCode, message, [], false, [], settled: false, interim: false);
+        if (report is { } pending)
+        {
+            // A step failed while its report was in flight: the report is issued first, whatever became of it.
+            report = null;
+            try
+            {
+                await pending;
+            }
+            catch (TaskFailedException)
+            {
+                // The stop's own publish below says what happened.
+            }
+        }
+
+        var published = PublishAsync(result, phase, reasonCode, message, [], false, [], settled: false, interim: false);
+        FenceBeside(result);
+        await published;
         return new ReconcileResult(ReconcileOutcome.Incomplete, 0, phase, reasonCode);
     }
 
-    /// <summary>Runs the steps in order; null when all ran or a step asks for a re-plan (both mean: plan again), else why the pass stops.</summary>
+    /// <summary>Schedules the completion fence on what <paramref name="result"/> was planned from, once per pass.</summary>
+    private void FenceBeside(PlanResult result)
+    {
+        if (result.DesiredSeq > 0)
+        {
+            Fence ??= context.CallActivityAsync<FenceOutcome>(
+                CompletionFenceActivity.Name,
+                new FenceInput(key.ClusterId, key.Uid, result.DesiredSeq, result.NodeFingerprint, result.RealServerHash.Length > 0),
+                timings.ActivityTaskOptions());
+        }
+    }
+
+    /// <summary>
+    /// Runs the steps in order; null when all ran or a step asks for a re-plan (both mean: plan again), else why the
+    /// pass stops. A progress report is published beside the steps after it (the create, a boot): it is scheduled
+    /// in the same turn as the next activity, so it costs the Service no turn and no activity's wait of its own. It
+    /// is awaited before the plan's outcome is acted on (and before any other publish), so every later publish is
+    /// issued after it and a failed report still stops the pass as before.
+    /// </summary>
     private async Task<Stop?> ExecuteAsync(Plan plan)
     {
         created = null;
         foreach (var step in plan.Steps)
         {
+            if (step is Report progress)
+            {
+                await AwaitReportAsync();
+                report = ReportAsync(progress);
+                completed.Add(step);
+                continue;
+            }
+
             var run = StepTable.GetValueOrDefault(step.GetType())
                 ?? throw new InvalidOperationException($"Unknown plan step {step.GetType().Name}.");
             if (await run(this, step) is { } stop)
             {
+                await AwaitReportAsync();
                 return stop.IsReplan ? null : stop;
             }
 
             completed.Add(step);
         }
 
+        await AwaitReportAsync();
         return null;
     }
 
-    private async Task<Stop?> ReportAsync(Report report)
+    private async Task AwaitReportAsync()
     {
-        await PublishAsync(last!, report.Phase, report.ReasonCode, report.Message, [], false, [], settled: false, interim: true);
-        return null;
+        var pending = report;
+        report = null;
+        if (pending is not null)
+        {
+            await pending;
+        }
     }
+
+    private Task ReportAsync(Report report) =>
+        PublishAsync(last!, report.Phase, report.ReasonCode, report.Message, [], false, [], settled: false, interim: true);
 
     /// <summary>
     /// Takes the addresses, unless the plan activity already took exactly these for this plan: its result, recorded

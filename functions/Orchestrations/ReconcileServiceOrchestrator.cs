@@ -40,8 +40,8 @@ public enum ReconcileOutcome
 }
 
 /// <summary>
-/// One reconcile of one Service (instance <c>svc-&lt;uid&gt;</c>), one pass per generation: load desired state →
-/// observe and plan → execute the steps (one activity each, waits as durable timers) → plan again until nothing
+/// One reconcile of one Service (instance <c>svc-&lt;uid&gt;</c>), one pass per generation: observe and plan (the
+/// first plan reads the stored state too, and waits out a burst of node changes first) → execute the steps (one activity each, waits as durable timers) → plan again until nothing
 /// differs → publish → the completion fence. When the fence finds newer desired state or a new node set, the
 /// instance continues as new with the next pass, so its history holds one pass at most; otherwise it completes.
 /// Only <c>context</c> calls: every decision is in the planner, every effect in an activity. A generation sends
@@ -61,19 +61,14 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
         var logger = context.CreateReplaySafeLogger<ReconcileServiceOrchestrator>();
         var key = new ServiceKey(input.ClusterId, input.Uid);
         var pass = Math.Max(1, input.Pass);
-        var desired = await DebounceAsync(context, key, await LoadAsync(context, key), context.CurrentUtcDateTime, logger);
-        if (!desired.Exists)
-        {
-            return Finish(logger, input.Uid, new ReconcileResult(ReconcileOutcome.Gone, pass - 1));
-        }
-
         var run = new ReconcilePass(context, timings, new StepRunner(context, timings), key, input.Draining ?? []);
         var result = await run.RunAsync(pass);
-        result = result with { Passes = pass };
         if (result.Outcome == ReconcileOutcome.Gone)
         {
             return Finish(logger, input.Uid, result);
         }
+
+        result = result with { Passes = pass };
 
         if (result.Outcome == ReconcileOutcome.Converged && run.DrainWakeAt is { } wakeAt)
         {
@@ -89,11 +84,14 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
             }
         }
 
-        // What this pass reconciled: the last plan's inputs, or (when it stopped before planning) the state it loaded.
+        // What this pass reconciled: the last plan's inputs. A pass whose first plan failed (after every retry) read
+        // nothing it could report: the fence then takes the stored state as it is now, and the resync, which retries
+        // what no status reflects, picks up a change stored while the plan failed.
         var fence = run.DesiredSeq > 0
             ? new FenceInput(key.ClusterId, key.Uid, run.DesiredSeq, run.NodeFingerprint, run.RealServerHash.Length > 0)
-            : new FenceInput(key.ClusterId, key.Uid, desired.DesiredSeq, desired.NodeFingerprint, NodesMatter: false);
-        switch (await PassFenceAsync(context, fence, logger))
+            : null;
+        var fenced = run.Fence ?? (fence is not null ? CallFence(context, fence) : LoadedFenceAsync(context, key));
+        switch (await PassFenceAsync(fenced, input.Uid, logger))
         {
             case FenceOutcome.Moved when pass < timings.MaxPasses:
                 context.ContinueAsNew(input with { Pass = pass + 1 });
@@ -116,18 +114,21 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
     /// idle, which only makes a writer trust this completing instance with its change; the relay's resend of what
     /// no status reflects, and the resync timer, repair that.
     /// </summary>
-    private async Task<FenceOutcome> PassFenceAsync(TaskOrchestrationContext context, FenceInput fence, ILogger logger)
+    private static async Task<FenceOutcome> PassFenceAsync(Task<FenceOutcome> fence, string uid, ILogger logger)
     {
         try
         {
-            return await context.CallActivityAsync<FenceOutcome>(CompletionFenceActivity.Name, fence, timings.ActivityTaskOptions());
+            return await fence;
         }
         catch (TaskFailedException ex)
         {
-            logger.FenceFailed(fence.Uid, ex.FailureDetails.ErrorMessage);
+            logger.FenceFailed(uid, ex.FailureDetails.ErrorMessage);
             return FenceOutcome.Idle;
         }
     }
+
+    private Task<FenceOutcome> CallFence(TaskOrchestrationContext context, FenceInput fence) =>
+        context.CallActivityAsync<FenceOutcome>(CompletionFenceActivity.Name, fence, timings.ActivityTaskOptions());
 
     /// <summary>
     /// Waits (durable timers, one <see cref="ReconcileOptions.DrainRecheckInterval"/> at a time) until
@@ -164,31 +165,10 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
     private Task<DesiredState> LoadAsync(TaskOrchestrationContext context, ServiceKey key) =>
         context.CallActivityAsync<DesiredState>(LoadDesiredActivity.Name, key, timings.ActivityTaskOptions());
 
-    /// <summary>
-    /// While the node set changed less than <see cref="ReconcileOptions.NodeDebounce"/> ago, wait (a durable
-    /// timer) and read again: a burst of node changes then costs one settings write per load balancer. Bounded
-    /// by <see cref="ReconcileOptions.NodeDebounceMax"/> from the start of the pass, so endless churn cannot
-    /// starve it.
-    /// </summary>
-    private async Task<DesiredState> DebounceAsync(TaskOrchestrationContext context, ServiceKey key, DesiredState desired, DateTime startedAt, ILogger logger)
+    /// <summary>The fence on the stored state as it is now (its read fails like the fence itself: skipped).</summary>
+    private async Task<FenceOutcome> LoadedFenceAsync(TaskOrchestrationContext context, ServiceKey key)
     {
-        var latest = startedAt + timings.NodeDebounceMax;
-        var maxWaits = timings.NodeDebounce > TimeSpan.Zero ? (int)Math.Min(1000, (timings.NodeDebounceMax / timings.NodeDebounce) + 2) : 0;
-        for (var wait = 0; wait < maxWaits && desired.Exists; wait++)
-        {
-            var quietAt = desired.NodesChangedAt.UtcDateTime + timings.NodeDebounce;
-            var now = context.CurrentUtcDateTime;
-            if (quietAt <= now || now >= latest)
-            {
-                break;
-            }
-
-            var until = quietAt < latest ? quietAt : latest;
-            logger.NodeDebounce(key.Uid, until);
-            await context.CreateTimer(until, CancellationToken.None);
-            desired = await LoadAsync(context, key);
-        }
-
-        return desired;
+        var desired = await LoadAsync(context, key);
+        return await CallFence(context, new FenceInput(key.ClusterId, key.Uid, desired.DesiredSeq, desired.NodeFingerprint, NodesMatter: false));
     }
 }

@@ -115,6 +115,20 @@ public sealed class DurablePayloadTests
 
     [Theory]
     [MemberData(nameof(Converters))]
+    public void PlanRequestWithItsQuietPeriod_AndAWaitingPlanResult_RoundTrip(string converter)
+    {
+        var now = new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+        var request = new PlanRequest("c", "u", [], now) { Quiet = new NodeQuiet(TimeSpan.FromSeconds(2), now.AddSeconds(30)) };
+        var waiting = new PlanResult { Exists = true, DesiredSeq = 3, QuietUntil = now.AddSeconds(2) };
+
+        var back = RoundTrip(converter, request);
+
+        Assert.Equal((request.ClusterId, request.Uid, request.Now, request.Quiet), (back.ClusterId, back.Uid, back.Now, back.Quiet));
+        Assert.Equal(waiting.QuietUntil, RoundTrip(converter, waiting).QuietUntil);
+    }
+
+    [Theory]
+    [MemberData(nameof(Converters))]
     public void StepResultAndPublishInput_RoundTrip(string converter)
     {
         var step = StepResult.Failed(ReasonCodes.AuthFailed, "no") with { LoadBalancerId = 9 };

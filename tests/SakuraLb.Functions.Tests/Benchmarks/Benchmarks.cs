@@ -32,7 +32,8 @@ public sealed class Benchmarks(ITestOutputHelper output)
         var span = (requests.Max(r => r.Time) - requests.Min(r => r.Time)).TotalSeconds;
         return $"first request {At(requests.MinBy(r => r.Time)):F1} s, creates {At(creates.FirstOrDefault()):F1}–{At(creates.LastOrDefault()):F1} s, " +
             $"applies {At(applies.FirstOrDefault()):F1}–{At(applies.LastOrDefault()):F1} s, last request {At(requests.MaxBy(r => r.Time)):F1} s; " +
-            $"budget used between first and last request {requests.Count / (span * rate):P0}, needed {requests.Count / (double)rate:F1} s";
+            $"budget used between first and last request {requests.Count / (span * rate):P0}, needed {requests.Count / (double)rate:F1} s; " +
+            $"after the last apply: {string.Join(", ", requests.Where(r => applies.Count > 0 && r.Time > applies[^1].Time).OrderBy(r => r.Time).Select(r => $"{Kind(r)} {At(r):F1} s").DefaultIfEmpty("none"))}";
     }
 
     [BenchmarkFact]

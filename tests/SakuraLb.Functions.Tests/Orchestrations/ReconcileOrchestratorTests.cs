@@ -48,15 +48,32 @@ public sealed class ReconcileOrchestratorTests
             .Select(c => (T)c.GetArguments()[1]!)];
 
     [Fact]
-    public async Task RunAsync_ServiceGone_EndsWithoutPlanning()
+    public async Task RunAsync_ServiceGone_EndsAfterTheFirstPlanActivity_WithoutPublishingOrFencing()
     {
         var context = Context();
-        Returns(context, LoadDesiredActivity.Name, new DesiredState(false, 0, 0, "", DateTimeOffset.UnixEpoch));
+        Returns(context, ObserveAndPlanActivity.Name, new PlanResult { Exists = false });
 
-        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input with { Pass = 2 });
 
-        Assert.Equal(ReconcileOutcome.Gone, result.Outcome);
-        Assert.Empty(Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
+        Assert.Equal((ReconcileOutcome.Gone, 1), (result.Outcome, result.Passes));
+        Assert.Single(Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
+        Assert.Empty(Inputs<PublishInput>(context, PublishStatusActivity.Name));
+        Assert.Empty(Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+    }
+
+    [Fact]
+    public async Task RunAsync_FirstActivity_IsThePlan_WhichWaitsOutANodeBurstItself()
+    {
+        var context = OnePass(FenceOutcome.Idle);
+
+        await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        var calls = context.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(TaskOrchestrationContext.CallActivityAsync))
+            .Select(c => ((TaskName)c.GetArguments()[0]!).Name).ToList();
+        Assert.Equal(ObserveAndPlanActivity.Name, calls[0]);
+        Assert.DoesNotContain(LoadDesiredActivity.Name, calls);
+        var first = Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name)[0];
+        Assert.Equal(new NodeQuiet(Timings.NodeDebounce, new DateTimeOffset(Now + Timings.NodeDebounceMax, TimeSpan.Zero)), first.Quiet);
     }
 
     [Fact]
@@ -183,13 +200,13 @@ public sealed class ReconcileOrchestratorTests
         Assert.Equal([Input with { Draining = draining }], ContinuedWith(context));
         Assert.Empty(Inputs<FenceInput>(context, CompletionFenceActivity.Name));
         await context.Received().CreateTimer(Now + Timings.DrainRecheckInterval, Arg.Any<CancellationToken>());
-        Assert.Equal([new PlanRequest("c1", "u1", [], new DateTimeOffset(Now, TimeSpan.Zero))], Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
+        Assert.Equal([("c1", "u1", 0, new DateTimeOffset(Now, TimeSpan.Zero))], Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Select(r => (r.ClusterId, r.Uid, r.Draining.Count, r.Now)));
     }
 
     [Fact]
     public async Task RunAsync_ServiceMovesDuringADrain_ContinuesAtOnceWithTheNextPass_CarryingTheDrain()
     {
-        var (context, draining) = DrainingPass(Desired(1), Desired(2));
+        var (context, draining) = DrainingPass(Desired(2));
 
         var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
@@ -260,15 +277,105 @@ public sealed class ReconcileOrchestratorTests
     }
 
     [Fact]
-    public async Task RunAsync_RecentNodeChange_WaitsForTheQuietPeriodBeforePlanning()
+    public async Task RunAsync_RecentNodeChange_WaitsUntilThePlanActivitySaysTheSetIsQuiet_ThenPlans()
     {
         var context = Context();
-        var changed = new DateTimeOffset(Now.AddMilliseconds(-500));
-        Returns(context, LoadDesiredActivity.Name, new DesiredState(true, 1, 2, "nf", changed), Desired(1));
-        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1));
+        var quietAt = new DateTimeOffset(Now.AddMilliseconds(1500), TimeSpan.Zero);
+        Returns(context, ObserveAndPlanActivity.Name, new PlanResult { Exists = true, DesiredSeq = 1, QuietUntil = quietAt }, PlanOf(1));
 
-        await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
 
-        await context.Received(1).CreateTimer(Now.AddMilliseconds(1500), Arg.Any<CancellationToken>());
+        Assert.Equal(ReconcileOutcome.Converged, result.Outcome);
+        await context.Received(1).CreateTimer(quietAt.UtcDateTime, Arg.Any<CancellationToken>());
+        Assert.Equal(2, Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Count);
+        Assert.DoesNotContain(Inputs<PublishInput>(context, PublishStatusActivity.Name), p => p.Context.Interim);
+    }
+
+    [Fact]
+    public async Task RunAsync_NodesNeverQuiet_PlansAnywayAfterTheBoundedWaits()
+    {
+        var context = Context();
+        var quiet = new PlanResult { Exists = true, DesiredSeq = 1, QuietUntil = new DateTimeOffset(Now.AddSeconds(1), TimeSpan.Zero) };
+        context.CallActivityAsync<PlanResult>(Arg.Is<TaskName>(n => n.Name == ObserveAndPlanActivity.Name), Arg.Any<object?>(), Arg.Any<TaskOptions?>())
+            .Returns(call => Task.FromResult(((PlanRequest)call.ArgAt<object?>(1)!).Quiet is null ? PlanOf(1) : quiet));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal(ReconcileOutcome.Converged, result.Outcome);
+        var maxWaits = (int)(Timings.NodeDebounceMax / Timings.NodeDebounce) + 2;
+        Assert.Equal(maxWaits + 1, Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_FirstPlanFailed_FencesOnTheStoredStateReadThen()
+    {
+        var context = Context();
+        Returns(context, LoadDesiredActivity.Name, Desired(4));
+        context.CallActivityAsync<PlanResult>(Arg.Is<TaskName>(n => n.Name == ObserveAndPlanActivity.Name), Arg.Any<object?>(), Arg.Any<TaskOptions?>())
+            .Returns(Task.FromException<PlanResult>(new TaskFailedException(
+                ObserveAndPlanActivity.Name, 1, new TaskFailureDetails(typeof(TransientFailureException).FullName!, "busy", null, null, null))));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal(ReconcileOutcome.Incomplete, result.Outcome);
+        Assert.Equal([new FenceInput("c1", "u1", 4, "nf", NodesMatter: false)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+    }
+
+    /// <summary>Publishes of the kind <paramref name="interim"/> stay pending until the returned source completes them.</summary>
+    private static TaskCompletionSource<bool> HoldPublishes(TaskOrchestrationContext context, bool interim)
+    {
+        var held = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.CallActivityAsync<bool>(Arg.Is<TaskName>(n => n.Name == PublishStatusActivity.Name), Arg.Any<object?>(), Arg.Any<TaskOptions?>())
+            .Returns(call => ((PublishInput)call.ArgAt<object?>(1)!).Context.Interim == interim ? held.Task : Task.FromResult(true));
+        return held;
+    }
+
+    [Fact]
+    public async Task RunAsync_CreateAfterAProgressReport_IsScheduledBeforeTheReportCompletes_AndWaitsForIt()
+    {
+        var context = ReservingCreate(Vip, new Report(ServicePhase.Provisioning, ReasonCodes.Provisioning, "creating"));
+        var report = HoldPublishes(context, interim: true);
+
+        var running = new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Single(Inputs<CreateInput>(context, CreateLoadBalancerActivity.Name));
+        Assert.False(running.IsCompleted);
+        Assert.Single(Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name));
+        report.SetResult(true);
+        Assert.Equal(ReconcileOutcome.Converged, (await running).Outcome);
+        Assert.Equal([true, false], Inputs<PublishInput>(context, PublishStatusActivity.Name).Select(p => p.Context.Interim));
+    }
+
+    [Fact]
+    public async Task RunAsync_Converged_SchedulesTheFenceBeforeTheLastPublishCompletes_AndCompletesAfterBoth()
+    {
+        var context = OnePass(FenceOutcome.Idle, planned: 3);
+        var publish = HoldPublishes(context, interim: false);
+
+        var running = new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal([new FenceInput("c1", "u1", 3, "nf", NodesMatter: true)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+        Assert.False(running.IsCompleted);
+        publish.SetResult(true);
+        Assert.Equal(ReconcileOutcome.Converged, (await running).Outcome);
+        Assert.Single(Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedEarly_SchedulesTheFenceBesideTheStopsPublish_Once()
+    {
+        var context = Context();
+        Returns(context, LoadDesiredActivity.Name, Desired(1));
+        var creation = new LoadBalancerCreation { Name = "au1", Description = "d", Tags = [], OwnAddresses = [], Settings = [] };
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(2, new CreateLoadBalancer(creation)));
+        Returns(context, CreateLoadBalancerActivity.Name, StepResult.Failed(ReasonCodes.AuthFailed, "bad token"));
+        var publish = HoldPublishes(context, interim: false);
+
+        var running = new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal([new FenceInput("c1", "u1", 2, "nf", NodesMatter: true)], Inputs<FenceInput>(context, CompletionFenceActivity.Name));
+        publish.SetResult(true);
+        Assert.Equal(ReconcileOutcome.Incomplete, (await running).Outcome);
+        Assert.Single(Inputs<FenceInput>(context, CompletionFenceActivity.Name));
     }
 }
