@@ -41,7 +41,7 @@ public static class ServiceCollectionExtensions
     /// <summary>The Refit settings the client uses: our JSON context, our error mapping, no wrapping of transport errors.</summary>
     internal static RefitSettings CreateRefitSettings()
     {
-        var settings = RefitSettings.ForJsonContext(SakuraJsonContext.Default);
+        var settings = new RefitSettings(new SystemTextJsonContentSerializer(WireJson.Options));
         settings.ExceptionFactory = async response => await SakuraErrorMapper.CreateAsync(response);
         settings.DeserializationExceptionFactory = async (response, exception) =>
             await SakuraErrorMapper.CreateDeserializationError(response, exception);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SakuraLb.Sakura.Mapping;
 
 namespace SakuraLb.Sakura.Tests;
@@ -20,9 +19,9 @@ public sealed class FixtureParsingTests
     ];
 
     [Fact]
-    public void ApplianceLoadBalancer_Parses_WithStringNumbersFlagsAndRemark()
+    public async Task ApplianceLoadBalancer_Parses_WithStringNumbersFlagsAndRemark()
     {
-        var lb = Parse(SakuraJsonContext.Default.SakuraAppliance, "appliance-loadbalancer.json");
+        var lb = await ParseAsync<SakuraAppliance>("appliance-loadbalancer.json");
 
         Assert.Equal(123456789012, lb.Id);
         Assert.Equal("loadbalancer", lb.Class);
@@ -66,9 +65,9 @@ public sealed class FixtureParsingTests
     }
 
     [Fact]
-    public void Internet_Parses_WithReducedSwitchView()
+    public async Task Internet_Parses_WithReducedSwitchView()
     {
-        var router = Parse(SakuraJsonContext.Default.SakuraInternet, "internet.json");
+        var router = await ParseAsync<SakuraInternet>("internet.json");
 
         Assert.Equal(112800452760, router.Id);
         Assert.Equal("るーた", router.Name);
@@ -85,9 +84,9 @@ public sealed class FixtureParsingTests
     }
 
     [Fact]
-    public void Server_Parses_WithSharedAndPrivateNics()
+    public async Task Server_Parses_WithSharedAndPrivateNics()
     {
-        var server = Parse(SakuraJsonContext.Default.SakuraServer, "server.json");
+        var server = await ParseAsync<SakuraServer>("server.json");
 
         Assert.Equal(999999999999, server.Id);
         Assert.Equal("lisacloud-test-server-name", server.Name);
@@ -114,9 +113,9 @@ public sealed class FixtureParsingTests
     }
 
     [Fact]
-    public void SwitchOfRouter_Parses_WithAssignableRange()
+    public async Task SwitchOfRouter_Parses_WithAssignableRange()
     {
-        var sakuraSwitch = Parse(SakuraJsonContext.Default.SakuraSwitch, "switch-of-router.json");
+        var sakuraSwitch = await ParseAsync<SakuraSwitch>("switch-of-router.json");
 
         Assert.Equal(123456789012, sakuraSwitch.Id);
         Assert.Equal(123456789012, sakuraSwitch.Internet?.Id);
@@ -134,9 +133,9 @@ public sealed class FixtureParsingTests
     }
 
     [Fact]
-    public void SwitchPrivate_Parses_AsPlainUserSwitch()
+    public async Task SwitchPrivate_Parses_AsPlainUserSwitch()
     {
-        var nicSwitch = Parse(SakuraJsonContext.Default.SwitchRef, "switch-private.json");
+        var nicSwitch = await ParseAsync<SwitchRef>("switch-private.json");
 
         Assert.Equal(123456789012, nicSwitch.Id);
         Assert.Equal("user", nicSwitch.Scope);
@@ -146,9 +145,9 @@ public sealed class FixtureParsingTests
     }
 
     [Fact]
-    public void SwitchSharedSegment_Parses_WithNullSubnetId()
+    public async Task SwitchSharedSegment_Parses_WithNullSubnetId()
     {
-        var nicSwitch = Parse(SakuraJsonContext.Default.SwitchRef, "switch-shared-segment.json");
+        var nicSwitch = await ParseAsync<SwitchRef>("switch-shared-segment.json");
 
         Assert.Equal("shared", nicSwitch.Scope);
         Assert.Null(nicSwitch.Subnet?.Id);
@@ -180,10 +179,11 @@ public sealed class FixtureParsingTests
         }
     }
 
-    private static T Parse<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string file)
+    /// <summary>Reads a fixture as the client reads a response: through the content serializer of its own Refit settings.</summary>
+    private static async Task<T> ParseAsync<T>(string file)
     {
-        var json = File.ReadAllText(Path.Combine(FixtureDirectory, file));
-        var value = JsonSerializer.Deserialize(json, typeInfo);
+        using var content = new StringContent(await File.ReadAllTextAsync(Path.Combine(FixtureDirectory, file)));
+        var value = await ServiceCollectionExtensions.CreateRefitSettings().ContentSerializer.FromHttpContentAsync<T>(content);
         Assert.NotNull(value);
         return value;
     }

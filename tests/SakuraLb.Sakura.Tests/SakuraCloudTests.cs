@@ -484,7 +484,7 @@ public sealed class SakuraCloudTests
 
         await cloud.ShutdownAsync(5, force, CancellationToken.None);
 
-        Assert.Equal(expected, System.Text.Json.JsonSerializer.Serialize(sent!, SakuraJsonContext.Default.ShutdownRequest));
+        Assert.Equal(expected, System.Text.Json.JsonSerializer.Serialize(sent!, WireJson.TypeInfo<ShutdownRequest>()));
     }
 
     [Fact]

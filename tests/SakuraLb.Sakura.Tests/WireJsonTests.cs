@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Tests;
 
@@ -10,13 +12,13 @@ public sealed class WireJsonTests
     [InlineData("""{"ID":"112800452761"}""", 112800452761)]
     [InlineData("""{"id":"42"}""", 42)]
     public void ApplianceId_NumberOrString_ReadsTheSame(string json, long expected) =>
-        Assert.Equal(expected, Deserialize(json, SakuraJsonContext.Default.SakuraAppliance).Id);
+        Assert.Equal(expected, Deserialize(json, WireJson.TypeInfo<SakuraAppliance>()).Id);
 
     [Theory]
     [InlineData("""{"ID":"abc"}""")]
     [InlineData("""{"ID":true}""")]
     public void ApplianceId_NotANumber_Throws(string json) =>
-        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json, SakuraJsonContext.Default.SakuraAppliance));
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json, WireJson.TypeInfo<SakuraAppliance>()));
 
     [Theory]
     [InlineData("\"80\"", 80)]
@@ -46,7 +48,7 @@ public sealed class WireJsonTests
     public void RealServerEnabled_StringFlag_ReadsCaseInsensitively(string raw, bool expected)
     {
         var json = $$$"""{"Settings":{"LoadBalancer":[{"Servers":[{"IPAddress":"10.0.0.1","Enabled":{{{raw}}}}]}]}}""";
-        var appliance = Deserialize(json, SakuraJsonContext.Default.SakuraAppliance);
+        var appliance = Deserialize(json, WireJson.TypeInfo<SakuraAppliance>());
         Assert.Equal(expected, appliance.VirtualIPAddresses[0].Servers[0].Enabled);
     }
 
@@ -57,7 +59,7 @@ public sealed class WireJsonTests
     [InlineData("\"false\"", false, "false")]
     public void Success_BoolOrString_Reads(string raw, bool ok, string? text)
     {
-        var envelope = Deserialize($$"""{"is_ok":true,"Success":{{raw}}}""", SakuraJsonContext.Default.ApplianceEnvelope);
+        var envelope = Deserialize($$"""{"is_ok":true,"Success":{{raw}}}""", WireJson.TypeInfo<ApplianceEnvelope>());
         Assert.Equal(new SuccessFlag(ok, text), envelope.Success);
         Assert.True(envelope.IsOk);
     }
@@ -69,7 +71,7 @@ public sealed class WireJsonTests
     [InlineData("""{"Servers":{},"Switch":{"ID":5},"Plan":[[]]}""")]
     public void Remark_PlaceholdersForEmptyObjects_ReadAsEmpty(string remark)
     {
-        var appliance = Deserialize($$"""{"ID":1,"Remark":{{remark}}}""", SakuraJsonContext.Default.SakuraAppliance);
+        var appliance = Deserialize($$"""{"ID":1,"Remark":{{remark}}}""", WireJson.TypeInfo<SakuraAppliance>());
         var parsed = Assert.IsType<ApplianceRemark>(appliance.Remark);
         Assert.Null(parsed.Network);
         Assert.Empty(parsed.Servers);
@@ -83,7 +85,7 @@ public sealed class WireJsonTests
     [InlineData("""{"ID":1,"Settings":[],"Tags":[""]}""")]
     public void Appliance_MissingOrNullLists_ReadAsEmptyNeverNull(string json)
     {
-        var appliance = Deserialize(json, SakuraJsonContext.Default.SakuraAppliance);
+        var appliance = Deserialize(json, WireJson.TypeInfo<SakuraAppliance>());
         Assert.Empty(appliance.Tags);
         Assert.Empty(appliance.Interfaces);
         Assert.Empty(appliance.VirtualIPAddresses);
@@ -98,7 +100,7 @@ public sealed class WireJsonTests
     [InlineData("", InstanceStatus.Unknown)]
     public void InstanceStatus_AnyCaseOrUnknown_Reads(string raw, InstanceStatus expected)
     {
-        var appliance = Deserialize($$$"""{"ID":1,"Instance":{"Status":"{{{raw}}}"}}""", SakuraJsonContext.Default.SakuraAppliance);
+        var appliance = Deserialize($$$"""{"ID":1,"Instance":{"Status":"{{{raw}}}"}}""", WireJson.TypeInfo<SakuraAppliance>());
         Assert.Equal(expected, appliance.InstanceStatus);
     }
 
@@ -110,11 +112,11 @@ public sealed class WireJsonTests
     [InlineData("failed", ApplianceAvailability.Failed)]
     [InlineData("brand-new-state", ApplianceAvailability.Unknown)]
     public void Availability_KnownOrUnknown_Reads(string raw, ApplianceAvailability expected) =>
-        Assert.Equal(expected, Deserialize($$"""{"ID":1,"Availability":"{{raw}}"}""", SakuraJsonContext.Default.SakuraAppliance).Availability);
+        Assert.Equal(expected, Deserialize($$"""{"ID":1,"Availability":"{{raw}}"}""", WireJson.TypeInfo<SakuraAppliance>()).Availability);
 
     [Fact]
     public void Appliance_MissingInstance_HasUnknownStatus() =>
-        Assert.Equal(InstanceStatus.Unknown, Deserialize("""{"ID":1}""", SakuraJsonContext.Default.SakuraAppliance).InstanceStatus);
+        Assert.Equal(InstanceStatus.Unknown, Deserialize("""{"ID":1}""", WireJson.TypeInfo<SakuraAppliance>()).InstanceStatus);
 
     [Fact]
     public void VpcRouter_InterfacePositions_ArePreserved()
@@ -125,7 +127,7 @@ public sealed class WireJsonTests
               null,
               {"IPAddress":["192.168.0.2",null],"NetworkMaskLen":24}]}}}
             """;
-        var router = Deserialize(json, SakuraJsonContext.Default.SakuraAppliance).Settings?.Router;
+        var router = Deserialize(json, WireJson.TypeInfo<SakuraAppliance>()).Settings?.Router;
 
         Assert.NotNull(router);
         Assert.Equal(3, router.Interfaces.Count);
@@ -143,7 +145,7 @@ public sealed class WireJsonTests
               "Servers":[{"IPAddress":"203.0.113.104","Port":"80","Status":"UP","ActiveConn":"2","CPS":"1"},
                          {"IPAddress":"203.0.113.105","Port":"80","Status":"DOWN","ActiveConn":"0","CPS":"0"}]}],"is_ok":true}
             """;
-        var vip = Assert.Single(Deserialize(json, SakuraJsonContext.Default.LoadBalancerStatusEnvelope).LoadBalancer);
+        var vip = Assert.Single(Deserialize(json, WireJson.TypeInfo<LoadBalancerStatusEnvelope>()).LoadBalancer);
 
         Assert.Equal(80, vip.Port);
         Assert.Equal(3, vip.Cps);
@@ -156,7 +158,7 @@ public sealed class WireJsonTests
     public void AuthStatus_UnwrappedBody_Reads()
     {
         var json = """{"Account":{"ID":"111","Name":"acct","Code":"c1"},"AuthClass":"account","AuthMethod":"apikey","IsAPIKey":true,"Permission":"create"}""";
-        var status = Deserialize(json, SakuraJsonContext.Default.AuthStatus);
+        var status = Deserialize(json, WireJson.TypeInfo<AuthStatus>());
 
         Assert.Equal(111, status.Account?.Id);
         Assert.True(status.IsApiKey);
@@ -206,7 +208,7 @@ public sealed class WireJsonTests
             },
         };
 
-        var json = JsonNode.Parse(JsonSerializer.Serialize(body, SakuraJsonContext.Default.ApplianceCreateEnvelope))!;
+        var json = JsonNode.Parse(JsonSerializer.Serialize(body, WireJson.TypeInfo<ApplianceCreateEnvelope>()))!;
         var appliance = json["Appliance"]!;
 
         Assert.Equal("loadbalancer", (string?)appliance["Class"]);
@@ -235,7 +237,7 @@ public sealed class WireJsonTests
             OriginalSettingsHash = "abc",
         };
 
-        var json = JsonSerializer.Serialize(body, SakuraJsonContext.Default.ApplianceUpdateEnvelope);
+        var json = JsonSerializer.Serialize(body, WireJson.TypeInfo<ApplianceUpdateEnvelope>());
 
         // The lock travels top-level, next to Appliance, as Sakura's SDK sends it; the in-body copy is the Go client's form.
         Assert.Equal("""{"Appliance":{"Settings":{"LoadBalancer":[]},"SettingsHash":"abc"},"OriginalSettingsHash":"abc"}""", json);
@@ -244,11 +246,85 @@ public sealed class WireJsonTests
     [Fact]
     public void ShutdownRequest_Force_IsAPlainJsonBool_AndAGracefulOneIsAnEmptyObject()
     {
-        Assert.Equal("""{"Force":true}""", JsonSerializer.Serialize(new ShutdownRequest { Force = true }, SakuraJsonContext.Default.ShutdownRequest));
-        Assert.Equal("{}", JsonSerializer.Serialize(new ShutdownRequest(), SakuraJsonContext.Default.ShutdownRequest));
+        Assert.Equal("""{"Force":true}""", JsonSerializer.Serialize(new ShutdownRequest { Force = true }, WireJson.TypeInfo<ShutdownRequest>()));
+        Assert.Equal("{}", JsonSerializer.Serialize(new ShutdownRequest(), WireJson.TypeInfo<ShutdownRequest>()));
     }
 
-    private static T Deserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    [Fact]
+    public void EveryObjectOrListPropertyOfAResponse_WrongShape_ReadsAsNullOrEmpty()
+    {
+        string[] notAnObject = ["[]", "[[]]", "\"\"", "\"x\"", "0", "true", "null"];
+        string[] notAList = ["{}", "\"\"", "0", "true", "null", "[[],\"\",null,7]"];
+        var checkedProperties = 0;
+        foreach (var (owner, property) in ResponseProperties())
+        {
+            var isList = property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(IReadOnlyList<>);
+            if (property.Get is null || (!isList && !IsWireRecord(property.PropertyType)))
+            {
+                // A [JsonIgnore] convenience, or a scalar.
+                continue;
+            }
+
+            foreach (var raw in isList ? notAList : notAnObject)
+            {
+                var read = JsonSerializer.Deserialize($$"""{"{{property.Name}}":{{raw}}}""", owner);
+                Assert.NotNull(read);
+                var value = property.Get!(read);
+                if (property.CustomConverter is PositionalListConverter<VpcRouterInterfaceSetting>)
+                {
+                    // Positions mean something: a placeholder element stays, as null.
+                    Assert.All(Assert.IsType<IReadOnlyList<VpcRouterInterfaceSetting?>>(value, exactMatch: false), Assert.Null);
+                }
+                else if (isList)
+                {
+                    Assert.True(value is System.Collections.ICollection { Count: 0 }, $"{owner.Type.Name}.{property.Name} from {raw}");
+                }
+                else
+                {
+                    Assert.True(value is null, $"{owner.Type.Name}.{property.Name} from {raw}");
+                }
+            }
+
+            checkedProperties++;
+        }
+
+        Assert.True(checkedProperties > 40, $"only {checkedProperties} properties found");
+    }
+
+    /// <summary>Every property of every object a response can hold, walking down from what <c>ISakuraApi</c> returns.</summary>
+    private static IEnumerable<(JsonTypeInfo Owner, JsonPropertyInfo Property)> ResponseProperties()
+    {
+        Type[] roots =
+        [
+            typeof(ApplianceEnvelope), typeof(ApplianceListEnvelope), typeof(InternetEnvelope), typeof(InternetListEnvelope),
+            typeof(SwitchEnvelope), typeof(SwitchListEnvelope), typeof(ServerListEnvelope), typeof(LoadBalancerStatusEnvelope),
+            typeof(AuthStatus), typeof(SakuraErrorBody),
+        ];
+        var seen = new HashSet<Type>();
+        var pending = new Queue<Type>(roots);
+        while (pending.TryDequeue(out var type))
+        {
+            if (!seen.Add(type))
+            {
+                continue;
+            }
+
+            var owner = WireJson.Options.GetTypeInfo(type);
+            foreach (var property in owner.Properties)
+            {
+                yield return (owner, property);
+                var inner = property.PropertyType.IsGenericType ? property.PropertyType.GenericTypeArguments[0] : property.PropertyType;
+                if (IsWireRecord(inner))
+                {
+                    pending.Enqueue(inner);
+                }
+            }
+        }
+    }
+
+    private static bool IsWireRecord(Type type) => type.IsClass && type.Namespace == typeof(WireJson).Namespace;
+
+    private static T Deserialize<T>(string json, JsonTypeInfo<T> typeInfo)
     {
         var value = JsonSerializer.Deserialize(json, typeInfo);
         Assert.NotNull(value);
@@ -257,7 +333,7 @@ public sealed class WireJsonTests
 
     private static LoadBalancerVip ReadSingleVip(string vipJson)
     {
-        var appliance = Deserialize($$$"""{"ID":1,"Settings":{"LoadBalancer":[{{{vipJson}}}]}}""", SakuraJsonContext.Default.SakuraAppliance);
+        var appliance = Deserialize($$$"""{"ID":1,"Settings":{"LoadBalancer":[{{{vipJson}}}]}}""", WireJson.TypeInfo<SakuraAppliance>());
         return Assert.Single(appliance.VirtualIPAddresses);
     }
 }

@@ -37,7 +37,7 @@ internal sealed class RawJsonQueryHandler : DelegatingHandler
             throw new InvalidOperationException($"A search request must not already carry a query string ({uri.Query}).");
         }
 
-        var json = JsonSerializer.Serialize(search, SakuraJsonContext.Default.SearchRequest);
+        var json = JsonSerializer.Serialize(search, WireJson.TypeInfo<SearchRequest>());
         return new Uri($"{uri.GetLeftPart(UriPartial.Path)}?{EscapeQuery(json)}", UriKind.Absolute);
     }
 

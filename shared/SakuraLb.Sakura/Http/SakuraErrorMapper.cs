@@ -82,7 +82,7 @@ internal static class SakuraErrorMapper
 
         try
         {
-            var error = JsonSerializer.Deserialize(body, SakuraJsonContext.Default.SakuraErrorBody);
+            var error = JsonSerializer.Deserialize(body, WireJson.TypeInfo<SakuraErrorBody>());
             return error is { ErrorCode: null, ErrorMessage: null, Serial: null } ? null : error;
         }
         catch (JsonException)

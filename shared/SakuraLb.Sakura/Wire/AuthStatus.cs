@@ -8,10 +8,8 @@ namespace SakuraLb.Sakura.Wire;
 /// </summary>
 internal sealed record AuthStatus
 {
-    [JsonConverter(typeof(TolerantObjectConverter<AuthAccount>))]
     public AuthAccount? Account { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<AuthMember>))]
     public AuthMember? Member { get; init; }
 
     public string? AuthClass { get; init; }

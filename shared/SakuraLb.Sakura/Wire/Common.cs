@@ -19,7 +19,6 @@ internal abstract record SakuraResource
 
     public string? Description { get; init; }
 
-    [JsonConverter(typeof(TolerantListConverter<string>))]
     public IReadOnlyList<string> Tags { get; init => field = value ?? []; } = [];
 
     public string? ServiceClass { get; init; }
@@ -34,11 +33,9 @@ internal abstract record SakuraMachine : SakuraResource
     [JsonConverter(typeof(AvailabilityConverter))]
     public ApplianceAvailability Availability { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<SakuraInstance>))]
     public SakuraInstance? Instance { get; init; }
 
     /// <summary>NICs in order; <c>[0]</c> is the one the original CCM looked at on a server.</summary>
-    [JsonConverter(typeof(TolerantListConverter<SakuraInterface>))]
     public IReadOnlyList<SakuraInterface> Interfaces { get; init => field = value ?? []; } = [];
 
     /// <summary>Convenience: the power state, or <see cref="InstanceStatus.Unknown"/> when absent.</summary>
@@ -92,13 +89,10 @@ internal sealed record SwitchRef : NamedRef
     /// <summary><c>shared</c> (the shared segment) or <c>user</c>.</summary>
     public string? Scope { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<Subnet>))]
     public Subnet? Subnet { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<UserSubnet>))]
     public UserSubnet? UserSubnet { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
     public NamedRef? Zone { get; init; }
 }
 
@@ -120,7 +114,6 @@ internal sealed record SakuraInterface
     public string? HostName { get; init; }
 
     /// <summary>Null when the NIC is not connected.</summary>
-    [JsonConverter(typeof(TolerantObjectConverter<SwitchRef>))]
     public SwitchRef? Switch { get; init; }
 }
 

@@ -31,14 +31,12 @@ internal abstract record ListEnvelope<T> : ResultFlags
 /// <summary><c>{"Appliance": {...}}</c>.</summary>
 internal sealed record ApplianceEnvelope : ResultFlags
 {
-    [JsonConverter(typeof(TolerantObjectConverter<SakuraAppliance>))]
     public SakuraAppliance? Appliance { get; init; }
 }
 
 /// <summary>A page of <c>Appliances</c>.</summary>
 internal sealed record ApplianceListEnvelope : ListEnvelope<SakuraAppliance>
 {
-    [JsonConverter(typeof(TolerantListConverter<SakuraAppliance>))]
     public IReadOnlyList<SakuraAppliance> Appliances { get; init => field = value ?? []; } = [];
 
     public override IReadOnlyList<SakuraAppliance> Items() => Appliances;
@@ -47,14 +45,12 @@ internal sealed record ApplianceListEnvelope : ListEnvelope<SakuraAppliance>
 /// <summary><c>{"Internet": {...}}</c>.</summary>
 internal sealed record InternetEnvelope : ResultFlags
 {
-    [JsonConverter(typeof(TolerantObjectConverter<SakuraInternet>))]
     public SakuraInternet? Internet { get; init; }
 }
 
 /// <summary>A page of routers. The plural key really is the singular <c>Internet</c>.</summary>
 internal sealed record InternetListEnvelope : ListEnvelope<SakuraInternet>
 {
-    [JsonConverter(typeof(TolerantListConverter<SakuraInternet>))]
     public IReadOnlyList<SakuraInternet> Internet { get; init => field = value ?? []; } = [];
 
     public override IReadOnlyList<SakuraInternet> Items() => Internet;
@@ -63,7 +59,6 @@ internal sealed record InternetListEnvelope : ListEnvelope<SakuraInternet>
 /// <summary>A page of <c>Switches</c>.</summary>
 internal sealed record SwitchListEnvelope : ListEnvelope<SakuraSwitch>
 {
-    [JsonConverter(typeof(TolerantListConverter<SakuraSwitch>))]
     public IReadOnlyList<SakuraSwitch> Switches { get; init => field = value ?? []; } = [];
 
     public override IReadOnlyList<SakuraSwitch> Items() => Switches;
@@ -72,14 +67,12 @@ internal sealed record SwitchListEnvelope : ListEnvelope<SakuraSwitch>
 /// <summary><c>{"Switch": {...}}</c>.</summary>
 internal sealed record SwitchEnvelope : ResultFlags
 {
-    [JsonConverter(typeof(TolerantObjectConverter<SakuraSwitch>))]
     public SakuraSwitch? Switch { get; init; }
 }
 
 /// <summary>A page of <c>Servers</c>.</summary>
 internal sealed record ServerListEnvelope : ListEnvelope<SakuraServer>
 {
-    [JsonConverter(typeof(TolerantListConverter<SakuraServer>))]
     public IReadOnlyList<SakuraServer> Servers { get; init => field = value ?? []; } = [];
 
     public override IReadOnlyList<SakuraServer> Items() => Servers;
@@ -88,7 +81,6 @@ internal sealed record ServerListEnvelope : ListEnvelope<SakuraServer>
 /// <summary><c>{"LoadBalancer": [...]}</c> from <c>GET /appliance/{id}/status</c>.</summary>
 internal sealed record LoadBalancerStatusEnvelope : ResultFlags
 {
-    [JsonConverter(typeof(TolerantListConverter<LoadBalancerVipStatus>))]
     public IReadOnlyList<LoadBalancerVipStatus> LoadBalancer { get; init => field = value ?? []; } = [];
 }
 

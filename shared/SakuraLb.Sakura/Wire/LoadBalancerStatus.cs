@@ -15,7 +15,6 @@ internal sealed record LoadBalancerVipStatus
     [JsonConverter(typeof(StringNumberConverter))]
     public int? Cps { get; init; }
 
-    [JsonConverter(typeof(TolerantListConverter<LoadBalancerServerStatus>))]
     public IReadOnlyList<LoadBalancerServerStatus> Servers { get; init => field = value ?? []; } = [];
 }
 

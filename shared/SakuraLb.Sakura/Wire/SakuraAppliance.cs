@@ -13,17 +13,13 @@ internal sealed record SakuraAppliance : SakuraMachine
     /// <summary><c>loadbalancer</c>, <c>vpcrouter</c>, <c>database</c>, ...</summary>
     public string? Class { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<IdRef>))]
     public IdRef? Plan { get; init; }
 
     /// <summary>The switch the appliance is connected to. Its <c>ID</c> is what to compare with a switch ID.</summary>
-    [JsonConverter(typeof(TolerantObjectConverter<SwitchRef>))]
     public SwitchRef? Switch { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<ApplianceRemark>))]
     public ApplianceRemark? Remark { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<ApplianceSettings>))]
     public ApplianceSettings? Settings { get; init; }
 
     /// <summary>Hash of the current <see cref="Settings"/>; send it back on update for optimistic locking.</summary>
@@ -37,25 +33,19 @@ internal sealed record SakuraAppliance : SakuraMachine
 /// <summary>The creation parameters of an appliance, returned as <c>Remark</c>.</summary>
 internal sealed record ApplianceRemark
 {
-    [JsonConverter(typeof(TolerantObjectConverter<IdRef>))]
     public IdRef? Zone { get; init; }
 
     /// <summary>The switch the appliance joins. The API returns its ID as a string; both forms are read.</summary>
-    [JsonConverter(typeof(TolerantObjectConverter<IdRef>))]
     public IdRef? Switch { get; init; }
 
     [JsonPropertyName("VRRP")]
-    [JsonConverter(typeof(TolerantObjectConverter<VrrpRemark>))]
     public VrrpRemark? Vrrp { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<NetworkRemark>))]
     public NetworkRemark? Network { get; init; }
 
     /// <summary>The appliance's own addresses: one entry for a single LB, two for an HA pair.</summary>
-    [JsonConverter(typeof(TolerantListConverter<RemarkServer>))]
     public IReadOnlyList<RemarkServer> Servers { get; init => field = value ?? []; } = [];
 
-    [JsonConverter(typeof(TolerantObjectConverter<IdRef>))]
     public IdRef? Plan { get; init; }
 }
 
@@ -87,10 +77,8 @@ internal sealed record RemarkServer
 /// </summary>
 internal sealed record ApplianceSettings
 {
-    [JsonConverter(typeof(TolerantListConverter<LoadBalancerVip>))]
     public IReadOnlyList<LoadBalancerVip> LoadBalancer { get; init => field = value ?? []; } = [];
 
-    [JsonConverter(typeof(TolerantObjectConverter<VpcRouterSettings>))]
     public VpcRouterSettings? Router { get; init; }
 }
 
@@ -110,7 +98,6 @@ internal sealed record LoadBalancerVip
 
     public string? Description { get; init; }
 
-    [JsonConverter(typeof(TolerantListConverter<LoadBalancerRealServer>))]
     public IReadOnlyList<LoadBalancerRealServer> Servers { get; init => field = value ?? []; } = [];
 }
 
@@ -126,7 +113,6 @@ internal sealed record LoadBalancerRealServer
     [JsonConverter(typeof(StringFlagConverter))]
     public bool Enabled { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<LoadBalancerHealthCheck>))]
     public LoadBalancerHealthCheck? HealthCheck { get; init; }
 }
 
@@ -165,12 +151,10 @@ internal sealed record VpcRouterSettings
 /// <summary>One VPC router interface's addresses.</summary>
 internal sealed record VpcRouterInterfaceSetting
 {
-    [JsonConverter(typeof(TolerantListConverter<string>))]
     public IReadOnlyList<string> IPAddress { get; init => field = value ?? []; } = [];
 
     public string? VirtualIPAddress { get; init; }
 
-    [JsonConverter(typeof(TolerantListConverter<string>))]
     public IReadOnlyList<string> IPAliases { get; init => field = value ?? []; } = [];
 
     public int? NetworkMaskLen { get; init; }

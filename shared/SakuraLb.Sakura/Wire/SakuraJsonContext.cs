@@ -10,6 +10,7 @@ namespace SakuraLb.Sakura.Wire;
 /// declared; reads are case-insensitive and ignore unknown members; nulls are left out on write.
 /// List properties normalise null in their init accessor (<c>init => field = value ?? []</c>): the source
 /// generator passes null for an init-only property missing from the JSON instead of keeping its initializer.
+/// Read and write through <see cref="WireJson.Options"/>, which adds the object and list tolerance; this context alone lacks it.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.Unspecified,

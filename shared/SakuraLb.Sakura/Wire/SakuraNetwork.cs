@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using SakuraLb.Sakura.Wire.Converters;
-
 namespace SakuraLb.Sakura.Wire;
 
 /// <summary>A router+switch (the <c>Internet</c> resource).</summary>
@@ -12,14 +9,12 @@ internal sealed record SakuraInternet : SakuraResource
 
     public int? NetworkMaskLen { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
     public NamedRef? Zone { get; init; }
 
     /// <summary>
     /// A reduced view of the router's switch: its subnets lack <see cref="SwitchSubnet.IPAddresses"/>.
     /// Read the switch itself for the assignable range.
     /// </summary>
-    [JsonConverter(typeof(TolerantObjectConverter<SakuraSwitch>))]
     public SakuraSwitch? Switch { get; init; }
 }
 
@@ -32,22 +27,17 @@ internal sealed record SakuraSwitch : SakuraResource
 
     public int? ApplianceCount { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
     public NamedRef? Zone { get; init; }
 
     /// <summary>The router's address blocks; <c>[0]</c> is the primary one. Empty for a plain switch.</summary>
-    [JsonConverter(typeof(TolerantListConverter<SwitchSubnet>))]
     public IReadOnlyList<SwitchSubnet> Subnets { get; init => field = value ?? []; } = [];
 
     /// <summary>Only on the shared segment.</summary>
-    [JsonConverter(typeof(TolerantObjectConverter<Subnet>))]
     public Subnet? Subnet { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<UserSubnet>))]
     public UserSubnet? UserSubnet { get; init; }
 
     /// <summary>The router this switch belongs to; null for a plain switch.</summary>
-    [JsonConverter(typeof(TolerantObjectConverter<InternetRef>))]
     public InternetRef? Internet { get; init; }
 }
 
@@ -65,10 +55,8 @@ internal sealed record SwitchSubnet : Subnet
     /// The user-assignable range (inclusive). Present when the switch itself is read; absent in the
     /// reduced view embedded in an <c>Internet</c>.
     /// </summary>
-    [JsonConverter(typeof(TolerantObjectConverter<IPAddressRange>))]
     public IPAddressRange? IPAddresses { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<InternetRef>))]
     public InternetRef? Internet { get; init; }
 }
 

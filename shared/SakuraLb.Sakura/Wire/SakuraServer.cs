@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using SakuraLb.Sakura.Wire.Converters;
 
 namespace SakuraLb.Sakura.Wire;
 
@@ -8,10 +7,8 @@ internal sealed record SakuraServer : SakuraMachine
 {
     public string? HostName { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<NamedRef>))]
     public NamedRef? Zone { get; init; }
 
-    [JsonConverter(typeof(TolerantObjectConverter<ServerPlan>))]
     public ServerPlan? ServerPlan { get; init; }
 }
 

@@ -13,7 +13,7 @@ public sealed class WireMapperTests
     [Fact]
     public void ToObserved_RealLoadBalancerResponse_KeepsWireSpellingsAndRemark()
     {
-        var appliance = Fixture("appliance-loadbalancer.json", SakuraJsonContext.Default.SakuraAppliance);
+        var appliance = Fixture("appliance-loadbalancer.json", WireJson.TypeInfo<SakuraAppliance>());
 
         var lb = WireMapper.ToObserved(appliance);
 
@@ -35,7 +35,7 @@ public sealed class WireMapperTests
     [Fact]
     public void ToRouter_RealSwitchOfRouter_GivesBlockGatewayAndAssignableRange()
     {
-        var sakuraSwitch = Fixture("switch-of-router.json", SakuraJsonContext.Default.SakuraSwitch);
+        var sakuraSwitch = Fixture("switch-of-router.json", WireJson.TypeInfo<SakuraSwitch>());
 
         var router = WireMapper.ToRouter(sakuraSwitch, null);
 
@@ -52,7 +52,7 @@ public sealed class WireMapperTests
     [Fact]
     public void ToRouter_WithTheRouterRead_TakesItsNameAndTags()
     {
-        var sakuraSwitch = Fixture("switch-of-router.json", SakuraJsonContext.Default.SakuraSwitch);
+        var sakuraSwitch = Fixture("switch-of-router.json", WireJson.TypeInfo<SakuraSwitch>());
         var internet = new SakuraInternet { Id = 77, Name = "k8s-router", Tags = ["@k8s"] };
 
         var router = WireMapper.ToRouter(sakuraSwitch, internet);
@@ -75,8 +75,8 @@ public sealed class WireMapperTests
     [Fact]
     public void ToRouter_RealSearchAnswer_GivesTheSameBlockGatewayAndRangeAsTheRealSwitchRead()
     {
-        var internet = Fixture("internet.json", SakuraJsonContext.Default.SakuraInternet);
-        var fromSwitch = WireMapper.ToRouter(Fixture("switch-of-router.json", SakuraJsonContext.Default.SakuraSwitch), internet)!;
+        var internet = Fixture("internet.json", WireJson.TypeInfo<SakuraInternet>());
+        var fromSwitch = WireMapper.ToRouter(Fixture("switch-of-router.json", WireJson.TypeInfo<SakuraSwitch>()), internet)!;
 
         var router = WireMapper.ToRouter(internet);
 
@@ -150,7 +150,7 @@ public sealed class WireMapperTests
     [Fact]
     public void ToPlainSwitch_RealPrivateSwitch_KeepsIdNameAndTags()
     {
-        var sakuraSwitch = Fixture("switch-private.json", SakuraJsonContext.Default.SakuraSwitch) with { Tags = ["@k8s"] };
+        var sakuraSwitch = Fixture("switch-private.json", WireJson.TypeInfo<SakuraSwitch>()) with { Tags = ["@k8s"] };
         var plain = WireMapper.ToPlainSwitch(sakuraSwitch);
 
         Assert.Equal((123456789012, "すうぃっち"), (plain!.Id, plain.Name));
@@ -162,7 +162,7 @@ public sealed class WireMapperTests
     [InlineData("switch-shared-segment.json")]
     public void ToPlainSwitch_RouterSwitchOrSharedSegment_IsNull(string fixture)
     {
-        var sakuraSwitch = Fixture(fixture, SakuraJsonContext.Default.SakuraSwitch) with { Tags = ["@k8s"] };
+        var sakuraSwitch = Fixture(fixture, WireJson.TypeInfo<SakuraSwitch>()) with { Tags = ["@k8s"] };
 
         Assert.Null(WireMapper.ToPlainSwitch(sakuraSwitch));
     }
@@ -184,7 +184,7 @@ public sealed class WireMapperTests
             Settings = [new VipSetting(vip, 80, 10, null, [])],
         };
 
-        var json = JsonSerializer.Serialize(new ApplianceCreateEnvelope { Appliance = WireMapper.ToCreateBody(creation) }, SakuraJsonContext.Default.ApplianceCreateEnvelope);
+        var json = JsonSerializer.Serialize(new ApplianceCreateEnvelope { Appliance = WireMapper.ToCreateBody(creation) }, WireJson.TypeInfo<ApplianceCreateEnvelope>());
 
         Assert.Contains("\"Network\":{\"NetworkMaskLen\":16}", json, StringComparison.Ordinal);
     }
@@ -192,7 +192,7 @@ public sealed class WireMapperTests
     [Fact]
     public void ToCloudServer_SharedSegmentServer_KeepsNicSwitchAndAddresses()
     {
-        var server = Fixture("server.json", SakuraJsonContext.Default.SakuraServer);
+        var server = Fixture("server.json", WireJson.TypeInfo<SakuraServer>());
 
         var mapped = WireMapper.ToCloudServer(server);
 
@@ -204,7 +204,7 @@ public sealed class WireMapperTests
     [Fact]
     public void ToCloudServer_RealSample_ZonePlanPowerAndNicScopes()
     {
-        var server = Fixture("server.json", SakuraJsonContext.Default.SakuraServer);
+        var server = Fixture("server.json", WireJson.TypeInfo<SakuraServer>());
 
         var mapped = WireMapper.ToCloudServer(server);
 

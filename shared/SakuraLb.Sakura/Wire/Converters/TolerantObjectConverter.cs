@@ -7,6 +7,7 @@ namespace SakuraLb.Sakura.Wire.Converters;
 /// <summary>
 /// Some API responses put <c>[]</c>, <c>[[]]</c>, <c>[""]</c> or <c>""</c> where an object is expected
 /// (empty <c>Remark.Network</c> and friends). Reads an object normally and any other shape as null.
+/// <see cref="WireJson"/> puts it on every property whose type is a wire record.
 /// </summary>
 internal sealed class TolerantObjectConverter<T> : JsonConverter<T>
     where T : class
@@ -29,7 +30,7 @@ internal sealed class TolerantObjectConverter<T> : JsonConverter<T>
 /// <summary>
 /// A list whose elements should be objects (or strings, for <c>T = string</c>). Placeholder elements
 /// (<c>[]</c>, <c>""</c>, <c>null</c>) are dropped; a missing list, <c>null</c> or a non-array reads as empty,
-/// so callers never see a null list.
+/// so callers never see a null list. <see cref="WireJson"/> puts it on every list of wire records or strings.
 /// </summary>
 internal sealed class TolerantListConverter<T> : JsonConverter<IReadOnlyList<T>>
     where T : class
