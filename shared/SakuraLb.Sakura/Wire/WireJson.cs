@@ -6,18 +6,18 @@ using SakuraLb.Sakura.Wire.Converters;
 namespace SakuraLb.Sakura.Wire;
 
 /// <summary>
-/// How wire records are read and written: the metadata of <see cref="SakuraJsonContext"/>, with tolerance as the
+/// How wire records are read and written: the source-generated metadata (<see cref="Metadata"/>), with tolerance as the
 /// default. The API puts placeholders (<c>[]</c>, <c>[[]]</c>, <c>""</c>) where an object or a list is expected, so a
 /// property whose type is a wire record reads through <see cref="TolerantObjectConverter{T}"/> and a list of wire
 /// records or strings through <see cref="TolerantListConverter{T}"/>, unless the property names its own converter.
-/// Both write exactly what the plain metadata writes. Use these options, never <c>SakuraJsonContext.Default</c>,
-/// which lacks the tolerance.
+/// Both write exactly what the plain metadata writes. The metadata is private to this class, so nothing can read or
+/// write without the tolerance.
 /// </summary>
-internal static class WireJson
+internal static partial class WireJson
 {
-    public static JsonSerializerOptions Options { get; } = new(SakuraJsonContext.Default.Options)
+    public static JsonSerializerOptions Options { get; } = new(Metadata.Default.Options)
     {
-        TypeInfoResolver = SakuraJsonContext.Default.WithAddedModifier(MakeTolerant),
+        TypeInfoResolver = Metadata.Default.WithAddedModifier(MakeTolerant),
     };
 
     public static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
