@@ -67,14 +67,24 @@ internal sealed class ReconcilePass(
 
     public string RealServerHash => last?.RealServerHash ?? "";
 
+    // The completion fence, once scheduled beside the pass's last publish (a pass that ends without a drain to wait
+    // for). Scheduled in the publish's turn, it costs the Service no turn and no activity's wait of its own at the end
+    // of the pass. The instance completes only after both, so a writer that finds the mark and starts the Service
+    // again is accepted after this pass's publish, whose issue time is earlier than any of the next pass's.
+    private Task<FenceOutcome>? fence;
+
     /// <summary>
-    /// The completion fence, when it was scheduled beside the pass's last publish (a pass that ends without a drain to
-    /// wait for); null when the orchestrator is to run it. Scheduled in the publish's turn, it costs the Service no
-    /// turn and no activity's wait of its own at the end of the pass. The instance completes only after both, so a
-    /// writer that finds the mark and starts the Service again is accepted after this pass's publish, whose issue time
-    /// is earlier than any of the next pass's.
+    /// The completion fence on what this pass reconciled: the one scheduled beside the last publish, else one on the
+    /// last plan's inputs (after a drain wait). A pass whose first plan failed (after every retry) read nothing it
+    /// could report: the fence then takes the stored state as it is now, and the resync, which retries what no status
+    /// reflects, picks up a change stored while the plan failed.
     /// </summary>
-    public Task<FenceOutcome>? Fence { get; private set; }
+    public Task<FenceOutcome> FenceAsync() =>
+        fence ?? (last is { DesiredSeq: > 0 } result ? CallFence(FenceOf(result)) : LoadedFenceAsync());
+
+    /// <summary>The Service's stored state as it is now.</summary>
+    public Task<DesiredState> LoadDesiredAsync() =>
+        context.CallActivityAsync<DesiredState>(LoadDesiredActivity.Name, key, timings.ActivityTaskOptions());
 
     public async Task<ReconcileResult> RunAsync(int pass)
     {
@@ -218,11 +228,21 @@ internal sealed class ReconcilePass(
     {
         if (result.DesiredSeq > 0)
         {
-            Fence ??= context.CallActivityAsync<FenceOutcome>(
-                CompletionFenceActivity.Name,
-                new FenceInput(key.ClusterId, key.Uid, result.DesiredSeq, result.NodeFingerprint, result.RealServerHash.Length > 0),
-                timings.ActivityTaskOptions());
+            fence ??= CallFence(FenceOf(result));
         }
+    }
+
+    private FenceInput FenceOf(PlanResult result) =>
+        new(key.ClusterId, key.Uid, result.DesiredSeq, result.NodeFingerprint, result.RealServerHash.Length > 0);
+
+    private Task<FenceOutcome> CallFence(FenceInput input) =>
+        context.CallActivityAsync<FenceOutcome>(CompletionFenceActivity.Name, input, timings.ActivityTaskOptions());
+
+    /// <summary>The fence on the stored state as it is now (its read fails like the fence itself: skipped).</summary>
+    private async Task<FenceOutcome> LoadedFenceAsync()
+    {
+        var desired = await LoadDesiredAsync();
+        return await CallFence(new FenceInput(key.ClusterId, key.Uid, desired.DesiredSeq, desired.NodeFingerprint, NodesMatter: false));
     }
 
     /// <summary>

@@ -84,14 +84,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
             }
         }
 
-        // What this pass reconciled: the last plan's inputs. A pass whose first plan failed (after every retry) read
-        // nothing it could report: the fence then takes the stored state as it is now, and the resync, which retries
-        // what no status reflects, picks up a change stored while the plan failed.
-        var fence = run.DesiredSeq > 0
-            ? new FenceInput(key.ClusterId, key.Uid, run.DesiredSeq, run.NodeFingerprint, run.RealServerHash.Length > 0)
-            : null;
-        var fenced = run.Fence ?? (fence is not null ? CallFence(context, fence) : LoadedFenceAsync(context, key));
-        switch (await PassFenceAsync(fenced, input.Uid, logger))
+        switch (await PassFenceAsync(run.FenceAsync(), input.Uid, logger))
         {
             case FenceOutcome.Moved when pass < timings.MaxPasses:
                 context.ContinueAsNew(input with { Pass = pass + 1 });
@@ -127,9 +120,6 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
         }
     }
 
-    private Task<FenceOutcome> CallFence(TaskOrchestrationContext context, FenceInput fence) =>
-        context.CallActivityAsync<FenceOutcome>(CompletionFenceActivity.Name, fence, timings.ActivityTaskOptions());
-
     /// <summary>
     /// Waits (durable timers, one <see cref="ReconcileOptions.DrainRecheckInterval"/> at a time) until
     /// <paramref name="wakeAt"/>, reading the desired row between timers; true as soon as the Service or, for a
@@ -150,7 +140,7 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
                 return false;
             }
 
-            var desired = await LoadAsync(context, key);
+            var desired = await run.LoadDesiredAsync();
             if (!desired.Exists
                 || desired.DesiredSeq != run.DesiredSeq
                 || (run.RealServerHash.Length > 0 && !string.Equals(desired.NodeFingerprint, run.NodeFingerprint, StringComparison.Ordinal)))
@@ -160,15 +150,5 @@ public sealed class ReconcileServiceOrchestrator(ReconcileOptions timings)
         }
 
         return false;
-    }
-
-    private Task<DesiredState> LoadAsync(TaskOrchestrationContext context, ServiceKey key) =>
-        context.CallActivityAsync<DesiredState>(LoadDesiredActivity.Name, key, timings.ActivityTaskOptions());
-
-    /// <summary>The fence on the stored state as it is now (its read fails like the fence itself: skipped).</summary>
-    private async Task<FenceOutcome> LoadedFenceAsync(TaskOrchestrationContext context, ServiceKey key)
-    {
-        var desired = await LoadAsync(context, key);
-        return await CallFence(context, new FenceInput(key.ClusterId, key.Uid, desired.DesiredSeq, desired.NodeFingerprint, NodesMatter: false));
     }
 }
