@@ -1,5 +1,6 @@
 using SakuraLb.Functions.Cloud;
 using SakuraLb.Functions.Installation;
+using SakuraLb.Functions.Options;
 using SakuraLb.Reconcile.Desired;
 using SakuraLb.Reconcile.Nodes;
 using SakuraLb.Reconcile.Planning;
@@ -21,6 +22,12 @@ public sealed record PlanRequest(string ClusterId, string Uid, IReadOnlyList<Dra
     /// settings write per load balancer). Null: plan at once.
     /// </summary>
     public NodeQuiet? Quiet { get; init; }
+
+    /// <summary>
+    /// Every step of the previous plan of this pass ran: this plan verifies them, and the shared reads serve it while
+    /// younger than <c>Reconcile:VerifyingPlanReadAge</c>.
+    /// </summary>
+    public bool Verifying { get; init; }
 }
 
 /// <summary>
@@ -97,6 +104,7 @@ public sealed class ObserveAndPlanActivity(
     ISakuraCloud cloud,
     RouterCache routerCache,
     OwnerIdentity owner,
+    ReconcileOptions timings,
     ILogger<ObserveAndPlanActivity> logger)
 {
     public const string Name = "ObserveAndPlan";
@@ -149,6 +157,7 @@ public sealed class ObserveAndPlanActivity(
         }
 
         var name = LoadBalancerNaming.Name(service.Uid);
+        using var reads = input.Verifying && !freshRead ? SharedReadAges.Accept(timings.VerifyingPlanReadAge) : null;
         try
         {
             if (spec is null)

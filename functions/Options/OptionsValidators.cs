@@ -146,6 +146,11 @@ public sealed class ReconcileOptionsValidator : OptionsValidator<ReconcileOption
             problems.Add("Reconcile:RouterCacheDuration must be between zero (no cache) and one hour.");
         }
 
+        if (options.VerifyingPlanReadAge < TimeSpan.Zero || options.VerifyingPlanReadAge > TimeSpan.FromMinutes(1))
+        {
+            problems.Add("Reconcile:VerifyingPlanReadAge must be between zero (the shared reads' own durations) and one minute.");
+        }
+
         if (options.NodeDebounceMax < options.NodeDebounce)
         {
             problems.Add("Reconcile:NodeDebounceMax must be at least Reconcile:NodeDebounce.");

@@ -55,6 +55,15 @@ public sealed class ReconcileOptions
     /// </summary>
     public TimeSpan RouterCacheDuration { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How old a shared read (the account's appliance list, the switch's servers of the same node set) may be for a
+    /// verifying plan: the plan made after every step of the previous one ran. It asks whether our own writes took
+    /// effect, and they are in the shared copies, so a copy this old answers it without a new read waiting for the
+    /// request budget (at the end of a burst, about a second each). Changes made by others in that time are seen by
+    /// the next plan that chooses something, and by the resync. Zero: the copies' own durations decide.
+    /// </summary>
+    public TimeSpan VerifyingPlanReadAge { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Passes (load desired → converge → publish) one orchestration makes while newer state keeps arriving.</summary>
     public int MaxPasses { get; init; } = 10;
 

@@ -52,6 +52,9 @@ internal sealed class ReconcilePass(
     // The load balancer the plan being executed created (its later steps name it as null).
     private long? created;
 
+    // Every step of the plan executed last ran to completion: the next plan verifies them.
+    private bool allRan;
+
     // The real servers draining as the latest plan that decided a drain wrote them.
     private IReadOnlyList<DrainingServer> drainState = draining;
 
@@ -168,7 +171,7 @@ internal sealed class ReconcilePass(
     private Task<PlanResult> PlanAsync(NodeQuiet? quiet) =>
         context.CallActivityAsync<PlanResult>(
             ObserveAndPlanActivity.Name,
-            new PlanRequest(key.ClusterId, key.Uid, drainState, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)) { Quiet = quiet },
+            new PlanRequest(key.ClusterId, key.Uid, drainState, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)) { Quiet = quiet, Verifying = allRan },
             timings.ActivityTaskOptions());
 
     /// <summary>
@@ -255,6 +258,7 @@ internal sealed class ReconcilePass(
     private async Task<Stop?> ExecuteAsync(Plan plan)
     {
         created = null;
+        allRan = false;
         foreach (var step in plan.Steps)
         {
             if (step is Report progress)
@@ -277,6 +281,7 @@ internal sealed class ReconcilePass(
         }
 
         await AwaitReportAsync();
+        allRan = true;
         return null;
     }
 

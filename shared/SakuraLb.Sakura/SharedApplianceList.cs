@@ -47,7 +47,8 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
     private GrantMark inFlightMark = new();
 
     /// <summary>
-    /// The list: the cached one when younger than the duration (and than <paramref name="maxAge"/>, when given), else
+    /// The list: the cached one when younger than the duration (or the age the flow accepts, <see cref="SharedReadAges"/>,
+    /// when longer; and than <paramref name="maxAge"/>, when given), else
     /// the read in flight unless the list was dropped since it started, else a new read by <paramref name="read"/>.
     /// The shared read is not cancelled by one caller's token; each caller stops waiting when its own is cancelled.
     /// With <paramref name="readAfterPowerOf"/>, only a list read after our last power call on that appliance will do.
@@ -63,7 +64,8 @@ internal sealed class SharedApplianceList(IOptions<SakuraClientOptions> options,
         lock (gate)
         {
             long? staleUpTo = readAfterPowerOf is { } id && powered.TryGetValue(id, out var at) ? at : null;
-            var age = maxAge is { } max && max < duration ? max : duration;
+            var serving = SharedReadAges.Serving(duration);
+            var age = maxAge is { } max && max < serving ? max : serving;
             if (cached is not null && time.GetElapsedTime(cachedAt) < age && !(cachedAt <= staleUpTo))
             {
                 return Task.FromResult<IReadOnlyList<SakuraAppliance>>([.. cached]);

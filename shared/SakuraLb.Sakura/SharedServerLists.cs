@@ -17,8 +17,8 @@ internal sealed class SharedServerLists(IOptions<SakuraClientOptions> options, T
     private readonly Dictionary<long, Entry> reads = [];
 
     /// <summary>
-    /// The switch's servers: the read shared for this version when it started less than the duration ago (or is still
-    /// in flight), else a new read by <paramref name="read"/>, which no single caller's token cancels.
+    /// The switch's servers: the read shared for this version when it started less than the duration ago (or the age
+    /// the flow accepts, <see cref="SharedReadAges"/>, when longer; or is still in flight), else a new read by <paramref name="read"/>, which no single caller's token cancels.
     /// </summary>
     public Task<IReadOnlyList<SakuraServer>> GetAsync(
         long switchId, long version, Func<CancellationToken, Task<IReadOnlyList<SakuraServer>>> read, CancellationToken cancellationToken)
@@ -27,7 +27,7 @@ internal sealed class SharedServerLists(IOptions<SakuraClientOptions> options, T
         Task<IReadOnlyList<SakuraServer>> current;
         lock (gate)
         {
-            if (!reads.TryGetValue(switchId, out var entry) || !entry.Serves(version, time, duration))
+            if (!reads.TryGetValue(switchId, out var entry) || !entry.Serves(version, time, SharedReadAges.Serving(duration)))
             {
                 entry = new Entry(version, time.GetTimestamp(), Task.Run(() => read(CancellationToken.None), CancellationToken.None));
                 reads[switchId] = entry;

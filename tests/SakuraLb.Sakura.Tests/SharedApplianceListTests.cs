@@ -93,6 +93,45 @@ public sealed class SharedApplianceListTests
     }
 
     [Fact]
+    public async Task GetAsync_AFlowThatAcceptsOlderReads_IsServedPastTheDuration_UpToItsAge()
+    {
+        var cached = Cached();
+        await cached.GetAsync(Read, CancellationToken.None);
+        time.Advance(Duration * 3);
+
+        IReadOnlyList<SakuraAppliance> older, shorter, tooOld;
+        using (SharedReadAges.Accept(Duration * 4))
+        {
+            older = await cached.GetAsync(Read, CancellationToken.None);
+            shorter = await cached.GetAsync(Read, CancellationToken.None, maxAge: Duration);
+        }
+
+        var outside = await cached.GetAsync(Read, CancellationToken.None);
+        time.Advance(Duration * 4);
+        using (SharedReadAges.Accept(Duration * 4))
+        {
+            tooOld = await cached.GetAsync(Read, CancellationToken.None);
+        }
+
+        // A shorter age the caller asks for (a poll) still wins; outside the scope the duration decides again.
+        Assert.Equal((101L, 102L, 102L, 103L), (older.Single().Id, shorter.Single().Id, outside.Single().Id, tooOld.Single().Id));
+    }
+
+    [Fact]
+    public async Task GetAsync_AFlowThatAcceptsOlderReads_StillPollsAPoweredApplianceAfresh()
+    {
+        var cached = Cached();
+        await cached.GetAsync(Read, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        cached.Powered(7);
+
+        using var scope = SharedReadAges.Accept(TimeSpan.FromMinutes(1));
+        var poll = await cached.GetAsync(Read, CancellationToken.None, readAfterPowerOf: 7);
+
+        Assert.Equal(102L, poll.Single().Id);
+    }
+
+    [Fact]
     public async Task OurWrites_AreInTheCachedList_OrDropIt()
     {
         var cached = Cached();

@@ -53,6 +53,22 @@ public sealed class SharedServerListsTests
     }
 
     [Fact]
+    public async Task AFlowThatAcceptsOlderReads_IsServedPastTheDuration_ForTheSameNodeSetOnly()
+    {
+        Assert.Equal(1, await IdAsync(11, 7));
+        time.Advance(Duration * 2);
+
+        using (SharedReadAges.Accept(Duration * 3))
+        {
+            Assert.Equal(1, await IdAsync(11, 7));
+            Assert.Equal(2, await IdAsync(11, 8));
+        }
+
+        time.Advance(Duration);
+        Assert.Equal(3, await IdAsync(11, 8));
+    }
+
+    [Fact]
     public async Task AReadOutsideTheSharing_ReplacesTheSharedOne()
     {
         Assert.Equal(1, await IdAsync(11, 7));

@@ -238,9 +238,33 @@ public sealed class Benchmarks(ITestOutputHelper output)
             output.WriteLine($"projected to 1,000 creates at {limit}/s: {1000 * elapsed.TotalSeconds / count / 60:F1} min at the measured pace, " +
                 $"{1000 * burst.Count / (double)count / limit / 60:F1} min of request budget");
             output.WriteLine($"requests by kind: {string.Join("; ", burst.GroupBy(Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"))}");
+            output.WriteLine($"from each Service's apply to its Ready: {await ApplyToReadyAsync(app, services, burst)}");
             Assert.True(peak <= limit, $"peak {peak} > {limit}");
             return burst;
         }
+    }
+
+    /// <summary>
+    /// How long each Service waited after its load balancer's apply (the last write it needs) until its status said
+    /// Ready (the verifying plan, the publish, the engine's turns between them): median, 90th percentile and max.
+    /// </summary>
+    private static async Task<string> ApplyToReadyAsync(TestApp app, IReadOnlyList<ServiceSnapshot> services, IReadOnlyList<SimRequest> requests)
+    {
+        var lags = new List<double>();
+        foreach (var service in services)
+        {
+            var record = await app.Statuses.GetAsync(app.ClusterId, service.Uid, CancellationToken.None);
+            var id = record?.Status.LoadBalancer?.Id?.ToString(CultureInfo.InvariantCulture);
+            var apply = requests.Where(r => r.Method == "PUT" && id is not null && r.Path.Contains(id, StringComparison.Ordinal)).Select(r => r.Time).DefaultIfEmpty().Max();
+            if (record?.ReadyAt is { } ready && apply != default)
+            {
+                lags.Add((ready - apply).TotalSeconds);
+            }
+        }
+
+        lags.Sort();
+        return lags.Count == 0 ? "none measured"
+            : string.Create(CultureInfo.InvariantCulture, $"median {lags[lags.Count / 2]:F2} s, p90 {lags[lags.Count * 9 / 10]:F2} s, max {lags[^1]:F2} s ({lags.Count} Services)");
     }
 
     [BenchmarkFact]

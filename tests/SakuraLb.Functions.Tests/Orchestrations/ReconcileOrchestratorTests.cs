@@ -104,6 +104,32 @@ public sealed class ReconcileOrchestratorTests
         Assert.Equal(2, Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Count);
     }
 
+    [Fact]
+    public async Task RunAsync_PlanAfterEveryStepRan_IsVerifying_TheFirstIsNot()
+    {
+        var context = Context();
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1, new ApplyConfig(42)), PlanOf(1));
+        Returns(context, ApplyConfigActivity.Name, StepResult.Done(42));
+
+        await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal([false, true], Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Select(r => r.Verifying));
+    }
+
+    [Fact]
+    public async Task RunAsync_PlanAfterAConflict_IsNotVerifying_ThePlanAfterTheRetriedWriteIs()
+    {
+        var context = Context();
+        var write = new UpdateSettings(42, [], "hash");
+        Returns(context, ObserveAndPlanActivity.Name, PlanOf(1, write), PlanOf(1, write), PlanOf(1));
+        Returns(context, UpdateSettingsActivity.Name, StepResult.Conflict("changed since read"), StepResult.Done(42));
+
+        var result = await new ReconcileServiceOrchestrator(Timings).RunAsync(context, Input);
+
+        Assert.Equal(ReconcileOutcome.Converged, result.Outcome);
+        Assert.Equal([false, false, true], Inputs<PlanRequest>(context, ObserveAndPlanActivity.Name).Select(r => r.Verifying));
+    }
+
     private static readonly AddressReservation[] Vip = [new(7, Ipv4Address.Parse("203.0.113.104"), "u1", AddressRole.Vip)];
 
     /// <summary>A create whose plan reserves <see cref="Vip"/> first (with <paramref name="before"/> ahead of it), then verifies empty.</summary>

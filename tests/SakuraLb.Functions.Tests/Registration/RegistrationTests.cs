@@ -217,6 +217,7 @@ public sealed class RegistrationTests
             ["Ingest:HmacSecret"] = "short",
             ["Reconcile:PollInterval"] = "00:00:00",
             ["Reconcile:MaxPasses"] = "0",
+            ["Reconcile:VerifyingPlanReadAge"] = "00:05:00",
             ["Storage:Mode"] = "Table",
             ["Storage:TablePrefix"] = "9bad",
         }).Build();
@@ -234,6 +235,7 @@ public sealed class RegistrationTests
         Assert.Contains(ingest.Failures, f => f.Contains("HmacSecret", StringComparison.Ordinal));
         Assert.Contains(reconcile.Failures, f => f.Contains("PollInterval", StringComparison.Ordinal));
         Assert.Contains(reconcile.Failures, f => f.Contains("MaxPasses", StringComparison.Ordinal));
+        Assert.Contains(reconcile.Failures, f => f.Contains("VerifyingPlanReadAge", StringComparison.Ordinal));
         Assert.Contains(storage.Failures, f => f.Contains("ConnectionString", StringComparison.Ordinal));
         Assert.Contains(storage.Failures, f => f.Contains("TablePrefix", StringComparison.Ordinal));
     }
