@@ -14,8 +14,8 @@ public sealed class HostJsonSettingsTests
 
         // Named in host.json.
         Assert.Equal(4, options.PartitionCount);
-        Assert.Equal(32, options.MaxConcurrentActivityFunctions);
-        Assert.Equal(16, options.MaxConcurrentOrchestratorFunctions);
+        Assert.Equal(64, options.MaxConcurrentActivityFunctions);
+        Assert.Equal(64, options.MaxConcurrentOrchestratorFunctions);
         Assert.Equal(OverridableStates.NonRunningStates, options.OverridableExistingInstanceStates);
         Assert.Equal(TimeSpan.FromSeconds(2), options.MaxQueuePollingInterval);
 
